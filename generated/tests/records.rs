@@ -62,7 +62,10 @@ fn values_survive_decoding() {
     let products = decode_all::<ProductProduct>();
     let rows = records("product.product");
     for (p, row) in products.iter().zip(&rows) {
-        let kind = p.r#type.as_ref().map(runtime::wire::Selection::as_wire);
+        let kind = p
+            .r#type
+            .as_ref()
+            .map(runtime::odoo::wire::Selection::as_wire);
         assert_eq!(kind, row["type"].as_str());
         assert!(!matches!(p.r#type, Some(product_product::Type::Unknown(_))));
     }

@@ -25,15 +25,15 @@ pub struct AccountAccount {
     /// Define in which journals this account can be used. If empty, can be used in all journals.
     ///
     /// `many2many`, to `account.journal`.
-    pub allowed_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub allowed_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     /// Code
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
-    pub code: ::runtime::wire::Computed<Option<String>>,
+    pub code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Code Mapping
     ///
     /// `one2many`, to `account.code.mapping` (inverse `account_id`).
-    pub code_mapping_ids: ::runtime::wire::X2Many<super::rel::AccountCodeMapping>,
+    pub code_mapping_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountCodeMapping>,
     /// Code Store
     ///
     /// `char`, company-dependent.
@@ -41,17 +41,17 @@ pub struct AccountAccount {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
-    pub company_currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company Fiscal Country Code
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_fiscal_country_code())`.
-    pub company_fiscal_country_code: ::runtime::wire::Computed<Option<String>>,
+    pub company_fiscal_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`, required.
-    pub company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -59,17 +59,17 @@ pub struct AccountAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Account Currency
     ///
     /// Forces all journal items in this account to have a specific currency (i.e. bank journals). If no currency is set, entries can use any currency.
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Balance
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_balance())`.
-    pub current_balance: ::runtime::wire::Computed<f64>,
+    pub current_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Deprecated
     ///
     /// `boolean`.
@@ -77,7 +77,7 @@ pub struct AccountAccount {
     /// Display Mapping Tab
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_mapping_tab())`.
-    pub display_mapping_tab: ::runtime::wire::Computed<bool>,
+    pub display_mapping_tab: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -87,13 +87,13 @@ pub struct AccountAccount {
     /// Account prefixes can determine account groups.
     ///
     /// `many2one`, to `account.group`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::group_id())`.
-    pub group_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountGroup>>,
+    pub group_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountGroup>>,
     >,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -103,70 +103,70 @@ pub struct AccountAccount {
     /// Used in reports to know if we should consider journal items from the beginning of time instead of from the fiscal year only. Account types that should be reset to zero at each new fiscal year (like expenses, revenue..) should not have this option set.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::include_initial_balance())`.
-    pub include_initial_balance: ::runtime::wire::Computed<bool>,
+    pub include_initial_balance: ::runtime::odoo::wire::Computed<bool>,
     /// Internal Group
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub internal_group: ::runtime::wire::Computed<Option<InternalGroup>>,
+    pub internal_group: ::runtime::odoo::wire::Computed<Option<InternalGroup>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Account Name
     ///
@@ -186,25 +186,25 @@ pub struct AccountAccount {
     /// Opening Balance
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_balance())`.
-    pub opening_balance: ::runtime::wire::Computed<f64>,
+    pub opening_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Opening Credit
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_credit())`.
-    pub opening_credit: ::runtime::wire::Computed<f64>,
+    pub opening_credit: ::runtime::odoo::wire::Computed<f64>,
     /// Opening Debit
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_debit())`.
-    pub opening_debit: ::runtime::wire::Computed<f64>,
+    pub opening_debit: ::runtime::odoo::wire::Computed<f64>,
     /// Display code
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::placeholder_code())`.
-    pub placeholder_code: ::runtime::wire::Computed<Option<String>>,
+    pub placeholder_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Allow Reconciliation
     ///
     /// Check this box if this account allows invoices & payments matching of journal items.
@@ -214,33 +214,33 @@ pub struct AccountAccount {
     /// Related Taxes Amount
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_taxes_amount())`.
-    pub related_taxes_amount: ::runtime::wire::Computed<i64>,
+    pub related_taxes_amount: ::runtime::odoo::wire::Computed<i64>,
     /// Root
     ///
     /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    pub root_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
     >,
     /// Tags
     ///
     /// Optional tags you may want to assign for custom reporting
     ///
     /// `many2many`, to `account.account.tag`, computed.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
     /// Default Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Used
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used())`.
-    pub used: ::runtime::wire::Computed<bool>,
+    pub used: ::runtime::odoo::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -248,14 +248,14 @@ pub struct AccountAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAccount {
+impl ::runtime::odoo::wire::FromRecord for AccountAccount {
     const FIELDS: &'static [&'static str] = &[
         "account_type",
         "allowed_journal_ids",
@@ -306,8 +306,8 @@ impl ::runtime::wire::FromRecord for AccountAccount {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -417,87 +417,88 @@ impl ::runtime::Model for AccountAccount {
         "root_id",
         "used",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_type", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
             .required()
             .selection(super::verify::KEYS_8AA1F27F),
-        ::runtime::verify::FieldSpec::new("allowed_journal_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("allowed_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("code_mapping_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("code_mapping_ids", "one2many")
             .relation("account.code.mapping"),
-        ::runtime::verify::FieldSpec::new("code_store", "char"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code_store", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_fiscal_country_code", "char"),
-        ::runtime::verify::FieldSpec::new("company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("company_fiscal_country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("current_balance", "float"),
-        ::runtime::verify::FieldSpec::new("deprecated", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_mapping_tab", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_balance", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("deprecated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_mapping_tab", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("account.group"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("include_initial_balance", "boolean"),
-        ::runtime::verify::FieldSpec::new("internal_group", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("include_initial_balance", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("internal_group", "selection")
             .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("non_trade", "boolean"),
-        ::runtime::verify::FieldSpec::new("note", "text"),
-        ::runtime::verify::FieldSpec::new("opening_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("opening_credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("opening_debit", "monetary"),
-        ::runtime::verify::FieldSpec::new("placeholder_code", "char"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("non_trade", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("opening_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("opening_credit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("opening_debit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("placeholder_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reconcile", "boolean"),
-        ::runtime::verify::FieldSpec::new("related_taxes_amount", "integer"),
-        ::runtime::verify::FieldSpec::new("root_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reconcile", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("related_taxes_amount", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
             .relation("account.root"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("account.account.tag"),
-        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("used", "boolean"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("used", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAccount {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAccount {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -687,7 +688,7 @@ impl super::mixins::MailThread for AccountAccount {}
 /// Values for creating a `account.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAccountCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAccountCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -698,20 +699,20 @@ impl AccountAccountCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountAccountCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_type` (Type).
@@ -725,7 +726,7 @@ impl AccountAccountCreate {
     pub fn allowed_journal_ids(
         mut self,
         allowed_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -746,7 +747,7 @@ impl AccountAccountCreate {
     pub fn code_mapping_ids(
         mut self,
         code_mapping_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountCodeMapping>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountCodeMapping>,
         >,
     ) -> Self {
         self.values
@@ -764,7 +765,7 @@ impl AccountAccountCreate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -793,7 +794,7 @@ impl AccountAccountCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -808,7 +809,7 @@ impl AccountAccountCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -819,7 +820,7 @@ impl AccountAccountCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -870,7 +871,7 @@ impl AccountAccountCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -887,7 +888,7 @@ impl AccountAccountCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -898,7 +899,7 @@ impl AccountAccountCreate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -909,7 +910,7 @@ impl AccountAccountCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -927,7 +928,7 @@ impl ::runtime::CreateValues for AccountAccountCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAccountUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAccountUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -938,19 +939,19 @@ impl AccountAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAccountUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_type` (Type).
@@ -964,7 +965,7 @@ impl AccountAccountUpdate {
     pub fn allowed_journal_ids(
         mut self,
         allowed_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -985,7 +986,7 @@ impl AccountAccountUpdate {
     pub fn code_mapping_ids(
         mut self,
         code_mapping_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountCodeMapping>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountCodeMapping>,
         >,
     ) -> Self {
         self.values
@@ -1003,7 +1004,7 @@ impl AccountAccountUpdate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -1032,7 +1033,7 @@ impl AccountAccountUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1047,7 +1048,7 @@ impl AccountAccountUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1058,7 +1059,7 @@ impl AccountAccountUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1109,7 +1110,7 @@ impl AccountAccountUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1126,7 +1127,7 @@ impl AccountAccountUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -1137,7 +1138,7 @@ impl AccountAccountUpdate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -1148,7 +1149,7 @@ impl AccountAccountUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1166,338 +1167,350 @@ impl ::runtime::UpdateValues for AccountAccountUpdate {
 pub mod fields {
     /// Type (`account_type`, `selection`).
     #[inline]
-    pub const fn account_type() -> ::runtime::fields::SelectionField<
+    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAccount,
         super::AccountType,
     > {
-        ::runtime::fields::SelectionField::new("account_type")
+        ::runtime::odoo::fields::SelectionField::new("account_type")
     }
     /// Allowed Journals (`allowed_journal_ids`, `many2many`).
     #[inline]
-    pub const fn allowed_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn allowed_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("allowed_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("allowed_journal_ids")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountAccount> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Code Mapping (`code_mapping_ids`, `one2many`).
     #[inline]
-    pub const fn code_mapping_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn code_mapping_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::AccountCodeMapping,
     > {
-        ::runtime::fields::X2ManyField::new("code_mapping_ids")
+        ::runtime::odoo::fields::X2ManyField::new("code_mapping_ids")
     }
     /// Code Store (`code_store`, `char`).
     #[inline]
-    pub const fn code_store() -> ::runtime::fields::CharField<super::AccountAccount> {
-        ::runtime::fields::CharField::new("code_store")
+    pub const fn code_store() -> ::runtime::odoo::fields::CharField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::CharField::new("code_store")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company Fiscal Country Code (`company_fiscal_country_code`, `char`).
     #[inline]
-    pub const fn company_fiscal_country_code() -> ::runtime::fields::CharField<
+    pub const fn company_fiscal_country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountAccount,
     > {
-        ::runtime::fields::CharField::new("company_fiscal_country_code")
+        ::runtime::odoo::fields::CharField::new("company_fiscal_country_code")
     }
     /// Companies (`company_ids`, `many2many`).
     #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("company_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Account Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Current Balance (`current_balance`, `float`).
     #[inline]
-    pub const fn current_balance() -> ::runtime::fields::NumField<
+    pub const fn current_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         f64,
     > {
-        ::runtime::fields::NumField::new("current_balance")
+        ::runtime::odoo::fields::NumField::new("current_balance")
     }
     /// Deprecated (`deprecated`, `boolean`).
     #[inline]
-    pub const fn deprecated() -> ::runtime::fields::BoolField<super::AccountAccount> {
-        ::runtime::fields::BoolField::new("deprecated")
+    pub const fn deprecated() -> ::runtime::odoo::fields::BoolField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::BoolField::new("deprecated")
     }
     /// Display Mapping Tab (`display_mapping_tab`, `boolean`).
     #[inline]
-    pub const fn display_mapping_tab() -> ::runtime::fields::BoolField<
+    pub const fn display_mapping_tab() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("display_mapping_tab")
+        ::runtime::odoo::fields::BoolField::new("display_mapping_tab")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountAccount> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::AccountGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::AccountAccount> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountAccount, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountAccount, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Bring Accounts Balance Forward (`include_initial_balance`, `boolean`).
     #[inline]
-    pub const fn include_initial_balance() -> ::runtime::fields::BoolField<
+    pub const fn include_initial_balance() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("include_initial_balance")
+        ::runtime::odoo::fields::BoolField::new("include_initial_balance")
     }
     /// Internal Group (`internal_group`, `selection`).
     #[inline]
-    pub const fn internal_group() -> ::runtime::fields::SelectionField<
+    pub const fn internal_group() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAccount,
         super::InternalGroup,
     > {
-        ::runtime::fields::SelectionField::new("internal_group")
+        ::runtime::odoo::fields::SelectionField::new("internal_group")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountAccount,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Account Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAccount> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Non Trade (`non_trade`, `boolean`).
     #[inline]
-    pub const fn non_trade() -> ::runtime::fields::BoolField<super::AccountAccount> {
-        ::runtime::fields::BoolField::new("non_trade")
+    pub const fn non_trade() -> ::runtime::odoo::fields::BoolField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::BoolField::new("non_trade")
     }
     /// Internal Notes (`note`, `text`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::AccountAccount> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Opening Balance (`opening_balance`, `monetary`).
     #[inline]
-    pub const fn opening_balance() -> ::runtime::fields::NumField<
+    pub const fn opening_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         f64,
     > {
-        ::runtime::fields::NumField::new("opening_balance")
+        ::runtime::odoo::fields::NumField::new("opening_balance")
     }
     /// Opening Credit (`opening_credit`, `monetary`).
     #[inline]
-    pub const fn opening_credit() -> ::runtime::fields::NumField<
+    pub const fn opening_credit() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         f64,
     > {
-        ::runtime::fields::NumField::new("opening_credit")
+        ::runtime::odoo::fields::NumField::new("opening_credit")
     }
     /// Opening Debit (`opening_debit`, `monetary`).
     #[inline]
-    pub const fn opening_debit() -> ::runtime::fields::NumField<
+    pub const fn opening_debit() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         f64,
     > {
-        ::runtime::fields::NumField::new("opening_debit")
+        ::runtime::odoo::fields::NumField::new("opening_debit")
     }
     /// Display code (`placeholder_code`, `char`).
     #[inline]
-    pub const fn placeholder_code() -> ::runtime::fields::CharField<
+    pub const fn placeholder_code() -> ::runtime::odoo::fields::CharField<
         super::AccountAccount,
     > {
-        ::runtime::fields::CharField::new("placeholder_code")
+        ::runtime::odoo::fields::CharField::new("placeholder_code")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Allow Reconciliation (`reconcile`, `boolean`).
     #[inline]
-    pub const fn reconcile() -> ::runtime::fields::BoolField<super::AccountAccount> {
-        ::runtime::fields::BoolField::new("reconcile")
+    pub const fn reconcile() -> ::runtime::odoo::fields::BoolField<
+        super::AccountAccount,
+    > {
+        ::runtime::odoo::fields::BoolField::new("reconcile")
     }
     /// Related Taxes Amount (`related_taxes_amount`, `integer`).
     #[inline]
-    pub const fn related_taxes_amount() -> ::runtime::fields::NumField<
+    pub const fn related_taxes_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("related_taxes_amount")
+        ::runtime::odoo::fields::NumField::new("related_taxes_amount")
     }
     /// Root (`root_id`, `many2one`).
     #[inline]
-    pub const fn root_id() -> ::runtime::fields::Many2OneField<
+    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::AccountRoot,
     > {
-        ::runtime::fields::Many2OneField::new("root_id")
+        ::runtime::odoo::fields::Many2OneField::new("root_id")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::AccountAccountTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Default Taxes (`tax_ids`, `many2many`).
     #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
     }
     /// Used (`used`, `boolean`).
     #[inline]
-    pub const fn used() -> ::runtime::fields::BoolField<super::AccountAccount> {
-        ::runtime::fields::BoolField::new("used")
+    pub const fn used() -> ::runtime::odoo::fields::BoolField<super::AccountAccount> {
+        ::runtime::odoo::fields::BoolField::new("used")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAccount,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `account_type` (Type) on `account.account`.
@@ -1544,7 +1557,7 @@ pub enum AccountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountType {
+impl ::runtime::odoo::wire::Selection for AccountType {
     const VALUES: &'static [&'static str] = &[
         "asset_receivable",
         "asset_cash",
@@ -1614,12 +1627,12 @@ impl ::runtime::wire::Selection for AccountType {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `internal_group` (Internal Group) on `account.account`.
@@ -1642,7 +1655,7 @@ pub enum InternalGroup {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InternalGroup {
+impl ::runtime::odoo::wire::Selection for InternalGroup {
     const VALUES: &'static [&'static str] = &[
         "equity",
         "asset",
@@ -1676,11 +1689,11 @@ impl ::runtime::wire::Selection for InternalGroup {
 }
 impl<'de> ::serde::Deserialize<'de> for InternalGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InternalGroup {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,15 +21,15 @@ pub struct AccountAnalyticAccount {
     /// Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::balance())`.
-    pub balance: ::runtime::wire::Computed<f64>,
+    pub balance: ::runtime::odoo::wire::Computed<f64>,
     /// BoM Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
-    pub bom_count: ::runtime::wire::Computed<i64>,
+    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bom
     ///
     /// `many2many`, to `mrp.bom`.
-    pub bom_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Reference
     ///
     /// `char`.
@@ -41,7 +41,7 @@ pub struct AccountAnalyticAccount {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -49,11 +49,11 @@ pub struct AccountAnalyticAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -61,7 +61,7 @@ pub struct AccountAnalyticAccount {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,68 +69,68 @@ pub struct AccountAnalyticAccount {
     /// Invoice Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
-    pub invoice_count: ::runtime::wire::Computed<i64>,
+    pub invoice_count: ::runtime::odoo::wire::Computed<i64>,
     /// Analytic Lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `auto_account_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticLine>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Analytic Account
     ///
@@ -139,59 +139,63 @@ pub struct AccountAnalyticAccount {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Plan
     ///
     /// `many2one`, to `account.analytic.plan`, required.
-    pub plan_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    pub plan_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
+    >,
     /// Manufacturing Orders Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
-    pub production_count: ::runtime::wire::Computed<i64>,
+    pub production_count: ::runtime::odoo::wire::Computed<i64>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`.
-    pub production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub production_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Project Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
-    pub project_count: ::runtime::wire::Computed<i64>,
+    pub project_count: ::runtime::odoo::wire::Computed<i64>,
     /// Projects
     ///
     /// `one2many`, to `project.project` (inverse `account_id`).
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
-    pub purchase_order_count: ::runtime::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Root Plan
     ///
     /// `many2one`, to `account.analytic.plan`, readonly, related `plan_id.root_id`.
-    pub root_plan_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    pub root_plan_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
+    >,
     /// Vendor Bill Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vendor_bill_count())`.
-    pub vendor_bill_count: ::runtime::wire::Computed<i64>,
+    pub vendor_bill_count: ::runtime::odoo::wire::Computed<i64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Workcenter
     ///
     /// `many2many`, to `mrp.workcenter`.
-    pub workcenter_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub workcenter_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Work Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::workorder_count())`.
-    pub workorder_count: ::runtime::wire::Computed<i64>,
+    pub workorder_count: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -199,14 +203,14 @@ pub struct AccountAnalyticAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticAccount {
+impl ::runtime::odoo::wire::FromRecord for AccountAnalyticAccount {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "balance",
@@ -251,8 +255,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticAccount {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAnalyticAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -350,82 +354,84 @@ impl ::runtime::Model for AccountAnalyticAccount {
         "vendor_bill_count",
         "workorder_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("bom_ids", "many2many").relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_ids", "many2many")
+            .relation("mrp.bom"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.analytic.line"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
             .relation("account.analytic.plan")
             .required(),
-        ::runtime::verify::FieldSpec::new("production_count", "integer"),
-        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("project_count", "integer"),
-        ::runtime::verify::FieldSpec::new("project_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("project_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("root_plan_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("root_plan_id", "many2one")
             .relation("account.analytic.plan"),
-        ::runtime::verify::FieldSpec::new("vendor_bill_count", "integer"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("vendor_bill_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("workcenter_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("workcenter_ids", "many2many")
             .relation("mrp.workcenter"),
-        ::runtime::verify::FieldSpec::new("workorder_count", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("workorder_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAnalyticAccount {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("plan_id"),
-        ::runtime::nested::Relation::display_name("root_plan_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAnalyticAccount {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("plan_id"),
+        ::runtime::odoo::projection::Relation::display_name("root_plan_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -557,7 +563,7 @@ impl super::mixins::MailThread for AccountAnalyticAccount {}
 /// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticAccountCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticAccountCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -568,7 +574,7 @@ impl AccountAnalyticAccountCreate {
     /// Takes the required fields: `name`, `plan_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, plan_id: i64) -> Self {
         AccountAnalyticAccountCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .plan_id(plan_id)
@@ -576,13 +582,13 @@ impl AccountAnalyticAccountCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -596,7 +602,7 @@ impl AccountAnalyticAccountCreate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -619,7 +625,7 @@ impl AccountAnalyticAccountCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -630,7 +636,7 @@ impl AccountAnalyticAccountCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -645,7 +651,7 @@ impl AccountAnalyticAccountCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -656,7 +662,7 @@ impl AccountAnalyticAccountCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -689,7 +695,7 @@ impl AccountAnalyticAccountCreate {
     pub fn production_ids(
         mut self,
         production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -701,7 +707,7 @@ impl AccountAnalyticAccountCreate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -712,7 +718,7 @@ impl AccountAnalyticAccountCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -723,7 +729,7 @@ impl AccountAnalyticAccountCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -738,7 +744,7 @@ impl AccountAnalyticAccountCreate {
     pub fn workcenter_ids(
         mut self,
         workcenter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -753,7 +759,7 @@ impl ::runtime::CreateValues for AccountAnalyticAccountCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticAccountUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticAccountUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -764,19 +770,19 @@ impl AccountAnalyticAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAnalyticAccountUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -790,7 +796,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -813,7 +819,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -824,7 +830,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -839,7 +845,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -850,7 +856,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -883,7 +889,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn production_ids(
         mut self,
         production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -895,7 +901,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -906,7 +912,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -917,7 +923,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -932,7 +938,7 @@ impl AccountAnalyticAccountUpdate {
     pub fn workcenter_ids(
         mut self,
         workcenter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -947,317 +953,321 @@ impl ::runtime::UpdateValues for AccountAnalyticAccountUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("active")
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Balance (`balance`, `monetary`).
     #[inline]
-    pub const fn balance() -> ::runtime::fields::NumField<
+    pub const fn balance() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         f64,
     > {
-        ::runtime::fields::NumField::new("balance")
+        ::runtime::odoo::fields::NumField::new("balance")
     }
     /// BoM Count (`bom_count`, `integer`).
     #[inline]
-    pub const fn bom_count() -> ::runtime::fields::NumField<
+    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("bom_count")
+        ::runtime::odoo::fields::NumField::new("bom_count")
     }
     /// Bom (`bom_ids`, `many2many`).
     #[inline]
-    pub const fn bom_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bom_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("bom_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bom_ids")
     }
     /// Reference (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountAnalyticAccount> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticAccount,
+    > {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("color")
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("has_message")
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoice Count (`invoice_count`, `integer`).
     #[inline]
-    pub const fn invoice_count() -> ::runtime::fields::NumField<
+    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("invoice_count")
+        ::runtime::odoo::fields::NumField::new("invoice_count")
     }
     /// Analytic Lines (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::AccountAnalyticLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticAccount,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Analytic Account (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAnalyticAccount> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticAccount,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Plan (`plan_id`, `many2one`).
     #[inline]
-    pub const fn plan_id() -> ::runtime::fields::Many2OneField<
+    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::AccountAnalyticPlan,
     > {
-        ::runtime::fields::Many2OneField::new("plan_id")
+        ::runtime::odoo::fields::Many2OneField::new("plan_id")
     }
     /// Manufacturing Orders Count (`production_count`, `integer`).
     #[inline]
-    pub const fn production_count() -> ::runtime::fields::NumField<
+    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("production_count")
+        ::runtime::odoo::fields::NumField::new("production_count")
     }
     /// Production (`production_ids`, `many2many`).
     #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("production_ids")
+        ::runtime::odoo::fields::X2ManyField::new("production_ids")
     }
     /// Project Count (`project_count`, `integer`).
     #[inline]
-    pub const fn project_count() -> ::runtime::fields::NumField<
+    pub const fn project_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("project_count")
+        ::runtime::odoo::fields::NumField::new("project_count")
     }
     /// Projects (`project_ids`, `one2many`).
     #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::X2ManyField::new("project_ids")
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
     }
     /// Purchase Order Count (`purchase_order_count`, `integer`).
     #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_order_count")
+        ::runtime::odoo::fields::NumField::new("purchase_order_count")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Root Plan (`root_plan_id`, `many2one`).
     #[inline]
-    pub const fn root_plan_id() -> ::runtime::fields::Many2OneField<
+    pub const fn root_plan_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::AccountAnalyticPlan,
     > {
-        ::runtime::fields::Many2OneField::new("root_plan_id")
+        ::runtime::odoo::fields::Many2OneField::new("root_plan_id")
     }
     /// Vendor Bill Count (`vendor_bill_count`, `integer`).
     #[inline]
-    pub const fn vendor_bill_count() -> ::runtime::fields::NumField<
+    pub const fn vendor_bill_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("vendor_bill_count")
+        ::runtime::odoo::fields::NumField::new("vendor_bill_count")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Workcenter (`workcenter_ids`, `many2many`).
     #[inline]
-    pub const fn workcenter_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn workcenter_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("workcenter_ids")
+        ::runtime::odoo::fields::X2ManyField::new("workcenter_ids")
     }
     /// Work Order Count (`workorder_count`, `integer`).
     #[inline]
-    pub const fn workorder_count() -> ::runtime::fields::NumField<
+    pub const fn workorder_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("workorder_count")
+        ::runtime::odoo::fields::NumField::new("workorder_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -20,7 +20,7 @@ pub struct AccountAnalyticApplicability {
     ///
     /// `many2one`, to `account.analytic.plan`.
     pub analytic_plan_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
     >,
     /// Applicability
     ///
@@ -37,7 +37,7 @@ pub struct AccountAnalyticApplicability {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,13 +45,13 @@ pub struct AccountAnalyticApplicability {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Account Prefix
     ///
     /// Defines if the field account prefix should be displayed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_account_prefix())`.
-    pub display_account_prefix: ::runtime::wire::Computed<bool>,
+    pub display_account_prefix: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,7 +63,9 @@ pub struct AccountAnalyticApplicability {
     /// Product Category
     ///
     /// `many2one`, to `product.category`.
-    pub product_categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_categ_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -71,14 +73,14 @@ pub struct AccountAnalyticApplicability {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticApplicability {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticApplicability {
+impl ::runtime::odoo::wire::FromRecord for AccountAnalyticApplicability {
     const FIELDS: &'static [&'static str] = &[
         "account_prefix",
         "analytic_plan_id",
@@ -95,8 +97,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticApplicability {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAnalyticApplicability::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,14 +138,14 @@ impl ::runtime::Model for AccountAnalyticApplicability {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["display_account_prefix"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("analytic_plan_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_plan_id", "many2one")
             .relation("account.analytic.plan"),
-        ::runtime::verify::FieldSpec::new("applicability", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("applicability", "selection")
             .required()
             .selection(&["optional", "mandatory", "unavailable"]),
-        ::runtime::verify::FieldSpec::new("business_domain", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("business_domain", "selection")
             .required()
             .selection(
                 &[
@@ -156,36 +158,37 @@ impl ::runtime::Model for AccountAnalyticApplicability {
                     "sale_order",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_account_prefix", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_account_prefix", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAnalyticApplicability {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("analytic_plan_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_categ_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAnalyticApplicability {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("analytic_plan_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `account.analytic.applicability` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticApplicabilityCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticApplicabilityCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -196,7 +199,7 @@ impl AccountAnalyticApplicabilityCreate {
     /// Takes the required fields: `applicability`, `business_domain` (readonly, computed and x2many fields are left out).
     pub fn new(applicability: Applicability, business_domain: BusinessDomain) -> Self {
         AccountAnalyticApplicabilityCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .applicability(applicability)
             .business_domain(business_domain)
@@ -204,13 +207,15 @@ impl AccountAnalyticApplicabilityCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticApplicability>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountAnalyticApplicability,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_prefix` (Financial Accounts Prefix).
@@ -257,7 +262,7 @@ impl ::runtime::CreateValues for AccountAnalyticApplicabilityCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticApplicabilityUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticApplicabilityUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -268,19 +273,21 @@ impl AccountAnalyticApplicabilityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAnalyticApplicabilityUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticApplicability>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountAnalyticApplicability,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_prefix` (Financial Accounts Prefix).
@@ -327,104 +334,104 @@ impl ::runtime::UpdateValues for AccountAnalyticApplicabilityUpdate {
 pub mod fields {
     /// Financial Accounts Prefix (`account_prefix`, `char`).
     #[inline]
-    pub const fn account_prefix() -> ::runtime::fields::CharField<
+    pub const fn account_prefix() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticApplicability,
     > {
-        ::runtime::fields::CharField::new("account_prefix")
+        ::runtime::odoo::fields::CharField::new("account_prefix")
     }
     /// Analytic Plan (`analytic_plan_id`, `many2one`).
     #[inline]
-    pub const fn analytic_plan_id() -> ::runtime::fields::Many2OneField<
+    pub const fn analytic_plan_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticApplicability,
         super::super::rel::AccountAnalyticPlan,
     > {
-        ::runtime::fields::Many2OneField::new("analytic_plan_id")
+        ::runtime::odoo::fields::Many2OneField::new("analytic_plan_id")
     }
     /// Applicability (`applicability`, `selection`).
     #[inline]
-    pub const fn applicability() -> ::runtime::fields::SelectionField<
+    pub const fn applicability() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAnalyticApplicability,
         super::Applicability,
     > {
-        ::runtime::fields::SelectionField::new("applicability")
+        ::runtime::odoo::fields::SelectionField::new("applicability")
     }
     /// Domain (`business_domain`, `selection`).
     #[inline]
-    pub const fn business_domain() -> ::runtime::fields::SelectionField<
+    pub const fn business_domain() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAnalyticApplicability,
         super::BusinessDomain,
     > {
-        ::runtime::fields::SelectionField::new("business_domain")
+        ::runtime::odoo::fields::SelectionField::new("business_domain")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticApplicability,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticApplicability,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticApplicability,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Account Prefix (`display_account_prefix`, `boolean`).
     #[inline]
-    pub const fn display_account_prefix() -> ::runtime::fields::BoolField<
+    pub const fn display_account_prefix() -> ::runtime::odoo::fields::BoolField<
         super::AccountAnalyticApplicability,
     > {
-        ::runtime::fields::BoolField::new("display_account_prefix")
+        ::runtime::odoo::fields::BoolField::new("display_account_prefix")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticApplicability,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticApplicability,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Product Category (`product_categ_id`, `many2one`).
     #[inline]
-    pub const fn product_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticApplicability,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticApplicability,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticApplicability,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `applicability` (Applicability) on `account.analytic.applicability`.
@@ -441,7 +448,7 @@ pub enum Applicability {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Applicability {
+impl ::runtime::odoo::wire::Selection for Applicability {
     const VALUES: &'static [&'static str] = &["optional", "mandatory", "unavailable"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -462,12 +469,12 @@ impl ::runtime::wire::Selection for Applicability {
 }
 impl<'de> ::serde::Deserialize<'de> for Applicability {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Applicability {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `business_domain` (Domain) on `account.analytic.applicability`.
@@ -492,7 +499,7 @@ pub enum BusinessDomain {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BusinessDomain {
+impl ::runtime::odoo::wire::Selection for BusinessDomain {
     const VALUES: &'static [&'static str] = &[
         "general",
         "invoice",
@@ -529,11 +536,11 @@ impl ::runtime::wire::Selection for BusinessDomain {
 }
 impl<'de> ::serde::Deserialize<'de> for BusinessDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BusinessDomain {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -25,13 +25,13 @@ pub struct AccountAnalyticDistributionModel {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Company
     ///
     /// Select a company for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this company, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct AccountAnalyticDistributionModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,8 +47,8 @@ pub struct AccountAnalyticDistributionModel {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// ID
     ///
@@ -60,30 +60,32 @@ pub struct AccountAnalyticDistributionModel {
     ///
     /// `many2one`, to `res.partner.category`.
     pub partner_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartnerCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerCategory>,
     >,
     /// Partner
     ///
     /// Select a partner for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this partner, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Prefix Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::prefix_placeholder())`.
-    pub prefix_placeholder: ::runtime::wire::Computed<Option<String>>,
+    pub prefix_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Product Category
     ///
     /// Select a product category which will use analytic account specified in analytic default (e.g. create new customer invoice or Sales order if we select this product, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `product.category`.
-    pub product_categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_categ_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Product
     ///
     /// Select a product for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this product, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Sequence
     ///
     /// `integer`.
@@ -95,14 +97,14 @@ pub struct AccountAnalyticDistributionModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticDistributionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticDistributionModel {
+impl ::runtime::odoo::wire::FromRecord for AccountAnalyticDistributionModel {
     const FIELDS: &'static [&'static str] = &[
         "account_prefix",
         "analytic_distribution",
@@ -123,8 +125,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticDistributionModel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAnalyticDistributionModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -174,48 +176,49 @@ impl ::runtime::Model for AccountAnalyticDistributionModel {
         "distribution_analytic_account_ids",
         "prefix_placeholder",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "distribution_analytic_account_ids",
                 "many2many",
             )
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_category_id", "many2one")
             .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("prefix_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("prefix_placeholder", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAnalyticDistributionModel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("partner_category_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_categ_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAnalyticDistributionModel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("partner_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountAnalyticDistributionModel {
@@ -225,7 +228,7 @@ impl super::mixins::BaseModel for AccountAnalyticDistributionModel {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticDistributionModelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticDistributionModelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -236,13 +239,13 @@ impl AccountAnalyticDistributionModelCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountAnalyticDistributionModelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = AccountAnalyticDistributionModel,
         >,
     ) -> Self {
@@ -250,7 +253,7 @@ impl AccountAnalyticDistributionModelCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_prefix` (Accounts Prefix).
@@ -318,7 +321,7 @@ impl ::runtime::CreateValues for AccountAnalyticDistributionModelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticDistributionModelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticDistributionModelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -329,13 +332,13 @@ impl AccountAnalyticDistributionModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAnalyticDistributionModelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = AccountAnalyticDistributionModel,
         >,
     ) -> Self {
@@ -343,7 +346,7 @@ impl AccountAnalyticDistributionModelUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_prefix` (Accounts Prefix).
@@ -411,134 +414,134 @@ impl ::runtime::UpdateValues for AccountAnalyticDistributionModelUpdate {
 pub mod fields {
     /// Accounts Prefix (`account_prefix`, `char`).
     #[inline]
-    pub const fn account_prefix() -> ::runtime::fields::CharField<
+    pub const fn account_prefix() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticDistributionModel,
     > {
-        ::runtime::fields::CharField::new("account_prefix")
+        ::runtime::odoo::fields::CharField::new("account_prefix")
     }
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::AccountAnalyticDistributionModel,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticDistributionModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticDistributionModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticDistributionModel,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticDistributionModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Partner Category (`partner_category_id`, `many2one`).
     #[inline]
-    pub const fn partner_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::Many2OneField::new("partner_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_category_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Prefix Placeholder (`prefix_placeholder`, `char`).
     #[inline]
-    pub const fn prefix_placeholder() -> ::runtime::fields::CharField<
+    pub const fn prefix_placeholder() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticDistributionModel,
     > {
-        ::runtime::fields::CharField::new("prefix_placeholder")
+        ::runtime::odoo::fields::CharField::new("prefix_placeholder")
     }
     /// Product Category (`product_categ_id`, `many2one`).
     #[inline]
-    pub const fn product_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticDistributionModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticDistributionModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticDistributionModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -16,7 +16,7 @@ pub struct AccountAnalyticLine {
     ///
     /// `many2one`, to `account.analytic.account`.
     pub account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Amount
     ///
@@ -25,8 +25,8 @@ pub struct AccountAnalyticLine {
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Category
     ///
@@ -41,7 +41,7 @@ pub struct AccountAnalyticLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -49,11 +49,11 @@ pub struct AccountAnalyticLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required.
@@ -66,7 +66,7 @@ pub struct AccountAnalyticLine {
     ///
     /// `many2one`, to `account.account`, computed.
     pub general_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// ID
     ///
@@ -75,11 +75,13 @@ pub struct AccountAnalyticLine {
     /// Financial Journal
     ///
     /// `many2one`, to `account.journal`, readonly, related `move_line_id.journal_id`.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Journal Item
     ///
     /// `many2one`, to `account.move.line`, readonly.
-    pub move_line_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub move_line_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
+    >,
     /// Description
     ///
     /// `char`, required.
@@ -87,23 +89,23 @@ pub struct AccountAnalyticLine {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// UoM Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_uom_id.category_id`, not stored.
     pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::UomCategory>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Ref.
     ///
     /// `char`.
@@ -111,7 +113,7 @@ pub struct AccountAnalyticLine {
     /// Sales Order Item
     ///
     /// `many2one`, to `sale.order.line`.
-    pub so_line: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub so_line: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Quantity
     ///
     /// `float`.
@@ -119,7 +121,7 @@ pub struct AccountAnalyticLine {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -127,26 +129,26 @@ pub struct AccountAnalyticLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Departments
     ///
     /// `many2one`, to `account.analytic.account`.
     pub x_plan2_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Internal
     ///
     /// `many2one`, to `account.analytic.account`.
     pub x_plan3_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticLine {
+impl ::runtime::odoo::wire::FromRecord for AccountAnalyticLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "amount",
@@ -178,8 +180,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticLine {
         "x_plan3_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAnalyticLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -249,75 +251,77 @@ impl ::runtime::Model for AccountAnalyticLine {
         "x_plan3_id",
     ];
     const COMPUTED: &'static [&'static str] = &["auto_account_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("auto_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("category", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("category", "selection")
             .selection(&["other", "invoice", "vendor_bill", "manufacturing_order"]),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("general_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("general_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("move_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_line_id", "many2one")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("ref", "char"),
-        ::runtime::verify::FieldSpec::new("so_line", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("so_line", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("unit_amount", "float"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("x_plan2_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("unit_amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("x_plan2_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("x_plan3_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("x_plan3_id", "many2one")
             .relation("account.analytic.account"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAnalyticLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("general_account_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("move_line_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("so_line"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
-        ::runtime::nested::Relation::display_name("x_plan2_id"),
-        ::runtime::nested::Relation::display_name("x_plan3_id"),
+impl ::runtime::odoo::projection::Projection for AccountAnalyticLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("general_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("move_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("so_line"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("x_plan2_id"),
+        ::runtime::odoo::projection::Relation::display_name("x_plan3_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -346,7 +350,7 @@ impl super::mixins::BaseModel for AccountAnalyticLine {
 /// Values for creating a `account.analytic.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -357,7 +361,7 @@ impl AccountAnalyticLineCreate {
     /// Takes the required fields: `amount`, `date`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, date: ::chrono::NaiveDate, name: impl Into<String>) -> Self {
         AccountAnalyticLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .amount(amount)
             .date(date)
@@ -366,13 +370,13 @@ impl AccountAnalyticLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Project Account).
@@ -497,7 +501,7 @@ impl ::runtime::CreateValues for AccountAnalyticLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -508,19 +512,19 @@ impl AccountAnalyticLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAnalyticLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Project Account).
@@ -645,214 +649,223 @@ impl ::runtime::UpdateValues for AccountAnalyticLineUpdate {
 pub mod fields {
     /// Project Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Analytic Account (`auto_account_id`, `many2one`).
     #[inline]
-    pub const fn auto_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("auto_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
     }
     /// Category (`category`, `selection`).
     #[inline]
-    pub const fn category() -> ::runtime::fields::SelectionField<
+    pub const fn category() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAnalyticLine,
         super::Category,
     > {
-        ::runtime::fields::SelectionField::new("category")
+        ::runtime::odoo::fields::SelectionField::new("category")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountAnalyticLine> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Financial Account (`general_account_id`, `many2one`).
     #[inline]
-    pub const fn general_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn general_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("general_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("general_account_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountAnalyticLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountAnalyticLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Financial Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Journal Item (`move_line_id`, `many2one`).
     #[inline]
-    pub const fn move_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("move_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_line_id")
     }
     /// Description (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAnalyticLine> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// UoM Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Ref. (`ref`, `char`).
     #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<super::AccountAnalyticLine> {
-        ::runtime::fields::CharField::new("ref")
+    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("ref")
     }
     /// Sales Order Item (`so_line`, `many2one`).
     #[inline]
-    pub const fn so_line() -> ::runtime::fields::Many2OneField<
+    pub const fn so_line() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("so_line")
+        ::runtime::odoo::fields::Many2OneField::new("so_line")
     }
     /// Quantity (`unit_amount`, `float`).
     #[inline]
-    pub const fn unit_amount() -> ::runtime::fields::NumField<
+    pub const fn unit_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("unit_amount")
+        ::runtime::odoo::fields::NumField::new("unit_amount")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Departments (`x_plan2_id`, `many2one`).
     #[inline]
-    pub const fn x_plan2_id() -> ::runtime::fields::Many2OneField<
+    pub const fn x_plan2_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("x_plan2_id")
+        ::runtime::odoo::fields::Many2OneField::new("x_plan2_id")
     }
     /// Internal (`x_plan3_id`, `many2one`).
     #[inline]
-    pub const fn x_plan3_id() -> ::runtime::fields::Many2OneField<
+    pub const fn x_plan3_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("x_plan3_id")
+        ::runtime::odoo::fields::Many2OneField::new("x_plan3_id")
     }
 }
 /// Values of `category` (Category) on `account.analytic.line`.
@@ -871,7 +884,7 @@ pub enum Category {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Category {
+impl ::runtime::odoo::wire::Selection for Category {
     const VALUES: &'static [&'static str] = &[
         "other",
         "invoice",
@@ -899,11 +912,11 @@ impl ::runtime::wire::Selection for Category {
 }
 impl<'de> ::serde::Deserialize<'de> for Category {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Category {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -13,29 +13,29 @@ pub struct AccountAnalyticPlan {
     /// Analytic Accounts Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_count())`.
-    pub account_count: ::runtime::wire::Computed<i64>,
+    pub account_count: ::runtime::odoo::wire::Computed<i64>,
     /// Accounts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `plan_id`).
-    pub account_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub account_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     /// All Analytic Accounts Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::all_account_count())`.
-    pub all_account_count: ::runtime::wire::Computed<i64>,
+    pub all_account_count: ::runtime::odoo::wire::Computed<i64>,
     /// Applicability
     ///
     /// `one2many`, to `account.analytic.applicability` (inverse `analytic_plan_id`).
-    pub applicability_ids: ::runtime::wire::X2Many<
+    pub applicability_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountAnalyticApplicability,
     >,
     /// Children Plans Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children_count())`.
-    pub children_count: ::runtime::wire::Computed<i64>,
+    pub children_count: ::runtime::odoo::wire::Computed<i64>,
     /// Childrens
     ///
     /// `one2many`, to `account.analytic.plan` (inverse `parent_id`).
-    pub children_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticPlan>,
+    pub children_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticPlan>,
     /// Color
     ///
     /// `integer`.
@@ -51,7 +51,7 @@ pub struct AccountAnalyticPlan {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default Applicability
     ///
     /// `selection`, company-dependent.
@@ -77,7 +77,9 @@ pub struct AccountAnalyticPlan {
     /// Parent
     ///
     /// `many2one`, to `account.analytic.plan`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    pub parent_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
+    >,
     /// Parent Path
     ///
     /// `char`.
@@ -85,8 +87,8 @@ pub struct AccountAnalyticPlan {
     /// Root
     ///
     /// `many2one`, to `account.analytic.plan`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    pub root_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>>,
     >,
     /// Sequence
     ///
@@ -99,14 +101,14 @@ pub struct AccountAnalyticPlan {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
+impl ::runtime::odoo::wire::FromRecord for AccountAnalyticPlan {
     const FIELDS: &'static [&'static str] = &[
         "account_count",
         "account_ids",
@@ -131,8 +133,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAnalyticPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,51 +192,52 @@ impl ::runtime::Model for AccountAnalyticPlan {
         "children_count",
         "root_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_count", "integer"),
-        ::runtime::verify::FieldSpec::new("account_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("account_ids", "one2many")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("all_account_count", "integer"),
-        ::runtime::verify::FieldSpec::new("applicability_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("all_account_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("applicability_ids", "one2many")
             .relation("account.analytic.applicability"),
-        ::runtime::verify::FieldSpec::new("children_count", "integer"),
-        ::runtime::verify::FieldSpec::new("children_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("children_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("children_ids", "one2many")
             .relation("account.analytic.plan"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_applicability", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_applicability", "selection")
             .selection(&["optional", "mandatory", "unavailable"]),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("account.analytic.plan"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("root_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
             .relation("account.analytic.plan"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAnalyticPlan {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAnalyticPlan {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `account.analytic.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticPlanCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticPlanCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -245,20 +248,20 @@ impl AccountAnalyticPlanCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountAnalyticPlanCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Accounts).
@@ -266,7 +269,7 @@ impl AccountAnalyticPlanCreate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -277,7 +280,9 @@ impl AccountAnalyticPlanCreate {
     pub fn applicability_ids(
         mut self,
         applicability_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticApplicability>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::AccountAnalyticApplicability,
+            >,
         >,
     ) -> Self {
         self.values
@@ -289,7 +294,7 @@ impl AccountAnalyticPlanCreate {
     pub fn children_ids(
         mut self,
         children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticPlan>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticPlan>,
         >,
     ) -> Self {
         self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
@@ -348,7 +353,7 @@ impl ::runtime::CreateValues for AccountAnalyticPlanCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAnalyticPlanUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAnalyticPlanUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -359,19 +364,19 @@ impl AccountAnalyticPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAnalyticPlanUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Accounts).
@@ -379,7 +384,7 @@ impl AccountAnalyticPlanUpdate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -390,7 +395,9 @@ impl AccountAnalyticPlanUpdate {
     pub fn applicability_ids(
         mut self,
         applicability_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticApplicability>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::AccountAnalyticApplicability,
+            >,
         >,
     ) -> Self {
         self.values
@@ -402,7 +409,7 @@ impl AccountAnalyticPlanUpdate {
     pub fn children_ids(
         mut self,
         children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticPlan>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticPlan>,
         >,
     ) -> Self {
         self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
@@ -461,161 +468,166 @@ impl ::runtime::UpdateValues for AccountAnalyticPlanUpdate {
 pub mod fields {
     /// Analytic Accounts Count (`account_count`, `integer`).
     #[inline]
-    pub const fn account_count() -> ::runtime::fields::NumField<
+    pub const fn account_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("account_count")
+        ::runtime::odoo::fields::NumField::new("account_count")
     }
     /// Accounts (`account_ids`, `one2many`).
     #[inline]
-    pub const fn account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticPlan,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_ids")
     }
     /// All Analytic Accounts Count (`all_account_count`, `integer`).
     #[inline]
-    pub const fn all_account_count() -> ::runtime::fields::NumField<
+    pub const fn all_account_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("all_account_count")
+        ::runtime::odoo::fields::NumField::new("all_account_count")
     }
     /// Applicability (`applicability_ids`, `one2many`).
     #[inline]
-    pub const fn applicability_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn applicability_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticPlan,
         super::super::rel::AccountAnalyticApplicability,
     > {
-        ::runtime::fields::X2ManyField::new("applicability_ids")
+        ::runtime::odoo::fields::X2ManyField::new("applicability_ids")
     }
     /// Children Plans Count (`children_count`, `integer`).
     #[inline]
-    pub const fn children_count() -> ::runtime::fields::NumField<
+    pub const fn children_count() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("children_count")
+        ::runtime::odoo::fields::NumField::new("children_count")
     }
     /// Childrens (`children_ids`, `one2many`).
     #[inline]
-    pub const fn children_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn children_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAnalyticPlan,
         super::super::rel::AccountAnalyticPlan,
     > {
-        ::runtime::fields::X2ManyField::new("children_ids")
+        ::runtime::odoo::fields::X2ManyField::new("children_ids")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("color")
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticPlan,
     > {
-        ::runtime::fields::CharField::new("complete_name")
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default Applicability (`default_applicability`, `selection`).
     #[inline]
-    pub const fn default_applicability() -> ::runtime::fields::SelectionField<
+    pub const fn default_applicability() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAnalyticPlan,
         super::DefaultApplicability,
     > {
-        ::runtime::fields::SelectionField::new("default_applicability")
+        ::runtime::odoo::fields::SelectionField::new("default_applicability")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticPlan,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAnalyticPlan,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountAnalyticPlan, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAnalyticPlan> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::fields::CharField::new("parent_path")
-    }
-    /// Root (`root_id`, `many2one`).
-    #[inline]
-    pub const fn root_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("root_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountAnalyticPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticPlan,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Parent (`parent_id`, `many2one`).
+    #[inline]
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountAnalyticPlan,
+        super::super::rel::AccountAnalyticPlan,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    }
+    /// Parent Path (`parent_path`, `char`).
+    #[inline]
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
+        super::AccountAnalyticPlan,
+    > {
+        ::runtime::odoo::fields::CharField::new("parent_path")
+    }
+    /// Root (`root_id`, `many2one`).
+    #[inline]
+    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountAnalyticPlan,
+        super::super::rel::AccountAnalyticPlan,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("root_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountAnalyticPlan,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAnalyticPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAnalyticPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `default_applicability` (Default Applicability) on `account.analytic.plan`.
@@ -632,7 +644,7 @@ pub enum DefaultApplicability {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultApplicability {
+impl ::runtime::odoo::wire::Selection for DefaultApplicability {
     const VALUES: &'static [&'static str] = &["optional", "mandatory", "unavailable"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -653,11 +665,11 @@ impl ::runtime::wire::Selection for DefaultApplicability {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultApplicability {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultApplicability {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -27,11 +27,13 @@ pub struct AccountAutomaticEntryWizard {
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,7 +41,7 @@ pub struct AccountAutomaticEntryWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`, required.
@@ -50,12 +52,12 @@ pub struct AccountAutomaticEntryWizard {
     ///
     /// `many2one`, to `account.account`.
     pub destination_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Currency Conversion Helper
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_currency_helper())`.
-    pub display_currency_helper: ::runtime::wire::Computed<bool>,
+    pub display_currency_helper: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,8 +65,8 @@ pub struct AccountAutomaticEntryWizard {
     /// Expense Accrual Account
     ///
     /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expense_accrual_account())`.
-    pub expense_accrual_account: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub expense_accrual_account: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// ID
     ///
@@ -75,21 +77,21 @@ pub struct AccountAutomaticEntryWizard {
     /// Journal where to create the entry.
     ///
     /// `many2one`, to `account.journal`, required, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
-    pub journal_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     >,
     /// Lock Date Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lock_date_message())`.
-    pub lock_date_message: ::runtime::wire::Computed<Option<String>>,
+    pub lock_date_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Move Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_data())`.
-    pub move_data: ::runtime::wire::Computed<Option<String>>,
+    pub move_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Move Line
     ///
     /// `many2many`, to `account.move.line`.
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Percentage
     ///
     /// Percentage of each line to execute the action on.
@@ -99,12 +101,12 @@ pub struct AccountAutomaticEntryWizard {
     /// Preview Move Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_move_data())`.
-    pub preview_move_data: ::runtime::wire::Computed<Option<String>>,
+    pub preview_move_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Revenue Accrual Account
     ///
     /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::revenue_accrual_account())`.
-    pub revenue_accrual_account: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub revenue_accrual_account: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Total Amount
     ///
@@ -119,14 +121,14 @@ pub struct AccountAutomaticEntryWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAutomaticEntryWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAutomaticEntryWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountAutomaticEntryWizard {
     const FIELDS: &'static [&'static str] = &[
         "account_type",
         "action",
@@ -152,8 +154,8 @@ impl ::runtime::wire::FromRecord for AccountAutomaticEntryWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountAutomaticEntryWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -213,60 +215,61 @@ impl ::runtime::Model for AccountAutomaticEntryWizard {
         "preview_move_data",
         "revenue_accrual_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_type", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
             .selection(&["income", "expense"]),
-        ::runtime::verify::FieldSpec::new("action", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
             .required()
             .selection(&["change_period", "change_account"]),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::verify::FieldSpec::new("destination_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("destination_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("display_currency_helper", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("expense_accrual_account", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_currency_helper", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("expense_accrual_account", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal")
             .required(),
-        ::runtime::verify::FieldSpec::new("lock_date_message", "char"),
-        ::runtime::verify::FieldSpec::new("move_data", "text"),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("lock_date_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("move_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("percentage", "float"),
-        ::runtime::verify::FieldSpec::new("preview_move_data", "text"),
-        ::runtime::verify::FieldSpec::new("revenue_accrual_account", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("preview_move_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("revenue_accrual_account", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("total_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("total_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountAutomaticEntryWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("destination_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountAutomaticEntryWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("destination_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `account.automatic.entry.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAutomaticEntryWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAutomaticEntryWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -277,7 +280,7 @@ impl AccountAutomaticEntryWizardCreate {
     /// Takes the required fields: `action`, `date` (readonly, computed and x2many fields are left out).
     pub fn new(action: Action, date: ::chrono::NaiveDate) -> Self {
         AccountAutomaticEntryWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .action(action)
             .date(date)
@@ -285,13 +288,15 @@ impl AccountAutomaticEntryWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAutomaticEntryWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountAutomaticEntryWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
@@ -335,7 +340,7 @@ impl AccountAutomaticEntryWizardCreate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -367,7 +372,7 @@ impl ::runtime::CreateValues for AccountAutomaticEntryWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountAutomaticEntryWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountAutomaticEntryWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -378,19 +383,21 @@ impl AccountAutomaticEntryWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountAutomaticEntryWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAutomaticEntryWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountAutomaticEntryWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
@@ -434,7 +441,7 @@ impl AccountAutomaticEntryWizardUpdate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -466,174 +473,174 @@ impl ::runtime::UpdateValues for AccountAutomaticEntryWizardUpdate {
 pub mod fields {
     /// Account Type (`account_type`, `selection`).
     #[inline]
-    pub const fn account_type() -> ::runtime::fields::SelectionField<
+    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAutomaticEntryWizard,
         super::AccountType,
     > {
-        ::runtime::fields::SelectionField::new("account_type")
+        ::runtime::odoo::fields::SelectionField::new("account_type")
     }
     /// Action (`action`, `selection`).
     #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
+    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
         super::AccountAutomaticEntryWizard,
         super::Action,
     > {
-        ::runtime::fields::SelectionField::new("action")
+        ::runtime::odoo::fields::SelectionField::new("action")
     }
     /// Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAutomaticEntryWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountAutomaticEntryWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// To (`destination_account_id`, `many2one`).
     #[inline]
-    pub const fn destination_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn destination_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("destination_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("destination_account_id")
     }
     /// Currency Conversion Helper (`display_currency_helper`, `boolean`).
     #[inline]
-    pub const fn display_currency_helper() -> ::runtime::fields::BoolField<
+    pub const fn display_currency_helper() -> ::runtime::odoo::fields::BoolField<
         super::AccountAutomaticEntryWizard,
     > {
-        ::runtime::fields::BoolField::new("display_currency_helper")
+        ::runtime::odoo::fields::BoolField::new("display_currency_helper")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountAutomaticEntryWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Expense Accrual Account (`expense_accrual_account`, `many2one`).
     #[inline]
-    pub const fn expense_accrual_account() -> ::runtime::fields::Many2OneField<
+    pub const fn expense_accrual_account() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("expense_accrual_account")
+        ::runtime::odoo::fields::Many2OneField::new("expense_accrual_account")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountAutomaticEntryWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Lock Date Message (`lock_date_message`, `char`).
     #[inline]
-    pub const fn lock_date_message() -> ::runtime::fields::CharField<
+    pub const fn lock_date_message() -> ::runtime::odoo::fields::CharField<
         super::AccountAutomaticEntryWizard,
     > {
-        ::runtime::fields::CharField::new("lock_date_message")
+        ::runtime::odoo::fields::CharField::new("lock_date_message")
     }
     /// Move Data (`move_data`, `text`).
     #[inline]
-    pub const fn move_data() -> ::runtime::fields::CharField<
+    pub const fn move_data() -> ::runtime::odoo::fields::CharField<
         super::AccountAutomaticEntryWizard,
     > {
-        ::runtime::fields::CharField::new("move_data")
+        ::runtime::odoo::fields::CharField::new("move_data")
     }
     /// Move Line (`move_line_ids`, `many2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Percentage (`percentage`, `float`).
     #[inline]
-    pub const fn percentage() -> ::runtime::fields::NumField<
+    pub const fn percentage() -> ::runtime::odoo::fields::NumField<
         super::AccountAutomaticEntryWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("percentage")
+        ::runtime::odoo::fields::NumField::new("percentage")
     }
     /// Preview Move Data (`preview_move_data`, `text`).
     #[inline]
-    pub const fn preview_move_data() -> ::runtime::fields::CharField<
+    pub const fn preview_move_data() -> ::runtime::odoo::fields::CharField<
         super::AccountAutomaticEntryWizard,
     > {
-        ::runtime::fields::CharField::new("preview_move_data")
+        ::runtime::odoo::fields::CharField::new("preview_move_data")
     }
     /// Revenue Accrual Account (`revenue_accrual_account`, `many2one`).
     #[inline]
-    pub const fn revenue_accrual_account() -> ::runtime::fields::Many2OneField<
+    pub const fn revenue_accrual_account() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("revenue_accrual_account")
+        ::runtime::odoo::fields::Many2OneField::new("revenue_accrual_account")
     }
     /// Total Amount (`total_amount`, `monetary`).
     #[inline]
-    pub const fn total_amount() -> ::runtime::fields::NumField<
+    pub const fn total_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountAutomaticEntryWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("total_amount")
+        ::runtime::odoo::fields::NumField::new("total_amount")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountAutomaticEntryWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountAutomaticEntryWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `account_type` (Account Type) on `account.automatic.entry.wizard`.
@@ -648,7 +655,7 @@ pub enum AccountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountType {
+impl ::runtime::odoo::wire::Selection for AccountType {
     const VALUES: &'static [&'static str] = &["income", "expense"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -667,12 +674,12 @@ impl ::runtime::wire::Selection for AccountType {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `action` (Action) on `account.automatic.entry.wizard`.
@@ -687,7 +694,7 @@ pub enum Action {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Action {
+impl ::runtime::odoo::wire::Selection for Action {
     const VALUES: &'static [&'static str] = &["change_period", "change_account"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -706,11 +713,11 @@ impl ::runtime::wire::Selection for Action {
 }
 impl<'de> ::serde::Deserialize<'de> for Action {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct AccountBankStatement {
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Computed Balance
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -33,7 +33,7 @@ pub struct AccountBankStatement {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, readonly, related `journal_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,12 +41,12 @@ pub struct AccountBankStatement {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Date
     ///
@@ -71,15 +71,15 @@ pub struct AccountBankStatement {
     /// Is Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_valid())`.
-    pub is_valid: ::runtime::wire::Computed<bool>,
+    pub is_valid: ::runtime::odoo::wire::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Statement lines
     ///
     /// `one2many`, to `account.bank.statement.line` (inverse `statement_id`), required.
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
     /// Reference
     ///
     /// `char`, computed.
@@ -87,7 +87,7 @@ pub struct AccountBankStatement {
     /// Problem Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::problem_description())`.
-    pub problem_description: ::runtime::wire::Computed<Option<String>>,
+    pub problem_description: ::runtime::odoo::wire::Computed<Option<String>>,
     /// External Reference
     ///
     /// `char`.
@@ -99,14 +99,14 @@ pub struct AccountBankStatement {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatement {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountBankStatement {
+impl ::runtime::odoo::wire::FromRecord for AccountBankStatement {
     const FIELDS: &'static [&'static str] = &[
         "attachment_ids",
         "balance_end",
@@ -131,8 +131,8 @@ impl ::runtime::wire::FromRecord for AccountBankStatement {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountBankStatement::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,46 +190,47 @@ impl ::runtime::Model for AccountBankStatement {
         "is_valid",
         "problem_description",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("balance_end", "monetary"),
-        ::runtime::verify::FieldSpec::new("balance_end_real", "monetary"),
-        ::runtime::verify::FieldSpec::new("balance_start", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("balance_end", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("balance_end_real", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("balance_start", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("first_line_index", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_complete", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("first_line_index", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_complete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.bank.statement.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("problem_description", "text"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("problem_description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountBankStatement {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountBankStatement {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountBankStatement {
@@ -239,7 +240,7 @@ impl super::mixins::BaseModel for AccountBankStatement {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountBankStatementCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountBankStatementCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -250,19 +251,19 @@ impl AccountBankStatementCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountBankStatementCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatement>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountBankStatement>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -270,7 +271,7 @@ impl AccountBankStatementCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -294,7 +295,7 @@ impl AccountBankStatementCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -320,7 +321,7 @@ impl ::runtime::CreateValues for AccountBankStatementCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountBankStatementUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountBankStatementUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -331,19 +332,19 @@ impl AccountBankStatementUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountBankStatementUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatement>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountBankStatement>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -351,7 +352,7 @@ impl AccountBankStatementUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -375,7 +376,7 @@ impl AccountBankStatementUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -401,158 +402,163 @@ impl ::runtime::UpdateValues for AccountBankStatementUpdate {
 pub mod fields {
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatement,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Computed Balance (`balance_end`, `monetary`).
     #[inline]
-    pub const fn balance_end() -> ::runtime::fields::NumField<
+    pub const fn balance_end() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatement,
         f64,
     > {
-        ::runtime::fields::NumField::new("balance_end")
+        ::runtime::odoo::fields::NumField::new("balance_end")
     }
     /// Ending Balance (`balance_end_real`, `monetary`).
     #[inline]
-    pub const fn balance_end_real() -> ::runtime::fields::NumField<
+    pub const fn balance_end_real() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatement,
         f64,
     > {
-        ::runtime::fields::NumField::new("balance_end_real")
+        ::runtime::odoo::fields::NumField::new("balance_end_real")
     }
     /// Starting Balance (`balance_start`, `monetary`).
     #[inline]
-    pub const fn balance_start() -> ::runtime::fields::NumField<
+    pub const fn balance_start() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatement,
         f64,
     > {
-        ::runtime::fields::NumField::new("balance_start")
+        ::runtime::odoo::fields::NumField::new("balance_start")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatement,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatement,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatement,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatement,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatement,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// First Line Index (`first_line_index`, `char`).
     #[inline]
-    pub const fn first_line_index() -> ::runtime::fields::CharField<
+    pub const fn first_line_index() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::CharField::new("first_line_index")
+        ::runtime::odoo::fields::CharField::new("first_line_index")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountBankStatement, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountBankStatement,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Complete (`is_complete`, `boolean`).
     #[inline]
-    pub const fn is_complete() -> ::runtime::fields::BoolField<
+    pub const fn is_complete() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::BoolField::new("is_complete")
+        ::runtime::odoo::fields::BoolField::new("is_complete")
     }
     /// Is Valid (`is_valid`, `boolean`).
     #[inline]
-    pub const fn is_valid() -> ::runtime::fields::BoolField<
+    pub const fn is_valid() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::BoolField::new("is_valid")
+        ::runtime::odoo::fields::BoolField::new("is_valid")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatement,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Statement lines (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatement,
         super::super::rel::AccountBankStatementLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountBankStatement> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountBankStatement,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Problem Description (`problem_description`, `text`).
     #[inline]
-    pub const fn problem_description() -> ::runtime::fields::CharField<
+    pub const fn problem_description() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::CharField::new("problem_description")
+        ::runtime::odoo::fields::CharField::new("problem_description")
     }
     /// External Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatement,
     > {
-        ::runtime::fields::CharField::new("reference")
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatement,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatement,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

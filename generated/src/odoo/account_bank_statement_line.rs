@@ -17,11 +17,11 @@ pub struct AccountBankStatementLine {
     /// Abnormal Amount Warning
     ///
     /// `text`, readonly, related `move_id.abnormal_amount_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_warning())`.
-    pub abnormal_amount_warning: ::runtime::wire::Computed<Option<String>>,
+    pub abnormal_amount_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Abnormal Date Warning
     ///
     /// `text`, readonly, related `move_id.abnormal_date_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_warning())`.
-    pub abnormal_date_warning: ::runtime::wire::Computed<Option<String>>,
+    pub abnormal_date_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`, related `move_id.access_token`, not stored.
@@ -31,11 +31,11 @@ pub struct AccountBankStatementLine {
     /// Customer Portal URL
     ///
     /// `char`, readonly, related `move_id.access_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, related `move_id.access_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Bank Account Number
     ///
     /// `char`.
@@ -45,15 +45,17 @@ pub struct AccountBankStatementLine {
     /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, related `move_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -61,7 +63,7 @@ pub struct AccountBankStatementLine {
     /// `selection`, readonly, related `move_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -69,13 +71,13 @@ pub struct AccountBankStatementLine {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, related `move_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `move_id.activity_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -88,34 +90,34 @@ pub struct AccountBankStatementLine {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `move_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `move_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Always Tax Exigible
     ///
@@ -134,7 +136,7 @@ pub struct AccountBankStatementLine {
     /// Amount paid
     ///
     /// `monetary`, readonly, related `move_id.amount_paid`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
-    pub amount_paid: ::runtime::wire::Computed<f64>,
+    pub amount_paid: ::runtime::odoo::wire::Computed<f64>,
     /// Residual Amount
     ///
     /// `float`, readonly, computed.
@@ -166,7 +168,7 @@ pub struct AccountBankStatementLine {
     /// Amount total in words
     ///
     /// `char`, readonly, related `move_id.amount_total_words`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_total_words())`.
-    pub amount_total_words: ::runtime::wire::Computed<Option<String>>,
+    pub amount_total_words: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, related `move_id.amount_untaxed`, not stored, currency in `currency_id`.
@@ -182,16 +184,16 @@ pub struct AccountBankStatementLine {
     /// Attachments
     ///
     /// `one2many`, to `ir.attachment`, related `move_id.attachment_ids`, not stored.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Audit Trail Messages
     ///
     /// `one2many`, to `mail.message`, related `move_id.audit_trail_message_ids`, not stored.
-    pub audit_trail_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub audit_trail_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Authorized Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, related `move_id.authorized_transaction_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
-    pub authorized_transaction_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub authorized_transaction_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Auto-post
     ///
@@ -204,7 +206,9 @@ pub struct AccountBankStatementLine {
     /// First recurring entry
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.auto_post_origin_id`, not stored.
-    pub auto_post_origin_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub auto_post_origin_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// Auto-post until
     ///
     /// This recurring move will be posted up to and including this date.
@@ -216,15 +220,15 @@ pub struct AccountBankStatementLine {
     /// Technical field to get the domain on the bank
     ///
     /// `many2one`, to `res.partner`, readonly, related `move_id.bank_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_partner_id())`.
-    pub bank_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub bank_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`, related `move_id.campaign_id`, not stored.
-    pub campaign_id: Option<::runtime::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
     /// Checked
     ///
     /// If this checkbox is not ticked, it means that the user was not sure of all the related information at the time of the creation of the move and that the move needs to be checked again.
@@ -234,17 +238,19 @@ pub struct AccountBankStatementLine {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, related `move_id.commercial_partner_id`, not stored.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
-    pub company_currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `move_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -252,14 +258,16 @@ pub struct AccountBankStatementLine {
     /// `selection`, readonly, related `move_id.company_price_include`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_price_include())`.
     ///
     /// Values: `tax_included` (Tax Included), `tax_excluded` (Tax Excluded).
-    pub company_price_include: ::runtime::wire::Computed<Option<CompanyPriceInclude>>,
+    pub company_price_include: ::runtime::odoo::wire::Computed<
+        Option<CompanyPriceInclude>,
+    >,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -267,11 +275,11 @@ pub struct AccountBankStatementLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Journal Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required, related `move_id.date`, not stored.
@@ -285,11 +293,11 @@ pub struct AccountBankStatementLine {
     /// Multiplicator depending on the document type, to convert a price into a balance
     ///
     /// `integer`, readonly, related `move_id.direction_sign`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::direction_sign())`.
-    pub direction_sign: ::runtime::wire::Computed<i64>,
+    pub direction_sign: ::runtime::odoo::wire::Computed<i64>,
     /// Display Inactive Currency Warning
     ///
     /// `boolean`, readonly, related `move_id.display_inactive_currency_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_inactive_currency_warning())`.
-    pub display_inactive_currency_warning: ::runtime::wire::Computed<bool>,
+    pub display_inactive_currency_warning: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -297,12 +305,12 @@ pub struct AccountBankStatementLine {
     /// Display QR-code
     ///
     /// `boolean`, readonly, related `move_id.display_qr_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qr_code())`.
-    pub display_qr_code: ::runtime::wire::Computed<bool>,
+    pub display_qr_code: ::runtime::odoo::wire::Computed<bool>,
     /// Duplicated Ref
     ///
     /// `many2many`, to `account.move`, readonly, related `move_id.duplicated_ref_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_ref_ids())`.
-    pub duplicated_ref_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub duplicated_ref_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// Fiscal Position
     ///
@@ -310,30 +318,32 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.fiscal.position`, related `move_id.fiscal_position_id`, not stored.
     pub fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Foreign Currency
     ///
     /// The optional other currency if it is a multi-currency entry.
     ///
     /// `many2one`, to `res.currency`.
-    pub foreign_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub foreign_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Has Message
     ///
     /// `boolean`, readonly, related `move_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Reconciled Entries
     ///
     /// `boolean`, readonly, related `move_id.has_reconciled_entries`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_reconciled_entries())`.
-    pub has_reconciled_entries: ::runtime::wire::Computed<bool>,
+    pub has_reconciled_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Hide Post Button
     ///
     /// `boolean`, readonly, related `move_id.hide_post_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_post_button())`.
-    pub hide_post_button: ::runtime::wire::Computed<bool>,
+    pub hide_post_button: ::runtime::odoo::wire::Computed<bool>,
     /// Highest Name
     ///
     /// `char`, readonly, related `move_id.highest_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::highest_name())`.
-    pub highest_name: ::runtime::wire::Computed<Option<String>>,
+    pub highest_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -356,7 +366,7 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.cash.rounding`, related `move_id.invoice_cash_rounding_id`, not stored.
     pub invoice_cash_rounding_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountCashRounding>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountCashRounding>,
     >,
     /// Currency Rate
     ///
@@ -375,25 +385,25 @@ pub struct AccountBankStatementLine {
     /// Invoice Filter Type Domain
     ///
     /// `char`, readonly, related `move_id.invoice_filter_type_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_filter_type_domain())`.
-    pub invoice_filter_type_domain: ::runtime::wire::Computed<Option<String>>,
+    pub invoice_filter_type_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Invoice Has Outstanding
     ///
     /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub invoice_has_outstanding: ::runtime::wire::Computed<bool>,
+    pub invoice_has_outstanding: ::runtime::odoo::wire::Computed<bool>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`, related `move_id.invoice_incoterm_id`, not stored.
     pub invoice_incoterm_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountIncoterms>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
     >,
     /// Invoice lines
     ///
     /// `one2many`, to `account.move.line`, related `move_id.invoice_line_ids`, not stored.
-    pub invoice_line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Origin
     ///
     /// The document(s) that generated the invoice.
@@ -408,13 +418,13 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.payment.term`, related `move_id.invoice_payment_term_id`, not stored.
     pub invoice_payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// PDF Attachment
     ///
     /// `many2one`, to `ir.attachment`, readonly, related `move_id.invoice_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_pdf_report_id())`.
-    pub invoice_pdf_report_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub invoice_pdf_report_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     >,
     /// Source Email
     ///
@@ -423,21 +433,21 @@ pub struct AccountBankStatementLine {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, related `move_id.invoice_user_id`, not stored.
-    pub invoice_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub invoice_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Vendor Bill
     ///
     /// Auto-complete from a past bill.
     ///
     /// `many2one`, to `account.move`, related `move_id.invoice_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_vendor_bill_id())`.
-    pub invoice_vendor_bill_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub invoice_vendor_bill_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Is Being Sent
     ///
     /// Is the move being sent asynchronously
     ///
     /// `boolean`, readonly, related `move_id.is_being_sent`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_being_sent())`.
-    pub is_being_sent: ::runtime::wire::Computed<bool>,
+    pub is_being_sent: ::runtime::odoo::wire::Computed<bool>,
     /// Is Manually Modified
     ///
     /// `boolean`, related `move_id.is_manually_modified`, not stored.
@@ -451,7 +461,7 @@ pub struct AccountBankStatementLine {
     /// Is Purchase Matched
     ///
     /// `boolean`, readonly, related `move_id.is_purchase_matched`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_purchase_matched())`.
-    pub is_purchase_matched: ::runtime::wire::Computed<bool>,
+    pub is_purchase_matched: ::runtime::odoo::wire::Computed<bool>,
     /// Is Reconciled
     ///
     /// `boolean`, readonly, computed.
@@ -463,17 +473,17 @@ pub struct AccountBankStatementLine {
     /// Ledger
     ///
     /// `many2one`, to `account.journal.group`, related `move_id.journal_group_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
-    pub journal_group_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountJournalGroup>>,
+    pub journal_group_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, required, related `move_id.journal_id`.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Journal Items
     ///
     /// `one2many`, to `account.move.line`, related `move_id.line_ids`, not stored.
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Made Sequence Gap
     ///
     /// `boolean`, readonly, related `move_id.made_sequence_gap`, not stored.
@@ -481,87 +491,87 @@ pub struct AccountBankStatementLine {
     /// Matched Payments
     ///
     /// `many2many`, to `account.payment`, related `move_id.matched_payment_ids`, not stored.
-    pub matched_payment_ids: ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    pub matched_payment_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`, related `move_id.medium_id`, not stored.
-    pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, related `move_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers`, related `move_id.message_follower_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `move_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, related `move_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `move_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `move_id.message_ids`, not stored.
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, related `move_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`, related `move_id.message_main_attachment_id`, not stored.
     pub message_main_attachment_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, related `move_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, related `move_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, required, readonly.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     /// Sent
     ///
     /// `selection`, readonly, related `move_id.move_sent_values`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_sent_values())`.
     ///
     /// Values: `sent` (Sent), `not_sent` (Not Sent).
-    pub move_sent_values: ::runtime::wire::Computed<Option<MoveSentValues>>,
+    pub move_sent_values: ::runtime::odoo::wire::Computed<Option<MoveSentValues>>,
     /// Type
     ///
     /// `selection`, required, readonly, related `move_id.move_type`, not stored.
@@ -573,7 +583,7 @@ pub struct AccountBankStatementLine {
     /// `date`, readonly, related `move_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Number
@@ -587,39 +597,43 @@ pub struct AccountBankStatementLine {
     /// Need Cancel Request
     ///
     /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
-    pub need_cancel_request: ::runtime::wire::Computed<bool>,
+    pub need_cancel_request: ::runtime::odoo::wire::Computed<bool>,
     /// Needed Terms Dirty
     ///
     /// `boolean`, readonly, related `move_id.needed_terms_dirty`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needed_terms_dirty())`.
-    pub needed_terms_dirty: ::runtime::wire::Computed<bool>,
+    pub needed_terms_dirty: ::runtime::odoo::wire::Computed<bool>,
     /// Next Payment Date
     ///
     /// `date`, readonly, related `move_id.next_payment_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_payment_date())`.
-    pub next_payment_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub next_payment_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Payment
     ///
     /// `many2one`, to `account.payment`, related `move_id.origin_payment_id`, not stored.
-    pub origin_payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
+    pub origin_payment_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
+    >,
     /// Recipient Bank
     ///
     /// Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number.
     ///
     /// `many2one`, to `res.partner.bank`, related `move_id.partner_bank_id`, not stored.
-    pub partner_bank_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub partner_bank_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
+    >,
     /// Partner Credit
     ///
     /// `monetary`, readonly, related `move_id.partner_credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit())`.
-    pub partner_credit: ::runtime::wire::Computed<f64>,
+    pub partner_credit: ::runtime::odoo::wire::Computed<f64>,
     /// Partner Credit Warning
     ///
     /// `text`, readonly, related `move_id.partner_credit_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
+    pub partner_credit_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Partner Name
     ///
     /// `char`.
@@ -629,15 +643,17 @@ pub struct AccountBankStatementLine {
     /// The delivery address will be used in the computation of the fiscal position.
     ///
     /// `many2one`, to `res.partner`, related `move_id.partner_shipping_id`, not stored.
-    pub partner_shipping_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_shipping_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Payment Count
     ///
     /// `integer`, readonly, related `move_id.payment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_count())`.
-    pub payment_count: ::runtime::wire::Computed<i64>,
+    pub payment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Auto-generated Payments
     ///
     /// `many2many`, to `account.payment`.
-    pub payment_ids: ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    pub payment_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
     /// Label
     ///
     /// `char`.
@@ -662,31 +678,31 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.payment.method.line`, related `move_id.preferred_payment_method_line_id`, not stored.
     pub preferred_payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Purchase Order
     ///
     /// Auto-complete from a past purchase order.
     ///
     /// `many2one`, to `purchase.order`, related `move_id.purchase_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
-    pub purchase_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
     >,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, related `move_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
-    pub purchase_order_count: ::runtime::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Purchase Order Name
     ///
     /// `char`, readonly, related `move_id.purchase_order_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_name())`.
-    pub purchase_order_name: ::runtime::wire::Computed<Option<String>>,
+    pub purchase_order_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Auto-complete
     ///
     /// Auto-complete from a past bill / purchase order.
     ///
     /// `many2one`, to `purchase.bill.union`, related `move_id.purchase_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_vendor_bill_id())`.
-    pub purchase_vendor_bill_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::PurchaseBillUnion>>,
+    pub purchase_vendor_bill_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseBillUnion>>,
     >,
     /// Payment QR-code
     ///
@@ -697,7 +713,7 @@ pub struct AccountBankStatementLine {
     /// Quick Edit Mode
     ///
     /// `boolean`, readonly, related `move_id.quick_edit_mode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_edit_mode())`.
-    pub quick_edit_mode: ::runtime::wire::Computed<bool>,
+    pub quick_edit_mode: ::runtime::odoo::wire::Computed<bool>,
     /// Total (Tax inc.)
     ///
     /// Use this field to encode the total amount of the invoice.
@@ -708,13 +724,15 @@ pub struct AccountBankStatementLine {
     /// Quick Encoding Vals
     ///
     /// `json`, readonly, related `move_id.quick_encoding_vals`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_encoding_vals())`.
-    pub quick_encoding_vals: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub quick_encoding_vals: ::runtime::odoo::wire::Computed<
+        Option<::serde_json::Value>,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating`, related `move_id.rating_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Reference
     ///
     /// `char`, related `move_id.ref`, not stored.
@@ -724,23 +742,25 @@ pub struct AccountBankStatementLine {
     /// If ticked, when an entry is posted, we retroactively hash all moves in the sequence from the entry back to the last hashed entry. The hash can also be performed on demand by the Secure Entries wizard.
     ///
     /// `boolean`, readonly, related `move_id.restrict_mode_hash_table`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restrict_mode_hash_table())`.
-    pub restrict_mode_hash_table: ::runtime::wire::Computed<bool>,
+    pub restrict_mode_hash_table: ::runtime::odoo::wire::Computed<bool>,
     /// Reversal Move
     ///
     /// `one2many`, to `account.move`, related `move_id.reversal_move_ids`, not stored.
-    pub reversal_move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub reversal_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Reversal of
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.reversed_entry_id`, not stored.
-    pub reversed_entry_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub reversed_entry_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// Running Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::running_balance())`.
-    pub running_balance: ::runtime::wire::Computed<f64>,
+    pub running_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, related `move_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Inalterability No Gap Sequence #
     ///
     /// `integer`, readonly, related `move_id.secure_sequence_number`, not stored.
@@ -750,7 +770,7 @@ pub struct AccountBankStatementLine {
     /// The entry is secured with an inalterable hash.
     ///
     /// `boolean`, readonly, related `move_id.secured`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::secured())`.
-    pub secured: ::runtime::wire::Computed<bool>,
+    pub secured: ::runtime::odoo::wire::Computed<bool>,
     /// Sending Data
     ///
     /// `json`, related `move_id.sending_data`, not stored.
@@ -770,33 +790,33 @@ pub struct AccountBankStatementLine {
     /// Show Delivery Date
     ///
     /// `boolean`, readonly, related `move_id.show_delivery_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_delivery_date())`.
-    pub show_delivery_date: ::runtime::wire::Computed<bool>,
+    pub show_delivery_date: ::runtime::odoo::wire::Computed<bool>,
     /// Show Discount Details
     ///
     /// `boolean`, readonly, related `move_id.show_discount_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_discount_details())`.
-    pub show_discount_details: ::runtime::wire::Computed<bool>,
+    pub show_discount_details: ::runtime::odoo::wire::Computed<bool>,
     /// Show Name Warning
     ///
     /// `boolean`, related `move_id.show_name_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_name_warning())`.
-    pub show_name_warning: ::runtime::wire::Computed<bool>,
+    pub show_name_warning: ::runtime::odoo::wire::Computed<bool>,
     /// Show Payment Term Details
     ///
     /// `boolean`, readonly, related `move_id.show_payment_term_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_term_details())`.
-    pub show_payment_term_details: ::runtime::wire::Computed<bool>,
+    pub show_payment_term_details: ::runtime::odoo::wire::Computed<bool>,
     /// Show Reset To Draft Button
     ///
     /// `boolean`, readonly, related `move_id.show_reset_to_draft_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_reset_to_draft_button())`.
-    pub show_reset_to_draft_button: ::runtime::wire::Computed<bool>,
+    pub show_reset_to_draft_button: ::runtime::odoo::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `boolean`, related `move_id.show_update_fpos`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
-    pub show_update_fpos: ::runtime::wire::Computed<bool>,
+    pub show_update_fpos: ::runtime::odoo::wire::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`, related `move_id.source_id`, not stored.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, required, readonly, related `move_id.state`, not stored.
@@ -815,18 +835,18 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.bank.statement`.
     pub statement_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountBankStatement>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>,
     >,
     /// Statement Line
     ///
     /// `many2one`, to `account.bank.statement.line`, related `move_id.statement_line_id`, not stored.
     pub statement_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountBankStatementLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatementLine>,
     >,
     /// Statements
     ///
     /// `one2many`, to `account.bank.statement.line`, related `move_id.statement_line_ids`, not stored.
-    pub statement_line_ids: ::runtime::wire::X2Many<
+    pub statement_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountBankStatementLine,
     >,
     /// Statement Name
@@ -836,35 +856,35 @@ pub struct AccountBankStatementLine {
     /// Is Valid
     ///
     /// `boolean`, readonly, related `statement_id.is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::statement_valid())`.
-    pub statement_valid: ::runtime::wire::Computed<bool>,
+    pub statement_valid: ::runtime::odoo::wire::Computed<bool>,
     /// Status In Payment
     ///
     /// `selection`, readonly, related `move_id.status_in_payment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::status_in_payment())`.
     ///
     /// Values: `not_paid` (Not Paid), `in_payment` (In Payment), `paid` (Paid), `partial` (Partially Paid), `reversed` (Reversed), `blocked` (Blocked), `invoicing_legacy` (Invoicing App Legacy), `draft` (Draft), `cancel` (Cancelled).
-    pub status_in_payment: ::runtime::wire::Computed<Option<StatusInPayment>>,
+    pub status_in_payment: ::runtime::odoo::wire::Computed<Option<StatusInPayment>>,
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`, related `move_id.stock_move_id`, not stored.
-    pub stock_move_id: Option<::runtime::wire::Many2One<super::rel::StockMove>>,
+    pub stock_move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer`, related `move_id.stock_valuation_layer_ids`, not stored.
-    pub stock_valuation_layer_ids: ::runtime::wire::X2Many<
+    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockValuationLayer,
     >,
     /// Suitable Journal
     ///
     /// `many2many`, to `account.journal`, readonly, related `move_id.suitable_journal_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_journal_ids())`.
-    pub suitable_journal_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub suitable_journal_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     >,
     /// Tax calculation rounding method
     ///
     /// `selection`, readonly, related `move_id.tax_calculation_rounding_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_calculation_rounding_method())`.
     ///
     /// Values: `round_per_line` (Round per Line), `round_globally` (Round Globally).
-    pub tax_calculation_rounding_method: ::runtime::wire::Computed<
+    pub tax_calculation_rounding_method: ::runtime::odoo::wire::Computed<
         Option<TaxCalculationRoundingMethod>,
     >,
     /// Cash Basis Entries
@@ -872,7 +892,7 @@ pub struct AccountBankStatementLine {
     /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
     ///
     /// `one2many`, to `account.move`, related `move_id.tax_cash_basis_created_move_ids`, not stored.
-    pub tax_cash_basis_created_move_ids: ::runtime::wire::X2Many<
+    pub tax_cash_basis_created_move_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountMove,
     >,
     /// Cash Basis Origin
@@ -881,40 +901,40 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.tax_cash_basis_origin_move_id`, not stored.
     pub tax_cash_basis_origin_move_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
     >,
     /// Tax Cash Basis Entry of
     ///
     /// `many2one`, to `account.partial.reconcile`, related `move_id.tax_cash_basis_rec_id`, not stored.
     pub tax_cash_basis_rec_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPartialReconcile>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPartialReconcile>,
     >,
     /// Tax Country Code
     ///
     /// `char`, readonly, related `move_id.tax_country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_code())`.
-    pub tax_country_code: ::runtime::wire::Computed<Option<String>>,
+    pub tax_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, related `move_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Tax Lock Date Message
     ///
     /// `char`, readonly, related `move_id.tax_lock_date_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date_message())`.
-    pub tax_lock_date_message: ::runtime::wire::Computed<Option<String>>,
+    pub tax_lock_date_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Taxes Legal Notes
     ///
     /// `html`, readonly, related `move_id.taxes_legal_notes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::taxes_legal_notes())`.
-    pub taxes_legal_notes: ::runtime::wire::Computed<Option<String>>,
+    pub taxes_legal_notes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, related `move_id.team_id`, not stored.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Transaction Count
     ///
     /// `integer`, readonly, related `move_id.transaction_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::transaction_count())`.
-    pub transaction_count: ::runtime::wire::Computed<i64>,
+    pub transaction_count: ::runtime::odoo::wire::Computed<i64>,
     /// Transaction Details
     ///
     /// `json`, readonly.
@@ -922,7 +942,7 @@ pub struct AccountBankStatementLine {
     /// Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, related `move_id.transaction_ids`, not stored.
-    pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     /// Transaction Type
     ///
     /// `char`.
@@ -930,35 +950,37 @@ pub struct AccountBankStatementLine {
     /// Type Name
     ///
     /// `char`, readonly, related `move_id.type_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
-    pub type_name: ::runtime::wire::Computed<Option<String>>,
+    pub type_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`, readonly, related `move_id.ubl_cii_xml_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ubl_cii_xml_id())`.
-    pub ubl_cii_xml_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub ubl_cii_xml_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     >,
     /// User
     ///
     /// `many2one`, to `res.users`, readonly, related `move_id.user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
-    pub user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message`, related `move_id.website_message_ids`, not stored.
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Manufacturing Orders Count
     ///
     /// `integer`, readonly, related `move_id.wip_production_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wip_production_count())`.
-    pub wip_production_count: ::runtime::wire::Computed<i64>,
+    pub wip_production_count: ::runtime::odoo::wire::Computed<i64>,
     /// Relevant WIP MOs
     ///
     /// The MOs that this WIP entry was based on. Expected to be set at time of WIP entry creation.
     ///
     /// `many2many`, to `mrp.production`, related `move_id.wip_production_ids`, not stored.
-    pub wip_production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub wip_production_ids: ::runtime::odoo::wire::X2Many<
+        ::runtime::odoo::wire::AnyModel,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -966,14 +988,14 @@ pub struct AccountBankStatementLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatementLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountBankStatementLine {
+impl ::runtime::odoo::wire::FromRecord for AccountBankStatementLine {
     const FIELDS: &'static [&'static str] = &[
         "abnormal_amount_warning",
         "abnormal_date_warning",
@@ -1164,8 +1186,8 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountBankStatementLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1555,188 +1577,197 @@ impl ::runtime::Model for AccountBankStatementLine {
         "user_id",
         "wip_production_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("abnormal_amount_warning", "text"),
-        ::runtime::verify::FieldSpec::new("abnormal_date_warning", "text"),
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("account_number", "char"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("abnormal_amount_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("abnormal_date_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("account_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("always_tax_exigible", "boolean"),
-        ::runtime::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_paid", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_residual", "float"),
-        ::runtime::verify::FieldSpec::new("amount_residual_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_tax_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total_in_currency_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total_words", "char"),
-        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("always_tax_exigible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_residual", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_residual_signed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_tax_signed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "amount_total_in_currency_signed",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total_signed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total_words", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "amount_untaxed_in_currency_signed",
             "monetary",
         ),
-        ::runtime::verify::FieldSpec::new("amount_untaxed_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed_signed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("audit_trail_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("audit_trail_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("authorized_transaction_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "authorized_transaction_ids",
+                "many2many",
+            )
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("auto_post", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("auto_post", "selection")
             .required()
             .selection(&["no", "at_date", "monthly", "quarterly", "yearly"]),
-        ::runtime::verify::FieldSpec::new("auto_post_origin_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("auto_post_origin_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("auto_post_until", "date"),
-        ::runtime::verify::FieldSpec::new("bank_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("auto_post_until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
-        ::runtime::verify::FieldSpec::new("checked", "boolean"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("checked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::verify::FieldSpec::new("delivery_date", "date"),
-        ::runtime::verify::FieldSpec::new("direction_sign", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("delivery_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("direction_sign", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_inactive_currency_warning",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_qr_code", "boolean"),
-        ::runtime::verify::FieldSpec::new("duplicated_ref_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_qr_code", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicated_ref_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("foreign_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("foreign_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_reconciled_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("hide_post_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("highest_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inalterable_hash", "char"),
-        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::verify::FieldSpec::new("internal_index", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_cash_rounding_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_reconciled_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hide_post_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("highest_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inalterable_hash", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("internal_index", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_cash_rounding_id", "many2one")
             .relation("account.cash.rounding"),
-        ::runtime::verify::FieldSpec::new("invoice_currency_rate", "float"),
-        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
-        ::runtime::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_currency_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_date_due", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_has_outstanding", "boolean")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
             .relation("account.incoterms"),
-        ::runtime::verify::FieldSpec::new("invoice_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_line_ids", "one2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("invoice_origin", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("invoice_origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "invoice_outstanding_credits_debits_widget",
                 "binary",
             )
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("invoice_partner_display_name", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_partner_display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_payments_widget", "binary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
-        ::runtime::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("invoice_source_email", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_source_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("invoice_vendor_bill_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_vendor_bill_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("is_being_sent", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_manually_modified", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_move_sent", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_purchase_matched", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_reconciled", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storno", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_being_sent", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_manually_modified", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_move_sent", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_purchase_matched", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storno", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_group_id", "many2one")
             .relation("account.journal.group"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal")
             .required(),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("made_sequence_gap", "boolean"),
-        ::runtime::verify::FieldSpec::new("matched_payment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("made_sequence_gap", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("matched_payment_ids", "many2many")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move")
             .required(),
-        ::runtime::verify::FieldSpec::new("move_sent_values", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_sent_values", "selection")
             .selection(&["sent", "not_sent"]),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .required()
             .selection(
                 &[
@@ -1749,34 +1780,34 @@ impl ::runtime::Model for AccountBankStatementLine {
                     "in_receipt",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("narration", "html"),
-        ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
-        ::runtime::verify::FieldSpec::new("needed_terms", "binary"),
-        ::runtime::verify::FieldSpec::new("needed_terms_dirty", "boolean"),
-        ::runtime::verify::FieldSpec::new("next_payment_date", "date"),
-        ::runtime::verify::FieldSpec::new("origin_payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("narration", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("needed_terms", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("needed_terms_dirty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("next_payment_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("origin_payment_id", "many2one")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("partner_credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text")
+        ::runtime::odoo::verify::FieldSpec::new("partner_credit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_credit_warning", "text")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_shipping_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_shipping_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("payment_count", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("payment_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_ids", "many2many")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("payment_ref", "char"),
-        ::runtime::verify::FieldSpec::new("payment_reference", "char"),
-        ::runtime::verify::FieldSpec::new("payment_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_state", "selection")
             .selection(
                 &[
                     "not_paid",
@@ -1788,59 +1819,65 @@ impl ::runtime::Model for AccountBankStatementLine {
                     "invoicing_legacy",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("payment_term_details", "binary"),
-        ::runtime::verify::FieldSpec::new("posted_before", "boolean"),
-        ::runtime::verify::FieldSpec::new("preferred_payment_method_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_term_details", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("posted_before", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "preferred_payment_method_line_id",
+                "many2one",
+            )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("purchase_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
-        ::runtime::verify::FieldSpec::new("purchase_order_name", "char"),
-        ::runtime::verify::FieldSpec::new("purchase_vendor_bill_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_vendor_bill_id", "many2one")
             .relation("purchase.bill.union"),
-        ::runtime::verify::FieldSpec::new("qr_code_method", "selection"),
-        ::runtime::verify::FieldSpec::new("quick_edit_mode", "boolean"),
-        ::runtime::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("quick_encoding_vals", "json"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("qr_code_method", "selection"),
+        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("quick_encoding_vals", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("ref", "char"),
-        ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
-        ::runtime::verify::FieldSpec::new("reversal_move_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("reversal_move_ids", "one2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("reversed_entry_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reversed_entry_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("running_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::verify::FieldSpec::new("secure_sequence_number", "integer"),
-        ::runtime::verify::FieldSpec::new("secured", "boolean"),
-        ::runtime::verify::FieldSpec::new("sending_data", "json"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence_number", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("show_delivery_date", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_discount_details", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_name_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_payment_term_details", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_reset_to_draft_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
-        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("running_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("secure_sequence_number", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("secured", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sending_data", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_number", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("show_delivery_date", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_discount_details", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_name_warning", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_payment_term_details", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_reset_to_draft_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_update_fpos", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
             .relation("utm.source"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["draft", "posted", "cancel"]),
-        ::runtime::verify::FieldSpec::new("statement_balance_end_real", "monetary"),
-        ::runtime::verify::FieldSpec::new("statement_complete", "boolean"),
-        ::runtime::verify::FieldSpec::new("statement_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "statement_balance_end_real",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("statement_complete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("statement_id", "many2one")
             .relation("account.bank.statement"),
-        ::runtime::verify::FieldSpec::new("statement_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("statement_line_id", "many2one")
             .relation("account.bank.statement.line"),
-        ::runtime::verify::FieldSpec::new("statement_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("statement_line_ids", "one2many")
             .relation("account.bank.statement.line"),
-        ::runtime::verify::FieldSpec::new("statement_name", "char"),
-        ::runtime::verify::FieldSpec::new("statement_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("status_in_payment", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("statement_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("statement_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("status_in_payment", "selection")
             .selection(
                 &[
                     "not_paid",
@@ -1854,81 +1891,99 @@ impl ::runtime::Model for AccountBankStatementLine {
                     "cancel",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("stock_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_id", "many2one")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("suitable_journal_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("suitable_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_cash_basis_created_move_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_cash_basis_created_move_ids",
+                "one2many",
+            )
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("tax_cash_basis_origin_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_cash_basis_origin_move_id",
+                "many2one",
+            )
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("tax_cash_basis_rec_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_rec_id", "many2one")
             .relation("account.partial.reconcile"),
-        ::runtime::verify::FieldSpec::new("tax_country_code", "char"),
-        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("tax_lock_date_message", "char"),
-        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::verify::FieldSpec::new("taxes_legal_notes", "html"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("transaction_count", "integer"),
-        ::runtime::verify::FieldSpec::new("transaction_details", "json"),
-        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("taxes_legal_notes", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("transaction_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("transaction_details", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("transaction_type", "char"),
-        ::runtime::verify::FieldSpec::new("type_name", "char"),
-        ::runtime::verify::FieldSpec::new("ubl_cii_xml_file", "binary"),
-        ::runtime::verify::FieldSpec::new("ubl_cii_xml_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("transaction_type", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("ubl_cii_xml_file", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("ubl_cii_xml_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("wip_production_count", "integer"),
-        ::runtime::verify::FieldSpec::new("wip_production_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("wip_production_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("wip_production_ids", "many2many")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountBankStatementLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("auto_post_origin_id"),
-        ::runtime::nested::Relation::display_name("campaign_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("foreign_currency_id"),
-        ::runtime::nested::Relation::display_name("invoice_cash_rounding_id"),
-        ::runtime::nested::Relation::display_name("invoice_incoterm_id"),
-        ::runtime::nested::Relation::display_name("invoice_payment_term_id"),
-        ::runtime::nested::Relation::display_name("invoice_user_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("medium_id"),
-        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("origin_payment_id"),
-        ::runtime::nested::Relation::display_name("partner_bank_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("partner_shipping_id"),
-        ::runtime::nested::Relation::display_name("preferred_payment_method_line_id"),
-        ::runtime::nested::Relation::display_name("reversed_entry_id"),
-        ::runtime::nested::Relation::display_name("source_id"),
-        ::runtime::nested::Relation::display_name("statement_id"),
-        ::runtime::nested::Relation::display_name("statement_line_id"),
-        ::runtime::nested::Relation::display_name("stock_move_id"),
-        ::runtime::nested::Relation::display_name("tax_cash_basis_origin_move_id"),
-        ::runtime::nested::Relation::display_name("tax_cash_basis_rec_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountBankStatementLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("auto_post_origin_id"),
+        ::runtime::odoo::projection::Relation::display_name("campaign_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("fiscal_position_id"),
+        ::runtime::odoo::projection::Relation::display_name("foreign_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_cash_rounding_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_incoterm_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_payment_term_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("medium_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "message_main_attachment_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("origin_payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_bank_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_shipping_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "preferred_payment_method_line_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("reversed_entry_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_id"),
+        ::runtime::odoo::projection::Relation::display_name("statement_id"),
+        ::runtime::odoo::projection::Relation::display_name("statement_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("stock_move_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "tax_cash_basis_origin_move_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("tax_cash_basis_rec_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1958,7 +2013,7 @@ impl super::mixins::BaseModel for AccountBankStatementLine {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountBankStatementLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountBankStatementLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1969,19 +2024,21 @@ impl AccountBankStatementLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountBankStatementLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatementLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountBankStatementLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2001,7 +2058,7 @@ impl AccountBankStatementLineCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2042,7 +2099,7 @@ impl AccountBankStatementLineCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -2054,7 +2111,7 @@ impl AccountBankStatementLineCreate {
     pub fn audit_trail_message_ids(
         mut self,
         audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2147,7 +2204,7 @@ impl AccountBankStatementLineCreate {
     pub fn invoice_line_ids(
         mut self,
         invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -2164,7 +2221,7 @@ impl AccountBankStatementLineCreate {
     #[inline]
     pub fn invoice_pdf_report_file(
         mut self,
-        invoice_pdf_report_file: impl Into<::runtime::wire::Binary>,
+        invoice_pdf_report_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
         self
@@ -2219,7 +2276,7 @@ impl AccountBankStatementLineCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -2230,7 +2287,7 @@ impl AccountBankStatementLineCreate {
     pub fn matched_payment_ids(
         mut self,
         matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
         >,
     ) -> Self {
         self.values
@@ -2251,7 +2308,7 @@ impl AccountBankStatementLineCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2266,7 +2323,7 @@ impl AccountBankStatementLineCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2286,7 +2343,7 @@ impl AccountBankStatementLineCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2349,7 +2406,7 @@ impl AccountBankStatementLineCreate {
     pub fn payment_ids(
         mut self,
         payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
         >,
     ) -> Self {
         self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
@@ -2412,7 +2469,7 @@ impl AccountBankStatementLineCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2429,7 +2486,7 @@ impl AccountBankStatementLineCreate {
     pub fn reversal_move_ids(
         mut self,
         reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -2483,7 +2540,7 @@ impl AccountBankStatementLineCreate {
     pub fn statement_line_ids(
         mut self,
         statement_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
         >,
     ) -> Self {
         self.values
@@ -2504,7 +2561,7 @@ impl AccountBankStatementLineCreate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -2519,7 +2576,7 @@ impl AccountBankStatementLineCreate {
     pub fn tax_cash_basis_created_move_ids(
         mut self,
         tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -2537,7 +2594,10 @@ impl AccountBankStatementLineCreate {
     }
     /// Set `tax_totals` (Invoice Totals).
     #[inline]
-    pub fn tax_totals(mut self, tax_totals: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn tax_totals(
+        mut self,
+        tax_totals: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("tax_totals", tax_totals.into());
         self
     }
@@ -2566,7 +2626,7 @@ impl AccountBankStatementLineCreate {
     #[inline]
     pub fn ubl_cii_xml_file(
         mut self,
-        ubl_cii_xml_file: impl Into<::runtime::wire::Binary>,
+        ubl_cii_xml_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
         self
@@ -2576,7 +2636,7 @@ impl AccountBankStatementLineCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2591,7 +2651,7 @@ impl AccountBankStatementLineCreate {
     pub fn wip_production_ids(
         mut self,
         wip_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -2609,7 +2669,7 @@ impl ::runtime::CreateValues for AccountBankStatementLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountBankStatementLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountBankStatementLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2620,19 +2680,21 @@ impl AccountBankStatementLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountBankStatementLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatementLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountBankStatementLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2652,7 +2714,7 @@ impl AccountBankStatementLineUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2693,7 +2755,7 @@ impl AccountBankStatementLineUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -2705,7 +2767,7 @@ impl AccountBankStatementLineUpdate {
     pub fn audit_trail_message_ids(
         mut self,
         audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2798,7 +2860,7 @@ impl AccountBankStatementLineUpdate {
     pub fn invoice_line_ids(
         mut self,
         invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -2815,7 +2877,7 @@ impl AccountBankStatementLineUpdate {
     #[inline]
     pub fn invoice_pdf_report_file(
         mut self,
-        invoice_pdf_report_file: impl Into<::runtime::wire::Binary>,
+        invoice_pdf_report_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
         self
@@ -2870,7 +2932,7 @@ impl AccountBankStatementLineUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -2881,7 +2943,7 @@ impl AccountBankStatementLineUpdate {
     pub fn matched_payment_ids(
         mut self,
         matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
         >,
     ) -> Self {
         self.values
@@ -2902,7 +2964,7 @@ impl AccountBankStatementLineUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2917,7 +2979,7 @@ impl AccountBankStatementLineUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2937,7 +2999,7 @@ impl AccountBankStatementLineUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -3000,7 +3062,7 @@ impl AccountBankStatementLineUpdate {
     pub fn payment_ids(
         mut self,
         payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
         >,
     ) -> Self {
         self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
@@ -3063,7 +3125,7 @@ impl AccountBankStatementLineUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -3080,7 +3142,7 @@ impl AccountBankStatementLineUpdate {
     pub fn reversal_move_ids(
         mut self,
         reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -3134,7 +3196,7 @@ impl AccountBankStatementLineUpdate {
     pub fn statement_line_ids(
         mut self,
         statement_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
         >,
     ) -> Self {
         self.values
@@ -3155,7 +3217,7 @@ impl AccountBankStatementLineUpdate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -3170,7 +3232,7 @@ impl AccountBankStatementLineUpdate {
     pub fn tax_cash_basis_created_move_ids(
         mut self,
         tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -3188,7 +3250,10 @@ impl AccountBankStatementLineUpdate {
     }
     /// Set `tax_totals` (Invoice Totals).
     #[inline]
-    pub fn tax_totals(mut self, tax_totals: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn tax_totals(
+        mut self,
+        tax_totals: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("tax_totals", tax_totals.into());
         self
     }
@@ -3217,7 +3282,7 @@ impl AccountBankStatementLineUpdate {
     #[inline]
     pub fn ubl_cii_xml_file(
         mut self,
-        ubl_cii_xml_file: impl Into<::runtime::wire::Binary>,
+        ubl_cii_xml_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
         self
@@ -3227,7 +3292,7 @@ impl AccountBankStatementLineUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3242,7 +3307,7 @@ impl AccountBankStatementLineUpdate {
     pub fn wip_production_ids(
         mut self,
         wip_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -3260,1476 +3325,1478 @@ impl ::runtime::UpdateValues for AccountBankStatementLineUpdate {
 pub mod fields {
     /// Abnormal Amount Warning (`abnormal_amount_warning`, `text`).
     #[inline]
-    pub const fn abnormal_amount_warning() -> ::runtime::fields::CharField<
+    pub const fn abnormal_amount_warning() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("abnormal_amount_warning")
+        ::runtime::odoo::fields::CharField::new("abnormal_amount_warning")
     }
     /// Abnormal Date Warning (`abnormal_date_warning`, `text`).
     #[inline]
-    pub const fn abnormal_date_warning() -> ::runtime::fields::CharField<
+    pub const fn abnormal_date_warning() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("abnormal_date_warning")
+        ::runtime::odoo::fields::CharField::new("abnormal_date_warning")
     }
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("access_token")
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("access_url")
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("access_warning")
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Bank Account Number (`account_number`, `char`).
     #[inline]
-    pub const fn account_number() -> ::runtime::fields::CharField<
+    pub const fn account_number() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("account_number")
+        ::runtime::odoo::fields::CharField::new("account_number")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Always Tax Exigible (`always_tax_exigible`, `boolean`).
     #[inline]
-    pub const fn always_tax_exigible() -> ::runtime::fields::BoolField<
+    pub const fn always_tax_exigible() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("always_tax_exigible")
+        ::runtime::odoo::fields::BoolField::new("always_tax_exigible")
     }
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Amount in Currency (`amount_currency`, `monetary`).
     #[inline]
-    pub const fn amount_currency() -> ::runtime::fields::NumField<
+    pub const fn amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_currency")
+        ::runtime::odoo::fields::NumField::new("amount_currency")
     }
     /// Amount paid (`amount_paid`, `monetary`).
     #[inline]
-    pub const fn amount_paid() -> ::runtime::fields::NumField<
+    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_paid")
+        ::runtime::odoo::fields::NumField::new("amount_paid")
     }
     /// Residual Amount (`amount_residual`, `float`).
     #[inline]
-    pub const fn amount_residual() -> ::runtime::fields::NumField<
+    pub const fn amount_residual() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_residual")
+        ::runtime::odoo::fields::NumField::new("amount_residual")
     }
     /// Amount Due Signed (`amount_residual_signed`, `monetary`).
     #[inline]
-    pub const fn amount_residual_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_residual_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_residual_signed")
+        ::runtime::odoo::fields::NumField::new("amount_residual_signed")
     }
     /// Tax (`amount_tax`, `monetary`).
     #[inline]
-    pub const fn amount_tax() -> ::runtime::fields::NumField<
+    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_tax")
+        ::runtime::odoo::fields::NumField::new("amount_tax")
     }
     /// Tax Signed (`amount_tax_signed`, `monetary`).
     #[inline]
-    pub const fn amount_tax_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_tax_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_tax_signed")
+        ::runtime::odoo::fields::NumField::new("amount_tax_signed")
     }
     /// Total (`amount_total`, `monetary`).
     #[inline]
-    pub const fn amount_total() -> ::runtime::fields::NumField<
+    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_total")
+        ::runtime::odoo::fields::NumField::new("amount_total")
     }
     /// Total in Currency Signed (`amount_total_in_currency_signed`, `monetary`).
     #[inline]
-    pub const fn amount_total_in_currency_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_total_in_currency_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_total_in_currency_signed")
+        ::runtime::odoo::fields::NumField::new("amount_total_in_currency_signed")
     }
     /// Total Signed (`amount_total_signed`, `monetary`).
     #[inline]
-    pub const fn amount_total_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_total_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_total_signed")
+        ::runtime::odoo::fields::NumField::new("amount_total_signed")
     }
     /// Amount total in words (`amount_total_words`, `char`).
     #[inline]
-    pub const fn amount_total_words() -> ::runtime::fields::CharField<
+    pub const fn amount_total_words() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("amount_total_words")
+        ::runtime::odoo::fields::CharField::new("amount_total_words")
     }
     /// Untaxed Amount (`amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn amount_untaxed() -> ::runtime::fields::NumField<
+    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_untaxed")
+        ::runtime::odoo::fields::NumField::new("amount_untaxed")
     }
     /// Untaxed Amount Signed Currency (`amount_untaxed_in_currency_signed`, `monetary`).
     #[inline]
-    pub const fn amount_untaxed_in_currency_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_untaxed_in_currency_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_untaxed_in_currency_signed")
+        ::runtime::odoo::fields::NumField::new("amount_untaxed_in_currency_signed")
     }
     /// Untaxed Amount Signed (`amount_untaxed_signed`, `monetary`).
     #[inline]
-    pub const fn amount_untaxed_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_untaxed_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_untaxed_signed")
+        ::runtime::odoo::fields::NumField::new("amount_untaxed_signed")
     }
     /// Attachments (`attachment_ids`, `one2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Audit Trail Messages (`audit_trail_message_ids`, `one2many`).
     #[inline]
-    pub const fn audit_trail_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn audit_trail_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("audit_trail_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("audit_trail_message_ids")
     }
     /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
     #[inline]
-    pub const fn authorized_transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn authorized_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("authorized_transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("authorized_transaction_ids")
     }
     /// Auto-post (`auto_post`, `selection`).
     #[inline]
-    pub const fn auto_post() -> ::runtime::fields::SelectionField<
+    pub const fn auto_post() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::AutoPost,
     > {
-        ::runtime::fields::SelectionField::new("auto_post")
+        ::runtime::odoo::fields::SelectionField::new("auto_post")
     }
     /// First recurring entry (`auto_post_origin_id`, `many2one`).
     #[inline]
-    pub const fn auto_post_origin_id() -> ::runtime::fields::Many2OneField<
+    pub const fn auto_post_origin_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("auto_post_origin_id")
+        ::runtime::odoo::fields::Many2OneField::new("auto_post_origin_id")
     }
     /// Auto-post until (`auto_post_until`, `date`).
     #[inline]
-    pub const fn auto_post_until() -> ::runtime::fields::DateField<
+    pub const fn auto_post_until() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("auto_post_until")
+        ::runtime::odoo::fields::DateField::new("auto_post_until")
     }
     /// Bank Partner (`bank_partner_id`, `many2one`).
     #[inline]
-    pub const fn bank_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bank_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("bank_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("bank_partner_id")
     }
     /// Campaign (`campaign_id`, `many2one`).
     #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
+    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::UtmCampaign,
     > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
+        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
     }
     /// Checked (`checked`, `boolean`).
     #[inline]
-    pub const fn checked() -> ::runtime::fields::BoolField<
+    pub const fn checked() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("checked")
+        ::runtime::odoo::fields::BoolField::new("checked")
     }
     /// Commercial Entity (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Default Sales Price Include (`company_price_include`, `selection`).
     #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::CompanyPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("company_price_include")
+        ::runtime::odoo::fields::SelectionField::new("company_price_include")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("country_code")
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Journal Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Delivery Date (`delivery_date`, `date`).
     #[inline]
-    pub const fn delivery_date() -> ::runtime::fields::DateField<
+    pub const fn delivery_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("delivery_date")
+        ::runtime::odoo::fields::DateField::new("delivery_date")
     }
     /// Direction Sign (`direction_sign`, `integer`).
     #[inline]
-    pub const fn direction_sign() -> ::runtime::fields::NumField<
+    pub const fn direction_sign() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("direction_sign")
+        ::runtime::odoo::fields::NumField::new("direction_sign")
     }
     /// Display Inactive Currency Warning (`display_inactive_currency_warning`, `boolean`).
     #[inline]
-    pub const fn display_inactive_currency_warning() -> ::runtime::fields::BoolField<
+    pub const fn display_inactive_currency_warning() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("display_inactive_currency_warning")
+        ::runtime::odoo::fields::BoolField::new("display_inactive_currency_warning")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display QR-code (`display_qr_code`, `boolean`).
     #[inline]
-    pub const fn display_qr_code() -> ::runtime::fields::BoolField<
+    pub const fn display_qr_code() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("display_qr_code")
+        ::runtime::odoo::fields::BoolField::new("display_qr_code")
     }
     /// Duplicated Ref (`duplicated_ref_ids`, `many2many`).
     #[inline]
-    pub const fn duplicated_ref_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn duplicated_ref_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("duplicated_ref_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicated_ref_ids")
     }
     /// Fiscal Position (`fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
     }
     /// Foreign Currency (`foreign_currency_id`, `many2one`).
     #[inline]
-    pub const fn foreign_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn foreign_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("foreign_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("foreign_currency_id")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("has_message")
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Reconciled Entries (`has_reconciled_entries`, `boolean`).
     #[inline]
-    pub const fn has_reconciled_entries() -> ::runtime::fields::BoolField<
+    pub const fn has_reconciled_entries() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("has_reconciled_entries")
+        ::runtime::odoo::fields::BoolField::new("has_reconciled_entries")
     }
     /// Hide Post Button (`hide_post_button`, `boolean`).
     #[inline]
-    pub const fn hide_post_button() -> ::runtime::fields::BoolField<
+    pub const fn hide_post_button() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("hide_post_button")
+        ::runtime::odoo::fields::BoolField::new("hide_post_button")
     }
     /// Highest Name (`highest_name`, `char`).
     #[inline]
-    pub const fn highest_name() -> ::runtime::fields::CharField<
+    pub const fn highest_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("highest_name")
+        ::runtime::odoo::fields::CharField::new("highest_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inalterability Hash (`inalterable_hash`, `char`).
     #[inline]
-    pub const fn inalterable_hash() -> ::runtime::fields::CharField<
+    pub const fn inalterable_hash() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("inalterable_hash")
+        ::runtime::odoo::fields::CharField::new("inalterable_hash")
     }
     /// Incoterm Location (`incoterm_location`, `char`).
     #[inline]
-    pub const fn incoterm_location() -> ::runtime::fields::CharField<
+    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("incoterm_location")
+        ::runtime::odoo::fields::CharField::new("incoterm_location")
     }
     /// Internal Reference (`internal_index`, `char`).
     #[inline]
-    pub const fn internal_index() -> ::runtime::fields::CharField<
+    pub const fn internal_index() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("internal_index")
+        ::runtime::odoo::fields::CharField::new("internal_index")
     }
     /// Cash Rounding Method (`invoice_cash_rounding_id`, `many2one`).
     #[inline]
-    pub const fn invoice_cash_rounding_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_cash_rounding_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountCashRounding,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_cash_rounding_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_cash_rounding_id")
     }
     /// Currency Rate (`invoice_currency_rate`, `float`).
     #[inline]
-    pub const fn invoice_currency_rate() -> ::runtime::fields::NumField<
+    pub const fn invoice_currency_rate() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("invoice_currency_rate")
+        ::runtime::odoo::fields::NumField::new("invoice_currency_rate")
     }
     /// Invoice/Bill Date (`invoice_date`, `date`).
     #[inline]
-    pub const fn invoice_date() -> ::runtime::fields::DateField<
+    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("invoice_date")
+        ::runtime::odoo::fields::DateField::new("invoice_date")
     }
     /// Due Date (`invoice_date_due`, `date`).
     #[inline]
-    pub const fn invoice_date_due() -> ::runtime::fields::DateField<
+    pub const fn invoice_date_due() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("invoice_date_due")
+        ::runtime::odoo::fields::DateField::new("invoice_date_due")
     }
     /// Invoice Filter Type Domain (`invoice_filter_type_domain`, `char`).
     #[inline]
-    pub const fn invoice_filter_type_domain() -> ::runtime::fields::CharField<
+    pub const fn invoice_filter_type_domain() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("invoice_filter_type_domain")
+        ::runtime::odoo::fields::CharField::new("invoice_filter_type_domain")
     }
     /// Invoice Has Outstanding (`invoice_has_outstanding`, `boolean`).
     #[inline]
-    pub const fn invoice_has_outstanding() -> ::runtime::fields::BoolField<
+    pub const fn invoice_has_outstanding() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("invoice_has_outstanding")
+        ::runtime::odoo::fields::BoolField::new("invoice_has_outstanding")
     }
     /// Incoterm (`invoice_incoterm_id`, `many2one`).
     #[inline]
-    pub const fn invoice_incoterm_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountIncoterms,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_incoterm_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_incoterm_id")
     }
     /// Invoice lines (`invoice_line_ids`, `one2many`).
     #[inline]
-    pub const fn invoice_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_line_ids")
     }
     /// Origin (`invoice_origin`, `char`).
     #[inline]
-    pub const fn invoice_origin() -> ::runtime::fields::CharField<
+    pub const fn invoice_origin() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("invoice_origin")
+        ::runtime::odoo::fields::CharField::new("invoice_origin")
     }
     /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
     #[inline]
-    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::BinaryField<
+    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("invoice_outstanding_credits_debits_widget")
+        ::runtime::odoo::fields::BinaryField::new(
+            "invoice_outstanding_credits_debits_widget",
+        )
     }
     /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
     #[inline]
-    pub const fn invoice_partner_display_name() -> ::runtime::fields::CharField<
+    pub const fn invoice_partner_display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("invoice_partner_display_name")
+        ::runtime::odoo::fields::CharField::new("invoice_partner_display_name")
     }
     /// Payment Terms (`invoice_payment_term_id`, `many2one`).
     #[inline]
-    pub const fn invoice_payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_payment_term_id")
     }
     /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
     #[inline]
-    pub const fn invoice_payments_widget() -> ::runtime::fields::BinaryField<
+    pub const fn invoice_payments_widget() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("invoice_payments_widget")
+        ::runtime::odoo::fields::BinaryField::new("invoice_payments_widget")
     }
     /// PDF File (`invoice_pdf_report_file`, `binary`).
     #[inline]
-    pub const fn invoice_pdf_report_file() -> ::runtime::fields::BinaryField<
+    pub const fn invoice_pdf_report_file() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("invoice_pdf_report_file")
+        ::runtime::odoo::fields::BinaryField::new("invoice_pdf_report_file")
     }
     /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
     #[inline]
-    pub const fn invoice_pdf_report_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_pdf_report_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_pdf_report_id")
     }
     /// Source Email (`invoice_source_email`, `char`).
     #[inline]
-    pub const fn invoice_source_email() -> ::runtime::fields::CharField<
+    pub const fn invoice_source_email() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("invoice_source_email")
+        ::runtime::odoo::fields::CharField::new("invoice_source_email")
     }
     /// Salesperson (`invoice_user_id`, `many2one`).
     #[inline]
-    pub const fn invoice_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_user_id")
     }
     /// Vendor Bill (`invoice_vendor_bill_id`, `many2one`).
     #[inline]
-    pub const fn invoice_vendor_bill_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_vendor_bill_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_vendor_bill_id")
     }
     /// Is Being Sent (`is_being_sent`, `boolean`).
     #[inline]
-    pub const fn is_being_sent() -> ::runtime::fields::BoolField<
+    pub const fn is_being_sent() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_being_sent")
+        ::runtime::odoo::fields::BoolField::new("is_being_sent")
     }
     /// Is Manually Modified (`is_manually_modified`, `boolean`).
     #[inline]
-    pub const fn is_manually_modified() -> ::runtime::fields::BoolField<
+    pub const fn is_manually_modified() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_manually_modified")
+        ::runtime::odoo::fields::BoolField::new("is_manually_modified")
     }
     /// Is Move Sent (`is_move_sent`, `boolean`).
     #[inline]
-    pub const fn is_move_sent() -> ::runtime::fields::BoolField<
+    pub const fn is_move_sent() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_move_sent")
+        ::runtime::odoo::fields::BoolField::new("is_move_sent")
     }
     /// Is Purchase Matched (`is_purchase_matched`, `boolean`).
     #[inline]
-    pub const fn is_purchase_matched() -> ::runtime::fields::BoolField<
+    pub const fn is_purchase_matched() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_purchase_matched")
+        ::runtime::odoo::fields::BoolField::new("is_purchase_matched")
     }
     /// Is Reconciled (`is_reconciled`, `boolean`).
     #[inline]
-    pub const fn is_reconciled() -> ::runtime::fields::BoolField<
+    pub const fn is_reconciled() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_reconciled")
+        ::runtime::odoo::fields::BoolField::new("is_reconciled")
     }
     /// Is Storno (`is_storno`, `boolean`).
     #[inline]
-    pub const fn is_storno() -> ::runtime::fields::BoolField<
+    pub const fn is_storno() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("is_storno")
+        ::runtime::odoo::fields::BoolField::new("is_storno")
     }
     /// Ledger (`journal_group_id`, `many2one`).
     #[inline]
-    pub const fn journal_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountJournalGroup,
     > {
-        ::runtime::fields::Many2OneField::new("journal_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_group_id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Journal Items (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Made Sequence Gap (`made_sequence_gap`, `boolean`).
     #[inline]
-    pub const fn made_sequence_gap() -> ::runtime::fields::BoolField<
+    pub const fn made_sequence_gap() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("made_sequence_gap")
+        ::runtime::odoo::fields::BoolField::new("made_sequence_gap")
     }
     /// Matched Payments (`matched_payment_ids`, `many2many`).
     #[inline]
-    pub const fn matched_payment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn matched_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::X2ManyField::new("matched_payment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("matched_payment_ids")
     }
     /// Medium (`medium_id`, `many2one`).
     #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
+    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::UtmMedium,
     > {
-        ::runtime::fields::Many2OneField::new("medium_id")
+        ::runtime::odoo::fields::Many2OneField::new("medium_id")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Main Attachment (`message_main_attachment_id`, `many2one`).
     #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("message_main_attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Journal Entry (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Sent (`move_sent_values`, `selection`).
     #[inline]
-    pub const fn move_sent_values() -> ::runtime::fields::SelectionField<
+    pub const fn move_sent_values() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::MoveSentValues,
     > {
-        ::runtime::fields::SelectionField::new("move_sent_values")
+        ::runtime::odoo::fields::SelectionField::new("move_sent_values")
     }
     /// Type (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Number (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Terms and Conditions (`narration`, `html`).
     #[inline]
-    pub const fn narration() -> ::runtime::fields::CharField<
+    pub const fn narration() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("narration")
+        ::runtime::odoo::fields::CharField::new("narration")
     }
     /// Need Cancel Request (`need_cancel_request`, `boolean`).
     #[inline]
-    pub const fn need_cancel_request() -> ::runtime::fields::BoolField<
+    pub const fn need_cancel_request() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("need_cancel_request")
+        ::runtime::odoo::fields::BoolField::new("need_cancel_request")
     }
     /// Needed Terms (`needed_terms`, `binary`).
     #[inline]
-    pub const fn needed_terms() -> ::runtime::fields::BinaryField<
+    pub const fn needed_terms() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("needed_terms")
+        ::runtime::odoo::fields::BinaryField::new("needed_terms")
     }
     /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
     #[inline]
-    pub const fn needed_terms_dirty() -> ::runtime::fields::BoolField<
+    pub const fn needed_terms_dirty() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("needed_terms_dirty")
+        ::runtime::odoo::fields::BoolField::new("needed_terms_dirty")
     }
     /// Next Payment Date (`next_payment_date`, `date`).
     #[inline]
-    pub const fn next_payment_date() -> ::runtime::fields::DateField<
+    pub const fn next_payment_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("next_payment_date")
+        ::runtime::odoo::fields::DateField::new("next_payment_date")
     }
     /// Payment (`origin_payment_id`, `many2one`).
     #[inline]
-    pub const fn origin_payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn origin_payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("origin_payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("origin_payment_id")
     }
     /// Recipient Bank (`partner_bank_id`, `many2one`).
     #[inline]
-    pub const fn partner_bank_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("partner_bank_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
     }
     /// Partner Credit (`partner_credit`, `monetary`).
     #[inline]
-    pub const fn partner_credit() -> ::runtime::fields::NumField<
+    pub const fn partner_credit() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("partner_credit")
+        ::runtime::odoo::fields::NumField::new("partner_credit")
     }
     /// Partner Credit Warning (`partner_credit_warning`, `text`).
     #[inline]
-    pub const fn partner_credit_warning() -> ::runtime::fields::CharField<
+    pub const fn partner_credit_warning() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("partner_credit_warning")
+        ::runtime::odoo::fields::CharField::new("partner_credit_warning")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Partner Name (`partner_name`, `char`).
     #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<
+    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("partner_name")
+        ::runtime::odoo::fields::CharField::new("partner_name")
     }
     /// Delivery Address (`partner_shipping_id`, `many2one`).
     #[inline]
-    pub const fn partner_shipping_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_shipping_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_shipping_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_shipping_id")
     }
     /// Payment Count (`payment_count`, `integer`).
     #[inline]
-    pub const fn payment_count() -> ::runtime::fields::NumField<
+    pub const fn payment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("payment_count")
+        ::runtime::odoo::fields::NumField::new("payment_count")
     }
     /// Auto-generated Payments (`payment_ids`, `many2many`).
     #[inline]
-    pub const fn payment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn payment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::X2ManyField::new("payment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("payment_ids")
     }
     /// Label (`payment_ref`, `char`).
     #[inline]
-    pub const fn payment_ref() -> ::runtime::fields::CharField<
+    pub const fn payment_ref() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("payment_ref")
+        ::runtime::odoo::fields::CharField::new("payment_ref")
     }
     /// Payment Reference (`payment_reference`, `char`).
     #[inline]
-    pub const fn payment_reference() -> ::runtime::fields::CharField<
+    pub const fn payment_reference() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("payment_reference")
+        ::runtime::odoo::fields::CharField::new("payment_reference")
     }
     /// Payment Status (`payment_state`, `selection`).
     #[inline]
-    pub const fn payment_state() -> ::runtime::fields::SelectionField<
+    pub const fn payment_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::PaymentState,
     > {
-        ::runtime::fields::SelectionField::new("payment_state")
+        ::runtime::odoo::fields::SelectionField::new("payment_state")
     }
     /// Payment Term Details (`payment_term_details`, `binary`).
     #[inline]
-    pub const fn payment_term_details() -> ::runtime::fields::BinaryField<
+    pub const fn payment_term_details() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("payment_term_details")
+        ::runtime::odoo::fields::BinaryField::new("payment_term_details")
     }
     /// Posted Before (`posted_before`, `boolean`).
     #[inline]
-    pub const fn posted_before() -> ::runtime::fields::BoolField<
+    pub const fn posted_before() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("posted_before")
+        ::runtime::odoo::fields::BoolField::new("posted_before")
     }
     /// Preferred Payment Method Line (`preferred_payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn preferred_payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn preferred_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("preferred_payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("preferred_payment_method_line_id")
     }
     /// Purchase Order (`purchase_id`, `many2one`).
     #[inline]
-    pub const fn purchase_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_id")
     }
     /// Purchase Order Count (`purchase_order_count`, `integer`).
     #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_order_count")
+        ::runtime::odoo::fields::NumField::new("purchase_order_count")
     }
     /// Purchase Order Name (`purchase_order_name`, `char`).
     #[inline]
-    pub const fn purchase_order_name() -> ::runtime::fields::CharField<
+    pub const fn purchase_order_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("purchase_order_name")
+        ::runtime::odoo::fields::CharField::new("purchase_order_name")
     }
     /// Auto-complete (`purchase_vendor_bill_id`, `many2one`).
     #[inline]
-    pub const fn purchase_vendor_bill_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::PurchaseBillUnion,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_vendor_bill_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_vendor_bill_id")
     }
     /// Payment QR-code (`qr_code_method`, `selection`).
     #[inline]
-    pub const fn qr_code_method() -> ::runtime::fields::CharField<
+    pub const fn qr_code_method() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("qr_code_method")
+        ::runtime::odoo::fields::CharField::new("qr_code_method")
     }
     /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
     #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::fields::BoolField<
+    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("quick_edit_mode")
+        ::runtime::odoo::fields::BoolField::new("quick_edit_mode")
     }
     /// Total (Tax inc.) (`quick_edit_total_amount`, `monetary`).
     #[inline]
-    pub const fn quick_edit_total_amount() -> ::runtime::fields::NumField<
+    pub const fn quick_edit_total_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("quick_edit_total_amount")
+        ::runtime::odoo::fields::NumField::new("quick_edit_total_amount")
     }
     /// Quick Encoding Vals (`quick_encoding_vals`, `json`).
     #[inline]
-    pub const fn quick_encoding_vals() -> ::runtime::fields::AnyField<
+    pub const fn quick_encoding_vals() -> ::runtime::odoo::fields::AnyField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("quick_encoding_vals")
+        ::runtime::odoo::fields::AnyField::new("quick_encoding_vals")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Reference (`ref`, `char`).
     #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<
+    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("ref")
+        ::runtime::odoo::fields::CharField::new("ref")
     }
     /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
     #[inline]
-    pub const fn restrict_mode_hash_table() -> ::runtime::fields::BoolField<
+    pub const fn restrict_mode_hash_table() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("restrict_mode_hash_table")
+        ::runtime::odoo::fields::BoolField::new("restrict_mode_hash_table")
     }
     /// Reversal Move (`reversal_move_ids`, `one2many`).
     #[inline]
-    pub const fn reversal_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reversal_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("reversal_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reversal_move_ids")
     }
     /// Reversal of (`reversed_entry_id`, `many2one`).
     #[inline]
-    pub const fn reversed_entry_id() -> ::runtime::fields::Many2OneField<
+    pub const fn reversed_entry_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("reversed_entry_id")
+        ::runtime::odoo::fields::Many2OneField::new("reversed_entry_id")
     }
     /// Running Balance (`running_balance`, `monetary`).
     #[inline]
-    pub const fn running_balance() -> ::runtime::fields::NumField<
+    pub const fn running_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("running_balance")
+        ::runtime::odoo::fields::NumField::new("running_balance")
     }
     /// Sale Order Count (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Inalterability No Gap Sequence # (`secure_sequence_number`, `integer`).
     #[inline]
-    pub const fn secure_sequence_number() -> ::runtime::fields::NumField<
+    pub const fn secure_sequence_number() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("secure_sequence_number")
+        ::runtime::odoo::fields::NumField::new("secure_sequence_number")
     }
     /// Secured (`secured`, `boolean`).
     #[inline]
-    pub const fn secured() -> ::runtime::fields::BoolField<
+    pub const fn secured() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("secured")
+        ::runtime::odoo::fields::BoolField::new("secured")
     }
     /// Sending Data (`sending_data`, `json`).
     #[inline]
-    pub const fn sending_data() -> ::runtime::fields::AnyField<
+    pub const fn sending_data() -> ::runtime::odoo::fields::AnyField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("sending_data")
+        ::runtime::odoo::fields::AnyField::new("sending_data")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Sequence Number (`sequence_number`, `integer`).
     #[inline]
-    pub const fn sequence_number() -> ::runtime::fields::NumField<
+    pub const fn sequence_number() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence_number")
+        ::runtime::odoo::fields::NumField::new("sequence_number")
     }
     /// Sequence Prefix (`sequence_prefix`, `char`).
     #[inline]
-    pub const fn sequence_prefix() -> ::runtime::fields::CharField<
+    pub const fn sequence_prefix() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("sequence_prefix")
+        ::runtime::odoo::fields::CharField::new("sequence_prefix")
     }
     /// Show Delivery Date (`show_delivery_date`, `boolean`).
     #[inline]
-    pub const fn show_delivery_date() -> ::runtime::fields::BoolField<
+    pub const fn show_delivery_date() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_delivery_date")
+        ::runtime::odoo::fields::BoolField::new("show_delivery_date")
     }
     /// Show Discount Details (`show_discount_details`, `boolean`).
     #[inline]
-    pub const fn show_discount_details() -> ::runtime::fields::BoolField<
+    pub const fn show_discount_details() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_discount_details")
+        ::runtime::odoo::fields::BoolField::new("show_discount_details")
     }
     /// Show Name Warning (`show_name_warning`, `boolean`).
     #[inline]
-    pub const fn show_name_warning() -> ::runtime::fields::BoolField<
+    pub const fn show_name_warning() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_name_warning")
+        ::runtime::odoo::fields::BoolField::new("show_name_warning")
     }
     /// Show Payment Term Details (`show_payment_term_details`, `boolean`).
     #[inline]
-    pub const fn show_payment_term_details() -> ::runtime::fields::BoolField<
+    pub const fn show_payment_term_details() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_payment_term_details")
+        ::runtime::odoo::fields::BoolField::new("show_payment_term_details")
     }
     /// Show Reset To Draft Button (`show_reset_to_draft_button`, `boolean`).
     #[inline]
-    pub const fn show_reset_to_draft_button() -> ::runtime::fields::BoolField<
+    pub const fn show_reset_to_draft_button() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_reset_to_draft_button")
+        ::runtime::odoo::fields::BoolField::new("show_reset_to_draft_button")
     }
     /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
     #[inline]
-    pub const fn show_update_fpos() -> ::runtime::fields::BoolField<
+    pub const fn show_update_fpos() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("show_update_fpos")
+        ::runtime::odoo::fields::BoolField::new("show_update_fpos")
     }
     /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::UtmSource,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Ending Balance (`statement_balance_end_real`, `monetary`).
     #[inline]
-    pub const fn statement_balance_end_real() -> ::runtime::fields::NumField<
+    pub const fn statement_balance_end_real() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("statement_balance_end_real")
+        ::runtime::odoo::fields::NumField::new("statement_balance_end_real")
     }
     /// Is Complete (`statement_complete`, `boolean`).
     #[inline]
-    pub const fn statement_complete() -> ::runtime::fields::BoolField<
+    pub const fn statement_complete() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("statement_complete")
+        ::runtime::odoo::fields::BoolField::new("statement_complete")
     }
     /// Statement (`statement_id`, `many2one`).
     #[inline]
-    pub const fn statement_id() -> ::runtime::fields::Many2OneField<
+    pub const fn statement_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountBankStatement,
     > {
-        ::runtime::fields::Many2OneField::new("statement_id")
+        ::runtime::odoo::fields::Many2OneField::new("statement_id")
     }
     /// Statement Line (`statement_line_id`, `many2one`).
     #[inline]
-    pub const fn statement_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn statement_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountBankStatementLine,
     > {
-        ::runtime::fields::Many2OneField::new("statement_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("statement_line_id")
     }
     /// Statements (`statement_line_ids`, `one2many`).
     #[inline]
-    pub const fn statement_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountBankStatementLine,
     > {
-        ::runtime::fields::X2ManyField::new("statement_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("statement_line_ids")
     }
     /// Statement Name (`statement_name`, `char`).
     #[inline]
-    pub const fn statement_name() -> ::runtime::fields::CharField<
+    pub const fn statement_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("statement_name")
+        ::runtime::odoo::fields::CharField::new("statement_name")
     }
     /// Is Valid (`statement_valid`, `boolean`).
     #[inline]
-    pub const fn statement_valid() -> ::runtime::fields::BoolField<
+    pub const fn statement_valid() -> ::runtime::odoo::fields::BoolField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BoolField::new("statement_valid")
+        ::runtime::odoo::fields::BoolField::new("statement_valid")
     }
     /// Status In Payment (`status_in_payment`, `selection`).
     #[inline]
-    pub const fn status_in_payment() -> ::runtime::fields::SelectionField<
+    pub const fn status_in_payment() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::StatusInPayment,
     > {
-        ::runtime::fields::SelectionField::new("status_in_payment")
+        ::runtime::odoo::fields::SelectionField::new("status_in_payment")
     }
     /// Stock Move (`stock_move_id`, `many2one`).
     #[inline]
-    pub const fn stock_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::Many2OneField::new("stock_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("stock_move_id")
     }
     /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
     #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::StockValuationLayer,
     > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
     }
     /// Suitable Journal (`suitable_journal_ids`, `many2many`).
     #[inline]
-    pub const fn suitable_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn suitable_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("suitable_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("suitable_journal_ids")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::AccountBankStatementLine,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Cash Basis Entries (`tax_cash_basis_created_move_ids`, `one2many`).
     #[inline]
-    pub const fn tax_cash_basis_created_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_cash_basis_created_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("tax_cash_basis_created_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_cash_basis_created_move_ids")
     }
     /// Cash Basis Origin (`tax_cash_basis_origin_move_id`, `many2one`).
     #[inline]
-    pub const fn tax_cash_basis_origin_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_cash_basis_origin_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_origin_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_origin_move_id")
     }
     /// Tax Cash Basis Entry of (`tax_cash_basis_rec_id`, `many2one`).
     #[inline]
-    pub const fn tax_cash_basis_rec_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_cash_basis_rec_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::AccountPartialReconcile,
     > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_rec_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_rec_id")
     }
     /// Tax Country Code (`tax_country_code`, `char`).
     #[inline]
-    pub const fn tax_country_code() -> ::runtime::fields::CharField<
+    pub const fn tax_country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("tax_country_code")
+        ::runtime::odoo::fields::CharField::new("tax_country_code")
     }
     /// Tax Country (`tax_country_id`, `many2one`).
     #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
     }
     /// Tax Lock Date Message (`tax_lock_date_message`, `char`).
     #[inline]
-    pub const fn tax_lock_date_message() -> ::runtime::fields::CharField<
+    pub const fn tax_lock_date_message() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("tax_lock_date_message")
+        ::runtime::odoo::fields::CharField::new("tax_lock_date_message")
     }
     /// Invoice Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::BinaryField<
+    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("tax_totals")
+        ::runtime::odoo::fields::BinaryField::new("tax_totals")
     }
     /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
     #[inline]
-    pub const fn taxes_legal_notes() -> ::runtime::fields::CharField<
+    pub const fn taxes_legal_notes() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("taxes_legal_notes")
+        ::runtime::odoo::fields::CharField::new("taxes_legal_notes")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Transaction Count (`transaction_count`, `integer`).
     #[inline]
-    pub const fn transaction_count() -> ::runtime::fields::NumField<
+    pub const fn transaction_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("transaction_count")
+        ::runtime::odoo::fields::NumField::new("transaction_count")
     }
     /// Transaction Details (`transaction_details`, `json`).
     #[inline]
-    pub const fn transaction_details() -> ::runtime::fields::AnyField<
+    pub const fn transaction_details() -> ::runtime::odoo::fields::AnyField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("transaction_details")
+        ::runtime::odoo::fields::AnyField::new("transaction_details")
     }
     /// Transactions (`transaction_ids`, `many2many`).
     #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
     }
     /// Transaction Type (`transaction_type`, `char`).
     #[inline]
-    pub const fn transaction_type() -> ::runtime::fields::CharField<
+    pub const fn transaction_type() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("transaction_type")
+        ::runtime::odoo::fields::CharField::new("transaction_type")
     }
     /// Type Name (`type_name`, `char`).
     #[inline]
-    pub const fn type_name() -> ::runtime::fields::CharField<
+    pub const fn type_name() -> ::runtime::odoo::fields::CharField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::CharField::new("type_name")
+        ::runtime::odoo::fields::CharField::new("type_name")
     }
     /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
     #[inline]
-    pub const fn ubl_cii_xml_file() -> ::runtime::fields::BinaryField<
+    pub const fn ubl_cii_xml_file() -> ::runtime::odoo::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::BinaryField::new("ubl_cii_xml_file")
+        ::runtime::odoo::fields::BinaryField::new("ubl_cii_xml_file")
     }
     /// Attachment (`ubl_cii_xml_id`, `many2one`).
     #[inline]
-    pub const fn ubl_cii_xml_id() -> ::runtime::fields::Many2OneField<
+    pub const fn ubl_cii_xml_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("ubl_cii_xml_id")
+        ::runtime::odoo::fields::Many2OneField::new("ubl_cii_xml_id")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Manufacturing Orders Count (`wip_production_count`, `integer`).
     #[inline]
-    pub const fn wip_production_count() -> ::runtime::fields::NumField<
+    pub const fn wip_production_count() -> ::runtime::odoo::fields::NumField<
         super::AccountBankStatementLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("wip_production_count")
+        ::runtime::odoo::fields::NumField::new("wip_production_count")
     }
     /// Relevant WIP MOs (`wip_production_ids`, `many2many`).
     #[inline]
-    pub const fn wip_production_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn wip_production_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountBankStatementLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("wip_production_ids")
+        ::runtime::odoo::fields::X2ManyField::new("wip_production_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountBankStatementLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountBankStatementLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.bank.statement.line`.
@@ -4744,7 +4811,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4763,12 +4830,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `account.bank.statement.line`.
@@ -4785,7 +4852,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4806,12 +4873,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `auto_post` (Auto-post) on `account.bank.statement.line`.
@@ -4832,7 +4899,7 @@ pub enum AutoPost {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AutoPost {
+impl ::runtime::odoo::wire::Selection for AutoPost {
     const VALUES: &'static [&'static str] = &[
         "no",
         "at_date",
@@ -4863,12 +4930,12 @@ impl ::runtime::wire::Selection for AutoPost {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoPost {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AutoPost {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_price_include` (Default Sales Price Include) on `account.bank.statement.line`.
@@ -4883,7 +4950,7 @@ pub enum CompanyPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyPriceInclude {
+impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4902,12 +4969,12 @@ impl ::runtime::wire::Selection for CompanyPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `move_sent_values` (Sent) on `account.bank.statement.line`.
@@ -4922,7 +4989,7 @@ pub enum MoveSentValues {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveSentValues {
+impl ::runtime::odoo::wire::Selection for MoveSentValues {
     const VALUES: &'static [&'static str] = &["sent", "not_sent"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4941,12 +5008,12 @@ impl ::runtime::wire::Selection for MoveSentValues {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveSentValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveSentValues {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `move_type` (Type) on `account.bank.statement.line`.
@@ -4971,7 +5038,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &[
         "entry",
         "out_invoice",
@@ -5008,12 +5075,12 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_state` (Payment Status) on `account.bank.statement.line`.
@@ -5038,7 +5105,7 @@ pub enum PaymentState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentState {
+impl ::runtime::odoo::wire::Selection for PaymentState {
     const VALUES: &'static [&'static str] = &[
         "not_paid",
         "in_payment",
@@ -5075,12 +5142,12 @@ impl ::runtime::wire::Selection for PaymentState {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `account.bank.statement.line`.
@@ -5097,7 +5164,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5118,12 +5185,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `status_in_payment` (Status In Payment) on `account.bank.statement.line`.
@@ -5152,7 +5219,7 @@ pub enum StatusInPayment {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for StatusInPayment {
+impl ::runtime::odoo::wire::Selection for StatusInPayment {
     const VALUES: &'static [&'static str] = &[
         "not_paid",
         "in_payment",
@@ -5195,12 +5262,12 @@ impl ::runtime::wire::Selection for StatusInPayment {
 }
 impl<'de> ::serde::Deserialize<'de> for StatusInPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for StatusInPayment {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.bank.statement.line`.
@@ -5215,7 +5282,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5234,11 +5301,11 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountCashRounding {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,7 +31,9 @@ pub struct AccountCashRounding {
     /// Loss Account
     ///
     /// `many2one`, to `account.account`, company-dependent.
-    pub loss_account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub loss_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -39,7 +41,9 @@ pub struct AccountCashRounding {
     /// Profit Account
     ///
     /// `many2one`, to `account.account`, company-dependent.
-    pub profit_account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub profit_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Rounding Precision
     ///
     /// Represent the non-zero value smallest coinage (for example, 0.05).
@@ -69,14 +73,14 @@ pub struct AccountCashRounding {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCashRounding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountCashRounding {
+impl ::runtime::odoo::wire::FromRecord for AccountCashRounding {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -92,8 +96,8 @@ impl ::runtime::wire::FromRecord for AccountCashRounding {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountCashRounding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -131,37 +135,38 @@ impl ::runtime::Model for AccountCashRounding {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("loss_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("loss_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("profit_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("profit_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("rounding", "float").required(),
-        ::runtime::verify::FieldSpec::new("rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rounding", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rounding_method", "selection")
             .required()
             .selection(&["UP", "DOWN", "HALF-UP"]),
-        ::runtime::verify::FieldSpec::new("strategy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("strategy", "selection")
             .required()
             .selection(&["biggest_tax", "add_invoice_line"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountCashRounding {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("loss_account_id"),
-        ::runtime::nested::Relation::display_name("profit_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountCashRounding {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("loss_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("profit_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -243,7 +248,7 @@ impl super::mixins::BaseModel for AccountCashRounding {
 /// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountCashRoundingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountCashRoundingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -259,7 +264,7 @@ impl AccountCashRoundingCreate {
         strategy: Strategy,
     ) -> Self {
         AccountCashRoundingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .rounding(rounding)
@@ -269,13 +274,13 @@ impl AccountCashRoundingCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCashRounding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCashRounding>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `loss_account_id` (Loss Account).
@@ -322,7 +327,7 @@ impl ::runtime::CreateValues for AccountCashRoundingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountCashRoundingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountCashRoundingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -333,19 +338,19 @@ impl AccountCashRoundingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountCashRoundingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCashRounding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCashRounding>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `loss_account_id` (Loss Account).
@@ -392,92 +397,97 @@ impl ::runtime::UpdateValues for AccountCashRoundingUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountCashRounding,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCashRounding,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountCashRounding,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountCashRounding, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountCashRounding,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Loss Account (`loss_account_id`, `many2one`).
     #[inline]
-    pub const fn loss_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCashRounding,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("loss_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("loss_account_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountCashRounding> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountCashRounding,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Profit Account (`profit_account_id`, `many2one`).
     #[inline]
-    pub const fn profit_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn profit_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCashRounding,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("profit_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("profit_account_id")
     }
     /// Rounding Precision (`rounding`, `float`).
     #[inline]
-    pub const fn rounding() -> ::runtime::fields::NumField<
+    pub const fn rounding() -> ::runtime::odoo::fields::NumField<
         super::AccountCashRounding,
         f64,
     > {
-        ::runtime::fields::NumField::new("rounding")
+        ::runtime::odoo::fields::NumField::new("rounding")
     }
     /// Rounding Method (`rounding_method`, `selection`).
     #[inline]
-    pub const fn rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::AccountCashRounding,
         super::RoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("rounding_method")
     }
     /// Rounding Strategy (`strategy`, `selection`).
     #[inline]
-    pub const fn strategy() -> ::runtime::fields::SelectionField<
+    pub const fn strategy() -> ::runtime::odoo::fields::SelectionField<
         super::AccountCashRounding,
         super::Strategy,
     > {
-        ::runtime::fields::SelectionField::new("strategy")
+        ::runtime::odoo::fields::SelectionField::new("strategy")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountCashRounding,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCashRounding,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `rounding_method` (Rounding Method) on `account.cash.rounding`.
@@ -494,7 +504,7 @@ pub enum RoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RoundingMethod {
+impl ::runtime::odoo::wire::Selection for RoundingMethod {
     const VALUES: &'static [&'static str] = &["UP", "DOWN", "HALF-UP"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -515,12 +525,12 @@ impl ::runtime::wire::Selection for RoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for RoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `strategy` (Rounding Strategy) on `account.cash.rounding`.
@@ -535,7 +545,7 @@ pub enum Strategy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Strategy {
+impl ::runtime::odoo::wire::Selection for Strategy {
     const VALUES: &'static [&'static str] = &["biggest_tax", "add_invoice_line"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -554,11 +564,11 @@ impl ::runtime::wire::Selection for Strategy {
 }
 impl<'de> ::serde::Deserialize<'de> for Strategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Strategy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,18 +15,18 @@ pub struct AccountCodeMapping {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_id())`.
-    pub account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Code
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
-    pub code: ::runtime::wire::Computed<Option<String>>,
+    pub code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Display Name
     ///
@@ -39,10 +39,10 @@ pub struct AccountCodeMapping {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCodeMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountCodeMapping {
+impl ::runtime::odoo::wire::FromRecord for AccountCodeMapping {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "code",
@@ -51,8 +51,8 @@ impl ::runtime::wire::FromRecord for AccountCodeMapping {
         "id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountCodeMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -71,21 +71,21 @@ impl ::runtime::Model for AccountCodeMapping {
     const MODEL: &'static str = "account.code.mapping";
     const FIELDS: &'static [&'static str] = &["display_name", "id"];
     const COMPUTED: &'static [&'static str] = &["account_id", "code", "company_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountCodeMapping {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+impl ::runtime::odoo::projection::Projection for AccountCodeMapping {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[];
 }
 impl super::mixins::BaseModel for AccountCodeMapping {
     type Update = AccountCodeMappingUpdate;
@@ -94,7 +94,7 @@ impl super::mixins::BaseModel for AccountCodeMapping {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountCodeMappingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountCodeMappingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -105,19 +105,19 @@ impl AccountCodeMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountCodeMappingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCodeMapping>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCodeMapping>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (Code).
@@ -140,7 +140,7 @@ impl ::runtime::CreateValues for AccountCodeMappingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountCodeMappingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountCodeMappingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,19 +151,19 @@ impl AccountCodeMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountCodeMappingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCodeMapping>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCodeMapping>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (Code).
@@ -186,35 +186,40 @@ impl ::runtime::UpdateValues for AccountCodeMappingUpdate {
 pub mod fields {
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCodeMapping,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountCodeMapping> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
+        super::AccountCodeMapping,
+    > {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountCodeMapping,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountCodeMapping,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountCodeMapping, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountCodeMapping,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
 }

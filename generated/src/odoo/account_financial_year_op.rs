@@ -17,7 +17,7 @@ pub struct AccountFinancialYearOp {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct AccountFinancialYearOp {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct AccountFinancialYearOp {
     /// Opening Move Posted
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_move_posted())`.
-    pub opening_move_posted: ::runtime::wire::Computed<bool>,
+    pub opening_move_posted: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,14 +65,14 @@ pub struct AccountFinancialYearOp {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFinancialYearOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFinancialYearOp {
+impl ::runtime::odoo::wire::FromRecord for AccountFinancialYearOp {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -87,8 +87,8 @@ impl ::runtime::wire::FromRecord for AccountFinancialYearOp {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountFinancialYearOp::default();
         while let Some(i) = r.next()? {
             match i {
@@ -124,33 +124,35 @@ impl ::runtime::Model for AccountFinancialYearOp {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["opening_move_posted"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fiscalyear_last_day", "integer").required(),
-        ::runtime::verify::FieldSpec::new("fiscalyear_last_month", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_day", "integer")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_month", "selection")
             .required()
             .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("opening_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("opening_move_posted", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("opening_date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("opening_move_posted", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountFinancialYearOp {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountFinancialYearOp {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -180,7 +182,7 @@ impl super::mixins::BaseModel for AccountFinancialYearOp {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFinancialYearOpCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFinancialYearOpCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -191,19 +193,19 @@ impl AccountFinancialYearOpCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountFinancialYearOpCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFinancialYearOp>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFinancialYearOp>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -241,7 +243,7 @@ impl ::runtime::CreateValues for AccountFinancialYearOpCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFinancialYearOpUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFinancialYearOpUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -252,19 +254,19 @@ impl AccountFinancialYearOpUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountFinancialYearOpUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFinancialYearOp>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFinancialYearOp>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -302,89 +304,89 @@ impl ::runtime::UpdateValues for AccountFinancialYearOpUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFinancialYearOp,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFinancialYearOp,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFinancialYearOp,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountFinancialYearOp,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
     #[inline]
-    pub const fn fiscalyear_last_day() -> ::runtime::fields::NumField<
+    pub const fn fiscalyear_last_day() -> ::runtime::odoo::fields::NumField<
         super::AccountFinancialYearOp,
         i64,
     > {
-        ::runtime::fields::NumField::new("fiscalyear_last_day")
+        ::runtime::odoo::fields::NumField::new("fiscalyear_last_day")
     }
     /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
     #[inline]
-    pub const fn fiscalyear_last_month() -> ::runtime::fields::SelectionField<
+    pub const fn fiscalyear_last_month() -> ::runtime::odoo::fields::SelectionField<
         super::AccountFinancialYearOp,
         super::FiscalyearLastMonth,
     > {
-        ::runtime::fields::SelectionField::new("fiscalyear_last_month")
+        ::runtime::odoo::fields::SelectionField::new("fiscalyear_last_month")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountFinancialYearOp,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Opening Date (`opening_date`, `date`).
     #[inline]
-    pub const fn opening_date() -> ::runtime::fields::DateField<
+    pub const fn opening_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFinancialYearOp,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("opening_date")
+        ::runtime::odoo::fields::DateField::new("opening_date")
     }
     /// Opening Move Posted (`opening_move_posted`, `boolean`).
     #[inline]
-    pub const fn opening_move_posted() -> ::runtime::fields::BoolField<
+    pub const fn opening_move_posted() -> ::runtime::odoo::fields::BoolField<
         super::AccountFinancialYearOp,
     > {
-        ::runtime::fields::BoolField::new("opening_move_posted")
+        ::runtime::odoo::fields::BoolField::new("opening_move_posted")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFinancialYearOp,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFinancialYearOp,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `account.financial.year.op`.
@@ -419,7 +421,7 @@ pub enum FiscalyearLastMonth {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FiscalyearLastMonth {
+impl ::runtime::odoo::wire::Selection for FiscalyearLastMonth {
     const VALUES: &'static [&'static str] = &[
         "1",
         "2",
@@ -471,11 +473,11 @@ impl ::runtime::wire::Selection for FiscalyearLastMonth {
 }
 impl<'de> ::serde::Deserialize<'de> for FiscalyearLastMonth {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FiscalyearLastMonth {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,7 +17,9 @@ pub struct AccountFiscalPosition {
     /// Account Mapping
     ///
     /// `one2many`, to `account.fiscal.position.account` (inverse `position_id`).
-    pub account_ids: ::runtime::wire::X2Many<super::rel::AccountFiscalPositionAccount>,
+    pub account_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountFiscalPositionAccount,
+    >,
     /// Active
     ///
     /// By unchecking the active field, you may hide a fiscal position without deleting it.
@@ -35,23 +37,27 @@ pub struct AccountFiscalPosition {
     /// The country to use the tax reports from for this company
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.account_fiscal_country_id`, not stored.
-    pub company_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub company_country_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Group
     ///
     /// Apply only if delivery country matches the group.
     ///
     /// `many2one`, to `res.country.group`.
-    pub country_group_id: Option<::runtime::wire::Many2One<super::rel::ResCountryGroup>>,
+    pub country_group_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountryGroup>,
+    >,
     /// Country
     ///
     /// Apply only if delivery country matches.
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -59,7 +65,7 @@ pub struct AccountFiscalPosition {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -70,7 +76,7 @@ pub struct AccountFiscalPosition {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Foreign Tax ID
     ///
     /// The tax ID of your company in the region mapped by this fiscal position.
@@ -82,7 +88,9 @@ pub struct AccountFiscalPosition {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::foreign_vat_header_mode())`.
     ///
     /// Values: `templates_found` (Templates Found), `no_template` (No Template).
-    pub foreign_vat_header_mode: ::runtime::wire::Computed<Option<ForeignVatHeaderMode>>,
+    pub foreign_vat_header_mode: ::runtime::odoo::wire::Computed<
+        Option<ForeignVatHeaderMode>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -104,15 +112,15 @@ pub struct AccountFiscalPosition {
     /// Federal States
     ///
     /// `many2many`, to `res.country.state`.
-    pub state_ids: ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
     /// States Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::states_count())`.
-    pub states_count: ::runtime::wire::Computed<i64>,
+    pub states_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tax Mapping
     ///
     /// `one2many`, to `account.fiscal.position.tax` (inverse `position_id`).
-    pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountFiscalPositionTax>,
+    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountFiscalPositionTax>,
     /// VAT required
     ///
     /// Apply only if partner has a VAT number.
@@ -126,7 +134,7 @@ pub struct AccountFiscalPosition {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip Range From
     ///
     /// `char`.
@@ -138,10 +146,10 @@ pub struct AccountFiscalPosition {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPosition {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFiscalPosition {
+impl ::runtime::odoo::wire::FromRecord for AccountFiscalPosition {
     const FIELDS: &'static [&'static str] = &[
         "account_ids",
         "active",
@@ -170,8 +178,8 @@ impl ::runtime::wire::FromRecord for AccountFiscalPosition {
         "zip_to",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountFiscalPosition::default();
         while let Some(i) = r.next()? {
             match i {
@@ -237,57 +245,58 @@ impl ::runtime::Model for AccountFiscalPosition {
         "foreign_vat_header_mode",
         "states_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_ids", "one2many")
             .relation("account.fiscal.position.account"),
-        ::runtime::verify::FieldSpec::new("account_map", "binary"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_apply", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_map", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_apply", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_group_id", "many2one")
             .relation("res.country.group"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("foreign_vat", "char"),
-        ::runtime::verify::FieldSpec::new("foreign_vat_header_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("foreign_vat", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("foreign_vat_header_mode", "selection")
             .selection(&["templates_found", "no_template"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("state_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("state_ids", "many2many")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("states_count", "integer"),
-        ::runtime::verify::FieldSpec::new("tax_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("states_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "one2many")
             .relation("account.fiscal.position.tax"),
-        ::runtime::verify::FieldSpec::new("tax_map", "binary"),
-        ::runtime::verify::FieldSpec::new("vat_required", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip_from", "char"),
-        ::runtime::verify::FieldSpec::new("zip_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_map", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("vat_required", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("zip_to", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountFiscalPosition {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_country_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_group_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountFiscalPosition {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_country_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_group_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -375,7 +384,7 @@ impl super::mixins::BaseModel for AccountFiscalPosition {
 /// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountFiscalPositionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -386,20 +395,20 @@ impl AccountFiscalPositionCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountFiscalPositionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPosition>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFiscalPosition>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Account Mapping).
@@ -407,7 +416,9 @@ impl AccountFiscalPositionCreate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionAccount>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::AccountFiscalPositionAccount,
+            >,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -472,7 +483,7 @@ impl AccountFiscalPositionCreate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -483,7 +494,7 @@ impl AccountFiscalPositionCreate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPositionTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -515,7 +526,7 @@ impl ::runtime::CreateValues for AccountFiscalPositionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFiscalPositionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -526,19 +537,19 @@ impl AccountFiscalPositionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountFiscalPositionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPosition>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFiscalPosition>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Account Mapping).
@@ -546,7 +557,9 @@ impl AccountFiscalPositionUpdate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionAccount>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::AccountFiscalPositionAccount,
+            >,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -611,7 +624,7 @@ impl AccountFiscalPositionUpdate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -622,7 +635,7 @@ impl AccountFiscalPositionUpdate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPositionTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -654,196 +667,207 @@ impl ::runtime::UpdateValues for AccountFiscalPositionUpdate {
 pub mod fields {
     /// Account Mapping (`account_ids`, `one2many`).
     #[inline]
-    pub const fn account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountFiscalPosition,
         super::super::rel::AccountFiscalPositionAccount,
     > {
-        ::runtime::fields::X2ManyField::new("account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_ids")
     }
     /// Account Map (`account_map`, `binary`).
     #[inline]
-    pub const fn account_map() -> ::runtime::fields::BinaryField<
+    pub const fn account_map() -> ::runtime::odoo::fields::BinaryField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::BinaryField::new("account_map")
+        ::runtime::odoo::fields::BinaryField::new("account_map")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountFiscalPosition> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::AccountFiscalPosition,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Detect Automatically (`auto_apply`, `boolean`).
     #[inline]
-    pub const fn auto_apply() -> ::runtime::fields::BoolField<
+    pub const fn auto_apply() -> ::runtime::odoo::fields::BoolField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::BoolField::new("auto_apply")
+        ::runtime::odoo::fields::BoolField::new("auto_apply")
     }
     /// Company Country (`company_country_id`, `many2one`).
     #[inline]
-    pub const fn company_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("company_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_country_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Group (`country_group_id`, `many2one`).
     #[inline]
-    pub const fn country_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResCountryGroup,
     > {
-        ::runtime::fields::Many2OneField::new("country_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_group_id")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPosition,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Company Fiscal Country Code (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Foreign Tax ID (`foreign_vat`, `char`).
     #[inline]
-    pub const fn foreign_vat() -> ::runtime::fields::CharField<
+    pub const fn foreign_vat() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::CharField::new("foreign_vat")
+        ::runtime::odoo::fields::CharField::new("foreign_vat")
     }
     /// Foreign Vat Header Mode (`foreign_vat_header_mode`, `selection`).
     #[inline]
-    pub const fn foreign_vat_header_mode() -> ::runtime::fields::SelectionField<
+    pub const fn foreign_vat_header_mode() -> ::runtime::odoo::fields::SelectionField<
         super::AccountFiscalPosition,
         super::ForeignVatHeaderMode,
     > {
-        ::runtime::fields::SelectionField::new("foreign_vat_header_mode")
+        ::runtime::odoo::fields::SelectionField::new("foreign_vat_header_mode")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountFiscalPosition, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountFiscalPosition,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Fiscal Position (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountFiscalPosition,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Notes (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<
+        super::AccountFiscalPosition,
+    > {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountFiscalPosition,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Federal States (`state_ids`, `many2many`).
     #[inline]
-    pub const fn state_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountFiscalPosition,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::X2ManyField::new("state_ids")
+        ::runtime::odoo::fields::X2ManyField::new("state_ids")
     }
     /// States Count (`states_count`, `integer`).
     #[inline]
-    pub const fn states_count() -> ::runtime::fields::NumField<
+    pub const fn states_count() -> ::runtime::odoo::fields::NumField<
         super::AccountFiscalPosition,
         i64,
     > {
-        ::runtime::fields::NumField::new("states_count")
+        ::runtime::odoo::fields::NumField::new("states_count")
     }
     /// Tax Mapping (`tax_ids`, `one2many`).
     #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountFiscalPosition,
         super::super::rel::AccountFiscalPositionTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
     }
     /// Tax Map (`tax_map`, `binary`).
     #[inline]
-    pub const fn tax_map() -> ::runtime::fields::BinaryField<
+    pub const fn tax_map() -> ::runtime::odoo::fields::BinaryField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::BinaryField::new("tax_map")
+        ::runtime::odoo::fields::BinaryField::new("tax_map")
     }
     /// VAT required (`vat_required`, `boolean`).
     #[inline]
-    pub const fn vat_required() -> ::runtime::fields::BoolField<
+    pub const fn vat_required() -> ::runtime::odoo::fields::BoolField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::BoolField::new("vat_required")
+        ::runtime::odoo::fields::BoolField::new("vat_required")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPosition,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPosition,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip Range From (`zip_from`, `char`).
     #[inline]
-    pub const fn zip_from() -> ::runtime::fields::CharField<
+    pub const fn zip_from() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::CharField::new("zip_from")
+        ::runtime::odoo::fields::CharField::new("zip_from")
     }
     /// Zip Range To (`zip_to`, `char`).
     #[inline]
-    pub const fn zip_to() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("zip_to")
+    pub const fn zip_to() -> ::runtime::odoo::fields::CharField<
+        super::AccountFiscalPosition,
+    > {
+        ::runtime::odoo::fields::CharField::new("zip_to")
     }
 }
 /// Values of `foreign_vat_header_mode` (Foreign Vat Header Mode) on `account.fiscal.position`.
@@ -858,7 +882,7 @@ pub enum ForeignVatHeaderMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ForeignVatHeaderMode {
+impl ::runtime::odoo::wire::Selection for ForeignVatHeaderMode {
     const VALUES: &'static [&'static str] = &["templates_found", "no_template"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -877,11 +901,11 @@ impl ::runtime::wire::Selection for ForeignVatHeaderMode {
 }
 impl<'de> ::serde::Deserialize<'de> for ForeignVatHeaderMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ForeignVatHeaderMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,15 +15,19 @@ pub struct AccountFiscalPositionAccount {
     /// Account to Use Instead
     ///
     /// `many2one`, to `account.account`, required.
-    pub account_dest_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Account on Product
     ///
     /// `many2one`, to `account.account`, required.
-    pub account_src_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_src_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `position_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +35,7 @@ pub struct AccountFiscalPositionAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -44,7 +48,7 @@ pub struct AccountFiscalPositionAccount {
     ///
     /// `many2one`, to `account.fiscal.position`, required.
     pub position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Last Updated on
     ///
@@ -53,14 +57,14 @@ pub struct AccountFiscalPositionAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFiscalPositionAccount {
+impl ::runtime::odoo::wire::FromRecord for AccountFiscalPositionAccount {
     const FIELDS: &'static [&'static str] = &[
         "account_dest_id",
         "account_src_id",
@@ -74,8 +78,8 @@ impl ::runtime::wire::FromRecord for AccountFiscalPositionAccount {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountFiscalPositionAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,38 +113,39 @@ impl ::runtime::Model for AccountFiscalPositionAccount {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_dest_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_dest_id", "many2one")
             .relation("account.account")
             .required(),
-        ::runtime::verify::FieldSpec::new("account_src_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_src_id", "many2one")
             .relation("account.account")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("position_id", "many2one")
             .relation("account.fiscal.position")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountFiscalPositionAccount {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_dest_id"),
-        ::runtime::nested::Relation::display_name("account_src_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("position_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountFiscalPositionAccount {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("account_src_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("position_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountFiscalPositionAccount {
@@ -149,7 +154,7 @@ impl super::mixins::BaseModel for AccountFiscalPositionAccount {
 /// Values for creating a `account.fiscal.position.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountFiscalPositionAccountCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionAccountCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -160,7 +165,7 @@ impl AccountFiscalPositionAccountCreate {
     /// Takes the required fields: `account_dest_id`, `account_src_id`, `position_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_dest_id: i64, account_src_id: i64, position_id: i64) -> Self {
         AccountFiscalPositionAccountCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .account_dest_id(account_dest_id)
             .account_src_id(account_src_id)
@@ -169,13 +174,15 @@ impl AccountFiscalPositionAccountCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPositionAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountFiscalPositionAccount,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_dest_id` (Account to Use Instead).
@@ -204,7 +211,7 @@ impl ::runtime::CreateValues for AccountFiscalPositionAccountCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFiscalPositionAccountUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionAccountUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,19 +222,21 @@ impl AccountFiscalPositionAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountFiscalPositionAccountUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPositionAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountFiscalPositionAccount,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_dest_id` (Account to Use Instead).
@@ -256,81 +265,81 @@ impl ::runtime::UpdateValues for AccountFiscalPositionAccountUpdate {
 pub mod fields {
     /// Account to Use Instead (`account_dest_id`, `many2one`).
     #[inline]
-    pub const fn account_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_dest_id")
     }
     /// Account on Product (`account_src_id`, `many2one`).
     #[inline]
-    pub const fn account_src_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_src_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_src_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_src_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPositionAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPositionAccount,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountFiscalPositionAccount,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Fiscal Position (`position_id`, `many2one`).
     #[inline]
-    pub const fn position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("position_id")
+        ::runtime::odoo::fields::Many2OneField::new("position_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPositionAccount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionAccount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

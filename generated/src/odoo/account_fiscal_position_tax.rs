@@ -13,7 +13,7 @@ pub struct AccountFiscalPositionTax {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `position_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct AccountFiscalPositionTax {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -34,7 +34,7 @@ pub struct AccountFiscalPositionTax {
     ///
     /// `many2one`, to `account.fiscal.position`, required.
     pub position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Active
     ///
@@ -45,11 +45,11 @@ pub struct AccountFiscalPositionTax {
     /// Tax to Apply
     ///
     /// `many2one`, to `account.tax`.
-    pub tax_dest_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_dest_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Tax on Product
     ///
     /// `many2one`, to `account.tax`, required.
-    pub tax_src_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_src_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,14 +57,14 @@ pub struct AccountFiscalPositionTax {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionTax {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFiscalPositionTax {
+impl ::runtime::odoo::wire::FromRecord for AccountFiscalPositionTax {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -79,8 +79,8 @@ impl ::runtime::wire::FromRecord for AccountFiscalPositionTax {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountFiscalPositionTax::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,44 +116,45 @@ impl ::runtime::Model for AccountFiscalPositionTax {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("position_id", "many2one")
             .relation("account.fiscal.position")
             .required(),
-        ::runtime::verify::FieldSpec::new("tax_dest_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("tax_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_dest_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_dest_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tax_src_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_src_id", "many2one")
             .relation("account.tax")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountFiscalPositionTax {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("position_id"),
-        ::runtime::nested::Relation::display_name("tax_dest_id"),
-        ::runtime::nested::Relation::display_name("tax_src_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountFiscalPositionTax {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("position_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_src_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `account.fiscal.position.tax` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountFiscalPositionTaxCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionTaxCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,7 +165,7 @@ impl AccountFiscalPositionTaxCreate {
     /// Takes the required fields: `position_id`, `tax_src_id` (readonly, computed and x2many fields are left out).
     pub fn new(position_id: i64, tax_src_id: i64) -> Self {
         AccountFiscalPositionTaxCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .position_id(position_id)
             .tax_src_id(tax_src_id)
@@ -172,13 +173,15 @@ impl AccountFiscalPositionTaxCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPositionTax>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountFiscalPositionTax,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `position_id` (Fiscal Position).
@@ -207,7 +210,7 @@ impl ::runtime::CreateValues for AccountFiscalPositionTaxCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFiscalPositionTaxUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFiscalPositionTaxUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -218,19 +221,21 @@ impl AccountFiscalPositionTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountFiscalPositionTaxUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPositionTax>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountFiscalPositionTax,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `position_id` (Fiscal Position).
@@ -259,88 +264,88 @@ impl ::runtime::UpdateValues for AccountFiscalPositionTaxUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPositionTax,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountFiscalPositionTax,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountFiscalPositionTax,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Fiscal Position (`position_id`, `many2one`).
     #[inline]
-    pub const fn position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("position_id")
+        ::runtime::odoo::fields::Many2OneField::new("position_id")
     }
     /// Active (`tax_dest_active`, `boolean`).
     #[inline]
-    pub const fn tax_dest_active() -> ::runtime::fields::BoolField<
+    pub const fn tax_dest_active() -> ::runtime::odoo::fields::BoolField<
         super::AccountFiscalPositionTax,
     > {
-        ::runtime::fields::BoolField::new("tax_dest_active")
+        ::runtime::odoo::fields::BoolField::new("tax_dest_active")
     }
     /// Tax to Apply (`tax_dest_id`, `many2one`).
     #[inline]
-    pub const fn tax_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("tax_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_dest_id")
     }
     /// Tax on Product (`tax_src_id`, `many2one`).
     #[inline]
-    pub const fn tax_src_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_src_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("tax_src_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_src_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFiscalPositionTax,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFiscalPositionTax,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountFullReconcile {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -27,7 +27,9 @@ pub struct AccountFullReconcile {
     /// Exchange Move
     ///
     /// `many2one`, to `account.move`.
-    pub exchange_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub exchange_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -35,13 +37,13 @@ pub struct AccountFullReconcile {
     /// Reconciliation Parts
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `full_reconcile_id`).
-    pub partial_reconcile_ids: ::runtime::wire::X2Many<
+    pub partial_reconcile_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountPartialReconcile,
     >,
     /// Matched Journal Items
     ///
     /// `one2many`, to `account.move.line` (inverse `full_reconcile_id`).
-    pub reconciled_line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub reconciled_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,14 +51,14 @@ pub struct AccountFullReconcile {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFullReconcile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFullReconcile {
+impl ::runtime::odoo::wire::FromRecord for AccountFullReconcile {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +71,8 @@ impl ::runtime::wire::FromRecord for AccountFullReconcile {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountFullReconcile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,30 +104,31 @@ impl ::runtime::Model for AccountFullReconcile {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("exchange_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("exchange_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partial_reconcile_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partial_reconcile_ids", "one2many")
             .relation("account.partial.reconcile"),
-        ::runtime::verify::FieldSpec::new("reconciled_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_line_ids", "one2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountFullReconcile {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("exchange_move_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountFullReconcile {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("exchange_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountFullReconcile {
@@ -135,7 +138,7 @@ impl super::mixins::BaseModel for AccountFullReconcile {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFullReconcileCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFullReconcileCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -146,19 +149,19 @@ impl AccountFullReconcileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountFullReconcileCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFullReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFullReconcile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `exchange_move_id` (Exchange Move).
@@ -172,7 +175,7 @@ impl AccountFullReconcileCreate {
     pub fn partial_reconcile_ids(
         mut self,
         partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -187,7 +190,7 @@ impl AccountFullReconcileCreate {
     pub fn reconciled_line_ids(
         mut self,
         reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -205,7 +208,7 @@ impl ::runtime::CreateValues for AccountFullReconcileCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountFullReconcileUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountFullReconcileUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -216,19 +219,19 @@ impl AccountFullReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountFullReconcileUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFullReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFullReconcile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `exchange_move_id` (Exchange Move).
@@ -242,7 +245,7 @@ impl AccountFullReconcileUpdate {
     pub fn partial_reconcile_ids(
         mut self,
         partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -257,7 +260,7 @@ impl AccountFullReconcileUpdate {
     pub fn reconciled_line_ids(
         mut self,
         reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -275,70 +278,73 @@ impl ::runtime::UpdateValues for AccountFullReconcileUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFullReconcile,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFullReconcile,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountFullReconcile,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Exchange Move (`exchange_move_id`, `many2one`).
     #[inline]
-    pub const fn exchange_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn exchange_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFullReconcile,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("exchange_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("exchange_move_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountFullReconcile, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountFullReconcile,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Reconciliation Parts (`partial_reconcile_ids`, `one2many`).
     #[inline]
-    pub const fn partial_reconcile_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partial_reconcile_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountFullReconcile,
         super::super::rel::AccountPartialReconcile,
     > {
-        ::runtime::fields::X2ManyField::new("partial_reconcile_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partial_reconcile_ids")
     }
     /// Matched Journal Items (`reconciled_line_ids`, `one2many`).
     #[inline]
-    pub const fn reconciled_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reconciled_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountFullReconcile,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("reconciled_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reconciled_line_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountFullReconcile,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountFullReconcile,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,27 +15,31 @@ pub struct AccountInvoiceReport {
     /// Revenue/Expense Account
     ///
     /// `many2one`, to `account.account`, readonly.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Main Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -44,7 +48,7 @@ pub struct AccountInvoiceReport {
     ///
     /// `many2one`, to `account.fiscal.position`, readonly.
     pub fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -65,15 +69,15 @@ pub struct AccountInvoiceReport {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub invoice_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub invoice_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Move
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     /// Move Type
     ///
     /// `selection`, readonly.
@@ -83,7 +87,7 @@ pub struct AccountInvoiceReport {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Payment Status
     ///
     /// `selection`, readonly.
@@ -113,15 +117,17 @@ pub struct AccountInvoiceReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub product_categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_categ_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Product Quantity
     ///
     /// `float`, readonly.
@@ -135,14 +141,14 @@ pub struct AccountInvoiceReport {
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountInvoiceReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountInvoiceReport {
+impl ::runtime::odoo::wire::FromRecord for AccountInvoiceReport {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "commercial_partner_id",
@@ -175,8 +181,8 @@ impl ::runtime::wire::FromRecord for AccountInvoiceReport {
         "team_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountInvoiceReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -248,37 +254,37 @@ impl ::runtime::Model for AccountInvoiceReport {
         "state",
         "team_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inventory_value", "float"),
-        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
-        ::runtime::verify::FieldSpec::new("invoice_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_value", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_date_due", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .selection(&["out_invoice", "in_invoice", "out_refund", "in_refund"]),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("payment_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_state", "selection")
             .selection(
                 &[
                     "not_paid",
@@ -290,43 +296,44 @@ impl ::runtime::Model for AccountInvoiceReport {
                     "invoicing_legacy",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("price_average", "float"),
-        ::runtime::verify::FieldSpec::new("price_margin", "float"),
-        ::runtime::verify::FieldSpec::new("price_subtotal", "float"),
-        ::runtime::verify::FieldSpec::new("price_subtotal_currency", "float"),
-        ::runtime::verify::FieldSpec::new("price_total", "float"),
-        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price_average", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_margin", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal_currency", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "posted", "cancel"]),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountInvoiceReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("invoice_user_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_categ_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
+impl ::runtime::odoo::projection::Projection for AccountInvoiceReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("fiscal_position_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
     ];
 }
 impl super::mixins::BaseModel for AccountInvoiceReport {
@@ -336,7 +343,7 @@ impl super::mixins::BaseModel for AccountInvoiceReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountInvoiceReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountInvoiceReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -347,19 +354,19 @@ impl AccountInvoiceReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountInvoiceReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountInvoiceReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountInvoiceReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Revenue/Expense Account).
@@ -532,7 +539,7 @@ impl ::runtime::CreateValues for AccountInvoiceReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountInvoiceReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountInvoiceReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -543,19 +550,19 @@ impl AccountInvoiceReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountInvoiceReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountInvoiceReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountInvoiceReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Revenue/Expense Account).
@@ -728,231 +735,234 @@ impl ::runtime::UpdateValues for AccountInvoiceReportUpdate {
 pub mod fields {
     /// Revenue/Expense Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Main Partner (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountInvoiceReport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fiscal Position (`fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountInvoiceReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountInvoiceReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inventory Value (`inventory_value`, `float`).
     #[inline]
-    pub const fn inventory_value() -> ::runtime::fields::NumField<
+    pub const fn inventory_value() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("inventory_value")
+        ::runtime::odoo::fields::NumField::new("inventory_value")
     }
     /// Invoice Date (`invoice_date`, `date`).
     #[inline]
-    pub const fn invoice_date() -> ::runtime::fields::DateField<
+    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
         super::AccountInvoiceReport,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("invoice_date")
+        ::runtime::odoo::fields::DateField::new("invoice_date")
     }
     /// Due Date (`invoice_date_due`, `date`).
     #[inline]
-    pub const fn invoice_date_due() -> ::runtime::fields::DateField<
+    pub const fn invoice_date_due() -> ::runtime::odoo::fields::DateField<
         super::AccountInvoiceReport,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("invoice_date_due")
+        ::runtime::odoo::fields::DateField::new("invoice_date_due")
     }
     /// Salesperson (`invoice_user_id`, `many2one`).
     #[inline]
-    pub const fn invoice_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_user_id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Move (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Move Type (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountInvoiceReport,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Payment Status (`payment_state`, `selection`).
     #[inline]
-    pub const fn payment_state() -> ::runtime::fields::SelectionField<
+    pub const fn payment_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountInvoiceReport,
         super::PaymentState,
     > {
-        ::runtime::fields::SelectionField::new("payment_state")
+        ::runtime::odoo::fields::SelectionField::new("payment_state")
     }
     /// Average Price (`price_average`, `float`).
     #[inline]
-    pub const fn price_average() -> ::runtime::fields::NumField<
+    pub const fn price_average() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_average")
+        ::runtime::odoo::fields::NumField::new("price_average")
     }
     /// Margin (`price_margin`, `float`).
     #[inline]
-    pub const fn price_margin() -> ::runtime::fields::NumField<
+    pub const fn price_margin() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_margin")
+        ::runtime::odoo::fields::NumField::new("price_margin")
     }
     /// Untaxed Amount (`price_subtotal`, `float`).
     #[inline]
-    pub const fn price_subtotal() -> ::runtime::fields::NumField<
+    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_subtotal")
+        ::runtime::odoo::fields::NumField::new("price_subtotal")
     }
     /// Untaxed Amount in Currency (`price_subtotal_currency`, `float`).
     #[inline]
-    pub const fn price_subtotal_currency() -> ::runtime::fields::NumField<
+    pub const fn price_subtotal_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_subtotal_currency")
+        ::runtime::odoo::fields::NumField::new("price_subtotal_currency")
     }
     /// Total in Currency (`price_total`, `float`).
     #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_total")
+        ::runtime::odoo::fields::NumField::new("price_total")
     }
     /// Product Category (`product_categ_id`, `many2one`).
     #[inline]
-    pub const fn product_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Product Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::AccountInvoiceReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Invoice Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountInvoiceReport,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountInvoiceReport,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
 }
 /// Values of `move_type` (Move Type) on `account.invoice.report`.
@@ -971,7 +981,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &[
         "out_invoice",
         "in_invoice",
@@ -999,12 +1009,12 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_state` (Payment Status) on `account.invoice.report`.
@@ -1029,7 +1039,7 @@ pub enum PaymentState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentState {
+impl ::runtime::odoo::wire::Selection for PaymentState {
     const VALUES: &'static [&'static str] = &[
         "not_paid",
         "in_payment",
@@ -1066,12 +1076,12 @@ impl ::runtime::wire::Selection for PaymentState {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Invoice Status) on `account.invoice.report`.
@@ -1088,7 +1098,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1109,11 +1119,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

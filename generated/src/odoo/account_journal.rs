@@ -21,19 +21,19 @@ pub struct AccountJournal {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Allowed accounts
     ///
     /// `many2many`, to `account.account`.
-    pub account_control_ids: ::runtime::wire::X2Many<super::rel::AccountAccount>,
+    pub account_control_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccount>,
     /// Accounting Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accounting_date())`.
-    pub accounting_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub accounting_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Active
     ///
     /// Set active to false to hide the Journal without removing it.
@@ -45,15 +45,17 @@ pub struct AccountJournal {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -61,7 +63,7 @@ pub struct AccountJournal {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -69,13 +71,13 @@ pub struct AccountJournal {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -88,34 +90,34 @@ pub struct AccountJournal {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Default Values
     ///
@@ -128,15 +130,17 @@ pub struct AccountJournal {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias
     ///
     /// Send one separate email for each invoice.
@@ -146,7 +150,7 @@ pub struct AccountJournal {
     /// Only PDF and XML files will be interpreted by Odoo
     ///
     /// `many2one`, to `mail.alias`.
-    pub alias_id: Option<::runtime::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -160,8 +164,8 @@ pub struct AccountJournal {
     /// Available Payment Method
     ///
     /// `many2many`, to `account.payment.method`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
-    pub available_payment_method_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPaymentMethod>,
+    pub available_payment_method_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Account Number
     ///
@@ -170,11 +174,13 @@ pub struct AccountJournal {
     /// Bank Account
     ///
     /// `many2one`, to `res.partner.bank`.
-    pub bank_account_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub bank_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
+    >,
     /// Bank
     ///
     /// `many2one`, to `res.bank`, related `bank_account_id.bank_id`, not stored.
-    pub bank_id: Option<::runtime::wire::Many2One<super::rel::ResBank>>,
+    pub bank_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResBank>>,
     /// Bank Feeds
     ///
     /// Defines how the bank statements will be registered
@@ -198,18 +204,20 @@ pub struct AccountJournal {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Account Holder
     ///
     /// `many2one`, to `res.partner`, readonly, related `company_id.partner_id`, not stored.
-    pub company_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub company_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -217,31 +225,31 @@ pub struct AccountJournal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The currency used to enter statement
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Statement Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_statement_balance())`.
-    pub current_statement_balance: ::runtime::wire::Computed<f64>,
+    pub current_statement_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Default Account
     ///
     /// `many2one`, to `account.account`.
     pub default_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Account Type
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_account_type())`.
-    pub default_account_type: ::runtime::wire::Computed<Option<String>>,
+    pub default_account_type: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Alias Fields
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_alias_fields())`.
-    pub display_alias_fields: ::runtime::wire::Computed<bool>,
+    pub display_alias_fields: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -249,31 +257,31 @@ pub struct AccountJournal {
     /// Entries Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::entries_count())`.
-    pub entries_count: ::runtime::wire::Computed<i64>,
+    pub entries_count: ::runtime::odoo::wire::Computed<i64>,
     /// Has Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_entries())`.
-    pub has_entries: ::runtime::wire::Computed<bool>,
+    pub has_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Posted Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_posted_entries())`.
-    pub has_posted_entries: ::runtime::wire::Computed<bool>,
+    pub has_posted_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Has Sequence Holes
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sequence_holes())`.
-    pub has_sequence_holes: ::runtime::wire::Computed<bool>,
+    pub has_sequence_holes: ::runtime::odoo::wire::Computed<bool>,
     /// Has Statement Lines
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_statement_lines())`.
-    pub has_statement_lines: ::runtime::wire::Computed<bool>,
+    pub has_statement_lines: ::runtime::odoo::wire::Computed<bool>,
     /// Unhashed Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unhashed_entries())`.
-    pub has_unhashed_entries: ::runtime::wire::Computed<bool>,
+    pub has_unhashed_entries: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -286,7 +294,7 @@ pub struct AccountJournal {
     /// SEPA Direct Debit: Get paid in the SEPA zone thanks to a mandate your partner will have granted to you. Module account_sepa is necessary.
     ///
     /// `one2many`, to `account.payment.method.line` (inverse `journal_id`), computed.
-    pub inbound_payment_method_line_ids: ::runtime::wire::X2Many<
+    pub inbound_payment_method_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountPaymentMethodLine,
     >,
     /// Communication Standard
@@ -308,95 +316,99 @@ pub struct AccountJournal {
     /// Ledger Group
     ///
     /// `many2many`, to `account.journal.group`.
-    pub journal_group_ids: ::runtime::wire::X2Many<super::rel::AccountJournalGroup>,
+    pub journal_group_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountJournalGroup,
+    >,
     /// Json Activity Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_activity_data())`.
-    pub json_activity_data: ::runtime::wire::Computed<Option<String>>,
+    pub json_activity_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Kanban Dashboard
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard())`.
-    pub kanban_dashboard: ::runtime::wire::Computed<Option<String>>,
+    pub kanban_dashboard: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Kanban Dashboard Graph
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
-    pub kanban_dashboard_graph: ::runtime::wire::Computed<Option<String>>,
+    pub kanban_dashboard_graph: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Statement
     ///
     /// `many2one`, to `account.bank.statement`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_statement_id())`.
-    pub last_statement_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountBankStatement>>,
+    pub last_statement_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>>,
     >,
     /// Loss Account
     ///
     /// Used to register a loss when the ending balance of a cash register differs from what the system computes
     ///
     /// `many2one`, to `account.account`.
-    pub loss_account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub loss_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Journal Name
@@ -410,7 +422,7 @@ pub struct AccountJournal {
     /// SEPA Credit Transfer: Pay in the SEPA zone by submitting a SEPA Credit Transfer file to your bank. Module account_sepa is necessary.
     ///
     /// `one2many`, to `account.payment.method.line` (inverse `journal_id`), computed.
-    pub outbound_payment_method_line_ids: ::runtime::wire::X2Many<
+    pub outbound_payment_method_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountPaymentMethodLine,
     >,
     /// Dedicated Payment Sequence
@@ -424,13 +436,15 @@ pub struct AccountJournal {
     /// Used to register a profit when the ending balance of a cash register differs from what the system computes
     ///
     /// `many2one`, to `account.account`.
-    pub profit_account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub profit_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Dedicated Credit Note Sequence
     ///
     /// Check this box if you don't want to share the same sequence for invoices and credit notes made from this journal
@@ -446,7 +460,7 @@ pub struct AccountJournal {
     /// Selected Payment Method Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_payment_method_codes())`.
-    pub selected_payment_method_codes: ::runtime::wire::Computed<Option<String>>,
+    pub selected_payment_method_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// Used to order Journals in the dashboard view
@@ -474,7 +488,7 @@ pub struct AccountJournal {
     ///
     /// `many2one`, to `account.account`, computed.
     pub suspense_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Type
     ///
@@ -492,7 +506,7 @@ pub struct AccountJournal {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -500,14 +514,14 @@ pub struct AccountJournal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountJournal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountJournal {
+impl ::runtime::odoo::wire::FromRecord for AccountJournal {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
@@ -596,8 +610,8 @@ impl ::runtime::wire::FromRecord for AccountJournal {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountJournal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -783,159 +797,174 @@ impl ::runtime::Model for AccountJournal {
         "my_activity_date_deadline",
         "selected_payment_method_codes",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("account_control_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("account_control_ids", "many2many")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("accounting_date", "date"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("accounting_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("alias_defaults", "text"),
-        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::verify::FieldSpec::new("alias_id", "many2one").relation("mail.alias"),
-        ::runtime::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::verify::FieldSpec::new("autocheck_on_post", "boolean"),
-        ::runtime::verify::FieldSpec::new("available_payment_method_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
+            .relation("mail.alias"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("autocheck_on_post", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_payment_method_ids",
+                "many2many",
+            )
             .relation("account.payment.method"),
-        ::runtime::verify::FieldSpec::new("bank_acc_number", "char"),
-        ::runtime::verify::FieldSpec::new("bank_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("bank_acc_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_account_id", "many2one")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("bank_id", "many2one").relation("res.bank"),
-        ::runtime::verify::FieldSpec::new("bank_statements_source", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("bank_id", "many2one")
+            .relation("res.bank"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_statements_source", "selection")
             .selection(&["undefined"]),
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("current_statement_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("default_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_statement_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("default_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("default_account_type", "char"),
-        ::runtime::verify::FieldSpec::new("display_alias_fields", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("entries_count", "integer"),
-        ::runtime::verify::FieldSpec::new("has_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_posted_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_sequence_holes", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_statement_lines", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_unhashed_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inbound_payment_method_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("default_account_type", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_alias_fields", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("entries_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("has_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_posted_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_sequence_holes", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_statement_lines", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_unhashed_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "inbound_payment_method_line_ids",
+                "one2many",
+            )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("invoice_reference_model", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_reference_model", "selection")
             .required()
             .selection(&["odoo", "euro"]),
-        ::runtime::verify::FieldSpec::new("invoice_reference_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_reference_type", "selection")
             .required()
             .selection(&["none", "partner", "invoice"]),
-        ::runtime::verify::FieldSpec::new("journal_group_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("journal_group_ids", "many2many")
             .relation("account.journal.group"),
-        ::runtime::verify::FieldSpec::new("json_activity_data", "text"),
-        ::runtime::verify::FieldSpec::new("kanban_dashboard", "text"),
-        ::runtime::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
-        ::runtime::verify::FieldSpec::new("last_statement_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("json_activity_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("last_statement_id", "many2one")
             .relation("account.bank.statement"),
-        ::runtime::verify::FieldSpec::new("loss_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("loss_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("outbound_payment_method_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "outbound_payment_method_line_ids",
+                "one2many",
+            )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("payment_sequence", "boolean"),
-        ::runtime::verify::FieldSpec::new("profit_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_sequence", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("profit_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("refund_sequence", "boolean"),
-        ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
-        ::runtime::verify::FieldSpec::new("selected_payment_method_codes", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence_override_regex", "text"),
-        ::runtime::verify::FieldSpec::new("show_on_dashboard", "boolean"),
-        ::runtime::verify::FieldSpec::new("suspense_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("refund_sequence", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("selected_payment_method_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_override_regex", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("show_on_dashboard", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("suspense_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["sale", "purchase", "cash", "bank", "credit", "general"]),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountJournal {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("alias_id"),
-        ::runtime::nested::Relation::display_name("bank_account_id"),
-        ::runtime::nested::Relation::display_name("bank_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("company_partner_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("default_account_id"),
-        ::runtime::nested::Relation::display_name("loss_account_id"),
-        ::runtime::nested::Relation::display_name("profit_account_id"),
-        ::runtime::nested::Relation::display_name("suspense_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountJournal {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_id"),
+        ::runtime::odoo::projection::Relation::display_name("bank_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("bank_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("default_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("loss_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("profit_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("suspense_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1331,7 +1360,7 @@ impl super::mixins::PortalMixin for AccountJournal {}
 /// Values for creating a `account.journal` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountJournalCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountJournalCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1347,7 +1376,7 @@ impl AccountJournalCreate {
         r#type: Type,
     ) -> Self {
         AccountJournalCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .invoice_reference_model(invoice_reference_model)
             .invoice_reference_type(invoice_reference_type)
@@ -1357,13 +1386,13 @@ impl AccountJournalCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountJournal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountJournal>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1377,7 +1406,7 @@ impl AccountJournalCreate {
     pub fn account_control_ids(
         mut self,
         account_control_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
         >,
     ) -> Self {
         self.values
@@ -1398,7 +1427,7 @@ impl AccountJournalCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1502,7 +1531,7 @@ impl AccountJournalCreate {
     pub fn inbound_payment_method_line_ids(
         mut self,
         inbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentMethodLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
         >,
     ) -> Self {
         self.values
@@ -1535,7 +1564,7 @@ impl AccountJournalCreate {
     pub fn journal_group_ids(
         mut self,
         journal_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournalGroup>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournalGroup>,
         >,
     ) -> Self {
         self.values
@@ -1553,7 +1582,7 @@ impl AccountJournalCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1568,7 +1597,7 @@ impl AccountJournalCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1579,7 +1608,7 @@ impl AccountJournalCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1600,7 +1629,7 @@ impl AccountJournalCreate {
     pub fn outbound_payment_method_line_ids(
         mut self,
         outbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentMethodLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
         >,
     ) -> Self {
         self.values
@@ -1627,7 +1656,7 @@ impl AccountJournalCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1683,7 +1712,7 @@ impl AccountJournalCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1701,7 +1730,7 @@ impl ::runtime::CreateValues for AccountJournalCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountJournalUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountJournalUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1712,19 +1741,19 @@ impl AccountJournalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountJournalUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountJournal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountJournal>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1738,7 +1767,7 @@ impl AccountJournalUpdate {
     pub fn account_control_ids(
         mut self,
         account_control_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
         >,
     ) -> Self {
         self.values
@@ -1759,7 +1788,7 @@ impl AccountJournalUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1863,7 +1892,7 @@ impl AccountJournalUpdate {
     pub fn inbound_payment_method_line_ids(
         mut self,
         inbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentMethodLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
         >,
     ) -> Self {
         self.values
@@ -1896,7 +1925,7 @@ impl AccountJournalUpdate {
     pub fn journal_group_ids(
         mut self,
         journal_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournalGroup>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournalGroup>,
         >,
     ) -> Self {
         self.values
@@ -1914,7 +1943,7 @@ impl AccountJournalUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1929,7 +1958,7 @@ impl AccountJournalUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1940,7 +1969,7 @@ impl AccountJournalUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1961,7 +1990,7 @@ impl AccountJournalUpdate {
     pub fn outbound_payment_method_line_ids(
         mut self,
         outbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentMethodLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
         >,
     ) -> Self {
         self.values
@@ -1988,7 +2017,7 @@ impl AccountJournalUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2044,7 +2073,7 @@ impl AccountJournalUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2062,612 +2091,636 @@ impl ::runtime::UpdateValues for AccountJournalUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("access_warning")
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Allowed accounts (`account_control_ids`, `many2many`).
     #[inline]
-    pub const fn account_control_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_control_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::X2ManyField::new("account_control_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_control_ids")
     }
     /// Accounting Date (`accounting_date`, `date`).
     #[inline]
-    pub const fn accounting_date() -> ::runtime::fields::DateField<
+    pub const fn accounting_date() -> ::runtime::odoo::fields::DateField<
         super::AccountJournal,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("accounting_date")
+        ::runtime::odoo::fields::DateField::new("accounting_date")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountJournal> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountJournal> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountJournal,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Default Values (`alias_defaults`, `text`).
     #[inline]
-    pub const fn alias_defaults() -> ::runtime::fields::CharField<
+    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("alias_defaults")
+        ::runtime::odoo::fields::CharField::new("alias_defaults")
     }
     /// Alias Domain Name (`alias_domain`, `char`).
     #[inline]
-    pub const fn alias_domain() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("alias_domain")
+    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_domain")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Email Alias (`alias_email`, `char`).
     #[inline]
-    pub const fn alias_email() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("alias_email")
+    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_email")
     }
     /// Alias (`alias_id`, `many2one`).
     #[inline]
-    pub const fn alias_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::MailAlias,
     > {
-        ::runtime::fields::Many2OneField::new("alias_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_id")
     }
     /// Alias Name (`alias_name`, `char`).
     #[inline]
-    pub const fn alias_name() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("alias_name")
+    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_name")
     }
     /// Auto-Check on Post (`autocheck_on_post`, `boolean`).
     #[inline]
-    pub const fn autocheck_on_post() -> ::runtime::fields::BoolField<
+    pub const fn autocheck_on_post() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("autocheck_on_post")
+        ::runtime::odoo::fields::BoolField::new("autocheck_on_post")
     }
     /// Available Payment Method (`available_payment_method_ids`, `many2many`).
     #[inline]
-    pub const fn available_payment_method_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::AccountPaymentMethod,
     > {
-        ::runtime::fields::X2ManyField::new("available_payment_method_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_ids")
     }
     /// Account Number (`bank_acc_number`, `char`).
     #[inline]
-    pub const fn bank_acc_number() -> ::runtime::fields::CharField<
+    pub const fn bank_acc_number() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("bank_acc_number")
+        ::runtime::odoo::fields::CharField::new("bank_acc_number")
     }
     /// Bank Account (`bank_account_id`, `many2one`).
     #[inline]
-    pub const fn bank_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("bank_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("bank_account_id")
     }
     /// Bank (`bank_id`, `many2one`).
     #[inline]
-    pub const fn bank_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bank_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResBank,
     > {
-        ::runtime::fields::Many2OneField::new("bank_id")
+        ::runtime::odoo::fields::Many2OneField::new("bank_id")
     }
     /// Bank Feeds (`bank_statements_source`, `selection`).
     #[inline]
-    pub const fn bank_statements_source() -> ::runtime::fields::SelectionField<
+    pub const fn bank_statements_source() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::BankStatementsSource,
     > {
-        ::runtime::fields::SelectionField::new("bank_statements_source")
+        ::runtime::odoo::fields::SelectionField::new("bank_statements_source")
     }
     /// Short Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountJournal> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::AccountJournal, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::AccountJournal,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Account Holder (`company_partner_id`, `many2one`).
     #[inline]
-    pub const fn company_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("company_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_partner_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountJournal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Current Statement Balance (`current_statement_balance`, `monetary`).
     #[inline]
-    pub const fn current_statement_balance() -> ::runtime::fields::NumField<
+    pub const fn current_statement_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountJournal,
         f64,
     > {
-        ::runtime::fields::NumField::new("current_statement_balance")
+        ::runtime::odoo::fields::NumField::new("current_statement_balance")
     }
     /// Default Account (`default_account_id`, `many2one`).
     #[inline]
-    pub const fn default_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("default_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("default_account_id")
     }
     /// Default Account Type (`default_account_type`, `char`).
     #[inline]
-    pub const fn default_account_type() -> ::runtime::fields::CharField<
+    pub const fn default_account_type() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("default_account_type")
+        ::runtime::odoo::fields::CharField::new("default_account_type")
     }
     /// Display Alias Fields (`display_alias_fields`, `boolean`).
     #[inline]
-    pub const fn display_alias_fields() -> ::runtime::fields::BoolField<
+    pub const fn display_alias_fields() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("display_alias_fields")
+        ::runtime::odoo::fields::BoolField::new("display_alias_fields")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Entries Count (`entries_count`, `integer`).
     #[inline]
-    pub const fn entries_count() -> ::runtime::fields::NumField<
+    pub const fn entries_count() -> ::runtime::odoo::fields::NumField<
         super::AccountJournal,
         i64,
     > {
-        ::runtime::fields::NumField::new("entries_count")
+        ::runtime::odoo::fields::NumField::new("entries_count")
     }
     /// Has Entries (`has_entries`, `boolean`).
     #[inline]
-    pub const fn has_entries() -> ::runtime::fields::BoolField<super::AccountJournal> {
-        ::runtime::fields::BoolField::new("has_entries")
+    pub const fn has_entries() -> ::runtime::odoo::fields::BoolField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_entries")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::AccountJournal> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::AccountJournal,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Posted Entries (`has_posted_entries`, `boolean`).
     #[inline]
-    pub const fn has_posted_entries() -> ::runtime::fields::BoolField<
+    pub const fn has_posted_entries() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("has_posted_entries")
+        ::runtime::odoo::fields::BoolField::new("has_posted_entries")
     }
     /// Has Sequence Holes (`has_sequence_holes`, `boolean`).
     #[inline]
-    pub const fn has_sequence_holes() -> ::runtime::fields::BoolField<
+    pub const fn has_sequence_holes() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("has_sequence_holes")
+        ::runtime::odoo::fields::BoolField::new("has_sequence_holes")
     }
     /// Has Statement Lines (`has_statement_lines`, `boolean`).
     #[inline]
-    pub const fn has_statement_lines() -> ::runtime::fields::BoolField<
+    pub const fn has_statement_lines() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("has_statement_lines")
+        ::runtime::odoo::fields::BoolField::new("has_statement_lines")
     }
     /// Unhashed Entries (`has_unhashed_entries`, `boolean`).
     #[inline]
-    pub const fn has_unhashed_entries() -> ::runtime::fields::BoolField<
+    pub const fn has_unhashed_entries() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("has_unhashed_entries")
+        ::runtime::odoo::fields::BoolField::new("has_unhashed_entries")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountJournal, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountJournal, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inbound Payment Methods (`inbound_payment_method_line_ids`, `one2many`).
     #[inline]
-    pub const fn inbound_payment_method_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn inbound_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::X2ManyField::new("inbound_payment_method_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("inbound_payment_method_line_ids")
     }
     /// Communication Standard (`invoice_reference_model`, `selection`).
     #[inline]
-    pub const fn invoice_reference_model() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_reference_model() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::InvoiceReferenceModel,
     > {
-        ::runtime::fields::SelectionField::new("invoice_reference_model")
+        ::runtime::odoo::fields::SelectionField::new("invoice_reference_model")
     }
     /// Communication Type (`invoice_reference_type`, `selection`).
     #[inline]
-    pub const fn invoice_reference_type() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_reference_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::InvoiceReferenceType,
     > {
-        ::runtime::fields::SelectionField::new("invoice_reference_type")
+        ::runtime::odoo::fields::SelectionField::new("invoice_reference_type")
     }
     /// Ledger Group (`journal_group_ids`, `many2many`).
     #[inline]
-    pub const fn journal_group_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn journal_group_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::AccountJournalGroup,
     > {
-        ::runtime::fields::X2ManyField::new("journal_group_ids")
+        ::runtime::odoo::fields::X2ManyField::new("journal_group_ids")
     }
     /// Json Activity Data (`json_activity_data`, `text`).
     #[inline]
-    pub const fn json_activity_data() -> ::runtime::fields::CharField<
+    pub const fn json_activity_data() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("json_activity_data")
+        ::runtime::odoo::fields::CharField::new("json_activity_data")
     }
     /// Kanban Dashboard (`kanban_dashboard`, `text`).
     #[inline]
-    pub const fn kanban_dashboard() -> ::runtime::fields::CharField<
+    pub const fn kanban_dashboard() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("kanban_dashboard")
+        ::runtime::odoo::fields::CharField::new("kanban_dashboard")
     }
     /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
     #[inline]
-    pub const fn kanban_dashboard_graph() -> ::runtime::fields::CharField<
+    pub const fn kanban_dashboard_graph() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("kanban_dashboard_graph")
+        ::runtime::odoo::fields::CharField::new("kanban_dashboard_graph")
     }
     /// Last Statement (`last_statement_id`, `many2one`).
     #[inline]
-    pub const fn last_statement_id() -> ::runtime::fields::Many2OneField<
+    pub const fn last_statement_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::AccountBankStatement,
     > {
-        ::runtime::fields::Many2OneField::new("last_statement_id")
+        ::runtime::odoo::fields::Many2OneField::new("last_statement_id")
     }
     /// Loss Account (`loss_account_id`, `many2one`).
     #[inline]
-    pub const fn loss_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("loss_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("loss_account_id")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountJournal,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountJournal,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountJournal,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountJournal,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Journal Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountJournal> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountJournal> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Outbound Payment Methods (`outbound_payment_method_line_ids`, `one2many`).
     #[inline]
-    pub const fn outbound_payment_method_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn outbound_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::X2ManyField::new("outbound_payment_method_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("outbound_payment_method_line_ids")
     }
     /// Dedicated Payment Sequence (`payment_sequence`, `boolean`).
     #[inline]
-    pub const fn payment_sequence() -> ::runtime::fields::BoolField<
+    pub const fn payment_sequence() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("payment_sequence")
+        ::runtime::odoo::fields::BoolField::new("payment_sequence")
     }
     /// Profit Account (`profit_account_id`, `many2one`).
     #[inline]
-    pub const fn profit_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn profit_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("profit_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("profit_account_id")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Dedicated Credit Note Sequence (`refund_sequence`, `boolean`).
     #[inline]
-    pub const fn refund_sequence() -> ::runtime::fields::BoolField<
+    pub const fn refund_sequence() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("refund_sequence")
+        ::runtime::odoo::fields::BoolField::new("refund_sequence")
     }
     /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
     #[inline]
-    pub const fn restrict_mode_hash_table() -> ::runtime::fields::BoolField<
+    pub const fn restrict_mode_hash_table() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("restrict_mode_hash_table")
+        ::runtime::odoo::fields::BoolField::new("restrict_mode_hash_table")
     }
     /// Selected Payment Method Codes (`selected_payment_method_codes`, `char`).
     #[inline]
-    pub const fn selected_payment_method_codes() -> ::runtime::fields::CharField<
+    pub const fn selected_payment_method_codes() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("selected_payment_method_codes")
+        ::runtime::odoo::fields::CharField::new("selected_payment_method_codes")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountJournal, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountJournal,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Sequence Override Regex (`sequence_override_regex`, `text`).
     #[inline]
-    pub const fn sequence_override_regex() -> ::runtime::fields::CharField<
+    pub const fn sequence_override_regex() -> ::runtime::odoo::fields::CharField<
         super::AccountJournal,
     > {
-        ::runtime::fields::CharField::new("sequence_override_regex")
+        ::runtime::odoo::fields::CharField::new("sequence_override_regex")
     }
     /// Show journal on dashboard (`show_on_dashboard`, `boolean`).
     #[inline]
-    pub const fn show_on_dashboard() -> ::runtime::fields::BoolField<
+    pub const fn show_on_dashboard() -> ::runtime::odoo::fields::BoolField<
         super::AccountJournal,
     > {
-        ::runtime::fields::BoolField::new("show_on_dashboard")
+        ::runtime::odoo::fields::BoolField::new("show_on_dashboard")
     }
     /// Suspense Account (`suspense_account_id`, `many2one`).
     #[inline]
-    pub const fn suspense_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("suspense_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("suspense_account_id")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountJournal,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountJournal,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountJournal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountJournal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.journal`.
@@ -2682,7 +2735,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2701,12 +2754,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `account.journal`.
@@ -2723,7 +2776,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2744,12 +2797,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `bank_statements_source` (Bank Feeds) on `account.journal`.
@@ -2762,7 +2815,7 @@ pub enum BankStatementsSource {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BankStatementsSource {
+impl ::runtime::odoo::wire::Selection for BankStatementsSource {
     const VALUES: &'static [&'static str] = &["undefined"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2779,12 +2832,12 @@ impl ::runtime::wire::Selection for BankStatementsSource {
 }
 impl<'de> ::serde::Deserialize<'de> for BankStatementsSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BankStatementsSource {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_reference_model` (Communication Standard) on `account.journal`.
@@ -2799,7 +2852,7 @@ pub enum InvoiceReferenceModel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceReferenceModel {
+impl ::runtime::odoo::wire::Selection for InvoiceReferenceModel {
     const VALUES: &'static [&'static str] = &["odoo", "euro"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2818,12 +2871,12 @@ impl ::runtime::wire::Selection for InvoiceReferenceModel {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceReferenceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceReferenceModel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_reference_type` (Communication Type) on `account.journal`.
@@ -2840,7 +2893,7 @@ pub enum InvoiceReferenceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceReferenceType {
+impl ::runtime::odoo::wire::Selection for InvoiceReferenceType {
     const VALUES: &'static [&'static str] = &["none", "partner", "invoice"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2861,12 +2914,12 @@ impl ::runtime::wire::Selection for InvoiceReferenceType {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceReferenceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Type) on `account.journal`.
@@ -2889,7 +2942,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &[
         "sale",
         "purchase",
@@ -2923,11 +2976,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

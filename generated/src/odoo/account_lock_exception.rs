@@ -19,7 +19,7 @@ pub struct AccountLockException {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Original Lock Date
     ///
     /// Technical field giving the date the company lock date at the time the exception was created.
@@ -33,7 +33,7 @@ pub struct AccountLockException {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,7 +47,9 @@ pub struct AccountLockException {
     /// The date the Global Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscalyear_lock_date())`.
-    pub fiscalyear_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub fiscalyear_lock_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -71,7 +73,7 @@ pub struct AccountLockException {
     /// The date the Purchase Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_lock_date())`.
-    pub purchase_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub purchase_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Reason
     ///
     /// `char`.
@@ -81,23 +83,23 @@ pub struct AccountLockException {
     /// The date the Sale Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_lock_date())`.
-    pub sale_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub sale_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `active` (Active), `revoked` (Revoked), `expired` (Expired).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
     /// Tax Return Lock Date
     ///
     /// The date the Tax Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date())`.
-    pub tax_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub tax_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -105,14 +107,14 @@ pub struct AccountLockException {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountLockException {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountLockException {
+impl ::runtime::odoo::wire::FromRecord for AccountLockException {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -135,8 +137,8 @@ impl ::runtime::wire::FromRecord for AccountLockException {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountLockException::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,21 +192,21 @@ impl ::runtime::Model for AccountLockException {
         "state",
         "tax_lock_date",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("end_datetime", "datetime"),
-        ::runtime::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("lock_date_field", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("end_datetime", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("lock_date_field", "selection")
             .required()
             .selection(
                 &[
@@ -214,26 +216,28 @@ impl ::runtime::Model for AccountLockException {
                     "purchase_lock_date",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("purchase_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("reason", "char"),
-        ::runtime::verify::FieldSpec::new("sale_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["active", "revoked", "expired"]),
-        ::runtime::verify::FieldSpec::new("tax_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountLockException {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountLockException {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -279,7 +283,7 @@ impl super::mixins::BaseModel for AccountLockException {
 /// Values for creating a `account.lock_exception` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountLockExceptionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountLockExceptionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -290,20 +294,20 @@ impl AccountLockExceptionCreate {
     /// Takes the required fields: `lock_date_field` (readonly, computed and x2many fields are left out).
     pub fn new(lock_date_field: LockDateField) -> Self {
         AccountLockExceptionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .lock_date_field(lock_date_field)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountLockException>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountLockException>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -365,7 +369,7 @@ impl ::runtime::CreateValues for AccountLockExceptionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountLockExceptionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountLockExceptionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -376,19 +380,19 @@ impl AccountLockExceptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountLockExceptionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountLockException>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountLockException>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -450,145 +454,152 @@ impl ::runtime::UpdateValues for AccountLockExceptionUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountLockException> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::AccountLockException,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountLockException,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Original Lock Date (`company_lock_date`, `date`).
     #[inline]
-    pub const fn company_lock_date() -> ::runtime::fields::DateField<
+    pub const fn company_lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("company_lock_date")
+        ::runtime::odoo::fields::DateField::new("company_lock_date")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountLockException,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountLockException,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// End Date (`end_datetime`, `datetime`).
     #[inline]
-    pub const fn end_datetime() -> ::runtime::fields::DateField<
+    pub const fn end_datetime() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("end_datetime")
+        ::runtime::odoo::fields::DateField::new("end_datetime")
     }
     /// Global Lock Date (`fiscalyear_lock_date`, `date`).
     #[inline]
-    pub const fn fiscalyear_lock_date() -> ::runtime::fields::DateField<
+    pub const fn fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("fiscalyear_lock_date")
+        ::runtime::odoo::fields::DateField::new("fiscalyear_lock_date")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountLockException, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountLockException,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Changed Lock Date (`lock_date`, `date`).
     #[inline]
-    pub const fn lock_date() -> ::runtime::fields::DateField<
+    pub const fn lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("lock_date")
+        ::runtime::odoo::fields::DateField::new("lock_date")
     }
     /// Lock Date Field (`lock_date_field`, `selection`).
     #[inline]
-    pub const fn lock_date_field() -> ::runtime::fields::SelectionField<
+    pub const fn lock_date_field() -> ::runtime::odoo::fields::SelectionField<
         super::AccountLockException,
         super::LockDateField,
     > {
-        ::runtime::fields::SelectionField::new("lock_date_field")
+        ::runtime::odoo::fields::SelectionField::new("lock_date_field")
     }
     /// Purchase Lock Date (`purchase_lock_date`, `date`).
     #[inline]
-    pub const fn purchase_lock_date() -> ::runtime::fields::DateField<
+    pub const fn purchase_lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("purchase_lock_date")
+        ::runtime::odoo::fields::DateField::new("purchase_lock_date")
     }
     /// Reason (`reason`, `char`).
     #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<super::AccountLockException> {
-        ::runtime::fields::CharField::new("reason")
+    pub const fn reason() -> ::runtime::odoo::fields::CharField<
+        super::AccountLockException,
+    > {
+        ::runtime::odoo::fields::CharField::new("reason")
     }
     /// Sales Lock Date (`sale_lock_date`, `date`).
     #[inline]
-    pub const fn sale_lock_date() -> ::runtime::fields::DateField<
+    pub const fn sale_lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("sale_lock_date")
+        ::runtime::odoo::fields::DateField::new("sale_lock_date")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountLockException,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tax Return Lock Date (`tax_lock_date`, `date`).
     #[inline]
-    pub const fn tax_lock_date() -> ::runtime::fields::DateField<
+    pub const fn tax_lock_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("tax_lock_date")
+        ::runtime::odoo::fields::DateField::new("tax_lock_date")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountLockException,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountLockException,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountLockException,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `lock_date_field` (Lock Date Field) on `account.lock_exception`.
@@ -607,7 +618,7 @@ pub enum LockDateField {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LockDateField {
+impl ::runtime::odoo::wire::Selection for LockDateField {
     const VALUES: &'static [&'static str] = &[
         "fiscalyear_lock_date",
         "tax_lock_date",
@@ -635,12 +646,12 @@ impl ::runtime::wire::Selection for LockDateField {
 }
 impl<'de> ::serde::Deserialize<'de> for LockDateField {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LockDateField {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `account.lock_exception`.
@@ -657,7 +668,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["active", "revoked", "expired"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -678,11 +689,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,7 +17,7 @@ pub struct AccountMergeWizard {
     /// Account
     ///
     /// `many2many`, to `account.account`.
-    pub account_ids: ::runtime::wire::X2Many<super::rel::AccountAccount>,
+    pub account_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccount>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,11 +25,11 @@ pub struct AccountMergeWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Disable Merge Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disable_merge_button())`.
-    pub disable_merge_button: ::runtime::wire::Computed<bool>,
+    pub disable_merge_button: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,7 +47,9 @@ pub struct AccountMergeWizard {
     /// Wizard Line
     ///
     /// `one2many`, to `account.merge.wizard.line` (inverse `wizard_id`), computed.
-    pub wizard_line_ids: ::runtime::wire::X2Many<super::rel::AccountMergeWizardLine>,
+    pub wizard_line_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountMergeWizardLine,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,14 +57,14 @@ pub struct AccountMergeWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMergeWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountMergeWizard {
     const FIELDS: &'static [&'static str] = &[
         "account_ids",
         "create_date",
@@ -76,8 +78,8 @@ impl ::runtime::wire::FromRecord for AccountMergeWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMergeWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,29 +113,30 @@ impl ::runtime::Model for AccountMergeWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["disable_merge_button"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_ids", "many2many")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("disable_merge_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_group_by_name", "boolean"),
-        ::runtime::verify::FieldSpec::new("wizard_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("disable_merge_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_group_by_name", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("wizard_line_ids", "one2many")
             .relation("account.merge.wizard.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMergeWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMergeWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -163,7 +166,7 @@ impl super::mixins::BaseModel for AccountMergeWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMergeWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMergeWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -174,19 +177,19 @@ impl AccountMergeWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountMergeWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Account).
@@ -194,7 +197,7 @@ impl AccountMergeWizardCreate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -211,7 +214,7 @@ impl AccountMergeWizardCreate {
     pub fn wizard_line_ids(
         mut self,
         wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMergeWizardLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMergeWizardLine>,
         >,
     ) -> Self {
         self.values
@@ -226,7 +229,7 @@ impl ::runtime::CreateValues for AccountMergeWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMergeWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMergeWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -237,19 +240,19 @@ impl AccountMergeWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMergeWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_ids` (Account).
@@ -257,7 +260,7 @@ impl AccountMergeWizardUpdate {
     pub fn account_ids(
         mut self,
         account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
         >,
     ) -> Self {
         self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
@@ -274,7 +277,7 @@ impl AccountMergeWizardUpdate {
     pub fn wizard_line_ids(
         mut self,
         wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMergeWizardLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMergeWizardLine>,
         >,
     ) -> Self {
         self.values
@@ -289,76 +292,79 @@ impl ::runtime::UpdateValues for AccountMergeWizardUpdate {
 pub mod fields {
     /// Account (`account_ids`, `many2many`).
     #[inline]
-    pub const fn account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMergeWizard,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::X2ManyField::new("account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMergeWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Disable Merge Button (`disable_merge_button`, `boolean`).
     #[inline]
-    pub const fn disable_merge_button() -> ::runtime::fields::BoolField<
+    pub const fn disable_merge_button() -> ::runtime::odoo::fields::BoolField<
         super::AccountMergeWizard,
     > {
-        ::runtime::fields::BoolField::new("disable_merge_button")
+        ::runtime::odoo::fields::BoolField::new("disable_merge_button")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountMergeWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMergeWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountMergeWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Group by name? (`is_group_by_name`, `boolean`).
     #[inline]
-    pub const fn is_group_by_name() -> ::runtime::fields::BoolField<
+    pub const fn is_group_by_name() -> ::runtime::odoo::fields::BoolField<
         super::AccountMergeWizard,
     > {
-        ::runtime::fields::BoolField::new("is_group_by_name")
+        ::runtime::odoo::fields::BoolField::new("is_group_by_name")
     }
     /// Wizard Line (`wizard_line_ids`, `one2many`).
     #[inline]
-    pub const fn wizard_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn wizard_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMergeWizard,
         super::super::rel::AccountMergeWizardLine,
     > {
-        ::runtime::fields::X2ManyField::new("wizard_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("wizard_line_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMergeWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,15 +17,15 @@ pub struct AccountMergeWizardLine {
     /// Account Has Hashed Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_has_hashed_entries())`.
-    pub account_has_hashed_entries: ::runtime::wire::Computed<bool>,
+    pub account_has_hashed_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`, readonly, related `account_id.company_ids`, not stored.
-    pub company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountMergeWizardLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct AccountMergeWizardLine {
     /// Contains either the section name or error message, depending on the line type.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::info())`.
-    pub info: ::runtime::wire::Computed<Option<String>>,
+    pub info: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Selected
     ///
     /// `boolean`.
@@ -69,7 +69,9 @@ pub struct AccountMergeWizardLine {
     /// Wizard
     ///
     /// `many2one`, to `account.merge.wizard`, required.
-    pub wizard_id: Option<::runtime::wire::Many2One<super::rel::AccountMergeWizard>>,
+    pub wizard_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMergeWizard>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -77,14 +79,14 @@ pub struct AccountMergeWizardLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
+impl ::runtime::odoo::wire::FromRecord for AccountMergeWizardLine {
     const FIELDS: &'static [&'static str] = &[
         "account_has_hashed_entries",
         "account_id",
@@ -103,8 +105,8 @@ impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMergeWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -147,40 +149,41 @@ impl ::runtime::Model for AccountMergeWizardLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["account_has_hashed_entries", "info"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_has_hashed_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_has_hashed_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .required()
             .selection(&["line_section", "account"]),
-        ::runtime::verify::FieldSpec::new("grouping_key", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("info", "char"),
-        ::runtime::verify::FieldSpec::new("is_selected", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("grouping_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("info", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("is_selected", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("account.merge.wizard")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMergeWizardLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMergeWizardLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountMergeWizardLine {
@@ -189,7 +192,7 @@ impl super::mixins::BaseModel for AccountMergeWizardLine {
 /// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountMergeWizardLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMergeWizardLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -200,7 +203,7 @@ impl AccountMergeWizardLineCreate {
     /// Takes the required fields: `display_type`, `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(display_type: DisplayType, wizard_id: i64) -> Self {
         AccountMergeWizardLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .display_type(display_type)
             .wizard_id(wizard_id)
@@ -208,13 +211,13 @@ impl AccountMergeWizardLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -261,7 +264,7 @@ impl ::runtime::CreateValues for AccountMergeWizardLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMergeWizardLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMergeWizardLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -272,19 +275,19 @@ impl AccountMergeWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMergeWizardLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -331,116 +334,118 @@ impl ::runtime::UpdateValues for AccountMergeWizardLineUpdate {
 pub mod fields {
     /// Account Has Hashed Entries (`account_has_hashed_entries`, `boolean`).
     #[inline]
-    pub const fn account_has_hashed_entries() -> ::runtime::fields::BoolField<
+    pub const fn account_has_hashed_entries() -> ::runtime::odoo::fields::BoolField<
         super::AccountMergeWizardLine,
     > {
-        ::runtime::fields::BoolField::new("account_has_hashed_entries")
+        ::runtime::odoo::fields::BoolField::new("account_has_hashed_entries")
     }
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizardLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Companies (`company_ids`, `many2many`).
     #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMergeWizardLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("company_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMergeWizardLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizardLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountMergeWizardLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMergeWizardLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Grouping Key (`grouping_key`, `char`).
     #[inline]
-    pub const fn grouping_key() -> ::runtime::fields::CharField<
+    pub const fn grouping_key() -> ::runtime::odoo::fields::CharField<
         super::AccountMergeWizardLine,
     > {
-        ::runtime::fields::CharField::new("grouping_key")
+        ::runtime::odoo::fields::CharField::new("grouping_key")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountMergeWizardLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Info (`info`, `char`).
     #[inline]
-    pub const fn info() -> ::runtime::fields::CharField<super::AccountMergeWizardLine> {
-        ::runtime::fields::CharField::new("info")
+    pub const fn info() -> ::runtime::odoo::fields::CharField<
+        super::AccountMergeWizardLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("info")
     }
     /// Is Selected (`is_selected`, `boolean`).
     #[inline]
-    pub const fn is_selected() -> ::runtime::fields::BoolField<
+    pub const fn is_selected() -> ::runtime::odoo::fields::BoolField<
         super::AccountMergeWizardLine,
     > {
-        ::runtime::fields::BoolField::new("is_selected")
+        ::runtime::odoo::fields::BoolField::new("is_selected")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountMergeWizardLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizardLine,
         super::super::rel::AccountMergeWizard,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMergeWizardLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMergeWizardLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `account.merge.wizard.line`.
@@ -455,7 +460,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["line_section", "account"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -474,11 +479,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

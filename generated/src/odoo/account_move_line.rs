@@ -17,18 +17,20 @@ pub struct AccountMoveLine {
     /// Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Internal Group
     ///
     /// `selection`, readonly, related `account_id.internal_group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub account_internal_group: ::runtime::wire::Computed<Option<AccountInternalGroup>>,
+    pub account_internal_group: ::runtime::odoo::wire::Computed<
+        Option<AccountInternalGroup>,
+    >,
     /// Account Root
     ///
     /// `many2one`, to `account.root`, readonly, related `account_id.root_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_root_id())`.
-    pub account_root_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    pub account_root_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
     >,
     /// Internal Type
     ///
@@ -63,11 +65,13 @@ pub struct AccountMoveLine {
     /// Analytic lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `move_line_id`).
-    pub analytic_line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
+    pub analytic_line_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountAnalyticLine,
+    >,
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Balance
     ///
     /// `monetary`, computed, currency in `company_currency_id`.
@@ -75,15 +79,19 @@ pub struct AccountMoveLine {
     /// Cogs Origin
     ///
     /// `many2one`, to `account.move.line`.
-    pub cogs_origin_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub cogs_origin_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
+    >,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `move_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -91,7 +99,7 @@ pub struct AccountMoveLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Credit
     ///
     /// `monetary`, computed, currency in `company_currency_id`.
@@ -101,17 +109,17 @@ pub struct AccountMoveLine {
     /// Cumulated balance depending on the domain and the order chosen in the view.
     ///
     /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cumulated_balance())`.
-    pub cumulated_balance: ::runtime::wire::Computed<f64>,
+    pub cumulated_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// Currency rate from company currency to document currency.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_rate())`.
-    pub currency_rate: ::runtime::wire::Computed<f64>,
+    pub currency_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Date
     ///
     /// `date`, readonly, related `move_id.date`.
@@ -133,7 +141,7 @@ pub struct AccountMoveLine {
     /// Discount Allocation Dirty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::discount_allocation_dirty())`.
-    pub discount_allocation_dirty: ::runtime::wire::Computed<bool>,
+    pub discount_allocation_dirty: ::runtime::odoo::wire::Computed<bool>,
     /// Discount amount in Currency
     ///
     /// `monetary`, currency in `currency_id`.
@@ -161,23 +169,23 @@ pub struct AccountMoveLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Epd Dirty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_dirty())`.
-    pub epd_dirty: ::runtime::wire::Computed<bool>,
+    pub epd_dirty: ::runtime::odoo::wire::Computed<bool>,
     /// Matching
     ///
     /// `many2one`, to `account.full.reconcile`, readonly.
     pub full_reconcile_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFullReconcile>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFullReconcile>,
     >,
     /// Originator Group of Taxes
     ///
     /// `many2one`, to `account.tax`.
-    pub group_tax_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub group_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -203,11 +211,11 @@ pub struct AccountMoveLine {
     /// Is Refund
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_refund())`.
-    pub is_refund: ::runtime::wire::Computed<bool>,
+    pub is_refund: ::runtime::odoo::wire::Computed<bool>,
     /// Is Same Currency
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_same_currency())`.
-    pub is_same_currency: ::runtime::wire::Computed<bool>,
+    pub is_same_currency: ::runtime::odoo::wire::Computed<bool>,
     /// Company Storno Accounting
     ///
     /// Utility field to express whether the journal item is subject to storno accounting
@@ -217,25 +225,29 @@ pub struct AccountMoveLine {
     /// Ledger
     ///
     /// `many2one`, to `account.journal.group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
-    pub journal_group_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountJournalGroup>>,
+    pub journal_group_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly, related `move_id.journal_id`.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Matched Credits
     ///
     /// Credit journal items that are matched with this journal item.
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `debit_move_id`), readonly.
-    pub matched_credit_ids: ::runtime::wire::X2Many<super::rel::AccountPartialReconcile>,
+    pub matched_credit_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountPartialReconcile,
+    >,
     /// Matched Debits
     ///
     /// Debit journal items that are matched with this journal item.
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `credit_move_id`), readonly.
-    pub matched_debit_ids: ::runtime::wire::X2Many<super::rel::AccountPartialReconcile>,
+    pub matched_debit_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountPartialReconcile,
+    >,
     /// Matching #
     ///
     /// Matching number for this line, 'P' if it is only partially reconcile, or the name of the full reconcile if it exists.
@@ -245,7 +257,7 @@ pub struct AccountMoveLine {
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, required, readonly.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     /// Number
     ///
     /// `char`, readonly, related `move_id.name`.
@@ -263,7 +275,7 @@ pub struct AccountMoveLine {
     /// Need Vehicle
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_vehicle())`.
-    pub need_vehicle: ::runtime::wire::Computed<bool>,
+    pub need_vehicle: ::runtime::odoo::wire::Computed<bool>,
     /// Status
     ///
     /// `selection`, readonly, related `move_id.state`.
@@ -273,17 +285,17 @@ pub struct AccountMoveLine {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Next Payment Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_date())`.
-    pub payment_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub payment_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Originator Payment
     ///
     /// The payment that created this entry
     ///
     /// `many2one`, to `account.payment`, readonly, related `move_id.origin_payment_id`.
-    pub payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
     /// Subtotal
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -299,35 +311,37 @@ pub struct AccountMoveLine {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_id.product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_id())`.
-    pub product_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Purchase Order Line
     ///
     /// `many2one`, to `purchase.order.line`.
     pub purchase_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::PurchaseOrderLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>,
     >,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`, readonly, related `purchase_line_id.order_id`, not stored.
-    pub purchase_order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_order_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
+    >,
     /// Quantity
     ///
     /// The optional quantity expressed by this line, eg: number of product sold. The quantity is not a legal requirement but is very useful for some reports.
@@ -338,7 +352,7 @@ pub struct AccountMoveLine {
     ///
     /// `many2one`, to `account.reconcile.model`, readonly.
     pub reconcile_model_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountReconcileModel>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
     >,
     /// Reconciled
     ///
@@ -351,7 +365,7 @@ pub struct AccountMoveLine {
     /// Sales Order Lines
     ///
     /// `many2many`, to `sale.order.line`, readonly.
-    pub sale_line_ids: ::runtime::wire::X2Many<super::rel::SaleOrderLine>,
+    pub sale_line_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
     /// Sequence
     ///
     /// `integer`, computed.
@@ -362,7 +376,7 @@ pub struct AccountMoveLine {
     ///
     /// `many2one`, to `account.bank.statement`, readonly, related `statement_line_id.statement_id`.
     pub statement_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountBankStatement>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>,
     >,
     /// Originator Statement Line
     ///
@@ -370,12 +384,12 @@ pub struct AccountMoveLine {
     ///
     /// `many2one`, to `account.bank.statement.line`, readonly, related `move_id.statement_line_id`.
     pub statement_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountBankStatementLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatementLine>,
     >,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `account_move_line_id`).
-    pub stock_valuation_layer_ids: ::runtime::wire::X2Many<
+    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockValuationLayer,
     >,
     /// Base Amount
@@ -391,31 +405,33 @@ pub struct AccountMoveLine {
     /// Originator tax group
     ///
     /// `many2one`, to `account.tax.group`, readonly, related `tax_line_id.tax_group_id`.
-    pub tax_group_id: Option<::runtime::wire::Many2One<super::rel::AccountTaxGroup>>,
+    pub tax_group_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxGroup>,
+    >,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Originator Tax
     ///
     /// Indicates that this journal item is a tax line
     ///
     /// `many2one`, to `account.tax`, readonly, related `tax_repartition_line_id.tax_id`.
-    pub tax_line_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Originator Tax Distribution Line
     ///
     /// Tax distribution line that caused the creation of this move line, if any
     ///
     /// `many2one`, to `account.tax.repartition.line`, readonly.
     pub tax_repartition_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountTaxRepartitionLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxRepartitionLine>,
     >,
     /// Tags
     ///
     /// Tags assigned to this line by the tax creating it, if any. It determines its impact on financial reports.
     ///
     /// `many2many`, to `account.account.tag`.
-    pub tax_tag_ids: ::runtime::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tax_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
     /// Invert Tags
     ///
     /// `boolean`, computed.
@@ -423,11 +439,15 @@ pub struct AccountMoveLine {
     /// Vehicle
     ///
     /// `many2one`, to `fleet.vehicle`.
-    pub vehicle_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub vehicle_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Vehicle Log Service
     ///
     /// `one2many`, to `fleet.vehicle.log.services` (inverse `account_move_line_id`).
-    pub vehicle_log_service_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub vehicle_log_service_ids: ::runtime::odoo::wire::X2Many<
+        ::runtime::odoo::wire::AnyModel,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -435,14 +455,14 @@ pub struct AccountMoveLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMoveLine {
+impl ::runtime::odoo::wire::FromRecord for AccountMoveLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "account_internal_group",
@@ -532,8 +552,8 @@ impl ::runtime::wire::FromRecord for AccountMoveLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMoveLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -721,50 +741,50 @@ impl ::runtime::Model for AccountMoveLine {
         "product_category_id",
         "product_uom_category_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_internal_group", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("account_internal_group", "selection")
             .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
-        ::runtime::verify::FieldSpec::new("account_root_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_root_id", "many2one")
             .relation("account.root"),
-        ::runtime::verify::FieldSpec::new("account_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
             .selection(super::verify::KEYS_8AA1F27F),
-        ::runtime::verify::FieldSpec::new("amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_residual", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_residual_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::verify::FieldSpec::new("analytic_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_residual", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_residual_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_line_ids", "one2many")
             .relation("account.analytic.line"),
-        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::verify::FieldSpec::new("balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("cogs_origin_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("cogs_origin_id", "many2one")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("cumulated_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("cumulated_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("date_maturity", "date"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary"),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("discount_allocation_dirty", "boolean"),
-        ::runtime::verify::FieldSpec::new("discount_allocation_key", "binary"),
-        ::runtime::verify::FieldSpec::new("discount_allocation_needed", "binary"),
-        ::runtime::verify::FieldSpec::new("discount_amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("discount_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("discount_date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_maturity", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_dirty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_key", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_needed", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .required()
             .selection(
                 &[
@@ -779,40 +799,40 @@ impl ::runtime::Model for AccountMoveLine {
                     "epd",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "distribution_analytic_account_ids",
                 "many2many",
             )
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("epd_dirty", "boolean"),
-        ::runtime::verify::FieldSpec::new("epd_key", "binary"),
-        ::runtime::verify::FieldSpec::new("epd_needed", "binary"),
-        ::runtime::verify::FieldSpec::new("full_reconcile_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("epd_dirty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("epd_key", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("epd_needed", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("full_reconcile_id", "many2one")
             .relation("account.full.reconcile"),
-        ::runtime::verify::FieldSpec::new("group_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("group_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::verify::FieldSpec::new("is_account_reconcile", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_imported", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_refund", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_same_currency", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storno", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("is_account_reconcile", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_imported", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_refund", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_same_currency", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storno", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_group_id", "many2one")
             .relation("account.journal.group"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("matched_credit_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("matched_credit_ids", "one2many")
             .relation("account.partial.reconcile"),
-        ::runtime::verify::FieldSpec::new("matched_debit_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("matched_debit_ids", "one2many")
             .relation("account.partial.reconcile"),
-        ::runtime::verify::FieldSpec::new("matching_number", "char"),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("matching_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move")
             .required(),
-        ::runtime::verify::FieldSpec::new("move_name", "char"),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .selection(
                 &[
                     "entry",
@@ -824,96 +844,100 @@ impl ::runtime::Model for AccountMoveLine {
                     "in_receipt",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("need_vehicle", "boolean"),
-        ::runtime::verify::FieldSpec::new("parent_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("need_vehicle", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_state", "selection")
             .selection(&["draft", "posted", "cancel"]),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("payment_date", "date"),
-        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::verify::FieldSpec::new("product_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_category_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("purchase_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_id", "many2one")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("reconcile_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reconcile_model_id", "many2one")
             .relation("account.reconcile.model"),
-        ::runtime::verify::FieldSpec::new("reconciled", "boolean"),
-        ::runtime::verify::FieldSpec::new("ref", "char"),
-        ::runtime::verify::FieldSpec::new("sale_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("reconciled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_ids", "many2many")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("statement_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("statement_id", "many2one")
             .relation("account.bank.statement"),
-        ::runtime::verify::FieldSpec::new("statement_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("statement_line_id", "many2one")
             .relation("account.bank.statement.line"),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("tax_base_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tax_base_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_group_id", "many2one")
             .relation("account.tax.group"),
-        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tax_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_line_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tax_repartition_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_repartition_line_id", "many2one")
             .relation("account.tax.repartition.line"),
-        ::runtime::verify::FieldSpec::new("tax_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_tag_ids", "many2many")
             .relation("account.account.tag"),
-        ::runtime::verify::FieldSpec::new("tax_tag_invert", "boolean"),
-        ::runtime::verify::FieldSpec::new("term_key", "binary"),
-        ::runtime::verify::FieldSpec::new("vehicle_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_tag_invert", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("term_key", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("vehicle_id", "many2one")
             .relation("fleet.vehicle"),
-        ::runtime::verify::FieldSpec::new("vehicle_log_service_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("vehicle_log_service_ids", "one2many")
             .relation("fleet.vehicle.log.services"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMoveLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("cogs_origin_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("full_reconcile_id"),
-        ::runtime::nested::Relation::display_name("group_tax_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("payment_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("purchase_line_id"),
-        ::runtime::nested::Relation::display_name("purchase_order_id"),
-        ::runtime::nested::Relation::display_name("reconcile_model_id"),
-        ::runtime::nested::Relation::display_name("statement_id"),
-        ::runtime::nested::Relation::display_name("statement_line_id"),
-        ::runtime::nested::Relation::display_name("tax_group_id"),
-        ::runtime::nested::Relation::display_name("tax_line_id"),
-        ::runtime::nested::Relation::display_name("tax_repartition_line_id"),
-        ::runtime::nested::Relation::display_name("vehicle_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMoveLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("cogs_origin_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("full_reconcile_id"),
+        ::runtime::odoo::projection::Relation::display_name("group_tax_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("reconcile_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("statement_id"),
+        ::runtime::odoo::projection::Relation::display_name("statement_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_group_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_repartition_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("vehicle_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1157,7 +1181,7 @@ impl super::mixins::BaseModel for AccountMoveLine {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1168,19 +1192,19 @@ impl AccountMoveLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountMoveLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -1209,7 +1233,7 @@ impl AccountMoveLineCreate {
     pub fn analytic_line_ids(
         mut self,
         analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1323,7 +1347,7 @@ impl AccountMoveLineCreate {
     pub fn matched_credit_ids(
         mut self,
         matched_credit_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -1338,7 +1362,7 @@ impl AccountMoveLineCreate {
     pub fn matched_debit_ids(
         mut self,
         matched_debit_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -1410,7 +1434,7 @@ impl AccountMoveLineCreate {
     pub fn sale_line_ids(
         mut self,
         sale_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values.set("sale_line_ids", sale_line_ids.into_iter().collect::<Vec<_>>());
@@ -1427,7 +1451,7 @@ impl AccountMoveLineCreate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -1448,7 +1472,7 @@ impl AccountMoveLineCreate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -1465,7 +1489,7 @@ impl AccountMoveLineCreate {
     pub fn tax_tag_ids(
         mut self,
         tax_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tax_tag_ids", tax_tag_ids.into_iter().collect::<Vec<_>>());
@@ -1488,7 +1512,7 @@ impl AccountMoveLineCreate {
     pub fn vehicle_log_service_ids(
         mut self,
         vehicle_log_service_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -1506,7 +1530,7 @@ impl ::runtime::CreateValues for AccountMoveLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1517,19 +1541,19 @@ impl AccountMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMoveLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -1558,7 +1582,7 @@ impl AccountMoveLineUpdate {
     pub fn analytic_line_ids(
         mut self,
         analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1672,7 +1696,7 @@ impl AccountMoveLineUpdate {
     pub fn matched_credit_ids(
         mut self,
         matched_credit_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -1687,7 +1711,7 @@ impl AccountMoveLineUpdate {
     pub fn matched_debit_ids(
         mut self,
         matched_debit_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
         >,
     ) -> Self {
         self.values
@@ -1759,7 +1783,7 @@ impl AccountMoveLineUpdate {
     pub fn sale_line_ids(
         mut self,
         sale_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values.set("sale_line_ids", sale_line_ids.into_iter().collect::<Vec<_>>());
@@ -1776,7 +1800,7 @@ impl AccountMoveLineUpdate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -1797,7 +1821,7 @@ impl AccountMoveLineUpdate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -1814,7 +1838,7 @@ impl AccountMoveLineUpdate {
     pub fn tax_tag_ids(
         mut self,
         tax_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tax_tag_ids", tax_tag_ids.into_iter().collect::<Vec<_>>());
@@ -1837,7 +1861,7 @@ impl AccountMoveLineUpdate {
     pub fn vehicle_log_service_ids(
         mut self,
         vehicle_log_service_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -1855,662 +1879,702 @@ impl ::runtime::UpdateValues for AccountMoveLineUpdate {
 pub mod fields {
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Internal Group (`account_internal_group`, `selection`).
     #[inline]
-    pub const fn account_internal_group() -> ::runtime::fields::SelectionField<
+    pub const fn account_internal_group() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::AccountInternalGroup,
     > {
-        ::runtime::fields::SelectionField::new("account_internal_group")
+        ::runtime::odoo::fields::SelectionField::new("account_internal_group")
     }
     /// Account Root (`account_root_id`, `many2one`).
     #[inline]
-    pub const fn account_root_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_root_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountRoot,
     > {
-        ::runtime::fields::Many2OneField::new("account_root_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_root_id")
     }
     /// Internal Type (`account_type`, `selection`).
     #[inline]
-    pub const fn account_type() -> ::runtime::fields::SelectionField<
+    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::AccountType,
     > {
-        ::runtime::fields::SelectionField::new("account_type")
+        ::runtime::odoo::fields::SelectionField::new("account_type")
     }
     /// Amount in Currency (`amount_currency`, `monetary`).
     #[inline]
-    pub const fn amount_currency() -> ::runtime::fields::NumField<
+    pub const fn amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_currency")
+        ::runtime::odoo::fields::NumField::new("amount_currency")
     }
     /// Residual Amount (`amount_residual`, `monetary`).
     #[inline]
-    pub const fn amount_residual() -> ::runtime::fields::NumField<
+    pub const fn amount_residual() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_residual")
+        ::runtime::odoo::fields::NumField::new("amount_residual")
     }
     /// Residual Amount in Currency (`amount_residual_currency`, `monetary`).
     #[inline]
-    pub const fn amount_residual_currency() -> ::runtime::fields::NumField<
+    pub const fn amount_residual_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_residual_currency")
+        ::runtime::odoo::fields::NumField::new("amount_residual_currency")
     }
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic lines (`analytic_line_ids`, `one2many`).
     #[inline]
-    pub const fn analytic_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn analytic_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountAnalyticLine,
     > {
-        ::runtime::fields::X2ManyField::new("analytic_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("analytic_line_ids")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Balance (`balance`, `monetary`).
     #[inline]
-    pub const fn balance() -> ::runtime::fields::NumField<super::AccountMoveLine, f64> {
-        ::runtime::fields::NumField::new("balance")
+    pub const fn balance() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("balance")
     }
     /// Cogs Origin (`cogs_origin_id`, `many2one`).
     #[inline]
-    pub const fn cogs_origin_id() -> ::runtime::fields::Many2OneField<
+    pub const fn cogs_origin_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("cogs_origin_id")
+        ::runtime::odoo::fields::Many2OneField::new("cogs_origin_id")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Credit (`credit`, `monetary`).
     #[inline]
-    pub const fn credit() -> ::runtime::fields::NumField<super::AccountMoveLine, f64> {
-        ::runtime::fields::NumField::new("credit")
+    pub const fn credit() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("credit")
     }
     /// Cumulated Balance (`cumulated_balance`, `monetary`).
     #[inline]
-    pub const fn cumulated_balance() -> ::runtime::fields::NumField<
+    pub const fn cumulated_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("cumulated_balance")
+        ::runtime::odoo::fields::NumField::new("cumulated_balance")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Currency Rate (`currency_rate`, `float`).
     #[inline]
-    pub const fn currency_rate() -> ::runtime::fields::NumField<
+    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("currency_rate")
+        ::runtime::odoo::fields::NumField::new("currency_rate")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Due Date (`date_maturity`, `date`).
     #[inline]
-    pub const fn date_maturity() -> ::runtime::fields::DateField<
+    pub const fn date_maturity() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_maturity")
+        ::runtime::odoo::fields::DateField::new("date_maturity")
     }
     /// Debit (`debit`, `monetary`).
     #[inline]
-    pub const fn debit() -> ::runtime::fields::NumField<super::AccountMoveLine, f64> {
-        ::runtime::fields::NumField::new("debit")
+    pub const fn debit() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("debit")
     }
     /// Discount (%) (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<super::AccountMoveLine, f64> {
-        ::runtime::fields::NumField::new("discount")
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("discount")
     }
     /// Discount Allocation Dirty (`discount_allocation_dirty`, `boolean`).
     #[inline]
-    pub const fn discount_allocation_dirty() -> ::runtime::fields::BoolField<
+    pub const fn discount_allocation_dirty() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BoolField::new("discount_allocation_dirty")
+        ::runtime::odoo::fields::BoolField::new("discount_allocation_dirty")
     }
     /// Discount Allocation Key (`discount_allocation_key`, `binary`).
     #[inline]
-    pub const fn discount_allocation_key() -> ::runtime::fields::BinaryField<
+    pub const fn discount_allocation_key() -> ::runtime::odoo::fields::BinaryField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BinaryField::new("discount_allocation_key")
+        ::runtime::odoo::fields::BinaryField::new("discount_allocation_key")
     }
     /// Discount Allocation Needed (`discount_allocation_needed`, `binary`).
     #[inline]
-    pub const fn discount_allocation_needed() -> ::runtime::fields::BinaryField<
+    pub const fn discount_allocation_needed() -> ::runtime::odoo::fields::BinaryField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BinaryField::new("discount_allocation_needed")
+        ::runtime::odoo::fields::BinaryField::new("discount_allocation_needed")
     }
     /// Discount amount in Currency (`discount_amount_currency`, `monetary`).
     #[inline]
-    pub const fn discount_amount_currency() -> ::runtime::fields::NumField<
+    pub const fn discount_amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_amount_currency")
+        ::runtime::odoo::fields::NumField::new("discount_amount_currency")
     }
     /// Discount Balance (`discount_balance`, `monetary`).
     #[inline]
-    pub const fn discount_balance() -> ::runtime::fields::NumField<
+    pub const fn discount_balance() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_balance")
+        ::runtime::odoo::fields::NumField::new("discount_balance")
     }
     /// Discount Date (`discount_date`, `date`).
     #[inline]
-    pub const fn discount_date() -> ::runtime::fields::DateField<
+    pub const fn discount_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("discount_date")
+        ::runtime::odoo::fields::DateField::new("discount_date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountMoveLine> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
     /// Epd Dirty (`epd_dirty`, `boolean`).
     #[inline]
-    pub const fn epd_dirty() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("epd_dirty")
+    pub const fn epd_dirty() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("epd_dirty")
     }
     /// Epd Key (`epd_key`, `binary`).
     #[inline]
-    pub const fn epd_key() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
-        ::runtime::fields::BinaryField::new("epd_key")
+    pub const fn epd_key() -> ::runtime::odoo::fields::BinaryField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("epd_key")
     }
     /// Epd Needed (`epd_needed`, `binary`).
     #[inline]
-    pub const fn epd_needed() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
-        ::runtime::fields::BinaryField::new("epd_needed")
+    pub const fn epd_needed() -> ::runtime::odoo::fields::BinaryField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("epd_needed")
     }
     /// Matching (`full_reconcile_id`, `many2one`).
     #[inline]
-    pub const fn full_reconcile_id() -> ::runtime::fields::Many2OneField<
+    pub const fn full_reconcile_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountFullReconcile,
     > {
-        ::runtime::fields::Many2OneField::new("full_reconcile_id")
+        ::runtime::odoo::fields::Many2OneField::new("full_reconcile_id")
     }
     /// Originator Group of Taxes (`group_tax_id`, `many2one`).
     #[inline]
-    pub const fn group_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("group_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_tax_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMoveLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountMoveLine, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoice/Bill Date (`invoice_date`, `date`).
     #[inline]
-    pub const fn invoice_date() -> ::runtime::fields::DateField<
+    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("invoice_date")
+        ::runtime::odoo::fields::DateField::new("invoice_date")
     }
     /// Account Reconcile (`is_account_reconcile`, `boolean`).
     #[inline]
-    pub const fn is_account_reconcile() -> ::runtime::fields::BoolField<
+    pub const fn is_account_reconcile() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BoolField::new("is_account_reconcile")
+        ::runtime::odoo::fields::BoolField::new("is_account_reconcile")
     }
     /// Is Downpayment (`is_downpayment`, `boolean`).
     #[inline]
-    pub const fn is_downpayment() -> ::runtime::fields::BoolField<
+    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BoolField::new("is_downpayment")
+        ::runtime::odoo::fields::BoolField::new("is_downpayment")
     }
     /// Is Imported (`is_imported`, `boolean`).
     #[inline]
-    pub const fn is_imported() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("is_imported")
+    pub const fn is_imported() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_imported")
     }
     /// Is Refund (`is_refund`, `boolean`).
     #[inline]
-    pub const fn is_refund() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("is_refund")
+    pub const fn is_refund() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_refund")
     }
     /// Is Same Currency (`is_same_currency`, `boolean`).
     #[inline]
-    pub const fn is_same_currency() -> ::runtime::fields::BoolField<
+    pub const fn is_same_currency() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BoolField::new("is_same_currency")
+        ::runtime::odoo::fields::BoolField::new("is_same_currency")
     }
     /// Company Storno Accounting (`is_storno`, `boolean`).
     #[inline]
-    pub const fn is_storno() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("is_storno")
+    pub const fn is_storno() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_storno")
     }
     /// Ledger (`journal_group_id`, `many2one`).
     #[inline]
-    pub const fn journal_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountJournalGroup,
     > {
-        ::runtime::fields::Many2OneField::new("journal_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_group_id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Matched Credits (`matched_credit_ids`, `one2many`).
     #[inline]
-    pub const fn matched_credit_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn matched_credit_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountPartialReconcile,
     > {
-        ::runtime::fields::X2ManyField::new("matched_credit_ids")
+        ::runtime::odoo::fields::X2ManyField::new("matched_credit_ids")
     }
     /// Matched Debits (`matched_debit_ids`, `one2many`).
     #[inline]
-    pub const fn matched_debit_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn matched_debit_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountPartialReconcile,
     > {
-        ::runtime::fields::X2ManyField::new("matched_debit_ids")
+        ::runtime::odoo::fields::X2ManyField::new("matched_debit_ids")
     }
     /// Matching # (`matching_number`, `char`).
     #[inline]
-    pub const fn matching_number() -> ::runtime::fields::CharField<
+    pub const fn matching_number() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::CharField::new("matching_number")
+        ::runtime::odoo::fields::CharField::new("matching_number")
     }
     /// Journal Entry (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Number (`move_name`, `char`).
     #[inline]
-    pub const fn move_name() -> ::runtime::fields::CharField<super::AccountMoveLine> {
-        ::runtime::fields::CharField::new("move_name")
+    pub const fn move_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("move_name")
     }
     /// Type (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// Label (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountMoveLine> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountMoveLine> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Need Vehicle (`need_vehicle`, `boolean`).
     #[inline]
-    pub const fn need_vehicle() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("need_vehicle")
+    pub const fn need_vehicle() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("need_vehicle")
     }
     /// Status (`parent_state`, `selection`).
     #[inline]
-    pub const fn parent_state() -> ::runtime::fields::SelectionField<
+    pub const fn parent_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::ParentState,
     > {
-        ::runtime::fields::SelectionField::new("parent_state")
+        ::runtime::odoo::fields::SelectionField::new("parent_state")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Next Payment Date (`payment_date`, `date`).
     #[inline]
-    pub const fn payment_date() -> ::runtime::fields::DateField<
+    pub const fn payment_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("payment_date")
+        ::runtime::odoo::fields::DateField::new("payment_date")
     }
     /// Originator Payment (`payment_id`, `many2one`).
     #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_id")
     }
     /// Subtotal (`price_subtotal`, `monetary`).
     #[inline]
-    pub const fn price_subtotal() -> ::runtime::fields::NumField<
+    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_subtotal")
+        ::runtime::odoo::fields::NumField::new("price_subtotal")
     }
     /// Total (`price_total`, `monetary`).
     #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_total")
+        ::runtime::odoo::fields::NumField::new("price_total")
     }
     /// Unit Price (`price_unit`, `float`).
     #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_unit")
+        ::runtime::odoo::fields::NumField::new("price_unit")
     }
     /// Product Category (`product_category_id`, `many2one`).
     #[inline]
-    pub const fn product_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_category_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Purchase Order Line (`purchase_line_id`, `many2one`).
     #[inline]
-    pub const fn purchase_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_line_id")
     }
     /// Purchase Order (`purchase_order_id`, `many2one`).
     #[inline]
-    pub const fn purchase_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::AccountMoveLine, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Reconciliation Model (`reconcile_model_id`, `many2one`).
-    #[inline]
-    pub const fn reconcile_model_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountReconcileModel,
-    > {
-        ::runtime::fields::Many2OneField::new("reconcile_model_id")
-    }
-    /// Reconciled (`reconciled`, `boolean`).
-    #[inline]
-    pub const fn reconciled() -> ::runtime::fields::BoolField<super::AccountMoveLine> {
-        ::runtime::fields::BoolField::new("reconciled")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<super::AccountMoveLine> {
-        ::runtime::fields::CharField::new("ref")
-    }
-    /// Sales Order Lines (`sale_line_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_line_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountMoveLine, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Statement (`statement_id`, `many2one`).
-    #[inline]
-    pub const fn statement_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountBankStatement,
-    > {
-        ::runtime::fields::Many2OneField::new("statement_id")
-    }
-    /// Originator Statement Line (`statement_line_id`, `many2one`).
-    #[inline]
-    pub const fn statement_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::Many2OneField::new("statement_line_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Base Amount (`tax_base_amount`, `monetary`).
-    #[inline]
-    pub const fn tax_base_amount() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("tax_base_amount")
+        ::runtime::odoo::fields::NumField::new("quantity")
+    }
+    /// Reconciliation Model (`reconcile_model_id`, `many2one`).
+    #[inline]
+    pub const fn reconcile_model_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountMoveLine,
+        super::super::rel::AccountReconcileModel,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("reconcile_model_id")
+    }
+    /// Reconciled (`reconciled`, `boolean`).
+    #[inline]
+    pub const fn reconciled() -> ::runtime::odoo::fields::BoolField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("reconciled")
+    }
+    /// Reference (`ref`, `char`).
+    #[inline]
+    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::AccountMoveLine> {
+        ::runtime::odoo::fields::CharField::new("ref")
+    }
+    /// Sales Order Lines (`sale_line_ids`, `many2many`).
+    #[inline]
+    pub const fn sale_line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::AccountMoveLine,
+        super::super::rel::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("sale_line_ids")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
+    }
+    /// Statement (`statement_id`, `many2one`).
+    #[inline]
+    pub const fn statement_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountMoveLine,
+        super::super::rel::AccountBankStatement,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("statement_id")
+    }
+    /// Originator Statement Line (`statement_line_id`, `many2one`).
+    #[inline]
+    pub const fn statement_line_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountMoveLine,
+        super::super::rel::AccountBankStatementLine,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("statement_line_id")
+    }
+    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+    #[inline]
+    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::AccountMoveLine,
+        super::super::rel::StockValuationLayer,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
+    }
+    /// Base Amount (`tax_base_amount`, `monetary`).
+    #[inline]
+    pub const fn tax_base_amount() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("tax_base_amount")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveLine,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Originator tax group (`tax_group_id`, `many2one`).
     #[inline]
-    pub const fn tax_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountTaxGroup,
     > {
-        ::runtime::fields::Many2OneField::new("tax_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_group_id")
     }
     /// Taxes (`tax_ids`, `many2many`).
     #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
     }
     /// Originator Tax (`tax_line_id`, `many2one`).
     #[inline]
-    pub const fn tax_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("tax_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_line_id")
     }
     /// Originator Tax Distribution Line (`tax_repartition_line_id`, `many2one`).
     #[inline]
-    pub const fn tax_repartition_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_repartition_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::Many2OneField::new("tax_repartition_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_repartition_line_id")
     }
     /// Tags (`tax_tag_ids`, `many2many`).
     #[inline]
-    pub const fn tax_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
         super::super::rel::AccountAccountTag,
     > {
-        ::runtime::fields::X2ManyField::new("tax_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_tag_ids")
     }
     /// Invert Tags (`tax_tag_invert`, `boolean`).
     #[inline]
-    pub const fn tax_tag_invert() -> ::runtime::fields::BoolField<
+    pub const fn tax_tag_invert() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::BoolField::new("tax_tag_invert")
+        ::runtime::odoo::fields::BoolField::new("tax_tag_invert")
     }
     /// Term Key (`term_key`, `binary`).
     #[inline]
-    pub const fn term_key() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
-        ::runtime::fields::BinaryField::new("term_key")
+    pub const fn term_key() -> ::runtime::odoo::fields::BinaryField<
+        super::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("term_key")
     }
     /// Vehicle (`vehicle_id`, `many2one`).
     #[inline]
-    pub const fn vehicle_id() -> ::runtime::fields::Many2OneField<
+    pub const fn vehicle_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("vehicle_id")
+        ::runtime::odoo::fields::Many2OneField::new("vehicle_id")
     }
     /// Vehicle Log Service (`vehicle_log_service_ids`, `one2many`).
     #[inline]
-    pub const fn vehicle_log_service_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn vehicle_log_service_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("vehicle_log_service_ids")
+        ::runtime::odoo::fields::X2ManyField::new("vehicle_log_service_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `account_internal_group` (Internal Group) on `account.move.line`.
@@ -2533,7 +2597,7 @@ pub enum AccountInternalGroup {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountInternalGroup {
+impl ::runtime::odoo::wire::Selection for AccountInternalGroup {
     const VALUES: &'static [&'static str] = &[
         "equity",
         "asset",
@@ -2567,12 +2631,12 @@ impl ::runtime::wire::Selection for AccountInternalGroup {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountInternalGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountInternalGroup {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `account_type` (Internal Type) on `account.move.line`.
@@ -2619,7 +2683,7 @@ pub enum AccountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountType {
+impl ::runtime::odoo::wire::Selection for AccountType {
     const VALUES: &'static [&'static str] = &[
         "asset_receivable",
         "asset_cash",
@@ -2689,12 +2753,12 @@ impl ::runtime::wire::Selection for AccountType {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `display_type` (Display Type) on `account.move.line`.
@@ -2723,7 +2787,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &[
         "product",
         "cogs",
@@ -2766,12 +2830,12 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `move_type` (Type) on `account.move.line`.
@@ -2796,7 +2860,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &[
         "entry",
         "out_invoice",
@@ -2833,12 +2897,12 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `parent_state` (Status) on `account.move.line`.
@@ -2855,7 +2919,7 @@ pub enum ParentState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ParentState {
+impl ::runtime::odoo::wire::Selection for ParentState {
     const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2876,12 +2940,12 @@ impl ::runtime::wire::Selection for ParentState {
 }
 impl<'de> ::serde::Deserialize<'de> for ParentState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ParentState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.move.line`.
@@ -2896,7 +2960,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2915,11 +2979,11 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,20 +17,20 @@ pub struct AccountMoveReversal {
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,12 +38,12 @@ pub struct AccountMoveReversal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Reversal date
     ///
@@ -62,19 +62,19 @@ pub struct AccountMoveReversal {
     /// If empty, uses the journal of the journal entry to be reversed.
     ///
     /// `many2one`, to `account.journal`, required, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Move
     ///
     /// `many2many`, to `account.move`, computed.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Move Type
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_type())`.
-    pub move_type: ::runtime::wire::Computed<Option<String>>,
+    pub move_type: ::runtime::odoo::wire::Computed<Option<String>>,
     /// New Move
     ///
     /// `many2many`, to `account.move`.
-    pub new_move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub new_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Reason displayed on Credit Note
     ///
     /// `char`.
@@ -82,7 +82,7 @@ pub struct AccountMoveReversal {
     /// Residual
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::residual())`.
-    pub residual: ::runtime::wire::Computed<f64>,
+    pub residual: ::runtime::odoo::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -90,14 +90,14 @@ pub struct AccountMoveReversal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveReversal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMoveReversal {
+impl ::runtime::odoo::wire::FromRecord for AccountMoveReversal {
     const FIELDS: &'static [&'static str] = &[
         "available_journal_ids",
         "company_id",
@@ -118,8 +118,8 @@ impl ::runtime::wire::FromRecord for AccountMoveReversal {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMoveReversal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -169,44 +169,45 @@ impl ::runtime::Model for AccountMoveReversal {
         "move_type",
         "residual",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal")
             .required(),
-        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("move_type", "char"),
-        ::runtime::verify::FieldSpec::new("new_move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("new_move_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("reason", "char"),
-        ::runtime::verify::FieldSpec::new("residual", "monetary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("residual", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMoveReversal {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMoveReversal {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -279,7 +280,7 @@ impl super::mixins::BaseModel for AccountMoveReversal {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveReversalCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveReversalCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -290,19 +291,19 @@ impl AccountMoveReversalCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountMoveReversalCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveReversal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveReversal>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -328,7 +329,7 @@ impl AccountMoveReversalCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -339,7 +340,7 @@ impl AccountMoveReversalCreate {
     pub fn new_move_ids(
         mut self,
         new_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("new_move_ids", new_move_ids.into_iter().collect::<Vec<_>>());
@@ -359,7 +360,7 @@ impl ::runtime::CreateValues for AccountMoveReversalCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveReversalUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveReversalUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -370,19 +371,19 @@ impl AccountMoveReversalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMoveReversalUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveReversal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveReversal>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -408,7 +409,7 @@ impl AccountMoveReversalUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -419,7 +420,7 @@ impl AccountMoveReversalUpdate {
     pub fn new_move_ids(
         mut self,
         new_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("new_move_ids", new_move_ids.into_iter().collect::<Vec<_>>());
@@ -439,129 +440,134 @@ impl ::runtime::UpdateValues for AccountMoveReversalUpdate {
 pub mod fields {
     /// Available Journal (`available_journal_ids`, `many2many`).
     #[inline]
-    pub const fn available_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveReversal,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("available_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveReversal,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveReversal,
     > {
-        ::runtime::fields::CharField::new("country_code")
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveReversal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveReversal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveReversal,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Reversal date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveReversal,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveReversal,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMoveReversal, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveReversal,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveReversal,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Move (`move_ids`, `many2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveReversal,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Move Type (`move_type`, `char`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::CharField<
+    pub const fn move_type() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveReversal,
     > {
-        ::runtime::fields::CharField::new("move_type")
+        ::runtime::odoo::fields::CharField::new("move_type")
     }
     /// New Move (`new_move_ids`, `many2many`).
     #[inline]
-    pub const fn new_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn new_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveReversal,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("new_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("new_move_ids")
     }
     /// Reason displayed on Credit Note (`reason`, `char`).
     #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<super::AccountMoveReversal> {
-        ::runtime::fields::CharField::new("reason")
+    pub const fn reason() -> ::runtime::odoo::fields::CharField<
+        super::AccountMoveReversal,
+    > {
+        ::runtime::odoo::fields::CharField::new("reason")
     }
     /// Residual (`residual`, `monetary`).
     #[inline]
-    pub const fn residual() -> ::runtime::fields::NumField<
+    pub const fn residual() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveReversal,
         f64,
     > {
-        ::runtime::fields::NumField::new("residual")
+        ::runtime::odoo::fields::NumField::new("residual")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveReversal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveReversal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

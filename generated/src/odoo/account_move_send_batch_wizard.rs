@@ -17,7 +17,7 @@ pub struct AccountMoveSendBatchWizard {
     /// Alerts
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
-    pub alerts: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub alerts: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct AccountMoveSendBatchWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,15 +37,15 @@ pub struct AccountMoveSendBatchWizard {
     /// Move
     ///
     /// `many2many`, to `account.move`, required.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Send By Post Stamps
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::send_by_post_stamps())`.
-    pub send_by_post_stamps: ::runtime::wire::Computed<i64>,
+    pub send_by_post_stamps: ::runtime::odoo::wire::Computed<i64>,
     /// Summary Data
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::summary_data())`.
-    pub summary_data: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub summary_data: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,14 +53,14 @@ pub struct AccountMoveSendBatchWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveSendBatchWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMoveSendBatchWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountMoveSendBatchWizard {
     const FIELDS: &'static [&'static str] = &[
         "alerts",
         "create_date",
@@ -74,8 +74,8 @@ impl ::runtime::wire::FromRecord for AccountMoveSendBatchWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMoveSendBatchWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,29 +111,30 @@ impl ::runtime::Model for AccountMoveSendBatchWizard {
         "send_by_post_stamps",
         "summary_data",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("alerts", "json"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("alerts", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
             .relation("account.move")
             .required(),
-        ::runtime::verify::FieldSpec::new("send_by_post_stamps", "integer"),
-        ::runtime::verify::FieldSpec::new("summary_data", "json"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("send_by_post_stamps", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("summary_data", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMoveSendBatchWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMoveSendBatchWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -175,7 +176,7 @@ impl super::mixins::BaseModel for AccountMoveSendBatchWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveSendBatchWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveSendBatchWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -186,19 +187,21 @@ impl AccountMoveSendBatchWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountMoveSendBatchWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendBatchWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountMoveSendBatchWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_ids` (Move).
@@ -206,7 +209,7 @@ impl AccountMoveSendBatchWizardCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -220,7 +223,7 @@ impl ::runtime::CreateValues for AccountMoveSendBatchWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveSendBatchWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveSendBatchWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,19 +234,21 @@ impl AccountMoveSendBatchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMoveSendBatchWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendBatchWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountMoveSendBatchWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_ids` (Move).
@@ -251,7 +256,7 @@ impl AccountMoveSendBatchWizardUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -265,79 +270,79 @@ impl ::runtime::UpdateValues for AccountMoveSendBatchWizardUpdate {
 pub mod fields {
     /// Alerts (`alerts`, `json`).
     #[inline]
-    pub const fn alerts() -> ::runtime::fields::AnyField<
+    pub const fn alerts() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendBatchWizard,
     > {
-        ::runtime::fields::AnyField::new("alerts")
+        ::runtime::odoo::fields::AnyField::new("alerts")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveSendBatchWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendBatchWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveSendBatchWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveSendBatchWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Move (`move_ids`, `many2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveSendBatchWizard,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Send By Post Stamps (`send_by_post_stamps`, `integer`).
     #[inline]
-    pub const fn send_by_post_stamps() -> ::runtime::fields::NumField<
+    pub const fn send_by_post_stamps() -> ::runtime::odoo::fields::NumField<
         super::AccountMoveSendBatchWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("send_by_post_stamps")
+        ::runtime::odoo::fields::NumField::new("send_by_post_stamps")
     }
     /// Summary Data (`summary_data`, `json`).
     #[inline]
-    pub const fn summary_data() -> ::runtime::fields::AnyField<
+    pub const fn summary_data() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendBatchWizard,
     > {
-        ::runtime::fields::AnyField::new("summary_data")
+        ::runtime::odoo::fields::AnyField::new("summary_data")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveSendBatchWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendBatchWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,11 +17,11 @@ pub struct AccountMoveSendWizard {
     /// Alerts
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
-    pub alerts: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub alerts: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `move_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct AccountMoveSendWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct AccountMoveSendWizard {
     /// Display Pdf Report
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_pdf_report_id())`.
-    pub display_pdf_report_id: ::runtime::wire::Computed<bool>,
+    pub display_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
     /// Extra Edi Checkboxes
     ///
     /// `json`, computed.
@@ -45,7 +45,7 @@ pub struct AccountMoveSendWizard {
     /// Extra Edis
     ///
     /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::extra_edis())`.
-    pub extra_edis: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub extra_edis: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,11 +55,11 @@ pub struct AccountMoveSendWizard {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Is Download Only
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_download_only())`.
-    pub is_download_only: ::runtime::wire::Computed<bool>,
+    pub is_download_only: ::runtime::odoo::wire::Computed<bool>,
     /// Mail Attachments Widget
     ///
     /// `json`, computed.
@@ -71,11 +71,11 @@ pub struct AccountMoveSendWizard {
     /// Mail Lang
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_lang())`.
-    pub mail_lang: ::runtime::wire::Computed<Option<String>>,
+    pub mail_lang: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub mail_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub mail_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Subject
     ///
     /// `char`, computed.
@@ -83,15 +83,19 @@ pub struct AccountMoveSendWizard {
     /// Email template
     ///
     /// `many2one`, to `mail.template`, computed.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Move
     ///
     /// `many2one`, to `account.move`, required.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     /// Invoice template
     ///
     /// `many2one`, to `ir.actions.report`, computed.
-    pub pdf_report_id: Option<::runtime::wire::Many2One<super::rel::IrActionsReport>>,
+    pub pdf_report_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
+    >,
     /// Sending Method Checkboxes
     ///
     /// `json`, computed.
@@ -99,7 +103,7 @@ pub struct AccountMoveSendWizard {
     /// Sending Methods
     ///
     /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sending_methods())`.
-    pub sending_methods: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub sending_methods: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -107,14 +111,14 @@ pub struct AccountMoveSendWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveSendWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountMoveSendWizard {
     const FIELDS: &'static [&'static str] = &[
         "alerts",
         "company_id",
@@ -141,8 +145,8 @@ impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountMoveSendWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -204,53 +208,54 @@ impl ::runtime::Model for AccountMoveSendWizard {
         "mail_lang",
         "sending_methods",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("alerts", "json"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("alerts", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_pdf_report_id", "boolean"),
-        ::runtime::verify::FieldSpec::new("extra_edi_checkboxes", "json"),
-        ::runtime::verify::FieldSpec::new("extra_edis", "json"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_edi_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_pdf_report_id", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("extra_edi_checkboxes", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("extra_edis", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
             .selection(
                 &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
             ),
-        ::runtime::verify::FieldSpec::new("is_download_only", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_attachments_widget", "json"),
-        ::runtime::verify::FieldSpec::new("mail_body", "html"),
-        ::runtime::verify::FieldSpec::new("mail_lang", "char"),
-        ::runtime::verify::FieldSpec::new("mail_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("is_download_only", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_attachments_widget", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_lang", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("mail_subject", "char"),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move")
             .required(),
-        ::runtime::verify::FieldSpec::new("pdf_report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pdf_report_id", "many2one")
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("sending_method_checkboxes", "json"),
-        ::runtime::verify::FieldSpec::new("sending_methods", "json"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sending_method_checkboxes", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("sending_methods", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountMoveSendWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("pdf_report_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountMoveSendWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("pdf_report_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -339,7 +344,7 @@ impl super::mixins::BaseModel for AccountMoveSendWizard {
 /// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountMoveSendWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveSendWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -350,20 +355,20 @@ impl AccountMoveSendWizardCreate {
     /// Takes the required fields: `move_id` (readonly, computed and x2many fields are left out).
     pub fn new(move_id: i64) -> Self {
         AccountMoveSendWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .move_id(move_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveSendWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
@@ -401,7 +406,7 @@ impl AccountMoveSendWizardCreate {
     pub fn mail_partner_ids(
         mut self,
         mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -455,7 +460,7 @@ impl ::runtime::CreateValues for AccountMoveSendWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountMoveSendWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountMoveSendWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -466,19 +471,19 @@ impl AccountMoveSendWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountMoveSendWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveSendWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
@@ -516,7 +521,7 @@ impl AccountMoveSendWizardUpdate {
     pub fn mail_partner_ids(
         mut self,
         mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -570,170 +575,175 @@ impl ::runtime::UpdateValues for AccountMoveSendWizardUpdate {
 pub mod fields {
     /// Alerts (`alerts`, `json`).
     #[inline]
-    pub const fn alerts() -> ::runtime::fields::AnyField<super::AccountMoveSendWizard> {
-        ::runtime::fields::AnyField::new("alerts")
+    pub const fn alerts() -> ::runtime::odoo::fields::AnyField<
+        super::AccountMoveSendWizard,
+    > {
+        ::runtime::odoo::fields::AnyField::new("alerts")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveSendWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Pdf Report (`display_pdf_report_id`, `boolean`).
     #[inline]
-    pub const fn display_pdf_report_id() -> ::runtime::fields::BoolField<
+    pub const fn display_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::BoolField::new("display_pdf_report_id")
+        ::runtime::odoo::fields::BoolField::new("display_pdf_report_id")
     }
     /// Extra Edi Checkboxes (`extra_edi_checkboxes`, `json`).
     #[inline]
-    pub const fn extra_edi_checkboxes() -> ::runtime::fields::AnyField<
+    pub const fn extra_edi_checkboxes() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::AnyField::new("extra_edi_checkboxes")
+        ::runtime::odoo::fields::AnyField::new("extra_edi_checkboxes")
     }
     /// Extra Edis (`extra_edis`, `json`).
     #[inline]
-    pub const fn extra_edis() -> ::runtime::fields::AnyField<
+    pub const fn extra_edis() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::AnyField::new("extra_edis")
+        ::runtime::odoo::fields::AnyField::new("extra_edis")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMoveSendWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountMoveSendWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoice Edi Format (`invoice_edi_format`, `selection`).
     #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
         super::AccountMoveSendWizard,
         super::InvoiceEdiFormat,
     > {
-        ::runtime::fields::SelectionField::new("invoice_edi_format")
+        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
     }
     /// Is Download Only (`is_download_only`, `boolean`).
     #[inline]
-    pub const fn is_download_only() -> ::runtime::fields::BoolField<
+    pub const fn is_download_only() -> ::runtime::odoo::fields::BoolField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::BoolField::new("is_download_only")
+        ::runtime::odoo::fields::BoolField::new("is_download_only")
     }
     /// Mail Attachments Widget (`mail_attachments_widget`, `json`).
     #[inline]
-    pub const fn mail_attachments_widget() -> ::runtime::fields::AnyField<
+    pub const fn mail_attachments_widget() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::AnyField::new("mail_attachments_widget")
+        ::runtime::odoo::fields::AnyField::new("mail_attachments_widget")
     }
     /// Contents (`mail_body`, `html`).
     #[inline]
-    pub const fn mail_body() -> ::runtime::fields::CharField<
+    pub const fn mail_body() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::CharField::new("mail_body")
+        ::runtime::odoo::fields::CharField::new("mail_body")
     }
     /// Mail Lang (`mail_lang`, `char`).
     #[inline]
-    pub const fn mail_lang() -> ::runtime::fields::CharField<
+    pub const fn mail_lang() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::CharField::new("mail_lang")
+        ::runtime::odoo::fields::CharField::new("mail_lang")
     }
     /// Recipients (`mail_partner_ids`, `many2many`).
     #[inline]
-    pub const fn mail_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mail_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountMoveSendWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("mail_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mail_partner_ids")
     }
     /// Subject (`mail_subject`, `char`).
     #[inline]
-    pub const fn mail_subject() -> ::runtime::fields::CharField<
+    pub const fn mail_subject() -> ::runtime::odoo::fields::CharField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::CharField::new("mail_subject")
+        ::runtime::odoo::fields::CharField::new("mail_subject")
     }
     /// Email template (`mail_template_id`, `many2one`).
     #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
     }
     /// Move (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Invoice template (`pdf_report_id`, `many2one`).
     #[inline]
-    pub const fn pdf_report_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::Many2OneField::new("pdf_report_id")
+        ::runtime::odoo::fields::Many2OneField::new("pdf_report_id")
     }
     /// Sending Method Checkboxes (`sending_method_checkboxes`, `json`).
     #[inline]
-    pub const fn sending_method_checkboxes() -> ::runtime::fields::AnyField<
+    pub const fn sending_method_checkboxes() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::AnyField::new("sending_method_checkboxes")
+        ::runtime::odoo::fields::AnyField::new("sending_method_checkboxes")
     }
     /// Sending Methods (`sending_methods`, `json`).
     #[inline]
-    pub const fn sending_methods() -> ::runtime::fields::AnyField<
+    pub const fn sending_methods() -> ::runtime::odoo::fields::AnyField<
         super::AccountMoveSendWizard,
     > {
-        ::runtime::fields::AnyField::new("sending_methods")
+        ::runtime::odoo::fields::AnyField::new("sending_methods")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountMoveSendWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountMoveSendWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `invoice_edi_format` (Invoice Edi Format) on `account.move.send.wizard`.
@@ -756,7 +766,7 @@ pub enum InvoiceEdiFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceEdiFormat {
+impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
     const VALUES: &'static [&'static str] = &[
         "facturx",
         "ubl_bis3",
@@ -790,11 +800,11 @@ impl ::runtime::wire::Selection for InvoiceEdiFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceEdiFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

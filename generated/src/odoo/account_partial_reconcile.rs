@@ -23,11 +23,13 @@ pub struct AccountPartialReconcile {
     /// Utility field to express amount currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +37,7 @@ pub struct AccountPartialReconcile {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Credit Amount Currency
     ///
     /// Always positive amount concerned by this matching expressed in the credit line foreign currency.
@@ -45,11 +47,15 @@ pub struct AccountPartialReconcile {
     /// Currency of the credit journal item.
     ///
     /// `many2one`, to `res.currency`, readonly, related `credit_move_id.currency_id`.
-    pub credit_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub credit_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Credit Move
     ///
     /// `many2one`, to `account.move.line`, required.
-    pub credit_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub credit_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
+    >,
     /// Debit Amount Currency
     ///
     /// Always positive amount concerned by this matching expressed in the debit line foreign currency.
@@ -59,11 +65,15 @@ pub struct AccountPartialReconcile {
     /// Currency of the debit journal item.
     ///
     /// `many2one`, to `res.currency`, readonly, related `debit_move_id.currency_id`.
-    pub debit_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub debit_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Debit Move
     ///
     /// `many2one`, to `account.move.line`, required.
-    pub debit_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub debit_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -71,12 +81,14 @@ pub struct AccountPartialReconcile {
     /// Exchange Move
     ///
     /// `many2one`, to `account.move`.
-    pub exchange_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub exchange_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// Full Reconcile
     ///
     /// `many2one`, to `account.full.reconcile`.
     pub full_reconcile_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFullReconcile>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFullReconcile>,
     >,
     /// ID
     ///
@@ -93,14 +105,14 @@ pub struct AccountPartialReconcile {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPartialReconcile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPartialReconcile {
+impl ::runtime::odoo::wire::FromRecord for AccountPartialReconcile {
     const FIELDS: &'static [&'static str] = &[
         "amount",
         "company_currency_id",
@@ -122,8 +134,8 @@ impl ::runtime::wire::FromRecord for AccountPartialReconcile {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPartialReconcile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -173,53 +185,54 @@ impl ::runtime::Model for AccountPartialReconcile {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit_amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("credit_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("credit_amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("credit_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("credit_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("credit_move_id", "many2one")
             .relation("account.move.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("debit_amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("debit_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("debit_amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("debit_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("debit_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("debit_move_id", "many2one")
             .relation("account.move.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("exchange_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("exchange_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("full_reconcile_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("full_reconcile_id", "many2one")
             .relation("account.full.reconcile"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("max_date", "date"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("max_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPartialReconcile {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("credit_currency_id"),
-        ::runtime::nested::Relation::display_name("credit_move_id"),
-        ::runtime::nested::Relation::display_name("debit_currency_id"),
-        ::runtime::nested::Relation::display_name("debit_move_id"),
-        ::runtime::nested::Relation::display_name("exchange_move_id"),
-        ::runtime::nested::Relation::display_name("full_reconcile_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPartialReconcile {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("credit_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("credit_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("debit_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("debit_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("exchange_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("full_reconcile_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountPartialReconcile {
@@ -228,7 +241,7 @@ impl super::mixins::BaseModel for AccountPartialReconcile {
 /// Values for creating a `account.partial.reconcile` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPartialReconcileCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPartialReconcileCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -239,7 +252,7 @@ impl AccountPartialReconcileCreate {
     /// Takes the required fields: `credit_move_id`, `debit_move_id` (readonly, computed and x2many fields are left out).
     pub fn new(credit_move_id: i64, debit_move_id: i64) -> Self {
         AccountPartialReconcileCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .credit_move_id(credit_move_id)
             .debit_move_id(debit_move_id)
@@ -247,13 +260,13 @@ impl AccountPartialReconcileCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPartialReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPartialReconcile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -312,7 +325,7 @@ impl ::runtime::CreateValues for AccountPartialReconcileCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPartialReconcileUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPartialReconcileUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -323,19 +336,19 @@ impl AccountPartialReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPartialReconcileUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPartialReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPartialReconcile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -394,145 +407,145 @@ impl ::runtime::UpdateValues for AccountPartialReconcileUpdate {
 pub mod fields {
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPartialReconcile,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPartialReconcile,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Credit Amount Currency (`credit_amount_currency`, `monetary`).
     #[inline]
-    pub const fn credit_amount_currency() -> ::runtime::fields::NumField<
+    pub const fn credit_amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountPartialReconcile,
         f64,
     > {
-        ::runtime::fields::NumField::new("credit_amount_currency")
+        ::runtime::odoo::fields::NumField::new("credit_amount_currency")
     }
     /// Currency of the credit journal item. (`credit_currency_id`, `many2one`).
     #[inline]
-    pub const fn credit_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn credit_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("credit_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("credit_currency_id")
     }
     /// Credit Move (`credit_move_id`, `many2one`).
     #[inline]
-    pub const fn credit_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn credit_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("credit_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("credit_move_id")
     }
     /// Debit Amount Currency (`debit_amount_currency`, `monetary`).
     #[inline]
-    pub const fn debit_amount_currency() -> ::runtime::fields::NumField<
+    pub const fn debit_amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountPartialReconcile,
         f64,
     > {
-        ::runtime::fields::NumField::new("debit_amount_currency")
+        ::runtime::odoo::fields::NumField::new("debit_amount_currency")
     }
     /// Currency of the debit journal item. (`debit_currency_id`, `many2one`).
     #[inline]
-    pub const fn debit_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn debit_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("debit_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("debit_currency_id")
     }
     /// Debit Move (`debit_move_id`, `many2one`).
     #[inline]
-    pub const fn debit_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn debit_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("debit_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("debit_move_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPartialReconcile,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Exchange Move (`exchange_move_id`, `many2one`).
     #[inline]
-    pub const fn exchange_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn exchange_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("exchange_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("exchange_move_id")
     }
     /// Full Reconcile (`full_reconcile_id`, `many2one`).
     #[inline]
-    pub const fn full_reconcile_id() -> ::runtime::fields::Many2OneField<
+    pub const fn full_reconcile_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::AccountFullReconcile,
     > {
-        ::runtime::fields::Many2OneField::new("full_reconcile_id")
+        ::runtime::odoo::fields::Many2OneField::new("full_reconcile_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountPartialReconcile,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Max Date of Matched Lines (`max_date`, `date`).
     #[inline]
-    pub const fn max_date() -> ::runtime::fields::DateField<
+    pub const fn max_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPartialReconcile,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("max_date")
+        ::runtime::odoo::fields::DateField::new("max_date")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPartialReconcile,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPartialReconcile,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

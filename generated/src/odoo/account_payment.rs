@@ -17,15 +17,17 @@ pub struct AccountPayment {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -33,7 +35,7 @@ pub struct AccountPayment {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -41,13 +43,13 @@ pub struct AccountPayment {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -60,34 +62,34 @@ pub struct AccountPayment {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Amount
     ///
@@ -96,7 +98,7 @@ pub struct AccountPayment {
     /// Amount Available For Refund
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
-    pub amount_available_for_refund: ::runtime::wire::Computed<f64>,
+    pub amount_available_for_refund: ::runtime::odoo::wire::Computed<f64>,
     /// Amount Company Currency Signed
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -106,44 +108,46 @@ pub struct AccountPayment {
     /// Negative value of amount field if payment_type is outbound
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_signed())`.
-    pub amount_signed: ::runtime::wire::Computed<f64>,
+    pub amount_signed: ::runtime::odoo::wire::Computed<f64>,
     /// Attachments
     ///
     /// `one2many`, to `ir.attachment` (inverse `res_id`).
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     >,
     /// Available Partner Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
-    pub available_partner_bank_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub available_partner_bank_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Available Payment Method Line
     ///
     /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
-    pub available_payment_method_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPaymentMethodLine>,
+    pub available_payment_method_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -151,13 +155,13 @@ pub struct AccountPayment {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The payment's currency.
     ///
     /// `many2one`, to `res.currency`, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required.
@@ -166,7 +170,7 @@ pub struct AccountPayment {
     ///
     /// `many2one`, to `account.account`, computed.
     pub destination_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Display Name
     ///
@@ -175,13 +179,13 @@ pub struct AccountPayment {
     /// Duplicate Payment
     ///
     /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
-    pub duplicate_payment_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    pub duplicate_payment_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
     >,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -189,7 +193,7 @@ pub struct AccountPayment {
     /// Invoices
     ///
     /// `many2many`, to `account.move`.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Is Matched With a Bank Statement
     ///
     /// `boolean`, readonly, computed.
@@ -205,7 +209,7 @@ pub struct AccountPayment {
     /// Journal
     ///
     /// `many2one`, to `account.journal`, required, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Memo
     ///
     /// `char`.
@@ -215,75 +219,75 @@ pub struct AccountPayment {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
     pub message_main_attachment_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Number
@@ -293,12 +297,12 @@ pub struct AccountPayment {
     /// Need Cancel Request
     ///
     /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
-    pub need_cancel_request: ::runtime::wire::Computed<bool>,
+    pub need_cancel_request: ::runtime::odoo::wire::Computed<bool>,
     /// Outstanding Account
     ///
     /// `many2one`, to `account.account`, readonly, computed.
     pub outstanding_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Paired Internal Transfer Payment
     ///
@@ -306,16 +310,18 @@ pub struct AccountPayment {
     ///
     /// `many2one`, to `account.payment`.
     pub paired_internal_transfer_payment_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPayment>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
     >,
     /// Recipient Bank Account
     ///
     /// `many2one`, to `res.partner.bank`, computed.
-    pub partner_bank_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub partner_bank_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
+    >,
     /// Customer/Vendor
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Partner Type
     ///
     /// `selection`, required.
@@ -325,12 +331,12 @@ pub struct AccountPayment {
     /// Code
     ///
     /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
-    pub payment_method_code: ::runtime::wire::Computed<Option<String>>,
+    pub payment_method_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Method
     ///
     /// `many2one`, to `account.payment.method`, readonly, related `payment_method_line_id.payment_method_id`.
     pub payment_method_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethod>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethod>,
     >,
     /// Payment Method
     ///
@@ -343,12 +349,12 @@ pub struct AccountPayment {
     ///
     /// `many2one`, to `account.payment.method.line`, computed.
     pub payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Payment Receipt Title
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_receipt_title())`.
-    pub payment_receipt_title: ::runtime::wire::Computed<Option<String>>,
+    pub payment_receipt_title: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Payment Reference
     ///
     /// Reference of the document used to issue this payment. Eg. check number, file name, etc.
@@ -360,12 +366,14 @@ pub struct AccountPayment {
     /// Note that only tokens from providers allowing to capture the amount are available.
     ///
     /// `many2one`, to `payment.token`.
-    pub payment_token_id: Option<::runtime::wire::Many2One<super::rel::PaymentToken>>,
+    pub payment_token_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentToken>,
+    >,
     /// Payment Transaction
     ///
     /// `many2one`, to `payment.transaction`, readonly.
     pub payment_transaction_id: Option<
-        ::runtime::wire::Many2One<super::rel::PaymentTransaction>,
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
     >,
     /// Payment Type
     ///
@@ -376,43 +384,43 @@ pub struct AccountPayment {
     /// QR Code URL
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
-    pub qr_code: ::runtime::wire::Computed<Option<String>>,
+    pub qr_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Reconciled Bills
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bill_ids())`.
-    pub reconciled_bill_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub reconciled_bill_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// \# Reconciled Bills
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bills_count())`.
-    pub reconciled_bills_count: ::runtime::wire::Computed<i64>,
+    pub reconciled_bills_count: ::runtime::odoo::wire::Computed<i64>,
     /// Reconciled Invoices
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoice_ids())`.
-    pub reconciled_invoice_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub reconciled_invoice_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// \# Reconciled Invoices
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_count())`.
-    pub reconciled_invoices_count: ::runtime::wire::Computed<i64>,
+    pub reconciled_invoices_count: ::runtime::odoo::wire::Computed<i64>,
     /// Reconciled Invoices Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_type())`.
     ///
     /// Values: `credit_note` (Credit Note), `invoice` (Invoice).
-    pub reconciled_invoices_type: ::runtime::wire::Computed<
+    pub reconciled_invoices_type: ::runtime::odoo::wire::Computed<
         Option<ReconciledInvoicesType>,
     >,
     /// Reconciled Statement Lines
@@ -420,31 +428,33 @@ pub struct AccountPayment {
     /// Statements lines matched to this payment
     ///
     /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_line_ids())`.
-    pub reconciled_statement_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub reconciled_statement_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// \# Reconciled Statement Lines
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_lines_count())`.
-    pub reconciled_statement_lines_count: ::runtime::wire::Computed<i64>,
+    pub reconciled_statement_lines_count: ::runtime::odoo::wire::Computed<i64>,
     /// Refunds Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
-    pub refunds_count: ::runtime::wire::Computed<i64>,
+    pub refunds_count: ::runtime::odoo::wire::Computed<i64>,
     /// Require Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
-    pub require_partner_bank_account: ::runtime::wire::Computed<bool>,
+    pub require_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
     /// Show Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
-    pub show_partner_bank_account: ::runtime::wire::Computed<bool>,
+    pub show_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
     /// Source Payment
     ///
     /// The source payment of related refund payments
     ///
     /// `many2one`, to `account.payment`, readonly, related `payment_transaction_id.source_transaction_id.payment_id`.
-    pub source_payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
+    pub source_payment_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
+    >,
     /// State
     ///
     /// `selection`, required, computed.
@@ -454,19 +464,19 @@ pub struct AccountPayment {
     /// Suitable Payment Token
     ///
     /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
-    pub suitable_payment_token_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    pub suitable_payment_token_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
     >,
     /// Use Electronic Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
-    pub use_electronic_payment_method: ::runtime::wire::Computed<bool>,
+    pub use_electronic_payment_method: ::runtime::odoo::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -474,14 +484,14 @@ pub struct AccountPayment {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPayment {
+impl ::runtime::odoo::wire::FromRecord for AccountPayment {
     const FIELDS: &'static [&'static str] = &[
         "activity_calendar_event_id",
         "activity_date_deadline",
@@ -568,8 +578,8 @@ impl ::runtime::wire::FromRecord for AccountPayment {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPayment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -751,180 +761,212 @@ impl ::runtime::Model for AccountPayment {
         "suitable_payment_token_ids",
         "use_electronic_payment_method",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_available_for_refund", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_company_currency_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_signed", "monetary"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "amount_available_for_refund",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "amount_company_currency_signed",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("amount_signed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("available_partner_bank_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_partner_bank_ids",
+                "many2many",
+            )
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "available_payment_method_line_ids",
                 "many2many",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::verify::FieldSpec::new("destination_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("destination_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("is_matched", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_reconciled", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_sent", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_matched", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_sent", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal")
             .required(),
-        ::runtime::verify::FieldSpec::new("memo", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("memo", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
-        ::runtime::verify::FieldSpec::new("outstanding_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("outstanding_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "paired_internal_transfer_payment_id",
                 "many2one",
             )
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("partner_type", "selection")
             .required()
             .selection(&["customer", "supplier"]),
-        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
             .relation("account.payment.method"),
-        ::runtime::verify::FieldSpec::new("payment_method_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_line_id", "many2one")
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("payment_receipt_title", "char"),
-        ::runtime::verify::FieldSpec::new("payment_reference", "char"),
-        ::runtime::verify::FieldSpec::new("payment_token_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_receipt_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_id", "many2one")
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("payment_transaction_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_transaction_id", "many2one")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
             .required()
             .selection(&["outbound", "inbound"]),
-        ::runtime::verify::FieldSpec::new("qr_code", "html"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("qr_code", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reconciled_bill_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_bill_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("reconciled_bills_count", "integer"),
-        ::runtime::verify::FieldSpec::new("reconciled_invoice_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_bills_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoice_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("reconciled_invoices_count", "integer"),
-        ::runtime::verify::FieldSpec::new("reconciled_invoices_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoices_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoices_type", "selection")
             .selection(&["credit_note", "invoice"]),
-        ::runtime::verify::FieldSpec::new("reconciled_statement_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "reconciled_statement_line_ids",
+                "many2many",
+            )
             .relation("account.bank.statement.line"),
-        ::runtime::verify::FieldSpec::new("reconciled_statement_lines_count", "integer"),
-        ::runtime::verify::FieldSpec::new("refunds_count", "integer"),
-        ::runtime::verify::FieldSpec::new("require_partner_bank_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("source_payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "reconciled_statement_lines_count",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "require_partner_bank_account",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("source_payment_id", "many2one")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["draft", "in_process", "paid", "canceled", "rejected"]),
-        ::runtime::verify::FieldSpec::new("suitable_payment_token_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "suitable_payment_token_ids",
+                "many2many",
+            )
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("use_electronic_payment_method", "boolean"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "use_electronic_payment_method",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPayment {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("destination_account_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("outstanding_account_id"),
-        ::runtime::nested::Relation::display_name("paired_internal_transfer_payment_id"),
-        ::runtime::nested::Relation::display_name("partner_bank_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("payment_method_id"),
-        ::runtime::nested::Relation::display_name("payment_method_line_id"),
-        ::runtime::nested::Relation::display_name("payment_token_id"),
-        ::runtime::nested::Relation::display_name("payment_transaction_id"),
-        ::runtime::nested::Relation::display_name("source_payment_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPayment {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("destination_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "message_main_attachment_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("outstanding_account_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "paired_internal_transfer_payment_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("partner_bank_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_token_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_transaction_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1193,7 +1235,7 @@ impl super::mixins::MailThread for AccountPayment {}
 /// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1208,7 +1250,7 @@ impl AccountPaymentCreate {
         payment_type: PaymentType,
     ) -> Self {
         AccountPaymentCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date(date)
             .partner_type(partner_type)
@@ -1217,13 +1259,13 @@ impl AccountPaymentCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPayment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPayment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -1231,7 +1273,7 @@ impl AccountPaymentCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1260,7 +1302,7 @@ impl AccountPaymentCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1296,7 +1338,7 @@ impl AccountPaymentCreate {
     pub fn invoice_ids(
         mut self,
         invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
@@ -1325,7 +1367,7 @@ impl AccountPaymentCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1340,7 +1382,7 @@ impl AccountPaymentCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1360,7 +1402,7 @@ impl AccountPaymentCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1442,7 +1484,7 @@ impl AccountPaymentCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1459,7 +1501,7 @@ impl AccountPaymentCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1477,7 +1519,7 @@ impl ::runtime::CreateValues for AccountPaymentCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1488,19 +1530,19 @@ impl AccountPaymentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPayment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPayment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -1508,7 +1550,7 @@ impl AccountPaymentUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1537,7 +1579,7 @@ impl AccountPaymentUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1573,7 +1615,7 @@ impl AccountPaymentUpdate {
     pub fn invoice_ids(
         mut self,
         invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
@@ -1602,7 +1644,7 @@ impl AccountPaymentUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1617,7 +1659,7 @@ impl AccountPaymentUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1637,7 +1679,7 @@ impl AccountPaymentUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1719,7 +1761,7 @@ impl AccountPaymentUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1736,7 +1778,7 @@ impl AccountPaymentUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1754,620 +1796,635 @@ impl ::runtime::UpdateValues for AccountPaymentUpdate {
 pub mod fields {
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountPayment,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<super::AccountPayment, f64> {
-        ::runtime::fields::NumField::new("amount")
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
+        super::AccountPayment,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Amount Available For Refund (`amount_available_for_refund`, `monetary`).
     #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::fields::NumField<
+    pub const fn amount_available_for_refund() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_available_for_refund")
+        ::runtime::odoo::fields::NumField::new("amount_available_for_refund")
     }
     /// Amount Company Currency Signed (`amount_company_currency_signed`, `monetary`).
     #[inline]
-    pub const fn amount_company_currency_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_company_currency_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_company_currency_signed")
+        ::runtime::odoo::fields::NumField::new("amount_company_currency_signed")
     }
     /// Amount Signed (`amount_signed`, `monetary`).
     #[inline]
-    pub const fn amount_signed() -> ::runtime::fields::NumField<
+    pub const fn amount_signed() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_signed")
+        ::runtime::odoo::fields::NumField::new("amount_signed")
     }
     /// Attachments (`attachment_ids`, `one2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Available Journal (`available_journal_ids`, `many2many`).
     #[inline]
-    pub const fn available_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("available_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
     }
     /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
     #[inline]
-    pub const fn available_partner_bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_partner_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("available_partner_bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_partner_bank_ids")
     }
     /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
     #[inline]
-    pub const fn available_payment_method_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::X2ManyField::new("available_payment_method_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_line_ids")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::AccountPayment,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPayment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountPayment,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Destination Account (`destination_account_id`, `many2one`).
     #[inline]
-    pub const fn destination_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn destination_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("destination_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("destination_account_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountPayment,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
     #[inline]
-    pub const fn duplicate_payment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn duplicate_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::X2ManyField::new("duplicate_payment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicate_payment_ids")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::AccountPayment,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountPayment, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountPayment, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoices (`invoice_ids`, `many2many`).
     #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
     /// Is Matched With a Bank Statement (`is_matched`, `boolean`).
     #[inline]
-    pub const fn is_matched() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_matched")
+    pub const fn is_matched() -> ::runtime::odoo::fields::BoolField<
+        super::AccountPayment,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_matched")
     }
     /// Is Reconciled (`is_reconciled`, `boolean`).
     #[inline]
-    pub const fn is_reconciled() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_reconciled")
+    pub const fn is_reconciled() -> ::runtime::odoo::fields::BoolField<
+        super::AccountPayment,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_reconciled")
     }
     /// Is Sent (`is_sent`, `boolean`).
     #[inline]
-    pub const fn is_sent() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_sent")
+    pub const fn is_sent() -> ::runtime::odoo::fields::BoolField<super::AccountPayment> {
+        ::runtime::odoo::fields::BoolField::new("is_sent")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Memo (`memo`, `char`).
     #[inline]
-    pub const fn memo() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("memo")
+    pub const fn memo() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
+        ::runtime::odoo::fields::CharField::new("memo")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Main Attachment (`message_main_attachment_id`, `many2one`).
     #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("message_main_attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Journal Entry (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::AccountPayment,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Number (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Need Cancel Request (`need_cancel_request`, `boolean`).
     #[inline]
-    pub const fn need_cancel_request() -> ::runtime::fields::BoolField<
+    pub const fn need_cancel_request() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("need_cancel_request")
+        ::runtime::odoo::fields::BoolField::new("need_cancel_request")
     }
     /// Outstanding Account (`outstanding_account_id`, `many2one`).
     #[inline]
-    pub const fn outstanding_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn outstanding_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("outstanding_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("outstanding_account_id")
     }
     /// Paired Internal Transfer Payment (`paired_internal_transfer_payment_id`, `many2one`).
     #[inline]
-    pub const fn paired_internal_transfer_payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn paired_internal_transfer_payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("paired_internal_transfer_payment_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "paired_internal_transfer_payment_id",
+        )
     }
     /// Recipient Bank Account (`partner_bank_id`, `many2one`).
     #[inline]
-    pub const fn partner_bank_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("partner_bank_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
     }
     /// Customer/Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Partner Type (`partner_type`, `selection`).
     #[inline]
-    pub const fn partner_type() -> ::runtime::fields::SelectionField<
+    pub const fn partner_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::PartnerType,
     > {
-        ::runtime::fields::SelectionField::new("partner_type")
+        ::runtime::odoo::fields::SelectionField::new("partner_type")
     }
     /// Code (`payment_method_code`, `char`).
     #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
+    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("payment_method_code")
+        ::runtime::odoo::fields::CharField::new("payment_method_code")
     }
     /// Method (`payment_method_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountPaymentMethod,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
     }
     /// Payment Method (`payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_line_id")
     }
     /// Payment Receipt Title (`payment_receipt_title`, `char`).
     #[inline]
-    pub const fn payment_receipt_title() -> ::runtime::fields::CharField<
+    pub const fn payment_receipt_title() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("payment_receipt_title")
+        ::runtime::odoo::fields::CharField::new("payment_receipt_title")
     }
     /// Payment Reference (`payment_reference`, `char`).
     #[inline]
-    pub const fn payment_reference() -> ::runtime::fields::CharField<
+    pub const fn payment_reference() -> ::runtime::odoo::fields::CharField<
         super::AccountPayment,
     > {
-        ::runtime::fields::CharField::new("payment_reference")
+        ::runtime::odoo::fields::CharField::new("payment_reference")
     }
     /// Saved Payment Token (`payment_token_id`, `many2one`).
     #[inline]
-    pub const fn payment_token_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_token_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::Many2OneField::new("payment_token_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_token_id")
     }
     /// Payment Transaction (`payment_transaction_id`, `many2one`).
     #[inline]
-    pub const fn payment_transaction_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_transaction_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::Many2OneField::new("payment_transaction_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_transaction_id")
     }
     /// Payment Type (`payment_type`, `selection`).
     #[inline]
-    pub const fn payment_type() -> ::runtime::fields::SelectionField<
+    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::PaymentType,
     > {
-        ::runtime::fields::SelectionField::new("payment_type")
+        ::runtime::odoo::fields::SelectionField::new("payment_type")
     }
     /// QR Code URL (`qr_code`, `html`).
     #[inline]
-    pub const fn qr_code() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("qr_code")
+    pub const fn qr_code() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
+        ::runtime::odoo::fields::CharField::new("qr_code")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Reconciled Bills (`reconciled_bill_ids`, `many2many`).
     #[inline]
-    pub const fn reconciled_bill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reconciled_bill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("reconciled_bill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reconciled_bill_ids")
     }
     /// \# Reconciled Bills (`reconciled_bills_count`, `integer`).
     #[inline]
-    pub const fn reconciled_bills_count() -> ::runtime::fields::NumField<
+    pub const fn reconciled_bills_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("reconciled_bills_count")
+        ::runtime::odoo::fields::NumField::new("reconciled_bills_count")
     }
     /// Reconciled Invoices (`reconciled_invoice_ids`, `many2many`).
     #[inline]
-    pub const fn reconciled_invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reconciled_invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("reconciled_invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reconciled_invoice_ids")
     }
     /// \# Reconciled Invoices (`reconciled_invoices_count`, `integer`).
     #[inline]
-    pub const fn reconciled_invoices_count() -> ::runtime::fields::NumField<
+    pub const fn reconciled_invoices_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("reconciled_invoices_count")
+        ::runtime::odoo::fields::NumField::new("reconciled_invoices_count")
     }
     /// Reconciled Invoices Type (`reconciled_invoices_type`, `selection`).
     #[inline]
-    pub const fn reconciled_invoices_type() -> ::runtime::fields::SelectionField<
+    pub const fn reconciled_invoices_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::ReconciledInvoicesType,
     > {
-        ::runtime::fields::SelectionField::new("reconciled_invoices_type")
+        ::runtime::odoo::fields::SelectionField::new("reconciled_invoices_type")
     }
     /// Reconciled Statement Lines (`reconciled_statement_line_ids`, `many2many`).
     #[inline]
-    pub const fn reconciled_statement_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reconciled_statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::AccountBankStatementLine,
     > {
-        ::runtime::fields::X2ManyField::new("reconciled_statement_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reconciled_statement_line_ids")
     }
     /// \# Reconciled Statement Lines (`reconciled_statement_lines_count`, `integer`).
     #[inline]
-    pub const fn reconciled_statement_lines_count() -> ::runtime::fields::NumField<
+    pub const fn reconciled_statement_lines_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("reconciled_statement_lines_count")
+        ::runtime::odoo::fields::NumField::new("reconciled_statement_lines_count")
     }
     /// Refunds Count (`refunds_count`, `integer`).
     #[inline]
-    pub const fn refunds_count() -> ::runtime::fields::NumField<
+    pub const fn refunds_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPayment,
         i64,
     > {
-        ::runtime::fields::NumField::new("refunds_count")
+        ::runtime::odoo::fields::NumField::new("refunds_count")
     }
     /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
     #[inline]
-    pub const fn require_partner_bank_account() -> ::runtime::fields::BoolField<
+    pub const fn require_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("require_partner_bank_account")
+        ::runtime::odoo::fields::BoolField::new("require_partner_bank_account")
     }
     /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
     #[inline]
-    pub const fn show_partner_bank_account() -> ::runtime::fields::BoolField<
+    pub const fn show_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("show_partner_bank_account")
+        ::runtime::odoo::fields::BoolField::new("show_partner_bank_account")
     }
     /// Source Payment (`source_payment_id`, `many2one`).
     #[inline]
-    pub const fn source_payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("source_payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_payment_id")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPayment,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
     #[inline]
-    pub const fn suitable_payment_token_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn suitable_payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::X2ManyField::new("suitable_payment_token_ids")
+        ::runtime::odoo::fields::X2ManyField::new("suitable_payment_token_ids")
     }
     /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
     #[inline]
-    pub const fn use_electronic_payment_method() -> ::runtime::fields::BoolField<
+    pub const fn use_electronic_payment_method() -> ::runtime::odoo::fields::BoolField<
         super::AccountPayment,
     > {
-        ::runtime::fields::BoolField::new("use_electronic_payment_method")
+        ::runtime::odoo::fields::BoolField::new("use_electronic_payment_method")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPayment,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPayment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPayment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.payment`.
@@ -2382,7 +2439,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2401,12 +2458,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `account.payment`.
@@ -2423,7 +2480,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2444,12 +2501,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `partner_type` (Partner Type) on `account.payment`.
@@ -2464,7 +2521,7 @@ pub enum PartnerType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PartnerType {
+impl ::runtime::odoo::wire::Selection for PartnerType {
     const VALUES: &'static [&'static str] = &["customer", "supplier"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2483,12 +2540,12 @@ impl ::runtime::wire::Selection for PartnerType {
 }
 impl<'de> ::serde::Deserialize<'de> for PartnerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PartnerType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_type` (Payment Type) on `account.payment`.
@@ -2503,7 +2560,7 @@ pub enum PaymentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentType {
+impl ::runtime::odoo::wire::Selection for PaymentType {
     const VALUES: &'static [&'static str] = &["outbound", "inbound"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2522,12 +2579,12 @@ impl ::runtime::wire::Selection for PaymentType {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `reconciled_invoices_type` (Reconciled Invoices Type) on `account.payment`.
@@ -2542,7 +2599,7 @@ pub enum ReconciledInvoicesType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReconciledInvoicesType {
+impl ::runtime::odoo::wire::Selection for ReconciledInvoicesType {
     const VALUES: &'static [&'static str] = &["credit_note", "invoice"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2561,12 +2618,12 @@ impl ::runtime::wire::Selection for ReconciledInvoicesType {
 }
 impl<'de> ::serde::Deserialize<'de> for ReconciledInvoicesType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReconciledInvoicesType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `account.payment`.
@@ -2587,7 +2644,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "in_process",
@@ -2618,11 +2675,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct AccountPaymentMethod {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,14 +49,14 @@ pub struct AccountPaymentMethod {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentMethod {
+impl ::runtime::odoo::wire::FromRecord for AccountPaymentMethod {
     const FIELDS: &'static [&'static str] = &[
         "code",
         "create_date",
@@ -69,8 +69,8 @@ impl ::runtime::wire::FromRecord for AccountPaymentMethod {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPaymentMethod::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,28 +102,29 @@ impl ::runtime::Model for AccountPaymentMethod {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
             .required()
             .selection(&["inbound", "outbound"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPaymentMethod {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPaymentMethod {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountPaymentMethod {
@@ -132,7 +133,7 @@ impl super::mixins::BaseModel for AccountPaymentMethod {
 /// Values for creating a `account.payment.method` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentMethodCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentMethodCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +148,7 @@ impl AccountPaymentMethodCreate {
         payment_type: PaymentType,
     ) -> Self {
         AccountPaymentMethodCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .name(name)
@@ -156,13 +157,13 @@ impl AccountPaymentMethodCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentMethod>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (Code).
@@ -191,7 +192,7 @@ impl ::runtime::CreateValues for AccountPaymentMethodCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentMethodUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentMethodUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,19 +203,19 @@ impl AccountPaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentMethodUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentMethod>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (Code).
@@ -243,65 +244,72 @@ impl ::runtime::UpdateValues for AccountPaymentMethodUpdate {
 pub mod fields {
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountPaymentMethod> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
+        super::AccountPaymentMethod,
+    > {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentMethod,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethod,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentMethod,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountPaymentMethod, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountPaymentMethod,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountPaymentMethod> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountPaymentMethod,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Payment Type (`payment_type`, `selection`).
     #[inline]
-    pub const fn payment_type() -> ::runtime::fields::SelectionField<
+    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentMethod,
         super::PaymentType,
     > {
-        ::runtime::fields::SelectionField::new("payment_type")
+        ::runtime::odoo::fields::SelectionField::new("payment_type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentMethod,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethod,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `payment_type` (Payment Type) on `account.payment.method`.
@@ -316,7 +324,7 @@ pub enum PaymentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentType {
+impl ::runtime::odoo::wire::Selection for PaymentType {
     const VALUES: &'static [&'static str] = &["inbound", "outbound"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -335,11 +343,11 @@ impl ::runtime::wire::Selection for PaymentType {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,8 +15,8 @@ pub struct AccountPaymentMethodLine {
     /// Available Payment Method
     ///
     /// `many2many`, to `account.payment.method`, readonly, related `journal_id.available_payment_method_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
-    pub available_payment_method_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPaymentMethod>,
+    pub available_payment_method_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Code
     ///
@@ -27,7 +27,7 @@ pub struct AccountPaymentMethodLine {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, readonly, related `journal_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct AccountPaymentMethodLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct AccountPaymentMethodLine {
     /// Journal
     ///
     /// `many2one`, to `account.journal`.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Name
     ///
     /// `char`, computed.
@@ -56,19 +56,19 @@ pub struct AccountPaymentMethodLine {
     ///
     /// `many2one`, to `account.account`.
     pub payment_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Payment Method
     ///
     /// `many2one`, to `account.payment.method`, required.
     pub payment_method_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethod>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethod>,
     >,
     /// Payment Provider
     ///
     /// `many2one`, to `payment.provider`, computed.
     pub payment_provider_id: Option<
-        ::runtime::wire::Many2One<super::rel::PaymentProvider>,
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
     >,
     /// State
     ///
@@ -96,14 +96,14 @@ pub struct AccountPaymentMethodLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethodLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentMethodLine {
+impl ::runtime::odoo::wire::FromRecord for AccountPaymentMethodLine {
     const FIELDS: &'static [&'static str] = &[
         "available_payment_method_ids",
         "code",
@@ -124,8 +124,8 @@ impl ::runtime::wire::FromRecord for AccountPaymentMethodLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPaymentMethodLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -173,48 +173,52 @@ impl ::runtime::Model for AccountPaymentMethodLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["available_payment_method_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("available_payment_method_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_payment_method_ids",
+                "many2many",
+            )
             .relation("account.payment.method"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("payment_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
             .relation("account.payment.method")
             .required(),
-        ::runtime::verify::FieldSpec::new("payment_provider_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_provider_id", "many2one")
             .relation("payment.provider"),
-        ::runtime::verify::FieldSpec::new("payment_provider_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_provider_state", "selection")
             .selection(&["disabled", "enabled", "test"]),
-        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
             .selection(&["inbound", "outbound"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPaymentMethodLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("payment_account_id"),
-        ::runtime::nested::Relation::display_name("payment_method_id"),
-        ::runtime::nested::Relation::display_name("payment_provider_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPaymentMethodLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_provider_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -243,7 +247,7 @@ impl super::mixins::BaseModel for AccountPaymentMethodLine {
 /// Values for creating a `account.payment.method.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentMethodLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentMethodLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -254,20 +258,22 @@ impl AccountPaymentMethodLineCreate {
     /// Takes the required fields: `payment_method_id` (readonly, computed and x2many fields are left out).
     pub fn new(payment_method_id: i64) -> Self {
         AccountPaymentMethodLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .payment_method_id(payment_method_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentMethodLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountPaymentMethodLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `journal_id` (Journal).
@@ -314,7 +320,7 @@ impl ::runtime::CreateValues for AccountPaymentMethodLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentMethodLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentMethodLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -325,19 +331,21 @@ impl AccountPaymentMethodLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentMethodLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentMethodLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountPaymentMethodLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `journal_id` (Journal).
@@ -384,136 +392,136 @@ impl ::runtime::UpdateValues for AccountPaymentMethodLineUpdate {
 pub mod fields {
     /// Available Payment Method (`available_payment_method_ids`, `many2many`).
     #[inline]
-    pub const fn available_payment_method_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentMethodLine,
         super::super::rel::AccountPaymentMethod,
     > {
-        ::runtime::fields::X2ManyField::new("available_payment_method_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_ids")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::CharField::new("code")
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentMethodLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentMethodLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Payment Account (`payment_account_id`, `many2one`).
     #[inline]
-    pub const fn payment_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("payment_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_account_id")
     }
     /// Payment Method (`payment_method_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::AccountPaymentMethod,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
     }
     /// Payment Provider (`payment_provider_id`, `many2one`).
     #[inline]
-    pub const fn payment_provider_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_provider_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::PaymentProvider,
     > {
-        ::runtime::fields::Many2OneField::new("payment_provider_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_provider_id")
     }
     /// State (`payment_provider_state`, `selection`).
     #[inline]
-    pub const fn payment_provider_state() -> ::runtime::fields::SelectionField<
+    pub const fn payment_provider_state() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentMethodLine,
         super::PaymentProviderState,
     > {
-        ::runtime::fields::SelectionField::new("payment_provider_state")
+        ::runtime::odoo::fields::SelectionField::new("payment_provider_state")
     }
     /// Payment Type (`payment_type`, `selection`).
     #[inline]
-    pub const fn payment_type() -> ::runtime::fields::SelectionField<
+    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentMethodLine,
         super::PaymentType,
     > {
-        ::runtime::fields::SelectionField::new("payment_type")
+        ::runtime::odoo::fields::SelectionField::new("payment_type")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentMethodLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentMethodLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentMethodLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `payment_provider_state` (State) on `account.payment.method.line`.
@@ -530,7 +538,7 @@ pub enum PaymentProviderState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentProviderState {
+impl ::runtime::odoo::wire::Selection for PaymentProviderState {
     const VALUES: &'static [&'static str] = &["disabled", "enabled", "test"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -551,12 +559,12 @@ impl ::runtime::wire::Selection for PaymentProviderState {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProviderState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentProviderState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_type` (Payment Type) on `account.payment.method.line`.
@@ -571,7 +579,7 @@ pub enum PaymentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentType {
+impl ::runtime::odoo::wire::Selection for PaymentType {
     const VALUES: &'static [&'static str] = &["inbound", "outbound"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -590,11 +598,11 @@ impl ::runtime::wire::Selection for PaymentType {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountPaymentRegister {
     /// Actionable Errors
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::actionable_errors())`.
-    pub actionable_errors: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub actionable_errors: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
@@ -27,20 +27,20 @@ pub struct AccountPaymentRegister {
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     >,
     /// Available Partner Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
-    pub available_partner_bank_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub available_partner_bank_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Available Payment Method Line
     ///
     /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
-    pub available_payment_method_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPaymentMethodLine>,
+    pub available_payment_method_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Can Edit Wizard
     ///
@@ -57,18 +57,20 @@ pub struct AccountPaymentRegister {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -76,13 +78,13 @@ pub struct AccountPaymentRegister {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The payment's currency.
     ///
     /// `many2one`, to `res.currency`, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Custom User Amount
     ///
     /// `monetary`, currency in `currency_id`.
@@ -91,7 +93,7 @@ pub struct AccountPaymentRegister {
     ///
     /// `many2one`, to `res.currency`.
     pub custom_user_currency_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCurrency>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
     >,
     /// Display Name
     ///
@@ -100,13 +102,13 @@ pub struct AccountPaymentRegister {
     /// Duplicate Payment
     ///
     /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
-    pub duplicate_payment_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    pub duplicate_payment_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
     >,
     /// Early Payment Discount Mode
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::early_payment_discount_mode())`.
-    pub early_payment_discount_mode: ::runtime::wire::Computed<bool>,
+    pub early_payment_discount_mode: ::runtime::odoo::wire::Computed<bool>,
     /// Group Payments
     ///
     /// Only one payment will be created by partner (bank), instead of one per bill.
@@ -116,7 +118,7 @@ pub struct AccountPaymentRegister {
     /// Hide Writeoff Section
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_writeoff_section())`.
-    pub hide_writeoff_section: ::runtime::wire::Computed<bool>,
+    pub hide_writeoff_section: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -130,37 +132,39 @@ pub struct AccountPaymentRegister {
     /// Installments Switch Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_amount())`.
-    pub installments_switch_amount: ::runtime::wire::Computed<f64>,
+    pub installments_switch_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Installments Switch Html
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_html())`.
-    pub installments_switch_html: ::runtime::wire::Computed<Option<String>>,
+    pub installments_switch_html: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Register Payment On Draft
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_register_payment_on_draft())`.
-    pub is_register_payment_on_draft: ::runtime::wire::Computed<bool>,
+    pub is_register_payment_on_draft: ::runtime::odoo::wire::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Journal items
     ///
     /// `many2many`, to `account.move.line`, readonly.
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Missing Account Partners
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::missing_account_partners())`.
-    pub missing_account_partners: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub missing_account_partners: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Recipient Bank Account
     ///
     /// `many2one`, to `res.partner.bank`, computed.
-    pub partner_bank_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub partner_bank_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
+    >,
     /// Customer/Vendor
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Partner Type
     ///
     /// `selection`, readonly, computed.
@@ -174,7 +178,7 @@ pub struct AccountPaymentRegister {
     /// Payment Difference
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_difference())`.
-    pub payment_difference: ::runtime::wire::Computed<f64>,
+    pub payment_difference: ::runtime::odoo::wire::Computed<f64>,
     /// Payment Difference Handling
     ///
     /// `selection`, computed.
@@ -184,7 +188,7 @@ pub struct AccountPaymentRegister {
     /// Code
     ///
     /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
-    pub payment_method_code: ::runtime::wire::Computed<Option<String>>,
+    pub payment_method_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Payment Method
     ///
     /// Manual: Pay or Get paid by any method outside of Odoo.
@@ -196,14 +200,16 @@ pub struct AccountPaymentRegister {
     ///
     /// `many2one`, to `account.payment.method.line`, computed.
     pub payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Saved payment token
     ///
     /// Note that tokens from providers set to only authorize transactions (instead of capturing the amount) are not available.
     ///
     /// `many2one`, to `payment.token`.
-    pub payment_token_id: Option<::runtime::wire::Many2One<super::rel::PaymentToken>>,
+    pub payment_token_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentToken>,
+    >,
     /// Payment Type
     ///
     /// `selection`, readonly, computed.
@@ -213,19 +219,19 @@ pub struct AccountPaymentRegister {
     /// QR Code URL
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
-    pub qr_code: ::runtime::wire::Computed<Option<String>>,
+    pub qr_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Require Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
-    pub require_partner_bank_account: ::runtime::wire::Computed<bool>,
+    pub require_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
     /// Show Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
-    pub show_partner_bank_account: ::runtime::wire::Computed<bool>,
+    pub show_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
     /// Show Payment Difference
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_difference())`.
-    pub show_payment_difference: ::runtime::wire::Computed<bool>,
+    pub show_payment_difference: ::runtime::odoo::wire::Computed<bool>,
     /// Amount to Pay (company currency)
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -237,31 +243,33 @@ pub struct AccountPaymentRegister {
     /// Source Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub source_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub source_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Suitable Payment Token
     ///
     /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
-    pub suitable_payment_token_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    pub suitable_payment_token_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
     >,
     /// Total Payments Amount
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_payments_amount())`.
-    pub total_payments_amount: ::runtime::wire::Computed<i64>,
+    pub total_payments_amount: ::runtime::odoo::wire::Computed<i64>,
     /// Untrusted Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_bank_ids())`.
-    pub untrusted_bank_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub untrusted_bank_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Untrusted Payments Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_payments_count())`.
-    pub untrusted_payments_count: ::runtime::wire::Computed<i64>,
+    pub untrusted_payments_count: ::runtime::odoo::wire::Computed<i64>,
     /// Use Electronic Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
-    pub use_electronic_payment_method: ::runtime::wire::Computed<bool>,
+    pub use_electronic_payment_method: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -269,17 +277,17 @@ pub struct AccountPaymentRegister {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Difference Account
     ///
     /// `many2one`, to `account.account`.
     pub writeoff_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Writeoff Is Exchange Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::writeoff_is_exchange_account())`.
-    pub writeoff_is_exchange_account: ::runtime::wire::Computed<bool>,
+    pub writeoff_is_exchange_account: ::runtime::odoo::wire::Computed<bool>,
     /// Journal Item Label
     ///
     /// Change label of the counterpart that will hold the payment difference
@@ -289,10 +297,10 @@ pub struct AccountPaymentRegister {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentRegister {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentRegister {
+impl ::runtime::odoo::wire::FromRecord for AccountPaymentRegister {
     const FIELDS: &'static [&'static str] = &[
         "actionable_errors",
         "amount",
@@ -352,8 +360,8 @@ impl ::runtime::wire::FromRecord for AccountPaymentRegister {
         "writeoff_label",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPaymentRegister::default();
         while let Some(i) = r.next()? {
             match i {
@@ -481,111 +489,139 @@ impl ::runtime::Model for AccountPaymentRegister {
         "use_electronic_payment_method",
         "writeoff_is_exchange_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("actionable_errors", "json"),
-        ::runtime::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("actionable_errors", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("available_partner_bank_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_partner_bank_ids",
+                "many2many",
+            )
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "available_payment_method_line_ids",
                 "many2many",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("batches", "binary"),
-        ::runtime::verify::FieldSpec::new("can_edit_wizard", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_group_payments", "boolean"),
-        ::runtime::verify::FieldSpec::new("communication", "char"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("batches", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("can_edit_wizard", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_group_payments", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("communication", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("custom_user_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("custom_user_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("custom_user_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("custom_user_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("early_payment_discount_mode", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("hide_writeoff_section", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("installments_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "early_payment_discount_mode",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_payment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hide_writeoff_section", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("installments_mode", "selection")
             .selection(&["next", "overdue", "before_date", "full"]),
-        ::runtime::verify::FieldSpec::new("installments_switch_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("installments_switch_html", "html"),
-        ::runtime::verify::FieldSpec::new("is_register_payment_on_draft", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "installments_switch_amount",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("installments_switch_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_register_payment_on_draft",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "many2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("missing_account_partners", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("missing_account_partners", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("partner_type", "selection")
             .selection(&["customer", "supplier"]),
-        ::runtime::verify::FieldSpec::new("payment_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("payment_difference", "monetary"),
-        ::runtime::verify::FieldSpec::new("payment_difference_handling", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("payment_difference", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "payment_difference_handling",
+                "selection",
+            )
             .selection(&["open", "reconcile"]),
-        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::verify::FieldSpec::new("payment_method_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_line_id", "many2one")
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("payment_token_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_id", "many2one")
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
             .selection(&["outbound", "inbound"]),
-        ::runtime::verify::FieldSpec::new("qr_code", "html"),
-        ::runtime::verify::FieldSpec::new("require_partner_bank_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_payment_difference", "boolean"),
-        ::runtime::verify::FieldSpec::new("source_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("source_amount_currency", "monetary"),
-        ::runtime::verify::FieldSpec::new("source_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qr_code", "html"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "require_partner_bank_account",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_payment_difference", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("source_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("source_amount_currency", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("source_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("suitable_payment_token_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "suitable_payment_token_ids",
+                "many2many",
+            )
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("total_payments_amount", "integer"),
-        ::runtime::verify::FieldSpec::new("untrusted_bank_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("total_payments_amount", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("untrusted_bank_ids", "many2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("untrusted_payments_count", "integer"),
-        ::runtime::verify::FieldSpec::new("use_electronic_payment_method", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("writeoff_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("untrusted_payments_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "use_electronic_payment_method",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("writeoff_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("writeoff_is_exchange_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("writeoff_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "writeoff_is_exchange_account",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("writeoff_label", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPaymentRegister {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("custom_user_currency_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("partner_bank_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("payment_method_line_id"),
-        ::runtime::nested::Relation::display_name("payment_token_id"),
-        ::runtime::nested::Relation::display_name("source_currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
-        ::runtime::nested::Relation::display_name("writeoff_account_id"),
+impl ::runtime::odoo::projection::Projection for AccountPaymentRegister {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("custom_user_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_bank_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_token_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("writeoff_account_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -648,7 +684,7 @@ impl super::mixins::BaseModel for AccountPaymentRegister {
 /// Values for creating a `account.payment.register` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentRegisterCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentRegisterCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -659,20 +695,20 @@ impl AccountPaymentRegisterCreate {
     /// Takes the required fields: `payment_date` (readonly, computed and x2many fields are left out).
     pub fn new(payment_date: ::chrono::NaiveDate) -> Self {
         AccountPaymentRegisterCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .payment_date(payment_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentRegister>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentRegister>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -728,7 +764,7 @@ impl AccountPaymentRegisterCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -787,7 +823,7 @@ impl ::runtime::CreateValues for AccountPaymentRegisterCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentRegisterUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentRegisterUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -798,19 +834,19 @@ impl AccountPaymentRegisterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentRegisterUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentRegister>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentRegister>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -866,7 +902,7 @@ impl AccountPaymentRegisterUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -925,439 +961,439 @@ impl ::runtime::UpdateValues for AccountPaymentRegisterUpdate {
 pub mod fields {
     /// Actionable Errors (`actionable_errors`, `json`).
     #[inline]
-    pub const fn actionable_errors() -> ::runtime::fields::AnyField<
+    pub const fn actionable_errors() -> ::runtime::odoo::fields::AnyField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::AnyField::new("actionable_errors")
+        ::runtime::odoo::fields::AnyField::new("actionable_errors")
     }
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Available Journal (`available_journal_ids`, `many2many`).
     #[inline]
-    pub const fn available_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("available_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
     }
     /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
     #[inline]
-    pub const fn available_partner_bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_partner_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("available_partner_bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_partner_bank_ids")
     }
     /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
     #[inline]
-    pub const fn available_payment_method_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::X2ManyField::new("available_payment_method_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_line_ids")
     }
     /// Batches (`batches`, `binary`).
     #[inline]
-    pub const fn batches() -> ::runtime::fields::BinaryField<
+    pub const fn batches() -> ::runtime::odoo::fields::BinaryField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BinaryField::new("batches")
+        ::runtime::odoo::fields::BinaryField::new("batches")
     }
     /// Can Edit Wizard (`can_edit_wizard`, `boolean`).
     #[inline]
-    pub const fn can_edit_wizard() -> ::runtime::fields::BoolField<
+    pub const fn can_edit_wizard() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("can_edit_wizard")
+        ::runtime::odoo::fields::BoolField::new("can_edit_wizard")
     }
     /// Can Group Payments (`can_group_payments`, `boolean`).
     #[inline]
-    pub const fn can_group_payments() -> ::runtime::fields::BoolField<
+    pub const fn can_group_payments() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("can_group_payments")
+        ::runtime::odoo::fields::BoolField::new("can_group_payments")
     }
     /// Memo (`communication`, `char`).
     #[inline]
-    pub const fn communication() -> ::runtime::fields::CharField<
+    pub const fn communication() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("communication")
+        ::runtime::odoo::fields::CharField::new("communication")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("country_code")
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentRegister,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Custom User Amount (`custom_user_amount`, `monetary`).
     #[inline]
-    pub const fn custom_user_amount() -> ::runtime::fields::NumField<
+    pub const fn custom_user_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("custom_user_amount")
+        ::runtime::odoo::fields::NumField::new("custom_user_amount")
     }
     /// Custom User Currency (`custom_user_currency_id`, `many2one`).
     #[inline]
-    pub const fn custom_user_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn custom_user_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("custom_user_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("custom_user_currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
     #[inline]
-    pub const fn duplicate_payment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn duplicate_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::X2ManyField::new("duplicate_payment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicate_payment_ids")
     }
     /// Early Payment Discount Mode (`early_payment_discount_mode`, `boolean`).
     #[inline]
-    pub const fn early_payment_discount_mode() -> ::runtime::fields::BoolField<
+    pub const fn early_payment_discount_mode() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("early_payment_discount_mode")
+        ::runtime::odoo::fields::BoolField::new("early_payment_discount_mode")
     }
     /// Group Payments (`group_payment`, `boolean`).
     #[inline]
-    pub const fn group_payment() -> ::runtime::fields::BoolField<
+    pub const fn group_payment() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("group_payment")
+        ::runtime::odoo::fields::BoolField::new("group_payment")
     }
     /// Hide Writeoff Section (`hide_writeoff_section`, `boolean`).
     #[inline]
-    pub const fn hide_writeoff_section() -> ::runtime::fields::BoolField<
+    pub const fn hide_writeoff_section() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("hide_writeoff_section")
+        ::runtime::odoo::fields::BoolField::new("hide_writeoff_section")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Installments Mode (`installments_mode`, `selection`).
     #[inline]
-    pub const fn installments_mode() -> ::runtime::fields::SelectionField<
+    pub const fn installments_mode() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentRegister,
         super::InstallmentsMode,
     > {
-        ::runtime::fields::SelectionField::new("installments_mode")
+        ::runtime::odoo::fields::SelectionField::new("installments_mode")
     }
     /// Installments Switch Amount (`installments_switch_amount`, `monetary`).
     #[inline]
-    pub const fn installments_switch_amount() -> ::runtime::fields::NumField<
+    pub const fn installments_switch_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("installments_switch_amount")
+        ::runtime::odoo::fields::NumField::new("installments_switch_amount")
     }
     /// Installments Switch Html (`installments_switch_html`, `html`).
     #[inline]
-    pub const fn installments_switch_html() -> ::runtime::fields::CharField<
+    pub const fn installments_switch_html() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("installments_switch_html")
+        ::runtime::odoo::fields::CharField::new("installments_switch_html")
     }
     /// Is Register Payment On Draft (`is_register_payment_on_draft`, `boolean`).
     #[inline]
-    pub const fn is_register_payment_on_draft() -> ::runtime::fields::BoolField<
+    pub const fn is_register_payment_on_draft() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("is_register_payment_on_draft")
+        ::runtime::odoo::fields::BoolField::new("is_register_payment_on_draft")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Journal items (`line_ids`, `many2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Missing Account Partners (`missing_account_partners`, `many2many`).
     #[inline]
-    pub const fn missing_account_partners() -> ::runtime::fields::X2ManyField<
+    pub const fn missing_account_partners() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("missing_account_partners")
+        ::runtime::odoo::fields::X2ManyField::new("missing_account_partners")
     }
     /// Recipient Bank Account (`partner_bank_id`, `many2one`).
     #[inline]
-    pub const fn partner_bank_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("partner_bank_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
     }
     /// Customer/Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Partner Type (`partner_type`, `selection`).
     #[inline]
-    pub const fn partner_type() -> ::runtime::fields::SelectionField<
+    pub const fn partner_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentRegister,
         super::PartnerType,
     > {
-        ::runtime::fields::SelectionField::new("partner_type")
+        ::runtime::odoo::fields::SelectionField::new("partner_type")
     }
     /// Payment Date (`payment_date`, `date`).
     #[inline]
-    pub const fn payment_date() -> ::runtime::fields::DateField<
+    pub const fn payment_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentRegister,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("payment_date")
+        ::runtime::odoo::fields::DateField::new("payment_date")
     }
     /// Payment Difference (`payment_difference`, `monetary`).
     #[inline]
-    pub const fn payment_difference() -> ::runtime::fields::NumField<
+    pub const fn payment_difference() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("payment_difference")
+        ::runtime::odoo::fields::NumField::new("payment_difference")
     }
     /// Payment Difference Handling (`payment_difference_handling`, `selection`).
     #[inline]
-    pub const fn payment_difference_handling() -> ::runtime::fields::SelectionField<
+    pub const fn payment_difference_handling() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentRegister,
         super::PaymentDifferenceHandling,
     > {
-        ::runtime::fields::SelectionField::new("payment_difference_handling")
+        ::runtime::odoo::fields::SelectionField::new("payment_difference_handling")
     }
     /// Code (`payment_method_code`, `char`).
     #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
+    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("payment_method_code")
+        ::runtime::odoo::fields::CharField::new("payment_method_code")
     }
     /// Payment Method (`payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_line_id")
     }
     /// Saved payment token (`payment_token_id`, `many2one`).
     #[inline]
-    pub const fn payment_token_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_token_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::Many2OneField::new("payment_token_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_token_id")
     }
     /// Payment Type (`payment_type`, `selection`).
     #[inline]
-    pub const fn payment_type() -> ::runtime::fields::SelectionField<
+    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentRegister,
         super::PaymentType,
     > {
-        ::runtime::fields::SelectionField::new("payment_type")
+        ::runtime::odoo::fields::SelectionField::new("payment_type")
     }
     /// QR Code URL (`qr_code`, `html`).
     #[inline]
-    pub const fn qr_code() -> ::runtime::fields::CharField<
+    pub const fn qr_code() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("qr_code")
+        ::runtime::odoo::fields::CharField::new("qr_code")
     }
     /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
     #[inline]
-    pub const fn require_partner_bank_account() -> ::runtime::fields::BoolField<
+    pub const fn require_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("require_partner_bank_account")
+        ::runtime::odoo::fields::BoolField::new("require_partner_bank_account")
     }
     /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
     #[inline]
-    pub const fn show_partner_bank_account() -> ::runtime::fields::BoolField<
+    pub const fn show_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("show_partner_bank_account")
+        ::runtime::odoo::fields::BoolField::new("show_partner_bank_account")
     }
     /// Show Payment Difference (`show_payment_difference`, `boolean`).
     #[inline]
-    pub const fn show_payment_difference() -> ::runtime::fields::BoolField<
+    pub const fn show_payment_difference() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("show_payment_difference")
+        ::runtime::odoo::fields::BoolField::new("show_payment_difference")
     }
     /// Amount to Pay (company currency) (`source_amount`, `monetary`).
     #[inline]
-    pub const fn source_amount() -> ::runtime::fields::NumField<
+    pub const fn source_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("source_amount")
+        ::runtime::odoo::fields::NumField::new("source_amount")
     }
     /// Amount to Pay (foreign currency) (`source_amount_currency`, `monetary`).
     #[inline]
-    pub const fn source_amount_currency() -> ::runtime::fields::NumField<
+    pub const fn source_amount_currency() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         f64,
     > {
-        ::runtime::fields::NumField::new("source_amount_currency")
+        ::runtime::odoo::fields::NumField::new("source_amount_currency")
     }
     /// Source Currency (`source_currency_id`, `many2one`).
     #[inline]
-    pub const fn source_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("source_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_currency_id")
     }
     /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
     #[inline]
-    pub const fn suitable_payment_token_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn suitable_payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::X2ManyField::new("suitable_payment_token_ids")
+        ::runtime::odoo::fields::X2ManyField::new("suitable_payment_token_ids")
     }
     /// Total Payments Amount (`total_payments_amount`, `integer`).
     #[inline]
-    pub const fn total_payments_amount() -> ::runtime::fields::NumField<
+    pub const fn total_payments_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         i64,
     > {
-        ::runtime::fields::NumField::new("total_payments_amount")
+        ::runtime::odoo::fields::NumField::new("total_payments_amount")
     }
     /// Untrusted Bank (`untrusted_bank_ids`, `many2many`).
     #[inline]
-    pub const fn untrusted_bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn untrusted_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountPaymentRegister,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("untrusted_bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("untrusted_bank_ids")
     }
     /// Untrusted Payments Count (`untrusted_payments_count`, `integer`).
     #[inline]
-    pub const fn untrusted_payments_count() -> ::runtime::fields::NumField<
+    pub const fn untrusted_payments_count() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentRegister,
         i64,
     > {
-        ::runtime::fields::NumField::new("untrusted_payments_count")
+        ::runtime::odoo::fields::NumField::new("untrusted_payments_count")
     }
     /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
     #[inline]
-    pub const fn use_electronic_payment_method() -> ::runtime::fields::BoolField<
+    pub const fn use_electronic_payment_method() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("use_electronic_payment_method")
+        ::runtime::odoo::fields::BoolField::new("use_electronic_payment_method")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentRegister,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Difference Account (`writeoff_account_id`, `many2one`).
     #[inline]
-    pub const fn writeoff_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn writeoff_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentRegister,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("writeoff_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("writeoff_account_id")
     }
     /// Writeoff Is Exchange Account (`writeoff_is_exchange_account`, `boolean`).
     #[inline]
-    pub const fn writeoff_is_exchange_account() -> ::runtime::fields::BoolField<
+    pub const fn writeoff_is_exchange_account() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::BoolField::new("writeoff_is_exchange_account")
+        ::runtime::odoo::fields::BoolField::new("writeoff_is_exchange_account")
     }
     /// Journal Item Label (`writeoff_label`, `char`).
     #[inline]
-    pub const fn writeoff_label() -> ::runtime::fields::CharField<
+    pub const fn writeoff_label() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::CharField::new("writeoff_label")
+        ::runtime::odoo::fields::CharField::new("writeoff_label")
     }
 }
 /// Values of `installments_mode` (Installments Mode) on `account.payment.register`.
@@ -1376,7 +1412,7 @@ pub enum InstallmentsMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InstallmentsMode {
+impl ::runtime::odoo::wire::Selection for InstallmentsMode {
     const VALUES: &'static [&'static str] = &["next", "overdue", "before_date", "full"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1399,12 +1435,12 @@ impl ::runtime::wire::Selection for InstallmentsMode {
 }
 impl<'de> ::serde::Deserialize<'de> for InstallmentsMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InstallmentsMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `partner_type` (Partner Type) on `account.payment.register`.
@@ -1419,7 +1455,7 @@ pub enum PartnerType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PartnerType {
+impl ::runtime::odoo::wire::Selection for PartnerType {
     const VALUES: &'static [&'static str] = &["customer", "supplier"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1438,12 +1474,12 @@ impl ::runtime::wire::Selection for PartnerType {
 }
 impl<'de> ::serde::Deserialize<'de> for PartnerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PartnerType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_difference_handling` (Payment Difference Handling) on `account.payment.register`.
@@ -1458,7 +1494,7 @@ pub enum PaymentDifferenceHandling {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentDifferenceHandling {
+impl ::runtime::odoo::wire::Selection for PaymentDifferenceHandling {
     const VALUES: &'static [&'static str] = &["open", "reconcile"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1477,12 +1513,12 @@ impl ::runtime::wire::Selection for PaymentDifferenceHandling {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentDifferenceHandling {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentDifferenceHandling {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_type` (Payment Type) on `account.payment.register`.
@@ -1497,7 +1533,7 @@ pub enum PaymentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentType {
+impl ::runtime::odoo::wire::Selection for PaymentType {
     const VALUES: &'static [&'static str] = &["outbound", "inbound"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1516,11 +1552,11 @@ impl ::runtime::wire::Selection for PaymentType {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct AccountPaymentTerm {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,12 +29,12 @@ pub struct AccountPaymentTerm {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Discount Days
     ///
@@ -69,27 +69,27 @@ pub struct AccountPaymentTerm {
     /// Example Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_amount())`.
-    pub example_amount: ::runtime::wire::Computed<f64>,
+    pub example_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Date example
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_date())`.
-    pub example_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub example_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Example Invalid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_invalid())`.
-    pub example_invalid: ::runtime::wire::Computed<bool>,
+    pub example_invalid: ::runtime::odoo::wire::Computed<bool>,
     /// Example Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview())`.
-    pub example_preview: ::runtime::wire::Computed<Option<String>>,
+    pub example_preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Example Preview Discount
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview_discount())`.
-    pub example_preview_discount: ::runtime::wire::Computed<Option<String>>,
+    pub example_preview_discount: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -97,7 +97,7 @@ pub struct AccountPaymentTerm {
     /// Terms
     ///
     /// `one2many`, to `account.payment.term.line` (inverse `payment_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountPaymentTermLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentTermLine>,
     /// Payment Terms
     ///
     /// `char`, required.
@@ -117,14 +117,14 @@ pub struct AccountPaymentTerm {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentTerm {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentTerm {
+impl ::runtime::odoo::wire::FromRecord for AccountPaymentTerm {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -152,8 +152,8 @@ impl ::runtime::wire::FromRecord for AccountPaymentTerm {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPaymentTerm::default();
         while let Some(i) = r.next()? {
             match i {
@@ -217,46 +217,50 @@ impl ::runtime::Model for AccountPaymentTerm {
         "example_preview_discount",
         "fiscal_country_codes",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("discount_days", "integer"),
-        ::runtime::verify::FieldSpec::new("discount_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_on_invoice", "boolean"),
-        ::runtime::verify::FieldSpec::new("early_discount", "boolean"),
-        ::runtime::verify::FieldSpec::new("early_pay_discount_computation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("discount_days", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_on_invoice", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("early_discount", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "early_pay_discount_computation",
+                "selection",
+            )
             .selection(&["included", "excluded", "mixed"]),
-        ::runtime::verify::FieldSpec::new("example_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("example_date", "date"),
-        ::runtime::verify::FieldSpec::new("example_invalid", "boolean"),
-        ::runtime::verify::FieldSpec::new("example_preview", "html"),
-        ::runtime::verify::FieldSpec::new("example_preview_discount", "html"),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("example_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("example_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("example_invalid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("example_preview", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("example_preview_discount", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.payment.term.line"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPaymentTerm {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPaymentTerm {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountPaymentTerm {
@@ -265,7 +269,7 @@ impl super::mixins::BaseModel for AccountPaymentTerm {
 /// Values for creating a `account.payment.term` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentTermCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentTermCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -276,7 +280,7 @@ impl AccountPaymentTermCreate {
     /// Takes the required fields: `name`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, sequence: i64) -> Self {
         AccountPaymentTermCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .sequence(sequence)
@@ -284,13 +288,13 @@ impl AccountPaymentTermCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTerm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTerm>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -350,7 +354,7 @@ impl AccountPaymentTermCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentTermLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentTermLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -382,7 +386,7 @@ impl ::runtime::CreateValues for AccountPaymentTermCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentTermUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentTermUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -393,19 +397,19 @@ impl AccountPaymentTermUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentTermUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTerm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTerm>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -465,7 +469,7 @@ impl AccountPaymentTermUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPaymentTermLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentTermLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -497,176 +501,185 @@ impl ::runtime::UpdateValues for AccountPaymentTermUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountPaymentTerm> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::AccountPaymentTerm,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTerm,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentTerm,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTerm,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTerm,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Discount Days (`discount_days`, `integer`).
     #[inline]
-    pub const fn discount_days() -> ::runtime::fields::NumField<
+    pub const fn discount_days() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTerm,
         i64,
     > {
-        ::runtime::fields::NumField::new("discount_days")
+        ::runtime::odoo::fields::NumField::new("discount_days")
     }
     /// Discount % (`discount_percentage`, `float`).
     #[inline]
-    pub const fn discount_percentage() -> ::runtime::fields::NumField<
+    pub const fn discount_percentage() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTerm,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_percentage")
+        ::runtime::odoo::fields::NumField::new("discount_percentage")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Show installment dates (`display_on_invoice`, `boolean`).
     #[inline]
-    pub const fn display_on_invoice() -> ::runtime::fields::BoolField<
+    pub const fn display_on_invoice() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::BoolField::new("display_on_invoice")
+        ::runtime::odoo::fields::BoolField::new("display_on_invoice")
     }
     /// Early Discount (`early_discount`, `boolean`).
     #[inline]
-    pub const fn early_discount() -> ::runtime::fields::BoolField<
+    pub const fn early_discount() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::BoolField::new("early_discount")
+        ::runtime::odoo::fields::BoolField::new("early_discount")
     }
     /// Cash Discount Tax Reduction (`early_pay_discount_computation`, `selection`).
     #[inline]
-    pub const fn early_pay_discount_computation() -> ::runtime::fields::SelectionField<
+    pub const fn early_pay_discount_computation() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentTerm,
         super::EarlyPayDiscountComputation,
     > {
-        ::runtime::fields::SelectionField::new("early_pay_discount_computation")
+        ::runtime::odoo::fields::SelectionField::new("early_pay_discount_computation")
     }
     /// Example Amount (`example_amount`, `monetary`).
     #[inline]
-    pub const fn example_amount() -> ::runtime::fields::NumField<
+    pub const fn example_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTerm,
         f64,
     > {
-        ::runtime::fields::NumField::new("example_amount")
+        ::runtime::odoo::fields::NumField::new("example_amount")
     }
     /// Date example (`example_date`, `date`).
     #[inline]
-    pub const fn example_date() -> ::runtime::fields::DateField<
+    pub const fn example_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentTerm,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("example_date")
+        ::runtime::odoo::fields::DateField::new("example_date")
     }
     /// Example Invalid (`example_invalid`, `boolean`).
     #[inline]
-    pub const fn example_invalid() -> ::runtime::fields::BoolField<
+    pub const fn example_invalid() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::BoolField::new("example_invalid")
+        ::runtime::odoo::fields::BoolField::new("example_invalid")
     }
     /// Example Preview (`example_preview`, `html`).
     #[inline]
-    pub const fn example_preview() -> ::runtime::fields::CharField<
+    pub const fn example_preview() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::CharField::new("example_preview")
+        ::runtime::odoo::fields::CharField::new("example_preview")
     }
     /// Example Preview Discount (`example_preview_discount`, `html`).
     #[inline]
-    pub const fn example_preview_discount() -> ::runtime::fields::CharField<
+    pub const fn example_preview_discount() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::CharField::new("example_preview_discount")
+        ::runtime::odoo::fields::CharField::new("example_preview_discount")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTerm,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountPaymentTerm, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Terms (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPaymentTerm,
-        super::super::rel::AccountPaymentTermLine,
-    > {
-        ::runtime::fields::X2ManyField::new("line_ids")
-    }
-    /// Payment Terms (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountPaymentTerm> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Description on the Invoice (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::AccountPaymentTerm> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTerm,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Terms (`line_ids`, `one2many`).
+    #[inline]
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::AccountPaymentTerm,
+        super::super::rel::AccountPaymentTermLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
+    }
+    /// Payment Terms (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountPaymentTerm,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Description on the Invoice (`note`, `html`).
+    #[inline]
+    pub const fn note() -> ::runtime::odoo::fields::CharField<
+        super::AccountPaymentTerm,
+    > {
+        ::runtime::odoo::fields::CharField::new("note")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountPaymentTerm,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentTerm,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTerm,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `early_pay_discount_computation` (Cash Discount Tax Reduction) on `account.payment.term`.
@@ -683,7 +696,7 @@ pub enum EarlyPayDiscountComputation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EarlyPayDiscountComputation {
+impl ::runtime::odoo::wire::Selection for EarlyPayDiscountComputation {
     const VALUES: &'static [&'static str] = &["included", "excluded", "mixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -704,11 +717,11 @@ impl ::runtime::wire::Selection for EarlyPayDiscountComputation {
 }
 impl<'de> ::serde::Deserialize<'de> for EarlyPayDiscountComputation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EarlyPayDiscountComputation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountPaymentTermLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Days on the next month
     ///
     /// `char`.
@@ -33,7 +33,7 @@ pub struct AccountPaymentTermLine {
     /// Display Days Next Month
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_days_next_month())`.
-    pub display_days_next_month: ::runtime::wire::Computed<bool>,
+    pub display_days_next_month: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,7 +49,9 @@ pub struct AccountPaymentTermLine {
     /// Payment Terms
     ///
     /// `many2one`, to `account.payment.term`, required.
-    pub payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPaymentTerm>>,
+    pub payment_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+    >,
     /// Value
     ///
     /// Select here the kind of valuation related to this payment terms line.
@@ -71,14 +73,14 @@ pub struct AccountPaymentTermLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentTermLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
+impl ::runtime::odoo::wire::FromRecord for AccountPaymentTermLine {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -95,8 +97,8 @@ impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountPaymentTermLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,12 +138,12 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["display_days_next_month"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("days_next_month", "char"),
-        ::runtime::verify::FieldSpec::new("delay_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("days_next_month", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_type", "selection")
             .required()
             .selection(
                 &[
@@ -151,29 +153,30 @@ impl ::runtime::Model for AccountPaymentTermLine {
                     "days_end_of_month_on_the",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("display_days_next_month", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("nb_days", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_days_next_month", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nb_days", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
             .relation("account.payment.term")
             .required(),
-        ::runtime::verify::FieldSpec::new("value", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("value", "selection")
             .required()
             .selection(&["percent", "fixed"]),
-        ::runtime::verify::FieldSpec::new("value_amount", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("value_amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountPaymentTermLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("payment_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountPaymentTermLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountPaymentTermLine {
@@ -182,7 +185,7 @@ impl super::mixins::BaseModel for AccountPaymentTermLine {
 /// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentTermLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentTermLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -193,7 +196,7 @@ impl AccountPaymentTermLineCreate {
     /// Takes the required fields: `delay_type`, `payment_id`, `value` (readonly, computed and x2many fields are left out).
     pub fn new(delay_type: DelayType, payment_id: i64, value: Value) -> Self {
         AccountPaymentTermLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .delay_type(delay_type)
             .payment_id(payment_id)
@@ -202,13 +205,13 @@ impl AccountPaymentTermLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTermLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTermLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `days_next_month` (Days on the next month).
@@ -255,7 +258,7 @@ impl ::runtime::CreateValues for AccountPaymentTermLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountPaymentTermLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountPaymentTermLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -266,19 +269,19 @@ impl AccountPaymentTermLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountPaymentTermLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTermLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTermLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `days_next_month` (Days on the next month).
@@ -325,104 +328,104 @@ impl ::runtime::UpdateValues for AccountPaymentTermLineUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentTermLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTermLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Days on the next month (`days_next_month`, `char`).
     #[inline]
-    pub const fn days_next_month() -> ::runtime::fields::CharField<
+    pub const fn days_next_month() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTermLine,
     > {
-        ::runtime::fields::CharField::new("days_next_month")
+        ::runtime::odoo::fields::CharField::new("days_next_month")
     }
     /// Delay Type (`delay_type`, `selection`).
     #[inline]
-    pub const fn delay_type() -> ::runtime::fields::SelectionField<
+    pub const fn delay_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentTermLine,
         super::DelayType,
     > {
-        ::runtime::fields::SelectionField::new("delay_type")
+        ::runtime::odoo::fields::SelectionField::new("delay_type")
     }
     /// Display Days Next Month (`display_days_next_month`, `boolean`).
     #[inline]
-    pub const fn display_days_next_month() -> ::runtime::fields::BoolField<
+    pub const fn display_days_next_month() -> ::runtime::odoo::fields::BoolField<
         super::AccountPaymentTermLine,
     > {
-        ::runtime::fields::BoolField::new("display_days_next_month")
+        ::runtime::odoo::fields::BoolField::new("display_days_next_month")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountPaymentTermLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTermLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Days (`nb_days`, `integer`).
     #[inline]
-    pub const fn nb_days() -> ::runtime::fields::NumField<
+    pub const fn nb_days() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTermLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("nb_days")
+        ::runtime::odoo::fields::NumField::new("nb_days")
     }
     /// Payment Terms (`payment_id`, `many2one`).
     #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTermLine,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_id")
     }
     /// Value (`value`, `selection`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::SelectionField<
+    pub const fn value() -> ::runtime::odoo::fields::SelectionField<
         super::AccountPaymentTermLine,
         super::Value,
     > {
-        ::runtime::fields::SelectionField::new("value")
+        ::runtime::odoo::fields::SelectionField::new("value")
     }
     /// Due (`value_amount`, `float`).
     #[inline]
-    pub const fn value_amount() -> ::runtime::fields::NumField<
+    pub const fn value_amount() -> ::runtime::odoo::fields::NumField<
         super::AccountPaymentTermLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("value_amount")
+        ::runtime::odoo::fields::NumField::new("value_amount")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountPaymentTermLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountPaymentTermLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `delay_type` (Delay Type) on `account.payment.term.line`.
@@ -441,7 +444,7 @@ pub enum DelayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DelayType {
+impl ::runtime::odoo::wire::Selection for DelayType {
     const VALUES: &'static [&'static str] = &[
         "days_after",
         "days_after_end_of_month",
@@ -469,12 +472,12 @@ impl ::runtime::wire::Selection for DelayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DelayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DelayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `value` (Value) on `account.payment.term.line`.
@@ -489,7 +492,7 @@ pub enum Value {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Value {
+impl ::runtime::odoo::wire::Selection for Value {
     const VALUES: &'static [&'static str] = &["percent", "fixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -508,11 +511,11 @@ impl ::runtime::wire::Selection for Value {
 }
 impl<'de> ::serde::Deserialize<'de> for Value {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Value {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

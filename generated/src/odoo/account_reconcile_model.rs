@@ -31,7 +31,7 @@ pub struct AccountReconcileModel {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Counterpart Type
     ///
     /// `selection`.
@@ -45,7 +45,7 @@ pub struct AccountReconcileModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Decimal Separator
     ///
     /// Every character that is nor a digit nor this separator will be removed from the matching string
@@ -59,7 +59,7 @@ pub struct AccountReconcileModel {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -67,7 +67,7 @@ pub struct AccountReconcileModel {
     /// Line
     ///
     /// `one2many`, to `account.reconcile.model.line` (inverse `model_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountReconcileModelLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReconcileModelLine>,
     /// Amount Condition
     ///
     /// The reconciliation model will only be applied when the amount being lower than, greater than or between specified amount(s).
@@ -89,7 +89,7 @@ pub struct AccountReconcileModel {
     /// The reconciliation model will only be available from the selected journals.
     ///
     /// `many2many`, to `account.journal`.
-    pub match_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub match_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     /// Label
     ///
     /// The reconciliation model will only be applied when the label:
@@ -142,7 +142,7 @@ pub struct AccountReconcileModel {
     /// The reconciliation model will only be applied to the selected customer/vendor categories.
     ///
     /// `many2many`, to `res.partner.category`.
-    pub match_partner_category_ids: ::runtime::wire::X2Many<
+    pub match_partner_category_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ResPartnerCategory,
     >,
     /// Matching partners
@@ -150,7 +150,7 @@ pub struct AccountReconcileModel {
     /// The reconciliation model will only be applied to the selected customers/vendors.
     ///
     /// `many2many`, to `res.partner`.
-    pub match_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub match_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Same Currency
     ///
     /// Restrict to propositions having the same currency as the statement line.
@@ -201,58 +201,58 @@ pub struct AccountReconcileModel {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -261,7 +261,7 @@ pub struct AccountReconcileModel {
     /// Number of entries related to this model
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_entries())`.
-    pub number_entries: ::runtime::wire::Computed<i64>,
+    pub number_entries: ::runtime::odoo::wire::Computed<i64>,
     /// Partner Mapping Lines
     ///
     /// The mapping uses regular expressions.
@@ -270,7 +270,7 @@ pub struct AccountReconcileModel {
     /// e.g: .*N°48748 abc123.*
     ///
     /// `one2many`, to `account.reconcile.model.partner.mapping` (inverse `model_id`).
-    pub partner_mapping_line_ids: ::runtime::wire::X2Many<
+    pub partner_mapping_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountReconcileModelPartnerMapping,
     >,
     /// Search Months Limit
@@ -298,7 +298,7 @@ pub struct AccountReconcileModel {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Type
     ///
     /// `selection`, required.
@@ -312,7 +312,7 @@ pub struct AccountReconcileModel {
     /// Show Decimal Separator
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_decimal_separator())`.
-    pub show_decimal_separator: ::runtime::wire::Computed<bool>,
+    pub show_decimal_separator: ::runtime::odoo::wire::Computed<bool>,
     /// To Check
     ///
     /// This matching rule is used when the user is not certain of all the information of the counterpart.
@@ -324,7 +324,7 @@ pub struct AccountReconcileModel {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -332,14 +332,14 @@ pub struct AccountReconcileModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReconcileModel {
+impl ::runtime::odoo::wire::FromRecord for AccountReconcileModel {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "allow_payment_tolerance",
@@ -398,8 +398,8 @@ impl ::runtime::wire::FromRecord for AccountReconcileModel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReconcileModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -525,102 +525,109 @@ impl ::runtime::Model for AccountReconcileModel {
         "number_entries",
         "show_decimal_separator",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_reconcile", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_reconcile", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("counterpart_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("counterpart_type", "selection")
             .selection(&["general", "sale", "purchase"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("decimal_separator", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("decimal_separator", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.reconcile.model.line"),
-        ::runtime::verify::FieldSpec::new("match_amount", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_amount", "selection")
             .selection(&["lower", "greater", "between"]),
-        ::runtime::verify::FieldSpec::new("match_amount_max", "float"),
-        ::runtime::verify::FieldSpec::new("match_amount_min", "float"),
-        ::runtime::verify::FieldSpec::new("match_journal_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("match_amount_max", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("match_amount_min", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("match_journal_ids", "many2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("match_label", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_label", "selection")
             .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::verify::FieldSpec::new("match_label_param", "char"),
-        ::runtime::verify::FieldSpec::new("match_nature", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_label_param", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("match_nature", "selection")
             .required()
             .selection(&["amount_received", "amount_paid", "both"]),
-        ::runtime::verify::FieldSpec::new("match_note", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_note", "selection")
             .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::verify::FieldSpec::new("match_note_param", "char"),
-        ::runtime::verify::FieldSpec::new("match_partner", "boolean"),
-        ::runtime::verify::FieldSpec::new("match_partner_category_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("match_note_param", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("match_partner", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "match_partner_category_ids",
+                "many2many",
+            )
             .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("match_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("match_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("match_same_currency", "boolean"),
-        ::runtime::verify::FieldSpec::new("match_text_location_label", "boolean"),
-        ::runtime::verify::FieldSpec::new("match_text_location_note", "boolean"),
-        ::runtime::verify::FieldSpec::new("match_text_location_reference", "boolean"),
-        ::runtime::verify::FieldSpec::new("match_transaction_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_same_currency", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("match_text_location_label", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("match_text_location_note", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "match_text_location_reference",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("match_transaction_type", "selection")
             .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::verify::FieldSpec::new("match_transaction_type_param", "char"),
-        ::runtime::verify::FieldSpec::new("matching_order", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("match_transaction_type_param", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("matching_order", "selection")
             .required()
             .selection(&["old_first", "new_first"]),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("number_entries", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_mapping_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_entries", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_mapping_line_ids", "one2many")
             .relation("account.reconcile.model.partner.mapping"),
-        ::runtime::verify::FieldSpec::new("past_months_limit", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_tolerance_param", "float"),
-        ::runtime::verify::FieldSpec::new("payment_tolerance_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("past_months_limit", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_param", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_type", "selection")
             .required()
             .selection(&["percentage", "fixed_amount"]),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rule_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rule_type", "selection")
             .required()
             .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::verify::FieldSpec::new("show_decimal_separator", "boolean"),
-        ::runtime::verify::FieldSpec::new("to_check", "boolean"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("show_decimal_separator", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("to_check", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReconcileModel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReconcileModel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -684,7 +691,7 @@ impl super::mixins::MailThread for AccountReconcileModel {}
 /// Values for creating a `account.reconcile.model` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -702,7 +709,7 @@ impl AccountReconcileModelCreate {
         sequence: i64,
     ) -> Self {
         AccountReconcileModelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .match_nature(match_nature)
             .matching_order(matching_order)
@@ -714,13 +721,13 @@ impl AccountReconcileModelCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReconcileModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReconcileModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -764,7 +771,7 @@ impl AccountReconcileModelCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReconcileModelLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReconcileModelLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -793,7 +800,7 @@ impl AccountReconcileModelCreate {
     pub fn match_journal_ids(
         mut self,
         match_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -841,7 +848,7 @@ impl AccountReconcileModelCreate {
     pub fn match_partner_category_ids(
         mut self,
         match_partner_category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values
@@ -856,7 +863,7 @@ impl AccountReconcileModelCreate {
     pub fn match_partner_ids(
         mut self,
         match_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -920,7 +927,7 @@ impl AccountReconcileModelCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -935,7 +942,7 @@ impl AccountReconcileModelCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -946,7 +953,7 @@ impl AccountReconcileModelCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -967,7 +974,7 @@ impl AccountReconcileModelCreate {
     pub fn partner_mapping_line_ids(
         mut self,
         partner_mapping_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<
+            Item = ::runtime::odoo::wire::Command<
                 super::rel::AccountReconcileModelPartnerMapping,
             >,
         >,
@@ -1005,7 +1012,7 @@ impl AccountReconcileModelCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1034,7 +1041,7 @@ impl AccountReconcileModelCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1052,7 +1059,7 @@ impl ::runtime::CreateValues for AccountReconcileModelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReconcileModelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1063,19 +1070,19 @@ impl AccountReconcileModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReconcileModelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReconcileModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReconcileModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1119,7 +1126,7 @@ impl AccountReconcileModelUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReconcileModelLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReconcileModelLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -1148,7 +1155,7 @@ impl AccountReconcileModelUpdate {
     pub fn match_journal_ids(
         mut self,
         match_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -1196,7 +1203,7 @@ impl AccountReconcileModelUpdate {
     pub fn match_partner_category_ids(
         mut self,
         match_partner_category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values
@@ -1211,7 +1218,7 @@ impl AccountReconcileModelUpdate {
     pub fn match_partner_ids(
         mut self,
         match_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1275,7 +1282,7 @@ impl AccountReconcileModelUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1290,7 +1297,7 @@ impl AccountReconcileModelUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1301,7 +1308,7 @@ impl AccountReconcileModelUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1322,7 +1329,7 @@ impl AccountReconcileModelUpdate {
     pub fn partner_mapping_line_ids(
         mut self,
         partner_mapping_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<
+            Item = ::runtime::odoo::wire::Command<
                 super::rel::AccountReconcileModelPartnerMapping,
             >,
         >,
@@ -1360,7 +1367,7 @@ impl AccountReconcileModelUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1389,7 +1396,7 @@ impl AccountReconcileModelUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1407,415 +1414,422 @@ impl ::runtime::UpdateValues for AccountReconcileModelUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountReconcileModel> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReconcileModel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
     #[inline]
-    pub const fn allow_payment_tolerance() -> ::runtime::fields::BoolField<
+    pub const fn allow_payment_tolerance() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("allow_payment_tolerance")
+        ::runtime::odoo::fields::BoolField::new("allow_payment_tolerance")
     }
     /// Auto-validate (`auto_reconcile`, `boolean`).
     #[inline]
-    pub const fn auto_reconcile() -> ::runtime::fields::BoolField<
+    pub const fn auto_reconcile() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("auto_reconcile")
+        ::runtime::odoo::fields::BoolField::new("auto_reconcile")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModel,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Counterpart Type (`counterpart_type`, `selection`).
     #[inline]
-    pub const fn counterpart_type() -> ::runtime::fields::SelectionField<
+    pub const fn counterpart_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::CounterpartType,
     > {
-        ::runtime::fields::SelectionField::new("counterpart_type")
+        ::runtime::odoo::fields::SelectionField::new("counterpart_type")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Decimal Separator (`decimal_separator`, `char`).
     #[inline]
-    pub const fn decimal_separator() -> ::runtime::fields::CharField<
+    pub const fn decimal_separator() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::CharField::new("decimal_separator")
+        ::runtime::odoo::fields::CharField::new("decimal_separator")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("has_message")
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountReconcileModel, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::AccountReconcileModel,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Line (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::AccountReconcileModelLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Amount Condition (`match_amount`, `selection`).
     #[inline]
-    pub const fn match_amount() -> ::runtime::fields::SelectionField<
+    pub const fn match_amount() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchAmount,
     > {
-        ::runtime::fields::SelectionField::new("match_amount")
+        ::runtime::odoo::fields::SelectionField::new("match_amount")
     }
     /// Amount Max Parameter (`match_amount_max`, `float`).
     #[inline]
-    pub const fn match_amount_max() -> ::runtime::fields::NumField<
+    pub const fn match_amount_max() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         f64,
     > {
-        ::runtime::fields::NumField::new("match_amount_max")
+        ::runtime::odoo::fields::NumField::new("match_amount_max")
     }
     /// Amount Min Parameter (`match_amount_min`, `float`).
     #[inline]
-    pub const fn match_amount_min() -> ::runtime::fields::NumField<
+    pub const fn match_amount_min() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         f64,
     > {
-        ::runtime::fields::NumField::new("match_amount_min")
+        ::runtime::odoo::fields::NumField::new("match_amount_min")
     }
     /// Journals Availability (`match_journal_ids`, `many2many`).
     #[inline]
-    pub const fn match_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn match_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("match_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("match_journal_ids")
     }
     /// Label (`match_label`, `selection`).
     #[inline]
-    pub const fn match_label() -> ::runtime::fields::SelectionField<
+    pub const fn match_label() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchLabel,
     > {
-        ::runtime::fields::SelectionField::new("match_label")
+        ::runtime::odoo::fields::SelectionField::new("match_label")
     }
     /// Label Parameter (`match_label_param`, `char`).
     #[inline]
-    pub const fn match_label_param() -> ::runtime::fields::CharField<
+    pub const fn match_label_param() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::CharField::new("match_label_param")
+        ::runtime::odoo::fields::CharField::new("match_label_param")
     }
     /// Amount Type (`match_nature`, `selection`).
     #[inline]
-    pub const fn match_nature() -> ::runtime::fields::SelectionField<
+    pub const fn match_nature() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchNature,
     > {
-        ::runtime::fields::SelectionField::new("match_nature")
+        ::runtime::odoo::fields::SelectionField::new("match_nature")
     }
     /// Note (`match_note`, `selection`).
     #[inline]
-    pub const fn match_note() -> ::runtime::fields::SelectionField<
+    pub const fn match_note() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchNote,
     > {
-        ::runtime::fields::SelectionField::new("match_note")
+        ::runtime::odoo::fields::SelectionField::new("match_note")
     }
     /// Note Parameter (`match_note_param`, `char`).
     #[inline]
-    pub const fn match_note_param() -> ::runtime::fields::CharField<
+    pub const fn match_note_param() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::CharField::new("match_note_param")
+        ::runtime::odoo::fields::CharField::new("match_note_param")
     }
     /// Partner is Set (`match_partner`, `boolean`).
     #[inline]
-    pub const fn match_partner() -> ::runtime::fields::BoolField<
+    pub const fn match_partner() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("match_partner")
+        ::runtime::odoo::fields::BoolField::new("match_partner")
     }
     /// Matching categories (`match_partner_category_ids`, `many2many`).
     #[inline]
-    pub const fn match_partner_category_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn match_partner_category_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::X2ManyField::new("match_partner_category_ids")
+        ::runtime::odoo::fields::X2ManyField::new("match_partner_category_ids")
     }
     /// Matching partners (`match_partner_ids`, `many2many`).
     #[inline]
-    pub const fn match_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn match_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("match_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("match_partner_ids")
     }
     /// Same Currency (`match_same_currency`, `boolean`).
     #[inline]
-    pub const fn match_same_currency() -> ::runtime::fields::BoolField<
+    pub const fn match_same_currency() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("match_same_currency")
+        ::runtime::odoo::fields::BoolField::new("match_same_currency")
     }
     /// Match Text Location Label (`match_text_location_label`, `boolean`).
     #[inline]
-    pub const fn match_text_location_label() -> ::runtime::fields::BoolField<
+    pub const fn match_text_location_label() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("match_text_location_label")
+        ::runtime::odoo::fields::BoolField::new("match_text_location_label")
     }
     /// Match Text Location Note (`match_text_location_note`, `boolean`).
     #[inline]
-    pub const fn match_text_location_note() -> ::runtime::fields::BoolField<
+    pub const fn match_text_location_note() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("match_text_location_note")
+        ::runtime::odoo::fields::BoolField::new("match_text_location_note")
     }
     /// Match Text Location Reference (`match_text_location_reference`, `boolean`).
     #[inline]
-    pub const fn match_text_location_reference() -> ::runtime::fields::BoolField<
+    pub const fn match_text_location_reference() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("match_text_location_reference")
+        ::runtime::odoo::fields::BoolField::new("match_text_location_reference")
     }
     /// Transaction Type (`match_transaction_type`, `selection`).
     #[inline]
-    pub const fn match_transaction_type() -> ::runtime::fields::SelectionField<
+    pub const fn match_transaction_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchTransactionType,
     > {
-        ::runtime::fields::SelectionField::new("match_transaction_type")
+        ::runtime::odoo::fields::SelectionField::new("match_transaction_type")
     }
     /// Transaction Type Parameter (`match_transaction_type_param`, `char`).
     #[inline]
-    pub const fn match_transaction_type_param() -> ::runtime::fields::CharField<
+    pub const fn match_transaction_type_param() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::CharField::new("match_transaction_type_param")
+        ::runtime::odoo::fields::CharField::new("match_transaction_type_param")
     }
     /// Matching Order (`matching_order`, `selection`).
     #[inline]
-    pub const fn matching_order() -> ::runtime::fields::SelectionField<
+    pub const fn matching_order() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::MatchingOrder,
     > {
-        ::runtime::fields::SelectionField::new("matching_order")
+        ::runtime::odoo::fields::SelectionField::new("matching_order")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountReconcileModel> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountReconcileModel,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Number of entries related to this model (`number_entries`, `integer`).
     #[inline]
-    pub const fn number_entries() -> ::runtime::fields::NumField<
+    pub const fn number_entries() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_entries")
+        ::runtime::odoo::fields::NumField::new("number_entries")
     }
     /// Partner Mapping Lines (`partner_mapping_line_ids`, `one2many`).
     #[inline]
-    pub const fn partner_mapping_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_mapping_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::AccountReconcileModelPartnerMapping,
     > {
-        ::runtime::fields::X2ManyField::new("partner_mapping_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_mapping_line_ids")
     }
     /// Search Months Limit (`past_months_limit`, `integer`).
     #[inline]
-    pub const fn past_months_limit() -> ::runtime::fields::NumField<
+    pub const fn past_months_limit() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("past_months_limit")
+        ::runtime::odoo::fields::NumField::new("past_months_limit")
     }
     /// Gap (`payment_tolerance_param`, `float`).
     #[inline]
-    pub const fn payment_tolerance_param() -> ::runtime::fields::NumField<
+    pub const fn payment_tolerance_param() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         f64,
     > {
-        ::runtime::fields::NumField::new("payment_tolerance_param")
+        ::runtime::odoo::fields::NumField::new("payment_tolerance_param")
     }
     /// Payment Tolerance Type (`payment_tolerance_type`, `selection`).
     #[inline]
-    pub const fn payment_tolerance_type() -> ::runtime::fields::SelectionField<
+    pub const fn payment_tolerance_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::PaymentToleranceType,
     > {
-        ::runtime::fields::SelectionField::new("payment_tolerance_type")
+        ::runtime::odoo::fields::SelectionField::new("payment_tolerance_type")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Type (`rule_type`, `selection`).
     #[inline]
-    pub const fn rule_type() -> ::runtime::fields::SelectionField<
+    pub const fn rule_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModel,
         super::RuleType,
     > {
-        ::runtime::fields::SelectionField::new("rule_type")
+        ::runtime::odoo::fields::SelectionField::new("rule_type")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModel,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Show Decimal Separator (`show_decimal_separator`, `boolean`).
     #[inline]
-    pub const fn show_decimal_separator() -> ::runtime::fields::BoolField<
+    pub const fn show_decimal_separator() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("show_decimal_separator")
+        ::runtime::odoo::fields::BoolField::new("show_decimal_separator")
     }
     /// To Check (`to_check`, `boolean`).
     #[inline]
-    pub const fn to_check() -> ::runtime::fields::BoolField<
+    pub const fn to_check() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModel,
     > {
-        ::runtime::fields::BoolField::new("to_check")
+        ::runtime::odoo::fields::BoolField::new("to_check")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `counterpart_type` (Counterpart Type) on `account.reconcile.model`.
@@ -1832,7 +1846,7 @@ pub enum CounterpartType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CounterpartType {
+impl ::runtime::odoo::wire::Selection for CounterpartType {
     const VALUES: &'static [&'static str] = &["general", "sale", "purchase"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1853,12 +1867,12 @@ impl ::runtime::wire::Selection for CounterpartType {
 }
 impl<'de> ::serde::Deserialize<'de> for CounterpartType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CounterpartType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `match_amount` (Amount Condition) on `account.reconcile.model`.
@@ -1875,7 +1889,7 @@ pub enum MatchAmount {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchAmount {
+impl ::runtime::odoo::wire::Selection for MatchAmount {
     const VALUES: &'static [&'static str] = &["lower", "greater", "between"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1896,12 +1910,12 @@ impl ::runtime::wire::Selection for MatchAmount {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchAmount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchAmount {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `match_label` (Label) on `account.reconcile.model`.
@@ -1918,7 +1932,7 @@ pub enum MatchLabel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchLabel {
+impl ::runtime::odoo::wire::Selection for MatchLabel {
     const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1939,12 +1953,12 @@ impl ::runtime::wire::Selection for MatchLabel {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchLabel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchLabel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `match_nature` (Amount Type) on `account.reconcile.model`.
@@ -1961,7 +1975,7 @@ pub enum MatchNature {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchNature {
+impl ::runtime::odoo::wire::Selection for MatchNature {
     const VALUES: &'static [&'static str] = &["amount_received", "amount_paid", "both"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1982,12 +1996,12 @@ impl ::runtime::wire::Selection for MatchNature {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchNature {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchNature {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `match_note` (Note) on `account.reconcile.model`.
@@ -2004,7 +2018,7 @@ pub enum MatchNote {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchNote {
+impl ::runtime::odoo::wire::Selection for MatchNote {
     const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2025,12 +2039,12 @@ impl ::runtime::wire::Selection for MatchNote {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchNote {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchNote {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `match_transaction_type` (Transaction Type) on `account.reconcile.model`.
@@ -2047,7 +2061,7 @@ pub enum MatchTransactionType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchTransactionType {
+impl ::runtime::odoo::wire::Selection for MatchTransactionType {
     const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2068,12 +2082,12 @@ impl ::runtime::wire::Selection for MatchTransactionType {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchTransactionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchTransactionType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `matching_order` (Matching Order) on `account.reconcile.model`.
@@ -2088,7 +2102,7 @@ pub enum MatchingOrder {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MatchingOrder {
+impl ::runtime::odoo::wire::Selection for MatchingOrder {
     const VALUES: &'static [&'static str] = &["old_first", "new_first"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2107,12 +2121,12 @@ impl ::runtime::wire::Selection for MatchingOrder {
 }
 impl<'de> ::serde::Deserialize<'de> for MatchingOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MatchingOrder {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_tolerance_type` (Payment Tolerance Type) on `account.reconcile.model`.
@@ -2127,7 +2141,7 @@ pub enum PaymentToleranceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentToleranceType {
+impl ::runtime::odoo::wire::Selection for PaymentToleranceType {
     const VALUES: &'static [&'static str] = &["percentage", "fixed_amount"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2146,12 +2160,12 @@ impl ::runtime::wire::Selection for PaymentToleranceType {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentToleranceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentToleranceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rule_type` (Type) on `account.reconcile.model`.
@@ -2168,7 +2182,7 @@ pub enum RuleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RuleType {
+impl ::runtime::odoo::wire::Selection for RuleType {
     const VALUES: &'static [&'static str] = &[
         "writeoff_button",
         "writeoff_suggestion",
@@ -2193,11 +2207,11 @@ impl ::runtime::wire::Selection for RuleType {
 }
 impl<'de> ::serde::Deserialize<'de> for RuleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RuleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

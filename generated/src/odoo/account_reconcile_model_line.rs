@@ -15,7 +15,7 @@ pub struct AccountReconcileModelLine {
     /// Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Payment Tolerance
     ///
     /// Difference accepted in case of underpayment.
@@ -51,11 +51,11 @@ pub struct AccountReconcileModelLine {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `model_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -63,7 +63,7 @@ pub struct AccountReconcileModelLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -71,8 +71,8 @@ pub struct AccountReconcileModelLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Tax Included in Price
     ///
@@ -87,7 +87,7 @@ pub struct AccountReconcileModelLine {
     /// Journal
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Journal Item Label
     ///
     /// `char`.
@@ -95,7 +95,9 @@ pub struct AccountReconcileModelLine {
     /// Model
     ///
     /// `many2one`, to `account.reconcile.model`, readonly.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::AccountReconcileModel>>,
+    pub model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
+    >,
     /// Gap
     ///
     /// The sum of total residual amount propositions matches the statement line amount under this amount/percentage.
@@ -115,11 +117,11 @@ pub struct AccountReconcileModelLine {
     /// Show Force Tax Included
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_force_tax_included())`.
-    pub show_force_tax_included: ::runtime::wire::Computed<bool>,
+    pub show_force_tax_included: ::runtime::odoo::wire::Computed<bool>,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -127,14 +129,14 @@ pub struct AccountReconcileModelLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReconcileModelLine {
+impl ::runtime::odoo::wire::FromRecord for AccountReconcileModelLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "allow_payment_tolerance",
@@ -162,8 +164,8 @@ impl ::runtime::wire::FromRecord for AccountReconcileModelLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReconcileModelLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -227,57 +229,58 @@ impl ::runtime::Model for AccountReconcileModelLine {
         "distribution_analytic_account_ids",
         "show_force_tax_included",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
-        ::runtime::verify::FieldSpec::new("amount", "float"),
-        ::runtime::verify::FieldSpec::new("amount_string", "char").required(),
-        ::runtime::verify::FieldSpec::new("amount_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_string", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("amount_type", "selection")
             .required()
             .selection(&["fixed", "percentage", "percentage_st_line", "regex"]),
-        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "distribution_analytic_account_ids",
                 "many2many",
             )
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("force_tax_included", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("force_tax_included", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("label", "char"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("account.reconcile.model"),
-        ::runtime::verify::FieldSpec::new("payment_tolerance_param", "float"),
-        ::runtime::verify::FieldSpec::new("rule_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_param", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rule_type", "selection")
             .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::verify::FieldSpec::new("show_force_tax_included", "boolean"),
-        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("show_force_tax_included", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReconcileModelLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReconcileModelLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReconcileModelLine {
@@ -286,7 +289,7 @@ impl super::mixins::BaseModel for AccountReconcileModelLine {
 /// Values for creating a `account.reconcile.model.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -297,7 +300,7 @@ impl AccountReconcileModelLineCreate {
     /// Takes the required fields: `amount_string`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(amount_string: impl Into<String>, sequence: i64) -> Self {
         AccountReconcileModelLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .amount_string(amount_string)
             .sequence(sequence)
@@ -305,13 +308,15 @@ impl AccountReconcileModelLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReconcileModelLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountReconcileModelLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -382,7 +387,7 @@ impl AccountReconcileModelLineCreate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -396,7 +401,7 @@ impl ::runtime::CreateValues for AccountReconcileModelLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReconcileModelLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -407,19 +412,21 @@ impl AccountReconcileModelLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReconcileModelLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReconcileModelLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountReconcileModelLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -490,7 +497,7 @@ impl AccountReconcileModelLineUpdate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -504,188 +511,188 @@ impl ::runtime::UpdateValues for AccountReconcileModelLineUpdate {
 pub mod fields {
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
     #[inline]
-    pub const fn allow_payment_tolerance() -> ::runtime::fields::BoolField<
+    pub const fn allow_payment_tolerance() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::BoolField::new("allow_payment_tolerance")
+        ::runtime::odoo::fields::BoolField::new("allow_payment_tolerance")
     }
     /// Float Amount (`amount`, `float`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Amount (`amount_string`, `char`).
     #[inline]
-    pub const fn amount_string() -> ::runtime::fields::CharField<
+    pub const fn amount_string() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::CharField::new("amount_string")
+        ::runtime::odoo::fields::CharField::new("amount_string")
     }
     /// Amount Type (`amount_type`, `selection`).
     #[inline]
-    pub const fn amount_type() -> ::runtime::fields::SelectionField<
+    pub const fn amount_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModelLine,
         super::AmountType,
     > {
-        ::runtime::fields::SelectionField::new("amount_type")
+        ::runtime::odoo::fields::SelectionField::new("amount_type")
     }
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModelLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModelLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
     /// Tax Included in Price (`force_tax_included`, `boolean`).
     #[inline]
-    pub const fn force_tax_included() -> ::runtime::fields::BoolField<
+    pub const fn force_tax_included() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::BoolField::new("force_tax_included")
+        ::runtime::odoo::fields::BoolField::new("force_tax_included")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Journal Item Label (`label`, `char`).
     #[inline]
-    pub const fn label() -> ::runtime::fields::CharField<
+    pub const fn label() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::CharField::new("label")
+        ::runtime::odoo::fields::CharField::new("label")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::AccountReconcileModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Gap (`payment_tolerance_param`, `float`).
     #[inline]
-    pub const fn payment_tolerance_param() -> ::runtime::fields::NumField<
+    pub const fn payment_tolerance_param() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("payment_tolerance_param")
+        ::runtime::odoo::fields::NumField::new("payment_tolerance_param")
     }
     /// Type (`rule_type`, `selection`).
     #[inline]
-    pub const fn rule_type() -> ::runtime::fields::SelectionField<
+    pub const fn rule_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReconcileModelLine,
         super::RuleType,
     > {
-        ::runtime::fields::SelectionField::new("rule_type")
+        ::runtime::odoo::fields::SelectionField::new("rule_type")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Show Force Tax Included (`show_force_tax_included`, `boolean`).
     #[inline]
-    pub const fn show_force_tax_included() -> ::runtime::fields::BoolField<
+    pub const fn show_force_tax_included() -> ::runtime::odoo::fields::BoolField<
         super::AccountReconcileModelLine,
     > {
-        ::runtime::fields::BoolField::new("show_force_tax_included")
+        ::runtime::odoo::fields::BoolField::new("show_force_tax_included")
     }
     /// Taxes (`tax_ids`, `many2many`).
     #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReconcileModelLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModelLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `amount_type` (Amount Type) on `account.reconcile.model.line`.
@@ -704,7 +711,7 @@ pub enum AmountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AmountType {
+impl ::runtime::odoo::wire::Selection for AmountType {
     const VALUES: &'static [&'static str] = &[
         "fixed",
         "percentage",
@@ -732,12 +739,12 @@ impl ::runtime::wire::Selection for AmountType {
 }
 impl<'de> ::serde::Deserialize<'de> for AmountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AmountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rule_type` (Type) on `account.reconcile.model.line`.
@@ -754,7 +761,7 @@ pub enum RuleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RuleType {
+impl ::runtime::odoo::wire::Selection for RuleType {
     const VALUES: &'static [&'static str] = &[
         "writeoff_button",
         "writeoff_suggestion",
@@ -779,11 +786,11 @@ impl ::runtime::wire::Selection for RuleType {
 }
 impl<'de> ::serde::Deserialize<'de> for RuleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RuleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

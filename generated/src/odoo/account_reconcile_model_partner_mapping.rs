@@ -13,7 +13,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `model_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,9 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Model
     ///
     /// `many2one`, to `account.reconcile.model`, required, readonly.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::AccountReconcileModel>>,
+    pub model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
+    >,
     /// Find Text in Notes
     ///
     /// `char`.
@@ -41,7 +43,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Find Text in Label
     ///
     /// `char`.
@@ -53,14 +55,14 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelPartnerMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReconcileModelPartnerMapping {
+impl ::runtime::odoo::wire::FromRecord for AccountReconcileModelPartnerMapping {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -75,8 +77,8 @@ impl ::runtime::wire::FromRecord for AccountReconcileModelPartnerMapping {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReconcileModelPartnerMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,42 +114,43 @@ impl ::runtime::Model for AccountReconcileModelPartnerMapping {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("account.reconcile.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("narration_regex", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("narration_regex", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("payment_ref_regex", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_ref_regex", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReconcileModelPartnerMapping {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReconcileModelPartnerMapping {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelPartnerMappingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -158,14 +161,14 @@ impl AccountReconcileModelPartnerMappingCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
         AccountReconcileModelPartnerMappingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = AccountReconcileModelPartnerMapping,
         >,
     ) -> Self {
@@ -173,7 +176,7 @@ impl AccountReconcileModelPartnerMappingCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model_id` (Model).
@@ -208,7 +211,7 @@ impl ::runtime::CreateValues for AccountReconcileModelPartnerMappingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReconcileModelPartnerMappingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReconcileModelPartnerMappingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -219,13 +222,13 @@ impl AccountReconcileModelPartnerMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReconcileModelPartnerMappingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = AccountReconcileModelPartnerMapping,
         >,
     ) -> Self {
@@ -233,7 +236,7 @@ impl AccountReconcileModelPartnerMappingUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model_id` (Model).
@@ -268,87 +271,87 @@ impl ::runtime::UpdateValues for AccountReconcileModelPartnerMappingUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelPartnerMapping,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModelPartnerMapping,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelPartnerMapping,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelPartnerMapping,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReconcileModelPartnerMapping,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelPartnerMapping,
         super::super::rel::AccountReconcileModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Find Text in Notes (`narration_regex`, `char`).
     #[inline]
-    pub const fn narration_regex() -> ::runtime::fields::CharField<
+    pub const fn narration_regex() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelPartnerMapping,
     > {
-        ::runtime::fields::CharField::new("narration_regex")
+        ::runtime::odoo::fields::CharField::new("narration_regex")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelPartnerMapping,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Find Text in Label (`payment_ref_regex`, `char`).
     #[inline]
-    pub const fn payment_ref_regex() -> ::runtime::fields::CharField<
+    pub const fn payment_ref_regex() -> ::runtime::odoo::fields::CharField<
         super::AccountReconcileModelPartnerMapping,
     > {
-        ::runtime::fields::CharField::new("payment_ref_regex")
+        ::runtime::odoo::fields::CharField::new("payment_ref_regex")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReconcileModelPartnerMapping,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReconcileModelPartnerMapping,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

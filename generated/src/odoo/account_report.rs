@@ -31,11 +31,11 @@ pub struct AccountReport {
     /// Columns
     ///
     /// `one2many`, to `account.report.column` (inverse `report_id`).
-    pub column_ids: ::runtime::wire::X2Many<super::rel::AccountReportColumn>,
+    pub column_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportColumn>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,7 +43,7 @@ pub struct AccountReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency Translation
     ///
     /// `selection`, computed.
@@ -147,7 +147,7 @@ pub struct AccountReport {
     /// Lines
     ///
     /// `one2many`, to `account.report.line` (inverse `report_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::AccountReportLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportLine>,
     /// Load More Limit
     ///
     /// `integer`.
@@ -169,7 +169,9 @@ pub struct AccountReport {
     /// The report this report is a variant of.
     ///
     /// `many2one`, to `account.report`.
-    pub root_report_id: Option<::runtime::wire::Many2One<super::rel::AccountReport>>,
+    pub root_report_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReport>,
+    >,
     /// Search Bar
     ///
     /// `boolean`.
@@ -177,11 +179,13 @@ pub struct AccountReport {
     /// Section Of
     ///
     /// `many2many`, to `account.report`.
-    pub section_main_report_ids: ::runtime::wire::X2Many<super::rel::AccountReport>,
+    pub section_main_report_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountReport,
+    >,
     /// Sections
     ///
     /// `many2many`, to `account.report`.
-    pub section_report_ids: ::runtime::wire::X2Many<super::rel::AccountReport>,
+    pub section_report_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReport>,
     /// Sequence
     ///
     /// `integer`.
@@ -195,7 +199,7 @@ pub struct AccountReport {
     /// Variants
     ///
     /// `one2many`, to `account.report` (inverse `root_report_id`).
-    pub variant_report_ids: ::runtime::wire::X2Many<super::rel::AccountReport>,
+    pub variant_report_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReport>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -203,14 +207,14 @@ pub struct AccountReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReport {
+impl ::runtime::odoo::wire::FromRecord for AccountReport {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "availability_condition",
@@ -256,8 +260,8 @@ impl ::runtime::wire::FromRecord for AccountReport {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -355,22 +359,25 @@ impl ::runtime::Model for AccountReport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("availability_condition", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("availability_condition", "selection")
             .selection(&["country", "coa", "always"]),
-        ::runtime::verify::FieldSpec::new("chart_template", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
             .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::verify::FieldSpec::new("column_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("column_ids", "one2many")
             .relation("account.report.column"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_translation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("currency_translation", "selection")
             .selection(&["current", "cta"]),
-        ::runtime::verify::FieldSpec::new("default_opening_date_filter", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "default_opening_date_filter",
+                "selection",
+            )
             .selection(
                 &[
                     "this_year",
@@ -384,60 +391,61 @@ impl ::runtime::Model for AccountReport {
                     "previous_tax_period",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("filter_account_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_account_type", "selection")
             .selection(&["both", "payable", "receivable", "disabled"]),
-        ::runtime::verify::FieldSpec::new("filter_aml_ir_filters", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_analytic", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_budgets", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_date_range", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_fiscal_position", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_growth_comparison", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_hide_0_lines", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("filter_aml_ir_filters", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_analytic", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_budgets", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_date_range", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_fiscal_position", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_growth_comparison", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_hide_0_lines", "selection")
             .selection(&["by_default", "optional", "never"]),
-        ::runtime::verify::FieldSpec::new("filter_hierarchy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("filter_hierarchy", "selection")
             .selection(&["by_default", "optional", "never"]),
-        ::runtime::verify::FieldSpec::new("filter_journals", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_multi_company", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("filter_journals", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_multi_company", "selection")
             .selection(&["disabled", "selector", "tax_units"]),
-        ::runtime::verify::FieldSpec::new("filter_partner", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_period_comparison", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_show_draft", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_unfold_all", "boolean"),
-        ::runtime::verify::FieldSpec::new("filter_unreconciled", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("integer_rounding", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("filter_partner", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_period_comparison", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_show_draft", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_unfold_all", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_unreconciled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("integer_rounding", "selection")
             .selection(&["HALF-UP", "UP", "DOWN"]),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.report.line"),
-        ::runtime::verify::FieldSpec::new("load_more_limit", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("only_tax_exigible", "boolean"),
-        ::runtime::verify::FieldSpec::new("prefix_groups_threshold", "integer"),
-        ::runtime::verify::FieldSpec::new("root_report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("load_more_limit", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("only_tax_exigible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("prefix_groups_threshold", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("root_report_id", "many2one")
             .relation("account.report"),
-        ::runtime::verify::FieldSpec::new("search_bar", "boolean"),
-        ::runtime::verify::FieldSpec::new("section_main_report_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("search_bar", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("section_main_report_ids", "many2many")
             .relation("account.report"),
-        ::runtime::verify::FieldSpec::new("section_report_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("section_report_ids", "many2many")
             .relation("account.report"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("use_sections", "boolean"),
-        ::runtime::verify::FieldSpec::new("variant_report_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("use_sections", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("variant_report_ids", "one2many")
             .relation("account.report"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("root_report_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("root_report_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReport {
@@ -446,7 +454,7 @@ impl super::mixins::BaseModel for AccountReport {
 /// Values for creating a `account.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -457,20 +465,20 @@ impl AccountReportCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -499,7 +507,7 @@ impl AccountReportCreate {
     pub fn column_ids(
         mut self,
         column_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportColumn>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportColumn>,
         >,
     ) -> Self {
         self.values.set("column_ids", column_ids.into_iter().collect::<Vec<_>>());
@@ -642,7 +650,7 @@ impl AccountReportCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -689,7 +697,7 @@ impl AccountReportCreate {
     pub fn section_main_report_ids(
         mut self,
         section_main_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -704,7 +712,7 @@ impl AccountReportCreate {
     pub fn section_report_ids(
         mut self,
         section_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -731,7 +739,7 @@ impl AccountReportCreate {
     pub fn variant_report_ids(
         mut self,
         variant_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -749,7 +757,7 @@ impl ::runtime::CreateValues for AccountReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -760,19 +768,19 @@ impl AccountReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -801,7 +809,7 @@ impl AccountReportUpdate {
     pub fn column_ids(
         mut self,
         column_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportColumn>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportColumn>,
         >,
     ) -> Self {
         self.values.set("column_ids", column_ids.into_iter().collect::<Vec<_>>());
@@ -944,7 +952,7 @@ impl AccountReportUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -991,7 +999,7 @@ impl AccountReportUpdate {
     pub fn section_main_report_ids(
         mut self,
         section_main_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -1006,7 +1014,7 @@ impl AccountReportUpdate {
     pub fn section_report_ids(
         mut self,
         section_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -1033,7 +1041,7 @@ impl AccountReportUpdate {
     pub fn variant_report_ids(
         mut self,
         variant_report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
         >,
     ) -> Self {
         self.values
@@ -1051,298 +1059,313 @@ impl ::runtime::UpdateValues for AccountReportUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountReport> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountReport> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Availability (`availability_condition`, `selection`).
     #[inline]
-    pub const fn availability_condition() -> ::runtime::fields::SelectionField<
+    pub const fn availability_condition() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::AvailabilityCondition,
     > {
-        ::runtime::fields::SelectionField::new("availability_condition")
+        ::runtime::odoo::fields::SelectionField::new("availability_condition")
     }
     /// Chart of Accounts (`chart_template`, `selection`).
     #[inline]
-    pub const fn chart_template() -> ::runtime::fields::CharField<super::AccountReport> {
-        ::runtime::fields::CharField::new("chart_template")
+    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("chart_template")
     }
     /// Columns (`column_ids`, `one2many`).
     #[inline]
-    pub const fn column_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn column_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReport,
         super::super::rel::AccountReportColumn,
     > {
-        ::runtime::fields::X2ManyField::new("column_ids")
+        ::runtime::odoo::fields::X2ManyField::new("column_ids")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReport,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency Translation (`currency_translation`, `selection`).
     #[inline]
-    pub const fn currency_translation() -> ::runtime::fields::SelectionField<
+    pub const fn currency_translation() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::CurrencyTranslation,
     > {
-        ::runtime::fields::SelectionField::new("currency_translation")
+        ::runtime::odoo::fields::SelectionField::new("currency_translation")
     }
     /// Default Opening (`default_opening_date_filter`, `selection`).
     #[inline]
-    pub const fn default_opening_date_filter() -> ::runtime::fields::SelectionField<
+    pub const fn default_opening_date_filter() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::DefaultOpeningDateFilter,
     > {
-        ::runtime::fields::SelectionField::new("default_opening_date_filter")
+        ::runtime::odoo::fields::SelectionField::new("default_opening_date_filter")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountReport> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Account Types (`filter_account_type`, `selection`).
     #[inline]
-    pub const fn filter_account_type() -> ::runtime::fields::SelectionField<
+    pub const fn filter_account_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::FilterAccountType,
     > {
-        ::runtime::fields::SelectionField::new("filter_account_type")
+        ::runtime::odoo::fields::SelectionField::new("filter_account_type")
     }
     /// Favorite Filters (`filter_aml_ir_filters`, `boolean`).
     #[inline]
-    pub const fn filter_aml_ir_filters() -> ::runtime::fields::BoolField<
+    pub const fn filter_aml_ir_filters() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_aml_ir_filters")
+        ::runtime::odoo::fields::BoolField::new("filter_aml_ir_filters")
     }
     /// Analytic Filter (`filter_analytic`, `boolean`).
     #[inline]
-    pub const fn filter_analytic() -> ::runtime::fields::BoolField<
+    pub const fn filter_analytic() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_analytic")
+        ::runtime::odoo::fields::BoolField::new("filter_analytic")
     }
     /// Budgets (`filter_budgets`, `boolean`).
     #[inline]
-    pub const fn filter_budgets() -> ::runtime::fields::BoolField<super::AccountReport> {
-        ::runtime::fields::BoolField::new("filter_budgets")
+    pub const fn filter_budgets() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("filter_budgets")
     }
     /// Date Range (`filter_date_range`, `boolean`).
     #[inline]
-    pub const fn filter_date_range() -> ::runtime::fields::BoolField<
+    pub const fn filter_date_range() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_date_range")
+        ::runtime::odoo::fields::BoolField::new("filter_date_range")
     }
     /// Filter Multivat (`filter_fiscal_position`, `boolean`).
     #[inline]
-    pub const fn filter_fiscal_position() -> ::runtime::fields::BoolField<
+    pub const fn filter_fiscal_position() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_fiscal_position")
+        ::runtime::odoo::fields::BoolField::new("filter_fiscal_position")
     }
     /// Growth Comparison (`filter_growth_comparison`, `boolean`).
     #[inline]
-    pub const fn filter_growth_comparison() -> ::runtime::fields::BoolField<
+    pub const fn filter_growth_comparison() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_growth_comparison")
+        ::runtime::odoo::fields::BoolField::new("filter_growth_comparison")
     }
     /// Hide lines at 0 (`filter_hide_0_lines`, `selection`).
     #[inline]
-    pub const fn filter_hide_0_lines() -> ::runtime::fields::SelectionField<
+    pub const fn filter_hide_0_lines() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::FilterHide0Lines,
     > {
-        ::runtime::fields::SelectionField::new("filter_hide_0_lines")
+        ::runtime::odoo::fields::SelectionField::new("filter_hide_0_lines")
     }
     /// Account Groups (`filter_hierarchy`, `selection`).
     #[inline]
-    pub const fn filter_hierarchy() -> ::runtime::fields::SelectionField<
+    pub const fn filter_hierarchy() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::FilterHierarchy,
     > {
-        ::runtime::fields::SelectionField::new("filter_hierarchy")
+        ::runtime::odoo::fields::SelectionField::new("filter_hierarchy")
     }
     /// Journals (`filter_journals`, `boolean`).
     #[inline]
-    pub const fn filter_journals() -> ::runtime::fields::BoolField<
+    pub const fn filter_journals() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_journals")
+        ::runtime::odoo::fields::BoolField::new("filter_journals")
     }
     /// Multi-Company (`filter_multi_company`, `selection`).
     #[inline]
-    pub const fn filter_multi_company() -> ::runtime::fields::SelectionField<
+    pub const fn filter_multi_company() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::FilterMultiCompany,
     > {
-        ::runtime::fields::SelectionField::new("filter_multi_company")
+        ::runtime::odoo::fields::SelectionField::new("filter_multi_company")
     }
     /// Partners (`filter_partner`, `boolean`).
     #[inline]
-    pub const fn filter_partner() -> ::runtime::fields::BoolField<super::AccountReport> {
-        ::runtime::fields::BoolField::new("filter_partner")
+    pub const fn filter_partner() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("filter_partner")
     }
     /// Period Comparison (`filter_period_comparison`, `boolean`).
     #[inline]
-    pub const fn filter_period_comparison() -> ::runtime::fields::BoolField<
+    pub const fn filter_period_comparison() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_period_comparison")
+        ::runtime::odoo::fields::BoolField::new("filter_period_comparison")
     }
     /// Draft Entries (`filter_show_draft`, `boolean`).
     #[inline]
-    pub const fn filter_show_draft() -> ::runtime::fields::BoolField<
+    pub const fn filter_show_draft() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_show_draft")
+        ::runtime::odoo::fields::BoolField::new("filter_show_draft")
     }
     /// Unfold All (`filter_unfold_all`, `boolean`).
     #[inline]
-    pub const fn filter_unfold_all() -> ::runtime::fields::BoolField<
+    pub const fn filter_unfold_all() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_unfold_all")
+        ::runtime::odoo::fields::BoolField::new("filter_unfold_all")
     }
     /// Unreconciled Entries (`filter_unreconciled`, `boolean`).
     #[inline]
-    pub const fn filter_unreconciled() -> ::runtime::fields::BoolField<
+    pub const fn filter_unreconciled() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("filter_unreconciled")
+        ::runtime::odoo::fields::BoolField::new("filter_unreconciled")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountReport, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Integer Rounding (`integer_rounding`, `selection`).
     #[inline]
-    pub const fn integer_rounding() -> ::runtime::fields::SelectionField<
+    pub const fn integer_rounding() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReport,
         super::IntegerRounding,
     > {
-        ::runtime::fields::SelectionField::new("integer_rounding")
+        ::runtime::odoo::fields::SelectionField::new("integer_rounding")
     }
     /// Lines (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReport,
         super::super::rel::AccountReportLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Load More Limit (`load_more_limit`, `integer`).
     #[inline]
-    pub const fn load_more_limit() -> ::runtime::fields::NumField<
+    pub const fn load_more_limit() -> ::runtime::odoo::fields::NumField<
         super::AccountReport,
         i64,
     > {
-        ::runtime::fields::NumField::new("load_more_limit")
+        ::runtime::odoo::fields::NumField::new("load_more_limit")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountReport> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountReport> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Only Tax Exigible Lines (`only_tax_exigible`, `boolean`).
     #[inline]
-    pub const fn only_tax_exigible() -> ::runtime::fields::BoolField<
+    pub const fn only_tax_exigible() -> ::runtime::odoo::fields::BoolField<
         super::AccountReport,
     > {
-        ::runtime::fields::BoolField::new("only_tax_exigible")
+        ::runtime::odoo::fields::BoolField::new("only_tax_exigible")
     }
     /// Prefix Groups Threshold (`prefix_groups_threshold`, `integer`).
     #[inline]
-    pub const fn prefix_groups_threshold() -> ::runtime::fields::NumField<
+    pub const fn prefix_groups_threshold() -> ::runtime::odoo::fields::NumField<
         super::AccountReport,
         i64,
     > {
-        ::runtime::fields::NumField::new("prefix_groups_threshold")
+        ::runtime::odoo::fields::NumField::new("prefix_groups_threshold")
     }
     /// Root Report (`root_report_id`, `many2one`).
     #[inline]
-    pub const fn root_report_id() -> ::runtime::fields::Many2OneField<
+    pub const fn root_report_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReport,
         super::super::rel::AccountReport,
     > {
-        ::runtime::fields::Many2OneField::new("root_report_id")
+        ::runtime::odoo::fields::Many2OneField::new("root_report_id")
     }
     /// Search Bar (`search_bar`, `boolean`).
     #[inline]
-    pub const fn search_bar() -> ::runtime::fields::BoolField<super::AccountReport> {
-        ::runtime::fields::BoolField::new("search_bar")
+    pub const fn search_bar() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("search_bar")
     }
     /// Section Of (`section_main_report_ids`, `many2many`).
     #[inline]
-    pub const fn section_main_report_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn section_main_report_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReport,
         super::super::rel::AccountReport,
     > {
-        ::runtime::fields::X2ManyField::new("section_main_report_ids")
+        ::runtime::odoo::fields::X2ManyField::new("section_main_report_ids")
     }
     /// Sections (`section_report_ids`, `many2many`).
     #[inline]
-    pub const fn section_report_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn section_report_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReport,
         super::super::rel::AccountReport,
     > {
-        ::runtime::fields::X2ManyField::new("section_report_ids")
+        ::runtime::odoo::fields::X2ManyField::new("section_report_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountReport, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Composite Report (`use_sections`, `boolean`).
     #[inline]
-    pub const fn use_sections() -> ::runtime::fields::BoolField<super::AccountReport> {
-        ::runtime::fields::BoolField::new("use_sections")
+    pub const fn use_sections() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_sections")
     }
     /// Variants (`variant_report_ids`, `one2many`).
     #[inline]
-    pub const fn variant_report_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn variant_report_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReport,
         super::super::rel::AccountReport,
     > {
-        ::runtime::fields::X2ManyField::new("variant_report_ids")
+        ::runtime::odoo::fields::X2ManyField::new("variant_report_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `availability_condition` (Availability) on `account.report`.
@@ -1359,7 +1382,7 @@ pub enum AvailabilityCondition {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AvailabilityCondition {
+impl ::runtime::odoo::wire::Selection for AvailabilityCondition {
     const VALUES: &'static [&'static str] = &["country", "coa", "always"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1380,12 +1403,12 @@ impl ::runtime::wire::Selection for AvailabilityCondition {
 }
 impl<'de> ::serde::Deserialize<'de> for AvailabilityCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AvailabilityCondition {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `currency_translation` (Currency Translation) on `account.report`.
@@ -1400,7 +1423,7 @@ pub enum CurrencyTranslation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CurrencyTranslation {
+impl ::runtime::odoo::wire::Selection for CurrencyTranslation {
     const VALUES: &'static [&'static str] = &["current", "cta"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1419,12 +1442,12 @@ impl ::runtime::wire::Selection for CurrencyTranslation {
 }
 impl<'de> ::serde::Deserialize<'de> for CurrencyTranslation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CurrencyTranslation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_opening_date_filter` (Default Opening) on `account.report`.
@@ -1453,7 +1476,7 @@ pub enum DefaultOpeningDateFilter {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultOpeningDateFilter {
+impl ::runtime::odoo::wire::Selection for DefaultOpeningDateFilter {
     const VALUES: &'static [&'static str] = &[
         "this_year",
         "this_quarter",
@@ -1496,12 +1519,12 @@ impl ::runtime::wire::Selection for DefaultOpeningDateFilter {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultOpeningDateFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultOpeningDateFilter {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `filter_account_type` (Account Types) on `account.report`.
@@ -1520,7 +1543,7 @@ pub enum FilterAccountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FilterAccountType {
+impl ::runtime::odoo::wire::Selection for FilterAccountType {
     const VALUES: &'static [&'static str] = &[
         "both",
         "payable",
@@ -1548,12 +1571,12 @@ impl ::runtime::wire::Selection for FilterAccountType {
 }
 impl<'de> ::serde::Deserialize<'de> for FilterAccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FilterAccountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `filter_hide_0_lines` (Hide lines at 0) on `account.report`.
@@ -1570,7 +1593,7 @@ pub enum FilterHide0Lines {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FilterHide0Lines {
+impl ::runtime::odoo::wire::Selection for FilterHide0Lines {
     const VALUES: &'static [&'static str] = &["by_default", "optional", "never"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1591,12 +1614,12 @@ impl ::runtime::wire::Selection for FilterHide0Lines {
 }
 impl<'de> ::serde::Deserialize<'de> for FilterHide0Lines {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FilterHide0Lines {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `filter_hierarchy` (Account Groups) on `account.report`.
@@ -1613,7 +1636,7 @@ pub enum FilterHierarchy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FilterHierarchy {
+impl ::runtime::odoo::wire::Selection for FilterHierarchy {
     const VALUES: &'static [&'static str] = &["by_default", "optional", "never"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1634,12 +1657,12 @@ impl ::runtime::wire::Selection for FilterHierarchy {
 }
 impl<'de> ::serde::Deserialize<'de> for FilterHierarchy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FilterHierarchy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `filter_multi_company` (Multi-Company) on `account.report`.
@@ -1656,7 +1679,7 @@ pub enum FilterMultiCompany {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FilterMultiCompany {
+impl ::runtime::odoo::wire::Selection for FilterMultiCompany {
     const VALUES: &'static [&'static str] = &["disabled", "selector", "tax_units"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1677,12 +1700,12 @@ impl ::runtime::wire::Selection for FilterMultiCompany {
 }
 impl<'de> ::serde::Deserialize<'de> for FilterMultiCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FilterMultiCompany {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `integer_rounding` (Integer Rounding) on `account.report`.
@@ -1699,7 +1722,7 @@ pub enum IntegerRounding {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for IntegerRounding {
+impl ::runtime::odoo::wire::Selection for IntegerRounding {
     const VALUES: &'static [&'static str] = &["HALF-UP", "UP", "DOWN"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1720,11 +1743,11 @@ impl ::runtime::wire::Selection for IntegerRounding {
 }
 impl<'de> ::serde::Deserialize<'de> for IntegerRounding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for IntegerRounding {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -25,12 +25,12 @@ pub struct AccountReportColumn {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Custom Audit Action
     ///
     /// `many2one`, to `ir.actions.act_window`.
     pub custom_audit_action_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsActWindow>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
     >,
     /// Display Name
     ///
@@ -57,7 +57,7 @@ pub struct AccountReportColumn {
     /// Report
     ///
     /// `many2one`, to `account.report`.
-    pub report_id: Option<::runtime::wire::Many2One<super::rel::AccountReport>>,
+    pub report_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountReport>>,
     /// Sequence
     ///
     /// `integer`.
@@ -73,14 +73,14 @@ pub struct AccountReportColumn {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportColumn {
+impl ::runtime::odoo::wire::FromRecord for AccountReportColumn {
     const FIELDS: &'static [&'static str] = &[
         "blank_if_zero",
         "create_date",
@@ -98,8 +98,8 @@ impl ::runtime::wire::FromRecord for AccountReportColumn {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReportColumn::default();
         while let Some(i) = r.next()? {
             match i {
@@ -141,16 +141,16 @@ impl ::runtime::Model for AccountReportColumn {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("blank_if_zero", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("blank_if_zero", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("custom_audit_action_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("custom_audit_action_id", "many2one")
             .relation("ir.actions.act_window"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("expression_label", "char").required(),
-        ::runtime::verify::FieldSpec::new("figure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("expression_label", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("figure_type", "selection")
             .required()
             .selection(
                 &[
@@ -164,25 +164,26 @@ impl ::runtime::Model for AccountReportColumn {
                     "string",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("report_id", "many2one")
             .relation("account.report"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sortable", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sortable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReportColumn {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("custom_audit_action_id"),
-        ::runtime::nested::Relation::display_name("report_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReportColumn {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("custom_audit_action_id"),
+        ::runtime::odoo::projection::Relation::display_name("report_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReportColumn {
@@ -191,7 +192,7 @@ impl super::mixins::BaseModel for AccountReportColumn {
 /// Values for creating a `account.report.column` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportColumnCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportColumnCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -206,7 +207,7 @@ impl AccountReportColumnCreate {
         name: impl Into<String>,
     ) -> Self {
         AccountReportColumnCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .expression_label(expression_label)
             .figure_type(figure_type)
@@ -215,13 +216,13 @@ impl AccountReportColumnCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportColumn>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportColumn>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `blank_if_zero` (Blank if Zero).
@@ -280,7 +281,7 @@ impl ::runtime::CreateValues for AccountReportColumnCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReportColumnUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportColumnUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -291,19 +292,19 @@ impl AccountReportColumnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReportColumnUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportColumn>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportColumn>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `blank_if_zero` (Blank if Zero).
@@ -362,103 +363,110 @@ impl ::runtime::UpdateValues for AccountReportColumnUpdate {
 pub mod fields {
     /// Blank if Zero (`blank_if_zero`, `boolean`).
     #[inline]
-    pub const fn blank_if_zero() -> ::runtime::fields::BoolField<
+    pub const fn blank_if_zero() -> ::runtime::odoo::fields::BoolField<
         super::AccountReportColumn,
     > {
-        ::runtime::fields::BoolField::new("blank_if_zero")
+        ::runtime::odoo::fields::BoolField::new("blank_if_zero")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportColumn,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportColumn,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Custom Audit Action (`custom_audit_action_id`, `many2one`).
     #[inline]
-    pub const fn custom_audit_action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn custom_audit_action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportColumn,
         super::super::rel::IrActionsActWindow,
     > {
-        ::runtime::fields::Many2OneField::new("custom_audit_action_id")
+        ::runtime::odoo::fields::Many2OneField::new("custom_audit_action_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportColumn,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Expression Label (`expression_label`, `char`).
     #[inline]
-    pub const fn expression_label() -> ::runtime::fields::CharField<
+    pub const fn expression_label() -> ::runtime::odoo::fields::CharField<
         super::AccountReportColumn,
     > {
-        ::runtime::fields::CharField::new("expression_label")
+        ::runtime::odoo::fields::CharField::new("expression_label")
     }
     /// Figure Type (`figure_type`, `selection`).
     #[inline]
-    pub const fn figure_type() -> ::runtime::fields::SelectionField<
+    pub const fn figure_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReportColumn,
         super::FigureType,
     > {
-        ::runtime::fields::SelectionField::new("figure_type")
+        ::runtime::odoo::fields::SelectionField::new("figure_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountReportColumn, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountReportColumn> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Report (`report_id`, `many2one`).
-    #[inline]
-    pub const fn report_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportColumn,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::fields::Many2OneField::new("report_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReportColumn,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::AccountReportColumn,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Report (`report_id`, `many2one`).
+    #[inline]
+    pub const fn report_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountReportColumn,
+        super::super::rel::AccountReport,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("report_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountReportColumn,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Sortable (`sortable`, `boolean`).
     #[inline]
-    pub const fn sortable() -> ::runtime::fields::BoolField<super::AccountReportColumn> {
-        ::runtime::fields::BoolField::new("sortable")
+    pub const fn sortable() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReportColumn,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sortable")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportColumn,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportColumn,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `figure_type` (Figure Type) on `account.report.column`.
@@ -485,7 +493,7 @@ pub enum FigureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FigureType {
+impl ::runtime::odoo::wire::Selection for FigureType {
     const VALUES: &'static [&'static str] = &[
         "monetary",
         "percentage",
@@ -525,11 +533,11 @@ impl ::runtime::wire::Selection for FigureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FigureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FigureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

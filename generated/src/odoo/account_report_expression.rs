@@ -35,7 +35,7 @@ pub struct AccountReportExpression {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date Scope
     ///
     /// `selection`, required.
@@ -77,7 +77,9 @@ pub struct AccountReportExpression {
     /// Report Line
     ///
     /// `many2one`, to `account.report.line`, required.
-    pub report_line_id: Option<::runtime::wire::Many2One<super::rel::AccountReportLine>>,
+    pub report_line_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
+    >,
     /// Report Line Name
     ///
     /// `char`, readonly, related `report_line_id.name`, not stored.
@@ -93,14 +95,14 @@ pub struct AccountReportExpression {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportExpression {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportExpression {
+impl ::runtime::odoo::wire::FromRecord for AccountReportExpression {
     const FIELDS: &'static [&'static str] = &[
         "auditable",
         "blank_if_zero",
@@ -122,8 +124,8 @@ impl ::runtime::wire::FromRecord for AccountReportExpression {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReportExpression::default();
         while let Some(i) = r.next()? {
             match i {
@@ -173,14 +175,14 @@ impl ::runtime::Model for AccountReportExpression {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("auditable", "boolean"),
-        ::runtime::verify::FieldSpec::new("blank_if_zero", "boolean"),
-        ::runtime::verify::FieldSpec::new("carryover_target", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("auditable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("blank_if_zero", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("carryover_target", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_scope", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_scope", "selection")
             .required()
             .selection(
                 &[
@@ -192,8 +194,8 @@ impl ::runtime::Model for AccountReportExpression {
                     "previous_tax_period",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("engine", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("engine", "selection")
             .required()
             .selection(
                 &[
@@ -205,7 +207,7 @@ impl ::runtime::Model for AccountReportExpression {
                     "custom",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("figure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("figure_type", "selection")
             .selection(
                 &[
                     "monetary",
@@ -218,27 +220,28 @@ impl ::runtime::Model for AccountReportExpression {
                     "string",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("formula", "char").required(),
-        ::runtime::verify::FieldSpec::new("green_on_positive", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("label", "char").required(),
-        ::runtime::verify::FieldSpec::new("report_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("formula", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("green_on_positive", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("label", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("report_line_id", "many2one")
             .relation("account.report.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("report_line_name", "char"),
-        ::runtime::verify::FieldSpec::new("subformula", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("report_line_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subformula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReportExpression {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("report_line_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReportExpression {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("report_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReportExpression {
@@ -247,7 +250,7 @@ impl super::mixins::BaseModel for AccountReportExpression {
 /// Values for creating a `account.report.expression` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportExpressionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportExpressionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -264,7 +267,7 @@ impl AccountReportExpressionCreate {
         report_line_id: i64,
     ) -> Self {
         AccountReportExpressionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date_scope(date_scope)
             .engine(engine)
@@ -275,13 +278,13 @@ impl AccountReportExpressionCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExpression>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportExpression>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auditable` (Auditable).
@@ -358,7 +361,7 @@ impl ::runtime::CreateValues for AccountReportExpressionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReportExpressionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportExpressionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -369,19 +372,19 @@ impl AccountReportExpressionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReportExpressionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExpression>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportExpression>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auditable` (Auditable).
@@ -458,138 +461,138 @@ impl ::runtime::UpdateValues for AccountReportExpressionUpdate {
 pub mod fields {
     /// Auditable (`auditable`, `boolean`).
     #[inline]
-    pub const fn auditable() -> ::runtime::fields::BoolField<
+    pub const fn auditable() -> ::runtime::odoo::fields::BoolField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::BoolField::new("auditable")
+        ::runtime::odoo::fields::BoolField::new("auditable")
     }
     /// Blank if Zero (`blank_if_zero`, `boolean`).
     #[inline]
-    pub const fn blank_if_zero() -> ::runtime::fields::BoolField<
+    pub const fn blank_if_zero() -> ::runtime::odoo::fields::BoolField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::BoolField::new("blank_if_zero")
+        ::runtime::odoo::fields::BoolField::new("blank_if_zero")
     }
     /// Carry Over To (`carryover_target`, `char`).
     #[inline]
-    pub const fn carryover_target() -> ::runtime::fields::CharField<
+    pub const fn carryover_target() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("carryover_target")
+        ::runtime::odoo::fields::CharField::new("carryover_target")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportExpression,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExpression,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date Scope (`date_scope`, `selection`).
     #[inline]
-    pub const fn date_scope() -> ::runtime::fields::SelectionField<
+    pub const fn date_scope() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReportExpression,
         super::DateScope,
     > {
-        ::runtime::fields::SelectionField::new("date_scope")
+        ::runtime::odoo::fields::SelectionField::new("date_scope")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Computation Engine (`engine`, `selection`).
     #[inline]
-    pub const fn engine() -> ::runtime::fields::SelectionField<
+    pub const fn engine() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReportExpression,
         super::Engine,
     > {
-        ::runtime::fields::SelectionField::new("engine")
+        ::runtime::odoo::fields::SelectionField::new("engine")
     }
     /// Figure Type (`figure_type`, `selection`).
     #[inline]
-    pub const fn figure_type() -> ::runtime::fields::SelectionField<
+    pub const fn figure_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReportExpression,
         super::FigureType,
     > {
-        ::runtime::fields::SelectionField::new("figure_type")
+        ::runtime::odoo::fields::SelectionField::new("figure_type")
     }
     /// Formula (`formula`, `char`).
     #[inline]
-    pub const fn formula() -> ::runtime::fields::CharField<
+    pub const fn formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("formula")
+        ::runtime::odoo::fields::CharField::new("formula")
     }
     /// Is Growth Good when Positive (`green_on_positive`, `boolean`).
     #[inline]
-    pub const fn green_on_positive() -> ::runtime::fields::BoolField<
+    pub const fn green_on_positive() -> ::runtime::odoo::fields::BoolField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::BoolField::new("green_on_positive")
+        ::runtime::odoo::fields::BoolField::new("green_on_positive")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReportExpression,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Label (`label`, `char`).
     #[inline]
-    pub const fn label() -> ::runtime::fields::CharField<
+    pub const fn label() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("label")
+        ::runtime::odoo::fields::CharField::new("label")
     }
     /// Report Line (`report_line_id`, `many2one`).
     #[inline]
-    pub const fn report_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn report_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExpression,
         super::super::rel::AccountReportLine,
     > {
-        ::runtime::fields::Many2OneField::new("report_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("report_line_id")
     }
     /// Report Line Name (`report_line_name`, `char`).
     #[inline]
-    pub const fn report_line_name() -> ::runtime::fields::CharField<
+    pub const fn report_line_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("report_line_name")
+        ::runtime::odoo::fields::CharField::new("report_line_name")
     }
     /// Subformula (`subformula`, `char`).
     #[inline]
-    pub const fn subformula() -> ::runtime::fields::CharField<
+    pub const fn subformula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExpression,
     > {
-        ::runtime::fields::CharField::new("subformula")
+        ::runtime::odoo::fields::CharField::new("subformula")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportExpression,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExpression,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `date_scope` (Date Scope) on `account.report.expression`.
@@ -612,7 +615,7 @@ pub enum DateScope {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DateScope {
+impl ::runtime::odoo::wire::Selection for DateScope {
     const VALUES: &'static [&'static str] = &[
         "from_beginning",
         "from_fiscalyear",
@@ -646,12 +649,12 @@ impl ::runtime::wire::Selection for DateScope {
 }
 impl<'de> ::serde::Deserialize<'de> for DateScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DateScope {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `engine` (Computation Engine) on `account.report.expression`.
@@ -674,7 +677,7 @@ pub enum Engine {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Engine {
+impl ::runtime::odoo::wire::Selection for Engine {
     const VALUES: &'static [&'static str] = &[
         "domain",
         "tax_tags",
@@ -708,12 +711,12 @@ impl ::runtime::wire::Selection for Engine {
 }
 impl<'de> ::serde::Deserialize<'de> for Engine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Engine {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `figure_type` (Figure Type) on `account.report.expression`.
@@ -740,7 +743,7 @@ pub enum FigureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FigureType {
+impl ::runtime::odoo::wire::Selection for FigureType {
     const VALUES: &'static [&'static str] = &[
         "monetary",
         "percentage",
@@ -780,11 +783,11 @@ impl ::runtime::wire::Selection for FigureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FigureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FigureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

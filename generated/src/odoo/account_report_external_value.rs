@@ -20,12 +20,12 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.report.line`.
     pub carryover_origin_report_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountReportLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountReportExternalValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`, required.
@@ -48,7 +48,7 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.fiscal.position`.
     pub foreign_vat_fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -61,14 +61,14 @@ pub struct AccountReportExternalValue {
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly, related `target_report_line_id.report_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::report_country_id())`.
-    pub report_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub report_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Target Expression
     ///
     /// `many2one`, to `account.report.expression`, required.
     pub target_report_expression_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountReportExpression>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReportExpression>,
     >,
     /// Target Expression Label
     ///
@@ -78,7 +78,7 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.report.line`, readonly, related `target_report_expression_id.report_line_id`, not stored.
     pub target_report_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountReportLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
     >,
     /// Text Value
     ///
@@ -95,14 +95,14 @@ pub struct AccountReportExternalValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportExternalValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportExternalValue {
+impl ::runtime::odoo::wire::FromRecord for AccountReportExternalValue {
     const FIELDS: &'static [&'static str] = &[
         "carryover_origin_expression_label",
         "carryover_origin_report_line_id",
@@ -124,8 +124,8 @@ impl ::runtime::wire::FromRecord for AccountReportExternalValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReportExternalValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -175,48 +175,70 @@ impl ::runtime::Model for AccountReportExternalValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["report_country_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("carryover_origin_expression_label", "char"),
-        ::runtime::verify::FieldSpec::new("carryover_origin_report_line_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+            "carryover_origin_expression_label",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "carryover_origin_report_line_id",
+                "many2one",
+            )
             .relation("account.report.line"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("foreign_vat_fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "foreign_vat_fiscal_position_id",
+                "many2one",
+            )
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("report_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("report_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("target_report_expression_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "target_report_expression_id",
+                "many2one",
+            )
             .relation("account.report.expression")
             .required(),
-        ::runtime::verify::FieldSpec::new("target_report_expression_label", "char"),
-        ::runtime::verify::FieldSpec::new("target_report_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "target_report_expression_label",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("target_report_line_id", "many2one")
             .relation("account.report.line"),
-        ::runtime::verify::FieldSpec::new("text_value", "char"),
-        ::runtime::verify::FieldSpec::new("value", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("text_value", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("value", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReportExternalValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("carryover_origin_report_line_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("foreign_vat_fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("target_report_expression_id"),
-        ::runtime::nested::Relation::display_name("target_report_line_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReportExternalValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name(
+            "carryover_origin_report_line_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "foreign_vat_fiscal_position_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "target_report_expression_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("target_report_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReportExternalValue {
@@ -225,7 +247,7 @@ impl super::mixins::BaseModel for AccountReportExternalValue {
 /// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportExternalValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportExternalValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -240,7 +262,7 @@ impl AccountReportExternalValueCreate {
         target_report_expression_id: i64,
     ) -> Self {
         AccountReportExternalValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date(date)
             .name(name)
@@ -249,13 +271,15 @@ impl AccountReportExternalValueCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExternalValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountReportExternalValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `carryover_origin_expression_label` (Origin Expression Label).
@@ -338,7 +362,7 @@ impl ::runtime::CreateValues for AccountReportExternalValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReportExternalValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportExternalValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -349,19 +373,21 @@ impl AccountReportExternalValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReportExternalValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExternalValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountReportExternalValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `carryover_origin_expression_label` (Origin Expression Label).
@@ -444,141 +470,141 @@ impl ::runtime::UpdateValues for AccountReportExternalValueUpdate {
 pub mod fields {
     /// Origin Expression Label (`carryover_origin_expression_label`, `char`).
     #[inline]
-    pub const fn carryover_origin_expression_label() -> ::runtime::fields::CharField<
+    pub const fn carryover_origin_expression_label() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExternalValue,
     > {
-        ::runtime::fields::CharField::new("carryover_origin_expression_label")
+        ::runtime::odoo::fields::CharField::new("carryover_origin_expression_label")
     }
     /// Origin Line (`carryover_origin_report_line_id`, `many2one`).
     #[inline]
-    pub const fn carryover_origin_report_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn carryover_origin_report_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::AccountReportLine,
     > {
-        ::runtime::fields::Many2OneField::new("carryover_origin_report_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("carryover_origin_report_line_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportExternalValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportExternalValue,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExternalValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fiscal position (`foreign_vat_fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn foreign_vat_fiscal_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn foreign_vat_fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("foreign_vat_fiscal_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("foreign_vat_fiscal_position_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReportExternalValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExternalValue,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Country (`report_country_id`, `many2one`).
     #[inline]
-    pub const fn report_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn report_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("report_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("report_country_id")
     }
     /// Target Expression (`target_report_expression_id`, `many2one`).
     #[inline]
-    pub const fn target_report_expression_id() -> ::runtime::fields::Many2OneField<
+    pub const fn target_report_expression_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::AccountReportExpression,
     > {
-        ::runtime::fields::Many2OneField::new("target_report_expression_id")
+        ::runtime::odoo::fields::Many2OneField::new("target_report_expression_id")
     }
     /// Target Expression Label (`target_report_expression_label`, `char`).
     #[inline]
-    pub const fn target_report_expression_label() -> ::runtime::fields::CharField<
+    pub const fn target_report_expression_label() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExternalValue,
     > {
-        ::runtime::fields::CharField::new("target_report_expression_label")
+        ::runtime::odoo::fields::CharField::new("target_report_expression_label")
     }
     /// Target Line (`target_report_line_id`, `many2one`).
     #[inline]
-    pub const fn target_report_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn target_report_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::AccountReportLine,
     > {
-        ::runtime::fields::Many2OneField::new("target_report_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("target_report_line_id")
     }
     /// Text Value (`text_value`, `char`).
     #[inline]
-    pub const fn text_value() -> ::runtime::fields::CharField<
+    pub const fn text_value() -> ::runtime::odoo::fields::CharField<
         super::AccountReportExternalValue,
     > {
-        ::runtime::fields::CharField::new("text_value")
+        ::runtime::odoo::fields::CharField::new("text_value")
     }
     /// Numeric Value (`value`, `float`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<
+    pub const fn value() -> ::runtime::odoo::fields::NumField<
         super::AccountReportExternalValue,
         f64,
     > {
-        ::runtime::fields::NumField::new("value")
+        ::runtime::odoo::fields::NumField::new("value")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportExternalValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportExternalValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

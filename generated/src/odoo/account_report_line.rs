@@ -17,23 +17,23 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the account_codes engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_codes_formula())`.
-    pub account_codes_formula: ::runtime::wire::Computed<Option<String>>,
+    pub account_codes_formula: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Action
     ///
     /// Setting this field will turn the line into a link, executing the action when clicked.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
     /// Aggregation Formula Shortcut
     ///
     /// Internal field to shorten expression_ids creation for the aggregation engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::aggregation_formula())`.
-    pub aggregation_formula: ::runtime::wire::Computed<Option<String>>,
+    pub aggregation_formula: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Child Lines
     ///
     /// `one2many`, to `account.report.line` (inverse `parent_id`).
-    pub children_ids: ::runtime::wire::X2Many<super::rel::AccountReportLine>,
+    pub children_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportLine>,
     /// Code
     ///
     /// Unique identifier for this line.
@@ -47,7 +47,7 @@ pub struct AccountReportLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,17 +57,19 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the domain engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::domain_formula())`.
-    pub domain_formula: ::runtime::wire::Computed<Option<String>>,
+    pub domain_formula: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Expressions
     ///
     /// `one2many`, to `account.report.expression` (inverse `report_line_id`).
-    pub expression_ids: ::runtime::wire::X2Many<super::rel::AccountReportExpression>,
+    pub expression_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountReportExpression,
+    >,
     /// External Formula Shortcut
     ///
     /// Internal field to shorten expression_ids creation for the external engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::external_formula())`.
-    pub external_formula: ::runtime::wire::Computed<Option<String>>,
+    pub external_formula: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Foldable
     ///
     /// By default, we always unfold the lines that can be. If this is checked, the line won't be unfolded by default, and a folding button will be displayed.
@@ -107,7 +109,9 @@ pub struct AccountReportLine {
     /// Parent Line
     ///
     /// `many2one`, to `account.report.line`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::AccountReportLine>>,
+    pub parent_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
+    >,
     /// Print On New Page
     ///
     /// When checked this line and everything after it will be printed on a new page.
@@ -117,7 +121,7 @@ pub struct AccountReportLine {
     /// Parent Report
     ///
     /// `many2one`, to `account.report`, required, computed.
-    pub report_id: Option<::runtime::wire::Many2One<super::rel::AccountReport>>,
+    pub report_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountReport>>,
     /// Sequence
     ///
     /// `integer`.
@@ -127,7 +131,7 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the tax_tags engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_tags_formula())`.
-    pub tax_tags_formula: ::runtime::wire::Computed<Option<String>>,
+    pub tax_tags_formula: ::runtime::odoo::wire::Computed<Option<String>>,
     /// User Group By
     ///
     /// Comma-separated list of fields from account.move.line (Journal Item). When set, this line will generate sublines grouped by those keys.
@@ -141,14 +145,14 @@ pub struct AccountReportLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportLine {
+impl ::runtime::odoo::wire::FromRecord for AccountReportLine {
     const FIELDS: &'static [&'static str] = &[
         "account_codes_formula",
         "action_id",
@@ -178,8 +182,8 @@ impl ::runtime::wire::FromRecord for AccountReportLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountReportLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -247,53 +251,54 @@ impl ::runtime::Model for AccountReportLine {
         "external_formula",
         "tax_tags_formula",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_codes_formula", "char"),
-        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_codes_formula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
             .relation("ir.actions.actions"),
-        ::runtime::verify::FieldSpec::new("aggregation_formula", "char"),
-        ::runtime::verify::FieldSpec::new("children_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("aggregation_formula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("children_ids", "one2many")
             .relation("account.report.line"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain_formula", "char"),
-        ::runtime::verify::FieldSpec::new("expression_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain_formula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("expression_ids", "one2many")
             .relation("account.report.expression"),
-        ::runtime::verify::FieldSpec::new("external_formula", "char"),
-        ::runtime::verify::FieldSpec::new("foldable", "boolean"),
-        ::runtime::verify::FieldSpec::new("groupby", "char"),
-        ::runtime::verify::FieldSpec::new("hide_if_zero", "boolean"),
-        ::runtime::verify::FieldSpec::new("hierarchy_level", "integer").required(),
-        ::runtime::verify::FieldSpec::new("horizontal_split_side", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("external_formula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("foldable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("groupby", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("hide_if_zero", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hierarchy_level", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("horizontal_split_side", "selection")
             .selection(&["left", "right"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("account.report.line"),
-        ::runtime::verify::FieldSpec::new("print_on_new_page", "boolean"),
-        ::runtime::verify::FieldSpec::new("report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("print_on_new_page", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("report_id", "many2one")
             .relation("account.report")
             .required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("tax_tags_formula", "char"),
-        ::runtime::verify::FieldSpec::new("user_groupby", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_tags_formula", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_groupby", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountReportLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("action_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("report_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountReportLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("action_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("report_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountReportLine {
@@ -302,7 +307,7 @@ impl super::mixins::BaseModel for AccountReportLine {
 /// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -313,20 +318,20 @@ impl AccountReportLineCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountReportLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_codes_formula` (Account Codes Formula Shortcut).
@@ -358,7 +363,7 @@ impl AccountReportLineCreate {
     pub fn children_ids(
         mut self,
         children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
         >,
     ) -> Self {
         self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
@@ -381,7 +386,7 @@ impl AccountReportLineCreate {
     pub fn expression_ids(
         mut self,
         expression_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportExpression>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportExpression>,
         >,
     ) -> Self {
         self.values
@@ -477,7 +482,7 @@ impl ::runtime::CreateValues for AccountReportLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountReportLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountReportLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -488,19 +493,19 @@ impl AccountReportLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountReportLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_codes_formula` (Account Codes Formula Shortcut).
@@ -532,7 +537,7 @@ impl AccountReportLineUpdate {
     pub fn children_ids(
         mut self,
         children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
         >,
     ) -> Self {
         self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
@@ -555,7 +560,7 @@ impl AccountReportLineUpdate {
     pub fn expression_ids(
         mut self,
         expression_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportExpression>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportExpression>,
         >,
     ) -> Self {
         self.values
@@ -651,187 +656,194 @@ impl ::runtime::UpdateValues for AccountReportLineUpdate {
 pub mod fields {
     /// Account Codes Formula Shortcut (`account_codes_formula`, `char`).
     #[inline]
-    pub const fn account_codes_formula() -> ::runtime::fields::CharField<
+    pub const fn account_codes_formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("account_codes_formula")
+        ::runtime::odoo::fields::CharField::new("account_codes_formula")
     }
     /// Action (`action_id`, `many2one`).
     #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportLine,
         super::super::rel::IrActionsActions,
     > {
-        ::runtime::fields::Many2OneField::new("action_id")
+        ::runtime::odoo::fields::Many2OneField::new("action_id")
     }
     /// Aggregation Formula Shortcut (`aggregation_formula`, `char`).
     #[inline]
-    pub const fn aggregation_formula() -> ::runtime::fields::CharField<
+    pub const fn aggregation_formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("aggregation_formula")
+        ::runtime::odoo::fields::CharField::new("aggregation_formula")
     }
     /// Child Lines (`children_ids`, `one2many`).
     #[inline]
-    pub const fn children_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn children_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReportLine,
         super::super::rel::AccountReportLine,
     > {
-        ::runtime::fields::X2ManyField::new("children_ids")
+        ::runtime::odoo::fields::X2ManyField::new("children_ids")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountReportLine> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain Formula Shortcut (`domain_formula`, `char`).
     #[inline]
-    pub const fn domain_formula() -> ::runtime::fields::CharField<
+    pub const fn domain_formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("domain_formula")
+        ::runtime::odoo::fields::CharField::new("domain_formula")
     }
     /// Expressions (`expression_ids`, `one2many`).
     #[inline]
-    pub const fn expression_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn expression_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountReportLine,
         super::super::rel::AccountReportExpression,
     > {
-        ::runtime::fields::X2ManyField::new("expression_ids")
+        ::runtime::odoo::fields::X2ManyField::new("expression_ids")
     }
     /// External Formula Shortcut (`external_formula`, `char`).
     #[inline]
-    pub const fn external_formula() -> ::runtime::fields::CharField<
+    pub const fn external_formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("external_formula")
+        ::runtime::odoo::fields::CharField::new("external_formula")
     }
     /// Foldable (`foldable`, `boolean`).
     #[inline]
-    pub const fn foldable() -> ::runtime::fields::BoolField<super::AccountReportLine> {
-        ::runtime::fields::BoolField::new("foldable")
+    pub const fn foldable() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReportLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("foldable")
     }
     /// Group By (`groupby`, `char`).
     #[inline]
-    pub const fn groupby() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("groupby")
+    pub const fn groupby() -> ::runtime::odoo::fields::CharField<
+        super::AccountReportLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("groupby")
     }
     /// Hide if Zero (`hide_if_zero`, `boolean`).
     #[inline]
-    pub const fn hide_if_zero() -> ::runtime::fields::BoolField<
+    pub const fn hide_if_zero() -> ::runtime::odoo::fields::BoolField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::BoolField::new("hide_if_zero")
+        ::runtime::odoo::fields::BoolField::new("hide_if_zero")
     }
     /// Level (`hierarchy_level`, `integer`).
     #[inline]
-    pub const fn hierarchy_level() -> ::runtime::fields::NumField<
+    pub const fn hierarchy_level() -> ::runtime::odoo::fields::NumField<
         super::AccountReportLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("hierarchy_level")
+        ::runtime::odoo::fields::NumField::new("hierarchy_level")
     }
     /// Horizontal Split Side (`horizontal_split_side`, `selection`).
     #[inline]
-    pub const fn horizontal_split_side() -> ::runtime::fields::SelectionField<
+    pub const fn horizontal_split_side() -> ::runtime::odoo::fields::SelectionField<
         super::AccountReportLine,
         super::HorizontalSplitSide,
     > {
-        ::runtime::fields::SelectionField::new("horizontal_split_side")
+        ::runtime::odoo::fields::SelectionField::new("horizontal_split_side")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountReportLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent Line (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Print On New Page (`print_on_new_page`, `boolean`).
-    #[inline]
-    pub const fn print_on_new_page() -> ::runtime::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::BoolField::new("print_on_new_page")
-    }
-    /// Parent Report (`report_id`, `many2one`).
-    #[inline]
-    pub const fn report_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::fields::Many2OneField::new("report_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountReportLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountReportLine> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Parent Line (`parent_id`, `many2one`).
+    #[inline]
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountReportLine,
+        super::super::rel::AccountReportLine,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    }
+    /// Print On New Page (`print_on_new_page`, `boolean`).
+    #[inline]
+    pub const fn print_on_new_page() -> ::runtime::odoo::fields::BoolField<
+        super::AccountReportLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("print_on_new_page")
+    }
+    /// Parent Report (`report_id`, `many2one`).
+    #[inline]
+    pub const fn report_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::AccountReportLine,
+        super::super::rel::AccountReport,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("report_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountReportLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tax Tags Formula Shortcut (`tax_tags_formula`, `char`).
     #[inline]
-    pub const fn tax_tags_formula() -> ::runtime::fields::CharField<
+    pub const fn tax_tags_formula() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("tax_tags_formula")
+        ::runtime::odoo::fields::CharField::new("tax_tags_formula")
     }
     /// User Group By (`user_groupby`, `char`).
     #[inline]
-    pub const fn user_groupby() -> ::runtime::fields::CharField<
+    pub const fn user_groupby() -> ::runtime::odoo::fields::CharField<
         super::AccountReportLine,
     > {
-        ::runtime::fields::CharField::new("user_groupby")
+        ::runtime::odoo::fields::CharField::new("user_groupby")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountReportLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountReportLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `horizontal_split_side` (Horizontal Split Side) on `account.report.line`.
@@ -846,7 +858,7 @@ pub enum HorizontalSplitSide {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HorizontalSplitSide {
+impl ::runtime::odoo::wire::Selection for HorizontalSplitSide {
     const VALUES: &'static [&'static str] = &["left", "right"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -865,11 +877,11 @@ impl ::runtime::wire::Selection for HorizontalSplitSide {
 }
 impl<'de> ::serde::Deserialize<'de> for HorizontalSplitSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HorizontalSplitSide {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct AccountResequenceWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,11 +49,11 @@ pub struct AccountResequenceWizard {
     /// Move
     ///
     /// `many2many`, to `account.move`.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// New Values
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_values())`.
-    pub new_values: ::runtime::wire::Computed<Option<String>>,
+    pub new_values: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Ordering
     ///
     /// `selection`, required.
@@ -63,11 +63,11 @@ pub struct AccountResequenceWizard {
     /// Preview Moves
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_moves())`.
-    pub preview_moves: ::runtime::wire::Computed<Option<String>>,
+    pub preview_moves: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence Number Reset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sequence_number_reset())`.
-    pub sequence_number_reset: ::runtime::wire::Computed<Option<String>>,
+    pub sequence_number_reset: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,14 +75,14 @@ pub struct AccountResequenceWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountResequenceWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountResequenceWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountResequenceWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -100,8 +100,8 @@ impl ::runtime::wire::FromRecord for AccountResequenceWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountResequenceWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,34 +145,35 @@ impl ::runtime::Model for AccountResequenceWizard {
         "preview_moves",
         "sequence_number_reset",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("end_date", "date"),
-        ::runtime::verify::FieldSpec::new("first_date", "date"),
-        ::runtime::verify::FieldSpec::new("first_name", "char").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("end_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("first_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("first_name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("new_values", "text"),
-        ::runtime::verify::FieldSpec::new("ordering", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("new_values", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("ordering", "selection")
             .required()
             .selection(&["keep", "date"]),
-        ::runtime::verify::FieldSpec::new("preview_moves", "text"),
-        ::runtime::verify::FieldSpec::new("sequence_number_reset", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("preview_moves", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_number_reset", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountResequenceWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountResequenceWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -201,7 +202,7 @@ impl super::mixins::BaseModel for AccountResequenceWizard {
 /// Values for creating a `account.resequence.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountResequenceWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountResequenceWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -212,20 +213,20 @@ impl AccountResequenceWizardCreate {
     /// Takes the required fields: `ordering` (readonly, computed and x2many fields are left out).
     pub fn new(ordering: Ordering) -> Self {
         AccountResequenceWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .ordering(ordering)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountResequenceWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountResequenceWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `end_date` (End Date).
@@ -251,7 +252,7 @@ impl AccountResequenceWizardCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -271,7 +272,7 @@ impl ::runtime::CreateValues for AccountResequenceWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountResequenceWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountResequenceWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -282,19 +283,19 @@ impl AccountResequenceWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountResequenceWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountResequenceWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountResequenceWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `end_date` (End Date).
@@ -320,7 +321,7 @@ impl AccountResequenceWizardUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -340,110 +341,110 @@ impl ::runtime::UpdateValues for AccountResequenceWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountResequenceWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountResequenceWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountResequenceWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// End Date (`end_date`, `date`).
     #[inline]
-    pub const fn end_date() -> ::runtime::fields::DateField<
+    pub const fn end_date() -> ::runtime::odoo::fields::DateField<
         super::AccountResequenceWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("end_date")
+        ::runtime::odoo::fields::DateField::new("end_date")
     }
     /// First Date (`first_date`, `date`).
     #[inline]
-    pub const fn first_date() -> ::runtime::fields::DateField<
+    pub const fn first_date() -> ::runtime::odoo::fields::DateField<
         super::AccountResequenceWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("first_date")
+        ::runtime::odoo::fields::DateField::new("first_date")
     }
     /// First New Sequence (`first_name`, `char`).
     #[inline]
-    pub const fn first_name() -> ::runtime::fields::CharField<
+    pub const fn first_name() -> ::runtime::odoo::fields::CharField<
         super::AccountResequenceWizard,
     > {
-        ::runtime::fields::CharField::new("first_name")
+        ::runtime::odoo::fields::CharField::new("first_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountResequenceWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Move (`move_ids`, `many2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountResequenceWizard,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// New Values (`new_values`, `text`).
     #[inline]
-    pub const fn new_values() -> ::runtime::fields::CharField<
+    pub const fn new_values() -> ::runtime::odoo::fields::CharField<
         super::AccountResequenceWizard,
     > {
-        ::runtime::fields::CharField::new("new_values")
+        ::runtime::odoo::fields::CharField::new("new_values")
     }
     /// Ordering (`ordering`, `selection`).
     #[inline]
-    pub const fn ordering() -> ::runtime::fields::SelectionField<
+    pub const fn ordering() -> ::runtime::odoo::fields::SelectionField<
         super::AccountResequenceWizard,
         super::Ordering,
     > {
-        ::runtime::fields::SelectionField::new("ordering")
+        ::runtime::odoo::fields::SelectionField::new("ordering")
     }
     /// Preview Moves (`preview_moves`, `text`).
     #[inline]
-    pub const fn preview_moves() -> ::runtime::fields::CharField<
+    pub const fn preview_moves() -> ::runtime::odoo::fields::CharField<
         super::AccountResequenceWizard,
     > {
-        ::runtime::fields::CharField::new("preview_moves")
+        ::runtime::odoo::fields::CharField::new("preview_moves")
     }
     /// Sequence Number Reset (`sequence_number_reset`, `char`).
     #[inline]
-    pub const fn sequence_number_reset() -> ::runtime::fields::CharField<
+    pub const fn sequence_number_reset() -> ::runtime::odoo::fields::CharField<
         super::AccountResequenceWizard,
     > {
-        ::runtime::fields::CharField::new("sequence_number_reset")
+        ::runtime::odoo::fields::CharField::new("sequence_number_reset")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountResequenceWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountResequenceWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `ordering` (Ordering) on `account.resequence.wizard`.
@@ -458,7 +459,7 @@ pub enum Ordering {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Ordering {
+impl ::runtime::odoo::wire::Selection for Ordering {
     const VALUES: &'static [&'static str] = &["keep", "date"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -477,11 +478,11 @@ impl ::runtime::wire::Selection for Ordering {
 }
 impl<'de> ::serde::Deserialize<'de> for Ordering {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Ordering {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,24 +23,24 @@ pub struct AccountRoot {
     /// Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::wire::Computed<Option<String>>,
+    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Parent
     ///
     /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_id())`.
-    pub parent_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    pub parent_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRoot {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountRoot {
+impl ::runtime::odoo::wire::FromRecord for AccountRoot {
     const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountRoot::default();
         while let Some(i) = r.next()? {
             match i {
@@ -58,19 +58,19 @@ impl ::runtime::Model for AccountRoot {
     const MODEL: &'static str = "account.root";
     const FIELDS: &'static [&'static str] = &["display_name", "id"];
     const COMPUTED: &'static [&'static str] = &["name", "parent_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("account.root"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountRoot {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+impl ::runtime::odoo::projection::Projection for AccountRoot {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[];
 }
 impl super::mixins::BaseModel for AccountRoot {
     type Update = AccountRootUpdate;
@@ -79,7 +79,7 @@ impl super::mixins::BaseModel for AccountRoot {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountRootCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountRootCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -90,19 +90,19 @@ impl AccountRootCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountRootCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountRoot>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountRoot>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -113,7 +113,7 @@ impl ::runtime::CreateValues for AccountRootCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountRootUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountRootUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -124,19 +124,19 @@ impl AccountRootUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountRootUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountRoot>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountRoot>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -147,25 +147,27 @@ impl ::runtime::UpdateValues for AccountRootUpdate {
 pub mod fields {
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountRoot> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountRoot,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountRoot, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountRoot, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountRoot> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountRoot> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Parent (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountRoot,
         super::super::rel::AccountRoot,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
 }

@@ -17,18 +17,20 @@ pub struct AccountSecureEntriesWizard {
     /// Chains To Hash With Gaps
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::chains_to_hash_with_gaps())`.
-    pub chains_to_hash_with_gaps: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub chains_to_hash_with_gaps: ::runtime::odoo::wire::Computed<
+        Option<::serde_json::Value>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -36,7 +38,7 @@ pub struct AccountSecureEntriesWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -56,35 +58,35 @@ pub struct AccountSecureEntriesWizard {
     /// Highest Date such that all posted journal entries prior to (including) the date are secured. Only journal entries after the hard lock date are considered.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::max_hash_date())`.
-    pub max_hash_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub max_hash_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Move To Hash
     ///
     /// All moves that will be hashed
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_to_hash_ids())`.
-    pub move_to_hash_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub move_to_hash_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// Not Hashable Unlocked Move
     ///
     /// All unhashable moves before the selected date that are not protected by the Hard Lock Date
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::not_hashable_unlocked_move_ids())`.
-    pub not_hashable_unlocked_move_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub not_hashable_unlocked_move_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// Unreconciled Bank Statement Line
     ///
     /// All unreconciled bank statement lines before the selected date.
     ///
     /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unreconciled_bank_statement_line_ids())`.
-    pub unreconciled_bank_statement_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub unreconciled_bank_statement_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// Warnings
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warnings())`.
-    pub warnings: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub warnings: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -92,14 +94,14 @@ pub struct AccountSecureEntriesWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountSecureEntriesWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
+impl ::runtime::odoo::wire::FromRecord for AccountSecureEntriesWizard {
     const FIELDS: &'static [&'static str] = &[
         "chains_to_hash_with_gaps",
         "company_id",
@@ -118,8 +120,8 @@ impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountSecureEntriesWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -165,41 +167,45 @@ impl ::runtime::Model for AccountSecureEntriesWizard {
         "unreconciled_bank_statement_line_ids",
         "warnings",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("chains_to_hash_with_gaps", "json"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("chains_to_hash_with_gaps", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("hash_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("max_hash_date", "date"),
-        ::runtime::verify::FieldSpec::new("move_to_hash_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("hash_date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("max_hash_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("move_to_hash_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("not_hashable_unlocked_move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "not_hashable_unlocked_move_ids",
+                "many2many",
+            )
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "unreconciled_bank_statement_line_ids",
                 "many2many",
             )
             .relation("account.bank.statement.line"),
-        ::runtime::verify::FieldSpec::new("warnings", "json"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("warnings", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountSecureEntriesWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountSecureEntriesWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -270,7 +276,7 @@ impl super::mixins::BaseModel for AccountSecureEntriesWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountSecureEntriesWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -281,19 +287,21 @@ impl AccountSecureEntriesWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AccountSecureEntriesWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountSecureEntriesWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountSecureEntriesWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -316,7 +324,7 @@ impl ::runtime::CreateValues for AccountSecureEntriesWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountSecureEntriesWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountSecureEntriesWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -327,19 +335,21 @@ impl AccountSecureEntriesWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountSecureEntriesWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountSecureEntriesWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountSecureEntriesWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -362,118 +372,118 @@ impl ::runtime::UpdateValues for AccountSecureEntriesWizardUpdate {
 pub mod fields {
     /// Chains To Hash With Gaps (`chains_to_hash_with_gaps`, `json`).
     #[inline]
-    pub const fn chains_to_hash_with_gaps() -> ::runtime::fields::AnyField<
+    pub const fn chains_to_hash_with_gaps() -> ::runtime::odoo::fields::AnyField<
         super::AccountSecureEntriesWizard,
     > {
-        ::runtime::fields::AnyField::new("chains_to_hash_with_gaps")
+        ::runtime::odoo::fields::AnyField::new("chains_to_hash_with_gaps")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountSecureEntriesWizard,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
         super::AccountSecureEntriesWizard,
     > {
-        ::runtime::fields::CharField::new("country_code")
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountSecureEntriesWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountSecureEntriesWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountSecureEntriesWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Hash All Entries (`hash_date`, `date`).
     #[inline]
-    pub const fn hash_date() -> ::runtime::fields::DateField<
+    pub const fn hash_date() -> ::runtime::odoo::fields::DateField<
         super::AccountSecureEntriesWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("hash_date")
+        ::runtime::odoo::fields::DateField::new("hash_date")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountSecureEntriesWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Max Hash Date (`max_hash_date`, `date`).
     #[inline]
-    pub const fn max_hash_date() -> ::runtime::fields::DateField<
+    pub const fn max_hash_date() -> ::runtime::odoo::fields::DateField<
         super::AccountSecureEntriesWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("max_hash_date")
+        ::runtime::odoo::fields::DateField::new("max_hash_date")
     }
     /// Move To Hash (`move_to_hash_ids`, `many2many`).
     #[inline]
-    pub const fn move_to_hash_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_to_hash_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountSecureEntriesWizard,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_to_hash_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_to_hash_ids")
     }
     /// Not Hashable Unlocked Move (`not_hashable_unlocked_move_ids`, `many2many`).
     #[inline]
-    pub const fn not_hashable_unlocked_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn not_hashable_unlocked_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountSecureEntriesWizard,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("not_hashable_unlocked_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("not_hashable_unlocked_move_ids")
     }
     /// Unreconciled Bank Statement Line (`unreconciled_bank_statement_line_ids`, `many2many`).
     #[inline]
-    pub const fn unreconciled_bank_statement_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn unreconciled_bank_statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountSecureEntriesWizard,
         super::super::rel::AccountBankStatementLine,
     > {
-        ::runtime::fields::X2ManyField::new("unreconciled_bank_statement_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("unreconciled_bank_statement_line_ids")
     }
     /// Warnings (`warnings`, `json`).
     #[inline]
-    pub const fn warnings() -> ::runtime::fields::AnyField<
+    pub const fn warnings() -> ::runtime::odoo::fields::AnyField<
         super::AccountSecureEntriesWizard,
     > {
-        ::runtime::fields::AnyField::new("warnings")
+        ::runtime::odoo::fields::AnyField::new("warnings")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountSecureEntriesWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountSecureEntriesWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -49,16 +49,16 @@ pub struct AccountTax {
     ///
     /// `many2one`, to `account.account`.
     pub cash_basis_transition_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Children Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub children_tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub children_tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -79,7 +79,7 @@ pub struct AccountTax {
     /// The country for which this tax is applicable.
     ///
     /// `many2one`, to `res.country`, required, computed.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -87,7 +87,7 @@ pub struct AccountTax {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `html`.
@@ -99,11 +99,11 @@ pub struct AccountTax {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Negative Factor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_negative_factor())`.
-    pub has_negative_factor: ::runtime::wire::Computed<bool>,
+    pub has_negative_factor: ::runtime::odoo::wire::Computed<bool>,
     /// Hide Use Cash Basis Option
     ///
     /// `boolean`, readonly, related `company_id.tax_exigibility`, not stored.
@@ -133,7 +133,7 @@ pub struct AccountTax {
     /// Distribution when the tax is used on an invoice
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`), computed.
-    pub invoice_repartition_line_ids: ::runtime::wire::X2Many<
+    pub invoice_repartition_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountTaxRepartitionLine,
     >,
     /// Base Affected by Previous Taxes
@@ -145,64 +145,64 @@ pub struct AccountTax {
     /// Tax used
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used())`.
-    pub is_used: ::runtime::wire::Computed<bool>,
+    pub is_used: ::runtime::odoo::wire::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Tax Name
     ///
@@ -213,13 +213,13 @@ pub struct AccountTax {
     /// This dummy field lets us use another search method on the field 'name'.This allows more freedom on how to search the 'name' compared to 'filter_domain'.See '_search_name' and '_parse_name_search' for why this is not possible with 'filter_domain'.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name_searchable())`.
-    pub name_searchable: ::runtime::wire::Computed<Option<String>>,
+    pub name_searchable: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Price Include
     ///
     /// Determines whether the price you use on the product and invoices includes this tax.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_include())`.
-    pub price_include: ::runtime::wire::Computed<bool>,
+    pub price_include: ::runtime::odoo::wire::Computed<bool>,
     /// Included in Price
     ///
     /// Overrides the Company's default on whether the price you use on the product and invoices includes this tax.
@@ -233,25 +233,25 @@ pub struct AccountTax {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Distribution for Refund Invoices
     ///
     /// Distribution when the tax is used on a refund
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`), computed.
-    pub refund_repartition_line_ids: ::runtime::wire::X2Many<
+    pub refund_repartition_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountTaxRepartitionLine,
     >,
     /// Distribution
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`).
-    pub repartition_line_ids: ::runtime::wire::X2Many<
+    pub repartition_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountTaxRepartitionLine,
     >,
     /// Repartition Lines
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repartition_lines_str())`.
-    pub repartition_lines_str: ::runtime::wire::Computed<Option<String>>,
+    pub repartition_lines_str: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// The sequence field is used to define order in which the tax lines are applied.
@@ -270,7 +270,9 @@ pub struct AccountTax {
     /// Tax Group
     ///
     /// `many2one`, to `account.tax.group`, required, computed.
-    pub tax_group_id: Option<::runtime::wire::Many2One<super::rel::AccountTaxGroup>>,
+    pub tax_group_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxGroup>,
+    >,
     /// Tax Scope
     ///
     /// Restrict the use of taxes to a type of product.
@@ -292,7 +294,7 @@ pub struct AccountTax {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -300,14 +302,14 @@ pub struct AccountTax {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTax {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountTax {
+impl ::runtime::odoo::wire::FromRecord for AccountTax {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "amount",
@@ -361,8 +363,8 @@ impl ::runtime::wire::FromRecord for AccountTax {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountTax::default();
         while let Some(i) = r.next()? {
             match i {
@@ -478,99 +480,111 @@ impl ::runtime::Model for AccountTax {
         "price_include",
         "repartition_lines_str",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("amount", "float").required(),
-        ::runtime::verify::FieldSpec::new("amount_type", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("amount", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("amount_type", "selection")
             .required()
             .selection(&["group", "fixed", "percent", "division"]),
-        ::runtime::verify::FieldSpec::new("analytic", "boolean"),
-        ::runtime::verify::FieldSpec::new("cash_basis_transition_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("analytic", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "cash_basis_transition_account_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("children_tax_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("children_tax_ids", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_negative_factor", "boolean"),
-        ::runtime::verify::FieldSpec::new("hide_tax_exigibility", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("include_base_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("invoice_label", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_legal_notes", "html"),
-        ::runtime::verify::FieldSpec::new("invoice_repartition_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_negative_factor", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hide_tax_exigibility", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("include_base_amount", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_legal_notes", "html"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "invoice_repartition_line_ids",
+                "one2many",
+            )
             .relation("account.tax.repartition.line"),
-        ::runtime::verify::FieldSpec::new("is_base_affected", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_used", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("is_base_affected", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_used", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("name_searchable", "char"),
-        ::runtime::verify::FieldSpec::new("price_include", "boolean"),
-        ::runtime::verify::FieldSpec::new("price_include_override", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("name_searchable", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("price_include", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("price_include_override", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("refund_repartition_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "refund_repartition_line_ids",
+                "one2many",
+            )
             .relation("account.tax.repartition.line"),
-        ::runtime::verify::FieldSpec::new("repartition_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("repartition_line_ids", "one2many")
             .relation("account.tax.repartition.line"),
-        ::runtime::verify::FieldSpec::new("repartition_lines_str", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::verify::FieldSpec::new("tax_exigibility", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("repartition_lines_str", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "selection")
             .selection(&["on_invoice", "on_payment"]),
-        ::runtime::verify::FieldSpec::new("tax_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_group_id", "many2one")
             .relation("account.tax.group")
             .required(),
-        ::runtime::verify::FieldSpec::new("tax_scope", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tax_scope", "selection")
             .selection(&["service", "consu"]),
-        ::runtime::verify::FieldSpec::new("type_tax_use", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type_tax_use", "selection")
             .required()
             .selection(&["sale", "purchase", "none"]),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountTax {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("cash_basis_transition_account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("tax_group_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountTax {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name(
+            "cash_basis_transition_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("tax_group_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -740,7 +754,7 @@ impl super::mixins::MailThread for AccountTax {}
 /// Values for creating a `account.tax` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountTaxCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -757,7 +771,7 @@ impl AccountTaxCreate {
         type_tax_use: TypeTaxUse,
     ) -> Self {
         AccountTaxCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .amount(amount)
             .amount_type(amount_type)
@@ -768,13 +782,13 @@ impl AccountTaxCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTax>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTax>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -816,7 +830,7 @@ impl AccountTaxCreate {
     pub fn children_tax_ids(
         mut self,
         children_tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -867,7 +881,7 @@ impl AccountTaxCreate {
     pub fn invoice_repartition_line_ids(
         mut self,
         invoice_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -888,7 +902,7 @@ impl AccountTaxCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -903,7 +917,7 @@ impl AccountTaxCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -914,7 +928,7 @@ impl AccountTaxCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -950,7 +964,7 @@ impl AccountTaxCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -961,7 +975,7 @@ impl AccountTaxCreate {
     pub fn refund_repartition_line_ids(
         mut self,
         refund_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -976,7 +990,7 @@ impl AccountTaxCreate {
     pub fn repartition_line_ids(
         mut self,
         repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -1021,7 +1035,7 @@ impl AccountTaxCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1039,7 +1053,7 @@ impl ::runtime::CreateValues for AccountTaxCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountTaxUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1050,19 +1064,19 @@ impl AccountTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountTaxUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTax>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTax>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1104,7 +1118,7 @@ impl AccountTaxUpdate {
     pub fn children_tax_ids(
         mut self,
         children_tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -1155,7 +1169,7 @@ impl AccountTaxUpdate {
     pub fn invoice_repartition_line_ids(
         mut self,
         invoice_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -1176,7 +1190,7 @@ impl AccountTaxUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1191,7 +1205,7 @@ impl AccountTaxUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1202,7 +1216,7 @@ impl AccountTaxUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1238,7 +1252,7 @@ impl AccountTaxUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1249,7 +1263,7 @@ impl AccountTaxUpdate {
     pub fn refund_repartition_line_ids(
         mut self,
         refund_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -1264,7 +1278,7 @@ impl AccountTaxUpdate {
     pub fn repartition_line_ids(
         mut self,
         repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTaxRepartitionLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
         >,
     ) -> Self {
         self.values
@@ -1309,7 +1323,7 @@ impl AccountTaxUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1327,347 +1341,364 @@ impl ::runtime::UpdateValues for AccountTaxUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Amount (`amount`, `float`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<super::AccountTax, f64> {
-        ::runtime::fields::NumField::new("amount")
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<super::AccountTax, f64> {
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Tax Computation (`amount_type`, `selection`).
     #[inline]
-    pub const fn amount_type() -> ::runtime::fields::SelectionField<
+    pub const fn amount_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::AmountType,
     > {
-        ::runtime::fields::SelectionField::new("amount_type")
+        ::runtime::odoo::fields::SelectionField::new("amount_type")
     }
     /// Include in Analytic Cost (`analytic`, `boolean`).
     #[inline]
-    pub const fn analytic() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("analytic")
+    pub const fn analytic() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
+        ::runtime::odoo::fields::BoolField::new("analytic")
     }
     /// Cash Basis Transition Account (`cash_basis_transition_account_id`, `many2one`).
     #[inline]
-    pub const fn cash_basis_transition_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn cash_basis_transition_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("cash_basis_transition_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("cash_basis_transition_account_id")
     }
     /// Children Taxes (`children_tax_ids`, `many2many`).
     #[inline]
-    pub const fn children_tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn children_tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("children_tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("children_tax_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Default Sales Price Include (`company_price_include`, `selection`).
     #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::CompanyPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("company_price_include")
+        ::runtime::odoo::fields::SelectionField::new("company_price_include")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTax,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<super::AccountTax> {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Negative Factor (`has_negative_factor`, `boolean`).
     #[inline]
-    pub const fn has_negative_factor() -> ::runtime::fields::BoolField<
+    pub const fn has_negative_factor() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("has_negative_factor")
+        ::runtime::odoo::fields::BoolField::new("has_negative_factor")
     }
     /// Hide Use Cash Basis Option (`hide_tax_exigibility`, `boolean`).
     #[inline]
-    pub const fn hide_tax_exigibility() -> ::runtime::fields::BoolField<
+    pub const fn hide_tax_exigibility() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("hide_tax_exigibility")
+        ::runtime::odoo::fields::BoolField::new("hide_tax_exigibility")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountTax, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountTax, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Affect Base of Subsequent Taxes (`include_base_amount`, `boolean`).
     #[inline]
-    pub const fn include_base_amount() -> ::runtime::fields::BoolField<
+    pub const fn include_base_amount() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("include_base_amount")
+        ::runtime::odoo::fields::BoolField::new("include_base_amount")
     }
     /// Label on Invoices (`invoice_label`, `char`).
     #[inline]
-    pub const fn invoice_label() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("invoice_label")
+    pub const fn invoice_label() -> ::runtime::odoo::fields::CharField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::CharField::new("invoice_label")
     }
     /// Legal Notes (`invoice_legal_notes`, `html`).
     #[inline]
-    pub const fn invoice_legal_notes() -> ::runtime::fields::CharField<
+    pub const fn invoice_legal_notes() -> ::runtime::odoo::fields::CharField<
         super::AccountTax,
     > {
-        ::runtime::fields::CharField::new("invoice_legal_notes")
+        ::runtime::odoo::fields::CharField::new("invoice_legal_notes")
     }
     /// Distribution for Invoices (`invoice_repartition_line_ids`, `one2many`).
     #[inline]
-    pub const fn invoice_repartition_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_repartition_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_repartition_line_ids")
     }
     /// Base Affected by Previous Taxes (`is_base_affected`, `boolean`).
     #[inline]
-    pub const fn is_base_affected() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("is_base_affected")
+    pub const fn is_base_affected() -> ::runtime::odoo::fields::BoolField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_base_affected")
     }
     /// Tax used (`is_used`, `boolean`).
     #[inline]
-    pub const fn is_used() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("is_used")
+    pub const fn is_used() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
+        ::runtime::odoo::fields::BoolField::new("is_used")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::AccountTax,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountTax,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::AccountTax,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::AccountTax,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Tax Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountTax> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Name Searchable (`name_searchable`, `char`).
     #[inline]
-    pub const fn name_searchable() -> ::runtime::fields::CharField<super::AccountTax> {
-        ::runtime::fields::CharField::new("name_searchable")
+    pub const fn name_searchable() -> ::runtime::odoo::fields::CharField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::CharField::new("name_searchable")
     }
     /// Price Include (`price_include`, `boolean`).
     #[inline]
-    pub const fn price_include() -> ::runtime::fields::BoolField<super::AccountTax> {
-        ::runtime::fields::BoolField::new("price_include")
+    pub const fn price_include() -> ::runtime::odoo::fields::BoolField<
+        super::AccountTax,
+    > {
+        ::runtime::odoo::fields::BoolField::new("price_include")
     }
     /// Included in Price (`price_include_override`, `selection`).
     #[inline]
-    pub const fn price_include_override() -> ::runtime::fields::SelectionField<
+    pub const fn price_include_override() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::PriceIncludeOverride,
     > {
-        ::runtime::fields::SelectionField::new("price_include_override")
+        ::runtime::odoo::fields::SelectionField::new("price_include_override")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Distribution for Refund Invoices (`refund_repartition_line_ids`, `one2many`).
     #[inline]
-    pub const fn refund_repartition_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn refund_repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::X2ManyField::new("refund_repartition_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("refund_repartition_line_ids")
     }
     /// Distribution (`repartition_line_ids`, `one2many`).
     #[inline]
-    pub const fn repartition_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::X2ManyField::new("repartition_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("repartition_line_ids")
     }
     /// Repartition Lines (`repartition_lines_str`, `char`).
     #[inline]
-    pub const fn repartition_lines_str() -> ::runtime::fields::CharField<
+    pub const fn repartition_lines_str() -> ::runtime::odoo::fields::CharField<
         super::AccountTax,
     > {
-        ::runtime::fields::CharField::new("repartition_lines_str")
+        ::runtime::odoo::fields::CharField::new("repartition_lines_str")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountTax, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountTax,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tax Exigibility (`tax_exigibility`, `selection`).
     #[inline]
-    pub const fn tax_exigibility() -> ::runtime::fields::SelectionField<
+    pub const fn tax_exigibility() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::TaxExigibility,
     > {
-        ::runtime::fields::SelectionField::new("tax_exigibility")
+        ::runtime::odoo::fields::SelectionField::new("tax_exigibility")
     }
     /// Tax Group (`tax_group_id`, `many2one`).
     #[inline]
-    pub const fn tax_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::AccountTaxGroup,
     > {
-        ::runtime::fields::Many2OneField::new("tax_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_group_id")
     }
     /// Tax Scope (`tax_scope`, `selection`).
     #[inline]
-    pub const fn tax_scope() -> ::runtime::fields::SelectionField<
+    pub const fn tax_scope() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::TaxScope,
     > {
-        ::runtime::fields::SelectionField::new("tax_scope")
+        ::runtime::odoo::fields::SelectionField::new("tax_scope")
     }
     /// Tax Type (`type_tax_use`, `selection`).
     #[inline]
-    pub const fn type_tax_use() -> ::runtime::fields::SelectionField<
+    pub const fn type_tax_use() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTax,
         super::TypeTaxUse,
     > {
-        ::runtime::fields::SelectionField::new("type_tax_use")
+        ::runtime::odoo::fields::SelectionField::new("type_tax_use")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTax,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTax,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTax,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `amount_type` (Tax Computation) on `account.tax`.
@@ -1686,7 +1717,7 @@ pub enum AmountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AmountType {
+impl ::runtime::odoo::wire::Selection for AmountType {
     const VALUES: &'static [&'static str] = &["group", "fixed", "percent", "division"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1709,12 +1740,12 @@ impl ::runtime::wire::Selection for AmountType {
 }
 impl<'de> ::serde::Deserialize<'de> for AmountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AmountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_price_include` (Default Sales Price Include) on `account.tax`.
@@ -1729,7 +1760,7 @@ pub enum CompanyPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyPriceInclude {
+impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1748,12 +1779,12 @@ impl ::runtime::wire::Selection for CompanyPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `price_include_override` (Included in Price) on `account.tax`.
@@ -1768,7 +1799,7 @@ pub enum PriceIncludeOverride {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PriceIncludeOverride {
+impl ::runtime::odoo::wire::Selection for PriceIncludeOverride {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1787,12 +1818,12 @@ impl ::runtime::wire::Selection for PriceIncludeOverride {
 }
 impl<'de> ::serde::Deserialize<'de> for PriceIncludeOverride {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PriceIncludeOverride {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_exigibility` (Tax Exigibility) on `account.tax`.
@@ -1807,7 +1838,7 @@ pub enum TaxExigibility {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxExigibility {
+impl ::runtime::odoo::wire::Selection for TaxExigibility {
     const VALUES: &'static [&'static str] = &["on_invoice", "on_payment"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1826,12 +1857,12 @@ impl ::runtime::wire::Selection for TaxExigibility {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxExigibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxExigibility {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_scope` (Tax Scope) on `account.tax`.
@@ -1846,7 +1877,7 @@ pub enum TaxScope {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxScope {
+impl ::runtime::odoo::wire::Selection for TaxScope {
     const VALUES: &'static [&'static str] = &["service", "consu"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1865,12 +1896,12 @@ impl ::runtime::wire::Selection for TaxScope {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxScope {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type_tax_use` (Tax Type) on `account.tax`.
@@ -1887,7 +1918,7 @@ pub enum TypeTaxUse {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TypeTaxUse {
+impl ::runtime::odoo::wire::Selection for TypeTaxUse {
     const VALUES: &'static [&'static str] = &["sale", "purchase", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1908,11 +1939,11 @@ impl ::runtime::wire::Selection for TypeTaxUse {
 }
 impl<'de> ::serde::Deserialize<'de> for TypeTaxUse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TypeTaxUse {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -18,12 +18,12 @@ pub struct AccountTaxGroup {
     ///
     /// `many2one`, to `account.account`.
     pub advance_tax_payment_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -36,7 +36,7 @@ pub struct AccountTaxGroup {
     /// The country for which this tax group is applicable.
     ///
     /// `many2one`, to `res.country`, computed.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -44,7 +44,7 @@ pub struct AccountTaxGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -77,7 +77,7 @@ pub struct AccountTaxGroup {
     ///
     /// `many2one`, to `account.account`.
     pub tax_payable_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Tax Receivable Account
     ///
@@ -85,7 +85,7 @@ pub struct AccountTaxGroup {
     ///
     /// `many2one`, to `account.account`.
     pub tax_receivable_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Last Updated on
     ///
@@ -94,14 +94,14 @@ pub struct AccountTaxGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountTaxGroup {
+impl ::runtime::odoo::wire::FromRecord for AccountTaxGroup {
     const FIELDS: &'static [&'static str] = &[
         "advance_tax_payment_account_id",
         "company_id",
@@ -121,8 +121,8 @@ impl ::runtime::wire::FromRecord for AccountTaxGroup {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountTaxGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,44 +168,50 @@ impl ::runtime::Model for AccountTaxGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("advance_tax_payment_account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "advance_tax_payment_account_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("pos_receipt_label", "char"),
-        ::runtime::verify::FieldSpec::new("preceding_subtotal", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("tax_payable_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("pos_receipt_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("preceding_subtotal", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_payable_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("tax_receivable_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_receivable_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountTaxGroup {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("advance_tax_payment_account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("tax_payable_account_id"),
-        ::runtime::nested::Relation::display_name("tax_receivable_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountTaxGroup {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name(
+            "advance_tax_payment_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("tax_payable_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("tax_receivable_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountTaxGroup {
@@ -214,7 +220,7 @@ impl super::mixins::BaseModel for AccountTaxGroup {
 /// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountTaxGroupCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxGroupCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -225,20 +231,20 @@ impl AccountTaxGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         AccountTaxGroupCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTaxGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `advance_tax_payment_account_id` (Tax Advance Account).
@@ -307,7 +313,7 @@ impl ::runtime::CreateValues for AccountTaxGroupCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountTaxGroupUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxGroupUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -318,19 +324,19 @@ impl AccountTaxGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountTaxGroupUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTaxGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `advance_tax_payment_account_id` (Tax Advance Account).
@@ -399,113 +405,120 @@ impl ::runtime::UpdateValues for AccountTaxGroupUpdate {
 pub mod fields {
     /// Tax Advance Account (`advance_tax_payment_account_id`, `many2one`).
     #[inline]
-    pub const fn advance_tax_payment_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn advance_tax_payment_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("advance_tax_payment_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("advance_tax_payment_account_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::AccountTaxGroup,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTaxGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::AccountTaxGroup,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountTaxGroup, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountTaxGroup, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountTaxGroup> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// PoS receipt label (`pos_receipt_label`, `char`).
     #[inline]
-    pub const fn pos_receipt_label() -> ::runtime::fields::CharField<
+    pub const fn pos_receipt_label() -> ::runtime::odoo::fields::CharField<
         super::AccountTaxGroup,
     > {
-        ::runtime::fields::CharField::new("pos_receipt_label")
+        ::runtime::odoo::fields::CharField::new("pos_receipt_label")
     }
     /// Preceding Subtotal (`preceding_subtotal`, `char`).
     #[inline]
-    pub const fn preceding_subtotal() -> ::runtime::fields::CharField<
+    pub const fn preceding_subtotal() -> ::runtime::odoo::fields::CharField<
         super::AccountTaxGroup,
     > {
-        ::runtime::fields::CharField::new("preceding_subtotal")
+        ::runtime::odoo::fields::CharField::new("preceding_subtotal")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountTaxGroup, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::AccountTaxGroup,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tax Payable Account (`tax_payable_account_id`, `many2one`).
     #[inline]
-    pub const fn tax_payable_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_payable_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("tax_payable_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_payable_account_id")
     }
     /// Tax Receivable Account (`tax_receivable_account_id`, `many2one`).
     #[inline]
-    pub const fn tax_receivable_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_receivable_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("tax_receivable_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_receivable_account_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTaxGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,13 +19,13 @@ pub struct AccountTaxRepartitionLine {
     /// Account on which to post the tax amount
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Company
     ///
     /// The company this distribution line belongs to.
     ///
     /// `many2one`, to `res.company`, readonly, related `tax_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountTaxRepartitionLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,7 +49,7 @@ pub struct AccountTaxRepartitionLine {
     /// Factor to apply on the account move lines generated from this distribution line
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor())`.
-    pub factor: ::runtime::wire::Computed<f64>,
+    pub factor: ::runtime::odoo::wire::Computed<f64>,
     /// %
     ///
     /// Factor to apply on the account move lines generated from this distribution line, in percents
@@ -77,11 +77,11 @@ pub struct AccountTaxRepartitionLine {
     /// Tax Grids
     ///
     /// `many2many`, to `account.account.tag`, computed.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`.
-    pub tax_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Tax Closing Entry
     ///
     /// `boolean`, computed.
@@ -93,14 +93,14 @@ pub struct AccountTaxRepartitionLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxRepartitionLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
+impl ::runtime::odoo::wire::FromRecord for AccountTaxRepartitionLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "company_id",
@@ -120,8 +120,8 @@ impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AccountTaxRepartitionLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -167,44 +167,46 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["factor"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("document_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
             .required()
             .selection(&["invoice", "refund"]),
-        ::runtime::verify::FieldSpec::new("factor", "float"),
-        ::runtime::verify::FieldSpec::new("factor_percent", "float").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("repartition_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("factor", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("factor_percent", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("repartition_type", "selection")
             .required()
             .selection(&["base", "tax"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("account.account.tag"),
-        ::runtime::verify::FieldSpec::new("tag_ids_domain", "binary"),
-        ::runtime::verify::FieldSpec::new("tax_id", "many2one").relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("use_in_tax_closing", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids_domain", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::odoo::verify::FieldSpec::new("use_in_tax_closing", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for AccountTaxRepartitionLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("tax_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for AccountTaxRepartitionLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("tax_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for AccountTaxRepartitionLine {
@@ -213,7 +215,7 @@ impl super::mixins::BaseModel for AccountTaxRepartitionLine {
 /// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountTaxRepartitionLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxRepartitionLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -228,7 +230,7 @@ impl AccountTaxRepartitionLineCreate {
         repartition_type: RepartitionType,
     ) -> Self {
         AccountTaxRepartitionLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .document_type(document_type)
             .factor_percent(factor_percent)
@@ -237,13 +239,15 @@ impl AccountTaxRepartitionLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxRepartitionLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountTaxRepartitionLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -281,7 +285,7 @@ impl AccountTaxRepartitionLineCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -307,7 +311,7 @@ impl ::runtime::CreateValues for AccountTaxRepartitionLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AccountTaxRepartitionLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AccountTaxRepartitionLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -318,19 +322,21 @@ impl AccountTaxRepartitionLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AccountTaxRepartitionLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxRepartitionLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = AccountTaxRepartitionLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -368,7 +374,7 @@ impl AccountTaxRepartitionLineUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -394,136 +400,136 @@ impl ::runtime::UpdateValues for AccountTaxRepartitionLineUpdate {
 pub mod fields {
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxRepartitionLine,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxRepartitionLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTaxRepartitionLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxRepartitionLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Related to (`document_type`, `selection`).
     #[inline]
-    pub const fn document_type() -> ::runtime::fields::SelectionField<
+    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTaxRepartitionLine,
         super::DocumentType,
     > {
-        ::runtime::fields::SelectionField::new("document_type")
+        ::runtime::odoo::fields::SelectionField::new("document_type")
     }
     /// Factor Ratio (`factor`, `float`).
     #[inline]
-    pub const fn factor() -> ::runtime::fields::NumField<
+    pub const fn factor() -> ::runtime::odoo::fields::NumField<
         super::AccountTaxRepartitionLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("factor")
+        ::runtime::odoo::fields::NumField::new("factor")
     }
     /// % (`factor_percent`, `float`).
     #[inline]
-    pub const fn factor_percent() -> ::runtime::fields::NumField<
+    pub const fn factor_percent() -> ::runtime::odoo::fields::NumField<
         super::AccountTaxRepartitionLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("factor_percent")
+        ::runtime::odoo::fields::NumField::new("factor_percent")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::AccountTaxRepartitionLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Based On (`repartition_type`, `selection`).
     #[inline]
-    pub const fn repartition_type() -> ::runtime::fields::SelectionField<
+    pub const fn repartition_type() -> ::runtime::odoo::fields::SelectionField<
         super::AccountTaxRepartitionLine,
         super::RepartitionType,
     > {
-        ::runtime::fields::SelectionField::new("repartition_type")
+        ::runtime::odoo::fields::SelectionField::new("repartition_type")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::AccountTaxRepartitionLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tax Grids (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AccountTaxRepartitionLine,
         super::super::rel::AccountAccountTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// tag domain (`tag_ids_domain`, `binary`).
     #[inline]
-    pub const fn tag_ids_domain() -> ::runtime::fields::BinaryField<
+    pub const fn tag_ids_domain() -> ::runtime::odoo::fields::BinaryField<
         super::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::BinaryField::new("tag_ids_domain")
+        ::runtime::odoo::fields::BinaryField::new("tag_ids_domain")
     }
     /// Tax (`tax_id`, `many2one`).
     #[inline]
-    pub const fn tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxRepartitionLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_id")
     }
     /// Tax Closing Entry (`use_in_tax_closing`, `boolean`).
     #[inline]
-    pub const fn use_in_tax_closing() -> ::runtime::fields::BoolField<
+    pub const fn use_in_tax_closing() -> ::runtime::odoo::fields::BoolField<
         super::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::BoolField::new("use_in_tax_closing")
+        ::runtime::odoo::fields::BoolField::new("use_in_tax_closing")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::AccountTaxRepartitionLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::AccountTaxRepartitionLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `document_type` (Related to) on `account.tax.repartition.line`.
@@ -538,7 +544,7 @@ pub enum DocumentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DocumentType {
+impl ::runtime::odoo::wire::Selection for DocumentType {
     const VALUES: &'static [&'static str] = &["invoice", "refund"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -557,12 +563,12 @@ impl ::runtime::wire::Selection for DocumentType {
 }
 impl<'de> ::serde::Deserialize<'de> for DocumentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DocumentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `repartition_type` (Based On) on `account.tax.repartition.line`.
@@ -577,7 +583,7 @@ pub enum RepartitionType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RepartitionType {
+impl ::runtime::odoo::wire::Selection for RepartitionType {
     const VALUES: &'static [&'static str] = &["base", "tax"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -596,11 +602,11 @@ impl ::runtime::wire::Selection for RepartitionType {
 }
 impl<'de> ::serde::Deserialize<'de> for RepartitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RepartitionType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

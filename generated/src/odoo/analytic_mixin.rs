@@ -17,28 +17,28 @@ pub struct AnalyticMixin {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AnalyticMixin {
+impl ::runtime::odoo::wire::FromRecord for AnalyticMixin {
     const FIELDS: &'static [&'static str] = &[
         "analytic_distribution",
         "analytic_precision",
         "distribution_analytic_account_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AnalyticMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -55,7 +55,7 @@ impl ::runtime::wire::FromRecord for AnalyticMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AnalyticMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AnalyticMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -66,19 +66,19 @@ impl AnalyticMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AnalyticMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AnalyticMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -101,7 +101,7 @@ impl AnalyticMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AnalyticMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AnalyticMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -112,19 +112,19 @@ impl AnalyticMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AnalyticMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AnalyticMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -147,25 +147,25 @@ impl AnalyticMixinUpdate {
 pub mod fields {
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::AnalyticMixin,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::AnalyticMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::AnalyticMixin,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
 }

@@ -14,25 +14,25 @@ pub struct AnalyticPlanFieldsMixin {
     ///
     /// `many2one`, to `account.analytic.account`.
     pub account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticPlanFieldsMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AnalyticPlanFieldsMixin {
+impl ::runtime::odoo::wire::FromRecord for AnalyticPlanFieldsMixin {
     const FIELDS: &'static [&'static str] = &["account_id", "auto_account_id"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = AnalyticPlanFieldsMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -48,7 +48,7 @@ impl ::runtime::wire::FromRecord for AnalyticPlanFieldsMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AnalyticPlanFieldsMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AnalyticPlanFieldsMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -59,19 +59,19 @@ impl AnalyticPlanFieldsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         AnalyticPlanFieldsMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Project Account).
@@ -91,7 +91,7 @@ impl AnalyticPlanFieldsMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct AnalyticPlanFieldsMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for AnalyticPlanFieldsMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -102,19 +102,19 @@ impl AnalyticPlanFieldsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         AnalyticPlanFieldsMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Project Account).
@@ -134,18 +134,18 @@ impl AnalyticPlanFieldsMixinUpdate {
 pub mod fields {
     /// Project Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AnalyticPlanFieldsMixin,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Analytic Account (`auto_account_id`, `many2one`).
     #[inline]
-    pub const fn auto_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::AnalyticPlanFieldsMixin,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("auto_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
     }
 }

@@ -19,7 +19,7 @@ pub struct BarcodeNomenclature {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct BarcodeNomenclature {
     /// The list of barcode rules
     ///
     /// `one2many`, to `barcode.rule` (inverse `barcode_nomenclature_id`).
-    pub rule_ids: ::runtime::wire::X2Many<super::rel::BarcodeRule>,
+    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::BarcodeRule>,
     /// UPC/EAN Conversion
     ///
     /// UPC Codes can be converted to EAN by prefixing them with a zero. This setting determines if a UPC/EAN barcode should be automatically converted in one way or another when trying to match a rule with the other encoding.
@@ -67,14 +67,14 @@ pub struct BarcodeNomenclature {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodeNomenclature {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BarcodeNomenclature {
+impl ::runtime::odoo::wire::FromRecord for BarcodeNomenclature {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -89,8 +89,8 @@ impl ::runtime::wire::FromRecord for BarcodeNomenclature {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BarcodeNomenclature::default();
         while let Some(i) = r.next()? {
             match i {
@@ -126,31 +126,32 @@ impl ::runtime::Model for BarcodeNomenclature {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("gs1_separator_fnc1", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("rule_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("gs1_separator_fnc1", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
             .relation("barcode.rule"),
-        ::runtime::verify::FieldSpec::new("upc_ean_conv", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("upc_ean_conv", "selection")
             .required()
             .selection(&["none", "ean2upc", "upc2ean", "always"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BarcodeNomenclature {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BarcodeNomenclature {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -360,7 +361,7 @@ impl super::mixins::BaseModel for BarcodeNomenclature {
 /// Values for creating a `barcode.nomenclature` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BarcodeNomenclatureCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodeNomenclatureCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -371,7 +372,7 @@ impl BarcodeNomenclatureCreate {
     /// Takes the required fields: `name`, `upc_ean_conv` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, upc_ean_conv: UpcEanConv) -> Self {
         BarcodeNomenclatureCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .upc_ean_conv(upc_ean_conv)
@@ -379,13 +380,13 @@ impl BarcodeNomenclatureCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodeNomenclature>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeNomenclature>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `gs1_separator_fnc1` (FNC1 Separator).
@@ -411,7 +412,7 @@ impl BarcodeNomenclatureCreate {
     pub fn rule_ids(
         mut self,
         rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::BarcodeRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::BarcodeRule>,
         >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
@@ -431,7 +432,7 @@ impl ::runtime::CreateValues for BarcodeNomenclatureCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BarcodeNomenclatureUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodeNomenclatureUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -442,19 +443,19 @@ impl BarcodeNomenclatureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BarcodeNomenclatureUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodeNomenclature>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeNomenclature>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `gs1_separator_fnc1` (FNC1 Separator).
@@ -480,7 +481,7 @@ impl BarcodeNomenclatureUpdate {
     pub fn rule_ids(
         mut self,
         rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::BarcodeRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::BarcodeRule>,
         >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
@@ -500,82 +501,87 @@ impl ::runtime::UpdateValues for BarcodeNomenclatureUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BarcodeNomenclature,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeNomenclature,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BarcodeNomenclature,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// FNC1 Separator (`gs1_separator_fnc1`, `char`).
     #[inline]
-    pub const fn gs1_separator_fnc1() -> ::runtime::fields::CharField<
+    pub const fn gs1_separator_fnc1() -> ::runtime::odoo::fields::CharField<
         super::BarcodeNomenclature,
     > {
-        ::runtime::fields::CharField::new("gs1_separator_fnc1")
+        ::runtime::odoo::fields::CharField::new("gs1_separator_fnc1")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BarcodeNomenclature, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BarcodeNomenclature,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
     #[inline]
-    pub const fn is_gs1_nomenclature() -> ::runtime::fields::BoolField<
+    pub const fn is_gs1_nomenclature() -> ::runtime::odoo::fields::BoolField<
         super::BarcodeNomenclature,
     > {
-        ::runtime::fields::BoolField::new("is_gs1_nomenclature")
+        ::runtime::odoo::fields::BoolField::new("is_gs1_nomenclature")
     }
     /// Barcode Nomenclature (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::BarcodeNomenclature> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::BarcodeNomenclature,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Rules (`rule_ids`, `one2many`).
     #[inline]
-    pub const fn rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BarcodeNomenclature,
         super::super::rel::BarcodeRule,
     > {
-        ::runtime::fields::X2ManyField::new("rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
     }
     /// UPC/EAN Conversion (`upc_ean_conv`, `selection`).
     #[inline]
-    pub const fn upc_ean_conv() -> ::runtime::fields::SelectionField<
+    pub const fn upc_ean_conv() -> ::runtime::odoo::fields::SelectionField<
         super::BarcodeNomenclature,
         super::UpcEanConv,
     > {
-        ::runtime::fields::SelectionField::new("upc_ean_conv")
+        ::runtime::odoo::fields::SelectionField::new("upc_ean_conv")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BarcodeNomenclature,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeNomenclature,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `upc_ean_conv` (UPC/EAN Conversion) on `barcode.nomenclature`.
@@ -594,7 +600,7 @@ pub enum UpcEanConv {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for UpcEanConv {
+impl ::runtime::odoo::wire::Selection for UpcEanConv {
     const VALUES: &'static [&'static str] = &["none", "ean2upc", "upc2ean", "always"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -617,11 +623,11 @@ impl ::runtime::wire::Selection for UpcEanConv {
 }
 impl<'de> ::serde::Deserialize<'de> for UpcEanConv {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for UpcEanConv {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

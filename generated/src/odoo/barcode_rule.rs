@@ -21,12 +21,12 @@ pub struct BarcodeRule {
     /// Associated Uom
     ///
     /// `many2one`, to `uom.uom`.
-    pub associated_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub associated_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Barcode Nomenclature
     ///
     /// `many2one`, to `barcode.nomenclature`.
     pub barcode_nomenclature_id: Option<
-        ::runtime::wire::Many2One<super::rel::BarcodeNomenclature>,
+        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
     >,
     /// Created on
     ///
@@ -35,7 +35,7 @@ pub struct BarcodeRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -103,14 +103,14 @@ pub struct BarcodeRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodeRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BarcodeRule {
+impl ::runtime::odoo::wire::FromRecord for BarcodeRule {
     const FIELDS: &'static [&'static str] = &[
         "alias",
         "associated_uom_id",
@@ -131,8 +131,8 @@ impl ::runtime::wire::FromRecord for BarcodeRule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BarcodeRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -180,28 +180,28 @@ impl ::runtime::Model for BarcodeRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("alias", "char").required(),
-        ::runtime::verify::FieldSpec::new("associated_uom_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("alias", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("associated_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
             .relation("barcode.nomenclature"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("encoding", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("encoding", "selection")
             .required()
             .selection(&["any", "ean13", "ean8", "upca", "gs1-128"]),
-        ::runtime::verify::FieldSpec::new("gs1_content_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("gs1_content_type", "selection")
             .selection(&["date", "measure", "identifier", "alpha"]),
-        ::runtime::verify::FieldSpec::new("gs1_decimal_usage", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("pattern", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("gs1_decimal_usage", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("pattern", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(
                 &[
@@ -219,19 +219,20 @@ impl ::runtime::Model for BarcodeRule {
                     "pack_date",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BarcodeRule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("associated_uom_id"),
-        ::runtime::nested::Relation::display_name("barcode_nomenclature_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BarcodeRule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("associated_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("barcode_nomenclature_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for BarcodeRule {
@@ -240,7 +241,7 @@ impl super::mixins::BaseModel for BarcodeRule {
 /// Values for creating a `barcode.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BarcodeRuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodeRuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -257,7 +258,7 @@ impl BarcodeRuleCreate {
         r#type: Type,
     ) -> Self {
         BarcodeRuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alias(alias)
             .encoding(encoding)
@@ -268,13 +269,13 @@ impl BarcodeRuleCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodeRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias` (Alias).
@@ -345,7 +346,7 @@ impl ::runtime::CreateValues for BarcodeRuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BarcodeRuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodeRuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -356,19 +357,19 @@ impl BarcodeRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BarcodeRuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodeRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias` (Alias).
@@ -439,119 +440,124 @@ impl ::runtime::UpdateValues for BarcodeRuleUpdate {
 pub mod fields {
     /// Alias (`alias`, `char`).
     #[inline]
-    pub const fn alias() -> ::runtime::fields::CharField<super::BarcodeRule> {
-        ::runtime::fields::CharField::new("alias")
+    pub const fn alias() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
+        ::runtime::odoo::fields::CharField::new("alias")
     }
     /// Associated Uom (`associated_uom_id`, `many2one`).
     #[inline]
-    pub const fn associated_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn associated_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeRule,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("associated_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("associated_uom_id")
     }
     /// Barcode Nomenclature (`barcode_nomenclature_id`, `many2one`).
     #[inline]
-    pub const fn barcode_nomenclature_id() -> ::runtime::fields::Many2OneField<
+    pub const fn barcode_nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeRule,
         super::super::rel::BarcodeNomenclature,
     > {
-        ::runtime::fields::Many2OneField::new("barcode_nomenclature_id")
+        ::runtime::odoo::fields::Many2OneField::new("barcode_nomenclature_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BarcodeRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::BarcodeRule> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::BarcodeRule,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Encoding (`encoding`, `selection`).
     #[inline]
-    pub const fn encoding() -> ::runtime::fields::SelectionField<
+    pub const fn encoding() -> ::runtime::odoo::fields::SelectionField<
         super::BarcodeRule,
         super::Encoding,
     > {
-        ::runtime::fields::SelectionField::new("encoding")
+        ::runtime::odoo::fields::SelectionField::new("encoding")
     }
     /// GS1 Content Type (`gs1_content_type`, `selection`).
     #[inline]
-    pub const fn gs1_content_type() -> ::runtime::fields::SelectionField<
+    pub const fn gs1_content_type() -> ::runtime::odoo::fields::SelectionField<
         super::BarcodeRule,
         super::Gs1ContentType,
     > {
-        ::runtime::fields::SelectionField::new("gs1_content_type")
+        ::runtime::odoo::fields::SelectionField::new("gs1_content_type")
     }
     /// Decimal (`gs1_decimal_usage`, `boolean`).
     #[inline]
-    pub const fn gs1_decimal_usage() -> ::runtime::fields::BoolField<
+    pub const fn gs1_decimal_usage() -> ::runtime::odoo::fields::BoolField<
         super::BarcodeRule,
     > {
-        ::runtime::fields::BoolField::new("gs1_decimal_usage")
+        ::runtime::odoo::fields::BoolField::new("gs1_decimal_usage")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BarcodeRule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BarcodeRule, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
     #[inline]
-    pub const fn is_gs1_nomenclature() -> ::runtime::fields::BoolField<
+    pub const fn is_gs1_nomenclature() -> ::runtime::odoo::fields::BoolField<
         super::BarcodeRule,
     > {
-        ::runtime::fields::BoolField::new("is_gs1_nomenclature")
+        ::runtime::odoo::fields::BoolField::new("is_gs1_nomenclature")
     }
     /// Rule Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::BarcodeRule> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Barcode Pattern (`pattern`, `char`).
     #[inline]
-    pub const fn pattern() -> ::runtime::fields::CharField<super::BarcodeRule> {
-        ::runtime::fields::CharField::new("pattern")
+    pub const fn pattern() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
+        ::runtime::odoo::fields::CharField::new("pattern")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::BarcodeRule, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::BarcodeRule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::BarcodeRule,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BarcodeRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BarcodeRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `encoding` (Encoding) on `barcode.rule`.
@@ -572,7 +578,7 @@ pub enum Encoding {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Encoding {
+impl ::runtime::odoo::wire::Selection for Encoding {
     const VALUES: &'static [&'static str] = &["any", "ean13", "ean8", "upca", "gs1-128"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -597,12 +603,12 @@ impl ::runtime::wire::Selection for Encoding {
 }
 impl<'de> ::serde::Deserialize<'de> for Encoding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Encoding {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `gs1_content_type` (GS1 Content Type) on `barcode.rule`.
@@ -621,7 +627,7 @@ pub enum Gs1ContentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Gs1ContentType {
+impl ::runtime::odoo::wire::Selection for Gs1ContentType {
     const VALUES: &'static [&'static str] = &["date", "measure", "identifier", "alpha"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -644,12 +650,12 @@ impl ::runtime::wire::Selection for Gs1ContentType {
 }
 impl<'de> ::serde::Deserialize<'de> for Gs1ContentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Gs1ContentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Type) on `barcode.rule`.
@@ -684,7 +690,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &[
         "alias",
         "product",
@@ -736,11 +742,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,18 +15,18 @@ pub struct BarcodesBarcodeEventsMixin {
     /// Value of the last barcode scanned.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode_scanned())`.
-    pub barcode_scanned: ::runtime::wire::Computed<Option<String>>,
+    pub barcode_scanned: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodesBarcodeEventsMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BarcodesBarcodeEventsMixin {
+impl ::runtime::odoo::wire::FromRecord for BarcodesBarcodeEventsMixin {
     const FIELDS: &'static [&'static str] = &["_barcode_scanned"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BarcodesBarcodeEventsMixin::default();
         while r.next()?.is_some() {
             record.barcode_scanned = r.computed_nullable()?;
@@ -38,7 +38,7 @@ impl ::runtime::wire::FromRecord for BarcodesBarcodeEventsMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BarcodesBarcodeEventsMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodesBarcodeEventsMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -49,19 +49,21 @@ impl BarcodesBarcodeEventsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BarcodesBarcodeEventsMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodesBarcodeEventsMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = BarcodesBarcodeEventsMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `_barcode_scanned` (Barcode Scanned).
@@ -75,7 +77,7 @@ impl BarcodesBarcodeEventsMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BarcodesBarcodeEventsMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BarcodesBarcodeEventsMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -86,19 +88,21 @@ impl BarcodesBarcodeEventsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BarcodesBarcodeEventsMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BarcodesBarcodeEventsMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = BarcodesBarcodeEventsMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `_barcode_scanned` (Barcode Scanned).
@@ -112,9 +116,9 @@ impl BarcodesBarcodeEventsMixinUpdate {
 pub mod fields {
     /// Barcode Scanned (`_barcode_scanned`, `char`).
     #[inline]
-    pub const fn barcode_scanned() -> ::runtime::fields::CharField<
+    pub const fn barcode_scanned() -> ::runtime::odoo::fields::CharField<
         super::BarcodesBarcodeEventsMixin,
     > {
-        ::runtime::fields::CharField::new("_barcode_scanned")
+        ::runtime::odoo::fields::CharField::new("_barcode_scanned")
     }
 }

@@ -19,7 +19,7 @@ pub struct BaseDocumentLayout {
     /// Account Number
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_number())`.
-    pub account_number: ::runtime::wire::Computed<Option<String>>,
+    pub account_number: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -29,12 +29,12 @@ pub struct BaseDocumentLayout {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
-    pub country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -43,11 +43,11 @@ pub struct BaseDocumentLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Custom Colors
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::custom_colors())`.
-    pub custom_colors: ::runtime::wire::Computed<bool>,
+    pub custom_colors: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -60,7 +60,7 @@ pub struct BaseDocumentLayout {
     ///
     /// `many2one`, to `ir.ui.view`, related `company_id.external_report_layout_id`, not stored.
     pub external_report_layout_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrUiView>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
     >,
     /// Font
     ///
@@ -79,7 +79,7 @@ pub struct BaseDocumentLayout {
     /// Is Company Details Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
-    pub is_company_details_empty: ::runtime::wire::Computed<bool>,
+    pub is_company_details_empty: ::runtime::odoo::wire::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, related `company_id.layout_background`, not stored.
@@ -89,11 +89,11 @@ pub struct BaseDocumentLayout {
     /// Logo Primary Color
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_primary_color())`.
-    pub logo_primary_color: ::runtime::wire::Computed<Option<String>>,
+    pub logo_primary_color: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Logo Secondary Color
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_secondary_color())`.
-    pub logo_secondary_color: ::runtime::wire::Computed<Option<String>>,
+    pub logo_secondary_color: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.name`, not stored.
@@ -101,11 +101,13 @@ pub struct BaseDocumentLayout {
     /// Paper format
     ///
     /// `many2one`, to `report.paperformat`, related `company_id.paperformat_id`, not stored.
-    pub paperformat_id: Option<::runtime::wire::Many2One<super::rel::ReportPaperformat>>,
+    pub paperformat_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
+    >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `company_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Phone
     ///
     /// `char`, readonly, related `company_id.phone`, not stored.
@@ -113,7 +115,7 @@ pub struct BaseDocumentLayout {
     /// Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::wire::Computed<Option<String>>,
+    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Primary Color
     ///
     /// `char`, related `company_id.primary_color`, not stored.
@@ -137,7 +139,9 @@ pub struct BaseDocumentLayout {
     /// Report Layout
     ///
     /// `many2one`, to `report.layout`.
-    pub report_layout_id: Option<::runtime::wire::Many2One<super::rel::ReportLayout>>,
+    pub report_layout_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ReportLayout>,
+    >,
     /// Secondary Color
     ///
     /// `char`, related `company_id.secondary_color`, not stored.
@@ -147,11 +151,11 @@ pub struct BaseDocumentLayout {
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `char`, related `company_id.vat`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vat())`.
-    pub vat: ::runtime::wire::Computed<Option<String>>,
+    pub vat: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Website Link
     ///
     /// `char`, readonly, related `company_id.website`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::website())`.
-    pub website: ::runtime::wire::Computed<Option<String>>,
+    pub website: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -159,14 +163,14 @@ pub struct BaseDocumentLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseDocumentLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseDocumentLayout {
+impl ::runtime::odoo::wire::FromRecord for BaseDocumentLayout {
     const FIELDS: &'static [&'static str] = &[
         "account_number",
         "company_details",
@@ -202,8 +206,8 @@ impl ::runtime::wire::FromRecord for BaseDocumentLayout {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseDocumentLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -283,23 +287,23 @@ impl ::runtime::Model for BaseDocumentLayout {
         "vat",
         "website",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_number", "char"),
-        ::runtime::verify::FieldSpec::new("company_details", "html"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_details", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("custom_colors", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("external_report_layout_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("custom_colors", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("font", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("font", "selection")
             .selection(
                 &[
                     "Lato",
@@ -312,48 +316,49 @@ impl ::runtime::Model for BaseDocumentLayout {
                     "Fira_Mono",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("from_invoice", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_company_details_empty", "boolean"),
-        ::runtime::verify::FieldSpec::new("layout_background", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("from_invoice", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("layout_background", "selection")
             .selection(&["Blank", "Demo logo", "Custom"]),
-        ::runtime::verify::FieldSpec::new("layout_background_image", "binary"),
-        ::runtime::verify::FieldSpec::new("logo", "binary"),
-        ::runtime::verify::FieldSpec::new("logo_primary_color", "char"),
-        ::runtime::verify::FieldSpec::new("logo_secondary_color", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("layout_background_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("logo", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("logo_primary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("logo_secondary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
             .relation("report.paperformat"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("preview", "html"),
-        ::runtime::verify::FieldSpec::new("preview_logo", "binary"),
-        ::runtime::verify::FieldSpec::new("primary_color", "char"),
-        ::runtime::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::verify::FieldSpec::new("report_header", "html"),
-        ::runtime::verify::FieldSpec::new("report_layout_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("preview", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("preview_logo", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("primary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("report_header", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("report_layout_id", "many2one")
             .relation("report.layout"),
-        ::runtime::verify::FieldSpec::new("secondary_color", "char"),
-        ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("secondary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseDocumentLayout {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("external_report_layout_id"),
-        ::runtime::nested::Relation::display_name("paperformat_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("report_layout_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseDocumentLayout {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("external_report_layout_id"),
+        ::runtime::odoo::projection::Relation::display_name("paperformat_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("report_layout_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -420,7 +425,7 @@ impl super::mixins::BaseModel for BaseDocumentLayout {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseDocumentLayoutCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseDocumentLayoutCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -431,19 +436,19 @@ impl BaseDocumentLayoutCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BaseDocumentLayoutCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseDocumentLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseDocumentLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_number` (Account Number).
@@ -498,14 +503,14 @@ impl BaseDocumentLayoutCreate {
     #[inline]
     pub fn layout_background_image(
         mut self,
-        layout_background_image: impl Into<::runtime::wire::Binary>,
+        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("layout_background_image", layout_background_image.into());
         self
     }
     /// Set `logo` (Company Logo).
     #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("logo", logo.into());
         self
     }
@@ -565,7 +570,7 @@ impl ::runtime::CreateValues for BaseDocumentLayoutCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseDocumentLayoutUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseDocumentLayoutUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -576,19 +581,19 @@ impl BaseDocumentLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseDocumentLayoutUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseDocumentLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseDocumentLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_number` (Account Number).
@@ -643,14 +648,14 @@ impl BaseDocumentLayoutUpdate {
     #[inline]
     pub fn layout_background_image(
         mut self,
-        layout_background_image: impl Into<::runtime::wire::Binary>,
+        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("layout_background_image", layout_background_image.into());
         self
     }
     /// Set `logo` (Company Logo).
     #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("logo", logo.into());
         self
     }
@@ -710,242 +715,259 @@ impl ::runtime::UpdateValues for BaseDocumentLayoutUpdate {
 pub mod fields {
     /// Account Number (`account_number`, `char`).
     #[inline]
-    pub const fn account_number() -> ::runtime::fields::CharField<
+    pub const fn account_number() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("account_number")
+        ::runtime::odoo::fields::CharField::new("account_number")
     }
     /// Company Details (`company_details`, `html`).
     #[inline]
-    pub const fn company_details() -> ::runtime::fields::CharField<
+    pub const fn company_details() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("company_details")
+        ::runtime::odoo::fields::CharField::new("company_details")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseDocumentLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Custom Colors (`custom_colors`, `boolean`).
     #[inline]
-    pub const fn custom_colors() -> ::runtime::fields::BoolField<
+    pub const fn custom_colors() -> ::runtime::odoo::fields::BoolField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::BoolField::new("custom_colors")
+        ::runtime::odoo::fields::BoolField::new("custom_colors")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Document Template (`external_report_layout_id`, `many2one`).
     #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::fields::Many2OneField<
+    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("external_report_layout_id")
+        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
     }
     /// Font (`font`, `selection`).
     #[inline]
-    pub const fn font() -> ::runtime::fields::SelectionField<
+    pub const fn font() -> ::runtime::odoo::fields::SelectionField<
         super::BaseDocumentLayout,
         super::Font,
     > {
-        ::runtime::fields::SelectionField::new("font")
+        ::runtime::odoo::fields::SelectionField::new("font")
     }
     /// From Invoice (`from_invoice`, `boolean`).
     #[inline]
-    pub const fn from_invoice() -> ::runtime::fields::BoolField<
+    pub const fn from_invoice() -> ::runtime::odoo::fields::BoolField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::BoolField::new("from_invoice")
+        ::runtime::odoo::fields::BoolField::new("from_invoice")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseDocumentLayout, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseDocumentLayout,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
     #[inline]
-    pub const fn is_company_details_empty() -> ::runtime::fields::BoolField<
+    pub const fn is_company_details_empty() -> ::runtime::odoo::fields::BoolField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::BoolField::new("is_company_details_empty")
+        ::runtime::odoo::fields::BoolField::new("is_company_details_empty")
     }
     /// Layout Background (`layout_background`, `selection`).
     #[inline]
-    pub const fn layout_background() -> ::runtime::fields::SelectionField<
+    pub const fn layout_background() -> ::runtime::odoo::fields::SelectionField<
         super::BaseDocumentLayout,
         super::LayoutBackground,
     > {
-        ::runtime::fields::SelectionField::new("layout_background")
+        ::runtime::odoo::fields::SelectionField::new("layout_background")
     }
     /// Background Image (`layout_background_image`, `binary`).
     #[inline]
-    pub const fn layout_background_image() -> ::runtime::fields::BinaryField<
+    pub const fn layout_background_image() -> ::runtime::odoo::fields::BinaryField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::BinaryField::new("layout_background_image")
+        ::runtime::odoo::fields::BinaryField::new("layout_background_image")
     }
     /// Company Logo (`logo`, `binary`).
     #[inline]
-    pub const fn logo() -> ::runtime::fields::BinaryField<super::BaseDocumentLayout> {
-        ::runtime::fields::BinaryField::new("logo")
+    pub const fn logo() -> ::runtime::odoo::fields::BinaryField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("logo")
     }
     /// Logo Primary Color (`logo_primary_color`, `char`).
     #[inline]
-    pub const fn logo_primary_color() -> ::runtime::fields::CharField<
+    pub const fn logo_primary_color() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("logo_primary_color")
+        ::runtime::odoo::fields::CharField::new("logo_primary_color")
     }
     /// Logo Secondary Color (`logo_secondary_color`, `char`).
     #[inline]
-    pub const fn logo_secondary_color() -> ::runtime::fields::CharField<
+    pub const fn logo_secondary_color() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("logo_secondary_color")
+        ::runtime::odoo::fields::CharField::new("logo_secondary_color")
     }
     /// Company Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Paper format (`paperformat_id`, `many2one`).
     #[inline]
-    pub const fn paperformat_id() -> ::runtime::fields::Many2OneField<
+    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ReportPaperformat,
     > {
-        ::runtime::fields::Many2OneField::new("paperformat_id")
+        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Preview (`preview`, `html`).
     #[inline]
-    pub const fn preview() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("preview")
+    pub const fn preview() -> ::runtime::odoo::fields::CharField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("preview")
     }
     /// Preview logo (`preview_logo`, `binary`).
     #[inline]
-    pub const fn preview_logo() -> ::runtime::fields::BinaryField<
+    pub const fn preview_logo() -> ::runtime::odoo::fields::BinaryField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::BinaryField::new("preview_logo")
+        ::runtime::odoo::fields::BinaryField::new("preview_logo")
     }
     /// Primary Color (`primary_color`, `char`).
     #[inline]
-    pub const fn primary_color() -> ::runtime::fields::CharField<
+    pub const fn primary_color() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("primary_color")
+        ::runtime::odoo::fields::CharField::new("primary_color")
     }
     /// Display QR-code on invoices (`qr_code`, `boolean`).
     #[inline]
-    pub const fn qr_code() -> ::runtime::fields::BoolField<super::BaseDocumentLayout> {
-        ::runtime::fields::BoolField::new("qr_code")
+    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::BoolField::new("qr_code")
     }
     /// Report Footer (`report_footer`, `html`).
     #[inline]
-    pub const fn report_footer() -> ::runtime::fields::CharField<
+    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("report_footer")
+        ::runtime::odoo::fields::CharField::new("report_footer")
     }
     /// Company Tagline (`report_header`, `html`).
     #[inline]
-    pub const fn report_header() -> ::runtime::fields::CharField<
+    pub const fn report_header() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("report_header")
+        ::runtime::odoo::fields::CharField::new("report_header")
     }
     /// Report Layout (`report_layout_id`, `many2one`).
     #[inline]
-    pub const fn report_layout_id() -> ::runtime::fields::Many2OneField<
+    pub const fn report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ReportLayout,
     > {
-        ::runtime::fields::Many2OneField::new("report_layout_id")
+        ::runtime::odoo::fields::Many2OneField::new("report_layout_id")
     }
     /// Secondary Color (`secondary_color`, `char`).
     #[inline]
-    pub const fn secondary_color() -> ::runtime::fields::CharField<
+    pub const fn secondary_color() -> ::runtime::odoo::fields::CharField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::CharField::new("secondary_color")
+        ::runtime::odoo::fields::CharField::new("secondary_color")
     }
     /// Tax ID (`vat`, `char`).
     #[inline]
-    pub const fn vat() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("vat")
+    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::BaseDocumentLayout> {
+        ::runtime::odoo::fields::CharField::new("vat")
     }
     /// Website Link (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<
+        super::BaseDocumentLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseDocumentLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseDocumentLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `font` (Font) on `base.document.layout`.
@@ -972,7 +994,7 @@ pub enum Font {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Font {
+impl ::runtime::odoo::wire::Selection for Font {
     const VALUES: &'static [&'static str] = &[
         "Lato",
         "Roboto",
@@ -1012,12 +1034,12 @@ impl ::runtime::wire::Selection for Font {
 }
 impl<'de> ::serde::Deserialize<'de> for Font {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Font {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `layout_background` (Layout Background) on `base.document.layout`.
@@ -1034,7 +1056,7 @@ pub enum LayoutBackground {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LayoutBackground {
+impl ::runtime::odoo::wire::Selection for LayoutBackground {
     const VALUES: &'static [&'static str] = &["Blank", "Demo logo", "Custom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1055,11 +1077,11 @@ impl ::runtime::wire::Selection for LayoutBackground {
 }
 impl<'de> ::serde::Deserialize<'de> for LayoutBackground {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LayoutBackground {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

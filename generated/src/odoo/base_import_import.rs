@@ -23,7 +23,7 @@ pub struct BaseImportImport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,14 +51,14 @@ pub struct BaseImportImport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportImport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseImportImport {
+impl ::runtime::odoo::wire::FromRecord for BaseImportImport {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for BaseImportImport {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseImportImport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,27 +104,28 @@ impl ::runtime::Model for BaseImportImport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("file", "binary"),
-        ::runtime::verify::FieldSpec::new("file_name", "char"),
-        ::runtime::verify::FieldSpec::new("file_type", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("file", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("file_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("file_type", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseImportImport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseImportImport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -272,7 +273,7 @@ impl super::mixins::BaseModel for BaseImportImport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseImportImportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseImportImportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -283,24 +284,24 @@ impl BaseImportImportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BaseImportImportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `file` (File).
     #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn file(mut self, file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("file", file.into());
         self
     }
@@ -330,7 +331,7 @@ impl ::runtime::CreateValues for BaseImportImportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseImportImportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseImportImportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -341,24 +342,24 @@ impl BaseImportImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseImportImportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `file` (File).
     #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn file(mut self, file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("file", file.into());
         self
     }
@@ -388,66 +389,77 @@ impl ::runtime::UpdateValues for BaseImportImportUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseImportImport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseImportImport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseImportImport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// File (`file`, `binary`).
     #[inline]
-    pub const fn file() -> ::runtime::fields::BinaryField<super::BaseImportImport> {
-        ::runtime::fields::BinaryField::new("file")
+    pub const fn file() -> ::runtime::odoo::fields::BinaryField<
+        super::BaseImportImport,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("file")
     }
     /// File Name (`file_name`, `char`).
     #[inline]
-    pub const fn file_name() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("file_name")
+    pub const fn file_name() -> ::runtime::odoo::fields::CharField<
+        super::BaseImportImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("file_name")
     }
     /// File Type (`file_type`, `char`).
     #[inline]
-    pub const fn file_type() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("file_type")
+    pub const fn file_type() -> ::runtime::odoo::fields::CharField<
+        super::BaseImportImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("file_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseImportImport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseImportImport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::BaseImportImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseImportImport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseImportImport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -23,7 +23,7 @@ pub struct BaseImportModule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,14 +63,14 @@ pub struct BaseImportModule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportModule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseImportModule {
+impl ::runtime::odoo::wire::FromRecord for BaseImportModule {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -85,8 +85,8 @@ impl ::runtime::wire::FromRecord for BaseImportModule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseImportModule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -122,30 +122,31 @@ impl ::runtime::Model for BaseImportModule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("force", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("import_message", "text"),
-        ::runtime::verify::FieldSpec::new("module_file", "binary").required(),
-        ::runtime::verify::FieldSpec::new("modules_dependencies", "text"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("force", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("import_message", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("module_file", "binary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("modules_dependencies", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["init", "done"]),
-        ::runtime::verify::FieldSpec::new("with_demo", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("with_demo", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseImportModule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseImportModule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -208,7 +209,7 @@ impl super::mixins::BaseModel for BaseImportModule {
 /// Values for creating a `base.import.module` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseImportModuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseImportModuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -217,22 +218,22 @@ impl ::serde::Serialize for BaseImportModuleCreate {
 }
 impl BaseImportModuleCreate {
     /// Takes the required fields: `module_file` (readonly, computed and x2many fields are left out).
-    pub fn new(module_file: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn new(module_file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         BaseImportModuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .module_file(module_file)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `force` (Force init).
@@ -251,7 +252,7 @@ impl BaseImportModuleCreate {
     #[inline]
     pub fn module_file(
         mut self,
-        module_file: impl Into<::runtime::wire::Binary>,
+        module_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("module_file", module_file.into());
         self
@@ -285,7 +286,7 @@ impl ::runtime::CreateValues for BaseImportModuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseImportModuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseImportModuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -296,19 +297,19 @@ impl BaseImportModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseImportModuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `force` (Force init).
@@ -327,7 +328,7 @@ impl BaseImportModuleUpdate {
     #[inline]
     pub fn module_file(
         mut self,
-        module_file: impl Into<::runtime::wire::Binary>,
+        module_file: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("module_file", module_file.into());
         self
@@ -361,86 +362,91 @@ impl ::runtime::UpdateValues for BaseImportModuleUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseImportModule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseImportModule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseImportModule,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Force init (`force`, `boolean`).
     #[inline]
-    pub const fn force() -> ::runtime::fields::BoolField<super::BaseImportModule> {
-        ::runtime::fields::BoolField::new("force")
+    pub const fn force() -> ::runtime::odoo::fields::BoolField<super::BaseImportModule> {
+        ::runtime::odoo::fields::BoolField::new("force")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseImportModule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseImportModule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Import Message (`import_message`, `text`).
     #[inline]
-    pub const fn import_message() -> ::runtime::fields::CharField<
+    pub const fn import_message() -> ::runtime::odoo::fields::CharField<
         super::BaseImportModule,
     > {
-        ::runtime::fields::CharField::new("import_message")
+        ::runtime::odoo::fields::CharField::new("import_message")
     }
     /// Module .ZIP file (`module_file`, `binary`).
     #[inline]
-    pub const fn module_file() -> ::runtime::fields::BinaryField<
+    pub const fn module_file() -> ::runtime::odoo::fields::BinaryField<
         super::BaseImportModule,
     > {
-        ::runtime::fields::BinaryField::new("module_file")
+        ::runtime::odoo::fields::BinaryField::new("module_file")
     }
     /// Modules Dependencies (`modules_dependencies`, `text`).
     #[inline]
-    pub const fn modules_dependencies() -> ::runtime::fields::CharField<
+    pub const fn modules_dependencies() -> ::runtime::odoo::fields::CharField<
         super::BaseImportModule,
     > {
-        ::runtime::fields::CharField::new("modules_dependencies")
+        ::runtime::odoo::fields::CharField::new("modules_dependencies")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::BaseImportModule,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Import demo data of module (`with_demo`, `boolean`).
     #[inline]
-    pub const fn with_demo() -> ::runtime::fields::BoolField<super::BaseImportModule> {
-        ::runtime::fields::BoolField::new("with_demo")
+    pub const fn with_demo() -> ::runtime::odoo::fields::BoolField<
+        super::BaseImportModule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("with_demo")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseImportModule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseImportModule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (Status) on `base.import.module`.
@@ -455,7 +461,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["init", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -474,11 +480,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct BaseLanguageExport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,7 +57,7 @@ pub struct BaseLanguageExport {
     /// Model to Export
     ///
     /// `many2one`, to `ir.model`.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Model Name
     ///
     /// `char`, readonly, related `model_id.model`, not stored.
@@ -65,7 +65,7 @@ pub struct BaseLanguageExport {
     /// Apps To Export
     ///
     /// `many2many`, to `ir.module.module`, computed.
-    pub modules: ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    pub modules: ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
     /// File Name
     ///
     /// `char`, readonly.
@@ -83,14 +83,14 @@ pub struct BaseLanguageExport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseLanguageExport {
+impl ::runtime::odoo::wire::FromRecord for BaseLanguageExport {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -109,8 +109,8 @@ impl ::runtime::wire::FromRecord for BaseLanguageExport {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseLanguageExport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,42 +154,44 @@ impl ::runtime::Model for BaseLanguageExport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("data", "binary"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "char"),
-        ::runtime::verify::FieldSpec::new("export_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("data", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("export_type", "selection")
             .required()
             .selection(&["module", "model"]),
-        ::runtime::verify::FieldSpec::new("format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("format", "selection")
             .required()
             .selection(&["csv", "po", "tgz"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
             .required()
             .selection(&["__new__", "en_US"]),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("model_name", "char"),
-        ::runtime::verify::FieldSpec::new("modules", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("model_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("modules", "many2many")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["choose", "get"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseLanguageExport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseLanguageExport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -218,7 +220,7 @@ impl super::mixins::BaseModel for BaseLanguageExport {
 /// Values for creating a `base.language.export` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseLanguageExportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageExportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -229,7 +231,7 @@ impl BaseLanguageExportCreate {
     /// Takes the required fields: `export_type`, `format`, `lang` (readonly, computed and x2many fields are left out).
     pub fn new(export_type: ExportType, format: Format, lang: Lang) -> Self {
         BaseLanguageExportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .export_type(export_type)
             .format(format)
@@ -238,18 +240,18 @@ impl BaseLanguageExportCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageExport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageExport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `data` (File).
     #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("data", data.into());
         self
     }
@@ -288,7 +290,7 @@ impl BaseLanguageExportCreate {
     pub fn modules(
         mut self,
         modules: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
         >,
     ) -> Self {
         self.values.set("modules", modules.into_iter().collect::<Vec<_>>());
@@ -314,7 +316,7 @@ impl ::runtime::CreateValues for BaseLanguageExportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseLanguageExportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageExportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -325,24 +327,24 @@ impl BaseLanguageExportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseLanguageExportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageExport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageExport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `data` (File).
     #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("data", data.into());
         self
     }
@@ -381,7 +383,7 @@ impl BaseLanguageExportUpdate {
     pub fn modules(
         mut self,
         modules: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
         >,
     ) -> Self {
         self.values.set("modules", modules.into_iter().collect::<Vec<_>>());
@@ -407,117 +409,126 @@ impl ::runtime::UpdateValues for BaseLanguageExportUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageExport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageExport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// File (`data`, `binary`).
     #[inline]
-    pub const fn data() -> ::runtime::fields::BinaryField<super::BaseLanguageExport> {
-        ::runtime::fields::BinaryField::new("data")
+    pub const fn data() -> ::runtime::odoo::fields::BinaryField<
+        super::BaseLanguageExport,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("data")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseLanguageExport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Model Domain (`domain`, `char`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::BaseLanguageExport> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<
+        super::BaseLanguageExport,
+    > {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Export Type (`export_type`, `selection`).
     #[inline]
-    pub const fn export_type() -> ::runtime::fields::SelectionField<
+    pub const fn export_type() -> ::runtime::odoo::fields::SelectionField<
         super::BaseLanguageExport,
         super::ExportType,
     > {
-        ::runtime::fields::SelectionField::new("export_type")
+        ::runtime::odoo::fields::SelectionField::new("export_type")
     }
     /// File Format (`format`, `selection`).
     #[inline]
-    pub const fn format() -> ::runtime::fields::SelectionField<
+    pub const fn format() -> ::runtime::odoo::fields::SelectionField<
         super::BaseLanguageExport,
         super::Format,
     > {
-        ::runtime::fields::SelectionField::new("format")
+        ::runtime::odoo::fields::SelectionField::new("format")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseLanguageExport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseLanguageExport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::BaseLanguageExport,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Model to Export (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageExport,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Model Name (`model_name`, `char`).
     #[inline]
-    pub const fn model_name() -> ::runtime::fields::CharField<
+    pub const fn model_name() -> ::runtime::odoo::fields::CharField<
         super::BaseLanguageExport,
     > {
-        ::runtime::fields::CharField::new("model_name")
+        ::runtime::odoo::fields::CharField::new("model_name")
     }
     /// Apps To Export (`modules`, `many2many`).
     #[inline]
-    pub const fn modules() -> ::runtime::fields::X2ManyField<
+    pub const fn modules() -> ::runtime::odoo::fields::X2ManyField<
         super::BaseLanguageExport,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::X2ManyField::new("modules")
+        ::runtime::odoo::fields::X2ManyField::new("modules")
     }
     /// File Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::BaseLanguageExport> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::BaseLanguageExport,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::BaseLanguageExport,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageExport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageExport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `export_type` (Export Type) on `base.language.export`.
@@ -532,7 +543,7 @@ pub enum ExportType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ExportType {
+impl ::runtime::odoo::wire::Selection for ExportType {
     const VALUES: &'static [&'static str] = &["module", "model"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -551,12 +562,12 @@ impl ::runtime::wire::Selection for ExportType {
 }
 impl<'de> ::serde::Deserialize<'de> for ExportType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ExportType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `format` (File Format) on `base.language.export`.
@@ -573,7 +584,7 @@ pub enum Format {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Format {
+impl ::runtime::odoo::wire::Selection for Format {
     const VALUES: &'static [&'static str] = &["csv", "po", "tgz"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -594,12 +605,12 @@ impl ::runtime::wire::Selection for Format {
 }
 impl<'de> ::serde::Deserialize<'de> for Format {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Format {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lang` (Language) on `base.language.export`.
@@ -614,7 +625,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["__new__", "en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -633,12 +644,12 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `base.language.export`.
@@ -653,7 +664,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["choose", "get"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -672,11 +683,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

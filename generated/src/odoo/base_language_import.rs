@@ -29,7 +29,7 @@ pub struct BaseLanguageImport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,14 +59,14 @@ pub struct BaseLanguageImport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageImport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseLanguageImport {
+impl ::runtime::odoo::wire::FromRecord for BaseLanguageImport {
     const FIELDS: &'static [&'static str] = &[
         "code",
         "create_date",
@@ -80,8 +80,8 @@ impl ::runtime::wire::FromRecord for BaseLanguageImport {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseLanguageImport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -115,28 +115,29 @@ impl ::runtime::Model for BaseLanguageImport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("data", "binary").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("filename", "char").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("overwrite", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("data", "binary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("filename", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("overwrite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseLanguageImport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseLanguageImport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -165,7 +166,7 @@ impl super::mixins::BaseModel for BaseLanguageImport {
 /// Values for creating a `base.language.import` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseLanguageImportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageImportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -176,12 +177,12 @@ impl BaseLanguageImportCreate {
     /// Takes the required fields: `code`, `data`, `filename`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
         code: impl Into<String>,
-        data: impl Into<::runtime::wire::Binary>,
+        data: impl Into<::runtime::odoo::wire::Binary>,
         filename: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
         BaseLanguageImportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .data(data)
@@ -191,13 +192,13 @@ impl BaseLanguageImportCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (ISO Code).
@@ -208,7 +209,7 @@ impl BaseLanguageImportCreate {
     }
     /// Set `data` (File).
     #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("data", data.into());
         self
     }
@@ -238,7 +239,7 @@ impl ::runtime::CreateValues for BaseLanguageImportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseLanguageImportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageImportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -249,19 +250,19 @@ impl BaseLanguageImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseLanguageImportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `code` (ISO Code).
@@ -272,7 +273,7 @@ impl BaseLanguageImportUpdate {
     }
     /// Set `data` (File).
     #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("data", data.into());
         self
     }
@@ -302,71 +303,84 @@ impl ::runtime::UpdateValues for BaseLanguageImportUpdate {
 pub mod fields {
     /// ISO Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::BaseLanguageImport> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<
+        super::BaseLanguageImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageImport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageImport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// File (`data`, `binary`).
     #[inline]
-    pub const fn data() -> ::runtime::fields::BinaryField<super::BaseLanguageImport> {
-        ::runtime::fields::BinaryField::new("data")
+    pub const fn data() -> ::runtime::odoo::fields::BinaryField<
+        super::BaseLanguageImport,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("data")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseLanguageImport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// File Name (`filename`, `char`).
     #[inline]
-    pub const fn filename() -> ::runtime::fields::CharField<super::BaseLanguageImport> {
-        ::runtime::fields::CharField::new("filename")
+    pub const fn filename() -> ::runtime::odoo::fields::CharField<
+        super::BaseLanguageImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("filename")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseLanguageImport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseLanguageImport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Language Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::BaseLanguageImport> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::BaseLanguageImport,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Overwrite Existing Terms (`overwrite`, `boolean`).
     #[inline]
-    pub const fn overwrite() -> ::runtime::fields::BoolField<super::BaseLanguageImport> {
-        ::runtime::fields::BoolField::new("overwrite")
+    pub const fn overwrite() -> ::runtime::odoo::fields::BoolField<
+        super::BaseLanguageImport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("overwrite")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageImport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageImport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

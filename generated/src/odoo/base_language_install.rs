@@ -21,7 +21,7 @@ pub struct BaseLanguageInstall {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,8 +31,8 @@ pub struct BaseLanguageInstall {
     /// Used when the user only selects one language and is given the option to switch to it
     ///
     /// `many2one`, to `res.lang`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::first_lang_id())`.
-    pub first_lang_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResLang>>,
+    pub first_lang_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResLang>>,
     >,
     /// ID
     ///
@@ -41,7 +41,7 @@ pub struct BaseLanguageInstall {
     /// Languages
     ///
     /// `many2many`, to `res.lang`, required.
-    pub lang_ids: ::runtime::wire::X2Many<super::rel::ResLang>,
+    pub lang_ids: ::runtime::odoo::wire::X2Many<super::rel::ResLang>,
     /// Overwrite Existing Terms
     ///
     /// If you check this box, your customized translations will be overwritten and replaced by the official ones.
@@ -55,14 +55,14 @@ pub struct BaseLanguageInstall {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageInstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseLanguageInstall {
+impl ::runtime::odoo::wire::FromRecord for BaseLanguageInstall {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -75,8 +75,8 @@ impl ::runtime::wire::FromRecord for BaseLanguageInstall {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseLanguageInstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,29 +108,30 @@ impl ::runtime::Model for BaseLanguageInstall {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["first_lang_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("first_lang_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("first_lang_id", "many2one")
             .relation("res.lang"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lang_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang_ids", "many2many")
             .relation("res.lang")
             .required(),
-        ::runtime::verify::FieldSpec::new("overwrite", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("overwrite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseLanguageInstall {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseLanguageInstall {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -194,7 +195,7 @@ impl super::mixins::BaseModel for BaseLanguageInstall {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseLanguageInstallCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageInstallCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -205,26 +206,28 @@ impl BaseLanguageInstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BaseLanguageInstallCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageInstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageInstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang_ids` (Languages).
     #[inline]
     pub fn lang_ids(
         mut self,
-        lang_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResLang>>,
+        lang_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResLang>,
+        >,
     ) -> Self {
         self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
         self
@@ -243,7 +246,7 @@ impl ::runtime::CreateValues for BaseLanguageInstallCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseLanguageInstallUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseLanguageInstallUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -254,26 +257,28 @@ impl BaseLanguageInstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseLanguageInstallUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageInstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageInstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang_ids` (Languages).
     #[inline]
     pub fn lang_ids(
         mut self,
-        lang_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResLang>>,
+        lang_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResLang>,
+        >,
     ) -> Self {
         self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
         self
@@ -292,69 +297,72 @@ impl ::runtime::UpdateValues for BaseLanguageInstallUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageInstall,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageInstall,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseLanguageInstall,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// First Lang (`first_lang_id`, `many2one`).
     #[inline]
-    pub const fn first_lang_id() -> ::runtime::fields::Many2OneField<
+    pub const fn first_lang_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageInstall,
         super::super::rel::ResLang,
     > {
-        ::runtime::fields::Many2OneField::new("first_lang_id")
+        ::runtime::odoo::fields::Many2OneField::new("first_lang_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseLanguageInstall, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseLanguageInstall,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Languages (`lang_ids`, `many2many`).
     #[inline]
-    pub const fn lang_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn lang_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BaseLanguageInstall,
         super::super::rel::ResLang,
     > {
-        ::runtime::fields::X2ManyField::new("lang_ids")
+        ::runtime::odoo::fields::X2ManyField::new("lang_ids")
     }
     /// Overwrite Existing Terms (`overwrite`, `boolean`).
     #[inline]
-    pub const fn overwrite() -> ::runtime::fields::BoolField<
+    pub const fn overwrite() -> ::runtime::odoo::fields::BoolField<
         super::BaseLanguageInstall,
     > {
-        ::runtime::fields::BoolField::new("overwrite")
+        ::runtime::odoo::fields::BoolField::new("overwrite")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseLanguageInstall,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseLanguageInstall,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

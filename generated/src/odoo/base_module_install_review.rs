@@ -21,7 +21,7 @@ pub struct BaseModuleInstallReview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,17 +33,17 @@ pub struct BaseModuleInstallReview {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required, readonly.
-    pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Depending Apps
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
-    pub module_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    pub module_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
     >,
     /// Modules Description
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules_description())`.
-    pub modules_description: ::runtime::wire::Computed<Option<String>>,
+    pub modules_description: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,14 +51,14 @@ pub struct BaseModuleInstallReview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleInstallReview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleInstallReview {
+impl ::runtime::odoo::wire::FromRecord for BaseModuleInstallReview {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for BaseModuleInstallReview {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseModuleInstallReview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -103,30 +103,31 @@ impl ::runtime::Model for BaseModuleInstallReview {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["module_ids", "modules_description"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
             .relation("ir.module.module")
             .required(),
-        ::runtime::verify::FieldSpec::new("module_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("module_ids", "many2many")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("modules_description", "html"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("modules_description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseModuleInstallReview {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("module_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseModuleInstallReview {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("module_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -156,7 +157,7 @@ impl super::mixins::BaseModel for BaseModuleInstallReview {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseModuleInstallReviewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseModuleInstallReviewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,19 +168,19 @@ impl BaseModuleInstallReviewCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BaseModuleInstallReviewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallReview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleInstallReview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -196,7 +197,7 @@ impl ::runtime::CreateValues for BaseModuleInstallReviewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseModuleInstallReviewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseModuleInstallReviewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -207,19 +208,19 @@ impl BaseModuleInstallReviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseModuleInstallReviewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallReview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleInstallReview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -236,72 +237,72 @@ impl ::runtime::UpdateValues for BaseModuleInstallReviewUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseModuleInstallReview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleInstallReview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseModuleInstallReview,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::BaseModuleInstallReview,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Module (`module_id`, `many2one`).
     #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
+    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleInstallReview,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module_id")
+        ::runtime::odoo::fields::Many2OneField::new("module_id")
     }
     /// Depending Apps (`module_ids`, `many2many`).
     #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BaseModuleInstallReview,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::X2ManyField::new("module_ids")
+        ::runtime::odoo::fields::X2ManyField::new("module_ids")
     }
     /// Modules Description (`modules_description`, `html`).
     #[inline]
-    pub const fn modules_description() -> ::runtime::fields::CharField<
+    pub const fn modules_description() -> ::runtime::odoo::fields::CharField<
         super::BaseModuleInstallReview,
     > {
-        ::runtime::fields::CharField::new("modules_description")
+        ::runtime::odoo::fields::CharField::new("modules_description")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseModuleInstallReview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleInstallReview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

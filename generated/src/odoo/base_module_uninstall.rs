@@ -21,7 +21,7 @@ pub struct BaseModuleUninstall {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,18 +33,18 @@ pub struct BaseModuleUninstall {
     /// Impacted data models
     ///
     /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_ids())`.
-    pub model_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModel>,
+    pub model_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
     >,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required, readonly.
-    pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Impacted modules
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
-    pub module_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    pub module_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
     >,
     /// Show All
     ///
@@ -57,14 +57,14 @@ pub struct BaseModuleUninstall {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUninstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleUninstall {
+impl ::runtime::odoo::wire::FromRecord for BaseModuleUninstall {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -78,8 +78,8 @@ impl ::runtime::wire::FromRecord for BaseModuleUninstall {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BaseModuleUninstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,31 +112,33 @@ impl ::runtime::Model for BaseModuleUninstall {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["model_ids", "module_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model_ids", "many2many").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model_ids", "many2many")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
             .relation("ir.module.module")
             .required(),
-        ::runtime::verify::FieldSpec::new("module_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("module_ids", "many2many")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("show_all", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("show_all", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BaseModuleUninstall {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("module_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BaseModuleUninstall {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("module_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -166,7 +168,7 @@ impl super::mixins::BaseModel for BaseModuleUninstall {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseModuleUninstallCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseModuleUninstallCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -177,19 +179,19 @@ impl BaseModuleUninstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BaseModuleUninstallCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUninstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUninstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -212,7 +214,7 @@ impl ::runtime::CreateValues for BaseModuleUninstallCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BaseModuleUninstallUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BaseModuleUninstallUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -223,19 +225,19 @@ impl BaseModuleUninstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BaseModuleUninstallUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUninstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUninstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -258,75 +260,80 @@ impl ::runtime::UpdateValues for BaseModuleUninstallUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BaseModuleUninstall,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleUninstall,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BaseModuleUninstall,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseModuleUninstall, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::BaseModuleUninstall,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Impacted data models (`model_ids`, `many2many`).
     #[inline]
-    pub const fn model_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn model_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BaseModuleUninstall,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::X2ManyField::new("model_ids")
+        ::runtime::odoo::fields::X2ManyField::new("model_ids")
     }
     /// Module (`module_id`, `many2one`).
     #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
+    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleUninstall,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module_id")
+        ::runtime::odoo::fields::Many2OneField::new("module_id")
     }
     /// Impacted modules (`module_ids`, `many2many`).
     #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BaseModuleUninstall,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::X2ManyField::new("module_ids")
+        ::runtime::odoo::fields::X2ManyField::new("module_ids")
     }
     /// Show All (`show_all`, `boolean`).
     #[inline]
-    pub const fn show_all() -> ::runtime::fields::BoolField<super::BaseModuleUninstall> {
-        ::runtime::fields::BoolField::new("show_all")
+    pub const fn show_all() -> ::runtime::odoo::fields::BoolField<
+        super::BaseModuleUninstall,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_all")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BaseModuleUninstall,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BaseModuleUninstall,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

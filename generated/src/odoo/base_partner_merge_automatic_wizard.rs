@@ -21,12 +21,12 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Current Line
     ///
     /// `many2one`, to `base.partner.merge.line`.
     pub current_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::BasePartnerMergeLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::BasePartnerMergeLine>,
     >,
     /// Display Name
     ///
@@ -35,7 +35,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Destination Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub dst_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub dst_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// A user associated to the contact
     ///
     /// `boolean`.
@@ -71,7 +71,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Lines
     ///
     /// `one2many`, to `base.partner.merge.line` (inverse `wizard_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::BasePartnerMergeLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::BasePartnerMergeLine>,
     /// Maximum of Group of Contacts
     ///
     /// `integer`.
@@ -83,7 +83,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Contacts
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// State
     ///
     /// `selection`, required, readonly.
@@ -97,14 +97,14 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeAutomaticWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BasePartnerMergeAutomaticWizard {
+impl ::runtime::odoo::wire::FromRecord for BasePartnerMergeAutomaticWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -128,8 +128,8 @@ impl ::runtime::wire::FromRecord for BasePartnerMergeAutomaticWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BasePartnerMergeAutomaticWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -183,45 +183,46 @@ impl ::runtime::Model for BasePartnerMergeAutomaticWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("current_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_line_id", "many2one")
             .relation("base.partner.merge.line"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("dst_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("dst_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("exclude_contact", "boolean"),
-        ::runtime::verify::FieldSpec::new("exclude_journal_item", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_by_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_by_is_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_by_name", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_by_parent_id", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_by_vat", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("exclude_contact", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("exclude_journal_item", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_by_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_by_is_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_by_name", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_by_parent_id", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_by_vat", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("base.partner.merge.line"),
-        ::runtime::verify::FieldSpec::new("maximum_group", "integer"),
-        ::runtime::verify::FieldSpec::new("number_group", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("maximum_group", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("number_group", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["option", "selection", "finished"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BasePartnerMergeAutomaticWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("current_line_id"),
-        ::runtime::nested::Relation::display_name("dst_partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BasePartnerMergeAutomaticWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("current_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("dst_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -339,7 +340,7 @@ impl super::mixins::BaseModel for BasePartnerMergeAutomaticWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BasePartnerMergeAutomaticWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BasePartnerMergeAutomaticWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -350,13 +351,13 @@ impl BasePartnerMergeAutomaticWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BasePartnerMergeAutomaticWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = BasePartnerMergeAutomaticWizard,
         >,
     ) -> Self {
@@ -364,7 +365,7 @@ impl BasePartnerMergeAutomaticWizardCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `current_line_id` (Current Line).
@@ -426,7 +427,7 @@ impl BasePartnerMergeAutomaticWizardCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::BasePartnerMergeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::BasePartnerMergeLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -449,7 +450,7 @@ impl BasePartnerMergeAutomaticWizardCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -469,7 +470,7 @@ impl ::runtime::CreateValues for BasePartnerMergeAutomaticWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BasePartnerMergeAutomaticWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BasePartnerMergeAutomaticWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -480,13 +481,13 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BasePartnerMergeAutomaticWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = BasePartnerMergeAutomaticWizard,
         >,
     ) -> Self {
@@ -494,7 +495,7 @@ impl BasePartnerMergeAutomaticWizardUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `current_line_id` (Current Line).
@@ -556,7 +557,7 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::BasePartnerMergeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::BasePartnerMergeLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -579,7 +580,7 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -599,155 +600,155 @@ impl ::runtime::UpdateValues for BasePartnerMergeAutomaticWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BasePartnerMergeAutomaticWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Current Line (`current_line_id`, `many2one`).
     #[inline]
-    pub const fn current_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn current_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::BasePartnerMergeLine,
     > {
-        ::runtime::fields::Many2OneField::new("current_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("current_line_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Destination Contact (`dst_partner_id`, `many2one`).
     #[inline]
-    pub const fn dst_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dst_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("dst_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("dst_partner_id")
     }
     /// A user associated to the contact (`exclude_contact`, `boolean`).
     #[inline]
-    pub const fn exclude_contact() -> ::runtime::fields::BoolField<
+    pub const fn exclude_contact() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("exclude_contact")
+        ::runtime::odoo::fields::BoolField::new("exclude_contact")
     }
     /// Journal Items associated to the contact (`exclude_journal_item`, `boolean`).
     #[inline]
-    pub const fn exclude_journal_item() -> ::runtime::fields::BoolField<
+    pub const fn exclude_journal_item() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("exclude_journal_item")
+        ::runtime::odoo::fields::BoolField::new("exclude_journal_item")
     }
     /// Email (`group_by_email`, `boolean`).
     #[inline]
-    pub const fn group_by_email() -> ::runtime::fields::BoolField<
+    pub const fn group_by_email() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("group_by_email")
+        ::runtime::odoo::fields::BoolField::new("group_by_email")
     }
     /// Is Company (`group_by_is_company`, `boolean`).
     #[inline]
-    pub const fn group_by_is_company() -> ::runtime::fields::BoolField<
+    pub const fn group_by_is_company() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("group_by_is_company")
+        ::runtime::odoo::fields::BoolField::new("group_by_is_company")
     }
     /// Name (`group_by_name`, `boolean`).
     #[inline]
-    pub const fn group_by_name() -> ::runtime::fields::BoolField<
+    pub const fn group_by_name() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("group_by_name")
+        ::runtime::odoo::fields::BoolField::new("group_by_name")
     }
     /// Parent Company (`group_by_parent_id`, `boolean`).
     #[inline]
-    pub const fn group_by_parent_id() -> ::runtime::fields::BoolField<
+    pub const fn group_by_parent_id() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("group_by_parent_id")
+        ::runtime::odoo::fields::BoolField::new("group_by_parent_id")
     }
     /// VAT (`group_by_vat`, `boolean`).
     #[inline]
-    pub const fn group_by_vat() -> ::runtime::fields::BoolField<
+    pub const fn group_by_vat() -> ::runtime::odoo::fields::BoolField<
         super::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::BoolField::new("group_by_vat")
+        ::runtime::odoo::fields::BoolField::new("group_by_vat")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::BasePartnerMergeAutomaticWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Lines (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::BasePartnerMergeLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Maximum of Group of Contacts (`maximum_group`, `integer`).
     #[inline]
-    pub const fn maximum_group() -> ::runtime::fields::NumField<
+    pub const fn maximum_group() -> ::runtime::odoo::fields::NumField<
         super::BasePartnerMergeAutomaticWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("maximum_group")
+        ::runtime::odoo::fields::NumField::new("maximum_group")
     }
     /// Group of Contacts (`number_group`, `integer`).
     #[inline]
-    pub const fn number_group() -> ::runtime::fields::NumField<
+    pub const fn number_group() -> ::runtime::odoo::fields::NumField<
         super::BasePartnerMergeAutomaticWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_group")
+        ::runtime::odoo::fields::NumField::new("number_group")
     }
     /// Contacts (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::BasePartnerMergeAutomaticWizard,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BasePartnerMergeAutomaticWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeAutomaticWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (State) on `base.partner.merge.automatic.wizard`.
@@ -764,7 +765,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["option", "selection", "finished"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -785,11 +786,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

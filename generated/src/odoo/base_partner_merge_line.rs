@@ -25,7 +25,7 @@ pub struct BasePartnerMergeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -42,7 +42,7 @@ pub struct BasePartnerMergeLine {
     ///
     /// `many2one`, to `base.partner.merge.automatic.wizard`.
     pub wizard_id: Option<
-        ::runtime::wire::Many2One<super::rel::BasePartnerMergeAutomaticWizard>,
+        ::runtime::odoo::wire::Many2One<super::rel::BasePartnerMergeAutomaticWizard>,
     >,
     /// Last Updated on
     ///
@@ -51,14 +51,14 @@ pub struct BasePartnerMergeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BasePartnerMergeLine {
+impl ::runtime::odoo::wire::FromRecord for BasePartnerMergeLine {
     const FIELDS: &'static [&'static str] = &[
         "aggr_ids",
         "create_date",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for BasePartnerMergeLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BasePartnerMergeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,28 +104,29 @@ impl ::runtime::Model for BasePartnerMergeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("aggr_ids", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("aggr_ids", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("min_id", "integer"),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("min_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("base.partner.merge.automatic.wizard"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BasePartnerMergeLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BasePartnerMergeLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for BasePartnerMergeLine {
@@ -134,7 +135,7 @@ impl super::mixins::BaseModel for BasePartnerMergeLine {
 /// Values for creating a `base.partner.merge.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BasePartnerMergeLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BasePartnerMergeLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -145,20 +146,20 @@ impl BasePartnerMergeLineCreate {
     /// Takes the required fields: `aggr_ids` (readonly, computed and x2many fields are left out).
     pub fn new(aggr_ids: impl Into<String>) -> Self {
         BasePartnerMergeLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .aggr_ids(aggr_ids)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BasePartnerMergeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BasePartnerMergeLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `aggr_ids` (Ids).
@@ -187,7 +188,7 @@ impl ::runtime::CreateValues for BasePartnerMergeLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BasePartnerMergeLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BasePartnerMergeLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -198,19 +199,19 @@ impl BasePartnerMergeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BasePartnerMergeLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BasePartnerMergeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BasePartnerMergeLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `aggr_ids` (Ids).
@@ -239,69 +240,72 @@ impl ::runtime::UpdateValues for BasePartnerMergeLineUpdate {
 pub mod fields {
     /// Ids (`aggr_ids`, `char`).
     #[inline]
-    pub const fn aggr_ids() -> ::runtime::fields::CharField<
+    pub const fn aggr_ids() -> ::runtime::odoo::fields::CharField<
         super::BasePartnerMergeLine,
     > {
-        ::runtime::fields::CharField::new("aggr_ids")
+        ::runtime::odoo::fields::CharField::new("aggr_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BasePartnerMergeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::BasePartnerMergeLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BasePartnerMergeLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// MinID (`min_id`, `integer`).
-    #[inline]
-    pub const fn min_id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::BasePartnerMergeLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("min_id")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// MinID (`min_id`, `integer`).
+    #[inline]
+    pub const fn min_id() -> ::runtime::odoo::fields::NumField<
+        super::BasePartnerMergeLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("min_id")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeLine,
         super::super::rel::BasePartnerMergeAutomaticWizard,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BasePartnerMergeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BasePartnerMergeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct BillToPoWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,13 @@ pub struct BillToPoWizard {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`.
-    pub purchase_order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_order_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -45,14 +47,14 @@ pub struct BillToPoWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BillToPoWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BillToPoWizard {
+impl ::runtime::odoo::wire::FromRecord for BillToPoWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +66,8 @@ impl ::runtime::wire::FromRecord for BillToPoWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BillToPoWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,29 +97,30 @@ impl ::runtime::Model for BillToPoWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BillToPoWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("purchase_order_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for BillToPoWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -164,7 +167,7 @@ impl super::mixins::BaseModel for BillToPoWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BillToPoWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BillToPoWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -175,19 +178,19 @@ impl BillToPoWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BillToPoWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BillToPoWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BillToPoWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_id` (Partner).
@@ -210,7 +213,7 @@ impl ::runtime::CreateValues for BillToPoWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BillToPoWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BillToPoWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -221,19 +224,19 @@ impl BillToPoWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BillToPoWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BillToPoWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BillToPoWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_id` (Partner).
@@ -256,60 +259,62 @@ impl ::runtime::UpdateValues for BillToPoWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::BillToPoWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BillToPoWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::BillToPoWizard> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::BillToPoWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BillToPoWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BillToPoWizard, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BillToPoWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Purchase Order (`purchase_order_id`, `many2one`).
     #[inline]
-    pub const fn purchase_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BillToPoWizard,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::BillToPoWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::BillToPoWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

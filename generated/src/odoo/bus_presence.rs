@@ -17,7 +17,7 @@ pub struct BusPresence {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -39,14 +39,14 @@ pub struct BusPresence {
     /// Users
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BusPresence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BusPresence {
+impl ::runtime::odoo::wire::FromRecord for BusPresence {
     const FIELDS: &'static [&'static str] = &[
         "display_name",
         "guest_id",
@@ -57,8 +57,8 @@ impl ::runtime::wire::FromRecord for BusPresence {
         "user_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = BusPresence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,31 +86,33 @@ impl ::runtime::Model for BusPresence {
         "status",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("last_poll", "datetime"),
-        ::runtime::verify::FieldSpec::new("last_presence", "datetime"),
-        ::runtime::verify::FieldSpec::new("status", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
+            .relation("mail.guest"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("last_poll", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("last_presence", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("status", "selection")
             .selection(&["online", "away", "offline"]),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for BusPresence {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("guest_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
+impl ::runtime::odoo::projection::Projection for BusPresence {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
     ];
 }
 /// Values for creating a `bus.presence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BusPresenceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BusPresenceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -121,19 +123,19 @@ impl BusPresenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         BusPresenceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BusPresence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusPresence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `guest_id` (Guest).
@@ -177,7 +179,7 @@ impl ::runtime::CreateValues for BusPresenceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct BusPresenceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for BusPresenceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -188,19 +190,19 @@ impl BusPresenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         BusPresenceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BusPresence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusPresence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `guest_id` (Guest).
@@ -244,53 +246,55 @@ impl ::runtime::UpdateValues for BusPresenceUpdate {
 pub mod fields {
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::BusPresence> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::BusPresence,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Guest (`guest_id`, `many2one`).
     #[inline]
-    pub const fn guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BusPresence,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("guest_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BusPresence, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BusPresence, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Last Poll (`last_poll`, `datetime`).
     #[inline]
-    pub const fn last_poll() -> ::runtime::fields::DateField<
+    pub const fn last_poll() -> ::runtime::odoo::fields::DateField<
         super::BusPresence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_poll")
+        ::runtime::odoo::fields::DateField::new("last_poll")
     }
     /// Last Presence (`last_presence`, `datetime`).
     #[inline]
-    pub const fn last_presence() -> ::runtime::fields::DateField<
+    pub const fn last_presence() -> ::runtime::odoo::fields::DateField<
         super::BusPresence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_presence")
+        ::runtime::odoo::fields::DateField::new("last_presence")
     }
     /// IM Status (`status`, `selection`).
     #[inline]
-    pub const fn status() -> ::runtime::fields::SelectionField<
+    pub const fn status() -> ::runtime::odoo::fields::SelectionField<
         super::BusPresence,
         super::Status,
     > {
-        ::runtime::fields::SelectionField::new("status")
+        ::runtime::odoo::fields::SelectionField::new("status")
     }
     /// Users (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::BusPresence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
 }
 /// Values of `status` (IM Status) on `bus.presence`.
@@ -307,7 +311,7 @@ pub enum Status {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Status {
+impl ::runtime::odoo::wire::Selection for Status {
     const VALUES: &'static [&'static str] = &["online", "away", "offline"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -328,11 +332,11 @@ impl ::runtime::wire::Selection for Status {
 }
 impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Status {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

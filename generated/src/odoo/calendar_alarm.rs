@@ -31,7 +31,7 @@ pub struct CalendarAlarm {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,7 +59,9 @@ pub struct CalendarAlarm {
     /// Template used to render mail reminder content.
     ///
     /// `many2one`, to `mail.template`, computed.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -73,7 +75,9 @@ pub struct CalendarAlarm {
     /// Template used to render SMS reminder content.
     ///
     /// `many2one`, to `sms.template`, computed.
-    pub sms_template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub sms_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -81,14 +85,14 @@ pub struct CalendarAlarm {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarAlarm {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarAlarm {
+impl ::runtime::odoo::wire::FromRecord for CalendarAlarm {
     const FIELDS: &'static [&'static str] = &[
         "alarm_type",
         "body",
@@ -107,8 +111,8 @@ impl ::runtime::wire::FromRecord for CalendarAlarm {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarAlarm::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,40 +156,41 @@ impl ::runtime::Model for CalendarAlarm {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("alarm_type", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("alarm_type", "selection")
             .required()
             .selection(&["notification", "email", "sms"]),
-        ::runtime::verify::FieldSpec::new("body", "text"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("body", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duration", "integer").required(),
-        ::runtime::verify::FieldSpec::new("duration_minutes", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("interval", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duration", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("duration_minutes", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("interval", "selection")
             .required()
             .selection(&["minutes", "hours", "days"]),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sms_notify_responsible", "boolean"),
-        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sms_notify_responsible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarAlarm {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("sms_template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarAlarm {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("sms_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CalendarAlarm {
@@ -194,7 +199,7 @@ impl super::mixins::BaseModel for CalendarAlarm {
 /// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarAlarmCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarAlarmCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -210,7 +215,7 @@ impl CalendarAlarmCreate {
         name: impl Into<String>,
     ) -> Self {
         CalendarAlarmCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alarm_type(alarm_type)
             .duration(duration)
@@ -220,13 +225,13 @@ impl CalendarAlarmCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAlarm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAlarm>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alarm_type` (Type).
@@ -285,7 +290,7 @@ impl ::runtime::CreateValues for CalendarAlarmCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarAlarmUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarAlarmUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -296,19 +301,19 @@ impl CalendarAlarmUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarAlarmUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAlarm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAlarm>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alarm_type` (Type).
@@ -367,107 +372,112 @@ impl ::runtime::UpdateValues for CalendarAlarmUpdate {
 pub mod fields {
     /// Type (`alarm_type`, `selection`).
     #[inline]
-    pub const fn alarm_type() -> ::runtime::fields::SelectionField<
+    pub const fn alarm_type() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarAlarm,
         super::AlarmType,
     > {
-        ::runtime::fields::SelectionField::new("alarm_type")
+        ::runtime::odoo::fields::SelectionField::new("alarm_type")
     }
     /// Additional Message (`body`, `text`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::CalendarAlarm> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarAlarm,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAlarm,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarAlarm,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Remind Before (`duration`, `integer`).
     #[inline]
-    pub const fn duration() -> ::runtime::fields::NumField<super::CalendarAlarm, i64> {
-        ::runtime::fields::NumField::new("duration")
-    }
-    /// Duration in minutes (`duration_minutes`, `integer`).
-    #[inline]
-    pub const fn duration_minutes() -> ::runtime::fields::NumField<
+    pub const fn duration() -> ::runtime::odoo::fields::NumField<
         super::CalendarAlarm,
         i64,
     > {
-        ::runtime::fields::NumField::new("duration_minutes")
+        ::runtime::odoo::fields::NumField::new("duration")
+    }
+    /// Duration in minutes (`duration_minutes`, `integer`).
+    #[inline]
+    pub const fn duration_minutes() -> ::runtime::odoo::fields::NumField<
+        super::CalendarAlarm,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("duration_minutes")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarAlarm, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CalendarAlarm, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Unit (`interval`, `selection`).
     #[inline]
-    pub const fn interval() -> ::runtime::fields::SelectionField<
+    pub const fn interval() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarAlarm,
         super::Interval,
     > {
-        ::runtime::fields::SelectionField::new("interval")
+        ::runtime::odoo::fields::SelectionField::new("interval")
     }
     /// Email Template (`mail_template_id`, `many2one`).
     #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAlarm,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CalendarAlarm> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Notify Responsible (`sms_notify_responsible`, `boolean`).
     #[inline]
-    pub const fn sms_notify_responsible() -> ::runtime::fields::BoolField<
+    pub const fn sms_notify_responsible() -> ::runtime::odoo::fields::BoolField<
         super::CalendarAlarm,
     > {
-        ::runtime::fields::BoolField::new("sms_notify_responsible")
+        ::runtime::odoo::fields::BoolField::new("sms_notify_responsible")
     }
     /// SMS Template (`sms_template_id`, `many2one`).
     #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAlarm,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarAlarm,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAlarm,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `alarm_type` (Type) on `calendar.alarm`.
@@ -484,7 +494,7 @@ pub enum AlarmType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AlarmType {
+impl ::runtime::odoo::wire::Selection for AlarmType {
     const VALUES: &'static [&'static str] = &["notification", "email", "sms"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -505,12 +515,12 @@ impl ::runtime::wire::Selection for AlarmType {
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AlarmType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `interval` (Unit) on `calendar.alarm`.
@@ -527,7 +537,7 @@ pub enum Interval {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Interval {
+impl ::runtime::odoo::wire::Selection for Interval {
     const VALUES: &'static [&'static str] = &["minutes", "hours", "days"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -548,11 +558,11 @@ impl ::runtime::wire::Selection for Interval {
 }
 impl<'de> ::serde::Deserialize<'de> for Interval {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Interval {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

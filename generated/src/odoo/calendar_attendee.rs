@@ -33,7 +33,7 @@ pub struct CalendarAttendee {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,7 +45,7 @@ pub struct CalendarAttendee {
     /// Meeting linked
     ///
     /// `many2one`, to `calendar.event`, required.
-    pub event_id: Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub event_id: Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -57,11 +57,11 @@ pub struct CalendarAttendee {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub mail_tz: ::runtime::wire::Computed<Option<String>>,
+    pub mail_tz: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attendee
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Phone
     ///
     /// `char`, readonly, related `partner_id.phone`, not stored.
@@ -69,7 +69,9 @@ pub struct CalendarAttendee {
     /// Recurrence Rule
     ///
     /// `many2one`, to `calendar.recurrence`, readonly, related `event_id.recurrence_id`, not stored.
-    pub recurrence_id: Option<::runtime::wire::Many2One<super::rel::CalendarRecurrence>>,
+    pub recurrence_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CalendarRecurrence>,
+    >,
     /// Status
     ///
     /// `selection`.
@@ -83,14 +85,14 @@ pub struct CalendarAttendee {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarAttendee {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarAttendee {
+impl ::runtime::odoo::wire::FromRecord for CalendarAttendee {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "availability",
@@ -110,8 +112,8 @@ impl ::runtime::wire::FromRecord for CalendarAttendee {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarAttendee::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,44 +159,45 @@ impl ::runtime::Model for CalendarAttendee {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["mail_tz"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("availability", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("availability", "selection")
             .selection(&["free", "busy"]),
-        ::runtime::verify::FieldSpec::new("common_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("common_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
             .relation("calendar.event")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("recurrence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
             .relation("calendar.recurrence"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["needsAction", "tentative", "declined", "accepted"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarAttendee {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("event_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("recurrence_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarAttendee {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("event_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("recurrence_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -257,7 +260,7 @@ impl super::mixins::BaseModel for CalendarAttendee {
 /// Values for creating a `calendar.attendee` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarAttendeeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarAttendeeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -268,20 +271,20 @@ impl CalendarAttendeeCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
         CalendarAttendeeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .event_id(event_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAttendee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAttendee>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Invitation Token).
@@ -322,7 +325,7 @@ impl ::runtime::CreateValues for CalendarAttendeeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarAttendeeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarAttendeeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -333,19 +336,19 @@ impl CalendarAttendeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarAttendeeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAttendee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAttendee>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Invitation Token).
@@ -386,114 +389,121 @@ impl ::runtime::UpdateValues for CalendarAttendeeUpdate {
 pub mod fields {
     /// Invitation Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
         super::CalendarAttendee,
     > {
-        ::runtime::fields::CharField::new("access_token")
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Available/Busy (`availability`, `selection`).
     #[inline]
-    pub const fn availability() -> ::runtime::fields::SelectionField<
+    pub const fn availability() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarAttendee,
         super::Availability,
     > {
-        ::runtime::fields::SelectionField::new("availability")
+        ::runtime::odoo::fields::SelectionField::new("availability")
     }
     /// Common name (`common_name`, `char`).
     #[inline]
-    pub const fn common_name() -> ::runtime::fields::CharField<super::CalendarAttendee> {
-        ::runtime::fields::CharField::new("common_name")
+    pub const fn common_name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarAttendee,
+    > {
+        ::runtime::odoo::fields::CharField::new("common_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarAttendee,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAttendee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CalendarAttendee,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::CalendarAttendee> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::CalendarAttendee> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Meeting linked (`event_id`, `many2one`).
     #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAttendee,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("event_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarAttendee, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CalendarAttendee,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Mail Tz (`mail_tz`, `selection`).
     #[inline]
-    pub const fn mail_tz() -> ::runtime::fields::CharField<super::CalendarAttendee> {
-        ::runtime::fields::CharField::new("mail_tz")
+    pub const fn mail_tz() -> ::runtime::odoo::fields::CharField<
+        super::CalendarAttendee,
+    > {
+        ::runtime::odoo::fields::CharField::new("mail_tz")
     }
     /// Attendee (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAttendee,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::CalendarAttendee> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CalendarAttendee> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Recurrence Rule (`recurrence_id`, `many2one`).
     #[inline]
-    pub const fn recurrence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAttendee,
         super::super::rel::CalendarRecurrence,
     > {
-        ::runtime::fields::Many2OneField::new("recurrence_id")
+        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarAttendee,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarAttendee,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarAttendee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `availability` (Available/Busy) on `calendar.attendee`.
@@ -508,7 +518,7 @@ pub enum Availability {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Availability {
+impl ::runtime::odoo::wire::Selection for Availability {
     const VALUES: &'static [&'static str] = &["free", "busy"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -527,12 +537,12 @@ impl ::runtime::wire::Selection for Availability {
 }
 impl<'de> ::serde::Deserialize<'de> for Availability {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Availability {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `calendar.attendee`.
@@ -551,7 +561,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "needsAction",
         "tentative",
@@ -579,11 +589,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct CalendarEvent {
     /// Accepted Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accepted_count())`.
-    pub accepted_count: ::runtime::wire::Computed<i64>,
+    pub accepted_count: ::runtime::odoo::wire::Computed<i64>,
     /// Invitation Token
     ///
     /// `char`.
@@ -29,13 +29,13 @@ pub struct CalendarEvent {
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `calendar_event_id`).
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Reminders
     ///
     /// Notifications sent to all attendees to remind of the meeting.
     ///
     /// `many2many`, to `calendar.alarm`.
-    pub alarm_ids: ::runtime::wire::X2Many<super::rel::CalendarAlarm>,
+    pub alarm_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarAlarm>,
     /// All Day
     ///
     /// `boolean`.
@@ -43,31 +43,31 @@ pub struct CalendarEvent {
     /// Participant
     ///
     /// `one2many`, to `calendar.attendee` (inverse `event_id`).
-    pub attendee_ids: ::runtime::wire::X2Many<super::rel::CalendarAttendee>,
+    pub attendee_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarAttendee>,
     /// Attendees Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendees_count())`.
-    pub attendees_count: ::runtime::wire::Computed<i64>,
+    pub attendees_count: ::runtime::odoo::wire::Computed<i64>,
     /// Awaiting Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::awaiting_count())`.
-    pub awaiting_count: ::runtime::wire::Computed<i64>,
+    pub awaiting_count: ::runtime::odoo::wire::Computed<i64>,
     /// By day
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::byday())`.
     ///
     /// Values: `1` (First), `2` (Second), `3` (Third), `4` (Fourth), `-1` (Last).
-    pub byday: ::runtime::wire::Computed<Option<Byday>>,
+    pub byday: ::runtime::odoo::wire::Computed<Option<Byday>>,
     /// Tags
     ///
     /// `many2many`, to `calendar.event.type`.
-    pub categ_ids: ::runtime::wire::X2Many<super::rel::CalendarEventType>,
+    pub categ_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEventType>,
     /// Number of Repetitions
     ///
     /// Repeat x times
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::wire::Computed<i64>,
+    pub count: ::runtime::odoo::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -75,27 +75,27 @@ pub struct CalendarEvent {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Current Attendee
     ///
     /// `many2one`, to `calendar.attendee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_attendee())`.
-    pub current_attendee: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarAttendee>>,
+    pub current_attendee: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarAttendee>>,
     >,
     /// Attending?
     ///
     /// `selection`, related `current_attendee.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_status())`.
     ///
     /// Values: `needsAction` (Needs Action), `tentative` (Maybe), `declined` (No), `accepted` (Yes).
-    pub current_status: ::runtime::wire::Computed<Option<CurrentStatus>>,
+    pub current_status: ::runtime::odoo::wire::Computed<Option<CurrentStatus>>,
     /// Date of month
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::day())`.
-    pub day: ::runtime::wire::Computed<i64>,
+    pub day: ::runtime::odoo::wire::Computed<i64>,
     /// Declined Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::declined_count())`.
-    pub declined_count: ::runtime::wire::Computed<i64>,
+    pub declined_count: ::runtime::odoo::wire::Computed<i64>,
     /// Description
     ///
     /// `html`.
@@ -103,7 +103,7 @@ pub struct CalendarEvent {
     /// Display Description
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_description())`.
-    pub display_description: ::runtime::wire::Computed<bool>,
+    pub display_description: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -111,7 +111,7 @@ pub struct CalendarEvent {
     /// Event Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_time())`.
-    pub display_time: ::runtime::wire::Computed<Option<String>>,
+    pub display_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Duration
     ///
     /// `float`, computed.
@@ -121,13 +121,13 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::end_type())`.
     ///
     /// Values: `count` (Number of repetitions), `end_date` (End date), `forever` (Forever).
-    pub end_type: ::runtime::wire::Computed<Option<EndType>>,
+    pub end_type: ::runtime::odoo::wire::Computed<Option<EndType>>,
     /// Timezone
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub event_tz: ::runtime::wire::Computed<Option<String>>,
+    pub event_tz: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Follow Recurrence
     ///
     /// `boolean`.
@@ -135,11 +135,11 @@ pub struct CalendarEvent {
     /// Fri
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fri())`.
-    pub fri: ::runtime::wire::Computed<bool>,
+    pub fri: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -149,24 +149,24 @@ pub struct CalendarEvent {
     /// Repeat every (Days/Week/Month/Year)
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::interval())`.
-    pub interval: ::runtime::wire::Computed<i64>,
+    pub interval: ::runtime::odoo::wire::Computed<i64>,
     /// Invalid Email Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invalid_email_partner_ids())`.
-    pub invalid_email_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub invalid_email_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Is the Event Highlighted
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_highlighted())`.
-    pub is_highlighted: ::runtime::wire::Computed<bool>,
+    pub is_highlighted: ::runtime::odoo::wire::Computed<bool>,
     /// Is the Organizer Alone
     ///
     /// Check if the organizer is alone in the event, i.e. if the organizer is the only one that hasn't declined
     /// the event (only if the organizer is not the only attendee)
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_organizer_alone())`.
-    pub is_organizer_alone: ::runtime::wire::Computed<bool>,
+    pub is_organizer_alone: ::runtime::odoo::wire::Computed<bool>,
     /// Location
     ///
     /// `char`.
@@ -176,69 +176,69 @@ pub struct CalendarEvent {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mon
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mon())`.
-    pub mon: ::runtime::wire::Computed<bool>,
+    pub mon: ::runtime::odoo::wire::Computed<bool>,
     /// Option
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::month_by())`.
     ///
     /// Values: `date` (Date of month), `day` (Day of month).
-    pub month_by: ::runtime::wire::Computed<Option<MonthBy>>,
+    pub month_by: ::runtime::odoo::wire::Computed<Option<MonthBy>>,
     /// Meeting Subject
     ///
     /// `char`, required.
@@ -246,17 +246,17 @@ pub struct CalendarEvent {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`.
-    pub opportunity_id: Option<::runtime::wire::Many2One<super::rel::CrmLead>>,
+    pub opportunity_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
     /// Scheduled by
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Attendees
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Privacy
     ///
     /// People to whom this event will be visible.
@@ -270,11 +270,13 @@ pub struct CalendarEvent {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Recurrence Rule
     ///
     /// `many2one`, to `calendar.recurrence`.
-    pub recurrence_id: Option<::runtime::wire::Many2One<super::rel::CalendarRecurrence>>,
+    pub recurrence_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CalendarRecurrence>,
+    >,
     /// Recurrence Update
     ///
     /// Choose what to do with other events in the recurrence. Updating All Events is not allowed when dates or time is modified
@@ -282,7 +284,7 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurrence_update())`.
     ///
     /// Values: `self_only` (This event), `future_events` (This and following events), `all_events` (All events).
-    pub recurrence_update: ::runtime::wire::Computed<Option<RecurrenceUpdate>>,
+    pub recurrence_update: ::runtime::odoo::wire::Computed<Option<RecurrenceUpdate>>,
     /// Recurrent
     ///
     /// `boolean`.
@@ -298,7 +300,7 @@ pub struct CalendarEvent {
     /// Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Model Description
     ///
     /// `char`, readonly, related `res_model_id.name`, not stored.
@@ -306,7 +308,7 @@ pub struct CalendarEvent {
     /// Recurrent Rule
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule())`.
-    pub rrule: ::runtime::wire::Computed<Option<String>>,
+    pub rrule: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Recurrence
     ///
     /// Let the event automatically repeat at that interval
@@ -314,7 +316,7 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type())`.
     ///
     /// Values: `daily` (Days), `weekly` (Weeks), `monthly` (Months), `yearly` (Years).
-    pub rrule_type: ::runtime::wire::Computed<Option<RruleType>>,
+    pub rrule_type: ::runtime::odoo::wire::Computed<Option<RruleType>>,
     /// Repeat
     ///
     /// Let the event automatically repeat at that interval
@@ -322,15 +324,15 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type_ui())`.
     ///
     /// Values: `daily` (Daily), `weekly` (Weekly), `monthly` (Monthly), `yearly` (Yearly), `custom` (Custom).
-    pub rrule_type_ui: ::runtime::wire::Computed<Option<RruleTypeUi>>,
+    pub rrule_type_ui: ::runtime::odoo::wire::Computed<Option<RruleTypeUi>>,
     /// Sat
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sat())`.
-    pub sat: ::runtime::wire::Computed<bool>,
+    pub sat: ::runtime::odoo::wire::Computed<bool>,
     /// Should Show Status
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_show_status())`.
-    pub should_show_status: ::runtime::wire::Computed<bool>,
+    pub should_show_status: ::runtime::odoo::wire::Computed<bool>,
     /// Show as
     ///
     /// If the time is shown as 'busy', this event will be visible to other people with either the full         information or simply 'busy' written depending on its privacy. Use this option to let other people know         that you are unavailable during that period of time.
@@ -363,42 +365,42 @@ pub struct CalendarEvent {
     /// Sun
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sun())`.
-    pub sun: ::runtime::wire::Computed<bool>,
+    pub sun: ::runtime::odoo::wire::Computed<bool>,
     /// Tentative Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tentative_count())`.
-    pub tentative_count: ::runtime::wire::Computed<i64>,
+    pub tentative_count: ::runtime::odoo::wire::Computed<i64>,
     /// Thu
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::thu())`.
-    pub thu: ::runtime::wire::Computed<bool>,
+    pub thu: ::runtime::odoo::wire::Computed<bool>,
     /// Tue
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tue())`.
-    pub tue: ::runtime::wire::Computed<bool>,
+    pub tue: ::runtime::odoo::wire::Computed<bool>,
     /// Unavailable Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unavailable_partner_ids())`.
-    pub unavailable_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub unavailable_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Until
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::until())`.
-    pub until: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub until: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User Can Edit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_can_edit())`.
-    pub user_can_edit: ::runtime::wire::Computed<bool>,
+    pub user_can_edit: ::runtime::odoo::wire::Computed<bool>,
     /// Organizer
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Discuss Channel
     ///
     /// `many2one`, to `discuss.channel`.
     pub videocall_channel_id: Option<
-        ::runtime::wire::Many2One<super::rel::DiscussChannel>,
+        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>,
     >,
     /// Meeting URL
     ///
@@ -409,23 +411,23 @@ pub struct CalendarEvent {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::videocall_source())`.
     ///
     /// Values: `discuss` (Discuss), `custom` (Custom).
-    pub videocall_source: ::runtime::wire::Computed<Option<VideocallSource>>,
+    pub videocall_source: ::runtime::odoo::wire::Computed<Option<VideocallSource>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Wed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wed())`.
-    pub wed: ::runtime::wire::Computed<bool>,
+    pub wed: ::runtime::odoo::wire::Computed<bool>,
     /// Weekday
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weekday())`.
     ///
     /// Values: `MON` (Monday), `TUE` (Tuesday), `WED` (Wednesday), `THU` (Thursday), `FRI` (Friday), `SAT` (Saturday), `SUN` (Sunday).
-    pub weekday: ::runtime::wire::Computed<Option<Weekday>>,
+    pub weekday: ::runtime::odoo::wire::Computed<Option<Weekday>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -433,14 +435,14 @@ pub struct CalendarEvent {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarEvent {
+impl ::runtime::odoo::wire::FromRecord for CalendarEvent {
     const FIELDS: &'static [&'static str] = &[
         "accepted_count",
         "access_token",
@@ -529,8 +531,8 @@ impl ::runtime::wire::FromRecord for CalendarEvent {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarEvent::default();
         while let Some(i) = r.next()? {
             match i {
@@ -716,143 +718,145 @@ impl ::runtime::Model for CalendarEvent {
         "wed",
         "weekday",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("accepted_count", "integer"),
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("accepted_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity"),
-        ::runtime::verify::FieldSpec::new("alarm_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("alarm_ids", "many2many")
             .relation("calendar.alarm"),
-        ::runtime::verify::FieldSpec::new("allday", "boolean"),
-        ::runtime::verify::FieldSpec::new("attendee_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("allday", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attendee_ids", "one2many")
             .relation("calendar.attendee"),
-        ::runtime::verify::FieldSpec::new("attendees_count", "integer"),
-        ::runtime::verify::FieldSpec::new("awaiting_count", "integer"),
-        ::runtime::verify::FieldSpec::new("byday", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("attendees_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("awaiting_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("byday", "selection")
             .selection(&["1", "2", "3", "4", "-1"]),
-        ::runtime::verify::FieldSpec::new("categ_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("categ_ids", "many2many")
             .relation("calendar.event.type"),
-        ::runtime::verify::FieldSpec::new("count", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("current_attendee", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_attendee", "many2one")
             .relation("calendar.attendee"),
-        ::runtime::verify::FieldSpec::new("current_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("current_status", "selection")
             .selection(&["needsAction", "tentative", "declined", "accepted"]),
-        ::runtime::verify::FieldSpec::new("day", "integer"),
-        ::runtime::verify::FieldSpec::new("declined_count", "integer"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_description", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_time", "char"),
-        ::runtime::verify::FieldSpec::new("duration", "float"),
-        ::runtime::verify::FieldSpec::new("end_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("day", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("declined_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_description", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_time", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duration", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("end_type", "selection")
             .selection(&["count", "end_date", "forever"]),
-        ::runtime::verify::FieldSpec::new("event_tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("event_tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("follow_recurrence", "boolean"),
-        ::runtime::verify::FieldSpec::new("fri", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("interval", "integer"),
-        ::runtime::verify::FieldSpec::new("invalid_email_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("follow_recurrence", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("fri", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("interval", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invalid_email_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("is_highlighted", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_organizer_alone", "boolean"),
-        ::runtime::verify::FieldSpec::new("location", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("is_highlighted", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_organizer_alone", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mon", "boolean"),
-        ::runtime::verify::FieldSpec::new("month_by", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("mon", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("month_by", "selection")
             .selection(&["date", "day"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("opportunity_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_id", "many2one")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("privacy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("privacy", "selection")
             .selection(&["public", "private", "confidential"]),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("recurrence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
             .relation("calendar.recurrence"),
-        ::runtime::verify::FieldSpec::new("recurrence_update", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("recurrence_update", "selection")
             .selection(&["self_only", "future_events", "all_events"]),
-        ::runtime::verify::FieldSpec::new("recurrency", "boolean"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("recurrency", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("res_model_name", "char"),
-        ::runtime::verify::FieldSpec::new("rrule", "char"),
-        ::runtime::verify::FieldSpec::new("rrule_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("res_model_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rrule", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rrule_type", "selection")
             .selection(&["daily", "weekly", "monthly", "yearly"]),
-        ::runtime::verify::FieldSpec::new("rrule_type_ui", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rrule_type_ui", "selection")
             .selection(&["daily", "weekly", "monthly", "yearly", "custom"]),
-        ::runtime::verify::FieldSpec::new("sat", "boolean"),
-        ::runtime::verify::FieldSpec::new("should_show_status", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_as", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sat", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("should_show_status", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_as", "selection")
             .required()
             .selection(&["free", "busy"]),
-        ::runtime::verify::FieldSpec::new("start", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("start_date", "date"),
-        ::runtime::verify::FieldSpec::new("stop", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("stop_date", "date"),
-        ::runtime::verify::FieldSpec::new("sun", "boolean"),
-        ::runtime::verify::FieldSpec::new("tentative_count", "integer"),
-        ::runtime::verify::FieldSpec::new("thu", "boolean"),
-        ::runtime::verify::FieldSpec::new("tue", "boolean"),
-        ::runtime::verify::FieldSpec::new("unavailable_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("start", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("start_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("stop", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("stop_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("sun", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tentative_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("thu", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tue", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("unavailable_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("until", "date"),
-        ::runtime::verify::FieldSpec::new("user_can_edit", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("videocall_channel_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_can_edit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("videocall_channel_id", "many2one")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("videocall_location", "char"),
-        ::runtime::verify::FieldSpec::new("videocall_source", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("videocall_location", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("videocall_source", "selection")
             .selection(&["discuss", "custom"]),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("wed", "boolean"),
-        ::runtime::verify::FieldSpec::new("weekday", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("wed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("weekday", "selection")
             .selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarEvent {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("opportunity_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("recurrence_id"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("videocall_channel_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarEvent {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("opportunity_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("recurrence_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("videocall_channel_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1228,7 +1232,7 @@ impl super::mixins::MailThread for CalendarEvent {}
 /// Values for creating a `calendar.event` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarEventCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarEventCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1243,7 +1247,7 @@ impl CalendarEventCreate {
         start: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         CalendarEventCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .show_as(show_as)
@@ -1252,13 +1256,13 @@ impl CalendarEventCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarEvent>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarEvent>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Invitation Token).
@@ -1278,7 +1282,7 @@ impl CalendarEventCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1289,7 +1293,7 @@ impl CalendarEventCreate {
     pub fn alarm_ids(
         mut self,
         alarm_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarAlarm>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAlarm>,
         >,
     ) -> Self {
         self.values.set("alarm_ids", alarm_ids.into_iter().collect::<Vec<_>>());
@@ -1306,7 +1310,7 @@ impl CalendarEventCreate {
     pub fn attendee_ids(
         mut self,
         attendee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarAttendee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAttendee>,
         >,
     ) -> Self {
         self.values.set("attendee_ids", attendee_ids.into_iter().collect::<Vec<_>>());
@@ -1323,7 +1327,7 @@ impl CalendarEventCreate {
     pub fn categ_ids(
         mut self,
         categ_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEventType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEventType>,
         >,
     ) -> Self {
         self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
@@ -1400,7 +1404,7 @@ impl CalendarEventCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1415,7 +1419,7 @@ impl CalendarEventCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1426,7 +1430,7 @@ impl CalendarEventCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1465,7 +1469,7 @@ impl CalendarEventCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1482,7 +1486,7 @@ impl CalendarEventCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1613,7 +1617,7 @@ impl CalendarEventCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1643,7 +1647,7 @@ impl ::runtime::CreateValues for CalendarEventCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarEventUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarEventUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1654,19 +1658,19 @@ impl CalendarEventUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarEventUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarEvent>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarEvent>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Invitation Token).
@@ -1686,7 +1690,7 @@ impl CalendarEventUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1697,7 +1701,7 @@ impl CalendarEventUpdate {
     pub fn alarm_ids(
         mut self,
         alarm_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarAlarm>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAlarm>,
         >,
     ) -> Self {
         self.values.set("alarm_ids", alarm_ids.into_iter().collect::<Vec<_>>());
@@ -1714,7 +1718,7 @@ impl CalendarEventUpdate {
     pub fn attendee_ids(
         mut self,
         attendee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarAttendee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAttendee>,
         >,
     ) -> Self {
         self.values.set("attendee_ids", attendee_ids.into_iter().collect::<Vec<_>>());
@@ -1731,7 +1735,7 @@ impl CalendarEventUpdate {
     pub fn categ_ids(
         mut self,
         categ_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEventType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEventType>,
         >,
     ) -> Self {
         self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
@@ -1808,7 +1812,7 @@ impl CalendarEventUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1823,7 +1827,7 @@ impl CalendarEventUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1834,7 +1838,7 @@ impl CalendarEventUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1873,7 +1877,7 @@ impl CalendarEventUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1890,7 +1894,7 @@ impl CalendarEventUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2021,7 +2025,7 @@ impl CalendarEventUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2051,587 +2055,616 @@ impl ::runtime::UpdateValues for CalendarEventUpdate {
 pub mod fields {
     /// Accepted Count (`accepted_count`, `integer`).
     #[inline]
-    pub const fn accepted_count() -> ::runtime::fields::NumField<
+    pub const fn accepted_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("accepted_count")
+        ::runtime::odoo::fields::NumField::new("accepted_count")
     }
     /// Invitation Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Reminders (`alarm_ids`, `many2many`).
     #[inline]
-    pub const fn alarm_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn alarm_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::CalendarAlarm,
     > {
-        ::runtime::fields::X2ManyField::new("alarm_ids")
+        ::runtime::odoo::fields::X2ManyField::new("alarm_ids")
     }
     /// All Day (`allday`, `boolean`).
     #[inline]
-    pub const fn allday() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("allday")
+    pub const fn allday() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("allday")
     }
     /// Participant (`attendee_ids`, `one2many`).
     #[inline]
-    pub const fn attendee_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attendee_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::CalendarAttendee,
     > {
-        ::runtime::fields::X2ManyField::new("attendee_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attendee_ids")
     }
     /// Attendees Count (`attendees_count`, `integer`).
     #[inline]
-    pub const fn attendees_count() -> ::runtime::fields::NumField<
+    pub const fn attendees_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("attendees_count")
+        ::runtime::odoo::fields::NumField::new("attendees_count")
     }
     /// Awaiting Count (`awaiting_count`, `integer`).
     #[inline]
-    pub const fn awaiting_count() -> ::runtime::fields::NumField<
+    pub const fn awaiting_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("awaiting_count")
+        ::runtime::odoo::fields::NumField::new("awaiting_count")
     }
     /// By day (`byday`, `selection`).
     #[inline]
-    pub const fn byday() -> ::runtime::fields::SelectionField<
+    pub const fn byday() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::Byday,
     > {
-        ::runtime::fields::SelectionField::new("byday")
+        ::runtime::odoo::fields::SelectionField::new("byday")
     }
     /// Tags (`categ_ids`, `many2many`).
     #[inline]
-    pub const fn categ_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn categ_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::CalendarEventType,
     > {
-        ::runtime::fields::X2ManyField::new("categ_ids")
+        ::runtime::odoo::fields::X2ManyField::new("categ_ids")
     }
     /// Number of Repetitions (`count`, `integer`).
     #[inline]
-    pub const fn count() -> ::runtime::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::fields::NumField::new("count")
+    pub const fn count() -> ::runtime::odoo::fields::NumField<
+        super::CalendarEvent,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("count")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Current Attendee (`current_attendee`, `many2one`).
     #[inline]
-    pub const fn current_attendee() -> ::runtime::fields::Many2OneField<
+    pub const fn current_attendee() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::CalendarAttendee,
     > {
-        ::runtime::fields::Many2OneField::new("current_attendee")
+        ::runtime::odoo::fields::Many2OneField::new("current_attendee")
     }
     /// Attending? (`current_status`, `selection`).
     #[inline]
-    pub const fn current_status() -> ::runtime::fields::SelectionField<
+    pub const fn current_status() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::CurrentStatus,
     > {
-        ::runtime::fields::SelectionField::new("current_status")
+        ::runtime::odoo::fields::SelectionField::new("current_status")
     }
     /// Date of month (`day`, `integer`).
     #[inline]
-    pub const fn day() -> ::runtime::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::fields::NumField::new("day")
+    pub const fn day() -> ::runtime::odoo::fields::NumField<super::CalendarEvent, i64> {
+        ::runtime::odoo::fields::NumField::new("day")
     }
     /// Declined Count (`declined_count`, `integer`).
     #[inline]
-    pub const fn declined_count() -> ::runtime::fields::NumField<
+    pub const fn declined_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("declined_count")
+        ::runtime::odoo::fields::NumField::new("declined_count")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Description (`display_description`, `boolean`).
     #[inline]
-    pub const fn display_description() -> ::runtime::fields::BoolField<
+    pub const fn display_description() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("display_description")
+        ::runtime::odoo::fields::BoolField::new("display_description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Event Time (`display_time`, `char`).
     #[inline]
-    pub const fn display_time() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("display_time")
+    pub const fn display_time() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_time")
     }
     /// Duration (`duration`, `float`).
     #[inline]
-    pub const fn duration() -> ::runtime::fields::NumField<super::CalendarEvent, f64> {
-        ::runtime::fields::NumField::new("duration")
+    pub const fn duration() -> ::runtime::odoo::fields::NumField<
+        super::CalendarEvent,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("duration")
     }
     /// Recurrence Termination (`end_type`, `selection`).
     #[inline]
-    pub const fn end_type() -> ::runtime::fields::SelectionField<
+    pub const fn end_type() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::EndType,
     > {
-        ::runtime::fields::SelectionField::new("end_type")
+        ::runtime::odoo::fields::SelectionField::new("end_type")
     }
     /// Timezone (`event_tz`, `selection`).
     #[inline]
-    pub const fn event_tz() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("event_tz")
+    pub const fn event_tz() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
+        ::runtime::odoo::fields::CharField::new("event_tz")
     }
     /// Follow Recurrence (`follow_recurrence`, `boolean`).
     #[inline]
-    pub const fn follow_recurrence() -> ::runtime::fields::BoolField<
+    pub const fn follow_recurrence() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("follow_recurrence")
+        ::runtime::odoo::fields::BoolField::new("follow_recurrence")
     }
     /// Fri (`fri`, `boolean`).
     #[inline]
-    pub const fn fri() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("fri")
+    pub const fn fri() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("fri")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CalendarEvent, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Repeat On (`interval`, `integer`).
     #[inline]
-    pub const fn interval() -> ::runtime::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::fields::NumField::new("interval")
+    pub const fn interval() -> ::runtime::odoo::fields::NumField<
+        super::CalendarEvent,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("interval")
     }
     /// Invalid Email Partner (`invalid_email_partner_ids`, `many2many`).
     #[inline]
-    pub const fn invalid_email_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invalid_email_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("invalid_email_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invalid_email_partner_ids")
     }
     /// Is the Event Highlighted (`is_highlighted`, `boolean`).
     #[inline]
-    pub const fn is_highlighted() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("is_highlighted")
+    pub const fn is_highlighted() -> ::runtime::odoo::fields::BoolField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_highlighted")
     }
     /// Is the Organizer Alone (`is_organizer_alone`, `boolean`).
     #[inline]
-    pub const fn is_organizer_alone() -> ::runtime::fields::BoolField<
+    pub const fn is_organizer_alone() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("is_organizer_alone")
+        ::runtime::odoo::fields::BoolField::new("is_organizer_alone")
     }
     /// Location (`location`, `char`).
     #[inline]
-    pub const fn location() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("location")
+    pub const fn location() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
+        ::runtime::odoo::fields::CharField::new("location")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mon (`mon`, `boolean`).
     #[inline]
-    pub const fn mon() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("mon")
+    pub const fn mon() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("mon")
     }
     /// Option (`month_by`, `selection`).
     #[inline]
-    pub const fn month_by() -> ::runtime::fields::SelectionField<
+    pub const fn month_by() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::MonthBy,
     > {
-        ::runtime::fields::SelectionField::new("month_by")
+        ::runtime::odoo::fields::SelectionField::new("month_by")
     }
     /// Meeting Subject (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Opportunity (`opportunity_id`, `many2one`).
     #[inline]
-    pub const fn opportunity_id() -> ::runtime::fields::Many2OneField<
+    pub const fn opportunity_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::Many2OneField::new("opportunity_id")
+        ::runtime::odoo::fields::Many2OneField::new("opportunity_id")
     }
     /// Scheduled by (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Attendees (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Privacy (`privacy`, `selection`).
     #[inline]
-    pub const fn privacy() -> ::runtime::fields::SelectionField<
+    pub const fn privacy() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::Privacy,
     > {
-        ::runtime::fields::SelectionField::new("privacy")
+        ::runtime::odoo::fields::SelectionField::new("privacy")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Recurrence Rule (`recurrence_id`, `many2one`).
     #[inline]
-    pub const fn recurrence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::CalendarRecurrence,
     > {
-        ::runtime::fields::Many2OneField::new("recurrence_id")
+        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
     }
     /// Recurrence Update (`recurrence_update`, `selection`).
     #[inline]
-    pub const fn recurrence_update() -> ::runtime::fields::SelectionField<
+    pub const fn recurrence_update() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::RecurrenceUpdate,
     > {
-        ::runtime::fields::SelectionField::new("recurrence_update")
+        ::runtime::odoo::fields::SelectionField::new("recurrence_update")
     }
     /// Recurrent (`recurrency`, `boolean`).
     #[inline]
-    pub const fn recurrency() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("recurrency")
+    pub const fn recurrency() -> ::runtime::odoo::fields::BoolField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::BoolField::new("recurrency")
     }
     /// Document ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::CalendarEvent> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::CalendarEvent> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Document Model Name (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Document Model (`res_model_id`, `many2one`).
     #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
     }
     /// Model Description (`res_model_name`, `char`).
     #[inline]
-    pub const fn res_model_name() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("res_model_name")
+    pub const fn res_model_name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model_name")
     }
     /// Recurrent Rule (`rrule`, `char`).
     #[inline]
-    pub const fn rrule() -> ::runtime::fields::CharField<super::CalendarEvent> {
-        ::runtime::fields::CharField::new("rrule")
+    pub const fn rrule() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
+        ::runtime::odoo::fields::CharField::new("rrule")
     }
     /// Recurrence (`rrule_type`, `selection`).
     #[inline]
-    pub const fn rrule_type() -> ::runtime::fields::SelectionField<
+    pub const fn rrule_type() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::RruleType,
     > {
-        ::runtime::fields::SelectionField::new("rrule_type")
+        ::runtime::odoo::fields::SelectionField::new("rrule_type")
     }
     /// Repeat (`rrule_type_ui`, `selection`).
     #[inline]
-    pub const fn rrule_type_ui() -> ::runtime::fields::SelectionField<
+    pub const fn rrule_type_ui() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::RruleTypeUi,
     > {
-        ::runtime::fields::SelectionField::new("rrule_type_ui")
+        ::runtime::odoo::fields::SelectionField::new("rrule_type_ui")
     }
     /// Sat (`sat`, `boolean`).
     #[inline]
-    pub const fn sat() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("sat")
+    pub const fn sat() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("sat")
     }
     /// Should Show Status (`should_show_status`, `boolean`).
     #[inline]
-    pub const fn should_show_status() -> ::runtime::fields::BoolField<
+    pub const fn should_show_status() -> ::runtime::odoo::fields::BoolField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::BoolField::new("should_show_status")
+        ::runtime::odoo::fields::BoolField::new("should_show_status")
     }
     /// Show as (`show_as`, `selection`).
     #[inline]
-    pub const fn show_as() -> ::runtime::fields::SelectionField<
+    pub const fn show_as() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::ShowAs,
     > {
-        ::runtime::fields::SelectionField::new("show_as")
+        ::runtime::odoo::fields::SelectionField::new("show_as")
     }
     /// Start (`start`, `datetime`).
     #[inline]
-    pub const fn start() -> ::runtime::fields::DateField<
+    pub const fn start() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("start")
+        ::runtime::odoo::fields::DateField::new("start")
     }
     /// Start Date (`start_date`, `date`).
     #[inline]
-    pub const fn start_date() -> ::runtime::fields::DateField<
+    pub const fn start_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("start_date")
+        ::runtime::odoo::fields::DateField::new("start_date")
     }
     /// Stop (`stop`, `datetime`).
     #[inline]
-    pub const fn stop() -> ::runtime::fields::DateField<
+    pub const fn stop() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("stop")
+        ::runtime::odoo::fields::DateField::new("stop")
     }
     /// End Date (`stop_date`, `date`).
     #[inline]
-    pub const fn stop_date() -> ::runtime::fields::DateField<
+    pub const fn stop_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("stop_date")
+        ::runtime::odoo::fields::DateField::new("stop_date")
     }
     /// Sun (`sun`, `boolean`).
     #[inline]
-    pub const fn sun() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("sun")
+    pub const fn sun() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("sun")
     }
     /// Tentative Count (`tentative_count`, `integer`).
     #[inline]
-    pub const fn tentative_count() -> ::runtime::fields::NumField<
+    pub const fn tentative_count() -> ::runtime::odoo::fields::NumField<
         super::CalendarEvent,
         i64,
     > {
-        ::runtime::fields::NumField::new("tentative_count")
+        ::runtime::odoo::fields::NumField::new("tentative_count")
     }
     /// Thu (`thu`, `boolean`).
     #[inline]
-    pub const fn thu() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("thu")
+    pub const fn thu() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("thu")
     }
     /// Tue (`tue`, `boolean`).
     #[inline]
-    pub const fn tue() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("tue")
+    pub const fn tue() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("tue")
     }
     /// Unavailable Partner (`unavailable_partner_ids`, `many2many`).
     #[inline]
-    pub const fn unavailable_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn unavailable_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("unavailable_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("unavailable_partner_ids")
     }
     /// Until (`until`, `date`).
     #[inline]
-    pub const fn until() -> ::runtime::fields::DateField<
+    pub const fn until() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("until")
+        ::runtime::odoo::fields::DateField::new("until")
     }
     /// User Can Edit (`user_can_edit`, `boolean`).
     #[inline]
-    pub const fn user_can_edit() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("user_can_edit")
+    pub const fn user_can_edit() -> ::runtime::odoo::fields::BoolField<
+        super::CalendarEvent,
+    > {
+        ::runtime::odoo::fields::BoolField::new("user_can_edit")
     }
     /// Organizer (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Discuss Channel (`videocall_channel_id`, `many2one`).
     #[inline]
-    pub const fn videocall_channel_id() -> ::runtime::fields::Many2OneField<
+    pub const fn videocall_channel_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::Many2OneField::new("videocall_channel_id")
+        ::runtime::odoo::fields::Many2OneField::new("videocall_channel_id")
     }
     /// Meeting URL (`videocall_location`, `char`).
     #[inline]
-    pub const fn videocall_location() -> ::runtime::fields::CharField<
+    pub const fn videocall_location() -> ::runtime::odoo::fields::CharField<
         super::CalendarEvent,
     > {
-        ::runtime::fields::CharField::new("videocall_location")
+        ::runtime::odoo::fields::CharField::new("videocall_location")
     }
     /// Videocall Source (`videocall_source`, `selection`).
     #[inline]
-    pub const fn videocall_source() -> ::runtime::fields::SelectionField<
+    pub const fn videocall_source() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::VideocallSource,
     > {
-        ::runtime::fields::SelectionField::new("videocall_source")
+        ::runtime::odoo::fields::SelectionField::new("videocall_source")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarEvent,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Wed (`wed`, `boolean`).
     #[inline]
-    pub const fn wed() -> ::runtime::fields::BoolField<super::CalendarEvent> {
-        ::runtime::fields::BoolField::new("wed")
+    pub const fn wed() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
+        ::runtime::odoo::fields::BoolField::new("wed")
     }
     /// Weekday (`weekday`, `selection`).
     #[inline]
-    pub const fn weekday() -> ::runtime::fields::SelectionField<
+    pub const fn weekday() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarEvent,
         super::Weekday,
     > {
-        ::runtime::fields::SelectionField::new("weekday")
+        ::runtime::odoo::fields::SelectionField::new("weekday")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarEvent,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarEvent,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `byday` (By day) on `calendar.event`.
@@ -2652,7 +2685,7 @@ pub enum Byday {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Byday {
+impl ::runtime::odoo::wire::Selection for Byday {
     const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "-1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2677,12 +2710,12 @@ impl ::runtime::wire::Selection for Byday {
 }
 impl<'de> ::serde::Deserialize<'de> for Byday {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Byday {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `current_status` (Attending?) on `calendar.event`.
@@ -2701,7 +2734,7 @@ pub enum CurrentStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CurrentStatus {
+impl ::runtime::odoo::wire::Selection for CurrentStatus {
     const VALUES: &'static [&'static str] = &[
         "needsAction",
         "tentative",
@@ -2729,12 +2762,12 @@ impl ::runtime::wire::Selection for CurrentStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for CurrentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CurrentStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `end_type` (Recurrence Termination) on `calendar.event`.
@@ -2751,7 +2784,7 @@ pub enum EndType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EndType {
+impl ::runtime::odoo::wire::Selection for EndType {
     const VALUES: &'static [&'static str] = &["count", "end_date", "forever"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2772,12 +2805,12 @@ impl ::runtime::wire::Selection for EndType {
 }
 impl<'de> ::serde::Deserialize<'de> for EndType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EndType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `month_by` (Option) on `calendar.event`.
@@ -2792,7 +2825,7 @@ pub enum MonthBy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MonthBy {
+impl ::runtime::odoo::wire::Selection for MonthBy {
     const VALUES: &'static [&'static str] = &["date", "day"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2811,12 +2844,12 @@ impl ::runtime::wire::Selection for MonthBy {
 }
 impl<'de> ::serde::Deserialize<'de> for MonthBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MonthBy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `privacy` (Privacy) on `calendar.event`.
@@ -2833,7 +2866,7 @@ pub enum Privacy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Privacy {
+impl ::runtime::odoo::wire::Selection for Privacy {
     const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2854,12 +2887,12 @@ impl ::runtime::wire::Selection for Privacy {
 }
 impl<'de> ::serde::Deserialize<'de> for Privacy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Privacy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `recurrence_update` (Recurrence Update) on `calendar.event`.
@@ -2876,7 +2909,7 @@ pub enum RecurrenceUpdate {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RecurrenceUpdate {
+impl ::runtime::odoo::wire::Selection for RecurrenceUpdate {
     const VALUES: &'static [&'static str] = &[
         "self_only",
         "future_events",
@@ -2901,12 +2934,12 @@ impl ::runtime::wire::Selection for RecurrenceUpdate {
 }
 impl<'de> ::serde::Deserialize<'de> for RecurrenceUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RecurrenceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rrule_type` (Recurrence) on `calendar.event`.
@@ -2925,7 +2958,7 @@ pub enum RruleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RruleType {
+impl ::runtime::odoo::wire::Selection for RruleType {
     const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "yearly"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2948,12 +2981,12 @@ impl ::runtime::wire::Selection for RruleType {
 }
 impl<'de> ::serde::Deserialize<'de> for RruleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RruleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rrule_type_ui` (Repeat) on `calendar.event`.
@@ -2974,7 +3007,7 @@ pub enum RruleTypeUi {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RruleTypeUi {
+impl ::runtime::odoo::wire::Selection for RruleTypeUi {
     const VALUES: &'static [&'static str] = &[
         "daily",
         "weekly",
@@ -3005,12 +3038,12 @@ impl ::runtime::wire::Selection for RruleTypeUi {
 }
 impl<'de> ::serde::Deserialize<'de> for RruleTypeUi {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RruleTypeUi {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `show_as` (Show as) on `calendar.event`.
@@ -3025,7 +3058,7 @@ pub enum ShowAs {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ShowAs {
+impl ::runtime::odoo::wire::Selection for ShowAs {
     const VALUES: &'static [&'static str] = &["free", "busy"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3044,12 +3077,12 @@ impl ::runtime::wire::Selection for ShowAs {
 }
 impl<'de> ::serde::Deserialize<'de> for ShowAs {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ShowAs {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `videocall_source` (Videocall Source) on `calendar.event`.
@@ -3064,7 +3097,7 @@ pub enum VideocallSource {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for VideocallSource {
+impl ::runtime::odoo::wire::Selection for VideocallSource {
     const VALUES: &'static [&'static str] = &["discuss", "custom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3083,12 +3116,12 @@ impl ::runtime::wire::Selection for VideocallSource {
 }
 impl<'de> ::serde::Deserialize<'de> for VideocallSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for VideocallSource {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `weekday` (Weekday) on `calendar.event`.
@@ -3113,7 +3146,7 @@ pub enum Weekday {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Weekday {
+impl ::runtime::odoo::wire::Selection for Weekday {
     const VALUES: &'static [&'static str] = &[
         "MON",
         "TUE",
@@ -3150,11 +3183,11 @@ impl ::runtime::wire::Selection for Weekday {
 }
 impl<'de> ::serde::Deserialize<'de> for Weekday {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Weekday {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct CalendarPopoverDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Delete
     ///
     /// `selection`.
@@ -39,7 +39,7 @@ pub struct CalendarPopoverDeleteWizard {
     /// Calendar Event
     ///
     /// `many2one`, to `calendar.event`.
-    pub record: Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub record: Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct CalendarPopoverDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarPopoverDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarPopoverDeleteWizard {
+impl ::runtime::odoo::wire::FromRecord for CalendarPopoverDeleteWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -66,8 +66,8 @@ impl ::runtime::wire::FromRecord for CalendarPopoverDeleteWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarPopoverDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,28 +97,29 @@ impl ::runtime::Model for CalendarPopoverDeleteWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("delete", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delete", "selection")
             .selection(&["one", "next", "all"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("record", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("record", "many2one")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarPopoverDeleteWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("record"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarPopoverDeleteWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("record"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -186,7 +187,7 @@ impl super::mixins::BaseModel for CalendarPopoverDeleteWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarPopoverDeleteWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -197,19 +198,21 @@ impl CalendarPopoverDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CalendarPopoverDeleteWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarPopoverDeleteWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CalendarPopoverDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `delete` (Delete).
@@ -232,7 +235,7 @@ impl ::runtime::CreateValues for CalendarPopoverDeleteWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarPopoverDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarPopoverDeleteWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -243,19 +246,21 @@ impl CalendarPopoverDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarPopoverDeleteWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarPopoverDeleteWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CalendarPopoverDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `delete` (Delete).
@@ -278,66 +283,66 @@ impl ::runtime::UpdateValues for CalendarPopoverDeleteWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarPopoverDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarPopoverDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Delete (`delete`, `selection`).
     #[inline]
-    pub const fn delete() -> ::runtime::fields::SelectionField<
+    pub const fn delete() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarPopoverDeleteWizard,
         super::Delete,
     > {
-        ::runtime::fields::SelectionField::new("delete")
+        ::runtime::odoo::fields::SelectionField::new("delete")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CalendarPopoverDeleteWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CalendarPopoverDeleteWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Calendar Event (`record`, `many2one`).
     #[inline]
-    pub const fn record() -> ::runtime::fields::Many2OneField<
+    pub const fn record() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarPopoverDeleteWizard,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("record")
+        ::runtime::odoo::fields::Many2OneField::new("record")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarPopoverDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarPopoverDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `delete` (Delete) on `calendar.popover.delete.wizard`.
@@ -354,7 +359,7 @@ pub enum Delete {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Delete {
+impl ::runtime::odoo::wire::Selection for Delete {
     const VALUES: &'static [&'static str] = &["one", "next", "all"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -375,11 +380,11 @@ impl ::runtime::wire::Selection for Delete {
 }
 impl<'de> ::serde::Deserialize<'de> for Delete {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Delete {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -33,7 +33,7 @@ pub struct CalendarProviderConfig {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -67,14 +67,14 @@ pub struct CalendarProviderConfig {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarProviderConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarProviderConfig {
+impl ::runtime::odoo::wire::FromRecord for CalendarProviderConfig {
     const FIELDS: &'static [&'static str] = &[
         "cal_client_id",
         "cal_client_secret",
@@ -91,8 +91,8 @@ impl ::runtime::wire::FromRecord for CalendarProviderConfig {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarProviderConfig::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,31 +132,44 @@ impl ::runtime::Model for CalendarProviderConfig {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("cal_client_id", "char"),
-        ::runtime::verify::FieldSpec::new("cal_client_secret", "char"),
-        ::runtime::verify::FieldSpec::new("cal_sync_paused", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("cal_client_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("cal_client_secret", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("cal_sync_paused", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("external_calendar_provider", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "external_calendar_provider",
+                "selection",
+            )
             .selection(&["google", "microsoft"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("microsoft_outlook_client_identifier", "char"),
-        ::runtime::verify::FieldSpec::new("microsoft_outlook_client_secret", "char"),
-        ::runtime::verify::FieldSpec::new("microsoft_outlook_sync_paused", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "microsoft_outlook_client_identifier",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "microsoft_outlook_client_secret",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "microsoft_outlook_sync_paused",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarProviderConfig {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarProviderConfig {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -186,7 +199,7 @@ impl super::mixins::BaseModel for CalendarProviderConfig {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarProviderConfigCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarProviderConfigCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -197,19 +210,19 @@ impl CalendarProviderConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CalendarProviderConfigCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarProviderConfig>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarProviderConfig>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `cal_client_id` (Google Client_id).
@@ -282,7 +295,7 @@ impl ::runtime::CreateValues for CalendarProviderConfigCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarProviderConfigUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarProviderConfigUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -293,19 +306,19 @@ impl CalendarProviderConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarProviderConfigUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarProviderConfig>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarProviderConfig>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `cal_client_id` (Google Client_id).
@@ -378,100 +391,100 @@ impl ::runtime::UpdateValues for CalendarProviderConfigUpdate {
 pub mod fields {
     /// Google Client_id (`cal_client_id`, `char`).
     #[inline]
-    pub const fn cal_client_id() -> ::runtime::fields::CharField<
+    pub const fn cal_client_id() -> ::runtime::odoo::fields::CharField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::CharField::new("cal_client_id")
+        ::runtime::odoo::fields::CharField::new("cal_client_id")
     }
     /// Google Client_key (`cal_client_secret`, `char`).
     #[inline]
-    pub const fn cal_client_secret() -> ::runtime::fields::CharField<
+    pub const fn cal_client_secret() -> ::runtime::odoo::fields::CharField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::CharField::new("cal_client_secret")
+        ::runtime::odoo::fields::CharField::new("cal_client_secret")
     }
     /// Google Synchronization Paused (`cal_sync_paused`, `boolean`).
     #[inline]
-    pub const fn cal_sync_paused() -> ::runtime::fields::BoolField<
+    pub const fn cal_sync_paused() -> ::runtime::odoo::fields::BoolField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::BoolField::new("cal_sync_paused")
+        ::runtime::odoo::fields::BoolField::new("cal_sync_paused")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarProviderConfig,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarProviderConfig,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Choose an external calendar to configure (`external_calendar_provider`, `selection`).
     #[inline]
-    pub const fn external_calendar_provider() -> ::runtime::fields::SelectionField<
+    pub const fn external_calendar_provider() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarProviderConfig,
         super::ExternalCalendarProvider,
     > {
-        ::runtime::fields::SelectionField::new("external_calendar_provider")
+        ::runtime::odoo::fields::SelectionField::new("external_calendar_provider")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CalendarProviderConfig,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Outlook Client Id (`microsoft_outlook_client_identifier`, `char`).
     #[inline]
-    pub const fn microsoft_outlook_client_identifier() -> ::runtime::fields::CharField<
+    pub const fn microsoft_outlook_client_identifier() -> ::runtime::odoo::fields::CharField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::CharField::new("microsoft_outlook_client_identifier")
+        ::runtime::odoo::fields::CharField::new("microsoft_outlook_client_identifier")
     }
     /// Outlook Client Secret (`microsoft_outlook_client_secret`, `char`).
     #[inline]
-    pub const fn microsoft_outlook_client_secret() -> ::runtime::fields::CharField<
+    pub const fn microsoft_outlook_client_secret() -> ::runtime::odoo::fields::CharField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::CharField::new("microsoft_outlook_client_secret")
+        ::runtime::odoo::fields::CharField::new("microsoft_outlook_client_secret")
     }
     /// Outlook Synchronization Paused (`microsoft_outlook_sync_paused`, `boolean`).
     #[inline]
-    pub const fn microsoft_outlook_sync_paused() -> ::runtime::fields::BoolField<
+    pub const fn microsoft_outlook_sync_paused() -> ::runtime::odoo::fields::BoolField<
         super::CalendarProviderConfig,
     > {
-        ::runtime::fields::BoolField::new("microsoft_outlook_sync_paused")
+        ::runtime::odoo::fields::BoolField::new("microsoft_outlook_sync_paused")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarProviderConfig,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarProviderConfig,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `external_calendar_provider` (Choose an external calendar to configure) on `calendar.provider.config`.
@@ -486,7 +499,7 @@ pub enum ExternalCalendarProvider {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ExternalCalendarProvider {
+impl ::runtime::odoo::wire::Selection for ExternalCalendarProvider {
     const VALUES: &'static [&'static str] = &["google", "microsoft"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -505,11 +518,11 @@ impl ::runtime::wire::Selection for ExternalCalendarProvider {
 }
 impl<'de> ::serde::Deserialize<'de> for ExternalCalendarProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ExternalCalendarProvider {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,9 @@ pub struct CalendarRecurrence {
     /// Base Event
     ///
     /// `many2one`, to `calendar.event`.
-    pub base_event_id: Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub base_event_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>,
+    >,
     /// By day
     ///
     /// `selection`.
@@ -25,7 +27,7 @@ pub struct CalendarRecurrence {
     /// Calendar Event
     ///
     /// `one2many`, to `calendar.event` (inverse `recurrence_id`).
-    pub calendar_event_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
+    pub calendar_event_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
     /// Count
     ///
     /// `integer`.
@@ -37,7 +39,7 @@ pub struct CalendarRecurrence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Day
     ///
     /// `integer`.
@@ -49,7 +51,9 @@ pub struct CalendarRecurrence {
     /// Dtstart
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dtstart())`.
-    pub dtstart: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
+    pub dtstart: ::runtime::odoo::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// End Type
     ///
     /// `selection`.
@@ -113,7 +117,7 @@ pub struct CalendarRecurrence {
     /// Trigger
     ///
     /// `many2one`, to `ir.cron.trigger`.
-    pub trigger_id: Option<::runtime::wire::Many2One<super::rel::IrCronTrigger>>,
+    pub trigger_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrCronTrigger>>,
     /// Tue
     ///
     /// `boolean`.
@@ -139,14 +143,14 @@ pub struct CalendarRecurrence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarRecurrence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarRecurrence {
+impl ::runtime::odoo::wire::FromRecord for CalendarRecurrence {
     const FIELDS: &'static [&'static str] = &[
         "base_event_id",
         "byday",
@@ -179,8 +183,8 @@ impl ::runtime::wire::FromRecord for CalendarRecurrence {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CalendarRecurrence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -252,57 +256,58 @@ impl ::runtime::Model for CalendarRecurrence {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["dtstart"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("base_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("base_event_id", "many2one")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("byday", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("byday", "selection")
             .selection(&["1", "2", "3", "4", "-1"]),
-        ::runtime::verify::FieldSpec::new("calendar_event_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("calendar_event_ids", "one2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("count", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("day", "integer"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("dtstart", "datetime"),
-        ::runtime::verify::FieldSpec::new("end_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("day", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("dtstart", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("end_type", "selection")
             .selection(&["count", "end_date", "forever"]),
-        ::runtime::verify::FieldSpec::new("event_tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("event_tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("fri", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("interval", "integer"),
-        ::runtime::verify::FieldSpec::new("mon", "boolean"),
-        ::runtime::verify::FieldSpec::new("month_by", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fri", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("interval", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mon", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("month_by", "selection")
             .selection(&["date", "day"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("rrule", "char"),
-        ::runtime::verify::FieldSpec::new("rrule_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rrule", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rrule_type", "selection")
             .selection(&["daily", "weekly", "monthly", "yearly"]),
-        ::runtime::verify::FieldSpec::new("sat", "boolean"),
-        ::runtime::verify::FieldSpec::new("sun", "boolean"),
-        ::runtime::verify::FieldSpec::new("thu", "boolean"),
-        ::runtime::verify::FieldSpec::new("trigger_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sat", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sun", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("thu", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("trigger_id", "many2one")
             .relation("ir.cron.trigger"),
-        ::runtime::verify::FieldSpec::new("tue", "boolean"),
-        ::runtime::verify::FieldSpec::new("until", "date"),
-        ::runtime::verify::FieldSpec::new("wed", "boolean"),
-        ::runtime::verify::FieldSpec::new("weekday", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tue", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("wed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("weekday", "selection")
             .selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CalendarRecurrence {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("base_event_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("trigger_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CalendarRecurrence {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("base_event_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("trigger_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -332,7 +337,7 @@ impl super::mixins::BaseModel for CalendarRecurrence {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarRecurrenceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarRecurrenceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -343,19 +348,19 @@ impl CalendarRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CalendarRecurrenceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarRecurrence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `base_event_id` (Base Event).
@@ -375,7 +380,7 @@ impl CalendarRecurrenceCreate {
     pub fn calendar_event_ids(
         mut self,
         calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values
@@ -501,7 +506,7 @@ impl ::runtime::CreateValues for CalendarRecurrenceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CalendarRecurrenceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CalendarRecurrenceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -512,19 +517,19 @@ impl CalendarRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CalendarRecurrenceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarRecurrence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `base_event_id` (Base Event).
@@ -544,7 +549,7 @@ impl CalendarRecurrenceUpdate {
     pub fn calendar_event_ids(
         mut self,
         calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values
@@ -670,195 +675,210 @@ impl ::runtime::UpdateValues for CalendarRecurrenceUpdate {
 pub mod fields {
     /// Base Event (`base_event_id`, `many2one`).
     #[inline]
-    pub const fn base_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn base_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarRecurrence,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("base_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("base_event_id")
     }
     /// By day (`byday`, `selection`).
     #[inline]
-    pub const fn byday() -> ::runtime::fields::SelectionField<
+    pub const fn byday() -> ::runtime::odoo::fields::SelectionField<
         super::CalendarRecurrence,
         super::Byday,
     > {
-        ::runtime::fields::SelectionField::new("byday")
+        ::runtime::odoo::fields::SelectionField::new("byday")
     }
     /// Calendar Event (`calendar_event_ids`, `one2many`).
     #[inline]
-    pub const fn calendar_event_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn calendar_event_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CalendarRecurrence,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::X2ManyField::new("calendar_event_ids")
+        ::runtime::odoo::fields::X2ManyField::new("calendar_event_ids")
     }
     /// Count (`count`, `integer`).
     #[inline]
-    pub const fn count() -> ::runtime::fields::NumField<super::CalendarRecurrence, i64> {
-        ::runtime::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Day (`day`, `integer`).
-    #[inline]
-    pub const fn day() -> ::runtime::fields::NumField<super::CalendarRecurrence, i64> {
-        ::runtime::fields::NumField::new("day")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CalendarRecurrence,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Dtstart (`dtstart`, `datetime`).
-    #[inline]
-    pub const fn dtstart() -> ::runtime::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("dtstart")
-    }
-    /// End Type (`end_type`, `selection`).
-    #[inline]
-    pub const fn end_type() -> ::runtime::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::EndType,
-    > {
-        ::runtime::fields::SelectionField::new("end_type")
-    }
-    /// Timezone (`event_tz`, `selection`).
-    #[inline]
-    pub const fn event_tz() -> ::runtime::fields::CharField<super::CalendarRecurrence> {
-        ::runtime::fields::CharField::new("event_tz")
-    }
-    /// Fri (`fri`, `boolean`).
-    #[inline]
-    pub const fn fri() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("fri")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarRecurrence, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Interval (`interval`, `integer`).
-    #[inline]
-    pub const fn interval() -> ::runtime::fields::NumField<
+    pub const fn count() -> ::runtime::odoo::fields::NumField<
         super::CalendarRecurrence,
         i64,
     > {
-        ::runtime::fields::NumField::new("interval")
+        ::runtime::odoo::fields::NumField::new("count")
     }
-    /// Mon (`mon`, `boolean`).
+    /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn mon() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("mon")
-    }
-    /// Month By (`month_by`, `selection`).
-    #[inline]
-    pub const fn month_by() -> ::runtime::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::MonthBy,
-    > {
-        ::runtime::fields::SelectionField::new("month_by")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CalendarRecurrence> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Rrule (`rrule`, `char`).
-    #[inline]
-    pub const fn rrule() -> ::runtime::fields::CharField<super::CalendarRecurrence> {
-        ::runtime::fields::CharField::new("rrule")
-    }
-    /// Rrule Type (`rrule_type`, `selection`).
-    #[inline]
-    pub const fn rrule_type() -> ::runtime::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::RruleType,
-    > {
-        ::runtime::fields::SelectionField::new("rrule_type")
-    }
-    /// Sat (`sat`, `boolean`).
-    #[inline]
-    pub const fn sat() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("sat")
-    }
-    /// Sun (`sun`, `boolean`).
-    #[inline]
-    pub const fn sun() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("sun")
-    }
-    /// Thu (`thu`, `boolean`).
-    #[inline]
-    pub const fn thu() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("thu")
-    }
-    /// Trigger (`trigger_id`, `many2one`).
-    #[inline]
-    pub const fn trigger_id() -> ::runtime::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::IrCronTrigger,
-    > {
-        ::runtime::fields::Many2OneField::new("trigger_id")
-    }
-    /// Tue (`tue`, `boolean`).
-    #[inline]
-    pub const fn tue() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("tue")
-    }
-    /// Repeat Until (`until`, `date`).
-    #[inline]
-    pub const fn until() -> ::runtime::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("until")
-    }
-    /// Wed (`wed`, `boolean`).
-    #[inline]
-    pub const fn wed() -> ::runtime::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::fields::BoolField::new("wed")
-    }
-    /// Weekday (`weekday`, `selection`).
-    #[inline]
-    pub const fn weekday() -> ::runtime::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::Weekday,
-    > {
-        ::runtime::fields::SelectionField::new("weekday")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CalendarRecurrence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CalendarRecurrence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
+    }
+    /// Day (`day`, `integer`).
+    #[inline]
+    pub const fn day() -> ::runtime::odoo::fields::NumField<
+        super::CalendarRecurrence,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("day")
+    }
+    /// Display Name (`display_name`, `char`).
+    #[inline]
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarRecurrence,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// Dtstart (`dtstart`, `datetime`).
+    #[inline]
+    pub const fn dtstart() -> ::runtime::odoo::fields::DateField<
+        super::CalendarRecurrence,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("dtstart")
+    }
+    /// End Type (`end_type`, `selection`).
+    #[inline]
+    pub const fn end_type() -> ::runtime::odoo::fields::SelectionField<
+        super::CalendarRecurrence,
+        super::EndType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("end_type")
+    }
+    /// Timezone (`event_tz`, `selection`).
+    #[inline]
+    pub const fn event_tz() -> ::runtime::odoo::fields::CharField<
+        super::CalendarRecurrence,
+    > {
+        ::runtime::odoo::fields::CharField::new("event_tz")
+    }
+    /// Fri (`fri`, `boolean`).
+    #[inline]
+    pub const fn fri() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("fri")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CalendarRecurrence,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Interval (`interval`, `integer`).
+    #[inline]
+    pub const fn interval() -> ::runtime::odoo::fields::NumField<
+        super::CalendarRecurrence,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("interval")
+    }
+    /// Mon (`mon`, `boolean`).
+    #[inline]
+    pub const fn mon() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("mon")
+    }
+    /// Month By (`month_by`, `selection`).
+    #[inline]
+    pub const fn month_by() -> ::runtime::odoo::fields::SelectionField<
+        super::CalendarRecurrence,
+        super::MonthBy,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("month_by")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::CalendarRecurrence,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Rrule (`rrule`, `char`).
+    #[inline]
+    pub const fn rrule() -> ::runtime::odoo::fields::CharField<
+        super::CalendarRecurrence,
+    > {
+        ::runtime::odoo::fields::CharField::new("rrule")
+    }
+    /// Rrule Type (`rrule_type`, `selection`).
+    #[inline]
+    pub const fn rrule_type() -> ::runtime::odoo::fields::SelectionField<
+        super::CalendarRecurrence,
+        super::RruleType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("rrule_type")
+    }
+    /// Sat (`sat`, `boolean`).
+    #[inline]
+    pub const fn sat() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("sat")
+    }
+    /// Sun (`sun`, `boolean`).
+    #[inline]
+    pub const fn sun() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("sun")
+    }
+    /// Thu (`thu`, `boolean`).
+    #[inline]
+    pub const fn thu() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("thu")
+    }
+    /// Trigger (`trigger_id`, `many2one`).
+    #[inline]
+    pub const fn trigger_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::CalendarRecurrence,
+        super::super::rel::IrCronTrigger,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("trigger_id")
+    }
+    /// Tue (`tue`, `boolean`).
+    #[inline]
+    pub const fn tue() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("tue")
+    }
+    /// Repeat Until (`until`, `date`).
+    #[inline]
+    pub const fn until() -> ::runtime::odoo::fields::DateField<
+        super::CalendarRecurrence,
+        ::chrono::NaiveDate,
+    > {
+        ::runtime::odoo::fields::DateField::new("until")
+    }
+    /// Wed (`wed`, `boolean`).
+    #[inline]
+    pub const fn wed() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
+        ::runtime::odoo::fields::BoolField::new("wed")
+    }
+    /// Weekday (`weekday`, `selection`).
+    #[inline]
+    pub const fn weekday() -> ::runtime::odoo::fields::SelectionField<
+        super::CalendarRecurrence,
+        super::Weekday,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("weekday")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::CalendarRecurrence,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::CalendarRecurrence,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `byday` (By day) on `calendar.recurrence`.
@@ -879,7 +899,7 @@ pub enum Byday {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Byday {
+impl ::runtime::odoo::wire::Selection for Byday {
     const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "-1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -904,12 +924,12 @@ impl ::runtime::wire::Selection for Byday {
 }
 impl<'de> ::serde::Deserialize<'de> for Byday {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Byday {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `end_type` (End Type) on `calendar.recurrence`.
@@ -926,7 +946,7 @@ pub enum EndType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EndType {
+impl ::runtime::odoo::wire::Selection for EndType {
     const VALUES: &'static [&'static str] = &["count", "end_date", "forever"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -947,12 +967,12 @@ impl ::runtime::wire::Selection for EndType {
 }
 impl<'de> ::serde::Deserialize<'de> for EndType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EndType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `month_by` (Month By) on `calendar.recurrence`.
@@ -967,7 +987,7 @@ pub enum MonthBy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MonthBy {
+impl ::runtime::odoo::wire::Selection for MonthBy {
     const VALUES: &'static [&'static str] = &["date", "day"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -986,12 +1006,12 @@ impl ::runtime::wire::Selection for MonthBy {
 }
 impl<'de> ::serde::Deserialize<'de> for MonthBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MonthBy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rrule_type` (Rrule Type) on `calendar.recurrence`.
@@ -1010,7 +1030,7 @@ pub enum RruleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RruleType {
+impl ::runtime::odoo::wire::Selection for RruleType {
     const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "yearly"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1033,12 +1053,12 @@ impl ::runtime::wire::Selection for RruleType {
 }
 impl<'de> ::serde::Deserialize<'de> for RruleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RruleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `weekday` (Weekday) on `calendar.recurrence`.
@@ -1063,7 +1083,7 @@ pub enum Weekday {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Weekday {
+impl ::runtime::odoo::wire::Selection for Weekday {
     const VALUES: &'static [&'static str] = &[
         "MON",
         "TUE",
@@ -1100,11 +1120,11 @@ impl ::runtime::wire::Selection for Weekday {
 }
 impl<'de> ::serde::Deserialize<'de> for Weekday {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Weekday {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct ChangePasswordWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct ChangePasswordWizard {
     /// Users
     ///
     /// `one2many`, to `change.password.user` (inverse `wizard_id`).
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ChangePasswordUser>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ChangePasswordUser>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -41,14 +41,14 @@ pub struct ChangePasswordWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ChangePasswordWizard {
+impl ::runtime::odoo::wire::FromRecord for ChangePasswordWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -59,8 +59,8 @@ impl ::runtime::wire::FromRecord for ChangePasswordWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ChangePasswordWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -88,25 +88,26 @@ impl ::runtime::Model for ChangePasswordWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("user_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
             .relation("change.password.user"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ChangePasswordWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ChangePasswordWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -136,7 +137,7 @@ impl super::mixins::BaseModel for ChangePasswordWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ChangePasswordWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ChangePasswordWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,19 +148,19 @@ impl ChangePasswordWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ChangePasswordWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `user_ids` (Users).
@@ -167,7 +168,7 @@ impl ChangePasswordWizardCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ChangePasswordUser>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ChangePasswordUser>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -181,7 +182,7 @@ impl ::runtime::CreateValues for ChangePasswordWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ChangePasswordWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ChangePasswordWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -192,19 +193,19 @@ impl ChangePasswordWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ChangePasswordWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `user_ids` (Users).
@@ -212,7 +213,7 @@ impl ChangePasswordWizardUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ChangePasswordUser>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ChangePasswordUser>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -226,54 +227,57 @@ impl ::runtime::UpdateValues for ChangePasswordWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ChangePasswordWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ChangePasswordWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ChangePasswordWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ChangePasswordWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ChangePasswordWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Users (`user_ids`, `one2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ChangePasswordWizard,
         super::super::rel::ChangePasswordUser,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ChangePasswordWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ChangePasswordWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

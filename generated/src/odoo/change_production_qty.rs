@@ -21,7 +21,7 @@ pub struct ChangeProductionQty {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct ChangeProductionQty {
     /// Manufacturing Order
     ///
     /// `many2one`, to `mrp.production`, required.
-    pub mo_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub mo_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
     /// Quantity To Produce
     ///
     /// `float`, required, digits (16, 2).
@@ -45,14 +45,14 @@ pub struct ChangeProductionQty {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChangeProductionQty {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ChangeProductionQty {
+impl ::runtime::odoo::wire::FromRecord for ChangeProductionQty {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for ChangeProductionQty {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ChangeProductionQty::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,28 +95,29 @@ impl ::runtime::Model for ChangeProductionQty {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mo_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mo_id", "many2one")
             .relation("mrp.production")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ChangeProductionQty {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mo_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ChangeProductionQty {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mo_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -145,7 +146,7 @@ impl super::mixins::BaseModel for ChangeProductionQty {
 /// Values for creating a `change.production.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ChangeProductionQtyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ChangeProductionQtyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,7 +157,7 @@ impl ChangeProductionQtyCreate {
     /// Takes the required fields: `mo_id`, `product_qty` (readonly, computed and x2many fields are left out).
     pub fn new(mo_id: i64, product_qty: f64) -> Self {
         ChangeProductionQtyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mo_id(mo_id)
             .product_qty(product_qty)
@@ -164,13 +165,13 @@ impl ChangeProductionQtyCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangeProductionQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangeProductionQty>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mo_id` (Manufacturing Order).
@@ -193,7 +194,7 @@ impl ::runtime::CreateValues for ChangeProductionQtyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ChangeProductionQtyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ChangeProductionQtyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,19 +205,19 @@ impl ChangeProductionQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ChangeProductionQtyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangeProductionQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangeProductionQty>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mo_id` (Manufacturing Order).
@@ -239,62 +240,65 @@ impl ::runtime::UpdateValues for ChangeProductionQtyUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ChangeProductionQty,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ChangeProductionQty,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ChangeProductionQty,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ChangeProductionQty, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ChangeProductionQty,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Manufacturing Order (`mo_id`, `many2one`).
     #[inline]
-    pub const fn mo_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mo_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ChangeProductionQty,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("mo_id")
+        ::runtime::odoo::fields::Many2OneField::new("mo_id")
     }
     /// Quantity To Produce (`product_qty`, `float`).
     #[inline]
-    pub const fn product_qty() -> ::runtime::fields::NumField<
+    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
         super::ChangeProductionQty,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_qty")
+        ::runtime::odoo::fields::NumField::new("product_qty")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ChangeProductionQty,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ChangeProductionQty,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct ConfirmStockSms {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct ConfirmStockSms {
     /// Pick
     ///
     /// `many2many`, to `stock.picking`.
-    pub pick_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub pick_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -41,14 +41,14 @@ pub struct ConfirmStockSms {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmStockSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ConfirmStockSms {
+impl ::runtime::odoo::wire::FromRecord for ConfirmStockSms {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -59,8 +59,8 @@ impl ::runtime::wire::FromRecord for ConfirmStockSms {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ConfirmStockSms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -88,25 +88,26 @@ impl ::runtime::Model for ConfirmStockSms {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("pick_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("pick_ids", "many2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ConfirmStockSms {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ConfirmStockSms {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -153,7 +154,7 @@ impl super::mixins::BaseModel for ConfirmStockSms {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ConfirmStockSmsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ConfirmStockSmsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,19 +165,19 @@ impl ConfirmStockSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ConfirmStockSmsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ConfirmStockSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ConfirmStockSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `pick_ids` (Pick).
@@ -184,7 +185,7 @@ impl ConfirmStockSmsCreate {
     pub fn pick_ids(
         mut self,
         pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
@@ -198,7 +199,7 @@ impl ::runtime::CreateValues for ConfirmStockSmsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ConfirmStockSmsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ConfirmStockSmsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,19 +210,19 @@ impl ConfirmStockSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ConfirmStockSmsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ConfirmStockSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ConfirmStockSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `pick_ids` (Pick).
@@ -229,7 +230,7 @@ impl ConfirmStockSmsUpdate {
     pub fn pick_ids(
         mut self,
         pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
@@ -243,52 +244,54 @@ impl ::runtime::UpdateValues for ConfirmStockSmsUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ConfirmStockSms,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ConfirmStockSms,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ConfirmStockSms> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ConfirmStockSms,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ConfirmStockSms, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ConfirmStockSms, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Pick (`pick_ids`, `many2many`).
     #[inline]
-    pub const fn pick_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn pick_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ConfirmStockSms,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("pick_ids")
+        ::runtime::odoo::fields::X2ManyField::new("pick_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ConfirmStockSms,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ConfirmStockSms,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmActivityReport {
     /// Assigned To
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Activity Description
     ///
     /// `html`, readonly.
@@ -27,11 +27,11 @@ pub struct CrmActivityReport {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Completion Date
     ///
     /// `datetime`, readonly.
@@ -63,7 +63,7 @@ pub struct CrmActivityReport {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`, readonly.
-    pub lead_id: Option<::runtime::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
     /// Type
     ///
     /// Type is used to separate Leads and Opportunities
@@ -76,41 +76,43 @@ pub struct CrmActivityReport {
     ///
     /// `many2one`, to `mail.activity.type`, readonly.
     pub mail_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Stage
     ///
     /// `many2one`, to `crm.stage`, readonly.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::CrmStage>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmStage>>,
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, readonly.
-    pub subtype_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
+    pub subtype_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
+    >,
     /// Tags
     ///
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `many2many`, to `crm.tag`, readonly, related `lead_id.tag_ids`, not stored.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, readonly.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmActivityReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmActivityReport {
+impl ::runtime::odoo::wire::FromRecord for CrmActivityReport {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "author_id",
@@ -135,8 +137,8 @@ impl ::runtime::wire::FromRecord for CrmActivityReport {
         "user_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmActivityReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -192,52 +194,57 @@ impl ::runtime::Model for CrmActivityReport {
         "team_id",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("body", "html"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_closed", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_conversion", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("lead_id", "many2one").relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("lead_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_closed", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_conversion", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
+            .relation("crm.lead"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_type", "selection")
             .selection(&["lead", "opportunity"]),
-        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one").relation("crm.stage"),
-        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
+            .relation("crm.stage"),
+        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("crm.tag"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmActivityReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("lead_id"),
-        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("subtype_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
+impl ::runtime::odoo::projection::Projection for CrmActivityReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("lead_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("subtype_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
     ];
 }
 impl super::mixins::BaseModel for CrmActivityReport {
@@ -247,7 +254,7 @@ impl super::mixins::BaseModel for CrmActivityReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmActivityReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmActivityReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -258,19 +265,19 @@ impl CrmActivityReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CrmActivityReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmActivityReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmActivityReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -398,7 +405,7 @@ impl ::runtime::CreateValues for CrmActivityReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmActivityReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmActivityReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -409,19 +416,19 @@ impl CrmActivityReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmActivityReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmActivityReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmActivityReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -549,161 +556,166 @@ impl ::runtime::UpdateValues for CrmActivityReportUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmActivityReport> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::CrmActivityReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Assigned To (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Activity Description (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::CrmActivityReport> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::CrmActivityReport> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Completion Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::CrmActivityReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Closed Date (`date_closed`, `datetime`).
     #[inline]
-    pub const fn date_closed() -> ::runtime::fields::DateField<
+    pub const fn date_closed() -> ::runtime::odoo::fields::DateField<
         super::CrmActivityReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_closed")
+        ::runtime::odoo::fields::DateField::new("date_closed")
     }
     /// Conversion Date (`date_conversion`, `datetime`).
     #[inline]
-    pub const fn date_conversion() -> ::runtime::fields::DateField<
+    pub const fn date_conversion() -> ::runtime::odoo::fields::DateField<
         super::CrmActivityReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_conversion")
+        ::runtime::odoo::fields::DateField::new("date_conversion")
     }
     /// Expected Closing (`date_deadline`, `date`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::CrmActivityReport,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmActivityReport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmActivityReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CrmActivityReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Creation Date (`lead_create_date`, `datetime`).
     #[inline]
-    pub const fn lead_create_date() -> ::runtime::fields::DateField<
+    pub const fn lead_create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmActivityReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("lead_create_date")
+        ::runtime::odoo::fields::DateField::new("lead_create_date")
     }
     /// Opportunity (`lead_id`, `many2one`).
     #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::Many2OneField::new("lead_id")
+        ::runtime::odoo::fields::Many2OneField::new("lead_id")
     }
     /// Type (`lead_type`, `selection`).
     #[inline]
-    pub const fn lead_type() -> ::runtime::fields::SelectionField<
+    pub const fn lead_type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmActivityReport,
         super::LeadType,
     > {
-        ::runtime::fields::SelectionField::new("lead_type")
+        ::runtime::odoo::fields::SelectionField::new("lead_type")
     }
     /// Activity Type (`mail_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("mail_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::CrmStage,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// Subtype (`subtype_id`, `many2one`).
     #[inline]
-    pub const fn subtype_id() -> ::runtime::fields::Many2OneField<
+    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::MailMessageSubtype,
     > {
-        ::runtime::fields::Many2OneField::new("subtype_id")
+        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmActivityReport,
         super::super::rel::CrmTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmActivityReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
 }
 /// Values of `lead_type` (Type) on `crm.activity.report`.
@@ -718,7 +730,7 @@ pub enum LeadType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LeadType {
+impl ::runtime::odoo::wire::Selection for LeadType {
     const VALUES: &'static [&'static str] = &["lead", "opportunity"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -737,11 +749,11 @@ impl ::runtime::wire::Selection for LeadType {
 }
 impl<'de> ::serde::Deserialize<'de> for LeadType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LeadType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct CrmIapLeadIndustry {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,14 +51,14 @@ pub struct CrmIapLeadIndustry {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadIndustry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmIapLeadIndustry {
+impl ::runtime::odoo::wire::FromRecord for CrmIapLeadIndustry {
     const FIELDS: &'static [&'static str] = &[
         "color",
         "create_date",
@@ -72,8 +72,8 @@ impl ::runtime::wire::FromRecord for CrmIapLeadIndustry {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmIapLeadIndustry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,27 +107,28 @@ impl ::runtime::Model for CrmIapLeadIndustry {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("reveal_ids", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("reveal_ids", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmIapLeadIndustry {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmIapLeadIndustry {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CrmIapLeadIndustry {
@@ -136,7 +137,7 @@ impl super::mixins::BaseModel for CrmIapLeadIndustry {
 /// Values for creating a `crm.iap.lead.industry` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmIapLeadIndustryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmIapLeadIndustryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +148,7 @@ impl CrmIapLeadIndustryCreate {
     /// Takes the required fields: `name`, `reveal_ids` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_ids: impl Into<String>) -> Self {
         CrmIapLeadIndustryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .reveal_ids(reveal_ids)
@@ -155,13 +156,13 @@ impl CrmIapLeadIndustryCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadIndustry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadIndustry>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color Index).
@@ -196,7 +197,7 @@ impl ::runtime::CreateValues for CrmIapLeadIndustryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmIapLeadIndustryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmIapLeadIndustryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -207,19 +208,19 @@ impl CrmIapLeadIndustryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmIapLeadIndustryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadIndustry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadIndustry>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color Index).
@@ -254,71 +255,79 @@ impl ::runtime::UpdateValues for CrmIapLeadIndustryUpdate {
 pub mod fields {
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::CrmIapLeadIndustry, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmIapLeadIndustry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmIapLeadIndustry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmIapLeadIndustry,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmIapLeadIndustry, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Industry (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmIapLeadIndustry> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Reveal (`reveal_ids`, `char`).
-    #[inline]
-    pub const fn reveal_ids() -> ::runtime::fields::CharField<
-        super::CrmIapLeadIndustry,
-    > {
-        ::runtime::fields::CharField::new("reveal_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadIndustry,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("color")
     }
-    /// Last Updated on (`write_date`, `datetime`).
+    /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmIapLeadIndustry,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadIndustry,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
+    }
+    /// Display Name (`display_name`, `char`).
+    #[inline]
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CrmIapLeadIndustry,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CrmIapLeadIndustry,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Industry (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::CrmIapLeadIndustry,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Reveal (`reveal_ids`, `char`).
+    #[inline]
+    pub const fn reveal_ids() -> ::runtime::odoo::fields::CharField<
+        super::CrmIapLeadIndustry,
+    > {
+        ::runtime::odoo::fields::CharField::new("reveal_ids")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::CrmIapLeadIndustry,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::CrmIapLeadIndustry,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::CrmIapLeadIndustry,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

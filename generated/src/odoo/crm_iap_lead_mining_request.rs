@@ -15,8 +15,8 @@ pub struct CrmIapLeadMiningRequest {
     /// Available State
     ///
     /// `one2many`, to `res.country.state`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_state_ids())`.
-    pub available_state_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    pub available_state_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
     >,
     /// Company Size Max
     ///
@@ -39,7 +39,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Countries
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,7 +47,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -69,23 +69,23 @@ pub struct CrmIapLeadMiningRequest {
     /// Industries
     ///
     /// `many2many`, to `crm.iap.lead.industry`.
-    pub industry_ids: ::runtime::wire::X2Many<super::rel::CrmIapLeadIndustry>,
+    pub industry_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmIapLeadIndustry>,
     /// Lead Contacts Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_contacts_credits())`.
-    pub lead_contacts_credits: ::runtime::wire::Computed<Option<String>>,
+    pub lead_contacts_credits: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Number of Generated Leads
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_count())`.
-    pub lead_count: ::runtime::wire::Computed<i64>,
+    pub lead_count: ::runtime::odoo::wire::Computed<i64>,
     /// Lead Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_credits())`.
-    pub lead_credits: ::runtime::wire::Computed<Option<String>>,
+    pub lead_credits: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Generated Lead / Opportunity
     ///
     /// `one2many`, to `crm.lead` (inverse `lead_mining_request_id`).
-    pub lead_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     /// Number of Leads
     ///
     /// `integer`, required.
@@ -93,7 +93,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Lead Total Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_total_credits())`.
-    pub lead_total_credits: ::runtime::wire::Computed<Option<String>>,
+    pub lead_total_credits: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -107,11 +107,13 @@ pub struct CrmIapLeadMiningRequest {
     /// Preferred Role
     ///
     /// `many2one`, to `crm.iap.lead.role`.
-    pub preferred_role_id: Option<::runtime::wire::Many2One<super::rel::CrmIapLeadRole>>,
+    pub preferred_role_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadRole>,
+    >,
     /// Other Roles
     ///
     /// `many2many`, to `crm.iap.lead.role`.
-    pub role_ids: ::runtime::wire::X2Many<super::rel::CrmIapLeadRole>,
+    pub role_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmIapLeadRole>,
     /// Target
     ///
     /// `selection`, required.
@@ -121,7 +123,9 @@ pub struct CrmIapLeadMiningRequest {
     /// Seniority
     ///
     /// `many2one`, to `crm.iap.lead.seniority`.
-    pub seniority_id: Option<::runtime::wire::Many2One<super::rel::CrmIapLeadSeniority>>,
+    pub seniority_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadSeniority>,
+    >,
     /// Status
     ///
     /// `selection`, required.
@@ -131,19 +135,19 @@ pub struct CrmIapLeadMiningRequest {
     /// States
     ///
     /// `many2many`, to `res.country.state`.
-    pub state_ids: ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
     /// Tags
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -151,14 +155,14 @@ pub struct CrmIapLeadMiningRequest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadMiningRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
+impl ::runtime::odoo::wire::FromRecord for CrmIapLeadMiningRequest {
     const FIELDS: &'static [&'static str] = &[
         "available_state_ids",
         "company_size_max",
@@ -194,8 +198,8 @@ impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmIapLeadMiningRequest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -275,68 +279,73 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         "lead_credits",
         "lead_total_credits",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("available_state_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("available_state_ids", "one2many")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("company_size_max", "integer"),
-        ::runtime::verify::FieldSpec::new("company_size_min", "integer"),
-        ::runtime::verify::FieldSpec::new("contact_filter_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_size_max", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_size_min", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("contact_filter_type", "selection")
             .selection(&["role", "seniority"]),
-        ::runtime::verify::FieldSpec::new("contact_number", "integer"),
-        ::runtime::verify::FieldSpec::new("country_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("contact_number", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("error_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("error_type", "selection")
             .selection(&["credits", "no_result"]),
-        ::runtime::verify::FieldSpec::new("filter_on_size", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("industry_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("filter_on_size", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("industry_ids", "many2many")
             .relation("crm.iap.lead.industry"),
-        ::runtime::verify::FieldSpec::new("lead_contacts_credits", "char"),
-        ::runtime::verify::FieldSpec::new("lead_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_credits", "char"),
-        ::runtime::verify::FieldSpec::new("lead_ids", "one2many").relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("lead_number", "integer").required(),
-        ::runtime::verify::FieldSpec::new("lead_total_credits", "char"),
-        ::runtime::verify::FieldSpec::new("lead_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("lead_contacts_credits", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_credits", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_ids", "one2many")
+            .relation("crm.lead"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_number", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("lead_total_credits", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_type", "selection")
             .required()
             .selection(&["lead", "opportunity"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("preferred_role_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("preferred_role_id", "many2one")
             .relation("crm.iap.lead.role"),
-        ::runtime::verify::FieldSpec::new("role_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("role_ids", "many2many")
             .relation("crm.iap.lead.role"),
-        ::runtime::verify::FieldSpec::new("search_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("search_type", "selection")
             .required()
             .selection(&["companies", "people"]),
-        ::runtime::verify::FieldSpec::new("seniority_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("seniority_id", "many2one")
             .relation("crm.iap.lead.seniority"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["draft", "error", "done"]),
-        ::runtime::verify::FieldSpec::new("state_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("state_ids", "many2many")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("crm.tag"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmIapLeadMiningRequest {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("preferred_role_id"),
-        ::runtime::nested::Relation::display_name("seniority_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmIapLeadMiningRequest {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("preferred_role_id"),
+        ::runtime::odoo::projection::Relation::display_name("seniority_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -433,7 +442,7 @@ impl super::mixins::BaseModel for CrmIapLeadMiningRequest {
 /// Values for creating a `crm.iap.lead.mining.request` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmIapLeadMiningRequestCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmIapLeadMiningRequestCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -449,7 +458,7 @@ impl CrmIapLeadMiningRequestCreate {
         state: State,
     ) -> Self {
         CrmIapLeadMiningRequestCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .lead_number(lead_number)
             .lead_type(lead_type)
@@ -459,13 +468,13 @@ impl CrmIapLeadMiningRequestCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_size_max` (Company Size Max).
@@ -500,7 +509,7 @@ impl CrmIapLeadMiningRequestCreate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -523,7 +532,7 @@ impl CrmIapLeadMiningRequestCreate {
     pub fn industry_ids(
         mut self,
         industry_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmIapLeadIndustry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadIndustry>,
         >,
     ) -> Self {
         self.values.set("industry_ids", industry_ids.into_iter().collect::<Vec<_>>());
@@ -533,7 +542,9 @@ impl CrmIapLeadMiningRequestCreate {
     #[inline]
     pub fn lead_ids(
         mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
+        lead_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
+        >,
     ) -> Self {
         self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
         self
@@ -567,7 +578,7 @@ impl CrmIapLeadMiningRequestCreate {
     pub fn role_ids(
         mut self,
         role_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmIapLeadRole>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadRole>,
         >,
     ) -> Self {
         self.values.set("role_ids", role_ids.into_iter().collect::<Vec<_>>());
@@ -596,7 +607,7 @@ impl CrmIapLeadMiningRequestCreate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -606,7 +617,9 @@ impl CrmIapLeadMiningRequestCreate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -631,7 +644,7 @@ impl ::runtime::CreateValues for CrmIapLeadMiningRequestCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmIapLeadMiningRequestUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmIapLeadMiningRequestUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -642,19 +655,19 @@ impl CrmIapLeadMiningRequestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmIapLeadMiningRequestUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_size_max` (Company Size Max).
@@ -689,7 +702,7 @@ impl CrmIapLeadMiningRequestUpdate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -712,7 +725,7 @@ impl CrmIapLeadMiningRequestUpdate {
     pub fn industry_ids(
         mut self,
         industry_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmIapLeadIndustry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadIndustry>,
         >,
     ) -> Self {
         self.values.set("industry_ids", industry_ids.into_iter().collect::<Vec<_>>());
@@ -722,7 +735,9 @@ impl CrmIapLeadMiningRequestUpdate {
     #[inline]
     pub fn lead_ids(
         mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
+        lead_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
+        >,
     ) -> Self {
         self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
         self
@@ -756,7 +771,7 @@ impl CrmIapLeadMiningRequestUpdate {
     pub fn role_ids(
         mut self,
         role_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmIapLeadRole>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadRole>,
         >,
     ) -> Self {
         self.values.set("role_ids", role_ids.into_iter().collect::<Vec<_>>());
@@ -785,7 +800,7 @@ impl CrmIapLeadMiningRequestUpdate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -795,7 +810,9 @@ impl CrmIapLeadMiningRequestUpdate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -820,251 +837,253 @@ impl ::runtime::UpdateValues for CrmIapLeadMiningRequestUpdate {
 pub mod fields {
     /// Available State (`available_state_ids`, `one2many`).
     #[inline]
-    pub const fn available_state_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_state_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::X2ManyField::new("available_state_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_state_ids")
     }
     /// Company Size Max (`company_size_max`, `integer`).
     #[inline]
-    pub const fn company_size_max() -> ::runtime::fields::NumField<
+    pub const fn company_size_max() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("company_size_max")
+        ::runtime::odoo::fields::NumField::new("company_size_max")
     }
     /// Size (`company_size_min`, `integer`).
     #[inline]
-    pub const fn company_size_min() -> ::runtime::fields::NumField<
+    pub const fn company_size_min() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("company_size_min")
+        ::runtime::odoo::fields::NumField::new("company_size_min")
     }
     /// Filter on (`contact_filter_type`, `selection`).
     #[inline]
-    pub const fn contact_filter_type() -> ::runtime::fields::SelectionField<
+    pub const fn contact_filter_type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmIapLeadMiningRequest,
         super::ContactFilterType,
     > {
-        ::runtime::fields::SelectionField::new("contact_filter_type")
+        ::runtime::odoo::fields::SelectionField::new("contact_filter_type")
     }
     /// Number of Contacts (`contact_number`, `integer`).
     #[inline]
-    pub const fn contact_number() -> ::runtime::fields::NumField<
+    pub const fn contact_number() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("contact_number")
+        ::runtime::odoo::fields::NumField::new("contact_number")
     }
     /// Countries (`country_ids`, `many2many`).
     #[inline]
-    pub const fn country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("country_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmIapLeadMiningRequest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Error Type (`error_type`, `selection`).
     #[inline]
-    pub const fn error_type() -> ::runtime::fields::SelectionField<
+    pub const fn error_type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmIapLeadMiningRequest,
         super::ErrorType,
     > {
-        ::runtime::fields::SelectionField::new("error_type")
+        ::runtime::odoo::fields::SelectionField::new("error_type")
     }
     /// Filter on Size (`filter_on_size`, `boolean`).
     #[inline]
-    pub const fn filter_on_size() -> ::runtime::fields::BoolField<
+    pub const fn filter_on_size() -> ::runtime::odoo::fields::BoolField<
         super::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::BoolField::new("filter_on_size")
+        ::runtime::odoo::fields::BoolField::new("filter_on_size")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Industries (`industry_ids`, `many2many`).
     #[inline]
-    pub const fn industry_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn industry_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmIapLeadIndustry,
     > {
-        ::runtime::fields::X2ManyField::new("industry_ids")
+        ::runtime::odoo::fields::X2ManyField::new("industry_ids")
     }
     /// Lead Contacts Credits (`lead_contacts_credits`, `char`).
     #[inline]
-    pub const fn lead_contacts_credits() -> ::runtime::fields::CharField<
+    pub const fn lead_contacts_credits() -> ::runtime::odoo::fields::CharField<
         super::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::CharField::new("lead_contacts_credits")
+        ::runtime::odoo::fields::CharField::new("lead_contacts_credits")
     }
     /// Number of Generated Leads (`lead_count`, `integer`).
     #[inline]
-    pub const fn lead_count() -> ::runtime::fields::NumField<
+    pub const fn lead_count() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_count")
+        ::runtime::odoo::fields::NumField::new("lead_count")
     }
     /// Lead Credits (`lead_credits`, `char`).
     #[inline]
-    pub const fn lead_credits() -> ::runtime::fields::CharField<
+    pub const fn lead_credits() -> ::runtime::odoo::fields::CharField<
         super::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::CharField::new("lead_credits")
+        ::runtime::odoo::fields::CharField::new("lead_credits")
     }
     /// Generated Lead / Opportunity (`lead_ids`, `one2many`).
     #[inline]
-    pub const fn lead_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn lead_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("lead_ids")
+        ::runtime::odoo::fields::X2ManyField::new("lead_ids")
     }
     /// Number of Leads (`lead_number`, `integer`).
     #[inline]
-    pub const fn lead_number() -> ::runtime::fields::NumField<
+    pub const fn lead_number() -> ::runtime::odoo::fields::NumField<
         super::CrmIapLeadMiningRequest,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_number")
+        ::runtime::odoo::fields::NumField::new("lead_number")
     }
     /// Lead Total Credits (`lead_total_credits`, `char`).
     #[inline]
-    pub const fn lead_total_credits() -> ::runtime::fields::CharField<
+    pub const fn lead_total_credits() -> ::runtime::odoo::fields::CharField<
         super::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::CharField::new("lead_total_credits")
+        ::runtime::odoo::fields::CharField::new("lead_total_credits")
     }
     /// Type (`lead_type`, `selection`).
     #[inline]
-    pub const fn lead_type() -> ::runtime::fields::SelectionField<
+    pub const fn lead_type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmIapLeadMiningRequest,
         super::LeadType,
     > {
-        ::runtime::fields::SelectionField::new("lead_type")
+        ::runtime::odoo::fields::SelectionField::new("lead_type")
     }
     /// Request Number (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmIapLeadMiningRequest> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::CrmIapLeadMiningRequest,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Preferred Role (`preferred_role_id`, `many2one`).
     #[inline]
-    pub const fn preferred_role_id() -> ::runtime::fields::Many2OneField<
+    pub const fn preferred_role_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmIapLeadRole,
     > {
-        ::runtime::fields::Many2OneField::new("preferred_role_id")
+        ::runtime::odoo::fields::Many2OneField::new("preferred_role_id")
     }
     /// Other Roles (`role_ids`, `many2many`).
     #[inline]
-    pub const fn role_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn role_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmIapLeadRole,
     > {
-        ::runtime::fields::X2ManyField::new("role_ids")
+        ::runtime::odoo::fields::X2ManyField::new("role_ids")
     }
     /// Target (`search_type`, `selection`).
     #[inline]
-    pub const fn search_type() -> ::runtime::fields::SelectionField<
+    pub const fn search_type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmIapLeadMiningRequest,
         super::SearchType,
     > {
-        ::runtime::fields::SelectionField::new("search_type")
+        ::runtime::odoo::fields::SelectionField::new("search_type")
     }
     /// Seniority (`seniority_id`, `many2one`).
     #[inline]
-    pub const fn seniority_id() -> ::runtime::fields::Many2OneField<
+    pub const fn seniority_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmIapLeadSeniority,
     > {
-        ::runtime::fields::Many2OneField::new("seniority_id")
+        ::runtime::odoo::fields::Many2OneField::new("seniority_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::CrmIapLeadMiningRequest,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// States (`state_ids`, `many2many`).
     #[inline]
-    pub const fn state_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::X2ManyField::new("state_ids")
+        ::runtime::odoo::fields::X2ManyField::new("state_ids")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmIapLeadMiningRequest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmIapLeadMiningRequest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `contact_filter_type` (Filter on) on `crm.iap.lead.mining.request`.
@@ -1079,7 +1098,7 @@ pub enum ContactFilterType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ContactFilterType {
+impl ::runtime::odoo::wire::Selection for ContactFilterType {
     const VALUES: &'static [&'static str] = &["role", "seniority"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1098,12 +1117,12 @@ impl ::runtime::wire::Selection for ContactFilterType {
 }
 impl<'de> ::serde::Deserialize<'de> for ContactFilterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ContactFilterType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `error_type` (Error Type) on `crm.iap.lead.mining.request`.
@@ -1118,7 +1137,7 @@ pub enum ErrorType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ErrorType {
+impl ::runtime::odoo::wire::Selection for ErrorType {
     const VALUES: &'static [&'static str] = &["credits", "no_result"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1137,12 +1156,12 @@ impl ::runtime::wire::Selection for ErrorType {
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ErrorType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lead_type` (Type) on `crm.iap.lead.mining.request`.
@@ -1157,7 +1176,7 @@ pub enum LeadType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LeadType {
+impl ::runtime::odoo::wire::Selection for LeadType {
     const VALUES: &'static [&'static str] = &["lead", "opportunity"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1176,12 +1195,12 @@ impl ::runtime::wire::Selection for LeadType {
 }
 impl<'de> ::serde::Deserialize<'de> for LeadType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LeadType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `search_type` (Target) on `crm.iap.lead.mining.request`.
@@ -1196,7 +1215,7 @@ pub enum SearchType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SearchType {
+impl ::runtime::odoo::wire::Selection for SearchType {
     const VALUES: &'static [&'static str] = &["companies", "people"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1215,12 +1234,12 @@ impl ::runtime::wire::Selection for SearchType {
 }
 impl<'de> ::serde::Deserialize<'de> for SearchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SearchType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `crm.iap.lead.mining.request`.
@@ -1237,7 +1256,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "error", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1258,11 +1277,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

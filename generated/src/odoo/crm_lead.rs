@@ -21,15 +21,17 @@ pub struct CrmLead {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -37,7 +39,7 @@ pub struct CrmLead {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -45,13 +47,13 @@ pub struct CrmLead {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -64,34 +66,34 @@ pub struct CrmLead {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Automated Probability
     ///
@@ -100,13 +102,13 @@ pub struct CrmLead {
     /// Meetings
     ///
     /// `one2many`, to `calendar.event` (inverse `opportunity_id`).
-    pub calendar_event_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
+    pub calendar_event_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
     /// City
     ///
     /// `char`, computed.
@@ -118,13 +120,13 @@ pub struct CrmLead {
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency())`.
-    pub company_currency: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Contact Name
     ///
     /// `char`, computed.
@@ -132,7 +134,7 @@ pub struct CrmLead {
     /// Country
     ///
     /// `many2one`, to `res.country`, computed.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -140,7 +142,7 @@ pub struct CrmLead {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Action
     ///
     /// `datetime`, readonly.
@@ -186,19 +188,19 @@ pub struct CrmLead {
     /// Potential Duplicate Lead Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_count())`.
-    pub duplicate_lead_count: ::runtime::wire::Computed<i64>,
+    pub duplicate_lead_count: ::runtime::odoo::wire::Computed<i64>,
     /// Potential Duplicate Lead
     ///
     /// `many2many`, to `crm.lead`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_ids())`.
-    pub duplicate_lead_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub duplicate_lead_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     >,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// `char`.
@@ -228,13 +230,17 @@ pub struct CrmLead {
     /// Event triggering the rule that created this lead
     ///
     /// `many2one`, to `event.event`.
-    pub event_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Registration Rule
     ///
     /// Rule that created this lead
     ///
     /// `many2one`, to `event.lead.rule`.
-    pub event_lead_rule_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_lead_rule_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Expected Revenue
     ///
     /// `monetary`, currency in `company_currency`.
@@ -246,7 +252,7 @@ pub struct CrmLead {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
@@ -260,7 +266,7 @@ pub struct CrmLead {
     /// Is automated probability?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_automated_probability())`.
-    pub is_automated_probability: ::runtime::wire::Computed<bool>,
+    pub is_automated_probability: ::runtime::odoo::wire::Computed<bool>,
     /// Blacklist
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
@@ -268,15 +274,15 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Is Partner Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partner_visible())`.
-    pub is_partner_visible: ::runtime::wire::Computed<bool>,
+    pub is_partner_visible: ::runtime::odoo::wire::Computed<bool>,
     /// Lang Active Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lang_active_count())`.
-    pub lang_active_count: ::runtime::wire::Computed<i64>,
+    pub lang_active_count: ::runtime::odoo::wire::Computed<i64>,
     /// Locale Code
     ///
     /// This field is used to set/get locales for user
@@ -286,12 +292,12 @@ pub struct CrmLead {
     /// Language
     ///
     /// `many2one`, to `res.lang`, computed.
-    pub lang_id: Option<::runtime::wire::Many2One<super::rel::ResLang>>,
+    pub lang_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResLang>>,
     /// Lead Mining Request
     ///
     /// `many2one`, to `crm.iap.lead.mining.request`.
     pub lead_mining_request_id: Option<
-        ::runtime::wire::Many2One<super::rel::CrmIapLeadMiningRequest>,
+        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadMiningRequest>,
     >,
     /// Properties
     ///
@@ -300,27 +306,31 @@ pub struct CrmLead {
     /// Lost Reason
     ///
     /// `many2one`, to `crm.lost.reason`.
-    pub lost_reason_id: Option<::runtime::wire::Many2One<super::rel::CrmLostReason>>,
+    pub lost_reason_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CrmLostReason>,
+    >,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
     /// Meeting Display Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_date())`.
-    pub meeting_display_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub meeting_display_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Meeting Display Label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_label())`.
-    pub meeting_display_label: ::runtime::wire::Computed<Option<String>>,
+    pub meeting_display_label: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -332,52 +342,52 @@ pub struct CrmLead {
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -390,13 +400,13 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Opportunity
@@ -406,17 +416,17 @@ pub struct CrmLead {
     /// Orders
     ///
     /// `one2many`, to `sale.order` (inverse `opportunity_id`).
-    pub order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// Partner Email will Update
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_email_update())`.
-    pub partner_email_update: ::runtime::wire::Computed<bool>,
+    pub partner_email_update: ::runtime::odoo::wire::Computed<bool>,
     /// Customer
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Partner is blacklisted
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
@@ -424,7 +434,7 @@ pub struct CrmLead {
     /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub partner_is_blacklisted: ::runtime::wire::Computed<bool>,
+    pub partner_is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
@@ -434,7 +444,7 @@ pub struct CrmLead {
     /// Partner Phone will Update
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_phone_update())`.
-    pub partner_phone_update: ::runtime::wire::Computed<bool>,
+    pub partner_phone_update: ::runtime::odoo::wire::Computed<bool>,
     /// Phone
     ///
     /// `char`, computed.
@@ -446,11 +456,11 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -464,7 +474,7 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Phone Quality
     ///
     /// `selection`, readonly, computed.
@@ -488,17 +498,19 @@ pub struct CrmLead {
     /// Number of Quotations
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotation_count())`.
-    pub quotation_count: ::runtime::wire::Computed<i64>,
+    pub quotation_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Recurring Plan
     ///
     /// `many2one`, to `crm.recurring.plan`.
-    pub recurring_plan: Option<::runtime::wire::Many2One<super::rel::CrmRecurringPlan>>,
+    pub recurring_plan: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CrmRecurringPlan>,
+    >,
     /// Recurring Revenues
     ///
     /// `monetary`, currency in `company_currency`.
@@ -526,7 +538,7 @@ pub struct CrmLead {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::registration_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub registration_count: ::runtime::wire::Computed<i64>,
+    pub registration_count: ::runtime::odoo::wire::Computed<i64>,
     /// Source Registrations
     ///
     /// Registrations triggering the rule that created this lead
@@ -534,7 +546,7 @@ pub struct CrmLead {
     /// `many2many`, to `event.registration`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub registration_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub registration_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Reveal ID
     ///
     /// `char`.
@@ -544,29 +556,29 @@ pub struct CrmLead {
     /// Untaxed Total of Confirmed Orders
     ///
     /// `monetary`, readonly, currency in `company_currency`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_amount_total())`.
-    pub sale_amount_total: ::runtime::wire::Computed<f64>,
+    pub sale_amount_total: ::runtime::odoo::wire::Computed<f64>,
     /// Number of Sale Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Allow manual enrich
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_enrich_button())`.
-    pub show_enrich_button: ::runtime::wire::Computed<bool>,
+    pub show_enrich_button: ::runtime::odoo::wire::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
     /// Stage
     ///
     /// `many2one`, to `crm.stage`, computed.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::CrmStage>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmStage>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`, computed.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`, computed.
@@ -580,15 +592,15 @@ pub struct CrmLead {
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`, computed.
-    pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Type
     ///
     /// `selection`, required.
@@ -600,13 +612,13 @@ pub struct CrmLead {
     /// UX: Limit to lead company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
-    pub user_company_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub user_company_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     >,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Website
     ///
     /// Website of the contact
@@ -618,7 +630,7 @@ pub struct CrmLead {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -626,7 +638,7 @@ pub struct CrmLead {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, computed.
@@ -634,10 +646,10 @@ pub struct CrmLead {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLead {
+impl ::runtime::odoo::wire::FromRecord for CrmLead {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "activity_calendar_event_id",
@@ -760,8 +772,8 @@ impl ::runtime::wire::FromRecord for CrmLead {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLead::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1015,210 +1027,222 @@ impl ::runtime::Model for CrmLead {
         "show_enrich_button",
         "user_company_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("automated_probability", "float"),
-        ::runtime::verify::FieldSpec::new("calendar_event_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("automated_probability", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("calendar_event_ids", "one2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_currency", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("contact_name", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("contact_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_automation_last", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_closed", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_conversion", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_open", "datetime"),
-        ::runtime::verify::FieldSpec::new("day_close", "float"),
-        ::runtime::verify::FieldSpec::new("day_open", "float"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplicate_lead_count", "integer"),
-        ::runtime::verify::FieldSpec::new("duplicate_lead_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("date_automation_last", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_closed", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_conversion", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_open", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("day_close", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("day_open", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicate_lead_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicate_lead_ids", "many2many")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::verify::FieldSpec::new("email_domain_criterion", "char"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::verify::FieldSpec::new("email_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_domain_criterion", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_state", "selection")
             .selection(&["correct", "incorrect"]),
-        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
             .relation("event.event"),
-        ::runtime::verify::FieldSpec::new("event_lead_rule_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("event_lead_rule_id", "many2one")
             .relation("event.lead.rule"),
-        ::runtime::verify::FieldSpec::new("expected_revenue", "monetary"),
-        ::runtime::verify::FieldSpec::new("function", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("iap_enrich_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_automated_probability", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("expected_revenue", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("iap_enrich_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_automated_probability", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("is_partner_visible", "boolean"),
-        ::runtime::verify::FieldSpec::new("lang_active_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lang_code", "char"),
-        ::runtime::verify::FieldSpec::new("lang_id", "many2one").relation("res.lang"),
-        ::runtime::verify::FieldSpec::new("lead_mining_request_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_partner_visible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lang_active_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("lang_id", "many2one")
+            .relation("res.lang"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_mining_request_id", "many2one")
             .relation("crm.iap.lead.mining.request"),
-        ::runtime::verify::FieldSpec::new("lead_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("lost_reason_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("lead_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("lost_reason_id", "many2one")
             .relation("crm.lost.reason"),
-        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("meeting_display_date", "date"),
-        ::runtime::verify::FieldSpec::new("meeting_display_label", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("meeting_display_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("meeting_display_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("order_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("order_ids", "one2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("partner_email_update", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_email_update", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("partner_is_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_phone_update", "boolean"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_phone_update", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("phone_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("phone_state", "selection")
             .selection(&["correct", "incorrect"]),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1", "2", "3"]),
-        ::runtime::verify::FieldSpec::new("probability", "float"),
-        ::runtime::verify::FieldSpec::new("prorated_revenue", "monetary"),
-        ::runtime::verify::FieldSpec::new("quotation_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("probability", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("prorated_revenue", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("quotation_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("recurring_plan", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("recurring_plan", "many2one")
             .relation("crm.recurring.plan"),
-        ::runtime::verify::FieldSpec::new("recurring_revenue", "monetary"),
-        ::runtime::verify::FieldSpec::new("recurring_revenue_monthly", "monetary"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("recurring_revenue", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("recurring_revenue_monthly", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "recurring_revenue_monthly_prorated",
             "monetary",
         ),
-        ::runtime::verify::FieldSpec::new("recurring_revenue_prorated", "monetary"),
-        ::runtime::verify::FieldSpec::new("referred", "char"),
-        ::runtime::verify::FieldSpec::new("registration_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "recurring_revenue_prorated",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("referred", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("registration_count", "integer")
             .groups(&["event.group_event_registration_desk"]),
-        ::runtime::verify::FieldSpec::new("registration_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("registration_ids", "many2many")
             .relation("event.registration")
             .groups(&["event.group_event_registration_desk"]),
-        ::runtime::verify::FieldSpec::new("reveal_id", "char"),
-        ::runtime::verify::FieldSpec::new("sale_amount_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::verify::FieldSpec::new("show_enrich_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reveal_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_amount_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("show_enrich_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
             .relation("utm.source"),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one").relation("crm.stage"),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
+            .relation("crm.stage"),
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("title", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("crm.tag"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["lead", "opportunity"]),
-        ::runtime::verify::FieldSpec::new("user_company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_company_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLead {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("campaign_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("event_id"),
-        ::runtime::nested::Relation::display_name("event_lead_rule_id"),
-        ::runtime::nested::Relation::display_name("lang_id"),
-        ::runtime::nested::Relation::display_name("lead_mining_request_id"),
-        ::runtime::nested::Relation::display_name("lost_reason_id"),
-        ::runtime::nested::Relation::display_name("medium_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("recurring_plan"),
-        ::runtime::nested::Relation::display_name("source_id"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("title"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLead {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("campaign_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("event_id"),
+        ::runtime::odoo::projection::Relation::display_name("event_lead_rule_id"),
+        ::runtime::odoo::projection::Relation::display_name("lang_id"),
+        ::runtime::odoo::projection::Relation::display_name("lead_mining_request_id"),
+        ::runtime::odoo::projection::Relation::display_name("lost_reason_id"),
+        ::runtime::odoo::projection::Relation::display_name("medium_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("recurring_plan"),
+        ::runtime::odoo::projection::Relation::display_name("source_id"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("title"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1618,7 +1642,7 @@ impl super::mixins::UtmMixin for CrmLead {}
 /// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1629,20 +1653,20 @@ impl CrmLeadCreate {
     /// Takes the required fields: `type` (readonly, computed and x2many fields are left out).
     pub fn new(r#type: Type) -> Self {
         CrmLeadCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLead>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1656,7 +1680,7 @@ impl CrmLeadCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1679,7 +1703,7 @@ impl CrmLeadCreate {
     pub fn calendar_event_ids(
         mut self,
         calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values
@@ -1847,7 +1871,7 @@ impl CrmLeadCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1862,7 +1886,7 @@ impl CrmLeadCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1873,7 +1897,7 @@ impl CrmLeadCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1900,7 +1924,7 @@ impl CrmLeadCreate {
     pub fn order_ids(
         mut self,
         order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
@@ -1950,7 +1974,7 @@ impl CrmLeadCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1979,7 +2003,7 @@ impl CrmLeadCreate {
     pub fn registration_ids(
         mut self,
         registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -2026,7 +2050,9 @@ impl CrmLeadCreate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -2066,7 +2092,7 @@ impl CrmLeadCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2090,7 +2116,7 @@ impl ::runtime::CreateValues for CrmLeadCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2101,19 +2127,19 @@ impl CrmLeadUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLeadUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLead>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -2127,7 +2153,7 @@ impl CrmLeadUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2150,7 +2176,7 @@ impl CrmLeadUpdate {
     pub fn calendar_event_ids(
         mut self,
         calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values
@@ -2318,7 +2344,7 @@ impl CrmLeadUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2333,7 +2359,7 @@ impl CrmLeadUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2344,7 +2370,7 @@ impl CrmLeadUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2371,7 +2397,7 @@ impl CrmLeadUpdate {
     pub fn order_ids(
         mut self,
         order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
@@ -2421,7 +2447,7 @@ impl CrmLeadUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2450,7 +2476,7 @@ impl CrmLeadUpdate {
     pub fn registration_ids(
         mut self,
         registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -2497,7 +2523,9 @@ impl CrmLeadUpdate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -2537,7 +2565,7 @@ impl CrmLeadUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2561,804 +2589,854 @@ impl ::runtime::UpdateValues for CrmLeadUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::CrmLead,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("activity_type_icon")
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Automated Probability (`automated_probability`, `float`).
     #[inline]
-    pub const fn automated_probability() -> ::runtime::fields::NumField<
+    pub const fn automated_probability() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         f64,
     > {
-        ::runtime::fields::NumField::new("automated_probability")
+        ::runtime::odoo::fields::NumField::new("automated_probability")
     }
     /// Meetings (`calendar_event_ids`, `one2many`).
     #[inline]
-    pub const fn calendar_event_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn calendar_event_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::X2ManyField::new("calendar_event_ids")
+        ::runtime::odoo::fields::X2ManyField::new("calendar_event_ids")
     }
     /// Campaign (`campaign_id`, `many2one`).
     #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
+    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::UtmCampaign,
     > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
+        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::CrmLead, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Currency (`company_currency`, `many2one`).
     #[inline]
-    pub const fn company_currency() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Contact Name (`contact_name`, `char`).
     #[inline]
-    pub const fn contact_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("contact_name")
+    pub const fn contact_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("contact_name")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Last Action (`date_automation_last`, `datetime`).
     #[inline]
-    pub const fn date_automation_last() -> ::runtime::fields::DateField<
+    pub const fn date_automation_last() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_automation_last")
+        ::runtime::odoo::fields::DateField::new("date_automation_last")
     }
     /// Closed Date (`date_closed`, `datetime`).
     #[inline]
-    pub const fn date_closed() -> ::runtime::fields::DateField<
+    pub const fn date_closed() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_closed")
+        ::runtime::odoo::fields::DateField::new("date_closed")
     }
     /// Conversion Date (`date_conversion`, `datetime`).
     #[inline]
-    pub const fn date_conversion() -> ::runtime::fields::DateField<
+    pub const fn date_conversion() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_conversion")
+        ::runtime::odoo::fields::DateField::new("date_conversion")
     }
     /// Expected Closing (`date_deadline`, `date`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Last Stage Update (`date_last_stage_update`, `datetime`).
     #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::fields::DateField<
+    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_last_stage_update")
+        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
     }
     /// Assignment Date (`date_open`, `datetime`).
     #[inline]
-    pub const fn date_open() -> ::runtime::fields::DateField<
+    pub const fn date_open() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_open")
+        ::runtime::odoo::fields::DateField::new("date_open")
     }
     /// Days to Close (`day_close`, `float`).
     #[inline]
-    pub const fn day_close() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("day_close")
+    pub const fn day_close() -> ::runtime::odoo::fields::NumField<super::CrmLead, f64> {
+        ::runtime::odoo::fields::NumField::new("day_close")
     }
     /// Days to Assign (`day_open`, `float`).
     #[inline]
-    pub const fn day_open() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("day_open")
+    pub const fn day_open() -> ::runtime::odoo::fields::NumField<super::CrmLead, f64> {
+        ::runtime::odoo::fields::NumField::new("day_open")
     }
     /// Notes (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Potential Duplicate Lead Count (`duplicate_lead_count`, `integer`).
     #[inline]
-    pub const fn duplicate_lead_count() -> ::runtime::fields::NumField<
+    pub const fn duplicate_lead_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("duplicate_lead_count")
+        ::runtime::odoo::fields::NumField::new("duplicate_lead_count")
     }
     /// Potential Duplicate Lead (`duplicate_lead_ids`, `many2many`).
     #[inline]
-    pub const fn duplicate_lead_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn duplicate_lead_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("duplicate_lead_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicate_lead_ids")
     }
     /// Status time (`duration_tracking`, `json`).
     #[inline]
-    pub const fn duration_tracking() -> ::runtime::fields::AnyField<super::CrmLead> {
-        ::runtime::fields::AnyField::new("duration_tracking")
+    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::AnyField::new("duration_tracking")
     }
     /// Email cc (`email_cc`, `char`).
     #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_cc")
+    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("email_cc")
     }
     /// Email Domain Criterion (`email_domain_criterion`, `char`).
     #[inline]
-    pub const fn email_domain_criterion() -> ::runtime::fields::CharField<
+    pub const fn email_domain_criterion() -> ::runtime::odoo::fields::CharField<
         super::CrmLead,
     > {
-        ::runtime::fields::CharField::new("email_domain_criterion")
+        ::runtime::odoo::fields::CharField::new("email_domain_criterion")
     }
     /// Email (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_from")
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// Normalized Email (`email_normalized`, `char`).
     #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_normalized")
+    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_normalized")
     }
     /// Email Quality (`email_state`, `selection`).
     #[inline]
-    pub const fn email_state() -> ::runtime::fields::SelectionField<
+    pub const fn email_state() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::EmailState,
     > {
-        ::runtime::fields::SelectionField::new("email_state")
+        ::runtime::odoo::fields::SelectionField::new("email_state")
     }
     /// Source Event (`event_id`, `many2one`).
     #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_id")
     }
     /// Registration Rule (`event_lead_rule_id`, `many2one`).
     #[inline]
-    pub const fn event_lead_rule_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_lead_rule_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_lead_rule_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_lead_rule_id")
     }
     /// Expected Revenue (`expected_revenue`, `monetary`).
     #[inline]
-    pub const fn expected_revenue() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("expected_revenue")
+    pub const fn expected_revenue() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("expected_revenue")
     }
     /// Job Position (`function`, `char`).
     #[inline]
-    pub const fn function() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("function")
+    pub const fn function() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("function")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Enrichment done (`iap_enrich_done`, `boolean`).
     #[inline]
-    pub const fn iap_enrich_done() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("iap_enrich_done")
+    pub const fn iap_enrich_done() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("iap_enrich_done")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmLead, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is automated probability? (`is_automated_probability`, `boolean`).
     #[inline]
-    pub const fn is_automated_probability() -> ::runtime::fields::BoolField<
+    pub const fn is_automated_probability() -> ::runtime::odoo::fields::BoolField<
         super::CrmLead,
     > {
-        ::runtime::fields::BoolField::new("is_automated_probability")
+        ::runtime::odoo::fields::BoolField::new("is_automated_probability")
     }
     /// Blacklist (`is_blacklisted`, `boolean`).
     #[inline]
-    pub const fn is_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("is_blacklisted")
+    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
+        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
     }
     /// Is Partner Visible (`is_partner_visible`, `boolean`).
     #[inline]
-    pub const fn is_partner_visible() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("is_partner_visible")
+    pub const fn is_partner_visible() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_partner_visible")
     }
     /// Lang Active Count (`lang_active_count`, `integer`).
     #[inline]
-    pub const fn lang_active_count() -> ::runtime::fields::NumField<
+    pub const fn lang_active_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("lang_active_count")
+        ::runtime::odoo::fields::NumField::new("lang_active_count")
     }
     /// Locale Code (`lang_code`, `char`).
     #[inline]
-    pub const fn lang_code() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("lang_code")
+    pub const fn lang_code() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("lang_code")
     }
     /// Language (`lang_id`, `many2one`).
     #[inline]
-    pub const fn lang_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lang_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResLang,
     > {
-        ::runtime::fields::Many2OneField::new("lang_id")
+        ::runtime::odoo::fields::Many2OneField::new("lang_id")
     }
     /// Lead Mining Request (`lead_mining_request_id`, `many2one`).
     #[inline]
-    pub const fn lead_mining_request_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lead_mining_request_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::CrmIapLeadMiningRequest,
     > {
-        ::runtime::fields::Many2OneField::new("lead_mining_request_id")
+        ::runtime::odoo::fields::Many2OneField::new("lead_mining_request_id")
     }
     /// Properties (`lead_properties`, `properties`).
     #[inline]
-    pub const fn lead_properties() -> ::runtime::fields::AnyField<super::CrmLead> {
-        ::runtime::fields::AnyField::new("lead_properties")
+    pub const fn lead_properties() -> ::runtime::odoo::fields::AnyField<super::CrmLead> {
+        ::runtime::odoo::fields::AnyField::new("lead_properties")
     }
     /// Lost Reason (`lost_reason_id`, `many2one`).
     #[inline]
-    pub const fn lost_reason_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lost_reason_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::CrmLostReason,
     > {
-        ::runtime::fields::Many2OneField::new("lost_reason_id")
+        ::runtime::odoo::fields::Many2OneField::new("lost_reason_id")
     }
     /// Medium (`medium_id`, `many2one`).
     #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
+    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::UtmMedium,
     > {
-        ::runtime::fields::Many2OneField::new("medium_id")
+        ::runtime::odoo::fields::Many2OneField::new("medium_id")
     }
     /// Meeting Display Date (`meeting_display_date`, `date`).
     #[inline]
-    pub const fn meeting_display_date() -> ::runtime::fields::DateField<
+    pub const fn meeting_display_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("meeting_display_date")
+        ::runtime::odoo::fields::DateField::new("meeting_display_date")
     }
     /// Meeting Display Label (`meeting_display_label`, `char`).
     #[inline]
-    pub const fn meeting_display_label() -> ::runtime::fields::CharField<
+    pub const fn meeting_display_label() -> ::runtime::odoo::fields::CharField<
         super::CrmLead,
     > {
-        ::runtime::fields::CharField::new("meeting_display_label")
+        ::runtime::odoo::fields::CharField::new("meeting_display_label")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Bounce (`message_bounce`, `integer`).
     #[inline]
-    pub const fn message_bounce() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("message_bounce")
+    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("message_bounce")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::CrmLead,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_is_follower")
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_needaction")
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mobile (`mobile`, `char`).
     #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("mobile")
+    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("mobile")
     }
     /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
     #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("mobile_blacklisted")
+    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Opportunity (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Orders (`order_ids`, `one2many`).
     #[inline]
-    pub const fn order_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("order_ids")
+        ::runtime::odoo::fields::X2ManyField::new("order_ids")
     }
     /// Partner Email will Update (`partner_email_update`, `boolean`).
     #[inline]
-    pub const fn partner_email_update() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("partner_email_update")
+    pub const fn partner_email_update() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("partner_email_update")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Partner is blacklisted (`partner_is_blacklisted`, `boolean`).
     #[inline]
-    pub const fn partner_is_blacklisted() -> ::runtime::fields::BoolField<
+    pub const fn partner_is_blacklisted() -> ::runtime::odoo::fields::BoolField<
         super::CrmLead,
     > {
-        ::runtime::fields::BoolField::new("partner_is_blacklisted")
+        ::runtime::odoo::fields::BoolField::new("partner_is_blacklisted")
     }
     /// Company Name (`partner_name`, `char`).
     #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("partner_name")
+    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("partner_name")
     }
     /// Partner Phone will Update (`partner_phone_update`, `boolean`).
     #[inline]
-    pub const fn partner_phone_update() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("partner_phone_update")
+    pub const fn partner_phone_update() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("partner_phone_update")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("phone_blacklisted")
+    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
     }
     /// Phone/Mobile (`phone_mobile_search`, `char`).
     #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone_mobile_search")
+    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
     }
     /// Sanitized Number (`phone_sanitized`, `char`).
     #[inline]
-    pub const fn phone_sanitized() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone_sanitized")
+    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone_sanitized")
     }
     /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::fields::BoolField<
+    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
         super::CrmLead,
     > {
-        ::runtime::fields::BoolField::new("phone_sanitized_blacklisted")
+        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
     }
     /// Phone Quality (`phone_state`, `selection`).
     #[inline]
-    pub const fn phone_state() -> ::runtime::fields::SelectionField<
+    pub const fn phone_state() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::PhoneState,
     > {
-        ::runtime::fields::SelectionField::new("phone_state")
+        ::runtime::odoo::fields::SelectionField::new("phone_state")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Probability (`probability`, `float`).
     #[inline]
-    pub const fn probability() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("probability")
+    pub const fn probability() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("probability")
     }
     /// Prorated Revenue (`prorated_revenue`, `monetary`).
     #[inline]
-    pub const fn prorated_revenue() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("prorated_revenue")
+    pub const fn prorated_revenue() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("prorated_revenue")
     }
     /// Number of Quotations (`quotation_count`, `integer`).
     #[inline]
-    pub const fn quotation_count() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("quotation_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Recurring Plan (`recurring_plan`, `many2one`).
-    #[inline]
-    pub const fn recurring_plan() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmRecurringPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("recurring_plan")
-    }
-    /// Recurring Revenues (`recurring_revenue`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue")
-    }
-    /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_monthly")
-    }
-    /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly_prorated() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_monthly_prorated")
-    }
-    /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_prorated() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_prorated")
-    }
-    /// Referred By (`referred`, `char`).
-    #[inline]
-    pub const fn referred() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("referred")
-    }
-    /// \# Registrations (`registration_count`, `integer`).
-    #[inline]
-    pub const fn registration_count() -> ::runtime::fields::NumField<
+    pub const fn quotation_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         i64,
     > {
-        ::runtime::fields::NumField::new("registration_count")
+        ::runtime::odoo::fields::NumField::new("quotation_count")
     }
-    /// Source Registrations (`registration_ids`, `many2many`).
+    /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn registration_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
-        ::runtime::wire::AnyModel,
+        super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("registration_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
-    /// Reveal ID (`reveal_id`, `char`).
+    /// Recurring Plan (`recurring_plan`, `many2one`).
     #[inline]
-    pub const fn reveal_id() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("reveal_id")
+    pub const fn recurring_plan() -> ::runtime::odoo::fields::Many2OneField<
+        super::CrmLead,
+        super::super::rel::CrmRecurringPlan,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("recurring_plan")
     }
-    /// Sum of Orders (`sale_amount_total`, `monetary`).
+    /// Recurring Revenues (`recurring_revenue`, `monetary`).
     #[inline]
-    pub const fn sale_amount_total() -> ::runtime::fields::NumField<
+    pub const fn recurring_revenue() -> ::runtime::odoo::fields::NumField<
         super::CrmLead,
         f64,
     > {
-        ::runtime::fields::NumField::new("sale_amount_total")
+        ::runtime::odoo::fields::NumField::new("recurring_revenue")
+    }
+    /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
+    #[inline]
+    pub const fn recurring_revenue_monthly() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("recurring_revenue_monthly")
+    }
+    /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
+    #[inline]
+    pub const fn recurring_revenue_monthly_prorated() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("recurring_revenue_monthly_prorated")
+    }
+    /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
+    #[inline]
+    pub const fn recurring_revenue_prorated() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("recurring_revenue_prorated")
+    }
+    /// Referred By (`referred`, `char`).
+    #[inline]
+    pub const fn referred() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("referred")
+    }
+    /// \# Registrations (`registration_count`, `integer`).
+    #[inline]
+    pub const fn registration_count() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("registration_count")
+    }
+    /// Source Registrations (`registration_ids`, `many2many`).
+    #[inline]
+    pub const fn registration_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::CrmLead,
+        ::runtime::odoo::wire::AnyModel,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("registration_ids")
+    }
+    /// Reveal ID (`reveal_id`, `char`).
+    #[inline]
+    pub const fn reveal_id() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("reveal_id")
+    }
+    /// Sum of Orders (`sale_amount_total`, `monetary`).
+    #[inline]
+    pub const fn sale_amount_total() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sale_amount_total")
     }
     /// Number of Sale Orders (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("sale_order_count")
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
+        super::CrmLead,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Allow manual enrich (`show_enrich_button`, `boolean`).
     #[inline]
-    pub const fn show_enrich_button() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("show_enrich_button")
+    pub const fn show_enrich_button() -> ::runtime::odoo::fields::BoolField<
+        super::CrmLead,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_enrich_button")
     }
     /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::UtmSource,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::CrmStage,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("street")
+    pub const fn street() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("street2")
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::CrmTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Title (`title`, `many2one`).
     #[inline]
-    pub const fn title() -> ::runtime::fields::Many2OneField<
+    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResPartnerTitle,
     > {
-        ::runtime::fields::Many2OneField::new("title")
+        ::runtime::odoo::fields::Many2OneField::new("title")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// User Company (`user_company_ids`, `many2many`).
     #[inline]
-    pub const fn user_company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("user_company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_company_ids")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Website (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLead,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("zip")
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `crm.lead`.
@@ -3373,7 +3451,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3392,12 +3470,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `crm.lead`.
@@ -3414,7 +3492,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3435,12 +3513,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `email_state` (Email Quality) on `crm.lead`.
@@ -3455,7 +3533,7 @@ pub enum EmailState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EmailState {
+impl ::runtime::odoo::wire::Selection for EmailState {
     const VALUES: &'static [&'static str] = &["correct", "incorrect"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3474,12 +3552,12 @@ impl ::runtime::wire::Selection for EmailState {
 }
 impl<'de> ::serde::Deserialize<'de> for EmailState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EmailState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `phone_state` (Phone Quality) on `crm.lead`.
@@ -3494,7 +3572,7 @@ pub enum PhoneState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PhoneState {
+impl ::runtime::odoo::wire::Selection for PhoneState {
     const VALUES: &'static [&'static str] = &["correct", "incorrect"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3513,12 +3591,12 @@ impl ::runtime::wire::Selection for PhoneState {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PhoneState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `priority` (Priority) on `crm.lead`.
@@ -3537,7 +3615,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1", "2", "3"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3560,12 +3638,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Type) on `crm.lead`.
@@ -3580,7 +3658,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["lead", "opportunity"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3599,11 +3677,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

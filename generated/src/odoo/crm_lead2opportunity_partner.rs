@@ -27,7 +27,7 @@ pub struct CrmLead2opportunityPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,7 +35,7 @@ pub struct CrmLead2opportunityPartner {
     /// Opportunities
     ///
     /// `many2many`, to `crm.lead`, computed.
-    pub duplicated_lead_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub duplicated_lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     /// Force assignment
     ///
     /// If checked, forces salesman to be updated on updated opportunities even if already set.
@@ -49,7 +49,7 @@ pub struct CrmLead2opportunityPartner {
     /// Associated Lead
     ///
     /// `many2one`, to `crm.lead`, required.
-    pub lead_id: Option<::runtime::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
     /// Conversion Action
     ///
     /// `selection`, computed.
@@ -59,15 +59,15 @@ pub struct CrmLead2opportunityPartner {
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,14 +75,14 @@ pub struct CrmLead2opportunityPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead2opportunityPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLead2opportunityPartner {
+impl ::runtime::odoo::wire::FromRecord for CrmLead2opportunityPartner {
     const FIELDS: &'static [&'static str] = &[
         "action",
         "create_date",
@@ -100,8 +100,8 @@ impl ::runtime::wire::FromRecord for CrmLead2opportunityPartner {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLead2opportunityPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -143,41 +143,44 @@ impl ::runtime::Model for CrmLead2opportunityPartner {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
             .selection(&["create", "exist", "nothing"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplicated_lead_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicated_lead_ids", "many2many")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("force_assignment", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("force_assignment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
             .relation("crm.lead")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "selection")
             .selection(&["convert", "merge"]),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLead2opportunityPartner {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("lead_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLead2opportunityPartner {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("lead_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -206,7 +209,7 @@ impl super::mixins::BaseModel for CrmLead2opportunityPartner {
 /// Values for creating a `crm.lead2opportunity.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLead2opportunityPartnerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -217,20 +220,22 @@ impl CrmLead2opportunityPartnerCreate {
     /// Takes the required fields: `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(lead_id: i64) -> Self {
         CrmLead2opportunityPartnerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .lead_id(lead_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead2opportunityPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CrmLead2opportunityPartner,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Related Customer).
@@ -244,7 +249,7 @@ impl CrmLead2opportunityPartnerCreate {
     pub fn duplicated_lead_ids(
         mut self,
         duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -298,7 +303,7 @@ impl ::runtime::CreateValues for CrmLead2opportunityPartnerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLead2opportunityPartnerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLead2opportunityPartnerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -309,19 +314,21 @@ impl CrmLead2opportunityPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLead2opportunityPartnerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead2opportunityPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CrmLead2opportunityPartner,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Related Customer).
@@ -335,7 +342,7 @@ impl CrmLead2opportunityPartnerUpdate {
     pub fn duplicated_lead_ids(
         mut self,
         duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -389,113 +396,113 @@ impl ::runtime::UpdateValues for CrmLead2opportunityPartnerUpdate {
 pub mod fields {
     /// Related Customer (`action`, `selection`).
     #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
+    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead2opportunityPartner,
         super::Action,
     > {
-        ::runtime::fields::SelectionField::new("action")
+        ::runtime::odoo::fields::SelectionField::new("action")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLead2opportunityPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmLead2opportunityPartner,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Opportunities (`duplicated_lead_ids`, `many2many`).
     #[inline]
-    pub const fn duplicated_lead_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn duplicated_lead_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLead2opportunityPartner,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("duplicated_lead_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicated_lead_ids")
     }
     /// Force assignment (`force_assignment`, `boolean`).
     #[inline]
-    pub const fn force_assignment() -> ::runtime::fields::BoolField<
+    pub const fn force_assignment() -> ::runtime::odoo::fields::BoolField<
         super::CrmLead2opportunityPartner,
     > {
-        ::runtime::fields::BoolField::new("force_assignment")
+        ::runtime::odoo::fields::BoolField::new("force_assignment")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CrmLead2opportunityPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Associated Lead (`lead_id`, `many2one`).
     #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::Many2OneField::new("lead_id")
+        ::runtime::odoo::fields::Many2OneField::new("lead_id")
     }
     /// Conversion Action (`name`, `selection`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::SelectionField<
+    pub const fn name() -> ::runtime::odoo::fields::SelectionField<
         super::CrmLead2opportunityPartner,
         super::Name,
     > {
-        ::runtime::fields::SelectionField::new("name")
+        ::runtime::odoo::fields::SelectionField::new("name")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLead2opportunityPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLead2opportunityPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `action` (Related Customer) on `crm.lead2opportunity.partner`.
@@ -512,7 +519,7 @@ pub enum Action {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Action {
+impl ::runtime::odoo::wire::Selection for Action {
     const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -533,12 +540,12 @@ impl ::runtime::wire::Selection for Action {
 }
 impl<'de> ::serde::Deserialize<'de> for Action {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `name` (Conversion Action) on `crm.lead2opportunity.partner`.
@@ -553,7 +560,7 @@ pub enum Name {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Name {
+impl ::runtime::odoo::wire::Selection for Name {
     const VALUES: &'static [&'static str] = &["convert", "merge"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -572,11 +579,11 @@ impl ::runtime::wire::Selection for Name {
 }
 impl<'de> ::serde::Deserialize<'de> for Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Name {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

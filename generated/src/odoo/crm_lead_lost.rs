@@ -21,7 +21,7 @@ pub struct CrmLeadLost {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct CrmLeadLost {
     /// Leads
     ///
     /// `many2many`, to `crm.lead`.
-    pub lead_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     /// Closing Note
     ///
     /// `html`.
@@ -41,7 +41,9 @@ pub struct CrmLeadLost {
     /// Lost Reason
     ///
     /// `many2one`, to `crm.lost.reason`.
-    pub lost_reason_id: Option<::runtime::wire::Many2One<super::rel::CrmLostReason>>,
+    pub lost_reason_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CrmLostReason>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,14 +51,14 @@ pub struct CrmLeadLost {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadLost {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadLost {
+impl ::runtime::odoo::wire::FromRecord for CrmLeadLost {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +71,8 @@ impl ::runtime::wire::FromRecord for CrmLeadLost {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLeadLost::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,28 +104,30 @@ impl ::runtime::Model for CrmLeadLost {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_ids", "many2many").relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("lost_feedback", "html"),
-        ::runtime::verify::FieldSpec::new("lost_reason_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_ids", "many2many")
+            .relation("crm.lead"),
+        ::runtime::odoo::verify::FieldSpec::new("lost_feedback", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("lost_reason_id", "many2one")
             .relation("crm.lost.reason"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLeadLost {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("lost_reason_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLeadLost {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("lost_reason_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -153,7 +157,7 @@ impl super::mixins::BaseModel for CrmLeadLost {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadLostCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadLostCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,26 +168,28 @@ impl CrmLeadLostCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CrmLeadLostCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadLost>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadLost>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lead_ids` (Leads).
     #[inline]
     pub fn lead_ids(
         mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
+        lead_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
+        >,
     ) -> Self {
         self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
         self
@@ -208,7 +214,7 @@ impl ::runtime::CreateValues for CrmLeadLostCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadLostUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadLostUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -219,26 +225,28 @@ impl CrmLeadLostUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLeadLostUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadLost>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadLost>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lead_ids` (Leads).
     #[inline]
     pub fn lead_ids(
         mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
+        lead_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
+        >,
     ) -> Self {
         self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
         self
@@ -263,65 +271,69 @@ impl ::runtime::UpdateValues for CrmLeadLostUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadLost,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadLost,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmLeadLost> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CrmLeadLost,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLeadLost, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmLeadLost, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Leads (`lead_ids`, `many2many`).
     #[inline]
-    pub const fn lead_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn lead_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLeadLost,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("lead_ids")
+        ::runtime::odoo::fields::X2ManyField::new("lead_ids")
     }
     /// Closing Note (`lost_feedback`, `html`).
     #[inline]
-    pub const fn lost_feedback() -> ::runtime::fields::CharField<super::CrmLeadLost> {
-        ::runtime::fields::CharField::new("lost_feedback")
+    pub const fn lost_feedback() -> ::runtime::odoo::fields::CharField<
+        super::CrmLeadLost,
+    > {
+        ::runtime::odoo::fields::CharField::new("lost_feedback")
     }
     /// Lost Reason (`lost_reason_id`, `many2one`).
     #[inline]
-    pub const fn lost_reason_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lost_reason_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadLost,
         super::super::rel::CrmLostReason,
     > {
-        ::runtime::fields::Many2OneField::new("lost_reason_id")
+        ::runtime::odoo::fields::Many2OneField::new("lost_reason_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadLost,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadLost,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct CrmLeadPlsUpdate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,9 @@ pub struct CrmLeadPlsUpdate {
     /// Pls Fields
     ///
     /// `many2many`, to `crm.lead.scoring.frequency.field`.
-    pub pls_fields: ::runtime::wire::X2Many<super::rel::CrmLeadScoringFrequencyField>,
+    pub pls_fields: ::runtime::odoo::wire::X2Many<
+        super::rel::CrmLeadScoringFrequencyField,
+    >,
     /// Pls Start Date
     ///
     /// `date`, required.
@@ -45,14 +47,14 @@ pub struct CrmLeadPlsUpdate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadPlsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadPlsUpdate {
+impl ::runtime::odoo::wire::FromRecord for CrmLeadPlsUpdate {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +66,8 @@ impl ::runtime::wire::FromRecord for CrmLeadPlsUpdate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLeadPlsUpdate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,26 +97,27 @@ impl ::runtime::Model for CrmLeadPlsUpdate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("pls_fields", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("pls_fields", "many2many")
             .relation("crm.lead.scoring.frequency.field"),
-        ::runtime::verify::FieldSpec::new("pls_start_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("pls_start_date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLeadPlsUpdate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLeadPlsUpdate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -143,7 +146,7 @@ impl super::mixins::BaseModel for CrmLeadPlsUpdate {
 /// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadPlsUpdateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -154,20 +157,20 @@ impl CrmLeadPlsUpdateCreate {
     /// Takes the required fields: `pls_start_date` (readonly, computed and x2many fields are left out).
     pub fn new(pls_start_date: ::chrono::NaiveDate) -> Self {
         CrmLeadPlsUpdateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .pls_start_date(pls_start_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `pls_fields` (Pls Fields).
@@ -175,7 +178,9 @@ impl CrmLeadPlsUpdateCreate {
     pub fn pls_fields(
         mut self,
         pls_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::CrmLeadScoringFrequencyField,
+            >,
         >,
     ) -> Self {
         self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
@@ -195,7 +200,7 @@ impl ::runtime::CreateValues for CrmLeadPlsUpdateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadPlsUpdateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadPlsUpdateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -206,19 +211,19 @@ impl CrmLeadPlsUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLeadPlsUpdateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `pls_fields` (Pls Fields).
@@ -226,7 +231,9 @@ impl CrmLeadPlsUpdateUpdate {
     pub fn pls_fields(
         mut self,
         pls_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::CrmLeadScoringFrequencyField,
+            >,
         >,
     ) -> Self {
         self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
@@ -246,62 +253,65 @@ impl ::runtime::UpdateValues for CrmLeadPlsUpdateUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadPlsUpdate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadPlsUpdate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadPlsUpdate,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLeadPlsUpdate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CrmLeadPlsUpdate,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Pls Fields (`pls_fields`, `many2many`).
     #[inline]
-    pub const fn pls_fields() -> ::runtime::fields::X2ManyField<
+    pub const fn pls_fields() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmLeadPlsUpdate,
         super::super::rel::CrmLeadScoringFrequencyField,
     > {
-        ::runtime::fields::X2ManyField::new("pls_fields")
+        ::runtime::odoo::fields::X2ManyField::new("pls_fields")
     }
     /// Pls Start Date (`pls_start_date`, `date`).
     #[inline]
-    pub const fn pls_start_date() -> ::runtime::fields::DateField<
+    pub const fn pls_start_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadPlsUpdate,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("pls_start_date")
+        ::runtime::odoo::fields::DateField::new("pls_start_date")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadPlsUpdate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadPlsUpdate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmLeadScoringFrequency {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,7 +35,7 @@ pub struct CrmLeadScoringFrequency {
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Value
     ///
     /// `char`.
@@ -55,14 +55,14 @@ pub struct CrmLeadScoringFrequency {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadScoringFrequency {
+impl ::runtime::odoo::wire::FromRecord for CrmLeadScoringFrequency {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -77,8 +77,8 @@ impl ::runtime::wire::FromRecord for CrmLeadScoringFrequency {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLeadScoringFrequency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,29 +114,31 @@ impl ::runtime::Model for CrmLeadScoringFrequency {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lost_count", "float"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("value", "char"),
-        ::runtime::verify::FieldSpec::new("variable", "char"),
-        ::runtime::verify::FieldSpec::new("won_count", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lost_count", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("value", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("variable", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("won_count", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLeadScoringFrequency {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLeadScoringFrequency {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CrmLeadScoringFrequency {
@@ -146,7 +148,7 @@ impl super::mixins::BaseModel for CrmLeadScoringFrequency {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadScoringFrequencyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -157,19 +159,19 @@ impl CrmLeadScoringFrequencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         CrmLeadScoringFrequencyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lost_count` (Lost Count).
@@ -210,7 +212,7 @@ impl ::runtime::CreateValues for CrmLeadScoringFrequencyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadScoringFrequencyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadScoringFrequencyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -221,19 +223,19 @@ impl CrmLeadScoringFrequencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLeadScoringFrequencyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lost_count` (Lost Count).
@@ -274,87 +276,87 @@ impl ::runtime::UpdateValues for CrmLeadScoringFrequencyUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadScoringFrequency,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequency,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadScoringFrequency,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CrmLeadScoringFrequency,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Lost Count (`lost_count`, `float`).
     #[inline]
-    pub const fn lost_count() -> ::runtime::fields::NumField<
+    pub const fn lost_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLeadScoringFrequency,
         f64,
     > {
-        ::runtime::fields::NumField::new("lost_count")
+        ::runtime::odoo::fields::NumField::new("lost_count")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequency,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Value (`value`, `char`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::CharField<
+    pub const fn value() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadScoringFrequency,
     > {
-        ::runtime::fields::CharField::new("value")
+        ::runtime::odoo::fields::CharField::new("value")
     }
     /// Variable (`variable`, `char`).
     #[inline]
-    pub const fn variable() -> ::runtime::fields::CharField<
+    pub const fn variable() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadScoringFrequency,
     > {
-        ::runtime::fields::CharField::new("variable")
+        ::runtime::odoo::fields::CharField::new("variable")
     }
     /// Won Count (`won_count`, `float`).
     #[inline]
-    pub const fn won_count() -> ::runtime::fields::NumField<
+    pub const fn won_count() -> ::runtime::odoo::fields::NumField<
         super::CrmLeadScoringFrequency,
         f64,
     > {
-        ::runtime::fields::NumField::new("won_count")
+        ::runtime::odoo::fields::NumField::new("won_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadScoringFrequency,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequency,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmLeadScoringFrequencyField {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct CrmLeadScoringFrequencyField {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, required.
-    pub field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -43,14 +43,14 @@ pub struct CrmLeadScoringFrequencyField {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequencyField {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadScoringFrequencyField {
+impl ::runtime::odoo::wire::FromRecord for CrmLeadScoringFrequencyField {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -62,8 +62,8 @@ impl ::runtime::wire::FromRecord for CrmLeadScoringFrequencyField {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmLeadScoringFrequencyField::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,28 +93,29 @@ impl ::runtime::Model for CrmLeadScoringFrequencyField {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
             .relation("ir.model.fields")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmLeadScoringFrequencyField {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("field_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmLeadScoringFrequencyField {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("field_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CrmLeadScoringFrequencyField {
@@ -123,7 +124,7 @@ impl super::mixins::BaseModel for CrmLeadScoringFrequencyField {
 /// Values for creating a `crm.lead.scoring.frequency.field` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadScoringFrequencyFieldCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadScoringFrequencyFieldCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -134,20 +135,22 @@ impl CrmLeadScoringFrequencyFieldCreate {
     /// Takes the required fields: `field_id` (readonly, computed and x2many fields are left out).
     pub fn new(field_id: i64) -> Self {
         CrmLeadScoringFrequencyFieldCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .field_id(field_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequencyField>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CrmLeadScoringFrequencyField,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `field_id` (Field).
@@ -164,7 +167,7 @@ impl ::runtime::CreateValues for CrmLeadScoringFrequencyFieldCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmLeadScoringFrequencyFieldUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmLeadScoringFrequencyFieldUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -175,19 +178,21 @@ impl CrmLeadScoringFrequencyFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmLeadScoringFrequencyFieldUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequencyField>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = CrmLeadScoringFrequencyField,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `field_id` (Field).
@@ -204,64 +209,64 @@ impl ::runtime::UpdateValues for CrmLeadScoringFrequencyFieldUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadScoringFrequencyField,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequencyField,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadScoringFrequencyField,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Field (`field_id`, `many2one`).
     #[inline]
-    pub const fn field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequencyField,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("field_id")
+        ::runtime::odoo::fields::Many2OneField::new("field_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::CrmLeadScoringFrequencyField,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Field Label (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::CrmLeadScoringFrequencyField,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmLeadScoringFrequencyField,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmLeadScoringFrequencyField,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -27,7 +27,7 @@ pub struct CrmQuotationPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,11 +39,11 @@ pub struct CrmQuotationPartner {
     /// Associated Lead
     ///
     /// `many2one`, to `crm.lead`, required.
-    pub lead_id: Option<::runtime::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,14 +51,14 @@ pub struct CrmQuotationPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmQuotationPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmQuotationPartner {
+impl ::runtime::odoo::wire::FromRecord for CrmQuotationPartner {
     const FIELDS: &'static [&'static str] = &[
         "action",
         "create_date",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for CrmQuotationPartner {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmQuotationPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,33 +104,34 @@ impl ::runtime::Model for CrmQuotationPartner {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
             .required()
             .selection(&["create", "exist", "nothing"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
             .relation("crm.lead")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmQuotationPartner {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("lead_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmQuotationPartner {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("lead_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -159,7 +160,7 @@ impl super::mixins::BaseModel for CrmQuotationPartner {
 /// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmQuotationPartnerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmQuotationPartnerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -170,7 +171,7 @@ impl CrmQuotationPartnerCreate {
     /// Takes the required fields: `action`, `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(action: Action, lead_id: i64) -> Self {
         CrmQuotationPartnerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .action(action)
             .lead_id(lead_id)
@@ -178,13 +179,13 @@ impl CrmQuotationPartnerCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmQuotationPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmQuotationPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Quotation Customer).
@@ -213,7 +214,7 @@ impl ::runtime::CreateValues for CrmQuotationPartnerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmQuotationPartnerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmQuotationPartnerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +225,19 @@ impl CrmQuotationPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmQuotationPartnerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmQuotationPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmQuotationPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Quotation Customer).
@@ -265,71 +266,74 @@ impl ::runtime::UpdateValues for CrmQuotationPartnerUpdate {
 pub mod fields {
     /// Quotation Customer (`action`, `selection`).
     #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
+    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
         super::CrmQuotationPartner,
         super::Action,
     > {
-        ::runtime::fields::SelectionField::new("action")
+        ::runtime::odoo::fields::SelectionField::new("action")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmQuotationPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmQuotationPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmQuotationPartner,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmQuotationPartner, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CrmQuotationPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Associated Lead (`lead_id`, `many2one`).
     #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmQuotationPartner,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::Many2OneField::new("lead_id")
+        ::runtime::odoo::fields::Many2OneField::new("lead_id")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmQuotationPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmQuotationPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmQuotationPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `action` (Quotation Customer) on `crm.quotation.partner`.
@@ -346,7 +350,7 @@ pub enum Action {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Action {
+impl ::runtime::odoo::wire::Selection for Action {
     const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -367,11 +371,11 @@ impl ::runtime::wire::Selection for Action {
 }
 impl<'de> ::serde::Deserialize<'de> for Action {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

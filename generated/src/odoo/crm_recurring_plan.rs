@@ -23,7 +23,7 @@ pub struct CrmRecurringPlan {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,14 +51,14 @@ pub struct CrmRecurringPlan {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmRecurringPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmRecurringPlan {
+impl ::runtime::odoo::wire::FromRecord for CrmRecurringPlan {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "create_date",
@@ -72,8 +72,8 @@ impl ::runtime::wire::FromRecord for CrmRecurringPlan {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmRecurringPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,27 +107,29 @@ impl ::runtime::Model for CrmRecurringPlan {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("number_of_months", "integer").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_of_months", "integer")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmRecurringPlan {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmRecurringPlan {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CrmRecurringPlan {
@@ -136,7 +138,7 @@ impl super::mixins::BaseModel for CrmRecurringPlan {
 /// Values for creating a `crm.recurring.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmRecurringPlanCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmRecurringPlanCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +149,7 @@ impl CrmRecurringPlanCreate {
     /// Takes the required fields: `name`, `number_of_months` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, number_of_months: i64) -> Self {
         CrmRecurringPlanCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .number_of_months(number_of_months)
@@ -155,13 +157,13 @@ impl CrmRecurringPlanCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmRecurringPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmRecurringPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -196,7 +198,7 @@ impl ::runtime::CreateValues for CrmRecurringPlanCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmRecurringPlanUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmRecurringPlanUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -207,19 +209,19 @@ impl CrmRecurringPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmRecurringPlanUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmRecurringPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmRecurringPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -254,72 +256,77 @@ impl ::runtime::UpdateValues for CrmRecurringPlanUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmRecurringPlan> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::CrmRecurringPlan,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmRecurringPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmRecurringPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::CrmRecurringPlan,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmRecurringPlan, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::CrmRecurringPlan,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Plan Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmRecurringPlan> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmRecurringPlan> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// \# Months (`number_of_months`, `integer`).
     #[inline]
-    pub const fn number_of_months() -> ::runtime::fields::NumField<
+    pub const fn number_of_months() -> ::runtime::odoo::fields::NumField<
         super::CrmRecurringPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_of_months")
+        ::runtime::odoo::fields::NumField::new("number_of_months")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::CrmRecurringPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmRecurringPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmRecurringPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

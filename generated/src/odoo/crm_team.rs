@@ -46,15 +46,17 @@ pub struct CrmTeam {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -70,7 +72,7 @@ pub struct CrmTeam {
     /// The email address associated with this channel. New emails received will automatically create new leads assigned to the channel.
     ///
     /// `many2one`, to `mail.alias`, required.
-    pub alias_id: Option<::runtime::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
     /// Local-part based incoming detection
     ///
     /// `boolean`, related `alias_id.alias_incoming_local`, not stored.
@@ -80,7 +82,7 @@ pub struct CrmTeam {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required, related `alias_id.alias_model_id`, not stored.
-    pub alias_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -92,7 +94,9 @@ pub struct CrmTeam {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`, related `alias_id.alias_parent_model_id`, not stored.
-    pub alias_parent_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_parent_model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
+    >,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -110,7 +114,7 @@ pub struct CrmTeam {
     /// Auto Assignment
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_auto_enabled())`.
-    pub assignment_auto_enabled: ::runtime::wire::Computed<bool>,
+    pub assignment_auto_enabled: ::runtime::odoo::wire::Computed<bool>,
     /// Assignment Domain
     ///
     /// Additional filter domain when fetching unassigned leads to allocate to the team.
@@ -120,13 +124,13 @@ pub struct CrmTeam {
     /// Lead Assign
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
-    pub assignment_enabled: ::runtime::wire::Computed<bool>,
+    pub assignment_enabled: ::runtime::odoo::wire::Computed<bool>,
     /// Lead Average Capacity
     ///
     /// Monthly average leads capacity for all salesmen belonging to the team
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_max())`.
-    pub assignment_max: ::runtime::wire::Computed<i64>,
+    pub assignment_max: ::runtime::odoo::wire::Computed<i64>,
     /// Skip auto assignment
     ///
     /// `boolean`.
@@ -140,7 +144,7 @@ pub struct CrmTeam {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -148,29 +152,31 @@ pub struct CrmTeam {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Sales Team Members (incl. inactive)
     ///
     /// `one2many`, to `crm.team.member` (inverse `crm_team_id`).
-    pub crm_team_member_all_ids: ::runtime::wire::X2Many<super::rel::CrmTeamMember>,
+    pub crm_team_member_all_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::CrmTeamMember,
+    >,
     /// Sales Team Members
     ///
     /// Add members to automatically assign their documents to this sales team.
     ///
     /// `one2many`, to `crm.team.member` (inverse `crm_team_id`).
-    pub crm_team_member_ids: ::runtime::wire::X2Many<super::rel::CrmTeamMember>,
+    pub crm_team_member_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTeamMember>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Dashboard Button
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_button_name())`.
-    pub dashboard_button_name: ::runtime::wire::Computed<Option<String>>,
+    pub dashboard_button_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Dashboard Graph Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_graph_data())`.
-    pub dashboard_graph_data: ::runtime::wire::Computed<Option<String>>,
+    pub dashboard_graph_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -178,11 +184,11 @@ pub struct CrmTeam {
     /// Favorite Members
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -192,7 +198,7 @@ pub struct CrmTeam {
     /// Invoice revenue for the current month. This is the amount the sales channel has invoiced this month. It is used to compute the progression ratio of the current and target revenue on the kanban view.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoiced())`.
-    pub invoiced: ::runtime::wire::Computed<f64>,
+    pub invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Invoicing Target
     ///
     /// Revenue Target for the current month (untaxed total of paid invoices).
@@ -204,25 +210,25 @@ pub struct CrmTeam {
     /// Favorite teams to display them in the dashboard and access them easily.
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::wire::Computed<bool>,
+    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
     /// Multiple Memberships Allowed
     ///
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
-    pub is_membership_multi: ::runtime::wire::Computed<bool>,
+    pub is_membership_multi: ::runtime::odoo::wire::Computed<bool>,
     /// \# Leads/Opps assigned this month
     ///
     /// Number of leads and opportunities assigned this last month.
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_count())`.
-    pub lead_all_assigned_month_count: ::runtime::wire::Computed<i64>,
+    pub lead_all_assigned_month_count: ::runtime::odoo::wire::Computed<i64>,
     /// Exceed monthly lead assignement
     ///
     /// True if the monthly lead assignment count is greater than the maximum assignment limit, false otherwise.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_exceeded())`.
-    pub lead_all_assigned_month_exceeded: ::runtime::wire::Computed<bool>,
+    pub lead_all_assigned_month_exceeded: ::runtime::odoo::wire::Computed<bool>,
     /// Lead Properties
     ///
     /// `properties_definition`.
@@ -230,84 +236,84 @@ pub struct CrmTeam {
     /// \# Unassigned Leads
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_unassigned_count())`.
-    pub lead_unassigned_count: ::runtime::wire::Computed<i64>,
+    pub lead_unassigned_count: ::runtime::odoo::wire::Computed<i64>,
     /// Member Company
     ///
     /// UX: Limit to team company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_company_ids())`.
-    pub member_company_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub member_company_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     >,
     /// Salespersons
     ///
     /// Users assigned to this team.
     ///
     /// `many2many`, to `res.users`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_ids())`.
-    pub member_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub member_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     >,
     /// Membership Issue Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
-    pub member_warning: ::runtime::wire::Computed<Option<String>>,
+    pub member_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Sales Team
     ///
@@ -316,41 +322,41 @@ pub struct CrmTeam {
     /// Opportunities Revenues
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_amount())`.
-    pub opportunities_amount: ::runtime::wire::Computed<f64>,
+    pub opportunities_amount: ::runtime::odoo::wire::Computed<f64>,
     /// \# Opportunities
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_count())`.
-    pub opportunities_count: ::runtime::wire::Computed<i64>,
+    pub opportunities_count: ::runtime::odoo::wire::Computed<i64>,
     /// Overdue Opportunities Revenues
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_amount())`.
-    pub opportunities_overdue_amount: ::runtime::wire::Computed<f64>,
+    pub opportunities_overdue_amount: ::runtime::odoo::wire::Computed<f64>,
     /// \# Overdue Opportunities
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_count())`.
-    pub opportunities_overdue_count: ::runtime::wire::Computed<i64>,
+    pub opportunities_overdue_count: ::runtime::odoo::wire::Computed<i64>,
     /// Amount of quotations to invoice
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_amount())`.
-    pub quotations_amount: ::runtime::wire::Computed<f64>,
+    pub quotations_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Number of quotations to invoice
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_count())`.
-    pub quotations_count: ::runtime::wire::Computed<i64>,
+    pub quotations_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// \# Sale Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Number of sales to invoice
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_to_invoice_count())`.
-    pub sales_to_invoice_count: ::runtime::wire::Computed<i64>,
+    pub sales_to_invoice_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sequence
     ///
     /// `integer`.
@@ -370,13 +376,13 @@ pub struct CrmTeam {
     /// Team Leader
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -384,14 +390,14 @@ pub struct CrmTeam {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmTeam {
+impl ::runtime::odoo::wire::FromRecord for CrmTeam {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "alias_bounced_content",
@@ -467,8 +473,8 @@ impl ::runtime::wire::FromRecord for CrmTeam {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmTeam::default();
         while let Some(i) = r.next()? {
             match i {
@@ -628,124 +634,138 @@ impl ::runtime::Model for CrmTeam {
         "sale_order_count",
         "sales_to_invoice_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
             .required()
             .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
             .relation("mail.alias")
             .required(),
-        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
             .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::verify::FieldSpec::new("assignment_auto_enabled", "boolean"),
-        ::runtime::verify::FieldSpec::new("assignment_domain", "char"),
-        ::runtime::verify::FieldSpec::new("assignment_enabled", "boolean"),
-        ::runtime::verify::FieldSpec::new("assignment_max", "integer"),
-        ::runtime::verify::FieldSpec::new("assignment_optout", "boolean"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("assignment_auto_enabled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_enabled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_max", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_optout", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crm_team_member_all_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_all_ids", "one2many")
             .relation("crm.team.member"),
-        ::runtime::verify::FieldSpec::new("crm_team_member_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_ids", "one2many")
             .relation("crm.team.member"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("dashboard_button_name", "char"),
-        ::runtime::verify::FieldSpec::new("dashboard_graph_data", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("dashboard_button_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("dashboard_graph_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoiced", "float"),
-        ::runtime::verify::FieldSpec::new("invoiced_target", "float"),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::verify::FieldSpec::new("lead_all_assigned_month_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_all_assigned_month_exceeded", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoiced", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("invoiced_target", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "lead_all_assigned_month_count",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "lead_all_assigned_month_exceeded",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "lead_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new("lead_unassigned_count", "integer"),
-        ::runtime::verify::FieldSpec::new("member_company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("lead_unassigned_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("member_company_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("member_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("member_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("member_warning", "text"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("member_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("opportunities_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("opportunities_count", "integer"),
-        ::runtime::verify::FieldSpec::new("opportunities_overdue_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("opportunities_overdue_count", "integer"),
-        ::runtime::verify::FieldSpec::new("quotations_amount", "float"),
-        ::runtime::verify::FieldSpec::new("quotations_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("opportunities_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("opportunities_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "opportunities_overdue_amount",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "opportunities_overdue_count",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("quotations_amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("quotations_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sales_to_invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("use_leads", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_opportunities", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sales_to_invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("use_leads", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_opportunities", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmTeam {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("alias_id"),
-        ::runtime::nested::Relation::display_name("alias_model_id"),
-        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmTeam {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_parent_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -885,7 +905,7 @@ impl super::mixins::MailThread for CrmTeam {}
 /// Values for creating a `crm.team` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTeamCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmTeamCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -896,7 +916,7 @@ impl CrmTeamCreate {
     /// Takes the required fields: `alias_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(alias_id: i64, name: impl Into<String>) -> Self {
         CrmTeamCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alias_id(alias_id)
             .name(name)
@@ -904,13 +924,13 @@ impl CrmTeamCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmTeam>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeam>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1011,7 +1031,7 @@ impl CrmTeamCreate {
     pub fn crm_team_member_all_ids(
         mut self,
         crm_team_member_all_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -1026,7 +1046,7 @@ impl CrmTeamCreate {
     pub fn crm_team_member_ids(
         mut self,
         crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -1041,7 +1061,7 @@ impl CrmTeamCreate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -1074,7 +1094,7 @@ impl CrmTeamCreate {
     pub fn member_ids(
         mut self,
         member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
@@ -1085,7 +1105,7 @@ impl CrmTeamCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1100,7 +1120,7 @@ impl CrmTeamCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1111,7 +1131,7 @@ impl CrmTeamCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1132,7 +1152,7 @@ impl CrmTeamCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1167,7 +1187,7 @@ impl CrmTeamCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1185,7 +1205,7 @@ impl ::runtime::CreateValues for CrmTeamCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmTeamUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmTeamUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1196,19 +1216,19 @@ impl CrmTeamUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmTeamUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmTeam>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeam>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1309,7 +1329,7 @@ impl CrmTeamUpdate {
     pub fn crm_team_member_all_ids(
         mut self,
         crm_team_member_all_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -1324,7 +1344,7 @@ impl CrmTeamUpdate {
     pub fn crm_team_member_ids(
         mut self,
         crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -1339,7 +1359,7 @@ impl CrmTeamUpdate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -1372,7 +1392,7 @@ impl CrmTeamUpdate {
     pub fn member_ids(
         mut self,
         member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
@@ -1383,7 +1403,7 @@ impl CrmTeamUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1398,7 +1418,7 @@ impl CrmTeamUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1409,7 +1429,7 @@ impl CrmTeamUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1430,7 +1450,7 @@ impl CrmTeamUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1465,7 +1485,7 @@ impl CrmTeamUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1483,483 +1503,517 @@ impl ::runtime::UpdateValues for CrmTeamUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Custom Bounced Message (`alias_bounced_content`, `html`).
     #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::fields::CharField<
+    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
         super::CrmTeam,
     > {
-        ::runtime::fields::CharField::new("alias_bounced_content")
+        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
     }
     /// Alias Contact Security (`alias_contact`, `selection`).
     #[inline]
-    pub const fn alias_contact() -> ::runtime::fields::SelectionField<
+    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
         super::CrmTeam,
         super::AliasContact,
     > {
-        ::runtime::fields::SelectionField::new("alias_contact")
+        ::runtime::odoo::fields::SelectionField::new("alias_contact")
     }
     /// Default Values (`alias_defaults`, `text`).
     #[inline]
-    pub const fn alias_defaults() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("alias_defaults")
+    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("alias_defaults")
     }
     /// Alias Domain Name (`alias_domain`, `char`).
     #[inline]
-    pub const fn alias_domain() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("alias_domain")
+    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("alias_domain")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Email Alias (`alias_email`, `char`).
     #[inline]
-    pub const fn alias_email() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("alias_email")
+    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("alias_email")
     }
     /// Record Thread ID (`alias_force_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_force_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
     }
     /// Alias Email (`alias_full_name`, `char`).
     #[inline]
-    pub const fn alias_full_name() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("alias_full_name")
+    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_full_name")
     }
     /// Alias (`alias_id`, `many2one`).
     #[inline]
-    pub const fn alias_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::MailAlias,
     > {
-        ::runtime::fields::Many2OneField::new("alias_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_id")
     }
     /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
     #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("alias_incoming_local")
+    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
     }
     /// Aliased Model (`alias_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
     }
     /// Alias Name (`alias_name`, `char`).
     #[inline]
-    pub const fn alias_name() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("alias_name")
+    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("alias_name")
     }
     /// Parent Model (`alias_parent_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_parent_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
     }
     /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_parent_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
     }
     /// Alias Status (`alias_status`, `selection`).
     #[inline]
-    pub const fn alias_status() -> ::runtime::fields::SelectionField<
+    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
         super::CrmTeam,
         super::AliasStatus,
     > {
-        ::runtime::fields::SelectionField::new("alias_status")
+        ::runtime::odoo::fields::SelectionField::new("alias_status")
     }
     /// Auto Assignment (`assignment_auto_enabled`, `boolean`).
     #[inline]
-    pub const fn assignment_auto_enabled() -> ::runtime::fields::BoolField<
+    pub const fn assignment_auto_enabled() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeam,
     > {
-        ::runtime::fields::BoolField::new("assignment_auto_enabled")
+        ::runtime::odoo::fields::BoolField::new("assignment_auto_enabled")
     }
     /// Assignment Domain (`assignment_domain`, `char`).
     #[inline]
-    pub const fn assignment_domain() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("assignment_domain")
+    pub const fn assignment_domain() -> ::runtime::odoo::fields::CharField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::CharField::new("assignment_domain")
     }
     /// Lead Assign (`assignment_enabled`, `boolean`).
     #[inline]
-    pub const fn assignment_enabled() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("assignment_enabled")
+    pub const fn assignment_enabled() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("assignment_enabled")
     }
     /// Lead Average Capacity (`assignment_max`, `integer`).
     #[inline]
-    pub const fn assignment_max() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("assignment_max")
+    pub const fn assignment_max() -> ::runtime::odoo::fields::NumField<
+        super::CrmTeam,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("assignment_max")
     }
     /// Skip auto assignment (`assignment_optout`, `boolean`).
     #[inline]
-    pub const fn assignment_optout() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("assignment_optout")
+    pub const fn assignment_optout() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("assignment_optout")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmTeam,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Sales Team Members (incl. inactive) (`crm_team_member_all_ids`, `one2many`).
     #[inline]
-    pub const fn crm_team_member_all_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn crm_team_member_all_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::CrmTeamMember,
     > {
-        ::runtime::fields::X2ManyField::new("crm_team_member_all_ids")
+        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_all_ids")
     }
     /// Sales Team Members (`crm_team_member_ids`, `one2many`).
     #[inline]
-    pub const fn crm_team_member_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn crm_team_member_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::CrmTeamMember,
     > {
-        ::runtime::fields::X2ManyField::new("crm_team_member_ids")
+        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_ids")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Dashboard Button (`dashboard_button_name`, `char`).
     #[inline]
-    pub const fn dashboard_button_name() -> ::runtime::fields::CharField<
+    pub const fn dashboard_button_name() -> ::runtime::odoo::fields::CharField<
         super::CrmTeam,
     > {
-        ::runtime::fields::CharField::new("dashboard_button_name")
+        ::runtime::odoo::fields::CharField::new("dashboard_button_name")
     }
     /// Dashboard Graph Data (`dashboard_graph_data`, `text`).
     #[inline]
-    pub const fn dashboard_graph_data() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("dashboard_graph_data")
+    pub const fn dashboard_graph_data() -> ::runtime::odoo::fields::CharField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::CharField::new("dashboard_graph_data")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Favorite Members (`favorite_user_ids`, `many2many`).
     #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("favorite_user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoiced This Month (`invoiced`, `float`).
     #[inline]
-    pub const fn invoiced() -> ::runtime::fields::NumField<super::CrmTeam, f64> {
-        ::runtime::fields::NumField::new("invoiced")
+    pub const fn invoiced() -> ::runtime::odoo::fields::NumField<super::CrmTeam, f64> {
+        ::runtime::odoo::fields::NumField::new("invoiced")
     }
     /// Invoicing Target (`invoiced_target`, `float`).
     #[inline]
-    pub const fn invoiced_target() -> ::runtime::fields::NumField<super::CrmTeam, f64> {
-        ::runtime::fields::NumField::new("invoiced_target")
+    pub const fn invoiced_target() -> ::runtime::odoo::fields::NumField<
+        super::CrmTeam,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("invoiced_target")
     }
     /// Show on dashboard (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
     #[inline]
-    pub const fn is_membership_multi() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("is_membership_multi")
+    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
     }
     /// \# Leads/Opps assigned this month (`lead_all_assigned_month_count`, `integer`).
     #[inline]
-    pub const fn lead_all_assigned_month_count() -> ::runtime::fields::NumField<
+    pub const fn lead_all_assigned_month_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_all_assigned_month_count")
+        ::runtime::odoo::fields::NumField::new("lead_all_assigned_month_count")
     }
     /// Exceed monthly lead assignement (`lead_all_assigned_month_exceeded`, `boolean`).
     #[inline]
-    pub const fn lead_all_assigned_month_exceeded() -> ::runtime::fields::BoolField<
+    pub const fn lead_all_assigned_month_exceeded() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeam,
     > {
-        ::runtime::fields::BoolField::new("lead_all_assigned_month_exceeded")
+        ::runtime::odoo::fields::BoolField::new("lead_all_assigned_month_exceeded")
     }
     /// Lead Properties (`lead_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn lead_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn lead_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::CrmTeam,
     > {
-        ::runtime::fields::AnyField::new("lead_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("lead_properties_definition")
     }
     /// \# Unassigned Leads (`lead_unassigned_count`, `integer`).
     #[inline]
-    pub const fn lead_unassigned_count() -> ::runtime::fields::NumField<
+    pub const fn lead_unassigned_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_unassigned_count")
+        ::runtime::odoo::fields::NumField::new("lead_unassigned_count")
     }
     /// Member Company (`member_company_ids`, `many2many`).
     #[inline]
-    pub const fn member_company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn member_company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("member_company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("member_company_ids")
     }
     /// Salespersons (`member_ids`, `many2many`).
     #[inline]
-    pub const fn member_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn member_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("member_ids")
+        ::runtime::odoo::fields::X2ManyField::new("member_ids")
     }
     /// Membership Issue Warning (`member_warning`, `text`).
     #[inline]
-    pub const fn member_warning() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("member_warning")
+    pub const fn member_warning() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("member_warning")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeam,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("message_is_follower")
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("message_needaction")
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Sales Team (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmTeam> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Opportunities Revenues (`opportunities_amount`, `monetary`).
     #[inline]
-    pub const fn opportunities_amount() -> ::runtime::fields::NumField<
+    pub const fn opportunities_amount() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         f64,
     > {
-        ::runtime::fields::NumField::new("opportunities_amount")
+        ::runtime::odoo::fields::NumField::new("opportunities_amount")
     }
     /// \# Opportunities (`opportunities_count`, `integer`).
     #[inline]
-    pub const fn opportunities_count() -> ::runtime::fields::NumField<
+    pub const fn opportunities_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("opportunities_count")
+        ::runtime::odoo::fields::NumField::new("opportunities_count")
     }
     /// Overdue Opportunities Revenues (`opportunities_overdue_amount`, `monetary`).
     #[inline]
-    pub const fn opportunities_overdue_amount() -> ::runtime::fields::NumField<
+    pub const fn opportunities_overdue_amount() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         f64,
     > {
-        ::runtime::fields::NumField::new("opportunities_overdue_amount")
+        ::runtime::odoo::fields::NumField::new("opportunities_overdue_amount")
     }
     /// \# Overdue Opportunities (`opportunities_overdue_count`, `integer`).
     #[inline]
-    pub const fn opportunities_overdue_count() -> ::runtime::fields::NumField<
+    pub const fn opportunities_overdue_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("opportunities_overdue_count")
+        ::runtime::odoo::fields::NumField::new("opportunities_overdue_count")
     }
     /// Amount of quotations to invoice (`quotations_amount`, `float`).
     #[inline]
-    pub const fn quotations_amount() -> ::runtime::fields::NumField<
+    pub const fn quotations_amount() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         f64,
     > {
-        ::runtime::fields::NumField::new("quotations_amount")
+        ::runtime::odoo::fields::NumField::new("quotations_amount")
     }
     /// Number of quotations to invoice (`quotations_count`, `integer`).
     #[inline]
-    pub const fn quotations_count() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("quotations_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// \# Sale Orders (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("sale_order_count")
-    }
-    /// Number of sales to invoice (`sales_to_invoice_count`, `integer`).
-    #[inline]
-    pub const fn sales_to_invoice_count() -> ::runtime::fields::NumField<
+    pub const fn quotations_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeam,
         i64,
     > {
-        ::runtime::fields::NumField::new("sales_to_invoice_count")
+        ::runtime::odoo::fields::NumField::new("quotations_count")
+    }
+    /// Ratings (`rating_ids`, `one2many`).
+    #[inline]
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::CrmTeam,
+        super::super::rel::RatingRating,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
+    }
+    /// \# Sale Orders (`sale_order_count`, `integer`).
+    #[inline]
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
+        super::CrmTeam,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
+    }
+    /// Number of sales to invoice (`sales_to_invoice_count`, `integer`).
+    #[inline]
+    pub const fn sales_to_invoice_count() -> ::runtime::odoo::fields::NumField<
+        super::CrmTeam,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sales_to_invoice_count")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Leads (`use_leads`, `boolean`).
     #[inline]
-    pub const fn use_leads() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("use_leads")
+    pub const fn use_leads() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
+        ::runtime::odoo::fields::BoolField::new("use_leads")
     }
     /// Pipeline (`use_opportunities`, `boolean`).
     #[inline]
-    pub const fn use_opportunities() -> ::runtime::fields::BoolField<super::CrmTeam> {
-        ::runtime::fields::BoolField::new("use_opportunities")
+    pub const fn use_opportunities() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeam,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_opportunities")
     }
     /// Team Leader (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeam,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmTeam,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeam,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `alias_contact` (Alias Contact Security) on `crm.team`.
@@ -1978,7 +2032,7 @@ pub enum AliasContact {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasContact {
+impl ::runtime::odoo::wire::Selection for AliasContact {
     const VALUES: &'static [&'static str] = &[
         "everyone",
         "partners",
@@ -2006,12 +2060,12 @@ impl ::runtime::wire::Selection for AliasContact {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasContact {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `alias_status` (Alias Status) on `crm.team`.
@@ -2028,7 +2082,7 @@ pub enum AliasStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasStatus {
+impl ::runtime::odoo::wire::Selection for AliasStatus {
     const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2049,11 +2103,11 @@ impl ::runtime::wire::Selection for AliasStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

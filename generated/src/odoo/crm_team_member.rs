@@ -25,7 +25,7 @@ pub struct CrmTeamMember {
     /// Lead Assign
     ///
     /// `boolean`, readonly, related `crm_team_id.assignment_enabled`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
-    pub assignment_enabled: ::runtime::wire::Computed<bool>,
+    pub assignment_enabled: ::runtime::odoo::wire::Computed<bool>,
     /// Average Leads Capacity (on 30 days)
     ///
     /// `integer`.
@@ -39,7 +39,7 @@ pub struct CrmTeamMember {
     /// The default company for this user.
     ///
     /// `many2one`, to `res.company`, readonly, related `user_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,11 +47,11 @@ pub struct CrmTeamMember {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, required.
-    pub crm_team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub crm_team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,11 +59,11 @@ pub struct CrmTeamMember {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -73,85 +73,85 @@ pub struct CrmTeamMember {
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
-    pub is_membership_multi: ::runtime::wire::Computed<bool>,
+    pub is_membership_multi: ::runtime::odoo::wire::Computed<bool>,
     /// Leads (last 24h)
     ///
     /// Lead assigned to this member this last day (lost one excluded)
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_day_count())`.
-    pub lead_day_count: ::runtime::wire::Computed<i64>,
+    pub lead_day_count: ::runtime::odoo::wire::Computed<i64>,
     /// Leads (30 days)
     ///
     /// Lead assigned to this member those last 30 days
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_month_count())`.
-    pub lead_month_count: ::runtime::wire::Computed<i64>,
+    pub lead_month_count: ::runtime::odoo::wire::Computed<i64>,
     /// Member Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
-    pub member_warning: ::runtime::wire::Computed<Option<String>>,
+    pub member_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
     /// `char`, readonly, related `user_id.mobile`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile())`.
-    pub mobile: ::runtime::wire::Computed<Option<String>>,
+    pub mobile: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, related `user_id.display_name`, not stored.
@@ -159,39 +159,39 @@ pub struct CrmTeamMember {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::wire::Computed<Option<String>>,
+    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// User Company
     ///
     /// UX: Limit to team company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
-    pub user_company_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub user_company_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     >,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// User In Teams
     ///
     /// UX: Give users not to add in the currently chosen team to avoid duplicates
     ///
     /// `many2many`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_in_teams_ids())`.
-    pub user_in_teams_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_in_teams_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -199,14 +199,14 @@ pub struct CrmTeamMember {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmTeamMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmTeamMember {
+impl ::runtime::odoo::wire::FromRecord for CrmTeamMember {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "assignment_domain",
@@ -247,8 +247,8 @@ impl ::runtime::wire::FromRecord for CrmTeamMember {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = CrmTeamMember::default();
         while let Some(i) = r.next()? {
             match i {
@@ -338,75 +338,76 @@ impl ::runtime::Model for CrmTeamMember {
         "user_company_ids",
         "user_in_teams_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("assignment_domain", "char"),
-        ::runtime::verify::FieldSpec::new("assignment_enabled", "boolean"),
-        ::runtime::verify::FieldSpec::new("assignment_max", "integer"),
-        ::runtime::verify::FieldSpec::new("assignment_optout", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_enabled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_max", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("assignment_optout", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crm_team_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("crm_team_id", "many2one")
             .relation("crm.team")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::verify::FieldSpec::new("lead_day_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_month_count", "integer"),
-        ::runtime::verify::FieldSpec::new("member_warning", "text"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_day_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_month_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("member_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("user_company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_company_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("user_in_teams_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_in_teams_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for CrmTeamMember {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("crm_team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for CrmTeamMember {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("crm_team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for CrmTeamMember {
@@ -416,7 +417,7 @@ impl super::mixins::MailThread for CrmTeamMember {}
 /// Values for creating a `crm.team.member` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTeamMemberCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmTeamMemberCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -427,7 +428,7 @@ impl CrmTeamMemberCreate {
     /// Takes the required fields: `crm_team_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(crm_team_id: i64, user_id: i64) -> Self {
         CrmTeamMemberCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .crm_team_id(crm_team_id)
             .user_id(user_id)
@@ -435,13 +436,13 @@ impl CrmTeamMemberCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmTeamMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeamMember>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -479,7 +480,7 @@ impl CrmTeamMemberCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -494,7 +495,7 @@ impl CrmTeamMemberCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -505,7 +506,7 @@ impl CrmTeamMemberCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -526,7 +527,7 @@ impl CrmTeamMemberCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -543,7 +544,7 @@ impl CrmTeamMemberCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -561,7 +562,7 @@ impl ::runtime::CreateValues for CrmTeamMemberCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct CrmTeamMemberUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for CrmTeamMemberUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -572,19 +573,19 @@ impl CrmTeamMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         CrmTeamMemberUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmTeamMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeamMember>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -622,7 +623,7 @@ impl CrmTeamMemberUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -637,7 +638,7 @@ impl CrmTeamMemberUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -648,7 +649,7 @@ impl CrmTeamMemberUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -669,7 +670,7 @@ impl CrmTeamMemberUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -686,7 +687,7 @@ impl CrmTeamMemberUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -704,273 +705,283 @@ impl ::runtime::UpdateValues for CrmTeamMemberUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmTeamMember> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmTeamMember> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Assignment Domain (`assignment_domain`, `char`).
     #[inline]
-    pub const fn assignment_domain() -> ::runtime::fields::CharField<
+    pub const fn assignment_domain() -> ::runtime::odoo::fields::CharField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::CharField::new("assignment_domain")
+        ::runtime::odoo::fields::CharField::new("assignment_domain")
     }
     /// Lead Assign (`assignment_enabled`, `boolean`).
     #[inline]
-    pub const fn assignment_enabled() -> ::runtime::fields::BoolField<
+    pub const fn assignment_enabled() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("assignment_enabled")
+        ::runtime::odoo::fields::BoolField::new("assignment_enabled")
     }
     /// Average Leads Capacity (on 30 days) (`assignment_max`, `integer`).
     #[inline]
-    pub const fn assignment_max() -> ::runtime::fields::NumField<
+    pub const fn assignment_max() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("assignment_max")
+        ::runtime::odoo::fields::NumField::new("assignment_max")
     }
     /// Skip auto assignment (`assignment_optout`, `boolean`).
     #[inline]
-    pub const fn assignment_optout() -> ::runtime::fields::BoolField<
+    pub const fn assignment_optout() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("assignment_optout")
+        ::runtime::odoo::fields::BoolField::new("assignment_optout")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeamMember,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::CrmTeamMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeamMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Sales Team (`crm_team_id`, `many2one`).
     #[inline]
-    pub const fn crm_team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn crm_team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeamMember,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("crm_team_id")
+        ::runtime::odoo::fields::Many2OneField::new("crm_team_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::CrmTeamMember,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::CrmTeamMember> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::CrmTeamMember,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmTeamMember, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmTeamMember, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image (128) (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::CrmTeamMember> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::CrmTeamMember,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::CrmTeamMember> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::CrmTeamMember,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
     #[inline]
-    pub const fn is_membership_multi() -> ::runtime::fields::BoolField<
+    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("is_membership_multi")
+        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
     }
     /// Leads (last 24h) (`lead_day_count`, `integer`).
     #[inline]
-    pub const fn lead_day_count() -> ::runtime::fields::NumField<
+    pub const fn lead_day_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_day_count")
+        ::runtime::odoo::fields::NumField::new("lead_day_count")
     }
     /// Leads (30 days) (`lead_month_count`, `integer`).
     #[inline]
-    pub const fn lead_month_count() -> ::runtime::fields::NumField<
+    pub const fn lead_month_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("lead_month_count")
+        ::runtime::odoo::fields::NumField::new("lead_month_count")
     }
     /// Member Warning (`member_warning`, `text`).
     #[inline]
-    pub const fn member_warning() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("member_warning")
+    pub const fn member_warning() -> ::runtime::odoo::fields::CharField<
+        super::CrmTeamMember,
+    > {
+        ::runtime::odoo::fields::CharField::new("member_warning")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::CrmTeamMember,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::CrmTeamMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mobile (`mobile`, `char`).
     #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("mobile")
+    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
+        ::runtime::odoo::fields::CharField::new("mobile")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::CrmTeamMember> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// User Company (`user_company_ids`, `many2many`).
     #[inline]
-    pub const fn user_company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("user_company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_company_ids")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeamMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// User In Teams (`user_in_teams_ids`, `many2many`).
     #[inline]
-    pub const fn user_in_teams_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_in_teams_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_in_teams_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_in_teams_ids")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::CrmTeamMember,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::CrmTeamMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::CrmTeamMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

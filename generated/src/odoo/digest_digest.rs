@@ -15,11 +15,11 @@ pub struct DigestDigest {
     /// Available Fields
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_fields())`.
-    pub available_fields: ::runtime::wire::Computed<Option<String>>,
+    pub available_fields: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,11 +27,11 @@ pub struct DigestDigest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct DigestDigest {
     /// Is user subscribed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subscribed())`.
-    pub is_subscribed: ::runtime::wire::Computed<bool>,
+    pub is_subscribed: ::runtime::odoo::wire::Computed<bool>,
     /// Revenue
     ///
     /// `boolean`.
@@ -51,7 +51,7 @@ pub struct DigestDigest {
     /// Kpi Account Total Revenue Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_account_total_revenue_value())`.
-    pub kpi_account_total_revenue_value: ::runtime::wire::Computed<f64>,
+    pub kpi_account_total_revenue_value: ::runtime::odoo::wire::Computed<f64>,
     /// All Sales
     ///
     /// `boolean`.
@@ -59,7 +59,7 @@ pub struct DigestDigest {
     /// Kpi All Sale Total Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_all_sale_total_value())`.
-    pub kpi_all_sale_total_value: ::runtime::wire::Computed<f64>,
+    pub kpi_all_sale_total_value: ::runtime::odoo::wire::Computed<f64>,
     /// New Leads
     ///
     /// `boolean`.
@@ -67,7 +67,7 @@ pub struct DigestDigest {
     /// Kpi Crm Lead Created Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_lead_created_value())`.
-    pub kpi_crm_lead_created_value: ::runtime::wire::Computed<i64>,
+    pub kpi_crm_lead_created_value: ::runtime::odoo::wire::Computed<i64>,
     /// Opportunities Won
     ///
     /// `boolean`.
@@ -75,7 +75,7 @@ pub struct DigestDigest {
     /// Kpi Crm Opportunities Won Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_opportunities_won_value())`.
-    pub kpi_crm_opportunities_won_value: ::runtime::wire::Computed<i64>,
+    pub kpi_crm_opportunities_won_value: ::runtime::odoo::wire::Computed<i64>,
     /// Messages Sent
     ///
     /// `boolean`.
@@ -83,7 +83,7 @@ pub struct DigestDigest {
     /// Kpi Mail Message Total Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_mail_message_total_value())`.
-    pub kpi_mail_message_total_value: ::runtime::wire::Computed<i64>,
+    pub kpi_mail_message_total_value: ::runtime::odoo::wire::Computed<i64>,
     /// Open Tasks
     ///
     /// `boolean`.
@@ -91,7 +91,7 @@ pub struct DigestDigest {
     /// Kpi Project Task Opened Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_project_task_opened_value())`.
-    pub kpi_project_task_opened_value: ::runtime::wire::Computed<i64>,
+    pub kpi_project_task_opened_value: ::runtime::odoo::wire::Computed<i64>,
     /// Connected Users
     ///
     /// `boolean`.
@@ -99,7 +99,7 @@ pub struct DigestDigest {
     /// Kpi Res Users Connected Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_res_users_connected_value())`.
-    pub kpi_res_users_connected_value: ::runtime::wire::Computed<i64>,
+    pub kpi_res_users_connected_value: ::runtime::odoo::wire::Computed<i64>,
     /// Name
     ///
     /// `char`, required.
@@ -123,7 +123,7 @@ pub struct DigestDigest {
     /// Recipients
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -131,14 +131,14 @@ pub struct DigestDigest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DigestDigest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DigestDigest {
+impl ::runtime::odoo::wire::FromRecord for DigestDigest {
     const FIELDS: &'static [&'static str] = &[
         "available_fields",
         "company_id",
@@ -171,8 +171,8 @@ impl ::runtime::wire::FromRecord for DigestDigest {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = DigestDigest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -246,53 +246,70 @@ impl ::runtime::Model for DigestDigest {
         "kpi_project_task_opened_value",
         "kpi_res_users_connected_value",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("available_fields", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("available_fields", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_subscribed", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_account_total_revenue", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_account_total_revenue_value", "monetary"),
-        ::runtime::verify::FieldSpec::new("kpi_all_sale_total", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_all_sale_total_value", "monetary"),
-        ::runtime::verify::FieldSpec::new("kpi_crm_lead_created", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_crm_lead_created_value", "integer"),
-        ::runtime::verify::FieldSpec::new("kpi_crm_opportunities_won", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_crm_opportunities_won_value", "integer"),
-        ::runtime::verify::FieldSpec::new("kpi_mail_message_total", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_mail_message_total_value", "integer"),
-        ::runtime::verify::FieldSpec::new("kpi_project_task_opened", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_project_task_opened_value", "integer"),
-        ::runtime::verify::FieldSpec::new("kpi_res_users_connected", "boolean"),
-        ::runtime::verify::FieldSpec::new("kpi_res_users_connected_value", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("next_run_date", "date"),
-        ::runtime::verify::FieldSpec::new("periodicity", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_subscribed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_account_total_revenue", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "kpi_account_total_revenue_value",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_all_sale_total", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_all_sale_total_value", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_lead_created", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_lead_created_value", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_opportunities_won", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "kpi_crm_opportunities_won_value",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_mail_message_total", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "kpi_mail_message_total_value",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_project_task_opened", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "kpi_project_task_opened_value",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("kpi_res_users_connected", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "kpi_res_users_connected_value",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("next_run_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("periodicity", "selection")
             .required()
             .selection(&["daily", "weekly", "monthly", "quarterly"]),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["activated", "deactivated"]),
-        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for DigestDigest {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for DigestDigest {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -430,7 +447,7 @@ impl super::mixins::BaseModel for DigestDigest {
 /// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DigestDigestCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DigestDigestCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -441,7 +458,7 @@ impl DigestDigestCreate {
     /// Takes the required fields: `name`, `periodicity` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, periodicity: Periodicity) -> Self {
         DigestDigestCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .periodicity(periodicity)
@@ -449,13 +466,13 @@ impl DigestDigestCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestDigest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestDigest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -541,7 +558,7 @@ impl DigestDigestCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -555,7 +572,7 @@ impl ::runtime::CreateValues for DigestDigestCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DigestDigestUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DigestDigestUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -566,19 +583,19 @@ impl DigestDigestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         DigestDigestUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestDigest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestDigest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -664,7 +681,7 @@ impl DigestDigestUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -678,215 +695,219 @@ impl ::runtime::UpdateValues for DigestDigestUpdate {
 pub mod fields {
     /// Available Fields (`available_fields`, `char`).
     #[inline]
-    pub const fn available_fields() -> ::runtime::fields::CharField<
+    pub const fn available_fields() -> ::runtime::odoo::fields::CharField<
         super::DigestDigest,
     > {
-        ::runtime::fields::CharField::new("available_fields")
+        ::runtime::odoo::fields::CharField::new("available_fields")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DigestDigest,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::DigestDigest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DigestDigest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DigestDigest,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::DigestDigest> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::DigestDigest,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DigestDigest, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::DigestDigest, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is user subscribed (`is_subscribed`, `boolean`).
     #[inline]
-    pub const fn is_subscribed() -> ::runtime::fields::BoolField<super::DigestDigest> {
-        ::runtime::fields::BoolField::new("is_subscribed")
+    pub const fn is_subscribed() -> ::runtime::odoo::fields::BoolField<
+        super::DigestDigest,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_subscribed")
     }
     /// Revenue (`kpi_account_total_revenue`, `boolean`).
     #[inline]
-    pub const fn kpi_account_total_revenue() -> ::runtime::fields::BoolField<
+    pub const fn kpi_account_total_revenue() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_account_total_revenue")
+        ::runtime::odoo::fields::BoolField::new("kpi_account_total_revenue")
     }
     /// Kpi Account Total Revenue Value (`kpi_account_total_revenue_value`, `monetary`).
     #[inline]
-    pub const fn kpi_account_total_revenue_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_account_total_revenue_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         f64,
     > {
-        ::runtime::fields::NumField::new("kpi_account_total_revenue_value")
+        ::runtime::odoo::fields::NumField::new("kpi_account_total_revenue_value")
     }
     /// All Sales (`kpi_all_sale_total`, `boolean`).
     #[inline]
-    pub const fn kpi_all_sale_total() -> ::runtime::fields::BoolField<
+    pub const fn kpi_all_sale_total() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_all_sale_total")
+        ::runtime::odoo::fields::BoolField::new("kpi_all_sale_total")
     }
     /// Kpi All Sale Total Value (`kpi_all_sale_total_value`, `monetary`).
     #[inline]
-    pub const fn kpi_all_sale_total_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_all_sale_total_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         f64,
     > {
-        ::runtime::fields::NumField::new("kpi_all_sale_total_value")
+        ::runtime::odoo::fields::NumField::new("kpi_all_sale_total_value")
     }
     /// New Leads (`kpi_crm_lead_created`, `boolean`).
     #[inline]
-    pub const fn kpi_crm_lead_created() -> ::runtime::fields::BoolField<
+    pub const fn kpi_crm_lead_created() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_crm_lead_created")
+        ::runtime::odoo::fields::BoolField::new("kpi_crm_lead_created")
     }
     /// Kpi Crm Lead Created Value (`kpi_crm_lead_created_value`, `integer`).
     #[inline]
-    pub const fn kpi_crm_lead_created_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_crm_lead_created_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         i64,
     > {
-        ::runtime::fields::NumField::new("kpi_crm_lead_created_value")
+        ::runtime::odoo::fields::NumField::new("kpi_crm_lead_created_value")
     }
     /// Opportunities Won (`kpi_crm_opportunities_won`, `boolean`).
     #[inline]
-    pub const fn kpi_crm_opportunities_won() -> ::runtime::fields::BoolField<
+    pub const fn kpi_crm_opportunities_won() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_crm_opportunities_won")
+        ::runtime::odoo::fields::BoolField::new("kpi_crm_opportunities_won")
     }
     /// Kpi Crm Opportunities Won Value (`kpi_crm_opportunities_won_value`, `integer`).
     #[inline]
-    pub const fn kpi_crm_opportunities_won_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_crm_opportunities_won_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         i64,
     > {
-        ::runtime::fields::NumField::new("kpi_crm_opportunities_won_value")
+        ::runtime::odoo::fields::NumField::new("kpi_crm_opportunities_won_value")
     }
     /// Messages Sent (`kpi_mail_message_total`, `boolean`).
     #[inline]
-    pub const fn kpi_mail_message_total() -> ::runtime::fields::BoolField<
+    pub const fn kpi_mail_message_total() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_mail_message_total")
+        ::runtime::odoo::fields::BoolField::new("kpi_mail_message_total")
     }
     /// Kpi Mail Message Total Value (`kpi_mail_message_total_value`, `integer`).
     #[inline]
-    pub const fn kpi_mail_message_total_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_mail_message_total_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         i64,
     > {
-        ::runtime::fields::NumField::new("kpi_mail_message_total_value")
+        ::runtime::odoo::fields::NumField::new("kpi_mail_message_total_value")
     }
     /// Open Tasks (`kpi_project_task_opened`, `boolean`).
     #[inline]
-    pub const fn kpi_project_task_opened() -> ::runtime::fields::BoolField<
+    pub const fn kpi_project_task_opened() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_project_task_opened")
+        ::runtime::odoo::fields::BoolField::new("kpi_project_task_opened")
     }
     /// Kpi Project Task Opened Value (`kpi_project_task_opened_value`, `integer`).
     #[inline]
-    pub const fn kpi_project_task_opened_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_project_task_opened_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         i64,
     > {
-        ::runtime::fields::NumField::new("kpi_project_task_opened_value")
+        ::runtime::odoo::fields::NumField::new("kpi_project_task_opened_value")
     }
     /// Connected Users (`kpi_res_users_connected`, `boolean`).
     #[inline]
-    pub const fn kpi_res_users_connected() -> ::runtime::fields::BoolField<
+    pub const fn kpi_res_users_connected() -> ::runtime::odoo::fields::BoolField<
         super::DigestDigest,
     > {
-        ::runtime::fields::BoolField::new("kpi_res_users_connected")
+        ::runtime::odoo::fields::BoolField::new("kpi_res_users_connected")
     }
     /// Kpi Res Users Connected Value (`kpi_res_users_connected_value`, `integer`).
     #[inline]
-    pub const fn kpi_res_users_connected_value() -> ::runtime::fields::NumField<
+    pub const fn kpi_res_users_connected_value() -> ::runtime::odoo::fields::NumField<
         super::DigestDigest,
         i64,
     > {
-        ::runtime::fields::NumField::new("kpi_res_users_connected_value")
+        ::runtime::odoo::fields::NumField::new("kpi_res_users_connected_value")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::DigestDigest> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DigestDigest> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Next Mailing Date (`next_run_date`, `date`).
     #[inline]
-    pub const fn next_run_date() -> ::runtime::fields::DateField<
+    pub const fn next_run_date() -> ::runtime::odoo::fields::DateField<
         super::DigestDigest,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("next_run_date")
+        ::runtime::odoo::fields::DateField::new("next_run_date")
     }
     /// Periodicity (`periodicity`, `selection`).
     #[inline]
-    pub const fn periodicity() -> ::runtime::fields::SelectionField<
+    pub const fn periodicity() -> ::runtime::odoo::fields::SelectionField<
         super::DigestDigest,
         super::Periodicity,
     > {
-        ::runtime::fields::SelectionField::new("periodicity")
+        ::runtime::odoo::fields::SelectionField::new("periodicity")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::DigestDigest,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Recipients (`user_ids`, `many2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DigestDigest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::DigestDigest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DigestDigest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `periodicity` (Periodicity) on `digest.digest`.
@@ -905,7 +926,7 @@ pub enum Periodicity {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Periodicity {
+impl ::runtime::odoo::wire::Selection for Periodicity {
     const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "quarterly"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -928,12 +949,12 @@ impl ::runtime::wire::Selection for Periodicity {
 }
 impl<'de> ::serde::Deserialize<'de> for Periodicity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Periodicity {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `digest.digest`.
@@ -948,7 +969,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["activated", "deactivated"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -967,11 +988,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -27,16 +27,18 @@ pub struct DiscussChannel {
     /// Avatar Cache Key
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avatar_cache_key())`.
-    pub avatar_cache_key: ::runtime::wire::Computed<Option<String>>,
+    pub avatar_cache_key: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Members
     ///
     /// `one2many`, to `discuss.channel.member` (inverse `channel_id`).
-    pub channel_member_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelMember>,
+    pub channel_member_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::DiscussChannelMember,
+    >,
     /// Partners
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::channel_partner_ids())`.
-    pub channel_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub channel_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Channel Type
     ///
@@ -53,7 +55,7 @@ pub struct DiscussChannel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default Display Mode
     ///
     /// Determines how the channel will be displayed by default when opening it from its invitation link. No value means display text (no voice/video).
@@ -75,21 +77,23 @@ pub struct DiscussChannel {
     /// The message the channel was created from.
     ///
     /// `many2one`, to `mail.message`, readonly.
-    pub from_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub from_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Auto Subscription
     ///
     /// Members of those groups will automatically added as followers. Note that they will be able to manage their subscription manually if necessary.
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Authorized Group
     ///
     /// `many2one`, to `res.groups`, computed.
-    pub group_public_id: Option<::runtime::wire::Many2One<super::rel::ResGroups>>,
+    pub group_public_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResGroups>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -97,15 +101,15 @@ pub struct DiscussChannel {
     /// Invitation URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invitation_url())`.
-    pub invitation_url: ::runtime::wire::Computed<Option<String>>,
+    pub invitation_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
-    pub is_editable: ::runtime::wire::Computed<bool>,
+    pub is_editable: ::runtime::odoo::wire::Computed<bool>,
     /// Is Member
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_member())`.
-    pub is_member: ::runtime::wire::Computed<bool>,
+    pub is_member: ::runtime::odoo::wire::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel. This updates itself when new message posted.
@@ -115,64 +119,64 @@ pub struct DiscussChannel {
     /// Member Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_count())`.
-    pub member_count: ::runtime::wire::Computed<i64>,
+    pub member_count: ::runtime::odoo::wire::Computed<i64>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -183,23 +187,27 @@ pub struct DiscussChannel {
     /// Parent channel
     ///
     /// `many2one`, to `discuss.channel`, readonly.
-    pub parent_channel_id: Option<::runtime::wire::Many2One<super::rel::DiscussChannel>>,
+    pub parent_channel_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>,
+    >,
     /// Pinned Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`), computed.
-    pub pinned_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub pinned_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rtc Session
     ///
     /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub rtc_session_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelRtcSession>,
+    pub rtc_session_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::DiscussChannelRtcSession,
+    >,
     /// Sfu Channel Uuid
     ///
     /// `char`.
@@ -215,13 +223,15 @@ pub struct DiscussChannel {
     /// Sub Channels
     ///
     /// `one2many`, to `discuss.channel` (inverse `parent_channel_id`), readonly.
-    pub sub_channel_ids: ::runtime::wire::X2Many<super::rel::DiscussChannel>,
+    pub sub_channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
     /// HR Departments
     ///
     /// Automatically subscribe members of those departments to the channel.
     ///
     /// `many2many`, to `hr.department`.
-    pub subscription_department_ids: ::runtime::wire::X2Many<super::rel::HrDepartment>,
+    pub subscription_department_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::HrDepartment,
+    >,
     /// UUID
     ///
     /// `char`.
@@ -231,7 +241,7 @@ pub struct DiscussChannel {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -239,14 +249,14 @@ pub struct DiscussChannel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DiscussChannel {
+impl ::runtime::odoo::wire::FromRecord for DiscussChannel {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "allow_public_upload",
@@ -294,8 +304,8 @@ impl ::runtime::wire::FromRecord for DiscussChannel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = DiscussChannel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -399,91 +409,95 @@ impl ::runtime::Model for DiscussChannel {
         "message_needaction_counter",
         "message_partner_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_public_upload", "boolean"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_cache_key", "char"),
-        ::runtime::verify::FieldSpec::new("channel_member_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_public_upload", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_cache_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("channel_member_ids", "one2many")
             .relation("discuss.channel.member"),
-        ::runtime::verify::FieldSpec::new("channel_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("channel_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("channel_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("channel_type", "selection")
             .required()
             .selection(&["chat", "channel", "group"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_display_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_display_mode", "selection")
             .selection(&["video_full_screen"]),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("from_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("from_message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("group_public_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("group_public_id", "many2one")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("invitation_url", "char"),
-        ::runtime::verify::FieldSpec::new("is_editable", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_member", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("member_count", "integer"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("invitation_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_member", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_interest_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("member_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_channel_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_channel_id", "many2one")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("pinned_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("pinned_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rtc_session_ids", "one2many")
             .relation("discuss.channel.rtc.session")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char")
+        ::runtime::odoo::verify::FieldSpec::new("sfu_channel_uuid", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("sfu_server_url", "char")
+        ::runtime::odoo::verify::FieldSpec::new("sfu_server_url", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("sub_channel_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sub_channel_ids", "one2many")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("subscription_department_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "subscription_department_ids",
+                "many2many",
+            )
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("uuid", "char"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("uuid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for DiscussChannel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("from_message_id"),
-        ::runtime::nested::Relation::display_name("group_public_id"),
-        ::runtime::nested::Relation::display_name("parent_channel_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for DiscussChannel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("from_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("group_public_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_channel_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -796,7 +810,7 @@ impl super::mixins::MailThread for DiscussChannel {}
 /// Values for creating a `discuss.channel` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -807,20 +821,20 @@ impl DiscussChannelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         DiscussChannelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -840,7 +854,7 @@ impl DiscussChannelCreate {
     pub fn channel_member_ids(
         mut self,
         channel_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelMember>,
         >,
     ) -> Self {
         self.values
@@ -855,7 +869,7 @@ impl DiscussChannelCreate {
     pub fn channel_partner_ids(
         mut self,
         channel_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -897,7 +911,7 @@ impl DiscussChannelCreate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -911,7 +925,10 @@ impl DiscussChannelCreate {
     }
     /// Set `image_128` (Image).
     #[inline]
-    pub fn image_128(mut self, image_128: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_128(
+        mut self,
+        image_128: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_128", image_128.into());
         self
     }
@@ -929,7 +946,7 @@ impl DiscussChannelCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -944,7 +961,7 @@ impl DiscussChannelCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -955,7 +972,7 @@ impl DiscussChannelCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -982,7 +999,7 @@ impl DiscussChannelCreate {
     pub fn pinned_message_ids(
         mut self,
         pinned_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -997,7 +1014,7 @@ impl DiscussChannelCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1008,7 +1025,7 @@ impl DiscussChannelCreate {
     pub fn rtc_session_ids(
         mut self,
         rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelRtcSession>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
         >,
     ) -> Self {
         self.values
@@ -1032,7 +1049,7 @@ impl DiscussChannelCreate {
     pub fn sub_channel_ids(
         mut self,
         sub_channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values
@@ -1044,7 +1061,7 @@ impl DiscussChannelCreate {
     pub fn subscription_department_ids(
         mut self,
         subscription_department_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
         >,
     ) -> Self {
         self.values
@@ -1065,7 +1082,7 @@ impl DiscussChannelCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1083,7 +1100,7 @@ impl ::runtime::CreateValues for DiscussChannelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DiscussChannelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1094,19 +1111,19 @@ impl DiscussChannelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         DiscussChannelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1126,7 +1143,7 @@ impl DiscussChannelUpdate {
     pub fn channel_member_ids(
         mut self,
         channel_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelMember>,
         >,
     ) -> Self {
         self.values
@@ -1141,7 +1158,7 @@ impl DiscussChannelUpdate {
     pub fn channel_partner_ids(
         mut self,
         channel_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1183,7 +1200,7 @@ impl DiscussChannelUpdate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -1197,7 +1214,10 @@ impl DiscussChannelUpdate {
     }
     /// Set `image_128` (Image).
     #[inline]
-    pub fn image_128(mut self, image_128: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_128(
+        mut self,
+        image_128: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_128", image_128.into());
         self
     }
@@ -1215,7 +1235,7 @@ impl DiscussChannelUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1230,7 +1250,7 @@ impl DiscussChannelUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1241,7 +1261,7 @@ impl DiscussChannelUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1268,7 +1288,7 @@ impl DiscussChannelUpdate {
     pub fn pinned_message_ids(
         mut self,
         pinned_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1283,7 +1303,7 @@ impl DiscussChannelUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1294,7 +1314,7 @@ impl DiscussChannelUpdate {
     pub fn rtc_session_ids(
         mut self,
         rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelRtcSession>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
         >,
     ) -> Self {
         self.values
@@ -1318,7 +1338,7 @@ impl DiscussChannelUpdate {
     pub fn sub_channel_ids(
         mut self,
         sub_channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values
@@ -1330,7 +1350,7 @@ impl DiscussChannelUpdate {
     pub fn subscription_department_ids(
         mut self,
         subscription_department_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
         >,
     ) -> Self {
         self.values
@@ -1351,7 +1371,7 @@ impl DiscussChannelUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1369,329 +1389,343 @@ impl ::runtime::UpdateValues for DiscussChannelUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::DiscussChannel> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::DiscussChannel> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Allow Public Upload (`allow_public_upload`, `boolean`).
     #[inline]
-    pub const fn allow_public_upload() -> ::runtime::fields::BoolField<
+    pub const fn allow_public_upload() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::BoolField::new("allow_public_upload")
+        ::runtime::odoo::fields::BoolField::new("allow_public_upload")
     }
     /// Avatar (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::DiscussChannel> {
-        ::runtime::fields::BinaryField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar Cache Key (`avatar_cache_key`, `char`).
     #[inline]
-    pub const fn avatar_cache_key() -> ::runtime::fields::CharField<
+    pub const fn avatar_cache_key() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::CharField::new("avatar_cache_key")
+        ::runtime::odoo::fields::CharField::new("avatar_cache_key")
     }
     /// Members (`channel_member_ids`, `one2many`).
     #[inline]
-    pub const fn channel_member_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn channel_member_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::DiscussChannelMember,
     > {
-        ::runtime::fields::X2ManyField::new("channel_member_ids")
+        ::runtime::odoo::fields::X2ManyField::new("channel_member_ids")
     }
     /// Partners (`channel_partner_ids`, `many2many`).
     #[inline]
-    pub const fn channel_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn channel_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("channel_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("channel_partner_ids")
     }
     /// Channel Type (`channel_type`, `selection`).
     #[inline]
-    pub const fn channel_type() -> ::runtime::fields::SelectionField<
+    pub const fn channel_type() -> ::runtime::odoo::fields::SelectionField<
         super::DiscussChannel,
         super::ChannelType,
     > {
-        ::runtime::fields::SelectionField::new("channel_type")
+        ::runtime::odoo::fields::SelectionField::new("channel_type")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default Display Mode (`default_display_mode`, `selection`).
     #[inline]
-    pub const fn default_display_mode() -> ::runtime::fields::SelectionField<
+    pub const fn default_display_mode() -> ::runtime::odoo::fields::SelectionField<
         super::DiscussChannel,
         super::DefaultDisplayMode,
     > {
-        ::runtime::fields::SelectionField::new("default_display_mode")
+        ::runtime::odoo::fields::SelectionField::new("default_display_mode")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::DiscussChannel> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::DiscussChannel> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// From Message (`from_message_id`, `many2one`).
     #[inline]
-    pub const fn from_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn from_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("from_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("from_message_id")
     }
     /// Auto Subscription (`group_ids`, `many2many`).
     #[inline]
-    pub const fn group_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("group_ids")
+        ::runtime::odoo::fields::X2ManyField::new("group_ids")
     }
     /// Authorized Group (`group_public_id`, `many2one`).
     #[inline]
-    pub const fn group_public_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_public_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannel,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::Many2OneField::new("group_public_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_public_id")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::DiscussChannel> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DiscussChannel, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::DiscussChannel, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::DiscussChannel> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Invitation URL (`invitation_url`, `char`).
     #[inline]
-    pub const fn invitation_url() -> ::runtime::fields::CharField<
+    pub const fn invitation_url() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::CharField::new("invitation_url")
+        ::runtime::odoo::fields::CharField::new("invitation_url")
     }
     /// Is Editable (`is_editable`, `boolean`).
     #[inline]
-    pub const fn is_editable() -> ::runtime::fields::BoolField<super::DiscussChannel> {
-        ::runtime::fields::BoolField::new("is_editable")
+    pub const fn is_editable() -> ::runtime::odoo::fields::BoolField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_editable")
     }
     /// Is Member (`is_member`, `boolean`).
     #[inline]
-    pub const fn is_member() -> ::runtime::fields::BoolField<super::DiscussChannel> {
-        ::runtime::fields::BoolField::new("is_member")
+    pub const fn is_member() -> ::runtime::odoo::fields::BoolField<
+        super::DiscussChannel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_member")
     }
     /// Last Interest (`last_interest_dt`, `datetime`).
     #[inline]
-    pub const fn last_interest_dt() -> ::runtime::fields::DateField<
+    pub const fn last_interest_dt() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_interest_dt")
+        ::runtime::odoo::fields::DateField::new("last_interest_dt")
     }
     /// Member Count (`member_count`, `integer`).
     #[inline]
-    pub const fn member_count() -> ::runtime::fields::NumField<
+    pub const fn member_count() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannel,
         i64,
     > {
-        ::runtime::fields::NumField::new("member_count")
+        ::runtime::odoo::fields::NumField::new("member_count")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannel,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::DiscussChannel> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DiscussChannel> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Parent Channel (`parent_channel_id`, `many2one`).
     #[inline]
-    pub const fn parent_channel_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_channel_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannel,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::Many2OneField::new("parent_channel_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_channel_id")
     }
     /// Pinned Messages (`pinned_message_ids`, `one2many`).
     #[inline]
-    pub const fn pinned_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn pinned_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("pinned_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("pinned_message_ids")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rtc Session (`rtc_session_ids`, `one2many`).
     #[inline]
-    pub const fn rtc_session_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rtc_session_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::X2ManyField::new("rtc_session_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rtc_session_ids")
     }
     /// Sfu Channel Uuid (`sfu_channel_uuid`, `char`).
     #[inline]
-    pub const fn sfu_channel_uuid() -> ::runtime::fields::CharField<
+    pub const fn sfu_channel_uuid() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::CharField::new("sfu_channel_uuid")
+        ::runtime::odoo::fields::CharField::new("sfu_channel_uuid")
     }
     /// Sfu Server Url (`sfu_server_url`, `char`).
     #[inline]
-    pub const fn sfu_server_url() -> ::runtime::fields::CharField<
+    pub const fn sfu_server_url() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannel,
     > {
-        ::runtime::fields::CharField::new("sfu_server_url")
+        ::runtime::odoo::fields::CharField::new("sfu_server_url")
     }
     /// Sub Channels (`sub_channel_ids`, `one2many`).
     #[inline]
-    pub const fn sub_channel_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sub_channel_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::X2ManyField::new("sub_channel_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sub_channel_ids")
     }
     /// HR Departments (`subscription_department_ids`, `many2many`).
     #[inline]
-    pub const fn subscription_department_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn subscription_department_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::X2ManyField::new("subscription_department_ids")
+        ::runtime::odoo::fields::X2ManyField::new("subscription_department_ids")
     }
     /// UUID (`uuid`, `char`).
     #[inline]
-    pub const fn uuid() -> ::runtime::fields::CharField<super::DiscussChannel> {
-        ::runtime::fields::CharField::new("uuid")
+    pub const fn uuid() -> ::runtime::odoo::fields::CharField<super::DiscussChannel> {
+        ::runtime::odoo::fields::CharField::new("uuid")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannel,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `channel_type` (Channel Type) on `discuss.channel`.
@@ -1708,7 +1742,7 @@ pub enum ChannelType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ChannelType {
+impl ::runtime::odoo::wire::Selection for ChannelType {
     const VALUES: &'static [&'static str] = &["chat", "channel", "group"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1729,12 +1763,12 @@ impl ::runtime::wire::Selection for ChannelType {
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ChannelType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_display_mode` (Default Display Mode) on `discuss.channel`.
@@ -1747,7 +1781,7 @@ pub enum DefaultDisplayMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultDisplayMode {
+impl ::runtime::odoo::wire::Selection for DefaultDisplayMode {
     const VALUES: &'static [&'static str] = &["video_full_screen"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1764,11 +1798,11 @@ impl ::runtime::wire::Selection for DefaultDisplayMode {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultDisplayMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultDisplayMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct DiscussChannelMember {
     /// Channel
     ///
     /// `many2one`, to `discuss.channel`, required.
-    pub channel_id: Option<::runtime::wire::Many2One<super::rel::DiscussChannel>>,
+    pub channel_id: Option<::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct DiscussChannelMember {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Custom channel name
     ///
     /// `char`.
@@ -43,7 +43,9 @@ pub struct DiscussChannelMember {
     /// Last Fetched
     ///
     /// `many2one`, to `mail.message`.
-    pub fetched_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub fetched_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Conversation Fold State
     ///
     /// `selection`.
@@ -53,7 +55,7 @@ pub struct DiscussChannelMember {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,11 +63,11 @@ pub struct DiscussChannelMember {
     /// Is pinned on the interface
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pinned())`.
-    pub is_pinned: ::runtime::wire::Computed<bool>,
+    pub is_pinned: ::runtime::odoo::wire::Computed<bool>,
     /// Is Self
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_self())`.
-    pub is_self: ::runtime::wire::Computed<bool>,
+    pub is_self: ::runtime::odoo::wire::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel for this user. This includes: creating, joining, pinning
@@ -79,7 +81,7 @@ pub struct DiscussChannelMember {
     /// Unread Messages Counter
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_unread_counter())`.
-    pub message_unread_counter: ::runtime::wire::Computed<i64>,
+    pub message_unread_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Mute notifications until
     ///
     /// If set, the member will not receive notifications from the channel until this date.
@@ -95,21 +97,25 @@ pub struct DiscussChannelMember {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Ringing session
     ///
     /// `many2one`, to `discuss.channel.rtc.session`.
     pub rtc_inviting_session_id: Option<
-        ::runtime::wire::Many2One<super::rel::DiscussChannelRtcSession>,
+        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannelRtcSession>,
     >,
     /// RTC Sessions
     ///
     /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_member_id`).
-    pub rtc_session_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelRtcSession>,
+    pub rtc_session_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::DiscussChannelRtcSession,
+    >,
     /// Last Seen
     ///
     /// `many2one`, to `mail.message`.
-    pub seen_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub seen_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Unpin date
     ///
     /// Contains the date and time when the channel was unpinned by the user.
@@ -123,14 +129,14 @@ pub struct DiscussChannelMember {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannelMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DiscussChannelMember {
+impl ::runtime::odoo::wire::FromRecord for DiscussChannelMember {
     const FIELDS: &'static [&'static str] = &[
         "channel_id",
         "create_date",
@@ -158,8 +164,8 @@ impl ::runtime::wire::FromRecord for DiscussChannelMember {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = DiscussChannelMember::default();
         while let Some(i) = r.next()? {
             match i {
@@ -223,56 +229,59 @@ impl ::runtime::Model for DiscussChannelMember {
         "is_self",
         "message_unread_counter",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("channel_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("channel_id", "many2one")
             .relation("discuss.channel")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("custom_channel_name", "char"),
-        ::runtime::verify::FieldSpec::new("custom_notifications", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("custom_channel_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("custom_notifications", "selection")
             .selection(&["all", "mentions", "no_notif"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fetched_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fetched_message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("fold_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fold_state", "selection")
             .selection(&["open", "folded", "closed"]),
-        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_pinned", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_self", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("last_seen_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("message_unread_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("mute_until_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("new_message_separator", "integer").required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
+            .relation("mail.guest"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_pinned", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_self", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_interest_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("last_seen_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("message_unread_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mute_until_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("new_message_separator", "integer")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("rtc_inviting_session_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("rtc_inviting_session_id", "many2one")
             .relation("discuss.channel.rtc.session"),
-        ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rtc_session_ids", "one2many")
             .relation("discuss.channel.rtc.session"),
-        ::runtime::verify::FieldSpec::new("seen_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("seen_message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("unpin_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("unpin_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for DiscussChannelMember {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("channel_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("fetched_message_id"),
-        ::runtime::nested::Relation::display_name("guest_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("rtc_inviting_session_id"),
-        ::runtime::nested::Relation::display_name("seen_message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for DiscussChannelMember {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("channel_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("fetched_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("rtc_inviting_session_id"),
+        ::runtime::odoo::projection::Relation::display_name("seen_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for DiscussChannelMember {
@@ -281,7 +290,7 @@ impl super::mixins::BaseModel for DiscussChannelMember {
 /// Values for creating a `discuss.channel.member` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelMemberCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelMemberCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -292,7 +301,7 @@ impl DiscussChannelMemberCreate {
     /// Takes the required fields: `channel_id`, `new_message_separator` (readonly, computed and x2many fields are left out).
     pub fn new(channel_id: i64, new_message_separator: i64) -> Self {
         DiscussChannelMemberCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .channel_id(channel_id)
             .new_message_separator(new_message_separator)
@@ -300,13 +309,13 @@ impl DiscussChannelMemberCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannelMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannelMember>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `channel_id` (Channel).
@@ -401,7 +410,7 @@ impl DiscussChannelMemberCreate {
     pub fn rtc_session_ids(
         mut self,
         rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelRtcSession>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
         >,
     ) -> Self {
         self.values
@@ -428,7 +437,7 @@ impl ::runtime::CreateValues for DiscussChannelMemberCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DiscussChannelMemberUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelMemberUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -439,19 +448,19 @@ impl DiscussChannelMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         DiscussChannelMemberUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannelMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannelMember>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `channel_id` (Channel).
@@ -546,7 +555,7 @@ impl DiscussChannelMemberUpdate {
     pub fn rtc_session_ids(
         mut self,
         rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannelRtcSession>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
         >,
     ) -> Self {
         self.values
@@ -573,186 +582,191 @@ impl ::runtime::UpdateValues for DiscussChannelMemberUpdate {
 pub mod fields {
     /// Channel (`channel_id`, `many2one`).
     #[inline]
-    pub const fn channel_id() -> ::runtime::fields::Many2OneField<
+    pub const fn channel_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::Many2OneField::new("channel_id")
+        ::runtime::odoo::fields::Many2OneField::new("channel_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Custom channel name (`custom_channel_name`, `char`).
     #[inline]
-    pub const fn custom_channel_name() -> ::runtime::fields::CharField<
+    pub const fn custom_channel_name() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannelMember,
     > {
-        ::runtime::fields::CharField::new("custom_channel_name")
+        ::runtime::odoo::fields::CharField::new("custom_channel_name")
     }
     /// Customized Notifications (`custom_notifications`, `selection`).
     #[inline]
-    pub const fn custom_notifications() -> ::runtime::fields::SelectionField<
+    pub const fn custom_notifications() -> ::runtime::odoo::fields::SelectionField<
         super::DiscussChannelMember,
         super::CustomNotifications,
     > {
-        ::runtime::fields::SelectionField::new("custom_notifications")
+        ::runtime::odoo::fields::SelectionField::new("custom_notifications")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannelMember,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Last Fetched (`fetched_message_id`, `many2one`).
     #[inline]
-    pub const fn fetched_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fetched_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("fetched_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("fetched_message_id")
     }
     /// Conversation Fold State (`fold_state`, `selection`).
     #[inline]
-    pub const fn fold_state() -> ::runtime::fields::SelectionField<
+    pub const fn fold_state() -> ::runtime::odoo::fields::SelectionField<
         super::DiscussChannelMember,
         super::FoldState,
     > {
-        ::runtime::fields::SelectionField::new("fold_state")
+        ::runtime::odoo::fields::SelectionField::new("fold_state")
     }
     /// Guest (`guest_id`, `many2one`).
     #[inline]
-    pub const fn guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("guest_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DiscussChannelMember, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::DiscussChannelMember,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is pinned on the interface (`is_pinned`, `boolean`).
     #[inline]
-    pub const fn is_pinned() -> ::runtime::fields::BoolField<
+    pub const fn is_pinned() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannelMember,
     > {
-        ::runtime::fields::BoolField::new("is_pinned")
+        ::runtime::odoo::fields::BoolField::new("is_pinned")
     }
     /// Is Self (`is_self`, `boolean`).
     #[inline]
-    pub const fn is_self() -> ::runtime::fields::BoolField<super::DiscussChannelMember> {
-        ::runtime::fields::BoolField::new("is_self")
+    pub const fn is_self() -> ::runtime::odoo::fields::BoolField<
+        super::DiscussChannelMember,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_self")
     }
     /// Last Interest (`last_interest_dt`, `datetime`).
     #[inline]
-    pub const fn last_interest_dt() -> ::runtime::fields::DateField<
+    pub const fn last_interest_dt() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_interest_dt")
+        ::runtime::odoo::fields::DateField::new("last_interest_dt")
     }
     /// Last seen date (`last_seen_dt`, `datetime`).
     #[inline]
-    pub const fn last_seen_dt() -> ::runtime::fields::DateField<
+    pub const fn last_seen_dt() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_seen_dt")
+        ::runtime::odoo::fields::DateField::new("last_seen_dt")
     }
     /// Unread Messages Counter (`message_unread_counter`, `integer`).
     #[inline]
-    pub const fn message_unread_counter() -> ::runtime::fields::NumField<
+    pub const fn message_unread_counter() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannelMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_unread_counter")
+        ::runtime::odoo::fields::NumField::new("message_unread_counter")
     }
     /// Mute notifications until (`mute_until_dt`, `datetime`).
     #[inline]
-    pub const fn mute_until_dt() -> ::runtime::fields::DateField<
+    pub const fn mute_until_dt() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("mute_until_dt")
+        ::runtime::odoo::fields::DateField::new("mute_until_dt")
     }
     /// New Message Separator (`new_message_separator`, `integer`).
     #[inline]
-    pub const fn new_message_separator() -> ::runtime::fields::NumField<
+    pub const fn new_message_separator() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannelMember,
         i64,
     > {
-        ::runtime::fields::NumField::new("new_message_separator")
+        ::runtime::odoo::fields::NumField::new("new_message_separator")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Ringing session (`rtc_inviting_session_id`, `many2one`).
     #[inline]
-    pub const fn rtc_inviting_session_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rtc_inviting_session_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::Many2OneField::new("rtc_inviting_session_id")
+        ::runtime::odoo::fields::Many2OneField::new("rtc_inviting_session_id")
     }
     /// RTC Sessions (`rtc_session_ids`, `one2many`).
     #[inline]
-    pub const fn rtc_session_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rtc_session_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::DiscussChannelMember,
         super::super::rel::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::X2ManyField::new("rtc_session_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rtc_session_ids")
     }
     /// Last Seen (`seen_message_id`, `many2one`).
     #[inline]
-    pub const fn seen_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn seen_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("seen_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("seen_message_id")
     }
     /// Unpin date (`unpin_dt`, `datetime`).
     #[inline]
-    pub const fn unpin_dt() -> ::runtime::fields::DateField<
+    pub const fn unpin_dt() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("unpin_dt")
+        ::runtime::odoo::fields::DateField::new("unpin_dt")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelMember,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelMember,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `custom_notifications` (Customized Notifications) on `discuss.channel.member`.
@@ -769,7 +783,7 @@ pub enum CustomNotifications {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CustomNotifications {
+impl ::runtime::odoo::wire::Selection for CustomNotifications {
     const VALUES: &'static [&'static str] = &["all", "mentions", "no_notif"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -790,12 +804,12 @@ impl ::runtime::wire::Selection for CustomNotifications {
 }
 impl<'de> ::serde::Deserialize<'de> for CustomNotifications {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CustomNotifications {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `fold_state` (Conversation Fold State) on `discuss.channel.member`.
@@ -812,7 +826,7 @@ pub enum FoldState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FoldState {
+impl ::runtime::odoo::wire::Selection for FoldState {
     const VALUES: &'static [&'static str] = &["open", "folded", "closed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -833,11 +847,11 @@ impl ::runtime::wire::Selection for FoldState {
 }
 impl<'de> ::serde::Deserialize<'de> for FoldState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FoldState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

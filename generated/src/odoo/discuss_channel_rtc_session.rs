@@ -15,12 +15,12 @@ pub struct DiscussChannelRtcSession {
     /// Channel
     ///
     /// `many2one`, to `discuss.channel`, readonly, related `channel_member_id.channel_id`.
-    pub channel_id: Option<::runtime::wire::Many2One<super::rel::DiscussChannel>>,
+    pub channel_id: Option<::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>>,
     /// Channel Member
     ///
     /// `many2one`, to `discuss.channel.member`, required.
     pub channel_member_id: Option<
-        ::runtime::wire::Many2One<super::rel::DiscussChannelMember>,
+        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannelMember>,
     >,
     /// Created on
     ///
@@ -29,7 +29,7 @@ pub struct DiscussChannelRtcSession {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,7 +37,7 @@ pub struct DiscussChannelRtcSession {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`, readonly, related `channel_member_id.guest_id`, not stored.
-    pub guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +61,7 @@ pub struct DiscussChannelRtcSession {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `channel_member_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Last Updated On
     ///
     /// `datetime`.
@@ -69,14 +69,14 @@ pub struct DiscussChannelRtcSession {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannelRtcSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DiscussChannelRtcSession {
+impl ::runtime::odoo::wire::FromRecord for DiscussChannelRtcSession {
     const FIELDS: &'static [&'static str] = &[
         "channel_id",
         "channel_member_id",
@@ -94,8 +94,8 @@ impl ::runtime::wire::FromRecord for DiscussChannelRtcSession {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = DiscussChannelRtcSession::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,39 +137,41 @@ impl ::runtime::Model for DiscussChannelRtcSession {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("channel_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("channel_id", "many2one")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("channel_member_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("channel_member_id", "many2one")
             .relation("discuss.channel.member")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_camera_on", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_deaf", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_muted", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_screen_sharing_on", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
+            .relation("mail.guest"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_camera_on", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_deaf", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_muted", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_screen_sharing_on", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for DiscussChannelRtcSession {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("channel_id"),
-        ::runtime::nested::Relation::display_name("channel_member_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("guest_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for DiscussChannelRtcSession {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("channel_id"),
+        ::runtime::odoo::projection::Relation::display_name("channel_member_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -198,7 +200,7 @@ impl super::mixins::BaseModel for DiscussChannelRtcSession {
 /// Values for creating a `discuss.channel.rtc.session` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelRtcSessionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelRtcSessionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,20 +211,22 @@ impl DiscussChannelRtcSessionCreate {
     /// Takes the required fields: `channel_member_id` (readonly, computed and x2many fields are left out).
     pub fn new(channel_member_id: i64) -> Self {
         DiscussChannelRtcSessionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .channel_member_id(channel_member_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannelRtcSession>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = DiscussChannelRtcSession,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `channel_member_id` (Channel Member).
@@ -263,7 +267,7 @@ impl ::runtime::CreateValues for DiscussChannelRtcSessionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DiscussChannelRtcSessionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussChannelRtcSessionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -274,19 +278,21 @@ impl DiscussChannelRtcSessionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         DiscussChannelRtcSessionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussChannelRtcSession>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = DiscussChannelRtcSession,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `channel_member_id` (Channel Member).
@@ -327,109 +333,109 @@ impl ::runtime::UpdateValues for DiscussChannelRtcSessionUpdate {
 pub mod fields {
     /// Channel (`channel_id`, `many2one`).
     #[inline]
-    pub const fn channel_id() -> ::runtime::fields::Many2OneField<
+    pub const fn channel_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::Many2OneField::new("channel_id")
+        ::runtime::odoo::fields::Many2OneField::new("channel_id")
     }
     /// Channel Member (`channel_member_id`, `many2one`).
     #[inline]
-    pub const fn channel_member_id() -> ::runtime::fields::Many2OneField<
+    pub const fn channel_member_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::DiscussChannelMember,
     > {
-        ::runtime::fields::Many2OneField::new("channel_member_id")
+        ::runtime::odoo::fields::Many2OneField::new("channel_member_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelRtcSession,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Guest (`guest_id`, `many2one`).
     #[inline]
-    pub const fn guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("guest_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::DiscussChannelRtcSession,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is sending user video (`is_camera_on`, `boolean`).
     #[inline]
-    pub const fn is_camera_on() -> ::runtime::fields::BoolField<
+    pub const fn is_camera_on() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::BoolField::new("is_camera_on")
+        ::runtime::odoo::fields::BoolField::new("is_camera_on")
     }
     /// Has disabled incoming sound (`is_deaf`, `boolean`).
     #[inline]
-    pub const fn is_deaf() -> ::runtime::fields::BoolField<
+    pub const fn is_deaf() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::BoolField::new("is_deaf")
+        ::runtime::odoo::fields::BoolField::new("is_deaf")
     }
     /// Is microphone muted (`is_muted`, `boolean`).
     #[inline]
-    pub const fn is_muted() -> ::runtime::fields::BoolField<
+    pub const fn is_muted() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::BoolField::new("is_muted")
+        ::runtime::odoo::fields::BoolField::new("is_muted")
     }
     /// Is sharing the screen (`is_screen_sharing_on`, `boolean`).
     #[inline]
-    pub const fn is_screen_sharing_on() -> ::runtime::fields::BoolField<
+    pub const fn is_screen_sharing_on() -> ::runtime::odoo::fields::BoolField<
         super::DiscussChannelRtcSession,
     > {
-        ::runtime::fields::BoolField::new("is_screen_sharing_on")
+        ::runtime::odoo::fields::BoolField::new("is_screen_sharing_on")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Last Updated On (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussChannelRtcSession,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussChannelRtcSession,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,7 +15,7 @@ pub struct DiscussVoiceMetadata {
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub attachment_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct DiscussVoiceMetadata {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,14 +39,14 @@ pub struct DiscussVoiceMetadata {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussVoiceMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DiscussVoiceMetadata {
+impl ::runtime::odoo::wire::FromRecord for DiscussVoiceMetadata {
     const FIELDS: &'static [&'static str] = &[
         "attachment_id",
         "create_date",
@@ -57,8 +57,8 @@ impl ::runtime::wire::FromRecord for DiscussVoiceMetadata {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = DiscussVoiceMetadata::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,26 +86,27 @@ impl ::runtime::Model for DiscussVoiceMetadata {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for DiscussVoiceMetadata {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attachment_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for DiscussVoiceMetadata {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attachment_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for DiscussVoiceMetadata {
@@ -115,7 +116,7 @@ impl super::mixins::BaseModel for DiscussVoiceMetadata {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DiscussVoiceMetadataCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussVoiceMetadataCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -126,19 +127,19 @@ impl DiscussVoiceMetadataCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         DiscussVoiceMetadataCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussVoiceMetadata>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussVoiceMetadata>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_id` (Attachment).
@@ -155,7 +156,7 @@ impl ::runtime::CreateValues for DiscussVoiceMetadataCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct DiscussVoiceMetadataUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for DiscussVoiceMetadataUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -166,19 +167,19 @@ impl DiscussVoiceMetadataUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         DiscussVoiceMetadataUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussVoiceMetadata>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussVoiceMetadata>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_id` (Attachment).
@@ -195,54 +196,57 @@ impl ::runtime::UpdateValues for DiscussVoiceMetadataUpdate {
 pub mod fields {
     /// Attachment (`attachment_id`, `many2one`).
     #[inline]
-    pub const fn attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussVoiceMetadata,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("attachment_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussVoiceMetadata,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussVoiceMetadata,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::DiscussVoiceMetadata,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DiscussVoiceMetadata, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::DiscussVoiceMetadata,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::DiscussVoiceMetadata,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::DiscussVoiceMetadata,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -33,7 +33,7 @@ pub struct FetchmailServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Fetch Date
     ///
     /// `datetime`, readonly.
@@ -73,7 +73,7 @@ pub struct FetchmailServer {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -87,7 +87,7 @@ pub struct FetchmailServer {
     /// Messages
     ///
     /// `one2many`, to `mail.mail` (inverse `fetchmail_server_id`), readonly.
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMail>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
     /// Name
     ///
     /// `char`, required.
@@ -97,7 +97,7 @@ pub struct FetchmailServer {
     /// Process each incoming mail as part of a conversation corresponding to this document type. This will create new documents for new conversations, or attach follow-up emails to the existing conversations (documents).
     ///
     /// `many2one`, to `ir.model`.
-    pub object_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub object_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Keep Original
     ///
     /// Whether a full original copy of each email should be kept for reference and attached to each processed message. This will usually double the size of your message database.
@@ -137,7 +137,7 @@ pub struct FetchmailServer {
     /// Server Type Info
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::server_type_info())`.
-    pub server_type_info: ::runtime::wire::Computed<Option<String>>,
+    pub server_type_info: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -155,14 +155,14 @@ pub struct FetchmailServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for FetchmailServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for FetchmailServer {
+impl ::runtime::odoo::wire::FromRecord for FetchmailServer {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attach",
@@ -195,8 +195,8 @@ impl ::runtime::wire::FromRecord for FetchmailServer {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = FetchmailServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,59 +267,64 @@ impl ::runtime::Model for FetchmailServer {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["google_gmail_uri", "server_type_info"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attach", "boolean"),
-        ::runtime::verify::FieldSpec::new("configuration", "text"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attach", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("configuration", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_access_token", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "google_gmail_access_token_expiration",
                 "integer",
             )
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "google_gmail_authorization_code",
+                "char",
+            )
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char")
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_refresh_token", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char")
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_uri", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_ssl", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_ssl", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.mail"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("object_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("original", "boolean"),
-        ::runtime::verify::FieldSpec::new("password", "char"),
-        ::runtime::verify::FieldSpec::new("port", "integer"),
-        ::runtime::verify::FieldSpec::new("priority", "integer"),
-        ::runtime::verify::FieldSpec::new("script", "char"),
-        ::runtime::verify::FieldSpec::new("server", "char"),
-        ::runtime::verify::FieldSpec::new("server_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("object_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("original", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("port", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("priority", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("script", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("server", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("server_type", "selection")
             .required()
             .selection(&["imap", "pop", "local", "gmail"]),
-        ::runtime::verify::FieldSpec::new("server_type_info", "text"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("server_type_info", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "done"]),
-        ::runtime::verify::FieldSpec::new("user", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for FetchmailServer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("object_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for FetchmailServer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("object_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -400,7 +405,7 @@ impl super::mixins::GoogleGmailMixin for FetchmailServer {}
 /// Values for creating a `fetchmail.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct FetchmailServerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for FetchmailServerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -411,7 +416,7 @@ impl FetchmailServerCreate {
     /// Takes the required fields: `name`, `server_type` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, server_type: ServerType) -> Self {
         FetchmailServerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .server_type(server_type)
@@ -419,13 +424,13 @@ impl FetchmailServerCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = FetchmailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = FetchmailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -507,7 +512,7 @@ impl FetchmailServerCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -587,7 +592,7 @@ impl ::runtime::CreateValues for FetchmailServerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct FetchmailServerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for FetchmailServerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -598,19 +603,19 @@ impl FetchmailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         FetchmailServerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = FetchmailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = FetchmailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -692,7 +697,7 @@ impl FetchmailServerUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -772,190 +777,202 @@ impl ::runtime::UpdateValues for FetchmailServerUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::FetchmailServer> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Keep Attachments (`attach`, `boolean`).
     #[inline]
-    pub const fn attach() -> ::runtime::fields::BoolField<super::FetchmailServer> {
-        ::runtime::fields::BoolField::new("attach")
+    pub const fn attach() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
+        ::runtime::odoo::fields::BoolField::new("attach")
     }
     /// Configuration (`configuration`, `text`).
     #[inline]
-    pub const fn configuration() -> ::runtime::fields::CharField<
+    pub const fn configuration() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("configuration")
+        ::runtime::odoo::fields::CharField::new("configuration")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::FetchmailServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::FetchmailServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Last Fetch Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::FetchmailServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::FetchmailServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Access Token (`google_gmail_access_token`, `char`).
     #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_access_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
     }
     /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
     #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::fields::NumField<
+    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
         super::FetchmailServer,
         i64,
     > {
-        ::runtime::fields::NumField::new("google_gmail_access_token_expiration")
+        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
     }
     /// Authorization Code (`google_gmail_authorization_code`, `char`).
     #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_authorization_code")
+        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
     }
     /// Refresh Token (`google_gmail_refresh_token`, `char`).
     #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_refresh_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
     }
     /// URI (`google_gmail_uri`, `char`).
     #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_uri")
+        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::FetchmailServer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::FetchmailServer, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// SSL/TLS (`is_ssl`, `boolean`).
     #[inline]
-    pub const fn is_ssl() -> ::runtime::fields::BoolField<super::FetchmailServer> {
-        ::runtime::fields::BoolField::new("is_ssl")
+    pub const fn is_ssl() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
+        ::runtime::odoo::fields::BoolField::new("is_ssl")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::FetchmailServer,
         super::super::rel::MailMail,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Create a New Record (`object_id`, `many2one`).
     #[inline]
-    pub const fn object_id() -> ::runtime::fields::Many2OneField<
+    pub const fn object_id() -> ::runtime::odoo::fields::Many2OneField<
         super::FetchmailServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("object_id")
+        ::runtime::odoo::fields::Many2OneField::new("object_id")
     }
     /// Keep Original (`original`, `boolean`).
     #[inline]
-    pub const fn original() -> ::runtime::fields::BoolField<super::FetchmailServer> {
-        ::runtime::fields::BoolField::new("original")
+    pub const fn original() -> ::runtime::odoo::fields::BoolField<
+        super::FetchmailServer,
+    > {
+        ::runtime::odoo::fields::BoolField::new("original")
     }
     /// Password (`password`, `char`).
     #[inline]
-    pub const fn password() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("password")
+    pub const fn password() -> ::runtime::odoo::fields::CharField<
+        super::FetchmailServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("password")
     }
     /// Port (`port`, `integer`).
     #[inline]
-    pub const fn port() -> ::runtime::fields::NumField<super::FetchmailServer, i64> {
-        ::runtime::fields::NumField::new("port")
+    pub const fn port() -> ::runtime::odoo::fields::NumField<
+        super::FetchmailServer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("port")
     }
     /// Server Priority (`priority`, `integer`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::NumField<super::FetchmailServer, i64> {
-        ::runtime::fields::NumField::new("priority")
+    pub const fn priority() -> ::runtime::odoo::fields::NumField<
+        super::FetchmailServer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("priority")
     }
     /// Script (`script`, `char`).
     #[inline]
-    pub const fn script() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("script")
+    pub const fn script() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
+        ::runtime::odoo::fields::CharField::new("script")
     }
     /// Server Name (`server`, `char`).
     #[inline]
-    pub const fn server() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("server")
+    pub const fn server() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
+        ::runtime::odoo::fields::CharField::new("server")
     }
     /// Server Type (`server_type`, `selection`).
     #[inline]
-    pub const fn server_type() -> ::runtime::fields::SelectionField<
+    pub const fn server_type() -> ::runtime::odoo::fields::SelectionField<
         super::FetchmailServer,
         super::ServerType,
     > {
-        ::runtime::fields::SelectionField::new("server_type")
+        ::runtime::odoo::fields::SelectionField::new("server_type")
     }
     /// Server Type Info (`server_type_info`, `text`).
     #[inline]
-    pub const fn server_type_info() -> ::runtime::fields::CharField<
+    pub const fn server_type_info() -> ::runtime::odoo::fields::CharField<
         super::FetchmailServer,
     > {
-        ::runtime::fields::CharField::new("server_type_info")
+        ::runtime::odoo::fields::CharField::new("server_type_info")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::FetchmailServer,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Username (`user`, `char`).
     #[inline]
-    pub const fn user() -> ::runtime::fields::CharField<super::FetchmailServer> {
-        ::runtime::fields::CharField::new("user")
+    pub const fn user() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
+        ::runtime::odoo::fields::CharField::new("user")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::FetchmailServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::FetchmailServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `server_type` (Server Type) on `fetchmail.server`.
@@ -974,7 +991,7 @@ pub enum ServerType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServerType {
+impl ::runtime::odoo::wire::Selection for ServerType {
     const VALUES: &'static [&'static str] = &["imap", "pop", "local", "gmail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -997,12 +1014,12 @@ impl ::runtime::wire::Selection for ServerType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServerType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `fetchmail.server`.
@@ -1017,7 +1034,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1036,11 +1053,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

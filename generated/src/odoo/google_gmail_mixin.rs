@@ -41,14 +41,14 @@ pub struct GoogleGmailMixin {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleGmailMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for GoogleGmailMixin {
+impl ::runtime::odoo::wire::FromRecord for GoogleGmailMixin {
     const FIELDS: &'static [&'static str] = &[
         "google_gmail_access_token",
         "google_gmail_access_token_expiration",
@@ -57,8 +57,8 @@ impl ::runtime::wire::FromRecord for GoogleGmailMixin {
         "google_gmail_uri",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = GoogleGmailMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -77,7 +77,7 @@ impl ::runtime::wire::FromRecord for GoogleGmailMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct GoogleGmailMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for GoogleGmailMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -88,19 +88,19 @@ impl GoogleGmailMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         GoogleGmailMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = GoogleGmailMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = GoogleGmailMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `google_gmail_access_token` (Access Token).
@@ -152,7 +152,7 @@ impl GoogleGmailMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct GoogleGmailMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for GoogleGmailMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -163,19 +163,19 @@ impl GoogleGmailMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         GoogleGmailMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = GoogleGmailMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = GoogleGmailMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `google_gmail_access_token` (Access Token).
@@ -227,38 +227,38 @@ impl GoogleGmailMixinUpdate {
 pub mod fields {
     /// Access Token (`google_gmail_access_token`, `char`).
     #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
         super::GoogleGmailMixin,
     > {
-        ::runtime::fields::CharField::new("google_gmail_access_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
     }
     /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
     #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::fields::NumField<
+    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
         super::GoogleGmailMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("google_gmail_access_token_expiration")
+        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
     }
     /// Authorization Code (`google_gmail_authorization_code`, `char`).
     #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
         super::GoogleGmailMixin,
     > {
-        ::runtime::fields::CharField::new("google_gmail_authorization_code")
+        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
     }
     /// Refresh Token (`google_gmail_refresh_token`, `char`).
     #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
         super::GoogleGmailMixin,
     > {
-        ::runtime::fields::CharField::new("google_gmail_refresh_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
     }
     /// URI (`google_gmail_uri`, `char`).
     #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
         super::GoogleGmailMixin,
     > {
-        ::runtime::fields::CharField::new("google_gmail_uri")
+        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
     }
 }

@@ -21,15 +21,17 @@ pub struct HrDepartment {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -37,7 +39,7 @@ pub struct HrDepartment {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -45,13 +47,13 @@ pub struct HrDepartment {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -64,39 +66,39 @@ pub struct HrDepartment {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Child Departments
     ///
     /// `one2many`, to `hr.department` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::HrDepartment>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::HrDepartment>,
     /// Color Index
     ///
     /// `integer`.
@@ -104,7 +106,7 @@ pub struct HrDepartment {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
@@ -116,7 +118,7 @@ pub struct HrDepartment {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -124,11 +126,11 @@ pub struct HrDepartment {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Read Access
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_read_access())`.
-    pub has_read_access: ::runtime::wire::Computed<bool>,
+    pub has_read_access: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -136,85 +138,85 @@ pub struct HrDepartment {
     /// Jobs
     ///
     /// `one2many`, to `hr.job` (inverse `department_id`).
-    pub jobs_ids: ::runtime::wire::X2Many<super::rel::HrJob>,
+    pub jobs_ids: ::runtime::odoo::wire::X2Many<super::rel::HrJob>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`.
-    pub manager_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub manager_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Master Department
     ///
     /// `many2one`, to `hr.department`, readonly, computed.
     pub master_department_id: Option<
-        ::runtime::wire::Many2One<super::rel::HrDepartment>,
+        ::runtime::odoo::wire::Many2One<super::rel::HrDepartment>,
     >,
     /// Members
     ///
     /// `one2many`, to `hr.employee` (inverse `department_id`), readonly.
-    pub member_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub member_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Department Name
@@ -228,7 +230,7 @@ pub struct HrDepartment {
     /// Parent Department
     ///
     /// `many2one`, to `hr.department`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Parent Path
     ///
     /// `char`.
@@ -236,27 +238,27 @@ pub struct HrDepartment {
     /// Plan
     ///
     /// `one2many`, to `mail.activity.plan` (inverse `department_id`).
-    pub plan_ids: ::runtime::wire::X2Many<super::rel::MailActivityPlan>,
+    pub plan_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivityPlan>,
     /// Plans Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plans_count())`.
-    pub plans_count: ::runtime::wire::Computed<i64>,
+    pub plans_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Total Employee
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_employee())`.
-    pub total_employee: ::runtime::wire::Computed<i64>,
+    pub total_employee: ::runtime::odoo::wire::Computed<i64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -264,14 +266,14 @@ pub struct HrDepartment {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrDepartment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrDepartment {
+impl ::runtime::odoo::wire::FromRecord for HrDepartment {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "activity_calendar_event_id",
@@ -322,8 +324,8 @@ impl ::runtime::wire::FromRecord for HrDepartment {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrDepartment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -433,98 +435,103 @@ impl ::runtime::Model for HrDepartment {
         "plans_count",
         "total_employee",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_read_access", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("jobs_ids", "one2many").relation("hr.job"),
-        ::runtime::verify::FieldSpec::new("manager_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_read_access", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("jobs_ids", "one2many")
+            .relation("hr.job"),
+        ::runtime::odoo::verify::FieldSpec::new("manager_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("master_department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("master_department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("member_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("member_ids", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("note", "text"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("plan_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_ids", "one2many")
             .relation("mail.activity.plan"),
-        ::runtime::verify::FieldSpec::new("plans_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("plans_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("total_employee", "integer"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("total_employee", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrDepartment {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("manager_id"),
-        ::runtime::nested::Relation::display_name("master_department_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrDepartment {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("manager_id"),
+        ::runtime::odoo::projection::Relation::display_name("master_department_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -623,7 +630,7 @@ impl super::mixins::MailThread for HrDepartment {}
 /// Values for creating a `hr.department` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrDepartmentCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrDepartmentCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -634,20 +641,20 @@ impl HrDepartmentCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         HrDepartmentCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -661,7 +668,7 @@ impl HrDepartmentCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -684,7 +691,7 @@ impl HrDepartmentCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -712,7 +719,9 @@ impl HrDepartmentCreate {
     #[inline]
     pub fn jobs_ids(
         mut self,
-        jobs_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::HrJob>>,
+        jobs_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::HrJob>,
+        >,
     ) -> Self {
         self.values.set("jobs_ids", jobs_ids.into_iter().collect::<Vec<_>>());
         self
@@ -728,7 +737,7 @@ impl HrDepartmentCreate {
     pub fn member_ids(
         mut self,
         member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
@@ -739,7 +748,7 @@ impl HrDepartmentCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -754,7 +763,7 @@ impl HrDepartmentCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -765,7 +774,7 @@ impl HrDepartmentCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -804,7 +813,7 @@ impl HrDepartmentCreate {
     pub fn plan_ids(
         mut self,
         plan_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlan>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlan>,
         >,
     ) -> Self {
         self.values.set("plan_ids", plan_ids.into_iter().collect::<Vec<_>>());
@@ -815,7 +824,7 @@ impl HrDepartmentCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -826,7 +835,7 @@ impl HrDepartmentCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -844,7 +853,7 @@ impl ::runtime::CreateValues for HrDepartmentCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrDepartmentUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrDepartmentUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -855,19 +864,19 @@ impl HrDepartmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrDepartmentUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -881,7 +890,7 @@ impl HrDepartmentUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -904,7 +913,7 @@ impl HrDepartmentUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -932,7 +941,9 @@ impl HrDepartmentUpdate {
     #[inline]
     pub fn jobs_ids(
         mut self,
-        jobs_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::HrJob>>,
+        jobs_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::HrJob>,
+        >,
     ) -> Self {
         self.values.set("jobs_ids", jobs_ids.into_iter().collect::<Vec<_>>());
         self
@@ -948,7 +959,7 @@ impl HrDepartmentUpdate {
     pub fn member_ids(
         mut self,
         member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
@@ -959,7 +970,7 @@ impl HrDepartmentUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -974,7 +985,7 @@ impl HrDepartmentUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -985,7 +996,7 @@ impl HrDepartmentUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1024,7 +1035,7 @@ impl HrDepartmentUpdate {
     pub fn plan_ids(
         mut self,
         plan_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlan>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlan>,
         >,
     ) -> Self {
         self.values.set("plan_ids", plan_ids.into_iter().collect::<Vec<_>>());
@@ -1035,7 +1046,7 @@ impl HrDepartmentUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1046,7 +1057,7 @@ impl HrDepartmentUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1064,339 +1075,352 @@ impl ::runtime::UpdateValues for HrDepartmentUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrDepartment> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::HrDepartment,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::HrDepartment,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::HrDepartment,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::HrDepartment,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::HrDepartment,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::HrDepartment,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Child Departments (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrDepartment, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
+        super::HrDepartment,
+    > {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrDepartment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrDepartment,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::HrDepartment,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Read Access (`has_read_access`, `boolean`).
     #[inline]
-    pub const fn has_read_access() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("has_read_access")
+    pub const fn has_read_access() -> ::runtime::odoo::fields::BoolField<
+        super::HrDepartment,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_read_access")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrDepartment, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Jobs (`jobs_ids`, `one2many`).
     #[inline]
-    pub const fn jobs_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn jobs_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::HrJob,
     > {
-        ::runtime::fields::X2ManyField::new("jobs_ids")
+        ::runtime::odoo::fields::X2ManyField::new("jobs_ids")
     }
     /// Manager (`manager_id`, `many2one`).
     #[inline]
-    pub const fn manager_id() -> ::runtime::fields::Many2OneField<
+    pub const fn manager_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("manager_id")
+        ::runtime::odoo::fields::Many2OneField::new("manager_id")
     }
     /// Master Department (`master_department_id`, `many2one`).
     #[inline]
-    pub const fn master_department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn master_department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("master_department_id")
+        ::runtime::odoo::fields::Many2OneField::new("master_department_id")
     }
     /// Members (`member_ids`, `one2many`).
     #[inline]
-    pub const fn member_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn member_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("member_ids")
+        ::runtime::odoo::fields::X2ManyField::new("member_ids")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::HrDepartment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::HrDepartment,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::HrDepartment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::HrDepartment,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::HrDepartment,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::HrDepartment,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::HrDepartment,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::HrDepartment,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Department Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrDepartment> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Note (`note`, `text`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::HrDepartment> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Parent Department (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("parent_path")
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
+        super::HrDepartment,
+    > {
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Plan (`plan_ids`, `one2many`).
     #[inline]
-    pub const fn plan_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn plan_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::MailActivityPlan,
     > {
-        ::runtime::fields::X2ManyField::new("plan_ids")
+        ::runtime::odoo::fields::X2ManyField::new("plan_ids")
     }
     /// Plans Count (`plans_count`, `integer`).
     #[inline]
-    pub const fn plans_count() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("plans_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Total Employee (`total_employee`, `integer`).
-    #[inline]
-    pub const fn total_employee() -> ::runtime::fields::NumField<
+    pub const fn plans_count() -> ::runtime::odoo::fields::NumField<
         super::HrDepartment,
         i64,
     > {
-        ::runtime::fields::NumField::new("total_employee")
+        ::runtime::odoo::fields::NumField::new("plans_count")
+    }
+    /// Ratings (`rating_ids`, `one2many`).
+    #[inline]
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::HrDepartment,
+        super::super::rel::RatingRating,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
+    }
+    /// Total Employee (`total_employee`, `integer`).
+    #[inline]
+    pub const fn total_employee() -> ::runtime::odoo::fields::NumField<
+        super::HrDepartment,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("total_employee")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrDepartment,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrDepartment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.department`.
@@ -1411,7 +1435,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1430,12 +1454,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `hr.department`.
@@ -1452,7 +1476,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1473,11 +1497,11 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

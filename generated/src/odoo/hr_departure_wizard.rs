@@ -21,7 +21,7 @@ pub struct HrDepartureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Departure Date
     ///
     /// `date`, required.
@@ -34,7 +34,7 @@ pub struct HrDepartureWizard {
     ///
     /// `many2one`, to `hr.departure.reason`, required.
     pub departure_reason_id: Option<
-        ::runtime::wire::Many2One<super::rel::HrDepartureReason>,
+        ::runtime::odoo::wire::Many2One<super::rel::HrDepartureReason>,
     >,
     /// Display Name
     ///
@@ -43,7 +43,7 @@ pub struct HrDepartureWizard {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -59,14 +59,14 @@ pub struct HrDepartureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrDepartureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrDepartureWizard {
+impl ::runtime::odoo::wire::FromRecord for HrDepartureWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -81,8 +81,8 @@ impl ::runtime::wire::FromRecord for HrDepartureWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrDepartureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,34 +118,35 @@ impl ::runtime::Model for HrDepartureWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("departure_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("departure_description", "html"),
-        ::runtime::verify::FieldSpec::new("departure_reason_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("departure_date", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("departure_description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("departure_reason_id", "many2one")
             .relation("hr.departure.reason")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("release_campany_car", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("release_campany_car", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrDepartureWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("departure_reason_id"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrDepartureWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("departure_reason_id"),
+        ::runtime::odoo::projection::Relation::display_name("employee_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -174,7 +175,7 @@ impl super::mixins::BaseModel for HrDepartureWizard {
 /// Values for creating a `hr.departure.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrDepartureWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrDepartureWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -189,7 +190,7 @@ impl HrDepartureWizardCreate {
         employee_id: i64,
     ) -> Self {
         HrDepartureWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .departure_date(departure_date)
             .departure_reason_id(departure_reason_id)
@@ -198,13 +199,13 @@ impl HrDepartureWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `departure_date` (Departure Date).
@@ -248,7 +249,7 @@ impl ::runtime::CreateValues for HrDepartureWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrDepartureWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrDepartureWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -259,19 +260,19 @@ impl HrDepartureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrDepartureWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `departure_date` (Departure Date).
@@ -315,84 +316,87 @@ impl ::runtime::UpdateValues for HrDepartureWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrDepartureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Departure Date (`departure_date`, `date`).
     #[inline]
-    pub const fn departure_date() -> ::runtime::fields::DateField<
+    pub const fn departure_date() -> ::runtime::odoo::fields::DateField<
         super::HrDepartureWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("departure_date")
+        ::runtime::odoo::fields::DateField::new("departure_date")
     }
     /// Additional Information (`departure_description`, `html`).
     #[inline]
-    pub const fn departure_description() -> ::runtime::fields::CharField<
+    pub const fn departure_description() -> ::runtime::odoo::fields::CharField<
         super::HrDepartureWizard,
     > {
-        ::runtime::fields::CharField::new("departure_description")
+        ::runtime::odoo::fields::CharField::new("departure_description")
     }
     /// Departure Reason (`departure_reason_id`, `many2one`).
     #[inline]
-    pub const fn departure_reason_id() -> ::runtime::fields::Many2OneField<
+    pub const fn departure_reason_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartureWizard,
         super::super::rel::HrDepartureReason,
     > {
-        ::runtime::fields::Many2OneField::new("departure_reason_id")
+        ::runtime::odoo::fields::Many2OneField::new("departure_reason_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::HrDepartureWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartureWizard,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrDepartureWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::HrDepartureWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Release Company Car (`release_campany_car`, `boolean`).
     #[inline]
-    pub const fn release_campany_car() -> ::runtime::fields::BoolField<
+    pub const fn release_campany_car() -> ::runtime::odoo::fields::BoolField<
         super::HrDepartureWizard,
     > {
-        ::runtime::fields::BoolField::new("release_campany_car")
+        ::runtime::odoo::fields::BoolField::new("release_campany_car")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrDepartureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrDepartureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

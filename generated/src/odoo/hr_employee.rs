@@ -25,15 +25,17 @@ pub struct HrEmployee {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -43,7 +45,7 @@ pub struct HrEmployee {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -53,13 +55,13 @@ pub struct HrEmployee {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -72,13 +74,13 @@ pub struct HrEmployee {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
@@ -86,22 +88,22 @@ pub struct HrEmployee {
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional Note
     ///
@@ -112,7 +114,7 @@ pub struct HrEmployee {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Bank Account
     ///
     /// Employee bank account to pay salaries
@@ -120,7 +122,9 @@ pub struct HrEmployee {
     /// `many2one`, to `res.partner.bank`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub bank_account_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub bank_account_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
+    >,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -140,13 +144,13 @@ pub struct HrEmployee {
     /// `one2many`, to `fleet.vehicle` (inverse `driver_employee_id`).
     ///
     /// Readable by: Fleet / Administrator, Employees / Officer: Manage all employees (`fleet.fleet_group_manager,hr.group_hr_user`); other users read it as empty.
-    pub car_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub car_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Tags
     ///
     /// `many2many`, to `hr.employee.category`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub category_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
+    pub category_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeCategory>,
     /// Certificate Level
     ///
     /// `selection`.
@@ -158,15 +162,15 @@ pub struct HrEmployee {
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::wire::Computed<i64>,
+    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::wire::Computed<i64>,
+    pub child_count: ::runtime::odoo::wire::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// Number of Dependent Children
     ///
     /// `integer`.
@@ -179,7 +183,7 @@ pub struct HrEmployee {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub coach_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Color Index
     ///
     /// `integer`.
@@ -192,31 +196,33 @@ pub struct HrEmployee {
     /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
     ///
     /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
-    pub company_country_code: ::runtime::wire::Computed<Option<String>>,
+    pub company_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company Country
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_id())`.
     ///
     /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
-    pub company_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub company_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `resource_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Nationality (Country)
     ///
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_of_birth: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_of_birth: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -224,13 +230,13 @@ pub struct HrEmployee {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -238,7 +244,7 @@ pub struct HrEmployee {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Departure Date
     ///
     /// `date`.
@@ -257,7 +263,7 @@ pub struct HrEmployee {
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub departure_reason_id: Option<
-        ::runtime::wire::Many2One<super::rel::HrDepartureReason>,
+        ::runtime::odoo::wire::Many2One<super::rel::HrDepartureReason>,
     >,
     /// Display Name
     ///
@@ -280,7 +286,7 @@ pub struct HrEmployee {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Contact Name
     ///
     /// `char`.
@@ -298,7 +304,7 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
     ///
     /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
-    pub employee_cars_count: ::runtime::wire::Computed<i64>,
+    pub employee_cars_count: ::runtime::odoo::wire::Computed<i64>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -308,7 +314,7 @@ pub struct HrEmployee {
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill` (inverse `employee_id`), computed.
-    pub employee_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     /// Employee Type
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
@@ -332,19 +338,19 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -358,7 +364,7 @@ pub struct HrEmployee {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -370,11 +376,11 @@ pub struct HrEmployee {
     /// Is Subordinate
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
-    pub is_subordinate: ::runtime::wire::Computed<bool>,
+    pub is_subordinate: ::runtime::odoo::wire::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`.
-    pub job_id: Option<::runtime::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, computed.
@@ -396,17 +402,17 @@ pub struct HrEmployee {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// License Plate
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::license_plate())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub license_plate: ::runtime::wire::Computed<Option<String>>,
+    pub license_plate: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Marital Status
     ///
     /// `selection`, required.
@@ -420,19 +426,19 @@ pub struct HrEmployee {
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::wire::Computed<bool>,
+    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
@@ -440,7 +446,7 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
@@ -448,32 +454,32 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_main_attachment_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
@@ -482,7 +488,7 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
@@ -490,14 +496,14 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Work Mobile
     ///
@@ -514,7 +520,7 @@ pub struct HrEmployee {
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Employee Name
@@ -524,7 +530,7 @@ pub struct HrEmployee {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::wire::Computed<bool>,
+    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
     /// Notes
     ///
     /// `text`.
@@ -534,7 +540,7 @@ pub struct HrEmployee {
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Passport No
     ///
     /// `char`.
@@ -550,7 +556,7 @@ pub struct HrEmployee {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::wire::Computed<Option<String>>,
+    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
@@ -584,7 +590,9 @@ pub struct HrEmployee {
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub private_country_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
+    >,
     /// Private Email
     ///
     /// `char`.
@@ -602,7 +610,9 @@ pub struct HrEmployee {
     /// `many2one`, to `res.country.state`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub private_state_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountryState>,
+    >,
     /// Private Street
     ///
     /// `char`.
@@ -626,29 +636,31 @@ pub struct HrEmployee {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Related Partners Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_partners_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub related_partners_count: ::runtime::wire::Computed<i64>,
+    pub related_partners_count: ::runtime::odoo::wire::Computed<i64>,
     /// Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_id.calendar_id`.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, required.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line` (inverse `employee_id`).
-    pub resume_line_ids: ::runtime::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -658,7 +670,7 @@ pub struct HrEmployee {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
     /// SIN No
     ///
     /// Social Insurance Number
@@ -672,7 +684,7 @@ pub struct HrEmployee {
     /// `many2many`, to `hr.skill`, readonly, computed.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub skill_ids: ::runtime::wire::X2Many<super::rel::HrSkill>,
+    pub skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkill>,
     /// Spouse Birthdate
     ///
     /// `date`.
@@ -710,8 +722,8 @@ pub struct HrEmployee {
     /// Direct and indirect subordinates
     ///
     /// `one2many`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
-    pub subordinate_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub subordinate_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     >,
     /// Timezone
     ///
@@ -724,13 +736,13 @@ pub struct HrEmployee {
     /// User
     ///
     /// `many2one`, to `res.users`, related `resource_id.user_id`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// User's partner
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub user_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub user_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Visa Expiration Date
     ///
     /// `date`.
@@ -748,11 +760,11 @@ pub struct HrEmployee {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub work_contact_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, computed.
@@ -760,17 +772,19 @@ pub struct HrEmployee {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`.
-    pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    pub work_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
+    >,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
     /// Work Permit Expiration Date
     ///
     /// `date`.
@@ -782,7 +796,7 @@ pub struct HrEmployee {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_permit_name())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub work_permit_name: ::runtime::wire::Computed<Option<String>>,
+    pub work_permit_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Permit Scheduled Activity
     ///
     /// `boolean`.
@@ -800,14 +814,14 @@ pub struct HrEmployee {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployee {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployee {
+impl ::runtime::odoo::wire::FromRecord for HrEmployee {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "activity_calendar_event_id",
@@ -942,8 +956,8 @@ impl ::runtime::wire::FromRecord for HrEmployee {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployee::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1221,132 +1235,135 @@ impl ::runtime::Model for HrEmployee {
         "work_location_type",
         "work_permit_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .groups(&["hr.group_hr_user"])
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("additional_note", "text")
+        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("address_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::verify::FieldSpec::new("bank_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_account_id", "many2one")
             .relation("res.partner.bank")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("barcode", "char")
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("birthday", "date")
+        ::runtime::odoo::verify::FieldSpec::new("birthday", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("car_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("car_ids", "one2many")
             .relation("fleet.vehicle")
             .groups(&["fleet.fleet_group_manager", "hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("category_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("category_ids", "many2many")
             .relation("hr.employee.category")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("certificate", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("certificate", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
-        ::runtime::verify::FieldSpec::new("child_all_count", "integer"),
-        ::runtime::verify::FieldSpec::new("child_count", "integer"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("child_all_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("child_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("children", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("children", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("coach_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_country_code", "char")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_country_code", "char")
             .groups(&["base.group_system", "hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("company_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_country_id", "many2one")
             .relation("res.country")
             .groups(&["base.group_system", "hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("country_of_birth", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_of_birth", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("department_color", "integer"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("department_color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("departure_date", "date")
+        ::runtime::odoo::verify::FieldSpec::new("departure_date", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("departure_description", "html")
+        ::runtime::odoo::verify::FieldSpec::new("departure_description", "html")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("departure_reason_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("departure_reason_id", "many2one")
             .relation("hr.departure.reason")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("distance_home_work", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("distance_home_work", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("distance_home_work_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("distance_home_work_unit", "selection")
             .required()
             .groups(&["hr.group_hr_user"])
             .selection(&["kilometers", "miles"]),
-        ::runtime::verify::FieldSpec::new("driving_license", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("driving_license", "binary")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_contact", "char")
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("emergency_contact", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("emergency_phone", "char")
+        ::runtime::odoo::verify::FieldSpec::new("emergency_phone", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("employee_cars_count", "integer")
             .groups(&["fleet.fleet_group_manager"]),
-        ::runtime::verify::FieldSpec::new("employee_properties", "properties")
+        ::runtime::odoo::verify::FieldSpec::new("employee_properties", "properties")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("employee_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("employee_type", "selection")
             .required()
             .groups(&["hr.group_hr_user"])
             .selection(
                 &["employee", "worker", "student", "trainee", "contractor", "freelance"],
             ),
-        ::runtime::verify::FieldSpec::new("gender", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("gender", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["male", "female", "other"]),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("has_work_permit", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("has_work_permit", "binary")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("hr_icon_display", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
             .selection(
                 &[
                     "presence_present",
@@ -1356,187 +1373,198 @@ impl ::runtime::Model for HrEmployee {
                     "presence_undetermined",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("id_card", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id_card", "binary")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("identification_id", "char")
+        ::runtime::odoo::verify::FieldSpec::new("identification_id", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("is_flexible", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_fully_flexible", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_subordinate", "boolean"),
-        ::runtime::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
-        ::runtime::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::verify::FieldSpec::new("km_home_work", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_flexible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_fully_flexible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_subordinate", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
+        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("km_home_work", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("lang", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::verify::FieldSpec::new("license_plate", "char")
+        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("license_plate", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("marital", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("marital", "selection")
             .required()
             .groups(&["hr.group_hr_user"])
             .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
-        ::runtime::verify::FieldSpec::new("member_of_department", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("member_of_department", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
             .relation("ir.attachment")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("mobility_card", "char")
+        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mobility_card", "char")
             .groups(&["fleet.fleet_group_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("newly_hired", "boolean"),
-        ::runtime::verify::FieldSpec::new("notes", "text").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("newly_hired", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("notes", "text")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("passport_id", "char")
+        ::runtime::odoo::verify::FieldSpec::new("passport_id", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("permit_no", "char")
+        ::runtime::odoo::verify::FieldSpec::new("permit_no", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("pin", "char").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("place_of_birth", "char")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("pin", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_car_plate", "char")
+        ::runtime::odoo::verify::FieldSpec::new("place_of_birth", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_city", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_car_plate", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("private_city", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("private_country_id", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_email", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_email", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_phone", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_phone", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("private_state_id", "many2one")
             .relation("res.country.state")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_street", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_street", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_street2", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_street2", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_zip", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_zip", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("related_partners_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("related_partners_count", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
             .relation("resource.resource")
             .required(),
-        ::runtime::verify::FieldSpec::new("resume_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
             .relation("hr.resume.line"),
-        ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::verify::FieldSpec::new("sinid", "char").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("skill_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sinid", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("skill_ids", "many2many")
             .relation("hr.skill")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date")
+        ::runtime::odoo::verify::FieldSpec::new("spouse_birthdate", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char")
+        ::runtime::odoo::verify::FieldSpec::new("spouse_complete_name", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("ssnid", "char").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("study_field", "char")
+        ::runtime::odoo::verify::FieldSpec::new("ssnid", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("study_school", "char")
+        ::runtime::odoo::verify::FieldSpec::new("study_field", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("subordinate_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("study_school", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("subordinate_ids", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("visa_expire", "date")
+        ::runtime::odoo::verify::FieldSpec::new("visa_expire", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("visa_no", "char")
+        ::runtime::odoo::verify::FieldSpec::new("visa_no", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("work_contact_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
             .relation("hr.work.location"),
-        ::runtime::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
             .selection(&["home", "office", "other"]),
-        ::runtime::verify::FieldSpec::new("work_permit_expiration_date", "date")
+        ::runtime::odoo::verify::FieldSpec::new("work_permit_expiration_date", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("work_permit_name", "char")
+        ::runtime::odoo::verify::FieldSpec::new("work_permit_name", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("work_permit_scheduled_activity", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "work_permit_scheduled_activity",
+                "boolean",
+            )
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployee {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("address_id"),
-        ::runtime::nested::Relation::display_name("bank_account_id"),
-        ::runtime::nested::Relation::display_name("coach_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("country_of_birth"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("departure_reason_id"),
-        ::runtime::nested::Relation::display_name("job_id"),
-        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("private_country_id"),
-        ::runtime::nested::Relation::display_name("private_state_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
-        ::runtime::nested::Relation::display_name("resource_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("user_partner_id"),
-        ::runtime::nested::Relation::display_name("work_contact_id"),
-        ::runtime::nested::Relation::display_name("work_location_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployee {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("address_id"),
+        ::runtime::odoo::projection::Relation::display_name("bank_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("coach_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_of_birth"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("department_id"),
+        ::runtime::odoo::projection::Relation::display_name("departure_reason_id"),
+        ::runtime::odoo::projection::Relation::display_name("job_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "message_main_attachment_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("private_country_id"),
+        ::runtime::odoo::projection::Relation::display_name("private_state_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("work_contact_id"),
+        ::runtime::odoo::projection::Relation::display_name("work_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1908,7 +1936,7 @@ impl super::mixins::MailThread for HrEmployee {}
 /// Values for creating a `hr.employee` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1924,7 +1952,7 @@ impl HrEmployeeCreate {
         resource_id: i64,
     ) -> Self {
         HrEmployeeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .distance_home_work_unit(distance_home_work_unit)
             .employee_type(employee_type)
@@ -1934,13 +1962,13 @@ impl HrEmployeeCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployee>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1954,7 +1982,7 @@ impl HrEmployeeCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2007,7 +2035,7 @@ impl HrEmployeeCreate {
     pub fn car_ids(
         mut self,
         car_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("car_ids", car_ids.into_iter().collect::<Vec<_>>());
@@ -2018,7 +2046,7 @@ impl HrEmployeeCreate {
     pub fn category_ids(
         mut self,
         category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
         >,
     ) -> Self {
         self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
@@ -2035,7 +2063,7 @@ impl HrEmployeeCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -2123,7 +2151,7 @@ impl HrEmployeeCreate {
     #[inline]
     pub fn driving_license(
         mut self,
-        driving_license: impl Into<::runtime::wire::Binary>,
+        driving_license: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("driving_license", driving_license.into());
         self
@@ -2154,7 +2182,7 @@ impl HrEmployeeCreate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -2180,14 +2208,14 @@ impl HrEmployeeCreate {
     #[inline]
     pub fn has_work_permit(
         mut self,
-        has_work_permit: impl Into<::runtime::wire::Binary>,
+        has_work_permit: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("has_work_permit", has_work_permit.into());
         self
     }
     /// Set `id_card` (ID Card Copy).
     #[inline]
-    pub fn id_card(mut self, id_card: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn id_card(mut self, id_card: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("id_card", id_card.into());
         self
     }
@@ -2199,7 +2227,10 @@ impl HrEmployeeCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2238,7 +2269,7 @@ impl HrEmployeeCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2253,7 +2284,7 @@ impl HrEmployeeCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2273,7 +2304,7 @@ impl HrEmployeeCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2396,7 +2427,7 @@ impl HrEmployeeCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2419,7 +2450,7 @@ impl HrEmployeeCreate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -2494,7 +2525,7 @@ impl HrEmployeeCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2555,7 +2586,7 @@ impl ::runtime::CreateValues for HrEmployeeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2566,19 +2597,19 @@ impl HrEmployeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployee>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -2592,7 +2623,7 @@ impl HrEmployeeUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2645,7 +2676,7 @@ impl HrEmployeeUpdate {
     pub fn car_ids(
         mut self,
         car_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("car_ids", car_ids.into_iter().collect::<Vec<_>>());
@@ -2656,7 +2687,7 @@ impl HrEmployeeUpdate {
     pub fn category_ids(
         mut self,
         category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
         >,
     ) -> Self {
         self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
@@ -2673,7 +2704,7 @@ impl HrEmployeeUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -2761,7 +2792,7 @@ impl HrEmployeeUpdate {
     #[inline]
     pub fn driving_license(
         mut self,
-        driving_license: impl Into<::runtime::wire::Binary>,
+        driving_license: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("driving_license", driving_license.into());
         self
@@ -2792,7 +2823,7 @@ impl HrEmployeeUpdate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -2818,14 +2849,14 @@ impl HrEmployeeUpdate {
     #[inline]
     pub fn has_work_permit(
         mut self,
-        has_work_permit: impl Into<::runtime::wire::Binary>,
+        has_work_permit: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("has_work_permit", has_work_permit.into());
         self
     }
     /// Set `id_card` (ID Card Copy).
     #[inline]
-    pub fn id_card(mut self, id_card: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn id_card(mut self, id_card: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("id_card", id_card.into());
         self
     }
@@ -2837,7 +2868,10 @@ impl HrEmployeeUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2876,7 +2910,7 @@ impl HrEmployeeUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2891,7 +2925,7 @@ impl HrEmployeeUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2911,7 +2945,7 @@ impl HrEmployeeUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -3034,7 +3068,7 @@ impl HrEmployeeUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -3057,7 +3091,7 @@ impl HrEmployeeUpdate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -3132,7 +3166,7 @@ impl HrEmployeeUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3193,955 +3227,1024 @@ impl ::runtime::UpdateValues for HrEmployeeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Additional Note (`additional_note`, `text`).
     #[inline]
-    pub const fn additional_note() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("additional_note")
+    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("additional_note")
     }
     /// Work Address (`address_id`, `many2one`).
     #[inline]
-    pub const fn address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("address_id")
+        ::runtime::odoo::fields::Many2OneField::new("address_id")
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_512")
     }
     /// Bank Account (`bank_account_id`, `many2one`).
     #[inline]
-    pub const fn bank_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("bank_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("bank_account_id")
     }
     /// Badge ID (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Date of Birth (`birthday`, `date`).
     #[inline]
-    pub const fn birthday() -> ::runtime::fields::DateField<
+    pub const fn birthday() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("birthday")
+        ::runtime::odoo::fields::DateField::new("birthday")
     }
     /// Vehicles (private) (`car_ids`, `one2many`).
     #[inline]
-    pub const fn car_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn car_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("car_ids")
+        ::runtime::odoo::fields::X2ManyField::new("car_ids")
     }
     /// Tags (`category_ids`, `many2many`).
     #[inline]
-    pub const fn category_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn category_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrEmployeeCategory,
     > {
-        ::runtime::fields::X2ManyField::new("category_ids")
+        ::runtime::odoo::fields::X2ManyField::new("category_ids")
     }
     /// Certificate Level (`certificate`, `selection`).
     #[inline]
-    pub const fn certificate() -> ::runtime::fields::SelectionField<
+    pub const fn certificate() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::Certificate,
     > {
-        ::runtime::fields::SelectionField::new("certificate")
+        ::runtime::odoo::fields::SelectionField::new("certificate")
     }
     /// Indirect Subordinates Count (`child_all_count`, `integer`).
     #[inline]
-    pub const fn child_all_count() -> ::runtime::fields::NumField<
+    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("child_all_count")
+        ::runtime::odoo::fields::NumField::new("child_all_count")
     }
     /// Direct Subordinates Count (`child_count`, `integer`).
     #[inline]
-    pub const fn child_count() -> ::runtime::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::fields::NumField::new("child_count")
+    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployee,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("child_count")
     }
     /// Direct subordinates (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Number of Dependent Children (`children`, `integer`).
     #[inline]
-    pub const fn children() -> ::runtime::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::fields::NumField::new("children")
+    pub const fn children() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployee,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("children")
     }
     /// Coach (`coach_id`, `many2one`).
     #[inline]
-    pub const fn coach_id() -> ::runtime::fields::Many2OneField<
+    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("coach_id")
+        ::runtime::odoo::fields::Many2OneField::new("coach_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrEmployee, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Country Code (`company_country_code`, `char`).
     #[inline]
-    pub const fn company_country_code() -> ::runtime::fields::CharField<
+    pub const fn company_country_code() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("company_country_code")
+        ::runtime::odoo::fields::CharField::new("company_country_code")
     }
     /// Company Country (`company_country_id`, `many2one`).
     #[inline]
-    pub const fn company_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("company_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_country_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Nationality (Country) (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Country of Birth (`country_of_birth`, `many2one`).
     #[inline]
-    pub const fn country_of_birth() -> ::runtime::fields::Many2OneField<
+    pub const fn country_of_birth() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_of_birth")
+        ::runtime::odoo::fields::Many2OneField::new("country_of_birth")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Department Color (`department_color`, `integer`).
     #[inline]
-    pub const fn department_color() -> ::runtime::fields::NumField<
+    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("department_color")
+        ::runtime::odoo::fields::NumField::new("department_color")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Departure Date (`departure_date`, `date`).
     #[inline]
-    pub const fn departure_date() -> ::runtime::fields::DateField<
+    pub const fn departure_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("departure_date")
+        ::runtime::odoo::fields::DateField::new("departure_date")
     }
     /// Additional Information (`departure_description`, `html`).
     #[inline]
-    pub const fn departure_description() -> ::runtime::fields::CharField<
+    pub const fn departure_description() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("departure_description")
+        ::runtime::odoo::fields::CharField::new("departure_description")
     }
     /// Departure Reason (`departure_reason_id`, `many2one`).
     #[inline]
-    pub const fn departure_reason_id() -> ::runtime::fields::Many2OneField<
+    pub const fn departure_reason_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrDepartureReason,
     > {
-        ::runtime::fields::Many2OneField::new("departure_reason_id")
+        ::runtime::odoo::fields::Many2OneField::new("departure_reason_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Home-Work Distance (`distance_home_work`, `integer`).
     #[inline]
-    pub const fn distance_home_work() -> ::runtime::fields::NumField<
+    pub const fn distance_home_work() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("distance_home_work")
+        ::runtime::odoo::fields::NumField::new("distance_home_work")
     }
     /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
     #[inline]
-    pub const fn distance_home_work_unit() -> ::runtime::fields::SelectionField<
+    pub const fn distance_home_work_unit() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::DistanceHomeWorkUnit,
     > {
-        ::runtime::fields::SelectionField::new("distance_home_work_unit")
+        ::runtime::odoo::fields::SelectionField::new("distance_home_work_unit")
     }
     /// Driving License (`driving_license`, `binary`).
     #[inline]
-    pub const fn driving_license() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("driving_license")
+    pub const fn driving_license() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("driving_license")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Contact Name (`emergency_contact`, `char`).
     #[inline]
-    pub const fn emergency_contact() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("emergency_contact")
+    pub const fn emergency_contact() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("emergency_contact")
     }
     /// Contact Phone (`emergency_phone`, `char`).
     #[inline]
-    pub const fn emergency_phone() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("emergency_phone")
+    pub const fn emergency_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("emergency_phone")
     }
     /// Cars (`employee_cars_count`, `integer`).
     #[inline]
-    pub const fn employee_cars_count() -> ::runtime::fields::NumField<
+    pub const fn employee_cars_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("employee_cars_count")
+        ::runtime::odoo::fields::NumField::new("employee_cars_count")
     }
     /// Properties (`employee_properties`, `properties`).
     #[inline]
-    pub const fn employee_properties() -> ::runtime::fields::AnyField<
+    pub const fn employee_properties() -> ::runtime::odoo::fields::AnyField<
         super::HrEmployee,
     > {
-        ::runtime::fields::AnyField::new("employee_properties")
+        ::runtime::odoo::fields::AnyField::new("employee_properties")
     }
     /// Skills (`employee_skill_ids`, `one2many`).
     #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrEmployeeSkill,
     > {
-        ::runtime::fields::X2ManyField::new("employee_skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
     }
     /// Employee Type (`employee_type`, `selection`).
     #[inline]
-    pub const fn employee_type() -> ::runtime::fields::SelectionField<
+    pub const fn employee_type() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::EmployeeType,
     > {
-        ::runtime::fields::SelectionField::new("employee_type")
+        ::runtime::odoo::fields::SelectionField::new("employee_type")
     }
     /// Gender (`gender`, `selection`).
     #[inline]
-    pub const fn gender() -> ::runtime::fields::SelectionField<
+    pub const fn gender() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::Gender,
     > {
-        ::runtime::fields::SelectionField::new("gender")
+        ::runtime::odoo::fields::SelectionField::new("gender")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Work Permit (`has_work_permit`, `binary`).
     #[inline]
-    pub const fn has_work_permit() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("has_work_permit")
+    pub const fn has_work_permit() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("has_work_permit")
     }
     /// Hr Icon Display (`hr_icon_display`, `selection`).
     #[inline]
-    pub const fn hr_icon_display() -> ::runtime::fields::SelectionField<
+    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::HrIconDisplay,
     > {
-        ::runtime::fields::SelectionField::new("hr_icon_display")
+        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
     }
     /// Hr Presence State (`hr_presence_state`, `selection`).
     #[inline]
-    pub const fn hr_presence_state() -> ::runtime::fields::SelectionField<
+    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::HrPresenceState,
     > {
-        ::runtime::fields::SelectionField::new("hr_presence_state")
+        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrEmployee, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// ID Card Copy (`id_card`, `binary`).
     #[inline]
-    pub const fn id_card() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("id_card")
+    pub const fn id_card() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
+        ::runtime::odoo::fields::BinaryField::new("id_card")
     }
     /// Identification No (`identification_id`, `char`).
     #[inline]
-    pub const fn identification_id() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("identification_id")
+    pub const fn identification_id() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("identification_id")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::HrEmployee> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Is Flexible (`is_flexible`, `boolean`).
     #[inline]
-    pub const fn is_flexible() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("is_flexible")
+    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
+        ::runtime::odoo::fields::BoolField::new("is_flexible")
     }
     /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
     #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("is_fully_flexible")
+    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
     }
     /// Is Subordinate (`is_subordinate`, `boolean`).
     #[inline]
-    pub const fn is_subordinate() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("is_subordinate")
+    pub const fn is_subordinate() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_subordinate")
     }
     /// Job Position (`job_id`, `many2one`).
     #[inline]
-    pub const fn job_id() -> ::runtime::fields::Many2OneField<
+    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrJob,
     > {
-        ::runtime::fields::Many2OneField::new("job_id")
+        ::runtime::odoo::fields::Many2OneField::new("job_id")
     }
     /// Job Title (`job_title`, `char`).
     #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("job_title")
+    pub const fn job_title() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("job_title")
     }
     /// Home-Work Distance in Km (`km_home_work`, `integer`).
     #[inline]
-    pub const fn km_home_work() -> ::runtime::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::fields::NumField::new("km_home_work")
+    pub const fn km_home_work() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployee,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("km_home_work")
     }
     /// Lang (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Last Activity (`last_activity`, `date`).
     #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
+    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_activity")
+        ::runtime::odoo::fields::DateField::new("last_activity")
     }
     /// Last Activity Time (`last_activity_time`, `char`).
     #[inline]
-    pub const fn last_activity_time() -> ::runtime::fields::CharField<
+    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("last_activity_time")
+        ::runtime::odoo::fields::CharField::new("last_activity_time")
     }
     /// License Plate (`license_plate`, `char`).
     #[inline]
-    pub const fn license_plate() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("license_plate")
+    pub const fn license_plate() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("license_plate")
     }
     /// Marital Status (`marital`, `selection`).
     #[inline]
-    pub const fn marital() -> ::runtime::fields::SelectionField<
+    pub const fn marital() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::Marital,
     > {
-        ::runtime::fields::SelectionField::new("marital")
+        ::runtime::odoo::fields::SelectionField::new("marital")
     }
     /// Member of department (`member_of_department`, `boolean`).
     #[inline]
-    pub const fn member_of_department() -> ::runtime::fields::BoolField<
+    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("member_of_department")
+        ::runtime::odoo::fields::BoolField::new("member_of_department")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Main Attachment (`message_main_attachment_id`, `many2one`).
     #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("message_main_attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Work Mobile (`mobile_phone`, `char`).
     #[inline]
-    pub const fn mobile_phone() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("mobile_phone")
+    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobile_phone")
     }
     /// Mobility Card (`mobility_card`, `char`).
     #[inline]
-    pub const fn mobility_card() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("mobility_card")
+    pub const fn mobility_card() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobility_card")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Employee Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Newly Hired (`newly_hired`, `boolean`).
     #[inline]
-    pub const fn newly_hired() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("newly_hired")
+    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
+        ::runtime::odoo::fields::BoolField::new("newly_hired")
     }
     /// Notes (`notes`, `text`).
     #[inline]
-    pub const fn notes() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("notes")
+    pub const fn notes() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("notes")
     }
     /// Manager (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Passport No (`passport_id`, `char`).
     #[inline]
-    pub const fn passport_id() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("passport_id")
+    pub const fn passport_id() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("passport_id")
     }
     /// Work Permit No (`permit_no`, `char`).
     #[inline]
-    pub const fn permit_no() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("permit_no")
+    pub const fn permit_no() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("permit_no")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// PIN (`pin`, `char`).
     #[inline]
-    pub const fn pin() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("pin")
+    pub const fn pin() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("pin")
     }
     /// Place of Birth (`place_of_birth`, `char`).
     #[inline]
-    pub const fn place_of_birth() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("place_of_birth")
+    pub const fn place_of_birth() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("place_of_birth")
     }
     /// Private Car Plate (`private_car_plate`, `char`).
     #[inline]
-    pub const fn private_car_plate() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_car_plate")
+    pub const fn private_car_plate() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_car_plate")
     }
     /// Private City (`private_city`, `char`).
     #[inline]
-    pub const fn private_city() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_city")
+    pub const fn private_city() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_city")
     }
     /// Private Country (`private_country_id`, `many2one`).
     #[inline]
-    pub const fn private_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn private_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("private_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("private_country_id")
     }
     /// Private Email (`private_email`, `char`).
     #[inline]
-    pub const fn private_email() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_email")
+    pub const fn private_email() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_email")
     }
     /// Private Phone (`private_phone`, `char`).
     #[inline]
-    pub const fn private_phone() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_phone")
+    pub const fn private_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_phone")
     }
     /// Private State (`private_state_id`, `many2one`).
     #[inline]
-    pub const fn private_state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn private_state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("private_state_id")
+        ::runtime::odoo::fields::Many2OneField::new("private_state_id")
     }
     /// Private Street (`private_street`, `char`).
     #[inline]
-    pub const fn private_street() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_street")
+    pub const fn private_street() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_street")
     }
     /// Private Street2 (`private_street2`, `char`).
     #[inline]
-    pub const fn private_street2() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_street2")
+    pub const fn private_street2() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_street2")
     }
     /// Private Zip (`private_zip`, `char`).
     #[inline]
-    pub const fn private_zip() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("private_zip")
+    pub const fn private_zip() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("private_zip")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Related Partners Count (`related_partners_count`, `integer`).
     #[inline]
-    pub const fn related_partners_count() -> ::runtime::fields::NumField<
+    pub const fn related_partners_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployee,
         i64,
     > {
-        ::runtime::fields::NumField::new("related_partners_count")
+        ::runtime::odoo::fields::NumField::new("related_partners_count")
     }
     /// Working Hours (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Resource (`resource_id`, `many2one`).
     #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::Many2OneField::new("resource_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
     }
     /// Resume lines (`resume_line_ids`, `one2many`).
     #[inline]
-    pub const fn resume_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrResumeLine,
     > {
-        ::runtime::fields::X2ManyField::new("resume_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
     }
     /// Share User (`share`, `boolean`).
     #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::HrEmployee> {
-        ::runtime::fields::BoolField::new("share")
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
+        ::runtime::odoo::fields::BoolField::new("share")
     }
     /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
     #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::fields::BoolField<
+    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("show_hr_icon_display")
+        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
     }
     /// SIN No (`sinid`, `char`).
     #[inline]
-    pub const fn sinid() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("sinid")
+    pub const fn sinid() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("sinid")
     }
     /// Skill (`skill_ids`, `many2many`).
     #[inline]
-    pub const fn skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrSkill,
     > {
-        ::runtime::fields::X2ManyField::new("skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("skill_ids")
     }
     /// Spouse Birthdate (`spouse_birthdate`, `date`).
     #[inline]
-    pub const fn spouse_birthdate() -> ::runtime::fields::DateField<
+    pub const fn spouse_birthdate() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("spouse_birthdate")
+        ::runtime::odoo::fields::DateField::new("spouse_birthdate")
     }
     /// Spouse Complete Name (`spouse_complete_name`, `char`).
     #[inline]
-    pub const fn spouse_complete_name() -> ::runtime::fields::CharField<
+    pub const fn spouse_complete_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("spouse_complete_name")
+        ::runtime::odoo::fields::CharField::new("spouse_complete_name")
     }
     /// SSN No (`ssnid`, `char`).
     #[inline]
-    pub const fn ssnid() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("ssnid")
+    pub const fn ssnid() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("ssnid")
     }
     /// Field of Study (`study_field`, `char`).
     #[inline]
-    pub const fn study_field() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("study_field")
+    pub const fn study_field() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("study_field")
     }
     /// School (`study_school`, `char`).
     #[inline]
-    pub const fn study_school() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("study_school")
+    pub const fn study_school() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("study_school")
     }
     /// Subordinates (`subordinate_ids`, `one2many`).
     #[inline]
-    pub const fn subordinate_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn subordinate_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("subordinate_ids")
+        ::runtime::odoo::fields::X2ManyField::new("subordinate_ids")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// User's partner (`user_partner_id`, `many2one`).
     #[inline]
-    pub const fn user_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("user_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_partner_id")
     }
     /// Visa Expiration Date (`visa_expire`, `date`).
     #[inline]
-    pub const fn visa_expire() -> ::runtime::fields::DateField<
+    pub const fn visa_expire() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("visa_expire")
+        ::runtime::odoo::fields::DateField::new("visa_expire")
     }
     /// Visa No (`visa_no`, `char`).
     #[inline]
-    pub const fn visa_no() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("visa_no")
+    pub const fn visa_no() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("visa_no")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployee,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Work Contact (`work_contact_id`, `many2one`).
     #[inline]
-    pub const fn work_contact_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("work_contact_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
     }
     /// Work Email (`work_email`, `char`).
     #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("work_email")
+    pub const fn work_email() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("work_email")
     }
     /// Work Location (`work_location_id`, `many2one`).
     #[inline]
-    pub const fn work_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::HrWorkLocation,
     > {
-        ::runtime::fields::Many2OneField::new("work_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
     }
     /// Work Location Name (`work_location_name`, `char`).
     #[inline]
-    pub const fn work_location_name() -> ::runtime::fields::CharField<
+    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployee,
     > {
-        ::runtime::fields::CharField::new("work_location_name")
+        ::runtime::odoo::fields::CharField::new("work_location_name")
     }
     /// Work Location Type (`work_location_type`, `selection`).
     #[inline]
-    pub const fn work_location_type() -> ::runtime::fields::SelectionField<
+    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployee,
         super::WorkLocationType,
     > {
-        ::runtime::fields::SelectionField::new("work_location_type")
+        ::runtime::odoo::fields::SelectionField::new("work_location_type")
     }
     /// Work Permit Expiration Date (`work_permit_expiration_date`, `date`).
     #[inline]
-    pub const fn work_permit_expiration_date() -> ::runtime::fields::DateField<
+    pub const fn work_permit_expiration_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("work_permit_expiration_date")
+        ::runtime::odoo::fields::DateField::new("work_permit_expiration_date")
     }
     /// work_permit_name (`work_permit_name`, `char`).
     #[inline]
-    pub const fn work_permit_name() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("work_permit_name")
+    pub const fn work_permit_name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployee,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_permit_name")
     }
     /// Work Permit Scheduled Activity (`work_permit_scheduled_activity`, `boolean`).
     #[inline]
-    pub const fn work_permit_scheduled_activity() -> ::runtime::fields::BoolField<
+    pub const fn work_permit_scheduled_activity() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployee,
     > {
-        ::runtime::fields::BoolField::new("work_permit_scheduled_activity")
+        ::runtime::odoo::fields::BoolField::new("work_permit_scheduled_activity")
     }
     /// Work Phone (`work_phone`, `char`).
     #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::HrEmployee> {
-        ::runtime::fields::CharField::new("work_phone")
+    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
+        ::runtime::odoo::fields::CharField::new("work_phone")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployee,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployee,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.employee`.
@@ -4156,7 +4259,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4175,12 +4278,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `hr.employee`.
@@ -4197,7 +4300,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4218,12 +4321,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `certificate` (Certificate Level) on `hr.employee`.
@@ -4244,7 +4347,7 @@ pub enum Certificate {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Certificate {
+impl ::runtime::odoo::wire::Selection for Certificate {
     const VALUES: &'static [&'static str] = &[
         "graduate",
         "bachelor",
@@ -4275,12 +4378,12 @@ impl ::runtime::wire::Selection for Certificate {
 }
 impl<'de> ::serde::Deserialize<'de> for Certificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Certificate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `distance_home_work_unit` (Home-Work Distance unit) on `hr.employee`.
@@ -4295,7 +4398,7 @@ pub enum DistanceHomeWorkUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DistanceHomeWorkUnit {
+impl ::runtime::odoo::wire::Selection for DistanceHomeWorkUnit {
     const VALUES: &'static [&'static str] = &["kilometers", "miles"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4314,12 +4417,12 @@ impl ::runtime::wire::Selection for DistanceHomeWorkUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for DistanceHomeWorkUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DistanceHomeWorkUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `employee_type` (Employee Type) on `hr.employee`.
@@ -4342,7 +4445,7 @@ pub enum EmployeeType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EmployeeType {
+impl ::runtime::odoo::wire::Selection for EmployeeType {
     const VALUES: &'static [&'static str] = &[
         "employee",
         "worker",
@@ -4376,12 +4479,12 @@ impl ::runtime::wire::Selection for EmployeeType {
 }
 impl<'de> ::serde::Deserialize<'de> for EmployeeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EmployeeType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `gender` (Gender) on `hr.employee`.
@@ -4398,7 +4501,7 @@ pub enum Gender {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Gender {
+impl ::runtime::odoo::wire::Selection for Gender {
     const VALUES: &'static [&'static str] = &["male", "female", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4419,12 +4522,12 @@ impl ::runtime::wire::Selection for Gender {
 }
 impl<'de> ::serde::Deserialize<'de> for Gender {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Gender {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee`.
@@ -4445,7 +4548,7 @@ pub enum HrIconDisplay {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrIconDisplay {
+impl ::runtime::odoo::wire::Selection for HrIconDisplay {
     const VALUES: &'static [&'static str] = &[
         "presence_present",
         "presence_out_of_working_hour",
@@ -4476,12 +4579,12 @@ impl ::runtime::wire::Selection for HrIconDisplay {
 }
 impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrIconDisplay {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee`.
@@ -4500,7 +4603,7 @@ pub enum HrPresenceState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrPresenceState {
+impl ::runtime::odoo::wire::Selection for HrPresenceState {
     const VALUES: &'static [&'static str] = &[
         "present",
         "absent",
@@ -4528,12 +4631,12 @@ impl ::runtime::wire::Selection for HrPresenceState {
 }
 impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrPresenceState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lang` (Lang) on `hr.employee`.
@@ -4546,7 +4649,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4563,12 +4666,12 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `marital` (Marital Status) on `hr.employee`.
@@ -4589,7 +4692,7 @@ pub enum Marital {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Marital {
+impl ::runtime::odoo::wire::Selection for Marital {
     const VALUES: &'static [&'static str] = &[
         "single",
         "married",
@@ -4620,12 +4723,12 @@ impl ::runtime::wire::Selection for Marital {
 }
 impl<'de> ::serde::Deserialize<'de> for Marital {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Marital {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `work_location_type` (Work Location Type) on `hr.employee`.
@@ -4642,7 +4745,7 @@ pub enum WorkLocationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WorkLocationType {
+impl ::runtime::odoo::wire::Selection for WorkLocationType {
     const VALUES: &'static [&'static str] = &["home", "office", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4663,11 +4766,11 @@ impl ::runtime::wire::Selection for WorkLocationType {
 }
 impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WorkLocationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,22 +17,22 @@ pub struct HrEmployeeBase {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::wire::Computed<i64>,
+    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::wire::Computed<i64>,
+    pub child_count: ::runtime::odoo::wire::Computed<i64>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub coach_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Color Index
     ///
     /// `integer`.
@@ -40,7 +40,7 @@ pub struct HrEmployeeBase {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -48,27 +48,27 @@ pub struct HrEmployeeBase {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -80,7 +80,7 @@ pub struct HrEmployeeBase {
     /// Job Position
     ///
     /// `many2one`, to `hr.job`.
-    pub job_id: Option<::runtime::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, computed.
@@ -88,17 +88,17 @@ pub struct HrEmployeeBase {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::wire::Computed<bool>,
+    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, computed.
@@ -110,25 +110,27 @@ pub struct HrEmployeeBase {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::wire::Computed<bool>,
+    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::wire::Computed<Option<String>>,
+    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -138,7 +140,7 @@ pub struct HrEmployeeBase {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -150,11 +152,11 @@ pub struct HrEmployeeBase {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub work_contact_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, computed.
@@ -162,17 +164,19 @@ pub struct HrEmployeeBase {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`.
-    pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    pub work_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
+    >,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, computed.
@@ -180,10 +184,10 @@ pub struct HrEmployeeBase {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeBase {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeBase {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "address_id",
@@ -224,8 +228,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeBase {
         "work_phone",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeBase::default();
         while let Some(i) = r.next()? {
             match i {
@@ -276,7 +280,7 @@ impl ::runtime::wire::FromRecord for HrEmployeeBase {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeBaseCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeBaseCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -287,19 +291,19 @@ impl HrEmployeeBaseCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         HrEmployeeBaseCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeBase>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeBase>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -421,7 +425,7 @@ impl HrEmployeeBaseCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeBaseUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeBaseUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -432,19 +436,19 @@ impl HrEmployeeBaseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeBaseUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeBase>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeBase>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -566,252 +570,269 @@ impl HrEmployeeBaseUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Work Address (`address_id`, `many2one`).
     #[inline]
-    pub const fn address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("address_id")
+        ::runtime::odoo::fields::Many2OneField::new("address_id")
     }
     /// Indirect Subordinates Count (`child_all_count`, `integer`).
     #[inline]
-    pub const fn child_all_count() -> ::runtime::fields::NumField<
+    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeBase,
         i64,
     > {
-        ::runtime::fields::NumField::new("child_all_count")
+        ::runtime::odoo::fields::NumField::new("child_all_count")
     }
     /// Direct Subordinates Count (`child_count`, `integer`).
     #[inline]
-    pub const fn child_count() -> ::runtime::fields::NumField<
+    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeBase,
         i64,
     > {
-        ::runtime::fields::NumField::new("child_count")
+        ::runtime::odoo::fields::NumField::new("child_count")
     }
     /// Coach (`coach_id`, `many2one`).
     #[inline]
-    pub const fn coach_id() -> ::runtime::fields::Many2OneField<
+    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("coach_id")
+        ::runtime::odoo::fields::Many2OneField::new("coach_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployeeBase, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeBase,
         i64,
     > {
-        ::runtime::fields::NumField::new("department_color")
+        ::runtime::odoo::fields::NumField::new("color")
+    }
+    /// Company (`company_id`, `many2one`).
+    #[inline]
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeBase,
+        super::super::rel::ResCompany,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
+    }
+    /// Department Color (`department_color`, `integer`).
+    #[inline]
+    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeBase,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("department_color")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Hr Icon Display (`hr_icon_display`, `selection`).
     #[inline]
-    pub const fn hr_icon_display() -> ::runtime::fields::SelectionField<
+    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployeeBase,
         super::HrIconDisplay,
     > {
-        ::runtime::fields::SelectionField::new("hr_icon_display")
+        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
     }
     /// Hr Presence State (`hr_presence_state`, `selection`).
     #[inline]
-    pub const fn hr_presence_state() -> ::runtime::fields::SelectionField<
+    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployeeBase,
         super::HrPresenceState,
     > {
-        ::runtime::fields::SelectionField::new("hr_presence_state")
+        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Is Flexible (`is_flexible`, `boolean`).
     #[inline]
-    pub const fn is_flexible() -> ::runtime::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::fields::BoolField::new("is_flexible")
+    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_flexible")
     }
     /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
     #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::fields::BoolField<
+    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeBase,
     > {
-        ::runtime::fields::BoolField::new("is_fully_flexible")
+        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
     }
     /// Job Position (`job_id`, `many2one`).
     #[inline]
-    pub const fn job_id() -> ::runtime::fields::Many2OneField<
+    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::HrJob,
     > {
-        ::runtime::fields::Many2OneField::new("job_id")
+        ::runtime::odoo::fields::Many2OneField::new("job_id")
     }
     /// Job Title (`job_title`, `char`).
     #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("job_title")
+    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::CharField::new("job_title")
     }
     /// Last Activity (`last_activity`, `date`).
     #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
+    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeBase,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_activity")
+        ::runtime::odoo::fields::DateField::new("last_activity")
     }
     /// Last Activity Time (`last_activity_time`, `char`).
     #[inline]
-    pub const fn last_activity_time() -> ::runtime::fields::CharField<
+    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeBase,
     > {
-        ::runtime::fields::CharField::new("last_activity_time")
+        ::runtime::odoo::fields::CharField::new("last_activity_time")
     }
     /// Member of department (`member_of_department`, `boolean`).
     #[inline]
-    pub const fn member_of_department() -> ::runtime::fields::BoolField<
+    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeBase,
     > {
-        ::runtime::fields::BoolField::new("member_of_department")
+        ::runtime::odoo::fields::BoolField::new("member_of_department")
     }
     /// Work Mobile (`mobile_phone`, `char`).
     #[inline]
-    pub const fn mobile_phone() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("mobile_phone")
+    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobile_phone")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Newly Hired (`newly_hired`, `boolean`).
     #[inline]
-    pub const fn newly_hired() -> ::runtime::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::fields::BoolField::new("newly_hired")
+    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::BoolField::new("newly_hired")
     }
     /// Manager (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Resource Calendar (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Resource (`resource_id`, `many2one`).
     #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::Many2OneField::new("resource_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
     }
     /// Share User (`share`, `boolean`).
     #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::fields::BoolField::new("share")
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::BoolField::new("share")
     }
     /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
     #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::fields::BoolField<
+    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeBase,
     > {
-        ::runtime::fields::BoolField::new("show_hr_icon_display")
+        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Work Contact (`work_contact_id`, `many2one`).
     #[inline]
-    pub const fn work_contact_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("work_contact_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
     }
     /// Work Email (`work_email`, `char`).
     #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("work_email")
+    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_email")
     }
     /// Work Location (`work_location_id`, `many2one`).
     #[inline]
-    pub const fn work_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeBase,
         super::super::rel::HrWorkLocation,
     > {
-        ::runtime::fields::Many2OneField::new("work_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
     }
     /// Work Location Name (`work_location_name`, `char`).
     #[inline]
-    pub const fn work_location_name() -> ::runtime::fields::CharField<
+    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeBase,
     > {
-        ::runtime::fields::CharField::new("work_location_name")
+        ::runtime::odoo::fields::CharField::new("work_location_name")
     }
     /// Work Location Type (`work_location_type`, `selection`).
     #[inline]
-    pub const fn work_location_type() -> ::runtime::fields::SelectionField<
+    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
         super::HrEmployeeBase,
         super::WorkLocationType,
     > {
-        ::runtime::fields::SelectionField::new("work_location_type")
+        ::runtime::odoo::fields::SelectionField::new("work_location_type")
     }
     /// Work Phone (`work_phone`, `char`).
     #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::fields::CharField::new("work_phone")
+    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeBase,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_phone")
     }
 }
 /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.base`.
@@ -832,7 +853,7 @@ pub enum HrIconDisplay {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrIconDisplay {
+impl ::runtime::odoo::wire::Selection for HrIconDisplay {
     const VALUES: &'static [&'static str] = &[
         "presence_present",
         "presence_out_of_working_hour",
@@ -863,12 +884,12 @@ impl ::runtime::wire::Selection for HrIconDisplay {
 }
 impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrIconDisplay {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.base`.
@@ -887,7 +908,7 @@ pub enum HrPresenceState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrPresenceState {
+impl ::runtime::odoo::wire::Selection for HrPresenceState {
     const VALUES: &'static [&'static str] = &[
         "present",
         "absent",
@@ -915,12 +936,12 @@ impl ::runtime::wire::Selection for HrPresenceState {
 }
 impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrPresenceState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `work_location_type` (Work Location Type) on `hr.employee.base`.
@@ -937,7 +958,7 @@ pub enum WorkLocationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WorkLocationType {
+impl ::runtime::odoo::wire::Selection for WorkLocationType {
     const VALUES: &'static [&'static str] = &["home", "office", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -958,11 +979,11 @@ impl ::runtime::wire::Selection for WorkLocationType {
 }
 impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WorkLocationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

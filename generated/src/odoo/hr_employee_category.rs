@@ -23,7 +23,7 @@ pub struct HrEmployeeCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,7 +31,7 @@ pub struct HrEmployeeCategory {
     /// Employees
     ///
     /// `many2many`, to `hr.employee`.
-    pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,14 +47,14 @@ pub struct HrEmployeeCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeCategory {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeCategory {
     const FIELDS: &'static [&'static str] = &[
         "color",
         "create_date",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeCategory {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,27 +100,28 @@ impl ::runtime::Model for HrEmployeeCategory {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "many2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeeCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployeeCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for HrEmployeeCategory {
@@ -129,7 +130,7 @@ impl super::mixins::BaseModel for HrEmployeeCategory {
 /// Values for creating a `hr.employee.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -140,20 +141,20 @@ impl HrEmployeeCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         HrEmployeeCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color Index).
@@ -167,7 +168,7 @@ impl HrEmployeeCategoryCreate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -187,7 +188,7 @@ impl ::runtime::CreateValues for HrEmployeeCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -198,19 +199,19 @@ impl HrEmployeeCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color Index).
@@ -224,7 +225,7 @@ impl HrEmployeeCategoryUpdate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -244,64 +245,72 @@ impl ::runtime::UpdateValues for HrEmployeeCategoryUpdate {
 pub mod fields {
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployeeCategory, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeCategory,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Employees (`employee_ids`, `many2many`).
     #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployeeCategory,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeCategory, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Tag Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrEmployeeCategory> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,11 +17,11 @@ pub struct HrEmployeeCvWizard {
     /// Can Show Others
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_others())`.
-    pub can_show_others: ::runtime::wire::Computed<bool>,
+    pub can_show_others: ::runtime::odoo::wire::Computed<bool>,
     /// Can Show Skills
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_skills())`.
-    pub can_show_skills: ::runtime::wire::Computed<bool>,
+    pub can_show_skills: ::runtime::odoo::wire::Computed<bool>,
     /// Primary Color
     ///
     /// `char`, required.
@@ -37,7 +37,7 @@ pub struct HrEmployeeCvWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,7 +45,7 @@ pub struct HrEmployeeCvWizard {
     /// Employee
     ///
     /// `many2many`, to `hr.employee`.
-    pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,14 +69,14 @@ pub struct HrEmployeeCvWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeCvWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeCvWizard {
     const FIELDS: &'static [&'static str] = &[
         "can_show_others",
         "can_show_skills",
@@ -94,8 +94,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeCvWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,32 +136,33 @@ impl ::runtime::Model for HrEmployeeCvWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["can_show_others", "can_show_skills"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("can_show_others", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_show_skills", "boolean"),
-        ::runtime::verify::FieldSpec::new("color_primary", "char").required(),
-        ::runtime::verify::FieldSpec::new("color_secondary", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("can_show_others", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_show_skills", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("color_primary", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("color_secondary", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "many2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("show_contact", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_others", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_skills", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("show_contact", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_others", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_skills", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeeCvWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployeeCvWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -190,7 +191,7 @@ impl super::mixins::BaseModel for HrEmployeeCvWizard {
 /// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeCvWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeCvWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,7 +205,7 @@ impl HrEmployeeCvWizardCreate {
         color_secondary: impl Into<String>,
     ) -> Self {
         HrEmployeeCvWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .color_primary(color_primary)
             .color_secondary(color_secondary)
@@ -212,13 +213,13 @@ impl HrEmployeeCvWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCvWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCvWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color_primary` (Primary Color).
@@ -238,7 +239,7 @@ impl HrEmployeeCvWizardCreate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -270,7 +271,7 @@ impl ::runtime::CreateValues for HrEmployeeCvWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeCvWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeCvWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -281,19 +282,19 @@ impl HrEmployeeCvWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeCvWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCvWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCvWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color_primary` (Primary Color).
@@ -313,7 +314,7 @@ impl HrEmployeeCvWizardUpdate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -345,103 +346,106 @@ impl ::runtime::UpdateValues for HrEmployeeCvWizardUpdate {
 pub mod fields {
     /// Can Show Others (`can_show_others`, `boolean`).
     #[inline]
-    pub const fn can_show_others() -> ::runtime::fields::BoolField<
+    pub const fn can_show_others() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::BoolField::new("can_show_others")
+        ::runtime::odoo::fields::BoolField::new("can_show_others")
     }
     /// Can Show Skills (`can_show_skills`, `boolean`).
     #[inline]
-    pub const fn can_show_skills() -> ::runtime::fields::BoolField<
+    pub const fn can_show_skills() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::BoolField::new("can_show_skills")
+        ::runtime::odoo::fields::BoolField::new("can_show_skills")
     }
     /// Primary Color (`color_primary`, `char`).
     #[inline]
-    pub const fn color_primary() -> ::runtime::fields::CharField<
+    pub const fn color_primary() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::CharField::new("color_primary")
+        ::runtime::odoo::fields::CharField::new("color_primary")
     }
     /// Secondary Color (`color_secondary`, `char`).
     #[inline]
-    pub const fn color_secondary() -> ::runtime::fields::CharField<
+    pub const fn color_secondary() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::CharField::new("color_secondary")
+        ::runtime::odoo::fields::CharField::new("color_secondary")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeCvWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeCvWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Employee (`employee_ids`, `many2many`).
     #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployeeCvWizard,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeCvWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeCvWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Contact Information (`show_contact`, `boolean`).
     #[inline]
-    pub const fn show_contact() -> ::runtime::fields::BoolField<
+    pub const fn show_contact() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::BoolField::new("show_contact")
+        ::runtime::odoo::fields::BoolField::new("show_contact")
     }
     /// Others (`show_others`, `boolean`).
     #[inline]
-    pub const fn show_others() -> ::runtime::fields::BoolField<
+    pub const fn show_others() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::BoolField::new("show_others")
+        ::runtime::odoo::fields::BoolField::new("show_others")
     }
     /// Skills (`show_skills`, `boolean`).
     #[inline]
-    pub const fn show_skills() -> ::runtime::fields::BoolField<
+    pub const fn show_skills() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeCvWizard,
     > {
-        ::runtime::fields::BoolField::new("show_skills")
+        ::runtime::odoo::fields::BoolField::new("show_skills")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeCvWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeCvWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

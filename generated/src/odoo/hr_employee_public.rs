@@ -21,26 +21,26 @@ pub struct HrEmployeePublic {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::wire::Computed<i64>,
+    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::wire::Computed<i64>,
+    pub child_count: ::runtime::odoo::wire::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee.public` (inverse `parent_id`), readonly.
-    pub child_ids: ::runtime::wire::X2Many<super::rel::HrEmployeePublic>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeePublic>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee.public`, readonly, computed.
-    pub coach_id: Option<::runtime::wire::Many2One<super::rel::HrEmployeePublic>>,
+    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployeePublic>>,
     /// Color Index
     ///
     /// `integer`, readonly.
@@ -48,7 +48,7 @@ pub struct HrEmployeePublic {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Create Date
     ///
     /// `datetime`, readonly.
@@ -56,7 +56,7 @@ pub struct HrEmployeePublic {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -64,7 +64,7 @@ pub struct HrEmployeePublic {
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -72,29 +72,29 @@ pub struct HrEmployeePublic {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
-    pub employee_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     >,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill` (inverse `employee_id`), computed.
-    pub employee_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -102,7 +102,7 @@ pub struct HrEmployeePublic {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -114,15 +114,15 @@ pub struct HrEmployeePublic {
     /// Is Manager
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_manager())`.
-    pub is_manager: ::runtime::wire::Computed<bool>,
+    pub is_manager: ::runtime::odoo::wire::Computed<bool>,
     /// Is Subordinate
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
-    pub is_subordinate: ::runtime::wire::Computed<bool>,
+    pub is_subordinate: ::runtime::odoo::wire::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`, readonly.
-    pub job_id: Option<::runtime::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, readonly, computed.
@@ -130,17 +130,17 @@ pub struct HrEmployeePublic {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::wire::Computed<bool>,
+    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, readonly, computed.
@@ -156,29 +156,31 @@ pub struct HrEmployeePublic {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::wire::Computed<bool>,
+    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee.public`, readonly, computed.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployeePublic>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployeePublic>>,
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::wire::Computed<Option<String>>,
+    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, readonly.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line` (inverse `employee_id`).
-    pub resume_line_ids: ::runtime::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -188,14 +190,14 @@ pub struct HrEmployeePublic {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
     /// Subordinates
     ///
     /// Direct and indirect subordinates
     ///
     /// `one2many`, to `hr.employee.public`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
-    pub subordinate_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeePublic>,
+    pub subordinate_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeePublic>,
     >,
     /// Timezone
     ///
@@ -208,17 +210,17 @@ pub struct HrEmployeePublic {
     /// User
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// User's partner
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub user_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub user_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub work_contact_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, readonly, computed.
@@ -226,17 +228,19 @@ pub struct HrEmployeePublic {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`, readonly.
-    pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    pub work_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
+    >,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, readonly, computed.
@@ -248,14 +252,14 @@ pub struct HrEmployeePublic {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeePublic {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeePublic {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "address_id",
@@ -311,8 +315,8 @@ impl ::runtime::wire::FromRecord for HrEmployeePublic {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeePublic::default();
         while let Some(i) = r.next()? {
             match i {
@@ -432,37 +436,37 @@ impl ::runtime::Model for HrEmployeePublic {
         "work_location_name",
         "work_location_type",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("address_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::verify::FieldSpec::new("child_all_count", "integer"),
-        ::runtime::verify::FieldSpec::new("child_count", "integer"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("child_all_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("child_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("hr.employee.public"),
-        ::runtime::verify::FieldSpec::new("coach_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee.public"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("department_color", "integer"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("department_color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("hr_icon_display", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
             .selection(
                 &[
                     "presence_present",
@@ -472,78 +476,80 @@ impl ::runtime::Model for HrEmployeePublic {
                     "presence_undetermined",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("is_flexible", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_fully_flexible", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_manager", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_subordinate", "boolean"),
-        ::runtime::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
-        ::runtime::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::verify::FieldSpec::new("member_of_department", "boolean"),
-        ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("mobility_card", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("newly_hired", "boolean"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_flexible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_fully_flexible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_manager", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_subordinate", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
+        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("member_of_department", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mobility_card", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("newly_hired", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("hr.employee.public"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
             .relation("resource.resource"),
-        ::runtime::verify::FieldSpec::new("resume_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
             .relation("hr.resume.line"),
-        ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::verify::FieldSpec::new("subordinate_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("subordinate_ids", "one2many")
             .relation("hr.employee.public"),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("work_contact_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
             .relation("hr.work.location"),
-        ::runtime::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
             .selection(&["home", "office", "other"]),
-        ::runtime::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeePublic {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("address_id"),
-        ::runtime::nested::Relation::display_name("coach_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("job_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
-        ::runtime::nested::Relation::display_name("resource_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("user_partner_id"),
-        ::runtime::nested::Relation::display_name("work_contact_id"),
-        ::runtime::nested::Relation::display_name("work_location_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployeePublic {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("address_id"),
+        ::runtime::odoo::projection::Relation::display_name("coach_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("department_id"),
+        ::runtime::odoo::projection::Relation::display_name("job_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("work_contact_id"),
+        ::runtime::odoo::projection::Relation::display_name("work_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -580,7 +586,7 @@ impl super::mixins::BaseModel for HrEmployeePublic {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeePublicCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeePublicCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -591,19 +597,19 @@ impl HrEmployeePublicCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         HrEmployeePublicCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeePublic>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeePublic>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -617,7 +623,7 @@ impl HrEmployeePublicCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeePublic>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeePublic>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -646,7 +652,7 @@ impl HrEmployeePublicCreate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -691,7 +697,7 @@ impl HrEmployeePublicCreate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -724,7 +730,7 @@ impl ::runtime::CreateValues for HrEmployeePublicCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeePublicUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeePublicUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -735,19 +741,19 @@ impl HrEmployeePublicUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeePublicUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeePublic>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeePublic>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -761,7 +767,7 @@ impl HrEmployeePublicUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeePublic>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeePublic>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -790,7 +796,7 @@ impl HrEmployeePublicUpdate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -835,7 +841,7 @@ impl HrEmployeePublicUpdate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -868,429 +874,457 @@ impl ::runtime::UpdateValues for HrEmployeePublicUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Work Address (`address_id`, `many2one`).
     #[inline]
-    pub const fn address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeePublic,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("address_id")
+        ::runtime::odoo::fields::Many2OneField::new("address_id")
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
         super::HrEmployeePublic,
     > {
-        ::runtime::fields::BinaryField::new("avatar_1024")
+        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
         super::HrEmployeePublic,
     > {
-        ::runtime::fields::BinaryField::new("avatar_128")
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
         super::HrEmployeePublic,
     > {
-        ::runtime::fields::BinaryField::new("avatar_1920")
+        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
         super::HrEmployeePublic,
     > {
-        ::runtime::fields::BinaryField::new("avatar_256")
+        ::runtime::odoo::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
         super::HrEmployeePublic,
     > {
-        ::runtime::fields::BinaryField::new("avatar_512")
+        ::runtime::odoo::fields::BinaryField::new("avatar_512")
     }
     /// Indirect Subordinates Count (`child_all_count`, `integer`).
     #[inline]
-    pub const fn child_all_count() -> ::runtime::fields::NumField<
+    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeePublic,
         i64,
     > {
-        ::runtime::fields::NumField::new("child_all_count")
+        ::runtime::odoo::fields::NumField::new("child_all_count")
     }
     /// Direct Subordinates Count (`child_count`, `integer`).
     #[inline]
-    pub const fn child_count() -> ::runtime::fields::NumField<
+    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeePublic,
         i64,
     > {
-        ::runtime::fields::NumField::new("child_count")
+        ::runtime::odoo::fields::NumField::new("child_count")
     }
     /// Direct subordinates (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrEmployeePublic,
         super::super::rel::HrEmployeePublic,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Coach (`coach_id`, `many2one`).
     #[inline]
-    pub const fn coach_id() -> ::runtime::fields::Many2OneField<
+    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeePublic,
         super::super::rel::HrEmployeePublic,
     > {
-        ::runtime::fields::Many2OneField::new("coach_id")
+        ::runtime::odoo::fields::Many2OneField::new("coach_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployeePublic, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeePublic,
         i64,
     > {
-        ::runtime::fields::NumField::new("department_color")
+        ::runtime::odoo::fields::NumField::new("color")
     }
-    /// Department (`department_id`, `many2one`).
+    /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeePublic,
-        super::super::rel::HrDepartment,
+        super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
-    /// Display Name (`display_name`, `char`).
+    /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("employee_id")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrIconDisplay,
-    > {
-        ::runtime::fields::SelectionField::new("hr_icon_display")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrPresenceState,
-    > {
-        ::runtime::fields::SelectionField::new("hr_presence_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeePublic, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_512")
-    }
-    /// Is Flexible (`is_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_flexible() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("is_flexible")
-    }
-    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("is_fully_flexible")
-    }
-    /// Is Manager (`is_manager`, `boolean`).
-    #[inline]
-    pub const fn is_manager() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("is_manager")
-    }
-    /// Is Subordinate (`is_subordinate`, `boolean`).
-    #[inline]
-    pub const fn is_subordinate() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("is_subordinate")
-    }
-    /// Job Position (`job_id`, `many2one`).
-    #[inline]
-    pub const fn job_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::fields::Many2OneField::new("job_id")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("job_title")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("last_activity_time")
-    }
-    /// Member of department (`member_of_department`, `boolean`).
-    #[inline]
-    pub const fn member_of_department() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("member_of_department")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("mobile_phone")
-    }
-    /// Mobility Card (`mobility_card`, `char`).
-    #[inline]
-    pub const fn mobility_card() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("mobility_card")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Newly Hired (`newly_hired`, `boolean`).
-    #[inline]
-    pub const fn newly_hired() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("newly_hired")
-    }
-    /// Manager (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Resource Calendar (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::fields::Many2OneField::new("resource_id")
-    }
-    /// Resume lines (`resume_line_ids`, `one2many`).
-    #[inline]
-    pub const fn resume_line_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrResumeLine,
-    > {
-        ::runtime::fields::X2ManyField::new("resume_line_ids")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// Subordinates (`subordinate_ids`, `one2many`).
-    #[inline]
-    pub const fn subordinate_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::X2ManyField::new("subordinate_ids")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// User's partner (`user_partner_id`, `many2one`).
-    #[inline]
-    pub const fn user_partner_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("user_partner_id")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::WorkLocationType,
-    > {
-        ::runtime::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeePublic,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeePublic,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
+    }
+    /// Department Color (`department_color`, `integer`).
+    #[inline]
+    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeePublic,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("department_color")
+    }
+    /// Department (`department_id`, `many2one`).
+    #[inline]
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::HrDepartment,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
+    }
+    /// Display Name (`display_name`, `char`).
+    #[inline]
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// Email (`email`, `char`).
+    #[inline]
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
+        ::runtime::odoo::fields::CharField::new("email")
+    }
+    /// Employee (`employee_id`, `many2one`).
+    #[inline]
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::HrEmployee,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
+    }
+    /// Skills (`employee_skill_ids`, `one2many`).
+    #[inline]
+    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::HrEmployeePublic,
+        super::super::rel::HrEmployeeSkill,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
+    }
+    /// Hr Icon Display (`hr_icon_display`, `selection`).
+    #[inline]
+    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
+        super::HrEmployeePublic,
+        super::HrIconDisplay,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
+    }
+    /// Hr Presence State (`hr_presence_state`, `selection`).
+    #[inline]
+    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
+        super::HrEmployeePublic,
+        super::HrPresenceState,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeePublic,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// IM Status (`im_status`, `char`).
+    #[inline]
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("im_status")
+    }
+    /// Image 1024 (`image_1024`, `binary`).
+    #[inline]
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
+    }
+    /// Image 128 (`image_128`, `binary`).
+    #[inline]
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
+    }
+    /// Image (`image_1920`, `binary`).
+    #[inline]
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
+    }
+    /// Image 256 (`image_256`, `binary`).
+    #[inline]
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
+    }
+    /// Image 512 (`image_512`, `binary`).
+    #[inline]
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
+    }
+    /// Is Flexible (`is_flexible`, `boolean`).
+    #[inline]
+    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_flexible")
+    }
+    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
+    #[inline]
+    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
+    }
+    /// Is Manager (`is_manager`, `boolean`).
+    #[inline]
+    pub const fn is_manager() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_manager")
+    }
+    /// Is Subordinate (`is_subordinate`, `boolean`).
+    #[inline]
+    pub const fn is_subordinate() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_subordinate")
+    }
+    /// Job Position (`job_id`, `many2one`).
+    #[inline]
+    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::HrJob,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("job_id")
+    }
+    /// Job Title (`job_title`, `char`).
+    #[inline]
+    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("job_title")
+    }
+    /// Last Activity (`last_activity`, `date`).
+    #[inline]
+    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
+        super::HrEmployeePublic,
+        ::chrono::NaiveDate,
+    > {
+        ::runtime::odoo::fields::DateField::new("last_activity")
+    }
+    /// Last Activity Time (`last_activity_time`, `char`).
+    #[inline]
+    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("last_activity_time")
+    }
+    /// Member of department (`member_of_department`, `boolean`).
+    #[inline]
+    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("member_of_department")
+    }
+    /// Work Mobile (`mobile_phone`, `char`).
+    #[inline]
+    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobile_phone")
+    }
+    /// Mobility Card (`mobility_card`, `char`).
+    #[inline]
+    pub const fn mobility_card() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobility_card")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Newly Hired (`newly_hired`, `boolean`).
+    #[inline]
+    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("newly_hired")
+    }
+    /// Manager (`parent_id`, `many2one`).
+    #[inline]
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    }
+    /// Phone (`phone`, `char`).
+    #[inline]
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
+        ::runtime::odoo::fields::CharField::new("phone")
+    }
+    /// Resource Calendar (`resource_calendar_id`, `many2one`).
+    #[inline]
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResourceCalendar,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
+    }
+    /// Resource (`resource_id`, `many2one`).
+    #[inline]
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResourceResource,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
+    }
+    /// Resume lines (`resume_line_ids`, `one2many`).
+    #[inline]
+    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::HrEmployeePublic,
+        super::super::rel::HrResumeLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
+    }
+    /// Share User (`share`, `boolean`).
+    #[inline]
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployeePublic> {
+        ::runtime::odoo::fields::BoolField::new("share")
+    }
+    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+    #[inline]
+    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
+    }
+    /// Subordinates (`subordinate_ids`, `one2many`).
+    #[inline]
+    pub const fn subordinate_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::HrEmployeePublic,
+        super::super::rel::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("subordinate_ids")
+    }
+    /// Timezone (`tz`, `selection`).
+    #[inline]
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
+        ::runtime::odoo::fields::CharField::new("tz")
+    }
+    /// User (`user_id`, `many2one`).
+    #[inline]
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    }
+    /// User's partner (`user_partner_id`, `many2one`).
+    #[inline]
+    pub const fn user_partner_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("user_partner_id")
+    }
+    /// Work Contact (`work_contact_id`, `many2one`).
+    #[inline]
+    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
+    }
+    /// Work Email (`work_email`, `char`).
+    #[inline]
+    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_email")
+    }
+    /// Work Location (`work_location_id`, `many2one`).
+    #[inline]
+    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::HrWorkLocation,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
+    }
+    /// Work Location Name (`work_location_name`, `char`).
+    #[inline]
+    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_location_name")
+    }
+    /// Work Location Type (`work_location_type`, `selection`).
+    #[inline]
+    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
+        super::HrEmployeePublic,
+        super::WorkLocationType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("work_location_type")
+    }
+    /// Work Phone (`work_phone`, `char`).
+    #[inline]
+    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_phone")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::HrEmployeePublic,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeePublic,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.public`.
@@ -1311,7 +1345,7 @@ pub enum HrIconDisplay {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrIconDisplay {
+impl ::runtime::odoo::wire::Selection for HrIconDisplay {
     const VALUES: &'static [&'static str] = &[
         "presence_present",
         "presence_out_of_working_hour",
@@ -1342,12 +1376,12 @@ impl ::runtime::wire::Selection for HrIconDisplay {
 }
 impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrIconDisplay {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.public`.
@@ -1366,7 +1400,7 @@ pub enum HrPresenceState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrPresenceState {
+impl ::runtime::odoo::wire::Selection for HrPresenceState {
     const VALUES: &'static [&'static str] = &[
         "present",
         "absent",
@@ -1394,12 +1428,12 @@ impl ::runtime::wire::Selection for HrPresenceState {
 }
 impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrPresenceState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `work_location_type` (Work Location Type) on `hr.employee.public`.
@@ -1416,7 +1450,7 @@ pub enum WorkLocationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WorkLocationType {
+impl ::runtime::odoo::wire::Selection for WorkLocationType {
     const VALUES: &'static [&'static str] = &["home", "office", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1437,11 +1471,11 @@ impl ::runtime::wire::Selection for WorkLocationType {
 }
 impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WorkLocationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

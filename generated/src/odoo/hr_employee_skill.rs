@@ -23,7 +23,7 @@ pub struct HrEmployeeSkill {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,7 +31,7 @@ pub struct HrEmployeeSkill {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -45,15 +45,17 @@ pub struct HrEmployeeSkill {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, required, computed.
-    pub skill_id: Option<::runtime::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `many2one`, to `hr.skill.level`, required, computed.
-    pub skill_level_id: Option<::runtime::wire::Many2One<super::rel::HrSkillLevel>>,
+    pub skill_level_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrSkillLevel>,
+    >,
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, required.
-    pub skill_type_id: Option<::runtime::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,14 +63,14 @@ pub struct HrEmployeeSkill {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeSkill {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkill {
     const FIELDS: &'static [&'static str] = &[
         "color",
         "create_date",
@@ -84,8 +86,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeSkill {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeSkill::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,41 +125,42 @@ impl ::runtime::Model for HrEmployeeSkill {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("level_progress", "integer"),
-        ::runtime::verify::FieldSpec::new("skill_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("level_progress", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
             .relation("hr.skill")
             .required(),
-        ::runtime::verify::FieldSpec::new("skill_level_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("skill_level_id", "many2one")
             .relation("hr.skill.level")
             .required(),
-        ::runtime::verify::FieldSpec::new("skill_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
             .relation("hr.skill.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeeSkill {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("skill_id"),
-        ::runtime::nested::Relation::display_name("skill_level_id"),
-        ::runtime::nested::Relation::display_name("skill_type_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployeeSkill {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("employee_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_level_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -220,7 +223,7 @@ impl super::mixins::BaseModel for HrEmployeeSkill {
 /// Values for creating a `hr.employee.skill` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeSkillCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,7 +234,7 @@ impl HrEmployeeSkillCreate {
     /// Takes the required fields: `employee_id`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(employee_id: i64, skill_type_id: i64) -> Self {
         HrEmployeeSkillCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .employee_id(employee_id)
             .skill_type_id(skill_type_id)
@@ -239,13 +242,13 @@ impl HrEmployeeSkillCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkill>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkill>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `employee_id` (Employee).
@@ -280,7 +283,7 @@ impl ::runtime::CreateValues for HrEmployeeSkillCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeSkillUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -291,19 +294,19 @@ impl HrEmployeeSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeSkillUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkill>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkill>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `employee_id` (Employee).
@@ -338,89 +341,94 @@ impl ::runtime::UpdateValues for HrEmployeeSkillUpdate {
 pub mod fields {
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployeeSkill, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrEmployeeSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrEmployeeSkill> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeSkill, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeSkill,
         i64,
     > {
-        ::runtime::fields::NumField::new("level_progress")
+        ::runtime::odoo::fields::NumField::new("color")
     }
-    /// Skill (`skill_id`, `many2one`).
+    /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn skill_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level_id`, `many2one`).
-    #[inline]
-    pub const fn skill_level_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_level_id")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeSkill,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkill,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
+    }
+    /// Display Name (`display_name`, `char`).
+    #[inline]
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrEmployeeSkill,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// Employee (`employee_id`, `many2one`).
+    #[inline]
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeSkill,
+        super::super::rel::HrEmployee,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrEmployeeSkill, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Progress (`level_progress`, `integer`).
+    #[inline]
+    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeSkill,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("level_progress")
+    }
+    /// Skill (`skill_id`, `many2one`).
+    #[inline]
+    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeSkill,
+        super::super::rel::HrSkill,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("skill_id")
+    }
+    /// Skill Level (`skill_level_id`, `many2one`).
+    #[inline]
+    pub const fn skill_level_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeSkill,
+        super::super::rel::HrSkillLevel,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("skill_level_id")
+    }
+    /// Skill Type (`skill_type_id`, `many2one`).
+    #[inline]
+    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeSkill,
+        super::super::rel::HrSkillType,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::HrEmployeeSkill,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::HrEmployeeSkill,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,7 +17,7 @@ pub struct HrEmployeeSkillLog {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`.
@@ -25,7 +25,7 @@ pub struct HrEmployeeSkillLog {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct HrEmployeeSkillLog {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,15 +47,17 @@ pub struct HrEmployeeSkillLog {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, required.
-    pub skill_id: Option<::runtime::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `many2one`, to `hr.skill.level`, required.
-    pub skill_level_id: Option<::runtime::wire::Many2One<super::rel::HrSkillLevel>>,
+    pub skill_level_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrSkillLevel>,
+    >,
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, required.
-    pub skill_type_id: Option<::runtime::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,14 +65,14 @@ pub struct HrEmployeeSkillLog {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeSkillLog {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkillLog {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -87,8 +89,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeSkillLog {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeSkillLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -128,50 +130,51 @@ impl ::runtime::Model for HrEmployeeSkillLog {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("level_progress", "integer"),
-        ::runtime::verify::FieldSpec::new("skill_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("level_progress", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
             .relation("hr.skill")
             .required(),
-        ::runtime::verify::FieldSpec::new("skill_level_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("skill_level_id", "many2one")
             .relation("hr.skill.level")
             .required(),
-        ::runtime::verify::FieldSpec::new("skill_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
             .relation("hr.skill.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeeSkillLog {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("skill_id"),
-        ::runtime::nested::Relation::display_name("skill_level_id"),
-        ::runtime::nested::Relation::display_name("skill_type_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrEmployeeSkillLog {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("department_id"),
+        ::runtime::odoo::projection::Relation::display_name("employee_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_level_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeSkillLogCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillLogCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -187,7 +190,7 @@ impl HrEmployeeSkillLogCreate {
         skill_type_id: i64,
     ) -> Self {
         HrEmployeeSkillLogCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .employee_id(employee_id)
             .skill_id(skill_id)
@@ -197,13 +200,13 @@ impl HrEmployeeSkillLogCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date` (Date).
@@ -250,7 +253,7 @@ impl ::runtime::CreateValues for HrEmployeeSkillLogCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeSkillLogUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillLogUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -261,19 +264,19 @@ impl HrEmployeeSkillLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeSkillLogUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date` (Date).
@@ -320,102 +323,105 @@ impl ::runtime::UpdateValues for HrEmployeeSkillLogUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeSkillLog,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeSkillLog,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeSkillLog,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeSkillLog, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeSkillLog,
         i64,
     > {
-        ::runtime::fields::NumField::new("level_progress")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Progress (`level_progress`, `integer`).
+    #[inline]
+    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeSkillLog,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("level_progress")
     }
     /// Skill (`skill_id`, `many2one`).
     #[inline]
-    pub const fn skill_id() -> ::runtime::fields::Many2OneField<
+    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::HrSkill,
     > {
-        ::runtime::fields::Many2OneField::new("skill_id")
+        ::runtime::odoo::fields::Many2OneField::new("skill_id")
     }
     /// Skill Level (`skill_level_id`, `many2one`).
     #[inline]
-    pub const fn skill_level_id() -> ::runtime::fields::Many2OneField<
+    pub const fn skill_level_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::HrSkillLevel,
     > {
-        ::runtime::fields::Many2OneField::new("skill_level_id")
+        ::runtime::odoo::fields::Many2OneField::new("skill_level_id")
     }
     /// Skill Type (`skill_type_id`, `many2one`).
     #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::HrSkillType,
     > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrEmployeeSkillLog,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillLog,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

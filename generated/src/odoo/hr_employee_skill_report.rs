@@ -21,11 +21,11 @@ pub struct HrEmployeeSkillReport {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Employee Name
     ///
     /// `char`, readonly, related `employee_id.name`, not stored.
@@ -33,11 +33,11 @@ pub struct HrEmployeeSkillReport {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
-    pub has_department_manager_access: ::runtime::wire::Computed<bool>,
+    pub has_department_manager_access: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -49,7 +49,7 @@ pub struct HrEmployeeSkillReport {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, readonly.
-    pub skill_id: Option<::runtime::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `char`, readonly.
@@ -57,14 +57,14 @@ pub struct HrEmployeeSkillReport {
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, readonly.
-    pub skill_type_id: Option<::runtime::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeSkillReport {
+impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkillReport {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -79,8 +79,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeSkillReport {
         "skill_type_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrEmployeeSkillReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,34 +116,38 @@ impl ::runtime::Model for HrEmployeeSkillReport {
         "skill_type_id",
     ];
     const COMPUTED: &'static [&'static str] = &["has_department_manager_access"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("has_department_manager_access", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("level_progress", "float"),
-        ::runtime::verify::FieldSpec::new("skill_id", "many2one").relation("hr.skill"),
-        ::runtime::verify::FieldSpec::new("skill_level", "char"),
-        ::runtime::verify::FieldSpec::new("skill_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "has_department_manager_access",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("level_progress", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
+            .relation("hr.skill"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_level", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
             .relation("hr.skill.type"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrEmployeeSkillReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("skill_id"),
-        ::runtime::nested::Relation::display_name("skill_type_id"),
+impl ::runtime::odoo::projection::Projection for HrEmployeeSkillReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("department_id"),
+        ::runtime::odoo::projection::Relation::display_name("employee_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_id"),
+        ::runtime::odoo::projection::Relation::display_name("skill_type_id"),
     ];
 }
 impl super::mixins::BaseModel for HrEmployeeSkillReport {
@@ -153,7 +157,7 @@ impl super::mixins::BaseModel for HrEmployeeSkillReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeSkillReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,19 +168,19 @@ impl HrEmployeeSkillReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         HrEmployeeSkillReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -229,7 +233,7 @@ impl ::runtime::CreateValues for HrEmployeeSkillReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrEmployeeSkillReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrEmployeeSkillReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -240,19 +244,19 @@ impl HrEmployeeSkillReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrEmployeeSkillReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -305,81 +309,86 @@ impl ::runtime::UpdateValues for HrEmployeeSkillReportUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployeeSkillReport> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::HrEmployeeSkillReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillReport,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillReport,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Employee Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeSkillReport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillReport,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
     #[inline]
-    pub const fn has_department_manager_access() -> ::runtime::fields::BoolField<
+    pub const fn has_department_manager_access() -> ::runtime::odoo::fields::BoolField<
         super::HrEmployeeSkillReport,
     > {
-        ::runtime::fields::BoolField::new("has_department_manager_access")
+        ::runtime::odoo::fields::BoolField::new("has_department_manager_access")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeSkillReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::HrEmployeeSkillReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Level Progress (`level_progress`, `float`).
     #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
+    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
         super::HrEmployeeSkillReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("level_progress")
+        ::runtime::odoo::fields::NumField::new("level_progress")
     }
     /// Skill (`skill_id`, `many2one`).
     #[inline]
-    pub const fn skill_id() -> ::runtime::fields::Many2OneField<
+    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillReport,
         super::super::rel::HrSkill,
     > {
-        ::runtime::fields::Many2OneField::new("skill_id")
+        ::runtime::odoo::fields::Many2OneField::new("skill_id")
     }
     /// Skill Level (`skill_level`, `char`).
     #[inline]
-    pub const fn skill_level() -> ::runtime::fields::CharField<
+    pub const fn skill_level() -> ::runtime::odoo::fields::CharField<
         super::HrEmployeeSkillReport,
     > {
-        ::runtime::fields::CharField::new("skill_level")
+        ::runtime::odoo::fields::CharField::new("skill_level")
     }
     /// Skill Type (`skill_type_id`, `many2one`).
     #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrEmployeeSkillReport,
         super::super::rel::HrSkillType,
     > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
     }
 }

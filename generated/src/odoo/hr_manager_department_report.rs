@@ -13,25 +13,25 @@ pub struct HrManagerDepartmentReport {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
-    pub has_department_manager_access: ::runtime::wire::Computed<bool>,
+    pub has_department_manager_access: ::runtime::odoo::wire::Computed<bool>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrManagerDepartmentReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrManagerDepartmentReport {
+impl ::runtime::odoo::wire::FromRecord for HrManagerDepartmentReport {
     const FIELDS: &'static [&'static str] = &[
         "employee_id",
         "has_department_manager_access",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrManagerDepartmentReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -47,7 +47,7 @@ impl ::runtime::wire::FromRecord for HrManagerDepartmentReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrManagerDepartmentReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrManagerDepartmentReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -58,19 +58,21 @@ impl HrManagerDepartmentReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         HrManagerDepartmentReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrManagerDepartmentReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = HrManagerDepartmentReport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `employee_id` (Employee).
@@ -84,7 +86,7 @@ impl HrManagerDepartmentReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrManagerDepartmentReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrManagerDepartmentReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -95,19 +97,21 @@ impl HrManagerDepartmentReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrManagerDepartmentReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrManagerDepartmentReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = HrManagerDepartmentReport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `employee_id` (Employee).
@@ -121,17 +125,17 @@ impl HrManagerDepartmentReportUpdate {
 pub mod fields {
     /// Employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrManagerDepartmentReport,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
     #[inline]
-    pub const fn has_department_manager_access() -> ::runtime::fields::BoolField<
+    pub const fn has_department_manager_access() -> ::runtime::odoo::fields::BoolField<
         super::HrManagerDepartmentReport,
     > {
-        ::runtime::fields::BoolField::new("has_department_manager_access")
+        ::runtime::odoo::fields::BoolField::new("has_department_manager_access")
     }
 }

@@ -19,7 +19,7 @@ pub struct HrResumeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date End
     ///
     /// `date`.
@@ -45,7 +45,7 @@ pub struct HrResumeLine {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -53,7 +53,9 @@ pub struct HrResumeLine {
     /// Type
     ///
     /// `many2one`, to `hr.resume.line.type`.
-    pub line_type_id: Option<::runtime::wire::Many2One<super::rel::HrResumeLineType>>,
+    pub line_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::HrResumeLineType>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -65,14 +67,14 @@ pub struct HrResumeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrResumeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrResumeLine {
+impl ::runtime::odoo::wire::FromRecord for HrResumeLine {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -89,8 +91,8 @@ impl ::runtime::wire::FromRecord for HrResumeLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrResumeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,36 +132,37 @@ impl ::runtime::Model for HrResumeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_end", "date"),
-        ::runtime::verify::FieldSpec::new("date_start", "date").required(),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_end", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_start", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["classic"]),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_type_id", "many2one")
             .relation("hr.resume.line.type"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrResumeLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("line_type_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrResumeLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("employee_id"),
+        ::runtime::odoo::projection::Relation::display_name("line_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for HrResumeLine {
@@ -168,7 +171,7 @@ impl super::mixins::BaseModel for HrResumeLine {
 /// Values for creating a `hr.resume.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrResumeLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrResumeLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -183,7 +186,7 @@ impl HrResumeLineCreate {
         name: impl Into<String>,
     ) -> Self {
         HrResumeLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date_start(date_start)
             .employee_id(employee_id)
@@ -192,13 +195,13 @@ impl HrResumeLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrResumeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrResumeLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date_end` (Date End).
@@ -251,7 +254,7 @@ impl ::runtime::CreateValues for HrResumeLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrResumeLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrResumeLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -262,19 +265,19 @@ impl HrResumeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrResumeLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrResumeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrResumeLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date_end` (Date End).
@@ -327,95 +330,99 @@ impl ::runtime::UpdateValues for HrResumeLineUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrResumeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrResumeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date End (`date_end`, `date`).
     #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
+    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
         super::HrResumeLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_end")
+        ::runtime::odoo::fields::DateField::new("date_end")
     }
     /// Date Start (`date_start`, `date`).
     #[inline]
-    pub const fn date_start() -> ::runtime::fields::DateField<
+    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
         super::HrResumeLine,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_start")
+        ::runtime::odoo::fields::DateField::new("date_start")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::HrResumeLine> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::HrResumeLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrResumeLine> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrResumeLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::HrResumeLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrResumeLine,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrResumeLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrResumeLine, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Type (`line_type_id`, `many2one`).
     #[inline]
-    pub const fn line_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn line_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::HrResumeLine,
         super::super::rel::HrResumeLineType,
     > {
-        ::runtime::fields::Many2OneField::new("line_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("line_type_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrResumeLine> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrResumeLine> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrResumeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrResumeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `hr.resume.line`.
@@ -428,7 +435,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["classic"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -445,11 +452,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

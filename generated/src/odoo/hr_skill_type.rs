@@ -27,7 +27,7 @@ pub struct HrSkillType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,11 +43,11 @@ pub struct HrSkillType {
     /// Skills
     ///
     /// `one2many`, to `hr.skill` (inverse `skill_type_id`).
-    pub skill_ids: ::runtime::wire::X2Many<super::rel::HrSkill>,
+    pub skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkill>,
     /// Levels
     ///
     /// `one2many`, to `hr.skill.level` (inverse `skill_type_id`).
-    pub skill_level_ids: ::runtime::wire::X2Many<super::rel::HrSkillLevel>,
+    pub skill_level_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkillLevel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,14 +55,14 @@ pub struct HrSkillType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkillType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrSkillType {
+impl ::runtime::odoo::wire::FromRecord for HrSkillType {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "color",
@@ -77,8 +77,8 @@ impl ::runtime::wire::FromRecord for HrSkillType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HrSkillType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,29 +114,31 @@ impl ::runtime::Model for HrSkillType {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("skill_ids", "one2many").relation("hr.skill"),
-        ::runtime::verify::FieldSpec::new("skill_level_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("skill_ids", "one2many")
+            .relation("hr.skill"),
+        ::runtime::odoo::verify::FieldSpec::new("skill_level_ids", "one2many")
             .relation("hr.skill.level"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for HrSkillType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for HrSkillType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for HrSkillType {
@@ -145,7 +147,7 @@ impl super::mixins::BaseModel for HrSkillType {
 /// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrSkillTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrSkillTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,20 +158,20 @@ impl HrSkillTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         HrSkillTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -195,7 +197,7 @@ impl HrSkillTypeCreate {
     pub fn skill_ids(
         mut self,
         skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrSkill>,
         >,
     ) -> Self {
         self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
@@ -206,7 +208,7 @@ impl HrSkillTypeCreate {
     pub fn skill_level_ids(
         mut self,
         skill_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkillLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrSkillLevel>,
         >,
     ) -> Self {
         self.values
@@ -221,7 +223,7 @@ impl ::runtime::CreateValues for HrSkillTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HrSkillTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HrSkillTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -232,19 +234,19 @@ impl HrSkillTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HrSkillTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -270,7 +272,7 @@ impl HrSkillTypeUpdate {
     pub fn skill_ids(
         mut self,
         skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrSkill>,
         >,
     ) -> Self {
         self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
@@ -281,7 +283,7 @@ impl HrSkillTypeUpdate {
     pub fn skill_level_ids(
         mut self,
         skill_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkillLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrSkillLevel>,
         >,
     ) -> Self {
         self.values
@@ -296,75 +298,77 @@ impl ::runtime::UpdateValues for HrSkillTypeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrSkillType> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrSkillType> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrSkillType, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::HrSkillType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrSkillType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrSkillType> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::HrSkillType,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrSkillType, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrSkillType> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrSkillType> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Skills (`skill_ids`, `one2many`).
     #[inline]
-    pub const fn skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrSkillType,
         super::super::rel::HrSkill,
     > {
-        ::runtime::fields::X2ManyField::new("skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("skill_ids")
     }
     /// Levels (`skill_level_ids`, `one2many`).
     #[inline]
-    pub const fn skill_level_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn skill_level_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::HrSkillType,
         super::super::rel::HrSkillLevel,
     > {
-        ::runtime::fields::X2ManyField::new("skill_level_ids")
+        ::runtime::odoo::fields::X2ManyField::new("skill_level_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::HrSkillType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::HrSkillType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

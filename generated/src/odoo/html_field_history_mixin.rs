@@ -17,23 +17,23 @@ pub struct HtmlFieldHistoryMixin {
     /// History metadata
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
-    pub html_field_history_metadata: ::runtime::wire::Computed<
+    pub html_field_history_metadata: ::runtime::odoo::wire::Computed<
         Option<::serde_json::Value>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for HtmlFieldHistoryMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HtmlFieldHistoryMixin {
+impl ::runtime::odoo::wire::FromRecord for HtmlFieldHistoryMixin {
     const FIELDS: &'static [&'static str] = &[
         "html_field_history",
         "html_field_history_metadata",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = HtmlFieldHistoryMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -49,7 +49,7 @@ impl ::runtime::wire::FromRecord for HtmlFieldHistoryMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HtmlFieldHistoryMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HtmlFieldHistoryMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -60,19 +60,19 @@ impl HtmlFieldHistoryMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         HtmlFieldHistoryMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `html_field_history` (History data).
@@ -89,7 +89,7 @@ impl HtmlFieldHistoryMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct HtmlFieldHistoryMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for HtmlFieldHistoryMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -100,19 +100,19 @@ impl HtmlFieldHistoryMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         HtmlFieldHistoryMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `html_field_history` (History data).
@@ -129,16 +129,16 @@ impl HtmlFieldHistoryMixinUpdate {
 pub mod fields {
     /// History data (`html_field_history`, `json`).
     #[inline]
-    pub const fn html_field_history() -> ::runtime::fields::AnyField<
+    pub const fn html_field_history() -> ::runtime::odoo::fields::AnyField<
         super::HtmlFieldHistoryMixin,
     > {
-        ::runtime::fields::AnyField::new("html_field_history")
+        ::runtime::odoo::fields::AnyField::new("html_field_history")
     }
     /// History metadata (`html_field_history_metadata`, `json`).
     #[inline]
-    pub const fn html_field_history_metadata() -> ::runtime::fields::AnyField<
+    pub const fn html_field_history_metadata() -> ::runtime::odoo::fields::AnyField<
         super::HtmlFieldHistoryMixin,
     > {
-        ::runtime::fields::AnyField::new("html_field_history_metadata")
+        ::runtime::odoo::fields::AnyField::new("html_field_history_metadata")
     }
 }

@@ -19,7 +19,7 @@ pub struct IrActionsActWindow {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -43,7 +43,7 @@ pub struct IrActionsActWindow {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,8 +57,8 @@ pub struct IrActionsActWindow {
     /// Embedded Action
     ///
     /// `one2many`, to `ir.embedded.actions`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::embedded_action_ids())`.
-    pub embedded_action_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrEmbeddedActions>,
+    pub embedded_action_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrEmbeddedActions>,
     >,
     /// Filter
     ///
@@ -67,7 +67,7 @@ pub struct IrActionsActWindow {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -113,7 +113,7 @@ pub struct IrActionsActWindow {
     /// Search View Ref.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub search_view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub search_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// Target Window
     ///
     /// `selection`.
@@ -133,11 +133,11 @@ pub struct IrActionsActWindow {
     /// View Ref.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// No of Views
     ///
     /// `one2many`, to `ir.actions.act_window.view` (inverse `act_window_id`).
-    pub view_ids: ::runtime::wire::X2Many<super::rel::IrActionsActWindowView>,
+    pub view_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsActWindowView>,
     /// View Mode
     ///
     /// Comma-separated list of allowed view modes, such as 'form', 'list', 'calendar', etc. (Default: list,form)
@@ -151,18 +151,18 @@ pub struct IrActionsActWindow {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsActWindow {
+impl ::runtime::odoo::wire::FromRecord for IrActionsActWindow {
     const FIELDS: &'static [&'static str] = &[
         "binding_model_id",
         "binding_type",
@@ -195,8 +195,8 @@ impl ::runtime::wire::FromRecord for IrActionsActWindow {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrActionsActWindow::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,58 +267,60 @@ impl ::runtime::Model for IrActionsActWindow {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["embedded_action_ids", "xml_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
             .required()
             .selection(&["action", "report"]),
-        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::verify::FieldSpec::new("context", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("context", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "char"),
-        ::runtime::verify::FieldSpec::new("embedded_action_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("embedded_action_ids", "one2many")
             .relation("ir.embedded.actions"),
-        ::runtime::verify::FieldSpec::new("filter", "boolean"),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("filter", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("help", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("limit", "integer"),
-        ::runtime::verify::FieldSpec::new("mobile_view_mode", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("path", "char"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("search_view_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("limit", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mobile_view_mode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("search_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("target", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("target", "selection")
             .selection(&["current", "new", "inline", "fullscreen", "main"]),
-        ::runtime::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::verify::FieldSpec::new("usage", "char"),
-        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("view_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("usage", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::odoo::verify::FieldSpec::new("view_ids", "one2many")
             .relation("ir.actions.act_window.view"),
-        ::runtime::verify::FieldSpec::new("view_mode", "char").required(),
-        ::runtime::verify::FieldSpec::new("views", "binary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("view_mode", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("views", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrActionsActWindow {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("binding_model_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("search_view_id"),
-        ::runtime::nested::Relation::display_name("view_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrActionsActWindow {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("binding_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("search_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("view_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrActionsActWindow {
@@ -328,7 +330,7 @@ impl super::mixins::IrActionsActions for IrActionsActWindow {}
 /// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -346,7 +348,7 @@ impl IrActionsActWindowCreate {
         view_mode: impl Into<String>,
     ) -> Self {
         IrActionsActWindowCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .binding_type(binding_type)
             .context(context)
@@ -358,13 +360,13 @@ impl IrActionsActWindowCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindow>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binding_model_id` (Binding Model).
@@ -408,7 +410,7 @@ impl IrActionsActWindowCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -491,7 +493,7 @@ impl IrActionsActWindowCreate {
     pub fn view_ids(
         mut self,
         view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsActWindowView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsActWindowView>,
         >,
     ) -> Self {
         self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
@@ -511,7 +513,7 @@ impl ::runtime::CreateValues for IrActionsActWindowCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrActionsActWindowUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -522,19 +524,19 @@ impl IrActionsActWindowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrActionsActWindowUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindow>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binding_model_id` (Binding Model).
@@ -578,7 +580,7 @@ impl IrActionsActWindowUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -661,7 +663,7 @@ impl IrActionsActWindowUpdate {
     pub fn view_ids(
         mut self,
         view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsActWindowView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsActWindowView>,
         >,
     ) -> Self {
         self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
@@ -681,198 +683,228 @@ impl ::runtime::UpdateValues for IrActionsActWindowUpdate {
 pub mod fields {
     /// Binding Model (`binding_model_id`, `many2one`).
     #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindow,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
     }
     /// Binding Type (`binding_type`, `selection`).
     #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
+    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsActWindow,
         super::BindingType,
     > {
-        ::runtime::fields::SelectionField::new("binding_type")
+        ::runtime::odoo::fields::SelectionField::new("binding_type")
     }
     /// Binding View Types (`binding_view_types`, `char`).
     #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
+    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindow,
     > {
-        ::runtime::fields::CharField::new("binding_view_types")
+        ::runtime::odoo::fields::CharField::new("binding_view_types")
     }
     /// Context Value (`context`, `char`).
     #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("context")
+    pub const fn context() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("context")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindow,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindow,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindow,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain Value (`domain`, `char`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Embedded Action (`embedded_action_ids`, `one2many`).
     #[inline]
-    pub const fn embedded_action_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn embedded_action_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsActWindow,
         super::super::rel::IrEmbeddedActions,
     > {
-        ::runtime::fields::X2ManyField::new("embedded_action_ids")
+        ::runtime::odoo::fields::X2ManyField::new("embedded_action_ids")
     }
     /// Filter (`filter`, `boolean`).
     #[inline]
-    pub const fn filter() -> ::runtime::fields::BoolField<super::IrActionsActWindow> {
-        ::runtime::fields::BoolField::new("filter")
+    pub const fn filter() -> ::runtime::odoo::fields::BoolField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::BoolField::new("filter")
     }
     /// Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsActWindow,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// Action Description (`help`, `html`).
     #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("help")
+    pub const fn help() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("help")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrActionsActWindow, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Limit (`limit`, `integer`).
-    #[inline]
-    pub const fn limit() -> ::runtime::fields::NumField<super::IrActionsActWindow, i64> {
-        ::runtime::fields::NumField::new("limit")
-    }
-    /// Mobile View Mode (`mobile_view_mode`, `char`).
-    #[inline]
-    pub const fn mobile_view_mode() -> ::runtime::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::fields::CharField::new("mobile_view_mode")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("path")
-    }
-    /// Record ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrActionsActWindow,
         i64,
     > {
-        ::runtime::fields::NumField::new("res_id")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Limit (`limit`, `integer`).
+    #[inline]
+    pub const fn limit() -> ::runtime::odoo::fields::NumField<
+        super::IrActionsActWindow,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("limit")
+    }
+    /// Mobile View Mode (`mobile_view_mode`, `char`).
+    #[inline]
+    pub const fn mobile_view_mode() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("mobile_view_mode")
+    }
+    /// Action Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Path to show in the URL (`path`, `char`).
+    #[inline]
+    pub const fn path() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("path")
+    }
+    /// Record ID (`res_id`, `integer`).
+    #[inline]
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
+        super::IrActionsActWindow,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Destination Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Search View Ref. (`search_view_id`, `many2one`).
     #[inline]
-    pub const fn search_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn search_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindow,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("search_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("search_view_id")
     }
     /// Target Window (`target`, `selection`).
     #[inline]
-    pub const fn target() -> ::runtime::fields::SelectionField<
+    pub const fn target() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsActWindow,
         super::Target,
     > {
-        ::runtime::fields::SelectionField::new("target")
+        ::runtime::odoo::fields::SelectionField::new("target")
     }
     /// Action Type (`type`, `char`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("type")
+    pub const fn r#type() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("type")
     }
     /// Action Usage (`usage`, `char`).
     #[inline]
-    pub const fn usage() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("usage")
+    pub const fn usage() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("usage")
     }
     /// View Ref. (`view_id`, `many2one`).
     #[inline]
-    pub const fn view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindow,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("view_id")
+        ::runtime::odoo::fields::Many2OneField::new("view_id")
     }
     /// No of Views (`view_ids`, `one2many`).
     #[inline]
-    pub const fn view_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn view_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsActWindow,
         super::super::rel::IrActionsActWindowView,
     > {
-        ::runtime::fields::X2ManyField::new("view_ids")
+        ::runtime::odoo::fields::X2ManyField::new("view_ids")
     }
     /// View Mode (`view_mode`, `char`).
     #[inline]
-    pub const fn view_mode() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("view_mode")
+    pub const fn view_mode() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("view_mode")
     }
     /// Views (`views`, `binary`).
     #[inline]
-    pub const fn views() -> ::runtime::fields::BinaryField<super::IrActionsActWindow> {
-        ::runtime::fields::BinaryField::new("views")
+    pub const fn views() -> ::runtime::odoo::fields::BinaryField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("views")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindow,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindow,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("xml_id")
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindow,
+    > {
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }
 /// Values of `binding_type` (Binding Type) on `ir.actions.act_window`.
@@ -887,7 +919,7 @@ pub enum BindingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BindingType {
+impl ::runtime::odoo::wire::Selection for BindingType {
     const VALUES: &'static [&'static str] = &["action", "report"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -906,12 +938,12 @@ impl ::runtime::wire::Selection for BindingType {
 }
 impl<'de> ::serde::Deserialize<'de> for BindingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BindingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `target` (Target Window) on `ir.actions.act_window`.
@@ -932,7 +964,7 @@ pub enum Target {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Target {
+impl ::runtime::odoo::wire::Selection for Target {
     const VALUES: &'static [&'static str] = &[
         "current",
         "new",
@@ -963,11 +995,11 @@ impl ::runtime::wire::Selection for Target {
 }
 impl<'de> ::serde::Deserialize<'de> for Target {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Target {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

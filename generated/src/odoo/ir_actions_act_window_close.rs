@@ -17,7 +17,7 @@ pub struct IrActionsActWindowClose {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -35,7 +35,7 @@ pub struct IrActionsActWindowClose {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -69,18 +69,18 @@ pub struct IrActionsActWindowClose {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindowClose {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsActWindowClose {
+impl ::runtime::odoo::wire::FromRecord for IrActionsActWindowClose {
     const FIELDS: &'static [&'static str] = &[
         "binding_model_id",
         "binding_type",
@@ -98,8 +98,8 @@ impl ::runtime::wire::FromRecord for IrActionsActWindowClose {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrActionsActWindowClose::default();
         while let Some(i) = r.next()? {
             match i {
@@ -141,35 +141,36 @@ impl ::runtime::Model for IrActionsActWindowClose {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["xml_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
             .required()
             .selection(&["action", "report"]),
-        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("help", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("path", "char"),
-        ::runtime::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrActionsActWindowClose {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("binding_model_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrActionsActWindowClose {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("binding_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrActionsActWindowClose {
@@ -179,7 +180,7 @@ impl super::mixins::IrActionsActions for IrActionsActWindowClose {}
 /// Values for creating a `ir.actions.act_window_close` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowCloseCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowCloseCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -194,7 +195,7 @@ impl IrActionsActWindowCloseCreate {
         r#type: impl Into<String>,
     ) -> Self {
         IrActionsActWindowCloseCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .binding_type(binding_type)
             .name(name)
@@ -203,13 +204,13 @@ impl IrActionsActWindowCloseCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindowClose>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowClose>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binding_model_id` (Binding Model).
@@ -262,7 +263,7 @@ impl ::runtime::CreateValues for IrActionsActWindowCloseCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrActionsActWindowCloseUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowCloseUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -273,19 +274,19 @@ impl IrActionsActWindowCloseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrActionsActWindowCloseUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindowClose>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowClose>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binding_model_id` (Binding Model).
@@ -338,102 +339,108 @@ impl ::runtime::UpdateValues for IrActionsActWindowCloseUpdate {
 pub mod fields {
     /// Binding Model (`binding_model_id`, `many2one`).
     #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowClose,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
     }
     /// Binding Type (`binding_type`, `selection`).
     #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
+    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsActWindowClose,
         super::BindingType,
     > {
-        ::runtime::fields::SelectionField::new("binding_type")
+        ::runtime::odoo::fields::SelectionField::new("binding_type")
     }
     /// Binding View Types (`binding_view_types`, `char`).
     #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
+    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindowClose,
     > {
-        ::runtime::fields::CharField::new("binding_view_types")
+        ::runtime::odoo::fields::CharField::new("binding_view_types")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindowClose,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowClose,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindowClose,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Action Description (`help`, `html`).
     #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsActWindowClose> {
-        ::runtime::fields::CharField::new("help")
+    pub const fn help() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindowClose,
+    > {
+        ::runtime::odoo::fields::CharField::new("help")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrActionsActWindowClose,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Action Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsActWindowClose> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindowClose,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Path to show in the URL (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsActWindowClose> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsActWindowClose,
+    > {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Action Type (`type`, `char`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<
+    pub const fn r#type() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindowClose,
     > {
-        ::runtime::fields::CharField::new("type")
+        ::runtime::odoo::fields::CharField::new("type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindowClose,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowClose,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindowClose,
     > {
-        ::runtime::fields::CharField::new("xml_id")
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }
 /// Values of `binding_type` (Binding Type) on `ir.actions.act_window_close`.
@@ -448,7 +455,7 @@ pub enum BindingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BindingType {
+impl ::runtime::odoo::wire::Selection for BindingType {
     const VALUES: &'static [&'static str] = &["action", "report"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -467,11 +474,11 @@ impl ::runtime::wire::Selection for BindingType {
 }
 impl<'de> ::serde::Deserialize<'de> for BindingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BindingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

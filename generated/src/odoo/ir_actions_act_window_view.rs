@@ -15,7 +15,9 @@ pub struct IrActionsActWindowView {
     /// Action
     ///
     /// `many2one`, to `ir.actions.act_window`.
-    pub act_window_id: Option<::runtime::wire::Many2One<super::rel::IrActionsActWindow>>,
+    pub act_window_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +25,7 @@ pub struct IrActionsActWindowView {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,7 +47,7 @@ pub struct IrActionsActWindowView {
     /// View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// View Type
     ///
     /// `selection`, required.
@@ -59,14 +61,14 @@ pub struct IrActionsActWindowView {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindowView {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsActWindowView {
+impl ::runtime::odoo::wire::FromRecord for IrActionsActWindowView {
     const FIELDS: &'static [&'static str] = &[
         "act_window_id",
         "create_date",
@@ -81,8 +83,8 @@ impl ::runtime::wire::FromRecord for IrActionsActWindowView {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrActionsActWindowView::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,18 +120,19 @@ impl ::runtime::Model for IrActionsActWindowView {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("act_window_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("act_window_id", "many2one")
             .relation("ir.actions.act_window"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("multi", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("view_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("multi", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::odoo::verify::FieldSpec::new("view_mode", "selection")
             .required()
             .selection(
                 &[
@@ -143,19 +146,20 @@ impl ::runtime::Model for IrActionsActWindowView {
                     "activity",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrActionsActWindowView {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("act_window_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("view_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrActionsActWindowView {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("act_window_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("view_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrActionsActWindowView {
@@ -164,7 +168,7 @@ impl super::mixins::BaseModel for IrActionsActWindowView {
 /// Values for creating a `ir.actions.act_window.view` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowViewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowViewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -175,20 +179,20 @@ impl IrActionsActWindowViewCreate {
     /// Takes the required fields: `view_mode` (readonly, computed and x2many fields are left out).
     pub fn new(view_mode: ViewMode) -> Self {
         IrActionsActWindowViewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .view_mode(view_mode)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindowView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowView>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `act_window_id` (Action).
@@ -229,7 +233,7 @@ impl ::runtime::CreateValues for IrActionsActWindowViewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrActionsActWindowViewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsActWindowViewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -240,19 +244,19 @@ impl IrActionsActWindowViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrActionsActWindowViewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindowView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowView>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `act_window_id` (Action).
@@ -293,87 +297,89 @@ impl ::runtime::UpdateValues for IrActionsActWindowViewUpdate {
 pub mod fields {
     /// Action (`act_window_id`, `many2one`).
     #[inline]
-    pub const fn act_window_id() -> ::runtime::fields::Many2OneField<
+    pub const fn act_window_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowView,
         super::super::rel::IrActionsActWindow,
     > {
-        ::runtime::fields::Many2OneField::new("act_window_id")
+        ::runtime::odoo::fields::Many2OneField::new("act_window_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindowView,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowView,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsActWindowView,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrActionsActWindowView,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// On Multiple Doc. (`multi`, `boolean`).
     #[inline]
-    pub const fn multi() -> ::runtime::fields::BoolField<super::IrActionsActWindowView> {
-        ::runtime::fields::BoolField::new("multi")
+    pub const fn multi() -> ::runtime::odoo::fields::BoolField<
+        super::IrActionsActWindowView,
+    > {
+        ::runtime::odoo::fields::BoolField::new("multi")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::IrActionsActWindowView,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// View (`view_id`, `many2one`).
     #[inline]
-    pub const fn view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowView,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("view_id")
+        ::runtime::odoo::fields::Many2OneField::new("view_id")
     }
     /// View Type (`view_mode`, `selection`).
     #[inline]
-    pub const fn view_mode() -> ::runtime::fields::SelectionField<
+    pub const fn view_mode() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsActWindowView,
         super::ViewMode,
     > {
-        ::runtime::fields::SelectionField::new("view_mode")
+        ::runtime::odoo::fields::SelectionField::new("view_mode")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsActWindowView,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsActWindowView,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `view_mode` (View Type) on `ir.actions.act_window.view`.
@@ -400,7 +406,7 @@ pub enum ViewMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ViewMode {
+impl ::runtime::odoo::wire::Selection for ViewMode {
     const VALUES: &'static [&'static str] = &[
         "list",
         "form",
@@ -440,11 +446,11 @@ impl ::runtime::wire::Selection for ViewMode {
 }
 impl<'de> ::serde::Deserialize<'de> for ViewMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ViewMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -29,7 +29,7 @@ pub struct IrActionsReport {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -47,7 +47,7 @@ pub struct IrActionsReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -61,7 +61,7 @@ pub struct IrActionsReport {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -83,8 +83,8 @@ pub struct IrActionsReport {
     /// Model
     ///
     /// `many2one`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
-    pub model_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     >,
     /// On Multiple Doc.
     ///
@@ -99,7 +99,9 @@ pub struct IrActionsReport {
     /// Paper Format
     ///
     /// `many2one`, to `report.paperformat`.
-    pub paperformat_id: Option<::runtime::wire::Many2One<super::rel::ReportPaperformat>>,
+    pub paperformat_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
+    >,
     /// Path to show in the URL
     ///
     /// `char`.
@@ -139,18 +141,18 @@ pub struct IrActionsReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsReport {
+impl ::runtime::odoo::wire::FromRecord for IrActionsReport {
     const FIELDS: &'static [&'static str] = &[
         "attachment",
         "attachment_use",
@@ -181,8 +183,8 @@ impl ::runtime::wire::FromRecord for IrActionsReport {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrActionsReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -249,53 +251,55 @@ impl ::runtime::Model for IrActionsReport {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["model_id", "xml_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment", "char"),
-        ::runtime::verify::FieldSpec::new("attachment_use", "boolean"),
-        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_use", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
             .required()
             .selection(&["action", "report"]),
-        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "char"),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("help", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_invoice_report", "boolean"),
-        ::runtime::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("multi", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_invoice_report", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("multi", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
             .relation("report.paperformat"),
-        ::runtime::verify::FieldSpec::new("path", "char"),
-        ::runtime::verify::FieldSpec::new("print_report_name", "char"),
-        ::runtime::verify::FieldSpec::new("report_file", "char"),
-        ::runtime::verify::FieldSpec::new("report_name", "char").required(),
-        ::runtime::verify::FieldSpec::new("report_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("print_report_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("report_file", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("report_name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("report_type", "selection")
             .required()
             .selection(&["qweb-html", "qweb-pdf", "qweb-text"]),
-        ::runtime::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrActionsReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("binding_model_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("paperformat_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrActionsReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("binding_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("paperformat_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -550,7 +554,7 @@ impl super::mixins::IrActionsActions for IrActionsReport {}
 /// Values for creating a `ir.actions.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -568,7 +572,7 @@ impl IrActionsReportCreate {
         r#type: impl Into<String>,
     ) -> Self {
         IrActionsReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .binding_type(binding_type)
             .model(model)
@@ -580,13 +584,13 @@ impl IrActionsReportCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment` (Save as Attachment Prefix).
@@ -630,7 +634,7 @@ impl IrActionsReportCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -716,7 +720,7 @@ impl ::runtime::CreateValues for IrActionsReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrActionsReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -727,19 +731,19 @@ impl IrActionsReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrActionsReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment` (Save as Attachment Prefix).
@@ -783,7 +787,7 @@ impl IrActionsReportUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -869,176 +873,184 @@ impl ::runtime::UpdateValues for IrActionsReportUpdate {
 pub mod fields {
     /// Save as Attachment Prefix (`attachment`, `char`).
     #[inline]
-    pub const fn attachment() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("attachment")
+    pub const fn attachment() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("attachment")
     }
     /// Reload from Attachment (`attachment_use`, `boolean`).
     #[inline]
-    pub const fn attachment_use() -> ::runtime::fields::BoolField<
+    pub const fn attachment_use() -> ::runtime::odoo::fields::BoolField<
         super::IrActionsReport,
     > {
-        ::runtime::fields::BoolField::new("attachment_use")
+        ::runtime::odoo::fields::BoolField::new("attachment_use")
     }
     /// Binding Model (`binding_model_id`, `many2one`).
     #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsReport,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
     }
     /// Binding Type (`binding_type`, `selection`).
     #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
+    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsReport,
         super::BindingType,
     > {
-        ::runtime::fields::SelectionField::new("binding_type")
+        ::runtime::odoo::fields::SelectionField::new("binding_type")
     }
     /// Binding View Types (`binding_view_types`, `char`).
     #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
+    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
         super::IrActionsReport,
     > {
-        ::runtime::fields::CharField::new("binding_view_types")
+        ::runtime::odoo::fields::CharField::new("binding_view_types")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Filter domain (`domain`, `char`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsReport,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// Action Description (`help`, `html`).
     #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("help")
+    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("help")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrActionsReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrActionsReport, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoice report (`is_invoice_report`, `boolean`).
     #[inline]
-    pub const fn is_invoice_report() -> ::runtime::fields::BoolField<
+    pub const fn is_invoice_report() -> ::runtime::odoo::fields::BoolField<
         super::IrActionsReport,
     > {
-        ::runtime::fields::BoolField::new("is_invoice_report")
+        ::runtime::odoo::fields::BoolField::new("is_invoice_report")
     }
     /// Model Name (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsReport,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// On Multiple Doc. (`multi`, `boolean`).
     #[inline]
-    pub const fn multi() -> ::runtime::fields::BoolField<super::IrActionsReport> {
-        ::runtime::fields::BoolField::new("multi")
+    pub const fn multi() -> ::runtime::odoo::fields::BoolField<super::IrActionsReport> {
+        ::runtime::odoo::fields::BoolField::new("multi")
     }
     /// Action Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Paper Format (`paperformat_id`, `many2one`).
     #[inline]
-    pub const fn paperformat_id() -> ::runtime::fields::Many2OneField<
+    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsReport,
         super::super::rel::ReportPaperformat,
     > {
-        ::runtime::fields::Many2OneField::new("paperformat_id")
+        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
     }
     /// Path to show in the URL (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Printed Report Name (`print_report_name`, `char`).
     #[inline]
-    pub const fn print_report_name() -> ::runtime::fields::CharField<
+    pub const fn print_report_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsReport,
     > {
-        ::runtime::fields::CharField::new("print_report_name")
+        ::runtime::odoo::fields::CharField::new("print_report_name")
     }
     /// Report File (`report_file`, `char`).
     #[inline]
-    pub const fn report_file() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("report_file")
+    pub const fn report_file() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("report_file")
     }
     /// Template Name (`report_name`, `char`).
     #[inline]
-    pub const fn report_name() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("report_name")
+    pub const fn report_name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("report_name")
     }
     /// Report Type (`report_type`, `selection`).
     #[inline]
-    pub const fn report_type() -> ::runtime::fields::SelectionField<
+    pub const fn report_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsReport,
         super::ReportType,
     > {
-        ::runtime::fields::SelectionField::new("report_type")
+        ::runtime::odoo::fields::SelectionField::new("report_type")
     }
     /// Action Type (`type`, `char`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("type")
+    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrActionsReport> {
-        ::runtime::fields::CharField::new("xml_id")
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }
 /// Values of `binding_type` (Binding Type) on `ir.actions.report`.
@@ -1053,7 +1065,7 @@ pub enum BindingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BindingType {
+impl ::runtime::odoo::wire::Selection for BindingType {
     const VALUES: &'static [&'static str] = &["action", "report"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1072,12 +1084,12 @@ impl ::runtime::wire::Selection for BindingType {
 }
 impl<'de> ::serde::Deserialize<'de> for BindingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BindingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `report_type` (Report Type) on `ir.actions.report`.
@@ -1094,7 +1106,7 @@ pub enum ReportType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReportType {
+impl ::runtime::odoo::wire::Selection for ReportType {
     const VALUES: &'static [&'static str] = &["qweb-html", "qweb-pdf", "qweb-text"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1115,11 +1127,11 @@ impl ::runtime::wire::Selection for ReportType {
 }
 impl<'de> ::serde::Deserialize<'de> for ReportType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReportType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -34,7 +34,7 @@ pub struct IrActionsServer {
     ///
     /// `many2one`, to `mail.activity.type`, computed.
     pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// User Field
     ///
@@ -43,7 +43,7 @@ pub struct IrActionsServer {
     /// Responsible
     ///
     /// `many2one`, to `res.users`, computed.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// User Type
     ///
     /// Use 'Specific User' to always assign the same user on the next activity. Use 'Dynamic User' to specify the field name of the user to choose on the record.
@@ -55,15 +55,15 @@ pub struct IrActionsServer {
     /// Available Models
     ///
     /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_model_ids())`.
-    pub available_model_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModel>,
+    pub available_model_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
     >,
     /// Binding Model
     ///
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -79,7 +79,7 @@ pub struct IrActionsServer {
     /// Child server actions that will be executed. Note that the last return returned action value will be used as global return value.
     ///
     /// `many2many`, to `ir.actions.server`.
-    pub child_ids: ::runtime::wire::X2Many<super::rel::IrActionsServer>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsServer>,
     /// Python Code
     ///
     /// Write Python code that the action will execute. Some variables are available for use; help about python expression is given in the help tab.
@@ -95,13 +95,13 @@ pub struct IrActionsServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Record to Create
     ///
     /// Specify which kind of record should be created. Set this field only to specify a different model than the base model.
     ///
     /// `many2one`, to `ir.model`, computed.
-    pub crud_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub crud_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Target Model Name
     ///
     /// `char`, readonly, related `crud_model_id.model`, not stored.
@@ -121,7 +121,7 @@ pub struct IrActionsServer {
     /// Groups that can execute the server action. Leave empty to allow everybody.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -137,7 +137,9 @@ pub struct IrActionsServer {
     /// Specify a field used to link the newly created record on the record used by the server action.
     ///
     /// `many2one`, to `ir.model.fields`, computed.
-    pub link_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub link_field_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
+    >,
     /// Subscribe Recipients
     ///
     /// `boolean`, computed.
@@ -153,7 +155,7 @@ pub struct IrActionsServer {
     /// Model on which the server action runs.
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Model Name
     ///
     /// `char`, readonly, related `model_id.model`.
@@ -165,7 +167,7 @@ pub struct IrActionsServer {
     /// Partner
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Path to show in the URL
     ///
     /// `char`.
@@ -175,12 +177,12 @@ pub struct IrActionsServer {
     /// `reference`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: Option<::runtime::odoo::wire::Reference>,
     /// Custom Value
     ///
     /// `many2one`, to `ir.model.fields.selection`.
     pub selection_value: Option<
-        ::runtime::wire::Many2One<super::rel::IrModelFieldsSelection>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFieldsSelection>,
     >,
     /// Sequence
     ///
@@ -197,7 +199,9 @@ pub struct IrActionsServer {
     /// SMS Template
     ///
     /// `many2one`, to `sms.template`, computed.
-    pub sms_template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub sms_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+    >,
     /// Type
     ///
     /// Type of server action. The following values are available:
@@ -217,7 +221,7 @@ pub struct IrActionsServer {
     /// Email Template
     ///
     /// `many2one`, to `mail.template`, computed.
-    pub template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
     /// Action Type
     ///
     /// `char`, required.
@@ -231,7 +235,9 @@ pub struct IrActionsServer {
     /// Field to Update
     ///
     /// `many2one`, to `ir.model.fields`, computed.
-    pub update_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub update_field_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
+    >,
     /// Field Type
     ///
     /// `selection`, readonly, related `update_field_id.ttype`, not stored.
@@ -253,7 +259,9 @@ pub struct IrActionsServer {
     /// Update Related Model
     ///
     /// `many2one`, to `ir.model`, readonly, computed.
-    pub update_related_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub update_related_model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
+    >,
     /// Usage
     ///
     /// `selection`, required.
@@ -273,17 +281,17 @@ pub struct IrActionsServer {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_field_to_show())`.
     ///
     /// Values: `value` (value), `resource_ref` (reference), `update_boolean_value` (update_boolean_value), `selection_value` (selection_value).
-    pub value_field_to_show: ::runtime::wire::Computed<Option<ValueFieldToShow>>,
+    pub value_field_to_show: ::runtime::odoo::wire::Computed<Option<ValueFieldToShow>>,
     /// Webhook Fields
     ///
     /// Fields to send in the POST request. The id and model of the record are always sent as '_id' and '_model'. The name of the action that triggered the webhook is always sent as '_name'.
     ///
     /// `many2many`, to `ir.model.fields`.
-    pub webhook_field_ids: ::runtime::wire::X2Many<super::rel::IrModelFields>,
+    pub webhook_field_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelFields>,
     /// Sample Payload
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::webhook_sample_payload())`.
-    pub webhook_sample_payload: ::runtime::wire::Computed<Option<String>>,
+    pub webhook_sample_payload: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Webhook URL
     ///
     /// URL to send the POST request to.
@@ -297,18 +305,18 @@ pub struct IrActionsServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsServer {
+impl ::runtime::odoo::wire::FromRecord for IrActionsServer {
     const FIELDS: &'static [&'static str] = &[
         "activity_date_deadline_range",
         "activity_date_deadline_range_type",
@@ -366,8 +374,8 @@ impl ::runtime::wire::FromRecord for IrActionsServer {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrActionsServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -491,69 +499,73 @@ impl ::runtime::Model for IrActionsServer {
         "webhook_sample_payload",
         "xml_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("activity_date_deadline_range", "integer"),
-        ::runtime::verify::FieldSpec::new(
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+            "activity_date_deadline_range",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "activity_date_deadline_range_type",
                 "selection",
             )
             .selection(&["days", "weeks", "months"]),
-        ::runtime::verify::FieldSpec::new("activity_note", "html"),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("activity_user_field_name", "char"),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_field_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("activity_user_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_type", "selection")
             .selection(&["specific", "generic"]),
-        ::runtime::verify::FieldSpec::new("available_model_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("available_model_ids", "many2many")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
             .required()
             .selection(&["action", "report"]),
-        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::verify::FieldSpec::new("child_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "many2many")
             .relation("ir.actions.server"),
-        ::runtime::verify::FieldSpec::new("code", "text").groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "text")
+            .groups(&["base.group_system"]),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crud_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("crud_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("crud_model_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("evaluation_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("crud_model_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("evaluation_type", "selection")
             .selection(&["value", "equation"]),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("help", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("link_field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("link_field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("mail_post_autofollow", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_post_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("mail_post_autofollow", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_post_method", "selection")
             .selection(&["email", "comment", "note"]),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("model_name", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("model_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("path", "char"),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("selection_value", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("selection_value", "many2one")
             .relation("ir.model.fields.selection"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sms_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_method", "selection")
             .selection(&["sms", "comment", "note"]),
-        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(
                 &[
@@ -569,55 +581,56 @@ impl ::runtime::Model for IrActionsServer {
                     "multi",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::verify::FieldSpec::new("update_boolean_value", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("update_boolean_value", "selection")
             .selection(&["true", "false"]),
-        ::runtime::verify::FieldSpec::new("update_field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("update_field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("update_field_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("update_field_type", "selection")
             .selection(super::verify::KEYS_73804B64),
-        ::runtime::verify::FieldSpec::new("update_m2m_operation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("update_m2m_operation", "selection")
             .selection(&["add", "remove", "set", "clear"]),
-        ::runtime::verify::FieldSpec::new("update_path", "char"),
-        ::runtime::verify::FieldSpec::new("update_related_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("update_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("update_related_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("usage", "selection")
             .required()
             .selection(&["ir_actions_server", "ir_cron"]),
-        ::runtime::verify::FieldSpec::new("value", "text"),
-        ::runtime::verify::FieldSpec::new("value_field_to_show", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("value", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("value_field_to_show", "selection")
             .selection(
                 &["value", "resource_ref", "update_boolean_value", "selection_value"],
             ),
-        ::runtime::verify::FieldSpec::new("webhook_field_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("webhook_field_ids", "many2many")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("webhook_sample_payload", "text"),
-        ::runtime::verify::FieldSpec::new("webhook_url", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("webhook_sample_payload", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("webhook_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrActionsServer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
-        ::runtime::nested::Relation::display_name("binding_model_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("crud_model_id"),
-        ::runtime::nested::Relation::display_name("link_field_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("selection_value"),
-        ::runtime::nested::Relation::display_name("sms_template_id"),
-        ::runtime::nested::Relation::display_name("template_id"),
-        ::runtime::nested::Relation::display_name("update_field_id"),
-        ::runtime::nested::Relation::display_name("update_related_model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrActionsServer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("activity_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("binding_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("crud_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("link_field_id"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("selection_value"),
+        ::runtime::odoo::projection::Relation::display_name("sms_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("template_id"),
+        ::runtime::odoo::projection::Relation::display_name("update_field_id"),
+        ::runtime::odoo::projection::Relation::display_name("update_related_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -754,7 +767,7 @@ impl super::mixins::MailThread for IrActionsServer {}
 /// Values for creating a `ir.actions.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsServerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsServerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -772,7 +785,7 @@ impl IrActionsServerCreate {
         usage: Usage,
     ) -> Self {
         IrActionsServerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .binding_type(binding_type)
             .model_id(model_id)
@@ -784,13 +797,13 @@ impl IrActionsServerCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_date_deadline_range` (Due Date In).
@@ -874,7 +887,7 @@ impl IrActionsServerCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsServer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsServer>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -903,7 +916,7 @@ impl IrActionsServerCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -950,7 +963,7 @@ impl IrActionsServerCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -964,7 +977,10 @@ impl IrActionsServerCreate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -1057,7 +1073,7 @@ impl IrActionsServerCreate {
     pub fn webhook_field_ids(
         mut self,
         webhook_field_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
         >,
     ) -> Self {
         self.values
@@ -1078,7 +1094,7 @@ impl ::runtime::CreateValues for IrActionsServerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrActionsServerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrActionsServerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1089,19 +1105,19 @@ impl IrActionsServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrActionsServerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_date_deadline_range` (Due Date In).
@@ -1185,7 +1201,7 @@ impl IrActionsServerUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsServer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsServer>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -1214,7 +1230,7 @@ impl IrActionsServerUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -1261,7 +1277,7 @@ impl IrActionsServerUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1275,7 +1291,10 @@ impl IrActionsServerUpdate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -1368,7 +1387,7 @@ impl IrActionsServerUpdate {
     pub fn webhook_field_ids(
         mut self,
         webhook_field_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
         >,
     ) -> Self {
         self.values
@@ -1389,386 +1408,399 @@ impl ::runtime::UpdateValues for IrActionsServerUpdate {
 pub mod fields {
     /// Due Date In (`activity_date_deadline_range`, `integer`).
     #[inline]
-    pub const fn activity_date_deadline_range() -> ::runtime::fields::NumField<
+    pub const fn activity_date_deadline_range() -> ::runtime::odoo::fields::NumField<
         super::IrActionsServer,
         i64,
     > {
-        ::runtime::fields::NumField::new("activity_date_deadline_range")
+        ::runtime::odoo::fields::NumField::new("activity_date_deadline_range")
     }
     /// Due type (`activity_date_deadline_range_type`, `selection`).
     #[inline]
-    pub const fn activity_date_deadline_range_type() -> ::runtime::fields::SelectionField<
+    pub const fn activity_date_deadline_range_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::ActivityDateDeadlineRangeType,
     > {
-        ::runtime::fields::SelectionField::new("activity_date_deadline_range_type")
+        ::runtime::odoo::fields::SelectionField::new("activity_date_deadline_range_type")
     }
     /// Note (`activity_note`, `html`).
     #[inline]
-    pub const fn activity_note() -> ::runtime::fields::CharField<
+    pub const fn activity_note() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("activity_note")
+        ::runtime::odoo::fields::CharField::new("activity_note")
     }
     /// Title (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// User Field (`activity_user_field_name`, `char`).
     #[inline]
-    pub const fn activity_user_field_name() -> ::runtime::fields::CharField<
+    pub const fn activity_user_field_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("activity_user_field_name")
+        ::runtime::odoo::fields::CharField::new("activity_user_field_name")
     }
     /// Responsible (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// User Type (`activity_user_type`, `selection`).
     #[inline]
-    pub const fn activity_user_type() -> ::runtime::fields::SelectionField<
+    pub const fn activity_user_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::ActivityUserType,
     > {
-        ::runtime::fields::SelectionField::new("activity_user_type")
+        ::runtime::odoo::fields::SelectionField::new("activity_user_type")
     }
     /// Available Models (`available_model_ids`, `many2many`).
     #[inline]
-    pub const fn available_model_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_model_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::X2ManyField::new("available_model_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_model_ids")
     }
     /// Binding Model (`binding_model_id`, `many2one`).
     #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
     }
     /// Binding Type (`binding_type`, `selection`).
     #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
+    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::BindingType,
     > {
-        ::runtime::fields::SelectionField::new("binding_type")
+        ::runtime::odoo::fields::SelectionField::new("binding_type")
     }
     /// Binding View Types (`binding_view_types`, `char`).
     #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
+    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("binding_view_types")
+        ::runtime::odoo::fields::CharField::new("binding_view_types")
     }
     /// Child Actions (`child_ids`, `many2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsServer,
         super::super::rel::IrActionsServer,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Python Code (`code`, `text`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Record to Create (`crud_model_id`, `many2one`).
     #[inline]
-    pub const fn crud_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn crud_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("crud_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("crud_model_id")
     }
     /// Target Model Name (`crud_model_name`, `char`).
     #[inline]
-    pub const fn crud_model_name() -> ::runtime::fields::CharField<
+    pub const fn crud_model_name() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("crud_model_name")
+        ::runtime::odoo::fields::CharField::new("crud_model_name")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Value Type (`evaluation_type`, `selection`).
     #[inline]
-    pub const fn evaluation_type() -> ::runtime::fields::SelectionField<
+    pub const fn evaluation_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::EvaluationType,
     > {
-        ::runtime::fields::SelectionField::new("evaluation_type")
+        ::runtime::odoo::fields::SelectionField::new("evaluation_type")
     }
     /// Allowed Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsServer,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// Action Description (`help`, `html`).
     #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("help")
+    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("help")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrActionsServer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrActionsServer, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Link Field (`link_field_id`, `many2one`).
     #[inline]
-    pub const fn link_field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn link_field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("link_field_id")
+        ::runtime::odoo::fields::Many2OneField::new("link_field_id")
     }
     /// Subscribe Recipients (`mail_post_autofollow`, `boolean`).
     #[inline]
-    pub const fn mail_post_autofollow() -> ::runtime::fields::BoolField<
+    pub const fn mail_post_autofollow() -> ::runtime::odoo::fields::BoolField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::BoolField::new("mail_post_autofollow")
+        ::runtime::odoo::fields::BoolField::new("mail_post_autofollow")
     }
     /// Send Email As (`mail_post_method`, `selection`).
     #[inline]
-    pub const fn mail_post_method() -> ::runtime::fields::SelectionField<
+    pub const fn mail_post_method() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::MailPostMethod,
     > {
-        ::runtime::fields::SelectionField::new("mail_post_method")
+        ::runtime::odoo::fields::SelectionField::new("mail_post_method")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Model Name (`model_name`, `char`).
     #[inline]
-    pub const fn model_name() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("model_name")
+    pub const fn model_name() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("model_name")
     }
     /// Action Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Partner (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsServer,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Path to show in the URL (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Record (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<super::IrActionsServer> {
-        ::runtime::fields::AnyField::new("resource_ref")
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
+        super::IrActionsServer,
+    > {
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Custom Value (`selection_value`, `many2one`).
     #[inline]
-    pub const fn selection_value() -> ::runtime::fields::Many2OneField<
+    pub const fn selection_value() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModelFieldsSelection,
     > {
-        ::runtime::fields::Many2OneField::new("selection_value")
+        ::runtime::odoo::fields::Many2OneField::new("selection_value")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrActionsServer, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::IrActionsServer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Send SMS As (`sms_method`, `selection`).
     #[inline]
-    pub const fn sms_method() -> ::runtime::fields::SelectionField<
+    pub const fn sms_method() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::SmsMethod,
     > {
-        ::runtime::fields::SelectionField::new("sms_method")
+        ::runtime::odoo::fields::SelectionField::new("sms_method")
     }
     /// SMS Template (`sms_template_id`, `many2one`).
     #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
     }
     /// Type (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Email Template (`template_id`, `many2one`).
     #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("template_id")
+        ::runtime::odoo::fields::Many2OneField::new("template_id")
     }
     /// Action Type (`type`, `char`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("type")
+    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("type")
     }
     /// Boolean Value (`update_boolean_value`, `selection`).
     #[inline]
-    pub const fn update_boolean_value() -> ::runtime::fields::SelectionField<
+    pub const fn update_boolean_value() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::UpdateBooleanValue,
     > {
-        ::runtime::fields::SelectionField::new("update_boolean_value")
+        ::runtime::odoo::fields::SelectionField::new("update_boolean_value")
     }
     /// Field to Update (`update_field_id`, `many2one`).
     #[inline]
-    pub const fn update_field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn update_field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("update_field_id")
+        ::runtime::odoo::fields::Many2OneField::new("update_field_id")
     }
     /// Field Type (`update_field_type`, `selection`).
     #[inline]
-    pub const fn update_field_type() -> ::runtime::fields::SelectionField<
+    pub const fn update_field_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::UpdateFieldType,
     > {
-        ::runtime::fields::SelectionField::new("update_field_type")
+        ::runtime::odoo::fields::SelectionField::new("update_field_type")
     }
     /// Many2many Operations (`update_m2m_operation`, `selection`).
     #[inline]
-    pub const fn update_m2m_operation() -> ::runtime::fields::SelectionField<
+    pub const fn update_m2m_operation() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::UpdateM2mOperation,
     > {
-        ::runtime::fields::SelectionField::new("update_m2m_operation")
+        ::runtime::odoo::fields::SelectionField::new("update_m2m_operation")
     }
     /// Field to Update Path (`update_path`, `char`).
     #[inline]
-    pub const fn update_path() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("update_path")
+    pub const fn update_path() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("update_path")
     }
     /// Update Related Model (`update_related_model_id`, `many2one`).
     #[inline]
-    pub const fn update_related_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn update_related_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("update_related_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("update_related_model_id")
     }
     /// Usage (`usage`, `selection`).
     #[inline]
-    pub const fn usage() -> ::runtime::fields::SelectionField<
+    pub const fn usage() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::Usage,
     > {
-        ::runtime::fields::SelectionField::new("usage")
+        ::runtime::odoo::fields::SelectionField::new("usage")
     }
     /// Value (`value`, `text`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("value")
+    pub const fn value() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("value")
     }
     /// Value Field To Show (`value_field_to_show`, `selection`).
     #[inline]
-    pub const fn value_field_to_show() -> ::runtime::fields::SelectionField<
+    pub const fn value_field_to_show() -> ::runtime::odoo::fields::SelectionField<
         super::IrActionsServer,
         super::ValueFieldToShow,
     > {
-        ::runtime::fields::SelectionField::new("value_field_to_show")
+        ::runtime::odoo::fields::SelectionField::new("value_field_to_show")
     }
     /// Webhook Fields (`webhook_field_ids`, `many2many`).
     #[inline]
-    pub const fn webhook_field_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn webhook_field_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrActionsServer,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::X2ManyField::new("webhook_field_ids")
+        ::runtime::odoo::fields::X2ManyField::new("webhook_field_ids")
     }
     /// Sample Payload (`webhook_sample_payload`, `text`).
     #[inline]
-    pub const fn webhook_sample_payload() -> ::runtime::fields::CharField<
+    pub const fn webhook_sample_payload() -> ::runtime::odoo::fields::CharField<
         super::IrActionsServer,
     > {
-        ::runtime::fields::CharField::new("webhook_sample_payload")
+        ::runtime::odoo::fields::CharField::new("webhook_sample_payload")
     }
     /// Webhook URL (`webhook_url`, `char`).
     #[inline]
-    pub const fn webhook_url() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("webhook_url")
+    pub const fn webhook_url() -> ::runtime::odoo::fields::CharField<
+        super::IrActionsServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("webhook_url")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrActionsServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrActionsServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrActionsServer> {
-        ::runtime::fields::CharField::new("xml_id")
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrActionsServer> {
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }
 /// Values of `activity_date_deadline_range_type` (Due type) on `ir.actions.server`.
@@ -1785,7 +1817,7 @@ pub enum ActivityDateDeadlineRangeType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityDateDeadlineRangeType {
+impl ::runtime::odoo::wire::Selection for ActivityDateDeadlineRangeType {
     const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1806,12 +1838,12 @@ impl ::runtime::wire::Selection for ActivityDateDeadlineRangeType {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityDateDeadlineRangeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityDateDeadlineRangeType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_user_type` (User Type) on `ir.actions.server`.
@@ -1826,7 +1858,7 @@ pub enum ActivityUserType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityUserType {
+impl ::runtime::odoo::wire::Selection for ActivityUserType {
     const VALUES: &'static [&'static str] = &["specific", "generic"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1845,12 +1877,12 @@ impl ::runtime::wire::Selection for ActivityUserType {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityUserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityUserType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `binding_type` (Binding Type) on `ir.actions.server`.
@@ -1865,7 +1897,7 @@ pub enum BindingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for BindingType {
+impl ::runtime::odoo::wire::Selection for BindingType {
     const VALUES: &'static [&'static str] = &["action", "report"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1884,12 +1916,12 @@ impl ::runtime::wire::Selection for BindingType {
 }
 impl<'de> ::serde::Deserialize<'de> for BindingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for BindingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `evaluation_type` (Value Type) on `ir.actions.server`.
@@ -1904,7 +1936,7 @@ pub enum EvaluationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EvaluationType {
+impl ::runtime::odoo::wire::Selection for EvaluationType {
     const VALUES: &'static [&'static str] = &["value", "equation"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1923,12 +1955,12 @@ impl ::runtime::wire::Selection for EvaluationType {
 }
 impl<'de> ::serde::Deserialize<'de> for EvaluationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EvaluationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `mail_post_method` (Send Email As) on `ir.actions.server`.
@@ -1945,7 +1977,7 @@ pub enum MailPostMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MailPostMethod {
+impl ::runtime::odoo::wire::Selection for MailPostMethod {
     const VALUES: &'static [&'static str] = &["email", "comment", "note"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1966,12 +1998,12 @@ impl ::runtime::wire::Selection for MailPostMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for MailPostMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MailPostMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sms_method` (Send SMS As) on `ir.actions.server`.
@@ -1988,7 +2020,7 @@ pub enum SmsMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SmsMethod {
+impl ::runtime::odoo::wire::Selection for SmsMethod {
     const VALUES: &'static [&'static str] = &["sms", "comment", "note"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2009,12 +2041,12 @@ impl ::runtime::wire::Selection for SmsMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SmsMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Type) on `ir.actions.server`.
@@ -2045,7 +2077,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "object_write",
         "next_activity",
@@ -2091,12 +2123,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `update_boolean_value` (Boolean Value) on `ir.actions.server`.
@@ -2111,7 +2143,7 @@ pub enum UpdateBooleanValue {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for UpdateBooleanValue {
+impl ::runtime::odoo::wire::Selection for UpdateBooleanValue {
     const VALUES: &'static [&'static str] = &["true", "false"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2130,12 +2162,12 @@ impl ::runtime::wire::Selection for UpdateBooleanValue {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateBooleanValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for UpdateBooleanValue {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `update_field_type` (Field Type) on `ir.actions.server`.
@@ -2184,7 +2216,7 @@ pub enum UpdateFieldType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for UpdateFieldType {
+impl ::runtime::odoo::wire::Selection for UpdateFieldType {
     const VALUES: &'static [&'static str] = &[
         "binary",
         "boolean",
@@ -2257,12 +2289,12 @@ impl ::runtime::wire::Selection for UpdateFieldType {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for UpdateFieldType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `update_m2m_operation` (Many2many Operations) on `ir.actions.server`.
@@ -2281,7 +2313,7 @@ pub enum UpdateM2mOperation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for UpdateM2mOperation {
+impl ::runtime::odoo::wire::Selection for UpdateM2mOperation {
     const VALUES: &'static [&'static str] = &["add", "remove", "set", "clear"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2304,12 +2336,12 @@ impl ::runtime::wire::Selection for UpdateM2mOperation {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateM2mOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for UpdateM2mOperation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `usage` (Usage) on `ir.actions.server`.
@@ -2324,7 +2356,7 @@ pub enum Usage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Usage {
+impl ::runtime::odoo::wire::Selection for Usage {
     const VALUES: &'static [&'static str] = &["ir_actions_server", "ir_cron"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2343,12 +2375,12 @@ impl ::runtime::wire::Selection for Usage {
 }
 impl<'de> ::serde::Deserialize<'de> for Usage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Usage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `value_field_to_show` (Value Field To Show) on `ir.actions.server`.
@@ -2367,7 +2399,7 @@ pub enum ValueFieldToShow {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ValueFieldToShow {
+impl ::runtime::odoo::wire::Selection for ValueFieldToShow {
     const VALUES: &'static [&'static str] = &[
         "value",
         "resource_ref",
@@ -2395,11 +2427,11 @@ impl ::runtime::wire::Selection for ValueFieldToShow {
 }
 impl<'de> ::serde::Deserialize<'de> for ValueFieldToShow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ValueFieldToShow {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -27,7 +27,7 @@ pub struct IrAsset {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Directive
     ///
     /// `selection`.
@@ -65,14 +65,14 @@ pub struct IrAsset {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrAsset {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrAsset {
+impl ::runtime::odoo::wire::FromRecord for IrAsset {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "bundle",
@@ -89,8 +89,8 @@ impl ::runtime::wire::FromRecord for IrAsset {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrAsset::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,33 +130,34 @@ impl ::runtime::Model for IrAsset {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("bundle", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("bundle", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("directive", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("directive", "selection")
             .selection(
                 &["append", "prepend", "after", "before", "remove", "replace", "include"],
             ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("path", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::verify::FieldSpec::new("target", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("path", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("target", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrAsset {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrAsset {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrAsset {
@@ -165,7 +166,7 @@ impl super::mixins::BaseModel for IrAsset {
 /// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrAssetCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrAssetCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -181,7 +182,7 @@ impl IrAssetCreate {
         sequence: i64,
     ) -> Self {
         IrAssetCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .bundle(bundle)
             .name(name)
@@ -191,13 +192,13 @@ impl IrAssetCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAsset>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAsset>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (active).
@@ -250,7 +251,7 @@ impl ::runtime::CreateValues for IrAssetCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrAssetUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrAssetUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -261,19 +262,19 @@ impl IrAssetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrAssetUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAsset>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAsset>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (active).
@@ -326,83 +327,83 @@ impl ::runtime::UpdateValues for IrAssetUpdate {
 pub mod fields {
     /// active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrAsset> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrAsset> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Bundle name (`bundle`, `char`).
     #[inline]
-    pub const fn bundle() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("bundle")
+    pub const fn bundle() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
+        ::runtime::odoo::fields::CharField::new("bundle")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrAsset,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAsset,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Directive (`directive`, `selection`).
     #[inline]
-    pub const fn directive() -> ::runtime::fields::SelectionField<
+    pub const fn directive() -> ::runtime::odoo::fields::SelectionField<
         super::IrAsset,
         super::Directive,
     > {
-        ::runtime::fields::SelectionField::new("directive")
+        ::runtime::odoo::fields::SelectionField::new("directive")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrAsset, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrAsset, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Path (or glob pattern) (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrAsset, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::IrAsset, i64> {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Target (`target`, `char`).
     #[inline]
-    pub const fn target() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("target")
+    pub const fn target() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
+        ::runtime::odoo::fields::CharField::new("target")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrAsset,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAsset,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `directive` (Directive) on `ir.asset`.
@@ -427,7 +428,7 @@ pub enum Directive {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Directive {
+impl ::runtime::odoo::wire::Selection for Directive {
     const VALUES: &'static [&'static str] = &[
         "append",
         "prepend",
@@ -464,11 +465,11 @@ impl ::runtime::wire::Selection for Directive {
 }
 impl<'de> ::serde::Deserialize<'de> for Directive {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Directive {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -27,7 +27,7 @@ pub struct IrAttachment {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct IrAttachment {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`.
@@ -55,15 +55,15 @@ pub struct IrAttachment {
     /// Image Height
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
-    pub image_height: ::runtime::wire::Computed<i64>,
+    pub image_height: ::runtime::odoo::wire::Computed<i64>,
     /// Image Src
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
-    pub image_src: ::runtime::wire::Computed<Option<String>>,
+    pub image_src: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Image Width
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
-    pub image_width: ::runtime::wire::Computed<i64>,
+    pub image_width: ::runtime::odoo::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly.
@@ -71,7 +71,7 @@ pub struct IrAttachment {
     /// Attachment URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
-    pub local_url: ::runtime::wire::Computed<Option<String>>,
+    pub local_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly.
@@ -83,7 +83,7 @@ pub struct IrAttachment {
     /// Original (unoptimized, unresized) attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub original_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub original_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     /// Is public document
     ///
     /// `boolean`.
@@ -103,7 +103,7 @@ pub struct IrAttachment {
     /// Resource Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
-    pub res_name: ::runtime::wire::Computed<Option<String>>,
+    pub res_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Stored Filename
     ///
     /// `char`.
@@ -123,7 +123,7 @@ pub struct IrAttachment {
     /// Voice
     ///
     /// `one2many`, to `discuss.voice.metadata` (inverse `attachment_id`).
-    pub voice_ids: ::runtime::wire::X2Many<super::rel::DiscussVoiceMetadata>,
+    pub voice_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussVoiceMetadata>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -131,14 +131,14 @@ pub struct IrAttachment {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrAttachment {
+impl ::runtime::odoo::wire::FromRecord for IrAttachment {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "checksum",
@@ -170,8 +170,8 @@ impl ::runtime::wire::FromRecord for IrAttachment {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrAttachment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -243,56 +243,57 @@ impl ::runtime::Model for IrAttachment {
         "local_url",
         "res_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("checksum", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("checksum", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("datas", "binary"),
-        ::runtime::verify::FieldSpec::new("db_datas", "binary"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("file_size", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_height", "integer"),
-        ::runtime::verify::FieldSpec::new("image_src", "char"),
-        ::runtime::verify::FieldSpec::new("image_width", "integer"),
-        ::runtime::verify::FieldSpec::new("index_content", "text"),
-        ::runtime::verify::FieldSpec::new("local_url", "char"),
-        ::runtime::verify::FieldSpec::new("mimetype", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("original_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("db_datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("file_size", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_height", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_src", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_width", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("index_content", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("local_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mimetype", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("original_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("public", "boolean"),
-        ::runtime::verify::FieldSpec::new("raw", "binary"),
-        ::runtime::verify::FieldSpec::new("res_field", "char"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("store_fname", "char"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("public", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("raw", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("res_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("store_fname", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["url", "binary"]),
-        ::runtime::verify::FieldSpec::new("url", "char"),
-        ::runtime::verify::FieldSpec::new("voice_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("voice_ids", "one2many")
             .relation("discuss.voice.metadata"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrAttachment {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("original_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrAttachment {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("original_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -467,7 +468,7 @@ impl super::mixins::BaseModel for IrAttachment {
 /// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrAttachmentCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrAttachmentCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -478,7 +479,7 @@ impl IrAttachmentCreate {
     /// Takes the required fields: `name`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, r#type: Type) -> Self {
         IrAttachmentCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .r#type(r#type)
@@ -486,13 +487,13 @@ impl IrAttachmentCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAttachment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAttachment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -515,13 +516,16 @@ impl IrAttachmentCreate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -569,7 +573,7 @@ impl IrAttachmentCreate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -614,7 +618,7 @@ impl IrAttachmentCreate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -628,7 +632,7 @@ impl ::runtime::CreateValues for IrAttachmentCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrAttachmentUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrAttachmentUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -639,19 +643,19 @@ impl IrAttachmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrAttachmentUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAttachment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAttachment>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -674,13 +678,16 @@ impl IrAttachmentUpdate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -728,7 +735,7 @@ impl IrAttachmentUpdate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -773,7 +780,7 @@ impl IrAttachmentUpdate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -787,185 +794,203 @@ impl ::runtime::UpdateValues for IrAttachmentUpdate {
 pub mod fields {
     /// Access Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Checksum/SHA1 (`checksum`, `char`).
     #[inline]
-    pub const fn checksum() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("checksum")
+    pub const fn checksum() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("checksum")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAttachment,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrAttachment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAttachment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("datas")
+    pub const fn datas() -> ::runtime::odoo::fields::BinaryField<super::IrAttachment> {
+        ::runtime::odoo::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::odoo::fields::BinaryField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// File Size (`file_size`, `integer`).
     #[inline]
-    pub const fn file_size() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("file_size")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Image Height (`image_height`, `integer`).
-    #[inline]
-    pub const fn image_height() -> ::runtime::fields::NumField<
+    pub const fn file_size() -> ::runtime::odoo::fields::NumField<
         super::IrAttachment,
         i64,
     > {
-        ::runtime::fields::NumField::new("image_height")
+        ::runtime::odoo::fields::NumField::new("file_size")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrAttachment, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Image Height (`image_height`, `integer`).
+    #[inline]
+    pub const fn image_height() -> ::runtime::odoo::fields::NumField<
+        super::IrAttachment,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("image_height")
     }
     /// Image Src (`image_src`, `char`).
     #[inline]
-    pub const fn image_src() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("image_src")
+    pub const fn image_src() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("image_src")
     }
     /// Image Width (`image_width`, `integer`).
     #[inline]
-    pub const fn image_width() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("image_width")
+    pub const fn image_width() -> ::runtime::odoo::fields::NumField<
+        super::IrAttachment,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("image_width")
     }
     /// Indexed Content (`index_content`, `text`).
     #[inline]
-    pub const fn index_content() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("index_content")
+    pub const fn index_content() -> ::runtime::odoo::fields::CharField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::CharField::new("index_content")
     }
     /// Attachment URL (`local_url`, `char`).
     #[inline]
-    pub const fn local_url() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("local_url")
+    pub const fn local_url() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("local_url")
     }
     /// Mime Type (`mimetype`, `char`).
     #[inline]
-    pub const fn mimetype() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("mimetype")
+    pub const fn mimetype() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("mimetype")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
     #[inline]
-    pub const fn original_id() -> ::runtime::fields::Many2OneField<
+    pub const fn original_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAttachment,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("original_id")
+        ::runtime::odoo::fields::Many2OneField::new("original_id")
     }
     /// Is public document (`public`, `boolean`).
     #[inline]
-    pub const fn public() -> ::runtime::fields::BoolField<super::IrAttachment> {
-        ::runtime::fields::BoolField::new("public")
+    pub const fn public() -> ::runtime::odoo::fields::BoolField<super::IrAttachment> {
+        ::runtime::odoo::fields::BoolField::new("public")
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("raw")
+    pub const fn raw() -> ::runtime::odoo::fields::BinaryField<super::IrAttachment> {
+        ::runtime::odoo::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]
-    pub const fn res_field() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_field")
+    pub const fn res_field() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("res_field")
     }
     /// Resource ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::IrAttachment> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::IrAttachment> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Resource Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Resource Name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_name")
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// Stored Filename (`store_fname`, `char`).
     #[inline]
-    pub const fn store_fname() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("store_fname")
+    pub const fn store_fname() -> ::runtime::odoo::fields::CharField<
+        super::IrAttachment,
+    > {
+        ::runtime::odoo::fields::CharField::new("store_fname")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::IrAttachment,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Url (`url`, `char`).
     #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("url")
+    pub const fn url() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
+        ::runtime::odoo::fields::CharField::new("url")
     }
     /// Voice (`voice_ids`, `one2many`).
     #[inline]
-    pub const fn voice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn voice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrAttachment,
         super::super::rel::DiscussVoiceMetadata,
     > {
-        ::runtime::fields::X2ManyField::new("voice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("voice_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrAttachment,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrAttachment,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `type` (Type) on `ir.attachment`.
@@ -980,7 +1005,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["url", "binary"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -999,11 +1024,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,11 +19,11 @@ pub struct IrCronProgress {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Cron
     ///
     /// `many2one`, to `ir.cron`, required.
-    pub cron_id: Option<::runtime::wire::Many2One<super::rel::IrCron>>,
+    pub cron_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrCron>>,
     /// Deactivate
     ///
     /// `boolean`.
@@ -55,14 +55,14 @@ pub struct IrCronProgress {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrCronProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrCronProgress {
+impl ::runtime::odoo::wire::FromRecord for IrCronProgress {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -77,8 +77,8 @@ impl ::runtime::wire::FromRecord for IrCronProgress {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrCronProgress::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,31 +114,32 @@ impl ::runtime::Model for IrCronProgress {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("cron_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("cron_id", "many2one")
             .relation("ir.cron")
             .required(),
-        ::runtime::verify::FieldSpec::new("deactivate", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("remaining", "integer"),
-        ::runtime::verify::FieldSpec::new("timed_out_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("deactivate", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("done", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("remaining", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("timed_out_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrCronProgress {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("cron_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrCronProgress {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("cron_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrCronProgress {
@@ -147,7 +148,7 @@ impl super::mixins::BaseModel for IrCronProgress {
 /// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrCronProgressCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrCronProgressCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -158,20 +159,20 @@ impl IrCronProgressCreate {
     /// Takes the required fields: `cron_id` (readonly, computed and x2many fields are left out).
     pub fn new(cron_id: i64) -> Self {
         IrCronProgressCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .cron_id(cron_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrCronProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `cron_id` (Cron).
@@ -212,7 +213,7 @@ impl ::runtime::CreateValues for IrCronProgressCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrCronProgressUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrCronProgressUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -223,19 +224,19 @@ impl IrCronProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrCronProgressUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrCronProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `cron_id` (Cron).
@@ -276,75 +277,85 @@ impl ::runtime::UpdateValues for IrCronProgressUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrCronProgress,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrCronProgress,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Cron (`cron_id`, `many2one`).
     #[inline]
-    pub const fn cron_id() -> ::runtime::fields::Many2OneField<
+    pub const fn cron_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrCronProgress,
         super::super::rel::IrCron,
     > {
-        ::runtime::fields::Many2OneField::new("cron_id")
+        ::runtime::odoo::fields::Many2OneField::new("cron_id")
     }
     /// Deactivate (`deactivate`, `boolean`).
     #[inline]
-    pub const fn deactivate() -> ::runtime::fields::BoolField<super::IrCronProgress> {
-        ::runtime::fields::BoolField::new("deactivate")
+    pub const fn deactivate() -> ::runtime::odoo::fields::BoolField<
+        super::IrCronProgress,
+    > {
+        ::runtime::odoo::fields::BoolField::new("deactivate")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrCronProgress> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrCronProgress,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Done (`done`, `integer`).
     #[inline]
-    pub const fn done() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Remaining (`remaining`, `integer`).
-    #[inline]
-    pub const fn remaining() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("remaining")
-    }
-    /// Timed Out Counter (`timed_out_counter`, `integer`).
-    #[inline]
-    pub const fn timed_out_counter() -> ::runtime::fields::NumField<
+    pub const fn done() -> ::runtime::odoo::fields::NumField<
         super::IrCronProgress,
         i64,
     > {
-        ::runtime::fields::NumField::new("timed_out_counter")
+        ::runtime::odoo::fields::NumField::new("done")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrCronProgress, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Remaining (`remaining`, `integer`).
+    #[inline]
+    pub const fn remaining() -> ::runtime::odoo::fields::NumField<
+        super::IrCronProgress,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("remaining")
+    }
+    /// Timed Out Counter (`timed_out_counter`, `integer`).
+    #[inline]
+    pub const fn timed_out_counter() -> ::runtime::odoo::fields::NumField<
+        super::IrCronProgress,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("timed_out_counter")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrCronProgress,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrCronProgress,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

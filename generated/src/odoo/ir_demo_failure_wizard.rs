@@ -21,7 +21,7 @@ pub struct IrDemoFailureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,11 +29,11 @@ pub struct IrDemoFailureWizard {
     /// Demo Installation Failures
     ///
     /// `one2many`, to `ir.demo_failure` (inverse `wizard_id`), readonly.
-    pub failure_ids: ::runtime::wire::X2Many<super::rel::IrDemoFailure>,
+    pub failure_ids: ::runtime::odoo::wire::X2Many<super::rel::IrDemoFailure>,
     /// Failures Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::failures_count())`.
-    pub failures_count: ::runtime::wire::Computed<i64>,
+    pub failures_count: ::runtime::odoo::wire::Computed<i64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -45,14 +45,14 @@ pub struct IrDemoFailureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemoFailureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrDemoFailureWizard {
+impl ::runtime::odoo::wire::FromRecord for IrDemoFailureWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for IrDemoFailureWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrDemoFailureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,26 +95,27 @@ impl ::runtime::Model for IrDemoFailureWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["failures_count"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("failure_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_ids", "one2many")
             .relation("ir.demo_failure"),
-        ::runtime::verify::FieldSpec::new("failures_count", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("failures_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrDemoFailureWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrDemoFailureWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -144,7 +145,7 @@ impl super::mixins::BaseModel for IrDemoFailureWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrDemoFailureWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrDemoFailureWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -155,19 +156,19 @@ impl IrDemoFailureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrDemoFailureWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `failure_ids` (Demo Installation Failures).
@@ -175,7 +176,7 @@ impl IrDemoFailureWizardCreate {
     pub fn failure_ids(
         mut self,
         failure_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrDemoFailure>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrDemoFailure>,
         >,
     ) -> Self {
         self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
@@ -189,7 +190,7 @@ impl ::runtime::CreateValues for IrDemoFailureWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrDemoFailureWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrDemoFailureWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -200,19 +201,19 @@ impl IrDemoFailureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrDemoFailureWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `failure_ids` (Demo Installation Failures).
@@ -220,7 +221,7 @@ impl IrDemoFailureWizardUpdate {
     pub fn failure_ids(
         mut self,
         failure_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrDemoFailure>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrDemoFailure>,
         >,
     ) -> Self {
         self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
@@ -234,62 +235,65 @@ impl ::runtime::UpdateValues for IrDemoFailureWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrDemoFailureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrDemoFailureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrDemoFailureWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Demo Installation Failures (`failure_ids`, `one2many`).
     #[inline]
-    pub const fn failure_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn failure_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrDemoFailureWizard,
         super::super::rel::IrDemoFailure,
     > {
-        ::runtime::fields::X2ManyField::new("failure_ids")
+        ::runtime::odoo::fields::X2ManyField::new("failure_ids")
     }
     /// Failures Count (`failures_count`, `integer`).
     #[inline]
-    pub const fn failures_count() -> ::runtime::fields::NumField<
+    pub const fn failures_count() -> ::runtime::odoo::fields::NumField<
         super::IrDemoFailureWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("failures_count")
+        ::runtime::odoo::fields::NumField::new("failures_count")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrDemoFailureWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::IrDemoFailureWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrDemoFailureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrDemoFailureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

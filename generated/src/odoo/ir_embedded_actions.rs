@@ -15,7 +15,7 @@ pub struct IrEmbeddedActions {
     /// Action
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
     /// Context
     ///
     /// Context dictionary as Python expression, empty by default (Default: {})
@@ -29,7 +29,7 @@ pub struct IrEmbeddedActions {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default View
     ///
     /// Default view (if none, default view of the action is taken)
@@ -51,13 +51,13 @@ pub struct IrEmbeddedActions {
     /// Default filter of the embedded action (if none, no filters)
     ///
     /// `one2many`, to `ir.filters` (inverse `embedded_action_id`).
-    pub filter_ids: ::runtime::wire::X2Many<super::rel::IrFilters>,
+    pub filter_ids: ::runtime::odoo::wire::X2Many<super::rel::IrFilters>,
     /// Groups
     ///
     /// Groups that can execute the embedded action. Leave empty to allow everybody.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -65,13 +65,13 @@ pub struct IrEmbeddedActions {
     /// Is Deletable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deletable())`.
-    pub is_deletable: ::runtime::wire::Computed<bool>,
+    pub is_deletable: ::runtime::odoo::wire::Computed<bool>,
     /// Embedded visibility
     ///
     /// Computed field to check if the record should be visible according to the domain
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_visible())`.
-    pub is_visible: ::runtime::wire::Computed<bool>,
+    pub is_visible: ::runtime::odoo::wire::Computed<bool>,
     /// Name
     ///
     /// `char`.
@@ -80,7 +80,7 @@ pub struct IrEmbeddedActions {
     ///
     /// `many2one`, to `ir.actions.act_window`, required.
     pub parent_action_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsActWindow>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
     >,
     /// Active Parent Id
     ///
@@ -105,7 +105,7 @@ pub struct IrEmbeddedActions {
     /// User specific embedded action. If empty, shared embedded action
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -113,14 +113,14 @@ pub struct IrEmbeddedActions {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrEmbeddedActions {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrEmbeddedActions {
+impl ::runtime::odoo::wire::FromRecord for IrEmbeddedActions {
     const FIELDS: &'static [&'static str] = &[
         "action_id",
         "context",
@@ -145,8 +145,8 @@ impl ::runtime::wire::FromRecord for IrEmbeddedActions {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrEmbeddedActions::default();
         while let Some(i) = r.next()? {
             match i {
@@ -201,46 +201,48 @@ impl ::runtime::Model for IrEmbeddedActions {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_deletable", "is_visible"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
             .relation("ir.actions.actions"),
-        ::runtime::verify::FieldSpec::new("context", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("context", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_view_mode", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "char"),
-        ::runtime::verify::FieldSpec::new("filter_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("default_view_mode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("filter_ids", "one2many")
             .relation("ir.filters"),
-        ::runtime::verify::FieldSpec::new("groups_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("groups_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_deletable", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_visible", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("parent_action_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_deletable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_visible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_action_id", "many2one")
             .relation("ir.actions.act_window")
             .required(),
-        ::runtime::verify::FieldSpec::new("parent_res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("parent_res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("python_method", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("python_method", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrEmbeddedActions {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("action_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_action_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrEmbeddedActions {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("action_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_action_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrEmbeddedActions {
@@ -249,7 +251,7 @@ impl super::mixins::BaseModel for IrEmbeddedActions {
 /// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrEmbeddedActionsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrEmbeddedActionsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -260,7 +262,7 @@ impl IrEmbeddedActionsCreate {
     /// Takes the required fields: `parent_action_id`, `parent_res_model` (readonly, computed and x2many fields are left out).
     pub fn new(parent_action_id: i64, parent_res_model: impl Into<String>) -> Self {
         IrEmbeddedActionsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .parent_action_id(parent_action_id)
             .parent_res_model(parent_res_model)
@@ -268,13 +270,13 @@ impl IrEmbeddedActionsCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrEmbeddedActions>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrEmbeddedActions>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Action).
@@ -306,7 +308,7 @@ impl IrEmbeddedActionsCreate {
     pub fn filter_ids(
         mut self,
         filter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrFilters>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrFilters>,
         >,
     ) -> Self {
         self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
@@ -317,7 +319,7 @@ impl IrEmbeddedActionsCreate {
     pub fn groups_ids(
         mut self,
         groups_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
@@ -373,7 +375,7 @@ impl ::runtime::CreateValues for IrEmbeddedActionsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrEmbeddedActionsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrEmbeddedActionsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -384,19 +386,19 @@ impl IrEmbeddedActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrEmbeddedActionsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrEmbeddedActions>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrEmbeddedActions>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Action).
@@ -428,7 +430,7 @@ impl IrEmbeddedActionsUpdate {
     pub fn filter_ids(
         mut self,
         filter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrFilters>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrFilters>,
         >,
     ) -> Self {
         self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
@@ -439,7 +441,7 @@ impl IrEmbeddedActionsUpdate {
     pub fn groups_ids(
         mut self,
         groups_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
@@ -495,150 +497,159 @@ impl ::runtime::UpdateValues for IrEmbeddedActionsUpdate {
 pub mod fields {
     /// Action (`action_id`, `many2one`).
     #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrEmbeddedActions,
         super::super::rel::IrActionsActions,
     > {
-        ::runtime::fields::Many2OneField::new("action_id")
+        ::runtime::odoo::fields::Many2OneField::new("action_id")
     }
     /// Context (`context`, `char`).
     #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("context")
+    pub const fn context() -> ::runtime::odoo::fields::CharField<
+        super::IrEmbeddedActions,
+    > {
+        ::runtime::odoo::fields::CharField::new("context")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrEmbeddedActions,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrEmbeddedActions,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default View (`default_view_mode`, `char`).
     #[inline]
-    pub const fn default_view_mode() -> ::runtime::fields::CharField<
+    pub const fn default_view_mode() -> ::runtime::odoo::fields::CharField<
         super::IrEmbeddedActions,
     > {
-        ::runtime::fields::CharField::new("default_view_mode")
+        ::runtime::odoo::fields::CharField::new("default_view_mode")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrEmbeddedActions,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain (`domain`, `char`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<
+        super::IrEmbeddedActions,
+    > {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Filter (`filter_ids`, `one2many`).
     #[inline]
-    pub const fn filter_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn filter_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrEmbeddedActions,
         super::super::rel::IrFilters,
     > {
-        ::runtime::fields::X2ManyField::new("filter_ids")
+        ::runtime::odoo::fields::X2ManyField::new("filter_ids")
     }
     /// Groups (`groups_ids`, `many2many`).
     #[inline]
-    pub const fn groups_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrEmbeddedActions,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_ids")
+        ::runtime::odoo::fields::X2ManyField::new("groups_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrEmbeddedActions, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::IrEmbeddedActions,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Deletable (`is_deletable`, `boolean`).
     #[inline]
-    pub const fn is_deletable() -> ::runtime::fields::BoolField<
+    pub const fn is_deletable() -> ::runtime::odoo::fields::BoolField<
         super::IrEmbeddedActions,
     > {
-        ::runtime::fields::BoolField::new("is_deletable")
+        ::runtime::odoo::fields::BoolField::new("is_deletable")
     }
     /// Embedded visibility (`is_visible`, `boolean`).
     #[inline]
-    pub const fn is_visible() -> ::runtime::fields::BoolField<super::IrEmbeddedActions> {
-        ::runtime::fields::BoolField::new("is_visible")
+    pub const fn is_visible() -> ::runtime::odoo::fields::BoolField<
+        super::IrEmbeddedActions,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_visible")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrEmbeddedActions> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Parent Action (`parent_action_id`, `many2one`).
     #[inline]
-    pub const fn parent_action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrEmbeddedActions,
         super::super::rel::IrActionsActWindow,
     > {
-        ::runtime::fields::Many2OneField::new("parent_action_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_action_id")
     }
     /// Active Parent Id (`parent_res_id`, `integer`).
     #[inline]
-    pub const fn parent_res_id() -> ::runtime::fields::NumField<
+    pub const fn parent_res_id() -> ::runtime::odoo::fields::NumField<
         super::IrEmbeddedActions,
         i64,
     > {
-        ::runtime::fields::NumField::new("parent_res_id")
+        ::runtime::odoo::fields::NumField::new("parent_res_id")
     }
     /// Active Parent Model (`parent_res_model`, `char`).
     #[inline]
-    pub const fn parent_res_model() -> ::runtime::fields::CharField<
+    pub const fn parent_res_model() -> ::runtime::odoo::fields::CharField<
         super::IrEmbeddedActions,
     > {
-        ::runtime::fields::CharField::new("parent_res_model")
+        ::runtime::odoo::fields::CharField::new("parent_res_model")
     }
     /// Python Method (`python_method`, `char`).
     #[inline]
-    pub const fn python_method() -> ::runtime::fields::CharField<
+    pub const fn python_method() -> ::runtime::odoo::fields::CharField<
         super::IrEmbeddedActions,
     > {
-        ::runtime::fields::CharField::new("python_method")
+        ::runtime::odoo::fields::CharField::new("python_method")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::IrEmbeddedActions,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrEmbeddedActions,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrEmbeddedActions,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrEmbeddedActions,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct IrExports {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct IrExports {
     /// Export ID
     ///
     /// `one2many`, to `ir.exports.line` (inverse `export_id`).
-    pub export_fields: ::runtime::wire::X2Many<super::rel::IrExportsLine>,
+    pub export_fields: ::runtime::odoo::wire::X2Many<super::rel::IrExportsLine>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,14 +47,14 @@ pub struct IrExports {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrExports {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrExports {
+impl ::runtime::odoo::wire::FromRecord for IrExports {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for IrExports {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrExports::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,27 +100,28 @@ impl ::runtime::Model for IrExports {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("export_fields", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("export_fields", "one2many")
             .relation("ir.exports.line"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("resource", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrExports {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrExports {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrExports {
@@ -130,7 +131,7 @@ impl super::mixins::BaseModel for IrExports {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrExportsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrExportsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -141,19 +142,19 @@ impl IrExportsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrExportsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrExports>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExports>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `export_fields` (Export ID).
@@ -161,7 +162,7 @@ impl IrExportsCreate {
     pub fn export_fields(
         mut self,
         export_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrExportsLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrExportsLine>,
         >,
     ) -> Self {
         self.values.set("export_fields", export_fields.into_iter().collect::<Vec<_>>());
@@ -187,7 +188,7 @@ impl ::runtime::CreateValues for IrExportsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrExportsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrExportsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -198,19 +199,19 @@ impl IrExportsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrExportsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrExports>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExports>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `export_fields` (Export ID).
@@ -218,7 +219,7 @@ impl IrExportsUpdate {
     pub fn export_fields(
         mut self,
         export_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrExportsLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrExportsLine>,
         >,
     ) -> Self {
         self.values.set("export_fields", export_fields.into_iter().collect::<Vec<_>>());
@@ -244,62 +245,62 @@ impl ::runtime::UpdateValues for IrExportsUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrExports,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrExports,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrExports> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrExports> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Export ID (`export_fields`, `one2many`).
     #[inline]
-    pub const fn export_fields() -> ::runtime::fields::X2ManyField<
+    pub const fn export_fields() -> ::runtime::odoo::fields::X2ManyField<
         super::IrExports,
         super::super::rel::IrExportsLine,
     > {
-        ::runtime::fields::X2ManyField::new("export_fields")
+        ::runtime::odoo::fields::X2ManyField::new("export_fields")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrExports, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrExports, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Export Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrExports> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrExports> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Resource (`resource`, `char`).
     #[inline]
-    pub const fn resource() -> ::runtime::fields::CharField<super::IrExports> {
-        ::runtime::fields::CharField::new("resource")
+    pub const fn resource() -> ::runtime::odoo::fields::CharField<super::IrExports> {
+        ::runtime::odoo::fields::CharField::new("resource")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrExports,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrExports,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,7 +17,7 @@ pub struct IrFilters {
     /// The menu action this filter applies to. When left empty the filter applies to all menus for this model.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
     /// Active
     ///
     /// `boolean`.
@@ -33,7 +33,7 @@ pub struct IrFilters {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -48,7 +48,7 @@ pub struct IrFilters {
     ///
     /// `many2one`, to `ir.embedded.actions`.
     pub embedded_action_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrEmbeddedActions>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrEmbeddedActions>,
     >,
     /// Embedded Parent Res
     ///
@@ -83,7 +83,7 @@ pub struct IrFilters {
     /// The user this filter is private to. When left empty the filter is public and available to all users.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -91,14 +91,14 @@ pub struct IrFilters {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrFilters {
+impl ::runtime::odoo::wire::FromRecord for IrFilters {
     const FIELDS: &'static [&'static str] = &[
         "action_id",
         "active",
@@ -119,8 +119,8 @@ impl ::runtime::wire::FromRecord for IrFilters {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrFilters::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,22 +168,22 @@ impl ::runtime::Model for IrFilters {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
             .relation("ir.actions.actions"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("context", "text").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("context", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "text").required(),
-        ::runtime::verify::FieldSpec::new("embedded_action_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("embedded_action_id", "many2one")
             .relation("ir.embedded.actions"),
-        ::runtime::verify::FieldSpec::new("embedded_parent_res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_default", "boolean"),
-        ::runtime::verify::FieldSpec::new("model_id", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("embedded_parent_res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_default", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "selection")
             .required()
             .selection(
                 &[
@@ -755,23 +755,25 @@ impl ::runtime::Model for IrFilters {
                     "ir.websocket",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sort", "char").required(),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sort", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrFilters {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("action_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("embedded_action_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrFilters {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("action_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("embedded_action_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -832,7 +834,7 @@ impl super::mixins::BaseModel for IrFilters {
 /// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrFiltersCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrFiltersCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -849,7 +851,7 @@ impl IrFiltersCreate {
         sort: impl Into<String>,
     ) -> Self {
         IrFiltersCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .context(context)
             .domain(domain)
@@ -860,13 +862,13 @@ impl IrFiltersCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrFilters>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrFilters>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Action).
@@ -943,7 +945,7 @@ impl ::runtime::CreateValues for IrFiltersCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrFiltersUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrFiltersUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -954,19 +956,19 @@ impl IrFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrFiltersUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrFilters>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrFilters>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Action).
@@ -1043,111 +1045,111 @@ impl ::runtime::UpdateValues for IrFiltersUpdate {
 pub mod fields {
     /// Action (`action_id`, `many2one`).
     #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrFilters,
         super::super::rel::IrActionsActions,
     > {
-        ::runtime::fields::Many2OneField::new("action_id")
+        ::runtime::odoo::fields::Many2OneField::new("action_id")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrFilters> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrFilters> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Context (`context`, `text`).
     #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("context")
+    pub const fn context() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("context")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrFilters,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrFilters,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain (`domain`, `text`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Embedded Action (`embedded_action_id`, `many2one`).
     #[inline]
-    pub const fn embedded_action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn embedded_action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrFilters,
         super::super::rel::IrEmbeddedActions,
     > {
-        ::runtime::fields::Many2OneField::new("embedded_action_id")
+        ::runtime::odoo::fields::Many2OneField::new("embedded_action_id")
     }
     /// Embedded Parent Res (`embedded_parent_res_id`, `integer`).
     #[inline]
-    pub const fn embedded_parent_res_id() -> ::runtime::fields::NumField<
+    pub const fn embedded_parent_res_id() -> ::runtime::odoo::fields::NumField<
         super::IrFilters,
         i64,
     > {
-        ::runtime::fields::NumField::new("embedded_parent_res_id")
+        ::runtime::odoo::fields::NumField::new("embedded_parent_res_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrFilters, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrFilters, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Default Filter (`is_default`, `boolean`).
     #[inline]
-    pub const fn is_default() -> ::runtime::fields::BoolField<super::IrFilters> {
-        ::runtime::fields::BoolField::new("is_default")
+    pub const fn is_default() -> ::runtime::odoo::fields::BoolField<super::IrFilters> {
+        ::runtime::odoo::fields::BoolField::new("is_default")
     }
     /// Model (`model_id`, `selection`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("model_id")
+    pub const fn model_id() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("model_id")
     }
     /// Filter Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sort (`sort`, `char`).
     #[inline]
-    pub const fn sort() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("sort")
+    pub const fn sort() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
+        ::runtime::odoo::fields::CharField::new("sort")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrFilters,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrFilters,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrFilters,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

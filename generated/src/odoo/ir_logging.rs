@@ -73,10 +73,10 @@ pub struct IrLogging {
 }
 impl<'de> ::serde::Deserialize<'de> for IrLogging {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrLogging {
+impl ::runtime::odoo::wire::FromRecord for IrLogging {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -94,8 +94,8 @@ impl ::runtime::wire::FromRecord for IrLogging {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrLogging::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,30 +137,30 @@ impl ::runtime::Model for IrLogging {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "integer"),
-        ::runtime::verify::FieldSpec::new("dbname", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("func", "char").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("level", "char"),
-        ::runtime::verify::FieldSpec::new("line", "char").required(),
-        ::runtime::verify::FieldSpec::new("message", "text").required(),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("path", "char").required(),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("dbname", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("func", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("level", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("line", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("message", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("path", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["client", "server"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "integer"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrLogging {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+impl ::runtime::odoo::projection::Projection for IrLogging {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[];
 }
 impl super::mixins::BaseModel for IrLogging {
     type Update = IrLoggingUpdate;
@@ -168,7 +168,7 @@ impl super::mixins::BaseModel for IrLogging {
 /// Values for creating a `ir.logging` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrLoggingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrLoggingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -186,7 +186,7 @@ impl IrLoggingCreate {
         r#type: Type,
     ) -> Self {
         IrLoggingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .func(func)
             .line(line)
@@ -198,13 +198,13 @@ impl IrLoggingCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrLogging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrLogging>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dbname` (Database Name).
@@ -263,7 +263,7 @@ impl ::runtime::CreateValues for IrLoggingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrLoggingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrLoggingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -274,19 +274,19 @@ impl IrLoggingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrLoggingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrLogging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrLogging>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dbname` (Database Name).
@@ -345,82 +345,88 @@ impl ::runtime::UpdateValues for IrLoggingUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrLogging,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `integer`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::NumField<super::IrLogging, i64> {
-        ::runtime::fields::NumField::new("create_uid")
+    pub const fn create_uid() -> ::runtime::odoo::fields::NumField<
+        super::IrLogging,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("create_uid")
     }
     /// Database Name (`dbname`, `char`).
     #[inline]
-    pub const fn dbname() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("dbname")
+    pub const fn dbname() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("dbname")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Function (`func`, `char`).
     #[inline]
-    pub const fn func() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("func")
+    pub const fn func() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("func")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrLogging, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrLogging, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Level (`level`, `char`).
     #[inline]
-    pub const fn level() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("level")
+    pub const fn level() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("level")
     }
     /// Line (`line`, `char`).
     #[inline]
-    pub const fn line() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("line")
+    pub const fn line() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("line")
     }
     /// Message (`message`, `text`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("message")
+    pub const fn message() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Path (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrLogging> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::IrLogging,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrLogging,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `integer`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::NumField<super::IrLogging, i64> {
-        ::runtime::fields::NumField::new("write_uid")
+    pub const fn write_uid() -> ::runtime::odoo::fields::NumField<
+        super::IrLogging,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("write_uid")
     }
 }
 /// Values of `type` (Type) on `ir.logging`.
@@ -435,7 +441,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["client", "server"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -454,11 +460,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -25,7 +25,7 @@ pub struct IrMailServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -68,7 +68,7 @@ pub struct IrMailServer {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -76,7 +76,7 @@ pub struct IrMailServer {
     /// Mail template using this mail server
     ///
     /// `one2many`, to `mail.template` (inverse `mail_server_id`), readonly.
-    pub mail_template_ids: ::runtime::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
     /// Max Email Size
     ///
     /// `float`.
@@ -100,7 +100,7 @@ pub struct IrMailServer {
     /// Authentication Info
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::smtp_authentication_info())`.
-    pub smtp_authentication_info: ::runtime::wire::Computed<Option<String>>,
+    pub smtp_authentication_info: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Debugging
     ///
     /// If enabled, the full output of SMTP sessions will be written to the server log at DEBUG level (this is very verbose and may include confidential info!)
@@ -153,14 +153,14 @@ pub struct IrMailServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrMailServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrMailServer {
+impl ::runtime::odoo::wire::FromRecord for IrMailServer {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "create_date",
@@ -189,8 +189,8 @@ impl ::runtime::wire::FromRecord for IrMailServer {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrMailServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -256,61 +256,65 @@ impl ::runtime::Model for IrMailServer {
         "google_gmail_uri",
         "smtp_authentication_info",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("from_filter", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("from_filter", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_access_token", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "google_gmail_access_token_expiration",
                 "integer",
             )
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "google_gmail_authorization_code",
+                "char",
+            )
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char")
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_refresh_token", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char")
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_uri", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_template_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "one2many")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("max_email_size", "float"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("smtp_authentication", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("max_email_size", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("smtp_authentication", "selection")
             .required()
             .selection(&["login", "certificate", "cli", "gmail"]),
-        ::runtime::verify::FieldSpec::new("smtp_authentication_info", "text"),
-        ::runtime::verify::FieldSpec::new("smtp_debug", "boolean"),
-        ::runtime::verify::FieldSpec::new("smtp_encryption", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("smtp_authentication_info", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("smtp_debug", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("smtp_encryption", "selection")
             .required()
             .selection(&["none", "starttls", "ssl"]),
-        ::runtime::verify::FieldSpec::new("smtp_host", "char"),
-        ::runtime::verify::FieldSpec::new("smtp_pass", "char")
+        ::runtime::odoo::verify::FieldSpec::new("smtp_host", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("smtp_pass", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("smtp_port", "integer"),
-        ::runtime::verify::FieldSpec::new("smtp_ssl_certificate", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("smtp_port", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("smtp_ssl_certificate", "binary")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("smtp_ssl_private_key", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("smtp_ssl_private_key", "binary")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("smtp_user", "char")
+        ::runtime::odoo::verify::FieldSpec::new("smtp_user", "char")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrMailServer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrMailServer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -432,7 +436,7 @@ impl super::mixins::GoogleGmailMixin for IrMailServer {}
 /// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrMailServerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrMailServerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -447,7 +451,7 @@ impl IrMailServerCreate {
         smtp_encryption: SmtpEncryption,
     ) -> Self {
         IrMailServerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .smtp_authentication(smtp_authentication)
@@ -456,13 +460,13 @@ impl IrMailServerCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrMailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrMailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -526,7 +530,7 @@ impl IrMailServerCreate {
     pub fn mail_template_ids(
         mut self,
         mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
         >,
     ) -> Self {
         self.values
@@ -594,7 +598,7 @@ impl IrMailServerCreate {
     #[inline]
     pub fn smtp_ssl_certificate(
         mut self,
-        smtp_ssl_certificate: impl Into<::runtime::wire::Binary>,
+        smtp_ssl_certificate: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
         self
@@ -603,7 +607,7 @@ impl IrMailServerCreate {
     #[inline]
     pub fn smtp_ssl_private_key(
         mut self,
-        smtp_ssl_private_key: impl Into<::runtime::wire::Binary>,
+        smtp_ssl_private_key: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
         self
@@ -622,7 +626,7 @@ impl ::runtime::CreateValues for IrMailServerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrMailServerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrMailServerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -633,19 +637,19 @@ impl IrMailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrMailServerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrMailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrMailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -709,7 +713,7 @@ impl IrMailServerUpdate {
     pub fn mail_template_ids(
         mut self,
         mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
         >,
     ) -> Self {
         self.values
@@ -777,7 +781,7 @@ impl IrMailServerUpdate {
     #[inline]
     pub fn smtp_ssl_certificate(
         mut self,
-        smtp_ssl_certificate: impl Into<::runtime::wire::Binary>,
+        smtp_ssl_certificate: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
         self
@@ -786,7 +790,7 @@ impl IrMailServerUpdate {
     #[inline]
     pub fn smtp_ssl_private_key(
         mut self,
-        smtp_ssl_private_key: impl Into<::runtime::wire::Binary>,
+        smtp_ssl_private_key: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
         self
@@ -805,179 +809,191 @@ impl ::runtime::UpdateValues for IrMailServerUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrMailServer> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrMailServer> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrMailServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrMailServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrMailServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// FROM Filtering (`from_filter`, `char`).
     #[inline]
-    pub const fn from_filter() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("from_filter")
+    pub const fn from_filter() -> ::runtime::odoo::fields::CharField<
+        super::IrMailServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("from_filter")
     }
     /// Access Token (`google_gmail_access_token`, `char`).
     #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
         super::IrMailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_access_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
     }
     /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
     #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::fields::NumField<
+    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
         super::IrMailServer,
         i64,
     > {
-        ::runtime::fields::NumField::new("google_gmail_access_token_expiration")
+        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
     }
     /// Authorization Code (`google_gmail_authorization_code`, `char`).
     #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
         super::IrMailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_authorization_code")
+        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
     }
     /// Refresh Token (`google_gmail_refresh_token`, `char`).
     #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
         super::IrMailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_refresh_token")
+        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
     }
     /// URI (`google_gmail_uri`, `char`).
     #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
         super::IrMailServer,
     > {
-        ::runtime::fields::CharField::new("google_gmail_uri")
+        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrMailServer, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Mail template using this mail server (`mail_template_ids`, `one2many`).
     #[inline]
-    pub const fn mail_template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrMailServer,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("mail_template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
     }
     /// Max Email Size (`max_email_size`, `float`).
     #[inline]
-    pub const fn max_email_size() -> ::runtime::fields::NumField<
+    pub const fn max_email_size() -> ::runtime::odoo::fields::NumField<
         super::IrMailServer,
         f64,
     > {
-        ::runtime::fields::NumField::new("max_email_size")
+        ::runtime::odoo::fields::NumField::new("max_email_size")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Priority (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::IrMailServer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Authenticate with (`smtp_authentication`, `selection`).
     #[inline]
-    pub const fn smtp_authentication() -> ::runtime::fields::SelectionField<
+    pub const fn smtp_authentication() -> ::runtime::odoo::fields::SelectionField<
         super::IrMailServer,
         super::SmtpAuthentication,
     > {
-        ::runtime::fields::SelectionField::new("smtp_authentication")
+        ::runtime::odoo::fields::SelectionField::new("smtp_authentication")
     }
     /// Authentication Info (`smtp_authentication_info`, `text`).
     #[inline]
-    pub const fn smtp_authentication_info() -> ::runtime::fields::CharField<
+    pub const fn smtp_authentication_info() -> ::runtime::odoo::fields::CharField<
         super::IrMailServer,
     > {
-        ::runtime::fields::CharField::new("smtp_authentication_info")
+        ::runtime::odoo::fields::CharField::new("smtp_authentication_info")
     }
     /// Debugging (`smtp_debug`, `boolean`).
     #[inline]
-    pub const fn smtp_debug() -> ::runtime::fields::BoolField<super::IrMailServer> {
-        ::runtime::fields::BoolField::new("smtp_debug")
+    pub const fn smtp_debug() -> ::runtime::odoo::fields::BoolField<
+        super::IrMailServer,
+    > {
+        ::runtime::odoo::fields::BoolField::new("smtp_debug")
     }
     /// Connection Encryption (`smtp_encryption`, `selection`).
     #[inline]
-    pub const fn smtp_encryption() -> ::runtime::fields::SelectionField<
+    pub const fn smtp_encryption() -> ::runtime::odoo::fields::SelectionField<
         super::IrMailServer,
         super::SmtpEncryption,
     > {
-        ::runtime::fields::SelectionField::new("smtp_encryption")
+        ::runtime::odoo::fields::SelectionField::new("smtp_encryption")
     }
     /// SMTP Server (`smtp_host`, `char`).
     #[inline]
-    pub const fn smtp_host() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_host")
+    pub const fn smtp_host() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
+        ::runtime::odoo::fields::CharField::new("smtp_host")
     }
     /// Password (`smtp_pass`, `char`).
     #[inline]
-    pub const fn smtp_pass() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_pass")
+    pub const fn smtp_pass() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
+        ::runtime::odoo::fields::CharField::new("smtp_pass")
     }
     /// SMTP Port (`smtp_port`, `integer`).
     #[inline]
-    pub const fn smtp_port() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("smtp_port")
+    pub const fn smtp_port() -> ::runtime::odoo::fields::NumField<
+        super::IrMailServer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("smtp_port")
     }
     /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
     #[inline]
-    pub const fn smtp_ssl_certificate() -> ::runtime::fields::BinaryField<
+    pub const fn smtp_ssl_certificate() -> ::runtime::odoo::fields::BinaryField<
         super::IrMailServer,
     > {
-        ::runtime::fields::BinaryField::new("smtp_ssl_certificate")
+        ::runtime::odoo::fields::BinaryField::new("smtp_ssl_certificate")
     }
     /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
     #[inline]
-    pub const fn smtp_ssl_private_key() -> ::runtime::fields::BinaryField<
+    pub const fn smtp_ssl_private_key() -> ::runtime::odoo::fields::BinaryField<
         super::IrMailServer,
     > {
-        ::runtime::fields::BinaryField::new("smtp_ssl_private_key")
+        ::runtime::odoo::fields::BinaryField::new("smtp_ssl_private_key")
     }
     /// Username (`smtp_user`, `char`).
     #[inline]
-    pub const fn smtp_user() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_user")
+    pub const fn smtp_user() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
+        ::runtime::odoo::fields::CharField::new("smtp_user")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrMailServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrMailServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `smtp_authentication` (Authenticate with) on `ir.mail_server`.
@@ -996,7 +1012,7 @@ pub enum SmtpAuthentication {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SmtpAuthentication {
+impl ::runtime::odoo::wire::Selection for SmtpAuthentication {
     const VALUES: &'static [&'static str] = &["login", "certificate", "cli", "gmail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1019,12 +1035,12 @@ impl ::runtime::wire::Selection for SmtpAuthentication {
 }
 impl<'de> ::serde::Deserialize<'de> for SmtpAuthentication {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SmtpAuthentication {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `smtp_encryption` (Connection Encryption) on `ir.mail_server`.
@@ -1041,7 +1057,7 @@ pub enum SmtpEncryption {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SmtpEncryption {
+impl ::runtime::odoo::wire::Selection for SmtpEncryption {
     const VALUES: &'static [&'static str] = &["none", "starttls", "ssl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1062,11 +1078,11 @@ impl ::runtime::wire::Selection for SmtpEncryption {
 }
 impl<'de> ::serde::Deserialize<'de> for SmtpEncryption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SmtpEncryption {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,13 +15,13 @@ pub struct IrModel {
     /// Access
     ///
     /// `one2many`, to `ir.model.access` (inverse `model_id`).
-    pub access_ids: ::runtime::wire::X2Many<super::rel::IrModelAccess>,
+    pub access_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelAccess>,
     /// Count (Incl. Archived)
     ///
     /// Total number of records in this model
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::wire::Computed<i64>,
+    pub count: ::runtime::odoo::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct IrModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,7 +37,7 @@ pub struct IrModel {
     /// Fields
     ///
     /// `one2many`, to `ir.model.fields` (inverse `model_id`), required.
-    pub field_id: ::runtime::wire::X2Many<super::rel::IrModelFields>,
+    pub field_id: ::runtime::odoo::wire::X2Many<super::rel::IrModelFields>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,8 +51,8 @@ pub struct IrModel {
     /// The list of models that extends the current model.
     ///
     /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inherited_model_ids())`.
-    pub inherited_model_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModel>,
+    pub inherited_model_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
     >,
     /// Has Mail Activity
     ///
@@ -71,7 +71,7 @@ pub struct IrModel {
     /// Whether this model supports messages and notifications through SMS
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_thread_sms())`.
-    pub is_mail_thread_sms: ::runtime::wire::Computed<bool>,
+    pub is_mail_thread_sms: ::runtime::odoo::wire::Computed<bool>,
     /// Model
     ///
     /// `char`, required.
@@ -81,7 +81,7 @@ pub struct IrModel {
     /// List of modules in which the object is defined or inherited
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
-    pub modules: ::runtime::wire::Computed<Option<String>>,
+    pub modules: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Model Description
     ///
     /// `char`, required.
@@ -95,7 +95,7 @@ pub struct IrModel {
     /// Record Rules
     ///
     /// `one2many`, to `ir.rule` (inverse `model_id`).
-    pub rule_ids: ::runtime::wire::X2Many<super::rel::IrRule>,
+    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::IrRule>,
     /// Type
     ///
     /// `selection`, readonly.
@@ -109,8 +109,8 @@ pub struct IrModel {
     /// Views
     ///
     /// `one2many`, to `ir.ui.view`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::view_ids())`.
-    pub view_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrUiView>,
+    pub view_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
     >,
     /// Last Updated on
     ///
@@ -119,14 +119,14 @@ pub struct IrModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModel {
+impl ::runtime::odoo::wire::FromRecord for IrModel {
     const FIELDS: &'static [&'static str] = &[
         "access_ids",
         "count",
@@ -153,8 +153,8 @@ impl ::runtime::wire::FromRecord for IrModel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -216,45 +216,48 @@ impl ::runtime::Model for IrModel {
         "modules",
         "view_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_ids", "one2many")
             .relation("ir.model.access"),
-        ::runtime::verify::FieldSpec::new("count", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("field_id", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("field_id", "one2many")
             .relation("ir.model.fields")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("info", "text"),
-        ::runtime::verify::FieldSpec::new("inherited_model_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("info", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("inherited_model_ids", "many2many")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("is_mail_activity", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_mail_blacklist", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_mail_thread", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_mail_thread_sms", "boolean"),
-        ::runtime::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::verify::FieldSpec::new("modules", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("order", "char").required(),
-        ::runtime::verify::FieldSpec::new("rule_ids", "one2many").relation("ir.rule"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_activity", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_blacklist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_thread", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_thread_sms", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("modules", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("order", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
+            .relation("ir.rule"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["manual", "base"]),
-        ::runtime::verify::FieldSpec::new("transient", "boolean"),
-        ::runtime::verify::FieldSpec::new("view_ids", "one2many").relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("transient", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("view_ids", "one2many")
+            .relation("ir.ui.view"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -317,7 +320,7 @@ impl super::mixins::BaseModel for IrModel {
 /// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -332,7 +335,7 @@ impl IrModelCreate {
         order: impl Into<String>,
     ) -> Self {
         IrModelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model(model)
             .name(name)
@@ -341,13 +344,13 @@ impl IrModelCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_ids` (Access).
@@ -355,7 +358,7 @@ impl IrModelCreate {
     pub fn access_ids(
         mut self,
         access_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
         >,
     ) -> Self {
         self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
@@ -366,7 +369,7 @@ impl IrModelCreate {
     pub fn field_id(
         mut self,
         field_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
         >,
     ) -> Self {
         self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
@@ -418,7 +421,9 @@ impl IrModelCreate {
     #[inline]
     pub fn rule_ids(
         mut self,
-        rule_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::IrRule>>,
+        rule_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
+        >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
         self
@@ -443,7 +448,7 @@ impl ::runtime::CreateValues for IrModelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -454,19 +459,19 @@ impl IrModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_ids` (Access).
@@ -474,7 +479,7 @@ impl IrModelUpdate {
     pub fn access_ids(
         mut self,
         access_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
         >,
     ) -> Self {
         self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
@@ -485,7 +490,7 @@ impl IrModelUpdate {
     pub fn field_id(
         mut self,
         field_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
         >,
     ) -> Self {
         self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
@@ -537,7 +542,9 @@ impl IrModelUpdate {
     #[inline]
     pub fn rule_ids(
         mut self,
-        rule_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::IrRule>>,
+        rule_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
+        >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
         self
@@ -562,148 +569,154 @@ impl ::runtime::UpdateValues for IrModelUpdate {
 pub mod fields {
     /// Access (`access_ids`, `one2many`).
     #[inline]
-    pub const fn access_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn access_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModel,
         super::super::rel::IrModelAccess,
     > {
-        ::runtime::fields::X2ManyField::new("access_ids")
+        ::runtime::odoo::fields::X2ManyField::new("access_ids")
     }
     /// Count (Incl. Archived) (`count`, `integer`).
     #[inline]
-    pub const fn count() -> ::runtime::fields::NumField<super::IrModel, i64> {
-        ::runtime::fields::NumField::new("count")
+    pub const fn count() -> ::runtime::odoo::fields::NumField<super::IrModel, i64> {
+        ::runtime::odoo::fields::NumField::new("count")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fields (`field_id`, `one2many`).
     #[inline]
-    pub const fn field_id() -> ::runtime::fields::X2ManyField<
+    pub const fn field_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModel,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::X2ManyField::new("field_id")
+        ::runtime::odoo::fields::X2ManyField::new("field_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModel, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModel, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Information (`info`, `text`).
     #[inline]
-    pub const fn info() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("info")
+    pub const fn info() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("info")
     }
     /// Inherited models (`inherited_model_ids`, `many2many`).
     #[inline]
-    pub const fn inherited_model_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn inherited_model_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModel,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::X2ManyField::new("inherited_model_ids")
+        ::runtime::odoo::fields::X2ManyField::new("inherited_model_ids")
     }
     /// Has Mail Activity (`is_mail_activity`, `boolean`).
     #[inline]
-    pub const fn is_mail_activity() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_activity")
+    pub const fn is_mail_activity() -> ::runtime::odoo::fields::BoolField<
+        super::IrModel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_mail_activity")
     }
     /// Has Mail Blacklist (`is_mail_blacklist`, `boolean`).
     #[inline]
-    pub const fn is_mail_blacklist() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_blacklist")
+    pub const fn is_mail_blacklist() -> ::runtime::odoo::fields::BoolField<
+        super::IrModel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_mail_blacklist")
     }
     /// Has Mail Thread (`is_mail_thread`, `boolean`).
     #[inline]
-    pub const fn is_mail_thread() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_thread")
+    pub const fn is_mail_thread() -> ::runtime::odoo::fields::BoolField<super::IrModel> {
+        ::runtime::odoo::fields::BoolField::new("is_mail_thread")
     }
     /// Mail Thread SMS (`is_mail_thread_sms`, `boolean`).
     #[inline]
-    pub const fn is_mail_thread_sms() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_thread_sms")
+    pub const fn is_mail_thread_sms() -> ::runtime::odoo::fields::BoolField<
+        super::IrModel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_mail_thread_sms")
     }
     /// Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// In Apps (`modules`, `char`).
     #[inline]
-    pub const fn modules() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("modules")
+    pub const fn modules() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("modules")
     }
     /// Model Description (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Order (`order`, `char`).
     #[inline]
-    pub const fn order() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("order")
+    pub const fn order() -> ::runtime::odoo::fields::CharField<super::IrModel> {
+        ::runtime::odoo::fields::CharField::new("order")
     }
     /// Record Rules (`rule_ids`, `one2many`).
     #[inline]
-    pub const fn rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModel,
         super::super::rel::IrRule,
     > {
-        ::runtime::fields::X2ManyField::new("rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
     }
     /// Type (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrModel,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Transient Model (`transient`, `boolean`).
     #[inline]
-    pub const fn transient() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("transient")
+    pub const fn transient() -> ::runtime::odoo::fields::BoolField<super::IrModel> {
+        ::runtime::odoo::fields::BoolField::new("transient")
     }
     /// Views (`view_ids`, `one2many`).
     #[inline]
-    pub const fn view_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn view_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModel,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::X2ManyField::new("view_ids")
+        ::runtime::odoo::fields::X2ManyField::new("view_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (Type) on `ir.model`.
@@ -718,7 +731,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["manual", "base"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -737,11 +750,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -25,7 +25,7 @@ pub struct IrModelAccess {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct IrModelAccess {
     /// Group
     ///
     /// `many2one`, to `res.groups`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ResGroups>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResGroups>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -41,7 +41,7 @@ pub struct IrModelAccess {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`, required.
@@ -69,14 +69,14 @@ pub struct IrModelAccess {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelAccess {
+impl ::runtime::odoo::wire::FromRecord for IrModelAccess {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "create_date",
@@ -94,8 +94,8 @@ impl ::runtime::wire::FromRecord for IrModelAccess {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelAccess::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,35 +137,37 @@ impl ::runtime::Model for IrModelAccess {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one").relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
+            .relation("res.groups"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("perm_create", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_read", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_unlink", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_write", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("perm_create", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_read", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_unlink", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_write", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelAccess {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModelAccess {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -245,7 +247,7 @@ impl super::mixins::BaseModel for IrModelAccess {
 /// Values for creating a `ir.model.access` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelAccessCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelAccessCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -256,7 +258,7 @@ impl IrModelAccessCreate {
     /// Takes the required fields: `model_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, name: impl Into<String>) -> Self {
         IrModelAccessCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model_id(model_id)
             .name(name)
@@ -264,13 +266,13 @@ impl IrModelAccessCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelAccess>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelAccess>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -329,7 +331,7 @@ impl ::runtime::CreateValues for IrModelAccessCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelAccessUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelAccessUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -340,19 +342,19 @@ impl IrModelAccessUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelAccessUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelAccess>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelAccess>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -411,90 +413,100 @@ impl ::runtime::UpdateValues for IrModelAccessUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrModelAccess> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrModelAccess> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelAccess,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelAccess,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModelAccess> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelAccess,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelAccess,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelAccess, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelAccess, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelAccess,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelAccess> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelAccess> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Create Access (`perm_create`, `boolean`).
     #[inline]
-    pub const fn perm_create() -> ::runtime::fields::BoolField<super::IrModelAccess> {
-        ::runtime::fields::BoolField::new("perm_create")
+    pub const fn perm_create() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelAccess,
+    > {
+        ::runtime::odoo::fields::BoolField::new("perm_create")
     }
     /// Read Access (`perm_read`, `boolean`).
     #[inline]
-    pub const fn perm_read() -> ::runtime::fields::BoolField<super::IrModelAccess> {
-        ::runtime::fields::BoolField::new("perm_read")
+    pub const fn perm_read() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelAccess,
+    > {
+        ::runtime::odoo::fields::BoolField::new("perm_read")
     }
     /// Delete Access (`perm_unlink`, `boolean`).
     #[inline]
-    pub const fn perm_unlink() -> ::runtime::fields::BoolField<super::IrModelAccess> {
-        ::runtime::fields::BoolField::new("perm_unlink")
+    pub const fn perm_unlink() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelAccess,
+    > {
+        ::runtime::odoo::fields::BoolField::new("perm_unlink")
     }
     /// Write Access (`perm_write`, `boolean`).
     #[inline]
-    pub const fn perm_write() -> ::runtime::fields::BoolField<super::IrModelAccess> {
-        ::runtime::fields::BoolField::new("perm_write")
+    pub const fn perm_write() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelAccess,
+    > {
+        ::runtime::odoo::fields::BoolField::new("perm_write")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelAccess,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelAccess,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

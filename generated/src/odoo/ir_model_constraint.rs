@@ -19,7 +19,7 @@ pub struct IrModelConstraint {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Definition
     ///
     /// PostgreSQL constraint definition
@@ -43,11 +43,11 @@ pub struct IrModelConstraint {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required.
-    pub module: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Constraint
     ///
     /// PostgreSQL constraint or foreign key name.
@@ -67,14 +67,14 @@ pub struct IrModelConstraint {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelConstraint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelConstraint {
+impl ::runtime::odoo::wire::FromRecord for IrModelConstraint {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -90,8 +90,8 @@ impl ::runtime::wire::FromRecord for IrModelConstraint {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelConstraint::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,35 +129,36 @@ impl ::runtime::Model for IrModelConstraint {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("definition", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message", "char"),
-        ::runtime::verify::FieldSpec::new("model", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("definition", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("module", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("module", "many2one")
             .relation("ir.module.module")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelConstraint {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model"),
-        ::runtime::nested::Relation::display_name("module"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModelConstraint {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model"),
+        ::runtime::odoo::projection::Relation::display_name("module"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrModelConstraint {
@@ -166,7 +167,7 @@ impl super::mixins::BaseModel for IrModelConstraint {
 /// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelConstraintCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelConstraintCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -182,7 +183,7 @@ impl IrModelConstraintCreate {
         r#type: impl Into<String>,
     ) -> Self {
         IrModelConstraintCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model(model)
             .module(module)
@@ -192,13 +193,13 @@ impl IrModelConstraintCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelConstraint>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelConstraint>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `definition` (Definition).
@@ -245,7 +246,7 @@ impl ::runtime::CreateValues for IrModelConstraintCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelConstraintUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelConstraintUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -256,19 +257,19 @@ impl IrModelConstraintUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelConstraintUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelConstraint>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelConstraint>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `definition` (Definition).
@@ -315,82 +316,91 @@ impl ::runtime::UpdateValues for IrModelConstraintUpdate {
 pub mod fields {
     /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelConstraint,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelConstraint,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Definition (`definition`, `char`).
     #[inline]
-    pub const fn definition() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("definition")
+    pub const fn definition() -> ::runtime::odoo::fields::CharField<
+        super::IrModelConstraint,
+    > {
+        ::runtime::odoo::fields::CharField::new("definition")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrModelConstraint,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelConstraint, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::IrModelConstraint,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`message`, `char`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("message")
+    pub const fn message() -> ::runtime::odoo::fields::CharField<
+        super::IrModelConstraint,
+    > {
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Model (`model`, `many2one`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::Many2OneField<
+    pub const fn model() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelConstraint,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model")
+        ::runtime::odoo::fields::Many2OneField::new("model")
     }
     /// Module (`module`, `many2one`).
     #[inline]
-    pub const fn module() -> ::runtime::fields::Many2OneField<
+    pub const fn module() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelConstraint,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module")
+        ::runtime::odoo::fields::Many2OneField::new("module")
     }
     /// Constraint (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelConstraint> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Constraint Type (`type`, `char`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("type")
+    pub const fn r#type() -> ::runtime::odoo::fields::CharField<
+        super::IrModelConstraint,
+    > {
+        ::runtime::odoo::fields::CharField::new("type")
     }
     /// Write Date (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelConstraint,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelConstraint,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

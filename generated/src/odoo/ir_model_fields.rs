@@ -59,7 +59,7 @@ pub struct IrModelFields {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency field
     ///
     /// Name of the Many2one field holding the res.currency
@@ -101,7 +101,7 @@ pub struct IrModelFields {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Field Help
     ///
     /// `text`.
@@ -125,13 +125,13 @@ pub struct IrModelFields {
     /// The model this field belongs to
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// In Apps
     ///
     /// List of modules in which the field is defined
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
-    pub modules: ::runtime::wire::Computed<Option<String>>,
+    pub modules: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Field Name
     ///
     /// `char`, required.
@@ -157,7 +157,9 @@ pub struct IrModelFields {
     /// Related Field
     ///
     /// `many2one`, to `ir.model.fields`, readonly, computed.
-    pub related_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub related_field_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
+    >,
     /// Related Model
     ///
     /// For relationship fields, the technical name of the target model
@@ -173,7 +175,9 @@ pub struct IrModelFields {
     /// Relation field
     ///
     /// `many2one`, to `ir.model.fields`, readonly, computed.
-    pub relation_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub relation_field_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
+    >,
     /// Relation Table
     ///
     /// Used for custom many2many fields to define a custom relation table name
@@ -215,11 +219,11 @@ pub struct IrModelFields {
     /// Selection Options (Deprecated)
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selection())`.
-    pub selection: ::runtime::wire::Computed<Option<String>>,
+    pub selection: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Selection Options
     ///
     /// `one2many`, to `ir.model.fields.selection` (inverse `field_id`).
-    pub selection_ids: ::runtime::wire::X2Many<super::rel::IrModelFieldsSelection>,
+    pub selection_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelFieldsSelection>,
     /// Size
     ///
     /// `integer`.
@@ -269,14 +273,14 @@ pub struct IrModelFields {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelFields {
+impl ::runtime::odoo::wire::FromRecord for IrModelFields {
     const FIELDS: &'static [&'static str] = &[
         "column1",
         "column2",
@@ -330,8 +334,8 @@ impl ::runtime::wire::FromRecord for IrModelFields {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelFields::default();
         while let Some(i) = r.next()? {
             match i {
@@ -444,80 +448,82 @@ impl ::runtime::Model for IrModelFields {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["modules", "selection"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("column1", "char"),
-        ::runtime::verify::FieldSpec::new("column2", "char"),
-        ::runtime::verify::FieldSpec::new("company_dependent", "boolean"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("compute", "text"),
-        ::runtime::verify::FieldSpec::new("copied", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("column1", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("column2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_dependent", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("compute", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("copied", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_field", "char"),
-        ::runtime::verify::FieldSpec::new("depends", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain", "char"),
-        ::runtime::verify::FieldSpec::new("field_description", "char").required(),
-        ::runtime::verify::FieldSpec::new("group_expand", "boolean"),
-        ::runtime::verify::FieldSpec::new("groups", "many2many").relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("help", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("index", "boolean"),
-        ::runtime::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("depends", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("field_description", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("group_expand", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("groups", "many2many")
+            .relation("res.groups"),
+        ::runtime::odoo::verify::FieldSpec::new("help", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("index", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("modules", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("on_delete", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("modules", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("on_delete", "selection")
             .selection(&["cascade", "set null", "restrict"]),
-        ::runtime::verify::FieldSpec::new("readonly", "boolean"),
-        ::runtime::verify::FieldSpec::new("related", "char"),
-        ::runtime::verify::FieldSpec::new("related_field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("readonly", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("related", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("related_field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("relation", "char"),
-        ::runtime::verify::FieldSpec::new("relation_field", "char"),
-        ::runtime::verify::FieldSpec::new("relation_field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("relation", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("relation_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("relation_field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("relation_table", "char"),
-        ::runtime::verify::FieldSpec::new("required", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize_attributes", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize_form", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize_overridable", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize_style", "boolean"),
-        ::runtime::verify::FieldSpec::new("sanitize_tags", "boolean"),
-        ::runtime::verify::FieldSpec::new("selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("selection", "char"),
-        ::runtime::verify::FieldSpec::new("selection_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("relation_table", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("required", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize_attributes", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize_form", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize_overridable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize_style", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitize_tags", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("selection", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("selection_ids", "one2many")
             .relation("ir.model.fields.selection"),
-        ::runtime::verify::FieldSpec::new("size", "integer"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("size", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["manual", "base"]),
-        ::runtime::verify::FieldSpec::new("store", "boolean"),
-        ::runtime::verify::FieldSpec::new("strip_classes", "boolean"),
-        ::runtime::verify::FieldSpec::new("strip_style", "boolean"),
-        ::runtime::verify::FieldSpec::new("tracking", "integer"),
-        ::runtime::verify::FieldSpec::new("translate", "boolean"),
-        ::runtime::verify::FieldSpec::new("ttype", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("store", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("strip_classes", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("strip_style", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("translate", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ttype", "selection")
             .required()
             .selection(super::verify::KEYS_73804B64),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelFields {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("related_field_id"),
-        ::runtime::nested::Relation::display_name("relation_field_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModelFields {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("related_field_id"),
+        ::runtime::odoo::projection::Relation::display_name("relation_field_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -595,7 +601,7 @@ impl super::mixins::BaseModel for IrModelFields {
 /// Values for creating a `ir.model.fields` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelFieldsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelFieldsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -612,7 +618,7 @@ impl IrModelFieldsCreate {
         ttype: Ttype,
     ) -> Self {
         IrModelFieldsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .field_description(field_description)
             .model(model)
@@ -623,13 +629,13 @@ impl IrModelFieldsCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelFields>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFields>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `column1` (Column 1).
@@ -702,7 +708,9 @@ impl IrModelFieldsCreate {
     #[inline]
     pub fn groups(
         mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
+        groups: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
+        >,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
         self
@@ -832,7 +840,7 @@ impl IrModelFieldsCreate {
     pub fn selection_ids(
         mut self,
         selection_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFieldsSelection>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFieldsSelection>,
         >,
     ) -> Self {
         self.values.set("selection_ids", selection_ids.into_iter().collect::<Vec<_>>());
@@ -894,7 +902,7 @@ impl ::runtime::CreateValues for IrModelFieldsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelFieldsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelFieldsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -905,19 +913,19 @@ impl IrModelFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelFieldsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelFields>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFields>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `column1` (Column 1).
@@ -990,7 +998,9 @@ impl IrModelFieldsUpdate {
     #[inline]
     pub fn groups(
         mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
+        groups: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
+        >,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
         self
@@ -1120,7 +1130,7 @@ impl IrModelFieldsUpdate {
     pub fn selection_ids(
         mut self,
         selection_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFieldsSelection>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFieldsSelection>,
         >,
     ) -> Self {
         self.values.set("selection_ids", selection_ids.into_iter().collect::<Vec<_>>());
@@ -1182,297 +1192,328 @@ impl ::runtime::UpdateValues for IrModelFieldsUpdate {
 pub mod fields {
     /// Column 1 (`column1`, `char`).
     #[inline]
-    pub const fn column1() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("column1")
+    pub const fn column1() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("column1")
     }
     /// Column 2 (`column2`, `char`).
     #[inline]
-    pub const fn column2() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("column2")
+    pub const fn column2() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("column2")
     }
     /// Company Dependent (`company_dependent`, `boolean`).
     #[inline]
-    pub const fn company_dependent() -> ::runtime::fields::BoolField<
+    pub const fn company_dependent() -> ::runtime::odoo::fields::BoolField<
         super::IrModelFields,
     > {
-        ::runtime::fields::BoolField::new("company_dependent")
+        ::runtime::odoo::fields::BoolField::new("company_dependent")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Compute (`compute`, `text`).
     #[inline]
-    pub const fn compute() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("compute")
+    pub const fn compute() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("compute")
     }
     /// Copied (`copied`, `boolean`).
     #[inline]
-    pub const fn copied() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("copied")
+    pub const fn copied() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("copied")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelFields,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFields,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency field (`currency_field`, `char`).
     #[inline]
-    pub const fn currency_field() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("currency_field")
+    pub const fn currency_field() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("currency_field")
     }
     /// Dependencies (`depends`, `char`).
     #[inline]
-    pub const fn depends() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("depends")
+    pub const fn depends() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("depends")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain (`domain`, `char`).
     #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("domain")
+    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("domain")
     }
     /// Field Label (`field_description`, `char`).
     #[inline]
-    pub const fn field_description() -> ::runtime::fields::CharField<
+    pub const fn field_description() -> ::runtime::odoo::fields::CharField<
         super::IrModelFields,
     > {
-        ::runtime::fields::CharField::new("field_description")
+        ::runtime::odoo::fields::CharField::new("field_description")
     }
     /// Expand Groups (`group_expand`, `boolean`).
     #[inline]
-    pub const fn group_expand() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("group_expand")
+    pub const fn group_expand() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("group_expand")
     }
     /// Groups (`groups`, `many2many`).
     #[inline]
-    pub const fn groups() -> ::runtime::fields::X2ManyField<
+    pub const fn groups() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModelFields,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups")
+        ::runtime::odoo::fields::X2ManyField::new("groups")
     }
     /// Field Help (`help`, `text`).
     #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("help")
+    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("help")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelFields, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelFields, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Indexed (`index`, `boolean`).
     #[inline]
-    pub const fn index() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("index")
+    pub const fn index() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("index")
     }
     /// Model Name (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFields,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// In Apps (`modules`, `char`).
     #[inline]
-    pub const fn modules() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("modules")
+    pub const fn modules() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("modules")
     }
     /// Field Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// On Delete (`on_delete`, `selection`).
     #[inline]
-    pub const fn on_delete() -> ::runtime::fields::SelectionField<
+    pub const fn on_delete() -> ::runtime::odoo::fields::SelectionField<
         super::IrModelFields,
         super::OnDelete,
     > {
-        ::runtime::fields::SelectionField::new("on_delete")
+        ::runtime::odoo::fields::SelectionField::new("on_delete")
     }
     /// Readonly (`readonly`, `boolean`).
     #[inline]
-    pub const fn readonly() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("readonly")
+    pub const fn readonly() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("readonly")
     }
     /// Related Field Definition (`related`, `char`).
     #[inline]
-    pub const fn related() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("related")
+    pub const fn related() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("related")
     }
     /// Related Field (`related_field_id`, `many2one`).
     #[inline]
-    pub const fn related_field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn related_field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFields,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("related_field_id")
+        ::runtime::odoo::fields::Many2OneField::new("related_field_id")
     }
     /// Related Model (`relation`, `char`).
     #[inline]
-    pub const fn relation() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("relation")
+    pub const fn relation() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
+        ::runtime::odoo::fields::CharField::new("relation")
     }
     /// Relation Field (`relation_field`, `char`).
     #[inline]
-    pub const fn relation_field() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("relation_field")
+    pub const fn relation_field() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("relation_field")
     }
     /// Relation field (`relation_field_id`, `many2one`).
     #[inline]
-    pub const fn relation_field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn relation_field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFields,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("relation_field_id")
+        ::runtime::odoo::fields::Many2OneField::new("relation_field_id")
     }
     /// Relation Table (`relation_table`, `char`).
     #[inline]
-    pub const fn relation_table() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("relation_table")
+    pub const fn relation_table() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("relation_table")
     }
     /// Required (`required`, `boolean`).
     #[inline]
-    pub const fn required() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("required")
+    pub const fn required() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("required")
     }
     /// Sanitize HTML (`sanitize`, `boolean`).
     #[inline]
-    pub const fn sanitize() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("sanitize")
+    pub const fn sanitize() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("sanitize")
     }
     /// Sanitize HTML Attributes (`sanitize_attributes`, `boolean`).
     #[inline]
-    pub const fn sanitize_attributes() -> ::runtime::fields::BoolField<
+    pub const fn sanitize_attributes() -> ::runtime::odoo::fields::BoolField<
         super::IrModelFields,
     > {
-        ::runtime::fields::BoolField::new("sanitize_attributes")
+        ::runtime::odoo::fields::BoolField::new("sanitize_attributes")
     }
     /// Sanitize HTML Form (`sanitize_form`, `boolean`).
     #[inline]
-    pub const fn sanitize_form() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("sanitize_form")
+    pub const fn sanitize_form() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sanitize_form")
     }
     /// Sanitize HTML overridable (`sanitize_overridable`, `boolean`).
     #[inline]
-    pub const fn sanitize_overridable() -> ::runtime::fields::BoolField<
+    pub const fn sanitize_overridable() -> ::runtime::odoo::fields::BoolField<
         super::IrModelFields,
     > {
-        ::runtime::fields::BoolField::new("sanitize_overridable")
+        ::runtime::odoo::fields::BoolField::new("sanitize_overridable")
     }
     /// Sanitize HTML Style (`sanitize_style`, `boolean`).
     #[inline]
-    pub const fn sanitize_style() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("sanitize_style")
+    pub const fn sanitize_style() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sanitize_style")
     }
     /// Sanitize HTML Tags (`sanitize_tags`, `boolean`).
     #[inline]
-    pub const fn sanitize_tags() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("sanitize_tags")
+    pub const fn sanitize_tags() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sanitize_tags")
     }
     /// Selectable (`selectable`, `boolean`).
     #[inline]
-    pub const fn selectable() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("selectable")
+    pub const fn selectable() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("selectable")
     }
     /// Selection Options (Deprecated) (`selection`, `char`).
     #[inline]
-    pub const fn selection() -> ::runtime::fields::CharField<super::IrModelFields> {
-        ::runtime::fields::CharField::new("selection")
+    pub const fn selection() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::CharField::new("selection")
     }
     /// Selection Options (`selection_ids`, `one2many`).
     #[inline]
-    pub const fn selection_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn selection_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModelFields,
         super::super::rel::IrModelFieldsSelection,
     > {
-        ::runtime::fields::X2ManyField::new("selection_ids")
+        ::runtime::odoo::fields::X2ManyField::new("selection_ids")
     }
     /// Size (`size`, `integer`).
     #[inline]
-    pub const fn size() -> ::runtime::fields::NumField<super::IrModelFields, i64> {
-        ::runtime::fields::NumField::new("size")
+    pub const fn size() -> ::runtime::odoo::fields::NumField<super::IrModelFields, i64> {
+        ::runtime::odoo::fields::NumField::new("size")
     }
     /// Type (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrModelFields,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Stored (`store`, `boolean`).
     #[inline]
-    pub const fn store() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("store")
+    pub const fn store() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
+        ::runtime::odoo::fields::BoolField::new("store")
     }
     /// Strip Class Attribute (`strip_classes`, `boolean`).
     #[inline]
-    pub const fn strip_classes() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("strip_classes")
+    pub const fn strip_classes() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("strip_classes")
     }
     /// Strip Style Attribute (`strip_style`, `boolean`).
     #[inline]
-    pub const fn strip_style() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("strip_style")
+    pub const fn strip_style() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("strip_style")
     }
     /// Enable Ordered Tracking (`tracking`, `integer`).
     #[inline]
-    pub const fn tracking() -> ::runtime::fields::NumField<super::IrModelFields, i64> {
-        ::runtime::fields::NumField::new("tracking")
+    pub const fn tracking() -> ::runtime::odoo::fields::NumField<
+        super::IrModelFields,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("tracking")
     }
     /// Translatable (`translate`, `boolean`).
     #[inline]
-    pub const fn translate() -> ::runtime::fields::BoolField<super::IrModelFields> {
-        ::runtime::fields::BoolField::new("translate")
+    pub const fn translate() -> ::runtime::odoo::fields::BoolField<
+        super::IrModelFields,
+    > {
+        ::runtime::odoo::fields::BoolField::new("translate")
     }
     /// Field Type (`ttype`, `selection`).
     #[inline]
-    pub const fn ttype() -> ::runtime::fields::SelectionField<
+    pub const fn ttype() -> ::runtime::odoo::fields::SelectionField<
         super::IrModelFields,
         super::Ttype,
     > {
-        ::runtime::fields::SelectionField::new("ttype")
+        ::runtime::odoo::fields::SelectionField::new("ttype")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelFields,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFields,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `on_delete` (On Delete) on `ir.model.fields`.
@@ -1489,7 +1530,7 @@ pub enum OnDelete {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for OnDelete {
+impl ::runtime::odoo::wire::Selection for OnDelete {
     const VALUES: &'static [&'static str] = &["cascade", "set null", "restrict"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1510,12 +1551,12 @@ impl ::runtime::wire::Selection for OnDelete {
 }
 impl<'de> ::serde::Deserialize<'de> for OnDelete {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for OnDelete {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Type) on `ir.model.fields`.
@@ -1530,7 +1571,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["manual", "base"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1549,12 +1590,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `ttype` (Field Type) on `ir.model.fields`.
@@ -1603,7 +1644,7 @@ pub enum Ttype {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Ttype {
+impl ::runtime::odoo::wire::Selection for Ttype {
     const VALUES: &'static [&'static str] = &[
         "binary",
         "boolean",
@@ -1676,11 +1717,11 @@ impl ::runtime::wire::Selection for Ttype {
 }
 impl<'de> ::serde::Deserialize<'de> for Ttype {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Ttype {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct IrModelFieldsSelection {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct IrModelFieldsSelection {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, required.
-    pub field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,14 +51,14 @@ pub struct IrModelFieldsSelection {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelFieldsSelection {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelFieldsSelection {
+impl ::runtime::odoo::wire::FromRecord for IrModelFieldsSelection {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -72,8 +72,8 @@ impl ::runtime::wire::FromRecord for IrModelFieldsSelection {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelFieldsSelection::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,30 +107,31 @@ impl ::runtime::Model for IrModelFieldsSelection {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
             .relation("ir.model.fields")
             .required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("value", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("value", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelFieldsSelection {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("field_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModelFieldsSelection {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("field_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrModelFieldsSelection {
@@ -139,7 +140,7 @@ impl super::mixins::BaseModel for IrModelFieldsSelection {
 /// Values for creating a `ir.model.fields.selection` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelFieldsSelectionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelFieldsSelectionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -154,7 +155,7 @@ impl IrModelFieldsSelectionCreate {
         value: impl Into<String>,
     ) -> Self {
         IrModelFieldsSelectionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .field_id(field_id)
             .name(name)
@@ -163,13 +164,13 @@ impl IrModelFieldsSelectionCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelFieldsSelection>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFieldsSelection>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `field_id` (Field).
@@ -204,7 +205,7 @@ impl ::runtime::CreateValues for IrModelFieldsSelectionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelFieldsSelectionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelFieldsSelectionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,19 +216,19 @@ impl IrModelFieldsSelectionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelFieldsSelectionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelFieldsSelection>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFieldsSelection>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `field_id` (Field).
@@ -262,75 +263,79 @@ impl ::runtime::UpdateValues for IrModelFieldsSelectionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelFieldsSelection,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFieldsSelection,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrModelFieldsSelection,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Field (`field_id`, `many2one`).
     #[inline]
-    pub const fn field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFieldsSelection,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("field_id")
+        ::runtime::odoo::fields::Many2OneField::new("field_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrModelFieldsSelection,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelFieldsSelection> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFieldsSelection,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::IrModelFieldsSelection,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Value (`value`, `char`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::CharField<super::IrModelFieldsSelection> {
-        ::runtime::fields::CharField::new("value")
+    pub const fn value() -> ::runtime::odoo::fields::CharField<
+        super::IrModelFieldsSelection,
+    > {
+        ::runtime::odoo::fields::CharField::new("value")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelFieldsSelection,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelFieldsSelection,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,22 +21,24 @@ pub struct IrModelInherit {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Parent Field
     ///
     /// `many2one`, to `ir.model.fields`.
-    pub parent_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub parent_field_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
+    >,
     /// Parent
     ///
     /// `many2one`, to `ir.model`, required.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelInherit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelInherit {
+impl ::runtime::odoo::wire::FromRecord for IrModelInherit {
     const FIELDS: &'static [&'static str] = &[
         "display_name",
         "id",
@@ -45,8 +47,8 @@ impl ::runtime::wire::FromRecord for IrModelInherit {
         "parent_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelInherit::default();
         while let Some(i) = r.next()? {
             match i {
@@ -70,15 +72,15 @@ impl ::runtime::Model for IrModelInherit {
         "parent_field_id",
         "parent_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("parent_field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("ir.model")
             .required(),
     ];
@@ -86,17 +88,17 @@ impl ::runtime::Model for IrModelInherit {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelInherit {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("parent_field_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
+impl ::runtime::odoo::projection::Projection for IrModelInherit {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_field_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
     ];
 }
 /// Values for creating a `ir.model.inherit` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelInheritCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelInheritCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -107,7 +109,7 @@ impl IrModelInheritCreate {
     /// Takes the required fields: `model_id`, `parent_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, parent_id: i64) -> Self {
         IrModelInheritCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model_id(model_id)
             .parent_id(parent_id)
@@ -115,13 +117,13 @@ impl IrModelInheritCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelInherit>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelInherit>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model_id` (Model).
@@ -150,7 +152,7 @@ impl ::runtime::CreateValues for IrModelInheritCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelInheritUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelInheritUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -161,19 +163,19 @@ impl IrModelInheritUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelInheritUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelInherit>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelInherit>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model_id` (Model).
@@ -202,36 +204,38 @@ impl ::runtime::UpdateValues for IrModelInheritUpdate {
 pub mod fields {
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModelInherit> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelInherit,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelInherit, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelInherit, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelInherit,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Parent Field (`parent_field_id`, `many2one`).
     #[inline]
-    pub const fn parent_field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelInherit,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("parent_field_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_field_id")
     }
     /// Parent (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelInherit,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
 }

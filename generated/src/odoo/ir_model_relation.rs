@@ -19,7 +19,7 @@ pub struct IrModelRelation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,11 +31,11 @@ pub struct IrModelRelation {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required.
-    pub module: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Relation Name
     ///
     /// PostgreSQL table name implementing a many2many relation.
@@ -49,14 +49,14 @@ pub struct IrModelRelation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelRelation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelRelation {
+impl ::runtime::odoo::wire::FromRecord for IrModelRelation {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +69,8 @@ impl ::runtime::wire::FromRecord for IrModelRelation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModelRelation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,32 +102,33 @@ impl ::runtime::Model for IrModelRelation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("module", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("module", "many2one")
             .relation("ir.module.module")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModelRelation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model"),
-        ::runtime::nested::Relation::display_name("module"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModelRelation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model"),
+        ::runtime::odoo::projection::Relation::display_name("module"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrModelRelation {
@@ -136,7 +137,7 @@ impl super::mixins::BaseModel for IrModelRelation {
 /// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelRelationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelRelationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +148,7 @@ impl IrModelRelationCreate {
     /// Takes the required fields: `model`, `module`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model: i64, module: i64, name: impl Into<String>) -> Self {
         IrModelRelationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model(model)
             .module(module)
@@ -156,13 +157,13 @@ impl IrModelRelationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelRelation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelRelation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model` (Model).
@@ -191,7 +192,7 @@ impl ::runtime::CreateValues for IrModelRelationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModelRelationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModelRelationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,19 +203,19 @@ impl IrModelRelationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModelRelationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelRelation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelRelation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `model` (Model).
@@ -243,65 +244,67 @@ impl ::runtime::UpdateValues for IrModelRelationUpdate {
 pub mod fields {
     /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelRelation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelRelation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModelRelation> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModelRelation,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelRelation, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelRelation, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`model`, `many2one`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::Many2OneField<
+    pub const fn model() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelRelation,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model")
+        ::runtime::odoo::fields::Many2OneField::new("model")
     }
     /// Module (`module`, `many2one`).
     #[inline]
-    pub const fn module() -> ::runtime::fields::Many2OneField<
+    pub const fn module() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelRelation,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module")
+        ::runtime::odoo::fields::Many2OneField::new("module")
     }
     /// Relation Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelRelation> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelRelation> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Write Date (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModelRelation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModelRelation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

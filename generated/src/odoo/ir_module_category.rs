@@ -15,7 +15,7 @@ pub struct IrModuleCategory {
     /// Child Applications
     ///
     /// `one2many`, to `ir.module.category` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::IrModuleCategory>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModuleCategory>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct IrModuleCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`.
@@ -43,7 +43,7 @@ pub struct IrModuleCategory {
     /// Modules
     ///
     /// `one2many`, to `ir.module.module` (inverse `category_id`).
-    pub module_ids: ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    pub module_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
     /// Name
     ///
     /// `char`, required.
@@ -51,7 +51,7 @@ pub struct IrModuleCategory {
     /// Parent Application
     ///
     /// `many2one`, to `ir.module.category`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::IrModuleCategory>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>>,
     /// Sequence
     ///
     /// `integer`.
@@ -67,18 +67,18 @@ pub struct IrModuleCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModuleCategory {
+impl ::runtime::odoo::wire::FromRecord for IrModuleCategory {
     const FIELDS: &'static [&'static str] = &[
         "child_ids",
         "create_date",
@@ -97,8 +97,8 @@ impl ::runtime::wire::FromRecord for IrModuleCategory {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModuleCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,36 +142,37 @@ impl ::runtime::Model for IrModuleCategory {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["xml_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("ir.module.category"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("exclusive", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("module_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("exclusive", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("module_ids", "one2many")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("ir.module.category"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("visible", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("visible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModuleCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModuleCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrModuleCategory {
@@ -180,7 +181,7 @@ impl super::mixins::BaseModel for IrModuleCategory {
 /// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModuleCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -191,20 +192,20 @@ impl IrModuleCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         IrModuleCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `child_ids` (Child Applications).
@@ -212,7 +213,7 @@ impl IrModuleCategoryCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleCategory>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -235,7 +236,7 @@ impl IrModuleCategoryCreate {
     pub fn module_ids(
         mut self,
         module_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
         >,
     ) -> Self {
         self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
@@ -273,7 +274,7 @@ impl ::runtime::CreateValues for IrModuleCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -284,19 +285,19 @@ impl IrModuleCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModuleCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `child_ids` (Child Applications).
@@ -304,7 +305,7 @@ impl IrModuleCategoryUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleCategory>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -327,7 +328,7 @@ impl IrModuleCategoryUpdate {
     pub fn module_ids(
         mut self,
         module_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
         >,
     ) -> Self {
         self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
@@ -365,103 +366,114 @@ impl ::runtime::UpdateValues for IrModuleCategoryUpdate {
 pub mod fields {
     /// Child Applications (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModuleCategory,
         super::super::rel::IrModuleCategory,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrModuleCategory,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Exclusive (`exclusive`, `boolean`).
     #[inline]
-    pub const fn exclusive() -> ::runtime::fields::BoolField<super::IrModuleCategory> {
-        ::runtime::fields::BoolField::new("exclusive")
+    pub const fn exclusive() -> ::runtime::odoo::fields::BoolField<
+        super::IrModuleCategory,
+    > {
+        ::runtime::odoo::fields::BoolField::new("exclusive")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModuleCategory, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Modules (`module_ids`, `one2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::X2ManyField::new("module_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent Application (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrModuleCategory,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Modules (`module_ids`, `one2many`).
+    #[inline]
+    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::IrModuleCategory,
+        super::super::rel::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("module_ids")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModuleCategory> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Parent Application (`parent_id`, `many2one`).
+    #[inline]
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::IrModuleCategory,
+        super::super::rel::IrModuleCategory,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::IrModuleCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Visible (`visible`, `boolean`).
     #[inline]
-    pub const fn visible() -> ::runtime::fields::BoolField<super::IrModuleCategory> {
-        ::runtime::fields::BoolField::new("visible")
+    pub const fn visible() -> ::runtime::odoo::fields::BoolField<
+        super::IrModuleCategory,
+    > {
+        ::runtime::odoo::fields::BoolField::new("visible")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("xml_id")
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }

@@ -31,7 +31,9 @@ pub struct IrModuleModule {
     /// Category
     ///
     /// `many2one`, to `ir.module.category`, readonly.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::IrModuleCategory>>,
+    pub category_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>,
+    >,
     /// Contributors
     ///
     /// `text`, readonly.
@@ -39,7 +41,7 @@ pub struct IrModuleModule {
     /// Country
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,7 +49,7 @@ pub struct IrModuleModule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Demo Data
     ///
     /// `boolean`, readonly.
@@ -55,7 +57,9 @@ pub struct IrModuleModule {
     /// Dependencies
     ///
     /// `one2many`, to `ir.module.module.dependency` (inverse `module_id`), readonly.
-    pub dependencies_id: ::runtime::wire::X2Many<super::rel::IrModuleModuleDependency>,
+    pub dependencies_id: ::runtime::odoo::wire::X2Many<
+        super::rel::IrModuleModuleDependency,
+    >,
     /// Description
     ///
     /// `text`, readonly.
@@ -63,7 +67,7 @@ pub struct IrModuleModule {
     /// Description HTML
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_html())`.
-    pub description_html: ::runtime::wire::Computed<Option<String>>,
+    pub description_html: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -71,11 +75,13 @@ pub struct IrModuleModule {
     /// Exclusions
     ///
     /// `one2many`, to `ir.module.module.exclusion` (inverse `module_id`), readonly.
-    pub exclusion_ids: ::runtime::wire::X2Many<super::rel::IrModuleModuleExclusion>,
+    pub exclusion_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::IrModuleModuleExclusion,
+    >,
     /// Has Iap
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_iap())`.
-    pub has_iap: ::runtime::wire::Computed<bool>,
+    pub has_iap: ::runtime::odoo::wire::Computed<bool>,
     /// Icon URL
     ///
     /// `char`.
@@ -83,7 +89,7 @@ pub struct IrModuleModule {
     /// Flag
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::icon_flag())`.
-    pub icon_flag: ::runtime::wire::Computed<Option<String>>,
+    pub icon_flag: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -95,7 +101,7 @@ pub struct IrModuleModule {
     /// Latest Version
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installed_version())`.
-    pub installed_version: ::runtime::wire::Computed<Option<String>>,
+    pub installed_version: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Installed Version
     ///
     /// `char`, readonly.
@@ -173,14 +179,14 @@ pub struct IrModuleModule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModuleModule {
+impl ::runtime::odoo::wire::FromRecord for IrModuleModule {
     const FIELDS: &'static [&'static str] = &[
         "application",
         "author",
@@ -222,8 +228,8 @@ impl ::runtime::wire::FromRecord for IrModuleModule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModuleModule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -315,36 +321,36 @@ impl ::runtime::Model for IrModuleModule {
         "icon_flag",
         "installed_version",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_templates", "binary"),
-        ::runtime::verify::FieldSpec::new("application", "boolean"),
-        ::runtime::verify::FieldSpec::new("author", "char"),
-        ::runtime::verify::FieldSpec::new("auto_install", "boolean"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_templates", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("application", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("author", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_install", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("ir.module.category"),
-        ::runtime::verify::FieldSpec::new("contributors", "text"),
-        ::runtime::verify::FieldSpec::new("country_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("contributors", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("demo", "boolean"),
-        ::runtime::verify::FieldSpec::new("dependencies_id", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("demo", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("dependencies_id", "one2many")
             .relation("ir.module.module.dependency"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("description_html", "html"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("exclusion_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("exclusion_ids", "one2many")
             .relation("ir.module.module.exclusion"),
-        ::runtime::verify::FieldSpec::new("has_iap", "boolean"),
-        ::runtime::verify::FieldSpec::new("icon", "char"),
-        ::runtime::verify::FieldSpec::new("icon_flag", "char"),
-        ::runtime::verify::FieldSpec::new("icon_image", "binary"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("imported", "boolean"),
-        ::runtime::verify::FieldSpec::new("installed_version", "char"),
-        ::runtime::verify::FieldSpec::new("latest_version", "char"),
-        ::runtime::verify::FieldSpec::new("license", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("has_iap", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("icon_flag", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("icon_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("imported", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("installed_version", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("latest_version", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("license", "selection")
             .selection(
                 &[
                     "GPL-2",
@@ -359,16 +365,16 @@ impl ::runtime::Model for IrModuleModule {
                     "Other proprietary",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("maintainer", "char"),
-        ::runtime::verify::FieldSpec::new("menus_by_module", "text"),
-        ::runtime::verify::FieldSpec::new("module_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("maintainer", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("menus_by_module", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("module_type", "selection")
             .selection(&["official", "industries"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("published_version", "char"),
-        ::runtime::verify::FieldSpec::new("reports_by_module", "text"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("shortdesc", "char"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("published_version", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reports_by_module", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("shortdesc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "uninstallable",
@@ -379,23 +385,24 @@ impl ::runtime::Model for IrModuleModule {
                     "to install",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("summary", "char"),
-        ::runtime::verify::FieldSpec::new("to_buy", "boolean"),
-        ::runtime::verify::FieldSpec::new("url", "char"),
-        ::runtime::verify::FieldSpec::new("views_by_module", "text"),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("to_buy", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("views_by_module", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModuleModule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModuleModule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -793,7 +800,7 @@ impl super::mixins::BaseModel for IrModuleModule {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -804,19 +811,19 @@ impl IrModuleModuleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrModuleModuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `application` (Application).
@@ -854,7 +861,7 @@ impl IrModuleModuleCreate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -871,7 +878,7 @@ impl IrModuleModuleCreate {
     pub fn dependencies_id(
         mut self,
         dependencies_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModuleDependency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleDependency>,
         >,
     ) -> Self {
         self.values
@@ -889,7 +896,7 @@ impl IrModuleModuleCreate {
     pub fn exclusion_ids(
         mut self,
         exclusion_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModuleExclusion>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleExclusion>,
         >,
     ) -> Self {
         self.values.set("exclusion_ids", exclusion_ids.into_iter().collect::<Vec<_>>());
@@ -993,7 +1000,7 @@ impl ::runtime::CreateValues for IrModuleModuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1004,19 +1011,19 @@ impl IrModuleModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModuleModuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `application` (Application).
@@ -1054,7 +1061,7 @@ impl IrModuleModuleUpdate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -1071,7 +1078,7 @@ impl IrModuleModuleUpdate {
     pub fn dependencies_id(
         mut self,
         dependencies_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModuleDependency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleDependency>,
         >,
     ) -> Self {
         self.values
@@ -1089,7 +1096,7 @@ impl IrModuleModuleUpdate {
     pub fn exclusion_ids(
         mut self,
         exclusion_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModuleExclusion>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleExclusion>,
         >,
     ) -> Self {
         self.values.set("exclusion_ids", exclusion_ids.into_iter().collect::<Vec<_>>());
@@ -1193,252 +1200,275 @@ impl ::runtime::UpdateValues for IrModuleModuleUpdate {
 pub mod fields {
     /// Account Templates (`account_templates`, `binary`).
     #[inline]
-    pub const fn account_templates() -> ::runtime::fields::BinaryField<
+    pub const fn account_templates() -> ::runtime::odoo::fields::BinaryField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::BinaryField::new("account_templates")
+        ::runtime::odoo::fields::BinaryField::new("account_templates")
     }
     /// Application (`application`, `boolean`).
     #[inline]
-    pub const fn application() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("application")
+    pub const fn application() -> ::runtime::odoo::fields::BoolField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("application")
     }
     /// Author (`author`, `char`).
     #[inline]
-    pub const fn author() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("author")
+    pub const fn author() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("author")
     }
     /// Automatic Installation (`auto_install`, `boolean`).
     #[inline]
-    pub const fn auto_install() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("auto_install")
+    pub const fn auto_install() -> ::runtime::odoo::fields::BoolField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("auto_install")
     }
     /// Category (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModule,
         super::super::rel::IrModuleCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Contributors (`contributors`, `text`).
     #[inline]
-    pub const fn contributors() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("contributors")
+    pub const fn contributors() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("contributors")
     }
     /// Country (`country_ids`, `many2many`).
     #[inline]
-    pub const fn country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModuleModule,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("country_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleModule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Demo Data (`demo`, `boolean`).
     #[inline]
-    pub const fn demo() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("demo")
+    pub const fn demo() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
+        ::runtime::odoo::fields::BoolField::new("demo")
     }
     /// Dependencies (`dependencies_id`, `one2many`).
     #[inline]
-    pub const fn dependencies_id() -> ::runtime::fields::X2ManyField<
+    pub const fn dependencies_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModuleModule,
         super::super::rel::IrModuleModuleDependency,
     > {
-        ::runtime::fields::X2ManyField::new("dependencies_id")
+        ::runtime::odoo::fields::X2ManyField::new("dependencies_id")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Description HTML (`description_html`, `html`).
     #[inline]
-    pub const fn description_html() -> ::runtime::fields::CharField<
+    pub const fn description_html() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("description_html")
+        ::runtime::odoo::fields::CharField::new("description_html")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Exclusions (`exclusion_ids`, `one2many`).
     #[inline]
-    pub const fn exclusion_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn exclusion_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrModuleModule,
         super::super::rel::IrModuleModuleExclusion,
     > {
-        ::runtime::fields::X2ManyField::new("exclusion_ids")
+        ::runtime::odoo::fields::X2ManyField::new("exclusion_ids")
     }
     /// Has Iap (`has_iap`, `boolean`).
     #[inline]
-    pub const fn has_iap() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("has_iap")
+    pub const fn has_iap() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
+        ::runtime::odoo::fields::BoolField::new("has_iap")
     }
     /// Icon URL (`icon`, `char`).
     #[inline]
-    pub const fn icon() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("icon")
+    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("icon")
     }
     /// Flag (`icon_flag`, `char`).
     #[inline]
-    pub const fn icon_flag() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("icon_flag")
+    pub const fn icon_flag() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("icon_flag")
     }
     /// Icon (`icon_image`, `binary`).
     #[inline]
-    pub const fn icon_image() -> ::runtime::fields::BinaryField<super::IrModuleModule> {
-        ::runtime::fields::BinaryField::new("icon_image")
+    pub const fn icon_image() -> ::runtime::odoo::fields::BinaryField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("icon_image")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModuleModule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModuleModule, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Imported Module (`imported`, `boolean`).
     #[inline]
-    pub const fn imported() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("imported")
+    pub const fn imported() -> ::runtime::odoo::fields::BoolField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("imported")
     }
     /// Latest Version (`installed_version`, `char`).
     #[inline]
-    pub const fn installed_version() -> ::runtime::fields::CharField<
+    pub const fn installed_version() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("installed_version")
+        ::runtime::odoo::fields::CharField::new("installed_version")
     }
     /// Installed Version (`latest_version`, `char`).
     #[inline]
-    pub const fn latest_version() -> ::runtime::fields::CharField<
+    pub const fn latest_version() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("latest_version")
+        ::runtime::odoo::fields::CharField::new("latest_version")
     }
     /// License (`license`, `selection`).
     #[inline]
-    pub const fn license() -> ::runtime::fields::SelectionField<
+    pub const fn license() -> ::runtime::odoo::fields::SelectionField<
         super::IrModuleModule,
         super::License,
     > {
-        ::runtime::fields::SelectionField::new("license")
+        ::runtime::odoo::fields::SelectionField::new("license")
     }
     /// Maintainer (`maintainer`, `char`).
     #[inline]
-    pub const fn maintainer() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("maintainer")
+    pub const fn maintainer() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("maintainer")
     }
     /// Menus (`menus_by_module`, `text`).
     #[inline]
-    pub const fn menus_by_module() -> ::runtime::fields::CharField<
+    pub const fn menus_by_module() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("menus_by_module")
+        ::runtime::odoo::fields::CharField::new("menus_by_module")
     }
     /// Module Type (`module_type`, `selection`).
     #[inline]
-    pub const fn module_type() -> ::runtime::fields::SelectionField<
+    pub const fn module_type() -> ::runtime::odoo::fields::SelectionField<
         super::IrModuleModule,
         super::ModuleType,
     > {
-        ::runtime::fields::SelectionField::new("module_type")
+        ::runtime::odoo::fields::SelectionField::new("module_type")
     }
     /// Technical Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Published Version (`published_version`, `char`).
     #[inline]
-    pub const fn published_version() -> ::runtime::fields::CharField<
+    pub const fn published_version() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("published_version")
+        ::runtime::odoo::fields::CharField::new("published_version")
     }
     /// Reports (`reports_by_module`, `text`).
     #[inline]
-    pub const fn reports_by_module() -> ::runtime::fields::CharField<
+    pub const fn reports_by_module() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("reports_by_module")
+        ::runtime::odoo::fields::CharField::new("reports_by_module")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrModuleModule, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::IrModuleModule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Module Name (`shortdesc`, `char`).
     #[inline]
-    pub const fn shortdesc() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("shortdesc")
+    pub const fn shortdesc() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModule,
+    > {
+        ::runtime::odoo::fields::CharField::new("shortdesc")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrModuleModule,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Summary (`summary`, `char`).
     #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("summary")
+    pub const fn summary() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("summary")
     }
     /// Odoo Enterprise Module (`to_buy`, `boolean`).
     #[inline]
-    pub const fn to_buy() -> ::runtime::fields::BoolField<super::IrModuleModule> {
-        ::runtime::fields::BoolField::new("to_buy")
+    pub const fn to_buy() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
+        ::runtime::odoo::fields::BoolField::new("to_buy")
     }
     /// URL (`url`, `char`).
     #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("url")
+    pub const fn url() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("url")
     }
     /// Views (`views_by_module`, `text`).
     #[inline]
-    pub const fn views_by_module() -> ::runtime::fields::CharField<
+    pub const fn views_by_module() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::CharField::new("views_by_module")
+        ::runtime::odoo::fields::CharField::new("views_by_module")
     }
     /// Website (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::IrModuleModule> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleModule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `license` (License) on `ir.module.module`.
@@ -1469,7 +1499,7 @@ pub enum License {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for License {
+impl ::runtime::odoo::wire::Selection for License {
     const VALUES: &'static [&'static str] = &[
         "GPL-2",
         "GPL-2 or any later version",
@@ -1515,12 +1545,12 @@ impl ::runtime::wire::Selection for License {
 }
 impl<'de> ::serde::Deserialize<'de> for License {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for License {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `module_type` (Module Type) on `ir.module.module`.
@@ -1535,7 +1565,7 @@ pub enum ModuleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ModuleType {
+impl ::runtime::odoo::wire::Selection for ModuleType {
     const VALUES: &'static [&'static str] = &["official", "industries"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1554,12 +1584,12 @@ impl ::runtime::wire::Selection for ModuleType {
 }
 impl<'de> ::serde::Deserialize<'de> for ModuleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ModuleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `ir.module.module`.
@@ -1582,7 +1612,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "uninstallable",
         "uninstalled",
@@ -1616,11 +1646,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

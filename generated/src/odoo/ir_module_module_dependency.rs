@@ -21,8 +21,8 @@ pub struct IrModuleModuleDependency {
     /// Dependency
     ///
     /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_id())`.
-    pub depend_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub depend_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     >,
     /// Display Name
     ///
@@ -35,7 +35,7 @@ pub struct IrModuleModuleDependency {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Name
     ///
     /// `char`.
@@ -45,14 +45,14 @@ pub struct IrModuleModuleDependency {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModuleDependency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModuleModuleDependency {
+impl ::runtime::odoo::wire::FromRecord for IrModuleModuleDependency {
     const FIELDS: &'static [&'static str] = &[
         "auto_install_required",
         "depend_id",
@@ -63,8 +63,8 @@ impl ::runtime::wire::FromRecord for IrModuleModuleDependency {
         "state",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModuleModuleDependency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -91,16 +91,16 @@ impl ::runtime::Model for IrModuleModuleDependency {
         "name",
     ];
     const COMPUTED: &'static [&'static str] = &["depend_id", "state"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("auto_install_required", "boolean"),
-        ::runtime::verify::FieldSpec::new("depend_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("auto_install_required", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("depend_id", "many2one")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "uninstallable",
@@ -117,9 +117,9 @@ impl ::runtime::Model for IrModuleModuleDependency {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModuleModuleDependency {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("module_id"),
+impl ::runtime::odoo::projection::Projection for IrModuleModuleDependency {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("module_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -155,7 +155,7 @@ impl super::mixins::BaseModel for IrModuleModuleDependency {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleDependencyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleDependencyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -166,19 +166,21 @@ impl IrModuleModuleDependencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrModuleModuleDependencyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModuleDependency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = IrModuleModuleDependency,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auto_install_required` (Auto Install Required).
@@ -207,7 +209,7 @@ impl ::runtime::CreateValues for IrModuleModuleDependencyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleDependencyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleDependencyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -218,19 +220,21 @@ impl IrModuleModuleDependencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModuleModuleDependencyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModuleDependency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = IrModuleModuleDependency,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auto_install_required` (Auto Install Required).
@@ -259,56 +263,56 @@ impl ::runtime::UpdateValues for IrModuleModuleDependencyUpdate {
 pub mod fields {
     /// Auto Install Required (`auto_install_required`, `boolean`).
     #[inline]
-    pub const fn auto_install_required() -> ::runtime::fields::BoolField<
+    pub const fn auto_install_required() -> ::runtime::odoo::fields::BoolField<
         super::IrModuleModuleDependency,
     > {
-        ::runtime::fields::BoolField::new("auto_install_required")
+        ::runtime::odoo::fields::BoolField::new("auto_install_required")
     }
     /// Dependency (`depend_id`, `many2one`).
     #[inline]
-    pub const fn depend_id() -> ::runtime::fields::Many2OneField<
+    pub const fn depend_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleDependency,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("depend_id")
+        ::runtime::odoo::fields::Many2OneField::new("depend_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModuleDependency,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrModuleModuleDependency,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Module (`module_id`, `many2one`).
     #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
+    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleDependency,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module_id")
+        ::runtime::odoo::fields::Many2OneField::new("module_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModuleDependency,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrModuleModuleDependency,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
 }
 /// Values of `state` (Status) on `ir.module.module.dependency`.
@@ -333,7 +337,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "uninstallable",
         "uninstalled",
@@ -370,11 +374,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct IrModuleModuleExclusion {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,8 +27,8 @@ pub struct IrModuleModuleExclusion {
     /// Exclusion Module
     ///
     /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::exclusion_id())`.
-    pub exclusion_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub exclusion_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     >,
     /// ID
     ///
@@ -37,7 +37,7 @@ pub struct IrModuleModuleExclusion {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Name
     ///
     /// `char`.
@@ -47,7 +47,7 @@ pub struct IrModuleModuleExclusion {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,14 +55,14 @@ pub struct IrModuleModuleExclusion {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModuleExclusion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModuleModuleExclusion {
+impl ::runtime::odoo::wire::FromRecord for IrModuleModuleExclusion {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -76,8 +76,8 @@ impl ::runtime::wire::FromRecord for IrModuleModuleExclusion {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrModuleModuleExclusion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -110,18 +110,18 @@ impl ::runtime::Model for IrModuleModuleExclusion {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["exclusion_id", "state"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("exclusion_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("exclusion_id", "many2one")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "uninstallable",
@@ -133,18 +133,19 @@ impl ::runtime::Model for IrModuleModuleExclusion {
                     "unknown",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrModuleModuleExclusion {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("module_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrModuleModuleExclusion {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("module_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrModuleModuleExclusion {
@@ -154,7 +155,7 @@ impl super::mixins::BaseModel for IrModuleModuleExclusion {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleExclusionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleExclusionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -165,19 +166,19 @@ impl IrModuleModuleExclusionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrModuleModuleExclusionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModuleExclusion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModuleExclusion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -200,7 +201,7 @@ impl ::runtime::CreateValues for IrModuleModuleExclusionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrModuleModuleExclusionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrModuleModuleExclusionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,19 +212,19 @@ impl IrModuleModuleExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrModuleModuleExclusionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleModuleExclusion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModuleExclusion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `module_id` (Module).
@@ -246,79 +247,81 @@ impl ::runtime::UpdateValues for IrModuleModuleExclusionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleModuleExclusion,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleExclusion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrModuleModuleExclusion,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Exclusion Module (`exclusion_id`, `many2one`).
     #[inline]
-    pub const fn exclusion_id() -> ::runtime::fields::Many2OneField<
+    pub const fn exclusion_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleExclusion,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("exclusion_id")
+        ::runtime::odoo::fields::Many2OneField::new("exclusion_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::IrModuleModuleExclusion,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Module (`module_id`, `many2one`).
     #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
+    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleExclusion,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module_id")
+        ::runtime::odoo::fields::Many2OneField::new("module_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModuleModuleExclusion> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::IrModuleModuleExclusion,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::IrModuleModuleExclusion,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrModuleModuleExclusion,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrModuleModuleExclusion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (Status) on `ir.module.module.exclusion`.
@@ -343,7 +346,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "uninstallable",
         "uninstalled",
@@ -380,11 +383,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

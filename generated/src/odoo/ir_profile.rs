@@ -53,7 +53,7 @@ pub struct IrProfile {
     /// Open
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::speedscope_url())`.
-    pub speedscope_url: ::runtime::wire::Computed<Option<String>>,
+    pub speedscope_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sql
     ///
     /// `text`.
@@ -73,10 +73,10 @@ pub struct IrProfile {
 }
 impl<'de> ::serde::Deserialize<'de> for IrProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrProfile {
+impl ::runtime::odoo::wire::FromRecord for IrProfile {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "display_name",
@@ -94,8 +94,8 @@ impl ::runtime::wire::FromRecord for IrProfile {
         "traces_sync",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrProfile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,29 +137,29 @@ impl ::runtime::Model for IrProfile {
         "traces_sync",
     ];
     const COMPUTED: &'static [&'static str] = &["speedscope_url"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duration", "float"),
-        ::runtime::verify::FieldSpec::new("entry_count", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("init_stack_trace", "text"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("qweb", "text"),
-        ::runtime::verify::FieldSpec::new("session", "char"),
-        ::runtime::verify::FieldSpec::new("speedscope", "binary"),
-        ::runtime::verify::FieldSpec::new("speedscope_url", "text"),
-        ::runtime::verify::FieldSpec::new("sql", "text"),
-        ::runtime::verify::FieldSpec::new("sql_count", "integer"),
-        ::runtime::verify::FieldSpec::new("traces_async", "text"),
-        ::runtime::verify::FieldSpec::new("traces_sync", "text"),
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duration", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("entry_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("init_stack_trace", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("qweb", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("session", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("speedscope", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("speedscope_url", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sql", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sql_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("traces_async", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("traces_sync", "text"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrProfile {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+impl ::runtime::odoo::projection::Projection for IrProfile {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[];
 }
 /// Business methods (see the module docs for where the list comes from).
 impl IrProfile {
@@ -213,7 +213,7 @@ impl super::mixins::BaseModel for IrProfile {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrProfileCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrProfileCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +224,19 @@ impl IrProfileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         IrProfileCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrProfile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrProfile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `duration` (Duration).
@@ -307,7 +307,7 @@ impl ::runtime::CreateValues for IrProfileCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrProfileUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrProfileUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -318,19 +318,19 @@ impl IrProfileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrProfileUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrProfile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrProfile>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `duration` (Duration).
@@ -401,80 +401,90 @@ impl ::runtime::UpdateValues for IrProfileUpdate {
 pub mod fields {
     /// Creation Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrProfile,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Duration (`duration`, `float`).
     #[inline]
-    pub const fn duration() -> ::runtime::fields::NumField<super::IrProfile, f64> {
-        ::runtime::fields::NumField::new("duration")
+    pub const fn duration() -> ::runtime::odoo::fields::NumField<super::IrProfile, f64> {
+        ::runtime::odoo::fields::NumField::new("duration")
     }
     /// Entry count (`entry_count`, `integer`).
     #[inline]
-    pub const fn entry_count() -> ::runtime::fields::NumField<super::IrProfile, i64> {
-        ::runtime::fields::NumField::new("entry_count")
+    pub const fn entry_count() -> ::runtime::odoo::fields::NumField<
+        super::IrProfile,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("entry_count")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrProfile, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrProfile, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Initial stack trace (`init_stack_trace`, `text`).
     #[inline]
-    pub const fn init_stack_trace() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("init_stack_trace")
+    pub const fn init_stack_trace() -> ::runtime::odoo::fields::CharField<
+        super::IrProfile,
+    > {
+        ::runtime::odoo::fields::CharField::new("init_stack_trace")
     }
     /// Description (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Qweb (`qweb`, `text`).
     #[inline]
-    pub const fn qweb() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("qweb")
+    pub const fn qweb() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("qweb")
     }
     /// Session (`session`, `char`).
     #[inline]
-    pub const fn session() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("session")
+    pub const fn session() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("session")
     }
     /// Speedscope (`speedscope`, `binary`).
     #[inline]
-    pub const fn speedscope() -> ::runtime::fields::BinaryField<super::IrProfile> {
-        ::runtime::fields::BinaryField::new("speedscope")
+    pub const fn speedscope() -> ::runtime::odoo::fields::BinaryField<super::IrProfile> {
+        ::runtime::odoo::fields::BinaryField::new("speedscope")
     }
     /// Open (`speedscope_url`, `text`).
     #[inline]
-    pub const fn speedscope_url() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("speedscope_url")
+    pub const fn speedscope_url() -> ::runtime::odoo::fields::CharField<
+        super::IrProfile,
+    > {
+        ::runtime::odoo::fields::CharField::new("speedscope_url")
     }
     /// Sql (`sql`, `text`).
     #[inline]
-    pub const fn sql() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("sql")
+    pub const fn sql() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("sql")
     }
     /// Queries Count (`sql_count`, `integer`).
     #[inline]
-    pub const fn sql_count() -> ::runtime::fields::NumField<super::IrProfile, i64> {
-        ::runtime::fields::NumField::new("sql_count")
+    pub const fn sql_count() -> ::runtime::odoo::fields::NumField<
+        super::IrProfile,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sql_count")
     }
     /// Traces Async (`traces_async`, `text`).
     #[inline]
-    pub const fn traces_async() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("traces_async")
+    pub const fn traces_async() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("traces_async")
     }
     /// Traces Sync (`traces_sync`, `text`).
     #[inline]
-    pub const fn traces_sync() -> ::runtime::fields::CharField<super::IrProfile> {
-        ::runtime::fields::CharField::new("traces_sync")
+    pub const fn traces_sync() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
+        ::runtime::odoo::fields::CharField::new("traces_sync")
     }
 }

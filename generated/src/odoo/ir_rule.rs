@@ -25,7 +25,7 @@ pub struct IrRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct IrRule {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,7 +51,7 @@ pub struct IrRule {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -79,14 +79,14 @@ pub struct IrRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrRule {
+impl ::runtime::odoo::wire::FromRecord for IrRule {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "create_date",
@@ -106,8 +106,8 @@ impl ::runtime::wire::FromRecord for IrRule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,36 +153,38 @@ impl ::runtime::Model for IrRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("domain_force", "text"),
-        ::runtime::verify::FieldSpec::new("global", "boolean"),
-        ::runtime::verify::FieldSpec::new("groups", "many2many").relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("domain_force", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("global", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("groups", "many2many")
+            .relation("res.groups"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("perm_create", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_read", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_unlink", "boolean"),
-        ::runtime::verify::FieldSpec::new("perm_write", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_create", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_read", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_unlink", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("perm_write", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrRule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrRule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrRule {
@@ -191,7 +193,7 @@ impl super::mixins::BaseModel for IrRule {
 /// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrRuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrRuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,20 +204,20 @@ impl IrRuleCreate {
     /// Takes the required fields: `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64) -> Self {
         IrRuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model_id(model_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -234,7 +236,9 @@ impl IrRuleCreate {
     #[inline]
     pub fn groups(
         mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
+        groups: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
+        >,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
         self
@@ -283,7 +287,7 @@ impl ::runtime::CreateValues for IrRuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrRuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrRuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -294,19 +298,19 @@ impl IrRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrRuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -325,7 +329,9 @@ impl IrRuleUpdate {
     #[inline]
     pub fn groups(
         mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
+        groups: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
+        >,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
         self
@@ -374,100 +380,100 @@ impl ::runtime::UpdateValues for IrRuleUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrRule> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Domain (`domain_force`, `text`).
     #[inline]
-    pub const fn domain_force() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("domain_force")
+    pub const fn domain_force() -> ::runtime::odoo::fields::CharField<super::IrRule> {
+        ::runtime::odoo::fields::CharField::new("domain_force")
     }
     /// Global (`global`, `boolean`).
     #[inline]
-    pub const fn global() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("global")
+    pub const fn global() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("global")
     }
     /// Groups (`groups`, `many2many`).
     #[inline]
-    pub const fn groups() -> ::runtime::fields::X2ManyField<
+    pub const fn groups() -> ::runtime::odoo::fields::X2ManyField<
         super::IrRule,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups")
+        ::runtime::odoo::fields::X2ManyField::new("groups")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrRule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrRule, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrRule,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrRule> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Create (`perm_create`, `boolean`).
     #[inline]
-    pub const fn perm_create() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_create")
+    pub const fn perm_create() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("perm_create")
     }
     /// Read (`perm_read`, `boolean`).
     #[inline]
-    pub const fn perm_read() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_read")
+    pub const fn perm_read() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("perm_read")
     }
     /// Delete (`perm_unlink`, `boolean`).
     #[inline]
-    pub const fn perm_unlink() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_unlink")
+    pub const fn perm_unlink() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("perm_unlink")
     }
     /// Write (`perm_write`, `boolean`).
     #[inline]
-    pub const fn perm_write() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_write")
+    pub const fn perm_write() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
+        ::runtime::odoo::fields::BoolField::new("perm_write")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -23,7 +23,7 @@ pub struct IrSequence {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,11 +31,11 @@ pub struct IrSequence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Subsequences
     ///
     /// `one2many`, to `ir.sequence.date_range` (inverse `sequence_id`).
-    pub date_range_ids: ::runtime::wire::X2Many<super::rel::IrSequenceDateRange>,
+    pub date_range_ids: ::runtime::odoo::wire::X2Many<super::rel::IrSequenceDateRange>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -73,7 +73,7 @@ pub struct IrSequence {
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
-    pub number_next_actual: ::runtime::wire::Computed<i64>,
+    pub number_next_actual: ::runtime::odoo::wire::Computed<i64>,
     /// Sequence Size
     ///
     /// Odoo will automatically adds some '0' on the left of the 'Next Number' to get the required padding size.
@@ -103,14 +103,14 @@ pub struct IrSequence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrSequence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrSequence {
+impl ::runtime::odoo::wire::FromRecord for IrSequence {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "code",
@@ -133,8 +133,8 @@ impl ::runtime::wire::FromRecord for IrSequence {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrSequence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -186,41 +186,43 @@ impl ::runtime::Model for IrSequence {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_next_actual"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_range_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("date_range_ids", "one2many")
             .relation("ir.sequence.date_range"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("implementation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("implementation", "selection")
             .required()
             .selection(&["standard", "no_gap"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("number_increment", "integer").required(),
-        ::runtime::verify::FieldSpec::new("number_next", "integer").required(),
-        ::runtime::verify::FieldSpec::new("number_next_actual", "integer"),
-        ::runtime::verify::FieldSpec::new("padding", "integer").required(),
-        ::runtime::verify::FieldSpec::new("prefix", "char"),
-        ::runtime::verify::FieldSpec::new("suffix", "char"),
-        ::runtime::verify::FieldSpec::new("use_date_range", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_increment", "integer")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_next", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_next_actual", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("padding", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("suffix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_date_range", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrSequence {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrSequence {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -292,7 +294,7 @@ impl super::mixins::BaseModel for IrSequence {
 /// Values for creating a `ir.sequence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrSequenceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrSequenceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -309,7 +311,7 @@ impl IrSequenceCreate {
         padding: i64,
     ) -> Self {
         IrSequenceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .implementation(implementation)
             .name(name)
@@ -320,13 +322,13 @@ impl IrSequenceCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -352,7 +354,7 @@ impl IrSequenceCreate {
     pub fn date_range_ids(
         mut self,
         date_range_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrSequenceDateRange>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrSequenceDateRange>,
         >,
     ) -> Self {
         self.values
@@ -421,7 +423,7 @@ impl ::runtime::CreateValues for IrSequenceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrSequenceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrSequenceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -432,19 +434,19 @@ impl IrSequenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrSequenceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -470,7 +472,7 @@ impl IrSequenceUpdate {
     pub fn date_range_ids(
         mut self,
         date_range_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrSequenceDateRange>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrSequenceDateRange>,
         >,
     ) -> Self {
         self.values
@@ -539,125 +541,132 @@ impl ::runtime::UpdateValues for IrSequenceUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrSequence> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrSequence> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Sequence Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::IrSequence> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequence,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrSequence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Subsequences (`date_range_ids`, `one2many`).
     #[inline]
-    pub const fn date_range_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn date_range_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrSequence,
         super::super::rel::IrSequenceDateRange,
     > {
-        ::runtime::fields::X2ManyField::new("date_range_ids")
+        ::runtime::odoo::fields::X2ManyField::new("date_range_ids")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrSequence> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrSequence,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrSequence, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrSequence, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Implementation (`implementation`, `selection`).
     #[inline]
-    pub const fn implementation() -> ::runtime::fields::SelectionField<
+    pub const fn implementation() -> ::runtime::odoo::fields::SelectionField<
         super::IrSequence,
         super::Implementation,
     > {
-        ::runtime::fields::SelectionField::new("implementation")
+        ::runtime::odoo::fields::SelectionField::new("implementation")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrSequence> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Step (`number_increment`, `integer`).
     #[inline]
-    pub const fn number_increment() -> ::runtime::fields::NumField<
+    pub const fn number_increment() -> ::runtime::odoo::fields::NumField<
         super::IrSequence,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_increment")
+        ::runtime::odoo::fields::NumField::new("number_increment")
     }
     /// Next Number (`number_next`, `integer`).
     #[inline]
-    pub const fn number_next() -> ::runtime::fields::NumField<super::IrSequence, i64> {
-        ::runtime::fields::NumField::new("number_next")
-    }
-    /// Actual Next Number (`number_next_actual`, `integer`).
-    #[inline]
-    pub const fn number_next_actual() -> ::runtime::fields::NumField<
+    pub const fn number_next() -> ::runtime::odoo::fields::NumField<
         super::IrSequence,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_next_actual")
+        ::runtime::odoo::fields::NumField::new("number_next")
+    }
+    /// Actual Next Number (`number_next_actual`, `integer`).
+    #[inline]
+    pub const fn number_next_actual() -> ::runtime::odoo::fields::NumField<
+        super::IrSequence,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("number_next_actual")
     }
     /// Sequence Size (`padding`, `integer`).
     #[inline]
-    pub const fn padding() -> ::runtime::fields::NumField<super::IrSequence, i64> {
-        ::runtime::fields::NumField::new("padding")
+    pub const fn padding() -> ::runtime::odoo::fields::NumField<super::IrSequence, i64> {
+        ::runtime::odoo::fields::NumField::new("padding")
     }
     /// Prefix (`prefix`, `char`).
     #[inline]
-    pub const fn prefix() -> ::runtime::fields::CharField<super::IrSequence> {
-        ::runtime::fields::CharField::new("prefix")
+    pub const fn prefix() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
+        ::runtime::odoo::fields::CharField::new("prefix")
     }
     /// Suffix (`suffix`, `char`).
     #[inline]
-    pub const fn suffix() -> ::runtime::fields::CharField<super::IrSequence> {
-        ::runtime::fields::CharField::new("suffix")
+    pub const fn suffix() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
+        ::runtime::odoo::fields::CharField::new("suffix")
     }
     /// Use subsequences per date_range (`use_date_range`, `boolean`).
     #[inline]
-    pub const fn use_date_range() -> ::runtime::fields::BoolField<super::IrSequence> {
-        ::runtime::fields::BoolField::new("use_date_range")
+    pub const fn use_date_range() -> ::runtime::odoo::fields::BoolField<
+        super::IrSequence,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_date_range")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrSequence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `implementation` (Implementation) on `ir.sequence`.
@@ -672,7 +681,7 @@ pub enum Implementation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Implementation {
+impl ::runtime::odoo::wire::Selection for Implementation {
     const VALUES: &'static [&'static str] = &["standard", "no_gap"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -691,11 +700,11 @@ impl ::runtime::wire::Selection for Implementation {
 }
 impl<'de> ::serde::Deserialize<'de> for Implementation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Implementation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

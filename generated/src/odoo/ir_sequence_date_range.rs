@@ -19,7 +19,7 @@ pub struct IrSequenceDateRange {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// From
     ///
     /// `date`, required.
@@ -47,11 +47,11 @@ pub struct IrSequenceDateRange {
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
-    pub number_next_actual: ::runtime::wire::Computed<i64>,
+    pub number_next_actual: ::runtime::odoo::wire::Computed<i64>,
     /// Main Sequence
     ///
     /// `many2one`, to `ir.sequence`, required.
-    pub sequence_id: Option<::runtime::wire::Many2One<super::rel::IrSequence>>,
+    pub sequence_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrSequence>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +59,14 @@ pub struct IrSequenceDateRange {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrSequenceDateRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrSequenceDateRange {
+impl ::runtime::odoo::wire::FromRecord for IrSequenceDateRange {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -81,8 +81,8 @@ impl ::runtime::wire::FromRecord for IrSequenceDateRange {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrSequenceDateRange::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,31 +118,32 @@ impl ::runtime::Model for IrSequenceDateRange {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_next_actual"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_from", "date").required(),
-        ::runtime::verify::FieldSpec::new("date_to", "date").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("number_next", "integer").required(),
-        ::runtime::verify::FieldSpec::new("number_next_actual", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_from", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("date_to", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("number_next", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_next_actual", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_id", "many2one")
             .relation("ir.sequence")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrSequenceDateRange {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("sequence_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrSequenceDateRange {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("sequence_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrSequenceDateRange {
@@ -151,7 +152,7 @@ impl super::mixins::BaseModel for IrSequenceDateRange {
 /// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrSequenceDateRangeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrSequenceDateRangeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,7 +168,7 @@ impl IrSequenceDateRangeCreate {
         sequence_id: i64,
     ) -> Self {
         IrSequenceDateRangeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date_from(date_from)
             .date_to(date_to)
@@ -177,13 +178,13 @@ impl IrSequenceDateRangeCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequenceDateRange>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequenceDateRange>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date_from` (From).
@@ -224,7 +225,7 @@ impl ::runtime::CreateValues for IrSequenceDateRangeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrSequenceDateRangeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrSequenceDateRangeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -235,19 +236,19 @@ impl IrSequenceDateRangeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrSequenceDateRangeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequenceDateRange>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequenceDateRange>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `date_from` (From).
@@ -288,86 +289,89 @@ impl ::runtime::UpdateValues for IrSequenceDateRangeUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrSequenceDateRange,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequenceDateRange,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// From (`date_from`, `date`).
     #[inline]
-    pub const fn date_from() -> ::runtime::fields::DateField<
+    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
         super::IrSequenceDateRange,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_from")
+        ::runtime::odoo::fields::DateField::new("date_from")
     }
     /// To (`date_to`, `date`).
     #[inline]
-    pub const fn date_to() -> ::runtime::fields::DateField<
+    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
         super::IrSequenceDateRange,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_to")
+        ::runtime::odoo::fields::DateField::new("date_to")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::IrSequenceDateRange,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrSequenceDateRange, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::IrSequenceDateRange,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Next Number (`number_next`, `integer`).
     #[inline]
-    pub const fn number_next() -> ::runtime::fields::NumField<
+    pub const fn number_next() -> ::runtime::odoo::fields::NumField<
         super::IrSequenceDateRange,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_next")
+        ::runtime::odoo::fields::NumField::new("number_next")
     }
     /// Actual Next Number (`number_next_actual`, `integer`).
     #[inline]
-    pub const fn number_next_actual() -> ::runtime::fields::NumField<
+    pub const fn number_next_actual() -> ::runtime::odoo::fields::NumField<
         super::IrSequenceDateRange,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_next_actual")
+        ::runtime::odoo::fields::NumField::new("number_next_actual")
     }
     /// Main Sequence (`sequence_id`, `many2one`).
     #[inline]
-    pub const fn sequence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sequence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequenceDateRange,
         super::super::rel::IrSequence,
     > {
-        ::runtime::fields::Many2OneField::new("sequence_id")
+        ::runtime::odoo::fields::Many2OneField::new("sequence_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrSequenceDateRange,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrSequenceDateRange,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct IrUiMenu {
     /// `reference`.
     ///
     /// Values: `ir.actions.report` (ir.actions.report), `ir.actions.act_window` (ir.actions.act_window), `ir.actions.act_url` (ir.actions.act_url), `ir.actions.server` (ir.actions.server), `ir.actions.client` (ir.actions.client).
-    pub action: Option<::runtime::wire::Reference>,
+    pub action: Option<::runtime::odoo::wire::Reference>,
     /// Active
     ///
     /// `boolean`.
@@ -27,11 +27,11 @@ pub struct IrUiMenu {
     /// Child IDs
     ///
     /// `one2many`, to `ir.ui.menu` (inverse `parent_id`).
-    pub child_id: ::runtime::wire::X2Many<super::rel::IrUiMenu>,
+    pub child_id: ::runtime::odoo::wire::X2Many<super::rel::IrUiMenu>,
     /// Full Path
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
-    pub complete_name: ::runtime::wire::Computed<Option<String>>,
+    pub complete_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct IrUiMenu {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,7 +49,7 @@ pub struct IrUiMenu {
     /// If you have groups, the visibility of this menu will be based on these groups. If this field is empty, Odoo will compute visibility based on the related object's read access.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +61,7 @@ pub struct IrUiMenu {
     /// Parent Menu
     ///
     /// `many2one`, to `ir.ui.menu`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::IrUiMenu>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiMenu>>,
     /// Parent Path
     ///
     /// `char`.
@@ -81,14 +81,14 @@ pub struct IrUiMenu {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiMenu {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrUiMenu {
+impl ::runtime::odoo::wire::FromRecord for IrUiMenu {
     const FIELDS: &'static [&'static str] = &[
         "action",
         "active",
@@ -108,8 +108,8 @@ impl ::runtime::wire::FromRecord for IrUiMenu {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrUiMenu::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,8 +155,8 @@ impl ::runtime::Model for IrUiMenu {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["complete_name"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action", "reference")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action", "reference")
             .selection(
                 &[
                     "ir.actions.report",
@@ -166,35 +166,37 @@ impl ::runtime::Model for IrUiMenu {
                     "ir.actions.client",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("child_id", "one2many").relation("ir.ui.menu"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("child_id", "one2many")
             .relation("ir.ui.menu"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("web_icon", "char"),
-        ::runtime::verify::FieldSpec::new("web_icon_data", "binary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
+            .relation("res.groups"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("ir.ui.menu"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("web_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("web_icon_data", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrUiMenu {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrUiMenu {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -281,7 +283,7 @@ impl super::mixins::BaseModel for IrUiMenu {
 /// Values for creating a `ir.ui.menu` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiMenuCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiMenuCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -292,25 +294,25 @@ impl IrUiMenuCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         IrUiMenuCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiMenu>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiMenu>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
     #[inline]
-    pub fn action(mut self, action: ::runtime::wire::Reference) -> Self {
+    pub fn action(mut self, action: ::runtime::odoo::wire::Reference) -> Self {
         self.values.set("action", action);
         self
     }
@@ -325,7 +327,7 @@ impl IrUiMenuCreate {
     pub fn child_id(
         mut self,
         child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiMenu>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
         >,
     ) -> Self {
         self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
@@ -336,7 +338,7 @@ impl IrUiMenuCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -376,7 +378,7 @@ impl IrUiMenuCreate {
     #[inline]
     pub fn web_icon_data(
         mut self,
-        web_icon_data: impl Into<::runtime::wire::Binary>,
+        web_icon_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("web_icon_data", web_icon_data.into());
         self
@@ -389,7 +391,7 @@ impl ::runtime::CreateValues for IrUiMenuCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrUiMenuUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiMenuUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -400,24 +402,24 @@ impl IrUiMenuUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrUiMenuUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiMenu>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiMenu>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
     #[inline]
-    pub fn action(mut self, action: ::runtime::wire::Reference) -> Self {
+    pub fn action(mut self, action: ::runtime::odoo::wire::Reference) -> Self {
         self.values.set("action", action);
         self
     }
@@ -432,7 +434,7 @@ impl IrUiMenuUpdate {
     pub fn child_id(
         mut self,
         child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiMenu>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
         >,
     ) -> Self {
         self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
@@ -443,7 +445,7 @@ impl IrUiMenuUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -483,7 +485,7 @@ impl IrUiMenuUpdate {
     #[inline]
     pub fn web_icon_data(
         mut self,
-        web_icon_data: impl Into<::runtime::wire::Binary>,
+        web_icon_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("web_icon_data", web_icon_data.into());
         self
@@ -496,108 +498,110 @@ impl ::runtime::UpdateValues for IrUiMenuUpdate {
 pub mod fields {
     /// Action (`action`, `reference`).
     #[inline]
-    pub const fn action() -> ::runtime::fields::AnyField<super::IrUiMenu> {
-        ::runtime::fields::AnyField::new("action")
+    pub const fn action() -> ::runtime::odoo::fields::AnyField<super::IrUiMenu> {
+        ::runtime::odoo::fields::AnyField::new("action")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrUiMenu> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrUiMenu> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Child IDs (`child_id`, `one2many`).
     #[inline]
-    pub const fn child_id() -> ::runtime::fields::X2ManyField<
+    pub const fn child_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrUiMenu,
         super::super::rel::IrUiMenu,
     > {
-        ::runtime::fields::X2ManyField::new("child_id")
+        ::runtime::odoo::fields::X2ManyField::new("child_id")
     }
     /// Full Path (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::IrUiMenu> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiMenu,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiMenu,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrUiMenu> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrUiMenu,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrUiMenu, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiMenu, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Menu (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrUiMenu> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Parent Menu (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiMenu,
         super::super::rel::IrUiMenu,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::IrUiMenu> {
-        ::runtime::fields::CharField::new("parent_path")
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrUiMenu, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::IrUiMenu, i64> {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Web Icon File (`web_icon`, `char`).
     #[inline]
-    pub const fn web_icon() -> ::runtime::fields::CharField<super::IrUiMenu> {
-        ::runtime::fields::CharField::new("web_icon")
+    pub const fn web_icon() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
+        ::runtime::odoo::fields::CharField::new("web_icon")
     }
     /// Web Icon Image (`web_icon_data`, `binary`).
     #[inline]
-    pub const fn web_icon_data() -> ::runtime::fields::BinaryField<super::IrUiMenu> {
-        ::runtime::fields::BinaryField::new("web_icon_data")
+    pub const fn web_icon_data() -> ::runtime::odoo::fields::BinaryField<
+        super::IrUiMenu,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("web_icon_data")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiMenu,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiMenu,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -26,13 +26,13 @@ pub struct IrUiView {
     /// Note that it will read \`arch_db\` or \`arch_fs\` if in dev-xml mode.
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch())`.
-    pub arch: ::runtime::wire::Computed<Option<String>>,
+    pub arch: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Base View Architecture
     ///
     /// This field is the same as \`arch\` field without translations
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_base())`.
-    pub arch_base: ::runtime::wire::Computed<Option<String>>,
+    pub arch_base: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Arch Blob
     ///
     /// This field stores the view arch.
@@ -64,7 +64,7 @@ pub struct IrUiView {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Show As Optional Inherit
     ///
     /// `boolean`.
@@ -78,7 +78,7 @@ pub struct IrUiView {
     /// If this field is empty, the view applies to all users. Otherwise, the view applies to the users of those groups only.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -86,11 +86,11 @@ pub struct IrUiView {
     /// Views which inherit from this one
     ///
     /// `one2many`, to `ir.ui.view` (inverse `inherit_id`).
-    pub inherit_children_ids: ::runtime::wire::X2Many<super::rel::IrUiView>,
+    pub inherit_children_ids: ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
     /// Inherited View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub inherit_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub inherit_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// Key
     ///
     /// `char`.
@@ -118,14 +118,14 @@ pub struct IrUiView {
     /// Model Data
     ///
     /// `many2one`, to `ir.model.data`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_data_id())`.
-    pub model_data_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrModelData>>,
+    pub model_data_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrModelData>>,
     >,
     /// Model of the view
     ///
     /// `many2one`, to `ir.model`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
-    pub model_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     >,
     /// View Name
     ///
@@ -144,7 +144,7 @@ pub struct IrUiView {
     /// Warning information
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_info())`.
-    pub warning_info: ::runtime::wire::Computed<Option<String>>,
+    pub warning_info: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -152,20 +152,20 @@ pub struct IrUiView {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// ID of the view defined in xml file
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiView {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrUiView {
+impl ::runtime::odoo::wire::FromRecord for IrUiView {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "arch",
@@ -196,8 +196,8 @@ impl ::runtime::wire::FromRecord for IrUiView {
         "xml_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrUiView::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,37 +267,38 @@ impl ::runtime::Model for IrUiView {
         "warning_info",
         "xml_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("arch", "text"),
-        ::runtime::verify::FieldSpec::new("arch_base", "text"),
-        ::runtime::verify::FieldSpec::new("arch_db", "text"),
-        ::runtime::verify::FieldSpec::new("arch_fs", "char"),
-        ::runtime::verify::FieldSpec::new("arch_prev", "text"),
-        ::runtime::verify::FieldSpec::new("arch_updated", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("arch", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_base", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_db", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_fs", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_prev", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_updated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("customize_show", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("customize_show", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inherit_children_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inherit_children_ids", "one2many")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("inherit_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("inherit_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("key", "char"),
-        ::runtime::verify::FieldSpec::new("mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mode", "selection")
             .required()
             .selection(&["primary", "extension"]),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("model_data_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model_data_id", "many2one")
             .relation("ir.model.data"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("priority", "integer").required(),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("priority", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .selection(
                 &[
                     "list",
@@ -312,20 +313,21 @@ impl ::runtime::Model for IrUiView {
                     "activity",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("warning_info", "html"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("warning_info", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrUiView {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("inherit_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrUiView {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("inherit_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -863,7 +865,7 @@ impl super::mixins::BaseModel for IrUiView {
 /// Values for creating a `ir.ui.view` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiViewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiViewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -874,7 +876,7 @@ impl IrUiViewCreate {
     /// Takes the required fields: `mode`, `name`, `priority` (readonly, computed and x2many fields are left out).
     pub fn new(mode: Mode, name: impl Into<String>, priority: i64) -> Self {
         IrUiViewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mode(mode)
             .name(name)
@@ -883,13 +885,13 @@ impl IrUiViewCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiView>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -945,7 +947,7 @@ impl IrUiViewCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -956,7 +958,7 @@ impl IrUiViewCreate {
     pub fn inherit_children_ids(
         mut self,
         inherit_children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
         >,
     ) -> Self {
         self.values
@@ -1022,7 +1024,7 @@ impl ::runtime::CreateValues for IrUiViewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrUiViewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiViewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1033,19 +1035,19 @@ impl IrUiViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrUiViewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiView>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1101,7 +1103,7 @@ impl IrUiViewUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -1112,7 +1114,7 @@ impl IrUiViewUpdate {
     pub fn inherit_children_ids(
         mut self,
         inherit_children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
         >,
     ) -> Self {
         self.values
@@ -1178,171 +1180,173 @@ impl ::runtime::UpdateValues for IrUiViewUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrUiView> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrUiView> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// View Architecture (`arch`, `text`).
     #[inline]
-    pub const fn arch() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("arch")
+    pub const fn arch() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("arch")
     }
     /// Base View Architecture (`arch_base`, `text`).
     #[inline]
-    pub const fn arch_base() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("arch_base")
+    pub const fn arch_base() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("arch_base")
     }
     /// Arch Blob (`arch_db`, `text`).
     #[inline]
-    pub const fn arch_db() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("arch_db")
+    pub const fn arch_db() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("arch_db")
     }
     /// Arch Filename (`arch_fs`, `char`).
     #[inline]
-    pub const fn arch_fs() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("arch_fs")
+    pub const fn arch_fs() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("arch_fs")
     }
     /// Previous View Architecture (`arch_prev`, `text`).
     #[inline]
-    pub const fn arch_prev() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("arch_prev")
+    pub const fn arch_prev() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("arch_prev")
     }
     /// Modified Architecture (`arch_updated`, `boolean`).
     #[inline]
-    pub const fn arch_updated() -> ::runtime::fields::BoolField<super::IrUiView> {
-        ::runtime::fields::BoolField::new("arch_updated")
+    pub const fn arch_updated() -> ::runtime::odoo::fields::BoolField<super::IrUiView> {
+        ::runtime::odoo::fields::BoolField::new("arch_updated")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiView,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiView,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Show As Optional Inherit (`customize_show`, `boolean`).
     #[inline]
-    pub const fn customize_show() -> ::runtime::fields::BoolField<super::IrUiView> {
-        ::runtime::fields::BoolField::new("customize_show")
+    pub const fn customize_show() -> ::runtime::odoo::fields::BoolField<
+        super::IrUiView,
+    > {
+        ::runtime::odoo::fields::BoolField::new("customize_show")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::IrUiView,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrUiView, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiView, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Views which inherit from this one (`inherit_children_ids`, `one2many`).
     #[inline]
-    pub const fn inherit_children_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn inherit_children_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::IrUiView,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::X2ManyField::new("inherit_children_ids")
+        ::runtime::odoo::fields::X2ManyField::new("inherit_children_ids")
     }
     /// Inherited View (`inherit_id`, `many2one`).
     #[inline]
-    pub const fn inherit_id() -> ::runtime::fields::Many2OneField<
+    pub const fn inherit_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiView,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("inherit_id")
+        ::runtime::odoo::fields::Many2OneField::new("inherit_id")
     }
     /// Key (`key`, `char`).
     #[inline]
-    pub const fn key() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("key")
+    pub const fn key() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("key")
     }
     /// View inheritance mode (`mode`, `selection`).
     #[inline]
-    pub const fn mode() -> ::runtime::fields::SelectionField<
+    pub const fn mode() -> ::runtime::odoo::fields::SelectionField<
         super::IrUiView,
         super::Mode,
     > {
-        ::runtime::fields::SelectionField::new("mode")
+        ::runtime::odoo::fields::SelectionField::new("mode")
     }
     /// Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Model Data (`model_data_id`, `many2one`).
     #[inline]
-    pub const fn model_data_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_data_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiView,
         super::super::rel::IrModelData,
     > {
-        ::runtime::fields::Many2OneField::new("model_data_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_data_id")
     }
     /// Model of the view (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiView,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// View Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sequence (`priority`, `integer`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::NumField<super::IrUiView, i64> {
-        ::runtime::fields::NumField::new("priority")
+    pub const fn priority() -> ::runtime::odoo::fields::NumField<super::IrUiView, i64> {
+        ::runtime::odoo::fields::NumField::new("priority")
     }
     /// View Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::IrUiView,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Warning information (`warning_info`, `html`).
     #[inline]
-    pub const fn warning_info() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("warning_info")
+    pub const fn warning_info() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("warning_info")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiView,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiView,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// External ID (`xml_id`, `char`).
     #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrUiView> {
-        ::runtime::fields::CharField::new("xml_id")
+    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
+        ::runtime::odoo::fields::CharField::new("xml_id")
     }
 }
 /// Values of `mode` (View inheritance mode) on `ir.ui.view`.
@@ -1357,7 +1361,7 @@ pub enum Mode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Mode {
+impl ::runtime::odoo::wire::Selection for Mode {
     const VALUES: &'static [&'static str] = &["primary", "extension"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1376,12 +1380,12 @@ impl ::runtime::wire::Selection for Mode {
 }
 impl<'de> ::serde::Deserialize<'de> for Mode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Mode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (View Type) on `ir.ui.view`.
@@ -1412,7 +1416,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &[
         "list",
         "form",
@@ -1458,11 +1462,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

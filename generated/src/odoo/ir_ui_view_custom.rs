@@ -23,7 +23,7 @@ pub struct IrUiViewCustom {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct IrUiViewCustom {
     /// Original View
     ///
     /// `many2one`, to `ir.ui.view`, required.
-    pub ref_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub ref_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct IrUiViewCustom {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiViewCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrUiViewCustom {
+impl ::runtime::odoo::wire::FromRecord for IrUiViewCustom {
     const FIELDS: &'static [&'static str] = &[
         "arch",
         "create_date",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for IrUiViewCustom {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = IrUiViewCustom::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,32 +100,33 @@ impl ::runtime::Model for IrUiViewCustom {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("arch", "text").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("arch", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("ref_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("ref_id", "many2one")
             .relation("ir.ui.view")
             .required(),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for IrUiViewCustom {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("ref_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for IrUiViewCustom {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("ref_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for IrUiViewCustom {
@@ -134,7 +135,7 @@ impl super::mixins::BaseModel for IrUiViewCustom {
 /// Values for creating a `ir.ui.view.custom` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiViewCustomCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiViewCustomCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -145,7 +146,7 @@ impl IrUiViewCustomCreate {
     /// Takes the required fields: `arch`, `ref_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(arch: impl Into<String>, ref_id: i64, user_id: i64) -> Self {
         IrUiViewCustomCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .arch(arch)
             .ref_id(ref_id)
@@ -154,13 +155,13 @@ impl IrUiViewCustomCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiViewCustom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiViewCustom>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `arch` (View Architecture).
@@ -189,7 +190,7 @@ impl ::runtime::CreateValues for IrUiViewCustomCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct IrUiViewCustomUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for IrUiViewCustomUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -200,19 +201,19 @@ impl IrUiViewCustomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         IrUiViewCustomUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrUiViewCustom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiViewCustom>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `arch` (View Architecture).
@@ -241,65 +242,67 @@ impl ::runtime::UpdateValues for IrUiViewCustomUpdate {
 pub mod fields {
     /// View Architecture (`arch`, `text`).
     #[inline]
-    pub const fn arch() -> ::runtime::fields::CharField<super::IrUiViewCustom> {
-        ::runtime::fields::CharField::new("arch")
+    pub const fn arch() -> ::runtime::odoo::fields::CharField<super::IrUiViewCustom> {
+        ::runtime::odoo::fields::CharField::new("arch")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiViewCustom,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiViewCustom,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrUiViewCustom> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::IrUiViewCustom,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrUiViewCustom, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiViewCustom, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Original View (`ref_id`, `many2one`).
     #[inline]
-    pub const fn ref_id() -> ::runtime::fields::Many2OneField<
+    pub const fn ref_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiViewCustom,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("ref_id")
+        ::runtime::odoo::fields::Many2OneField::new("ref_id")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiViewCustom,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::IrUiViewCustom,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::IrUiViewCustom,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct LotLabelLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,7 +41,7 @@ pub struct LotLabelLayout {
     /// Move Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Format
     ///
     /// `selection`, required.
@@ -55,14 +55,14 @@ pub struct LotLabelLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for LotLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for LotLabelLayout {
+impl ::runtime::odoo::wire::FromRecord for LotLabelLayout {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -75,8 +75,8 @@ impl ::runtime::wire::FromRecord for LotLabelLayout {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = LotLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,31 +108,32 @@ impl ::runtime::Model for LotLabelLayout {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("label_quantity", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("label_quantity", "selection")
             .required()
             .selection(&["lots", "units"]),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("print_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("print_format", "selection")
             .required()
             .selection(&["4x12", "zpl"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for LotLabelLayout {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for LotLabelLayout {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -161,7 +162,7 @@ impl super::mixins::BaseModel for LotLabelLayout {
 /// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct LotLabelLayoutCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for LotLabelLayoutCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -172,7 +173,7 @@ impl LotLabelLayoutCreate {
     /// Takes the required fields: `label_quantity`, `print_format` (readonly, computed and x2many fields are left out).
     pub fn new(label_quantity: LabelQuantity, print_format: PrintFormat) -> Self {
         LotLabelLayoutCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .label_quantity(label_quantity)
             .print_format(print_format)
@@ -180,13 +181,13 @@ impl LotLabelLayoutCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = LotLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = LotLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `label_quantity` (Quantity to print).
@@ -200,7 +201,7 @@ impl LotLabelLayoutCreate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -220,7 +221,7 @@ impl ::runtime::CreateValues for LotLabelLayoutCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct LotLabelLayoutUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for LotLabelLayoutUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,19 +232,19 @@ impl LotLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         LotLabelLayoutUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = LotLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = LotLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `label_quantity` (Quantity to print).
@@ -257,7 +258,7 @@ impl LotLabelLayoutUpdate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -277,69 +278,71 @@ impl ::runtime::UpdateValues for LotLabelLayoutUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::LotLabelLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::LotLabelLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::LotLabelLayout> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::LotLabelLayout,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::LotLabelLayout, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::LotLabelLayout, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Quantity to print (`label_quantity`, `selection`).
     #[inline]
-    pub const fn label_quantity() -> ::runtime::fields::SelectionField<
+    pub const fn label_quantity() -> ::runtime::odoo::fields::SelectionField<
         super::LotLabelLayout,
         super::LabelQuantity,
     > {
-        ::runtime::fields::SelectionField::new("label_quantity")
+        ::runtime::odoo::fields::SelectionField::new("label_quantity")
     }
     /// Move Line (`move_line_ids`, `many2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::LotLabelLayout,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Format (`print_format`, `selection`).
     #[inline]
-    pub const fn print_format() -> ::runtime::fields::SelectionField<
+    pub const fn print_format() -> ::runtime::odoo::fields::SelectionField<
         super::LotLabelLayout,
         super::PrintFormat,
     > {
-        ::runtime::fields::SelectionField::new("print_format")
+        ::runtime::odoo::fields::SelectionField::new("print_format")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::LotLabelLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::LotLabelLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `label_quantity` (Quantity to print) on `lot.label.layout`.
@@ -354,7 +357,7 @@ pub enum LabelQuantity {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LabelQuantity {
+impl ::runtime::odoo::wire::Selection for LabelQuantity {
     const VALUES: &'static [&'static str] = &["lots", "units"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -373,12 +376,12 @@ impl ::runtime::wire::Selection for LabelQuantity {
 }
 impl<'de> ::serde::Deserialize<'de> for LabelQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LabelQuantity {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `print_format` (Format) on `lot.label.layout`.
@@ -393,7 +396,7 @@ pub enum PrintFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PrintFormat {
+impl ::runtime::odoo::wire::Selection for PrintFormat {
     const VALUES: &'static [&'static str] = &["4x12", "zpl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -412,11 +415,11 @@ impl ::runtime::wire::Selection for PrintFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for PrintFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PrintFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -36,12 +36,12 @@ pub struct MailActivity {
     ///
     /// `many2one`, to `mail.activity.type`.
     pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Automated activity
     ///
     /// Indicates this activity has been created automatically and not by any user.
@@ -51,11 +51,13 @@ pub struct MailActivity {
     /// Calendar Meeting
     ///
     /// `many2one`, to `calendar.event`.
-    pub calendar_event_id: Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub calendar_event_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>,
+    >,
     /// Can Write
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
-    pub can_write: ::runtime::wire::Computed<bool>,
+    pub can_write: ::runtime::odoo::wire::Computed<bool>,
     /// Chaining Type
     ///
     /// `selection`, readonly, related `activity_type_id.chaining_type`, not stored.
@@ -69,7 +71,7 @@ pub struct MailActivity {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Due Date
     ///
     /// `date`, required.
@@ -85,7 +87,7 @@ pub struct MailActivity {
     /// Next activities available
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_recommended_activities())`.
-    pub has_recommended_activities: ::runtime::wire::Computed<bool>,
+    pub has_recommended_activities: ::runtime::odoo::wire::Computed<bool>,
     /// Icon
     ///
     /// Font awesome icon e.g. fa-tasks
@@ -99,7 +101,7 @@ pub struct MailActivity {
     /// Email templates
     ///
     /// `many2many`, to `mail.template`, readonly, related `activity_type_id.mail_template_ids`, not stored.
-    pub mail_template_ids: ::runtime::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
     /// Note
     ///
     /// `html`.
@@ -108,18 +110,20 @@ pub struct MailActivity {
     ///
     /// `many2one`, to `mail.activity.type`, readonly.
     pub previous_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Recommended Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
     pub recommended_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Requesting Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub request_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub request_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Related Document ID
     ///
     /// `many2one_reference`, model name in `res_model`.
@@ -131,7 +135,7 @@ pub struct MailActivity {
     /// Document Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Document Name
     ///
     /// `char`, readonly, computed.
@@ -141,7 +145,7 @@ pub struct MailActivity {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned), `done` (Done).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
     /// Summary
     ///
     /// `char`.
@@ -149,7 +153,7 @@ pub struct MailActivity {
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Timezone
     ///
     /// When printing documents and exporting/importing data, time values are computed according to this timezone.
@@ -167,14 +171,14 @@ pub struct MailActivity {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivity {
+impl ::runtime::odoo::wire::FromRecord for MailActivity {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "activity_category",
@@ -210,8 +214,8 @@ impl ::runtime::wire::FromRecord for MailActivity {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -291,72 +295,78 @@ impl ::runtime::Model for MailActivity {
         "has_recommended_activities",
         "state",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_category", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_category", "selection")
             .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::verify::FieldSpec::new("activity_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_decoration", "selection")
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("automated", "boolean"),
-        ::runtime::verify::FieldSpec::new("calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("automated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("calendar_event_id", "many2one")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("can_write", "boolean"),
-        ::runtime::verify::FieldSpec::new("chaining_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("can_write", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
             .selection(&["suggest", "trigger"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "date").required(),
-        ::runtime::verify::FieldSpec::new("date_done", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_recommended_activities", "boolean"),
-        ::runtime::verify::FieldSpec::new("icon", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_template_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("date_done", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_recommended_activities", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "many2many")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("previous_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("previous_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("recommended_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "recommended_activity_type_id",
+                "many2one",
+            )
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("request_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("request_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["overdue", "today", "planned", "done"]),
-        ::runtime::verify::FieldSpec::new("summary", "char"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("user_tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("user_tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailActivity {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("calendar_event_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("previous_activity_type_id"),
-        ::runtime::nested::Relation::display_name("recommended_activity_type_id"),
-        ::runtime::nested::Relation::display_name("request_partner_id"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailActivity {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("calendar_event_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("previous_activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "recommended_activity_type_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("request_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -680,7 +690,7 @@ impl super::mixins::BaseModel for MailActivity {
 /// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -695,7 +705,7 @@ impl MailActivityCreate {
         user_id: i64,
     ) -> Self {
         MailActivityCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date_deadline(date_deadline)
             .res_model_id(res_model_id)
@@ -704,13 +714,13 @@ impl MailActivityCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivity>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -730,7 +740,7 @@ impl MailActivityCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -814,7 +824,7 @@ impl ::runtime::CreateValues for MailActivityCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -825,19 +835,19 @@ impl MailActivityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivity>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -857,7 +867,7 @@ impl MailActivityUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -941,222 +951,224 @@ impl ::runtime::UpdateValues for MailActivityUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::MailActivity> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Action (`activity_category`, `selection`).
     #[inline]
-    pub const fn activity_category() -> ::runtime::fields::SelectionField<
+    pub const fn activity_category() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivity,
         super::ActivityCategory,
     > {
-        ::runtime::fields::SelectionField::new("activity_category")
+        ::runtime::odoo::fields::SelectionField::new("activity_category")
     }
     /// Decoration Type (`activity_decoration`, `selection`).
     #[inline]
-    pub const fn activity_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivity,
         super::ActivityDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_decoration")
     }
     /// Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivity,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Automated activity (`automated`, `boolean`).
     #[inline]
-    pub const fn automated() -> ::runtime::fields::BoolField<super::MailActivity> {
-        ::runtime::fields::BoolField::new("automated")
+    pub const fn automated() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
+        ::runtime::odoo::fields::BoolField::new("automated")
     }
     /// Calendar Meeting (`calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("calendar_event_id")
     }
     /// Can Write (`can_write`, `boolean`).
     #[inline]
-    pub const fn can_write() -> ::runtime::fields::BoolField<super::MailActivity> {
-        ::runtime::fields::BoolField::new("can_write")
+    pub const fn can_write() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
+        ::runtime::odoo::fields::BoolField::new("can_write")
     }
     /// Chaining Type (`chaining_type`, `selection`).
     #[inline]
-    pub const fn chaining_type() -> ::runtime::fields::SelectionField<
+    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivity,
         super::ChainingType,
     > {
-        ::runtime::fields::SelectionField::new("chaining_type")
+        ::runtime::odoo::fields::SelectionField::new("chaining_type")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivity,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Due Date (`date_deadline`, `date`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::MailActivity,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Done Date (`date_done`, `date`).
     #[inline]
-    pub const fn date_done() -> ::runtime::fields::DateField<
+    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
         super::MailActivity,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_done")
+        ::runtime::odoo::fields::DateField::new("date_done")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailActivity,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Next activities available (`has_recommended_activities`, `boolean`).
     #[inline]
-    pub const fn has_recommended_activities() -> ::runtime::fields::BoolField<
+    pub const fn has_recommended_activities() -> ::runtime::odoo::fields::BoolField<
         super::MailActivity,
     > {
-        ::runtime::fields::BoolField::new("has_recommended_activities")
+        ::runtime::odoo::fields::BoolField::new("has_recommended_activities")
     }
     /// Icon (`icon`, `char`).
     #[inline]
-    pub const fn icon() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("icon")
+    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("icon")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailActivity, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailActivity, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Email templates (`mail_template_ids`, `many2many`).
     #[inline]
-    pub const fn mail_template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivity,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("mail_template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
     }
     /// Note (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Previous Activity Type (`previous_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn previous_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn previous_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("previous_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("previous_activity_type_id")
     }
     /// Recommended Activity Type (`recommended_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn recommended_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn recommended_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("recommended_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("recommended_activity_type_id")
     }
     /// Requesting Partner (`request_partner_id`, `many2one`).
     #[inline]
-    pub const fn request_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn request_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("request_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("request_partner_id")
     }
     /// Related Document ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::MailActivity> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailActivity> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Related Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Document Model (`res_model_id`, `many2one`).
     #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
     }
     /// Document Name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("res_name")
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivity,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Summary (`summary`, `char`).
     #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("summary")
+    pub const fn summary() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("summary")
     }
     /// Assigned to (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Timezone (`user_tz`, `selection`).
     #[inline]
-    pub const fn user_tz() -> ::runtime::fields::CharField<super::MailActivity> {
-        ::runtime::fields::CharField::new("user_tz")
+    pub const fn user_tz() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
+        ::runtime::odoo::fields::CharField::new("user_tz")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivity,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivity,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_category` (Action) on `mail.activity`.
@@ -1175,7 +1187,7 @@ pub enum ActivityCategory {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityCategory {
+impl ::runtime::odoo::wire::Selection for ActivityCategory {
     const VALUES: &'static [&'static str] = &[
         "default",
         "upload_file",
@@ -1203,12 +1215,12 @@ impl ::runtime::wire::Selection for ActivityCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityCategory {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_decoration` (Decoration Type) on `mail.activity`.
@@ -1223,7 +1235,7 @@ pub enum ActivityDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1242,12 +1254,12 @@ impl ::runtime::wire::Selection for ActivityDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `chaining_type` (Chaining Type) on `mail.activity`.
@@ -1262,7 +1274,7 @@ pub enum ChainingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ChainingType {
+impl ::runtime::odoo::wire::Selection for ChainingType {
     const VALUES: &'static [&'static str] = &["suggest", "trigger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1281,12 +1293,12 @@ impl ::runtime::wire::Selection for ChainingType {
 }
 impl<'de> ::serde::Deserialize<'de> for ChainingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ChainingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `mail.activity`.
@@ -1305,7 +1317,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1328,11 +1340,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

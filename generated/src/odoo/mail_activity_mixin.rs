@@ -15,15 +15,17 @@ pub struct MailActivityMixin {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -31,7 +33,7 @@ pub struct MailActivityMixin {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -39,13 +41,13 @@ pub struct MailActivityMixin {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -58,50 +60,50 @@ pub struct MailActivityMixin {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivityMixin {
+impl ::runtime::odoo::wire::FromRecord for MailActivityMixin {
     const FIELDS: &'static [&'static str] = &[
         "activity_calendar_event_id",
         "activity_date_deadline",
@@ -116,8 +118,8 @@ impl ::runtime::wire::FromRecord for MailActivityMixin {
         "my_activity_date_deadline",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivityMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,7 +144,7 @@ impl ::runtime::wire::FromRecord for MailActivityMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -153,19 +155,19 @@ impl MailActivityMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailActivityMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -173,7 +175,7 @@ impl MailActivityMixinCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -196,7 +198,7 @@ impl MailActivityMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -207,19 +209,19 @@ impl MailActivityMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -227,7 +229,7 @@ impl MailActivityMixinUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -250,88 +252,88 @@ impl MailActivityMixinUpdate {
 pub mod fields {
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityMixin,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::MailActivityMixin,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityMixin,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::MailActivityMixin,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivityMixin,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityMixin,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::MailActivityMixin,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::MailActivityMixin,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityMixin,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityMixin,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::MailActivityMixin,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `mail.activity.mixin`.
@@ -346,7 +348,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -365,12 +367,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `mail.activity.mixin`.
@@ -387,7 +389,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -408,11 +410,11 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

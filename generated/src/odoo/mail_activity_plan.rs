@@ -19,7 +19,7 @@ pub struct MailActivityPlan {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,15 +27,15 @@ pub struct MailActivityPlan {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Department Assignable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_assignable())`.
-    pub department_assignable: ::runtime::wire::Computed<bool>,
+    pub department_assignable: ::runtime::odoo::wire::Computed<bool>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, computed.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct MailActivityPlan {
     /// Has on demand responsible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_user_on_demand())`.
-    pub has_user_on_demand: ::runtime::wire::Computed<bool>,
+    pub has_user_on_demand: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,15 +63,17 @@ pub struct MailActivityPlan {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`, required, computed.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Steps Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::steps_count())`.
-    pub steps_count: ::runtime::wire::Computed<i64>,
+    pub steps_count: ::runtime::odoo::wire::Computed<i64>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity.plan.template` (inverse `plan_id`).
-    pub template_ids: ::runtime::wire::X2Many<super::rel::MailActivityPlanTemplate>,
+    pub template_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::MailActivityPlanTemplate,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,14 +81,14 @@ pub struct MailActivityPlan {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivityPlan {
+impl ::runtime::odoo::wire::FromRecord for MailActivityPlan {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -106,8 +108,8 @@ impl ::runtime::wire::FromRecord for MailActivityPlan {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivityPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,43 +157,44 @@ impl ::runtime::Model for MailActivityPlan {
         "has_user_on_demand",
         "steps_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("department_assignable", "boolean"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("department_assignable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_user_on_demand", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_user_on_demand", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
             .required()
             .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("steps_count", "integer"),
-        ::runtime::verify::FieldSpec::new("template_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("steps_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("template_ids", "one2many")
             .relation("mail.activity.plan.template"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailActivityPlan {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailActivityPlan {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("department_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailActivityPlan {
@@ -200,7 +203,7 @@ impl super::mixins::BaseModel for MailActivityPlan {
 /// Values for creating a `mail.activity.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityPlanCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityPlanCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,7 +214,7 @@ impl MailActivityPlanCreate {
     /// Takes the required fields: `name`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, res_model: ResModel) -> Self {
         MailActivityPlanCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .res_model(res_model)
@@ -219,13 +222,13 @@ impl MailActivityPlanCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -269,7 +272,7 @@ impl MailActivityPlanCreate {
     pub fn template_ids(
         mut self,
         template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlanTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlanTemplate>,
         >,
     ) -> Self {
         self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
@@ -283,7 +286,7 @@ impl ::runtime::CreateValues for MailActivityPlanCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityPlanUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityPlanUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -294,19 +297,19 @@ impl MailActivityPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityPlanUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -350,7 +353,7 @@ impl MailActivityPlanUpdate {
     pub fn template_ids(
         mut self,
         template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlanTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlanTemplate>,
         >,
     ) -> Self {
         self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
@@ -364,119 +367,124 @@ impl ::runtime::UpdateValues for MailActivityPlanUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::MailActivityPlan> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::MailActivityPlan,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlan,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Department Assignable (`department_assignable`, `boolean`).
     #[inline]
-    pub const fn department_assignable() -> ::runtime::fields::BoolField<
+    pub const fn department_assignable() -> ::runtime::odoo::fields::BoolField<
         super::MailActivityPlan,
     > {
-        ::runtime::fields::BoolField::new("department_assignable")
+        ::runtime::odoo::fields::BoolField::new("department_assignable")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlan,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailActivityPlan,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has on demand responsible (`has_user_on_demand`, `boolean`).
     #[inline]
-    pub const fn has_user_on_demand() -> ::runtime::fields::BoolField<
+    pub const fn has_user_on_demand() -> ::runtime::odoo::fields::BoolField<
         super::MailActivityPlan,
     > {
-        ::runtime::fields::BoolField::new("has_user_on_demand")
+        ::runtime::odoo::fields::BoolField::new("has_user_on_demand")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailActivityPlan, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailActivityPlan> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Model (`res_model`, `selection`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::SelectionField<
-        super::MailActivityPlan,
-        super::ResModel,
-    > {
-        ::runtime::fields::SelectionField::new("res_model")
-    }
-    /// Applies to (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
-    }
-    /// Steps Count (`steps_count`, `integer`).
-    #[inline]
-    pub const fn steps_count() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailActivityPlan,
         i64,
     > {
-        ::runtime::fields::NumField::new("steps_count")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailActivityPlan> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Model (`res_model`, `selection`).
+    #[inline]
+    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
+        super::MailActivityPlan,
+        super::ResModel,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("res_model")
+    }
+    /// Applies to (`res_model_id`, `many2one`).
+    #[inline]
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailActivityPlan,
+        super::super::rel::IrModel,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
+    }
+    /// Steps Count (`steps_count`, `integer`).
+    #[inline]
+    pub const fn steps_count() -> ::runtime::odoo::fields::NumField<
+        super::MailActivityPlan,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("steps_count")
     }
     /// Activities (`template_ids`, `one2many`).
     #[inline]
-    pub const fn template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivityPlan,
         super::super::rel::MailActivityPlanTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("template_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityPlan,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlan,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `res_model` (Model) on `mail.activity.plan`.
@@ -589,7 +597,7 @@ pub enum ResModel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResModel {
+impl ::runtime::odoo::wire::Selection for ResModel {
     const VALUES: &'static [&'static str] = &[
         "account.account",
         "account.analytic.account",
@@ -758,11 +766,11 @@ impl ::runtime::wire::Selection for ResModel {
 }
 impl<'de> ::serde::Deserialize<'de> for ResModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResModel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

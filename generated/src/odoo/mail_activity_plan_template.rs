@@ -16,12 +16,12 @@ pub struct MailActivityPlanTemplate {
     ///
     /// `many2one`, to `mail.activity.type`, required.
     pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `plan_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct MailActivityPlanTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Interval
     ///
     /// Number of days/week/month before executing the action after or before the scheduled plan date.
@@ -71,7 +71,7 @@ pub struct MailActivityPlanTemplate {
     /// Plan
     ///
     /// `many2one`, to `mail.activity.plan`, required.
-    pub plan_id: Option<::runtime::wire::Many2One<super::rel::MailActivityPlan>>,
+    pub plan_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityPlan>>,
     /// Model
     ///
     /// Specify a model if the activity should be specific to a model and not available when managing activities for other models.
@@ -83,7 +83,7 @@ pub struct MailActivityPlanTemplate {
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, computed.
-    pub responsible_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub responsible_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Assignment
     ///
     /// `selection`, required, computed.
@@ -105,14 +105,14 @@ pub struct MailActivityPlanTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityPlanTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivityPlanTemplate {
+impl ::runtime::odoo::wire::FromRecord for MailActivityPlanTemplate {
     const FIELDS: &'static [&'static str] = &[
         "activity_type_id",
         "company_id",
@@ -135,8 +135,8 @@ impl ::runtime::wire::FromRecord for MailActivityPlanTemplate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivityPlanTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -188,55 +188,56 @@ impl ::runtime::Model for MailActivityPlanTemplate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("delay_count", "integer"),
-        ::runtime::verify::FieldSpec::new("delay_from", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delay_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_from", "selection")
             .required()
             .selection(&["before_plan_date", "after_plan_date"]),
-        ::runtime::verify::FieldSpec::new("delay_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delay_unit", "selection")
             .required()
             .selection(&["days", "weeks", "months"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("icon", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
             .relation("mail.activity.plan")
             .required(),
-        ::runtime::verify::FieldSpec::new("res_model", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
             .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::verify::FieldSpec::new("responsible_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("responsible_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("responsible_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("responsible_type", "selection")
             .required()
             .selection(
                 &["on_demand", "other", "coach", "manager", "employee", "fleet_manager"],
             ),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("summary", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailActivityPlanTemplate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("plan_id"),
-        ::runtime::nested::Relation::display_name("responsible_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailActivityPlanTemplate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("plan_id"),
+        ::runtime::odoo::projection::Relation::display_name("responsible_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailActivityPlanTemplate {
@@ -245,7 +246,7 @@ impl super::mixins::BaseModel for MailActivityPlanTemplate {
 /// Values for creating a `mail.activity.plan.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityPlanTemplateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityPlanTemplateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -261,7 +262,7 @@ impl MailActivityPlanTemplateCreate {
         plan_id: i64,
     ) -> Self {
         MailActivityPlanTemplateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .activity_type_id(activity_type_id)
             .delay_from(delay_from)
@@ -271,13 +272,15 @@ impl MailActivityPlanTemplateCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityPlanTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = MailActivityPlanTemplate,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_type_id` (Activity Type).
@@ -348,7 +351,7 @@ impl ::runtime::CreateValues for MailActivityPlanTemplateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityPlanTemplateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityPlanTemplateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -359,19 +362,21 @@ impl MailActivityPlanTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityPlanTemplateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityPlanTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = MailActivityPlanTemplate,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_type_id` (Activity Type).
@@ -442,151 +447,151 @@ impl ::runtime::UpdateValues for MailActivityPlanTemplateUpdate {
 pub mod fields {
     /// Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityPlanTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Interval (`delay_count`, `integer`).
     #[inline]
-    pub const fn delay_count() -> ::runtime::fields::NumField<
+    pub const fn delay_count() -> ::runtime::odoo::fields::NumField<
         super::MailActivityPlanTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("delay_count")
+        ::runtime::odoo::fields::NumField::new("delay_count")
     }
     /// Trigger (`delay_from`, `selection`).
     #[inline]
-    pub const fn delay_from() -> ::runtime::fields::SelectionField<
+    pub const fn delay_from() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityPlanTemplate,
         super::DelayFrom,
     > {
-        ::runtime::fields::SelectionField::new("delay_from")
+        ::runtime::odoo::fields::SelectionField::new("delay_from")
     }
     /// Delay units (`delay_unit`, `selection`).
     #[inline]
-    pub const fn delay_unit() -> ::runtime::fields::SelectionField<
+    pub const fn delay_unit() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityPlanTemplate,
         super::DelayUnit,
     > {
-        ::runtime::fields::SelectionField::new("delay_unit")
+        ::runtime::odoo::fields::SelectionField::new("delay_unit")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailActivityPlanTemplate,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Icon (`icon`, `char`).
     #[inline]
-    pub const fn icon() -> ::runtime::fields::CharField<
+    pub const fn icon() -> ::runtime::odoo::fields::CharField<
         super::MailActivityPlanTemplate,
     > {
-        ::runtime::fields::CharField::new("icon")
+        ::runtime::odoo::fields::CharField::new("icon")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailActivityPlanTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Note (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<
+    pub const fn note() -> ::runtime::odoo::fields::CharField<
         super::MailActivityPlanTemplate,
     > {
-        ::runtime::fields::CharField::new("note")
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Plan (`plan_id`, `many2one`).
     #[inline]
-    pub const fn plan_id() -> ::runtime::fields::Many2OneField<
+    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::MailActivityPlan,
     > {
-        ::runtime::fields::Many2OneField::new("plan_id")
+        ::runtime::odoo::fields::Many2OneField::new("plan_id")
     }
     /// Model (`res_model`, `selection`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::SelectionField<
+    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityPlanTemplate,
         super::ResModel,
     > {
-        ::runtime::fields::SelectionField::new("res_model")
+        ::runtime::odoo::fields::SelectionField::new("res_model")
     }
     /// Assigned to (`responsible_id`, `many2one`).
     #[inline]
-    pub const fn responsible_id() -> ::runtime::fields::Many2OneField<
+    pub const fn responsible_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("responsible_id")
+        ::runtime::odoo::fields::Many2OneField::new("responsible_id")
     }
     /// Assignment (`responsible_type`, `selection`).
     #[inline]
-    pub const fn responsible_type() -> ::runtime::fields::SelectionField<
+    pub const fn responsible_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityPlanTemplate,
         super::ResponsibleType,
     > {
-        ::runtime::fields::SelectionField::new("responsible_type")
+        ::runtime::odoo::fields::SelectionField::new("responsible_type")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::MailActivityPlanTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Summary (`summary`, `char`).
     #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<
+    pub const fn summary() -> ::runtime::odoo::fields::CharField<
         super::MailActivityPlanTemplate,
     > {
-        ::runtime::fields::CharField::new("summary")
+        ::runtime::odoo::fields::CharField::new("summary")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityPlanTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityPlanTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `delay_from` (Trigger) on `mail.activity.plan.template`.
@@ -601,7 +606,7 @@ pub enum DelayFrom {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DelayFrom {
+impl ::runtime::odoo::wire::Selection for DelayFrom {
     const VALUES: &'static [&'static str] = &["before_plan_date", "after_plan_date"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -620,12 +625,12 @@ impl ::runtime::wire::Selection for DelayFrom {
 }
 impl<'de> ::serde::Deserialize<'de> for DelayFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DelayFrom {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `delay_unit` (Delay units) on `mail.activity.plan.template`.
@@ -642,7 +647,7 @@ pub enum DelayUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DelayUnit {
+impl ::runtime::odoo::wire::Selection for DelayUnit {
     const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -663,12 +668,12 @@ impl ::runtime::wire::Selection for DelayUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for DelayUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DelayUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `res_model` (Model) on `mail.activity.plan.template`.
@@ -781,7 +786,7 @@ pub enum ResModel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResModel {
+impl ::runtime::odoo::wire::Selection for ResModel {
     const VALUES: &'static [&'static str] = &[
         "account.account",
         "account.analytic.account",
@@ -950,12 +955,12 @@ impl ::runtime::wire::Selection for ResModel {
 }
 impl<'de> ::serde::Deserialize<'de> for ResModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResModel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `responsible_type` (Assignment) on `mail.activity.plan.template`.
@@ -978,7 +983,7 @@ pub enum ResponsibleType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResponsibleType {
+impl ::runtime::odoo::wire::Selection for ResponsibleType {
     const VALUES: &'static [&'static str] = &[
         "on_demand",
         "other",
@@ -1012,11 +1017,11 @@ impl ::runtime::wire::Selection for ResponsibleType {
 }
 impl<'de> ::serde::Deserialize<'de> for ResponsibleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResponsibleType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -26,12 +26,12 @@ pub struct MailActivitySchedule {
     ///
     /// `many2one`, to `mail.activity.type`, computed.
     pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, computed.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Chaining Type
     ///
     /// `selection`, readonly, related `activity_type_id.chaining_type`, not stored.
@@ -41,8 +41,8 @@ pub struct MailActivitySchedule {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -51,7 +51,7 @@ pub struct MailActivitySchedule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Due Date
     ///
     /// `date`, computed.
@@ -59,8 +59,8 @@ pub struct MailActivitySchedule {
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     >,
     /// Display Name
     ///
@@ -69,11 +69,11 @@ pub struct MailActivitySchedule {
     /// Error
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error())`.
-    pub error: ::runtime::wire::Computed<Option<String>>,
+    pub error: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Has Error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::wire::Computed<bool>,
+    pub has_error: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -81,7 +81,7 @@ pub struct MailActivitySchedule {
     /// Use in batch
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_batch_mode())`.
-    pub is_batch_mode: ::runtime::wire::Computed<bool>,
+    pub is_batch_mode: ::runtime::odoo::wire::Computed<bool>,
     /// Note
     ///
     /// `html`, computed.
@@ -89,7 +89,7 @@ pub struct MailActivitySchedule {
     /// Plan Available
     ///
     /// `many2many`, to `mail.activity.plan`, readonly, computed.
-    pub plan_available_ids: ::runtime::wire::X2Many<super::rel::MailActivityPlan>,
+    pub plan_available_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivityPlan>,
     /// Plan Date
     ///
     /// `date`, computed.
@@ -97,25 +97,27 @@ pub struct MailActivitySchedule {
     /// Plan Department Filterable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_department_filterable())`.
-    pub plan_department_filterable: ::runtime::wire::Computed<bool>,
+    pub plan_department_filterable: ::runtime::odoo::wire::Computed<bool>,
     /// Has on demand responsible
     ///
     /// `boolean`, readonly, related `plan_id.has_user_on_demand`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_has_user_on_demand())`.
-    pub plan_has_user_on_demand: ::runtime::wire::Computed<bool>,
+    pub plan_has_user_on_demand: ::runtime::odoo::wire::Computed<bool>,
     /// Plan
     ///
     /// `many2one`, to `mail.activity.plan`, computed.
-    pub plan_id: Option<::runtime::wire::Many2One<super::rel::MailActivityPlan>>,
+    pub plan_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityPlan>>,
     /// Assigned To
     ///
     /// Choose assignation for activities with on demand assignation.
     ///
     /// `many2one`, to `res.users`.
-    pub plan_on_demand_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub plan_on_demand_user_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
+    >,
     /// Plan Summary
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_summary())`.
-    pub plan_summary: ::runtime::wire::Computed<Option<String>>,
+    pub plan_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Document IDs
     ///
     /// `text`, readonly.
@@ -127,7 +129,7 @@ pub struct MailActivitySchedule {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`, required, computed.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Summary
     ///
     /// `char`, computed.
@@ -139,14 +141,14 @@ pub struct MailActivitySchedule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivitySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivitySchedule {
+impl ::runtime::odoo::wire::FromRecord for MailActivitySchedule {
     const FIELDS: &'static [&'static str] = &[
         "activity_category",
         "activity_type_id",
@@ -178,8 +180,8 @@ impl ::runtime::wire::FromRecord for MailActivitySchedule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivitySchedule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -251,62 +253,63 @@ impl ::runtime::Model for MailActivitySchedule {
         "plan_has_user_on_demand",
         "plan_summary",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("activity_category", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("activity_category", "selection")
             .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("chaining_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
             .selection(&["suggest", "trigger"]),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("error", "html"),
-        ::runtime::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_batch_mode", "boolean"),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("plan_available_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("error", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_batch_mode", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_available_ids", "many2many")
             .relation("mail.activity.plan"),
-        ::runtime::verify::FieldSpec::new("plan_date", "date"),
-        ::runtime::verify::FieldSpec::new("plan_department_filterable", "boolean"),
-        ::runtime::verify::FieldSpec::new("plan_has_user_on_demand", "boolean"),
-        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("plan_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_department_filterable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_has_user_on_demand", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
             .relation("mail.activity.plan"),
-        ::runtime::verify::FieldSpec::new("plan_on_demand_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("plan_on_demand_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("plan_summary", "html"),
-        ::runtime::verify::FieldSpec::new("res_ids", "text"),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("plan_summary", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("res_ids", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("summary", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailActivitySchedule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("plan_id"),
-        ::runtime::nested::Relation::display_name("plan_on_demand_user_id"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailActivitySchedule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("activity_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("plan_id"),
+        ::runtime::odoo::projection::Relation::display_name("plan_on_demand_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -403,7 +406,7 @@ impl super::mixins::BaseModel for MailActivitySchedule {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityScheduleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityScheduleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -414,19 +417,19 @@ impl MailActivityScheduleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailActivityScheduleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivitySchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivitySchedule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_type_id` (Activity Type).
@@ -503,7 +506,7 @@ impl ::runtime::CreateValues for MailActivityScheduleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityScheduleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityScheduleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -514,19 +517,19 @@ impl MailActivityScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityScheduleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivitySchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivitySchedule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_type_id` (Activity Type).
@@ -603,205 +606,216 @@ impl ::runtime::UpdateValues for MailActivityScheduleUpdate {
 pub mod fields {
     /// Action (`activity_category`, `selection`).
     #[inline]
-    pub const fn activity_category() -> ::runtime::fields::SelectionField<
+    pub const fn activity_category() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivitySchedule,
         super::ActivityCategory,
     > {
-        ::runtime::fields::SelectionField::new("activity_category")
+        ::runtime::odoo::fields::SelectionField::new("activity_category")
     }
     /// Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Assigned to (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Chaining Type (`chaining_type`, `selection`).
     #[inline]
-    pub const fn chaining_type() -> ::runtime::fields::SelectionField<
+    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivitySchedule,
         super::ChainingType,
     > {
-        ::runtime::fields::SelectionField::new("chaining_type")
+        ::runtime::odoo::fields::SelectionField::new("chaining_type")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivitySchedule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Due Date (`date_deadline`, `date`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::MailActivitySchedule,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Error (`error`, `html`).
     #[inline]
-    pub const fn error() -> ::runtime::fields::CharField<super::MailActivitySchedule> {
-        ::runtime::fields::CharField::new("error")
+    pub const fn error() -> ::runtime::odoo::fields::CharField<
+        super::MailActivitySchedule,
+    > {
+        ::runtime::odoo::fields::CharField::new("error")
     }
     /// Has Error (`has_error`, `boolean`).
     #[inline]
-    pub const fn has_error() -> ::runtime::fields::BoolField<
+    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::BoolField::new("has_error")
+        ::runtime::odoo::fields::BoolField::new("has_error")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailActivitySchedule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailActivitySchedule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Use in batch (`is_batch_mode`, `boolean`).
     #[inline]
-    pub const fn is_batch_mode() -> ::runtime::fields::BoolField<
+    pub const fn is_batch_mode() -> ::runtime::odoo::fields::BoolField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::BoolField::new("is_batch_mode")
+        ::runtime::odoo::fields::BoolField::new("is_batch_mode")
     }
     /// Note (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::MailActivitySchedule> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<
+        super::MailActivitySchedule,
+    > {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Plan Available (`plan_available_ids`, `many2many`).
     #[inline]
-    pub const fn plan_available_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn plan_available_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivitySchedule,
         super::super::rel::MailActivityPlan,
     > {
-        ::runtime::fields::X2ManyField::new("plan_available_ids")
+        ::runtime::odoo::fields::X2ManyField::new("plan_available_ids")
     }
     /// Plan Date (`plan_date`, `date`).
     #[inline]
-    pub const fn plan_date() -> ::runtime::fields::DateField<
+    pub const fn plan_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivitySchedule,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("plan_date")
+        ::runtime::odoo::fields::DateField::new("plan_date")
     }
     /// Plan Department Filterable (`plan_department_filterable`, `boolean`).
     #[inline]
-    pub const fn plan_department_filterable() -> ::runtime::fields::BoolField<
+    pub const fn plan_department_filterable() -> ::runtime::odoo::fields::BoolField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::BoolField::new("plan_department_filterable")
+        ::runtime::odoo::fields::BoolField::new("plan_department_filterable")
     }
     /// Has on demand responsible (`plan_has_user_on_demand`, `boolean`).
     #[inline]
-    pub const fn plan_has_user_on_demand() -> ::runtime::fields::BoolField<
+    pub const fn plan_has_user_on_demand() -> ::runtime::odoo::fields::BoolField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::BoolField::new("plan_has_user_on_demand")
+        ::runtime::odoo::fields::BoolField::new("plan_has_user_on_demand")
     }
     /// Plan (`plan_id`, `many2one`).
     #[inline]
-    pub const fn plan_id() -> ::runtime::fields::Many2OneField<
+    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::MailActivityPlan,
     > {
-        ::runtime::fields::Many2OneField::new("plan_id")
+        ::runtime::odoo::fields::Many2OneField::new("plan_id")
     }
     /// Assigned To (`plan_on_demand_user_id`, `many2one`).
     #[inline]
-    pub const fn plan_on_demand_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn plan_on_demand_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("plan_on_demand_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("plan_on_demand_user_id")
     }
     /// Plan Summary (`plan_summary`, `html`).
     #[inline]
-    pub const fn plan_summary() -> ::runtime::fields::CharField<
+    pub const fn plan_summary() -> ::runtime::odoo::fields::CharField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::CharField::new("plan_summary")
+        ::runtime::odoo::fields::CharField::new("plan_summary")
     }
     /// Document IDs (`res_ids`, `text`).
     #[inline]
-    pub const fn res_ids() -> ::runtime::fields::CharField<super::MailActivitySchedule> {
-        ::runtime::fields::CharField::new("res_ids")
+    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<
+        super::MailActivitySchedule,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_ids")
     }
     /// Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
         super::MailActivitySchedule,
     > {
-        ::runtime::fields::CharField::new("res_model")
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Applies to (`res_model_id`, `many2one`).
     #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
     }
     /// Summary (`summary`, `char`).
     #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<super::MailActivitySchedule> {
-        ::runtime::fields::CharField::new("summary")
+    pub const fn summary() -> ::runtime::odoo::fields::CharField<
+        super::MailActivitySchedule,
+    > {
+        ::runtime::odoo::fields::CharField::new("summary")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivitySchedule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivitySchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_category` (Action) on `mail.activity.schedule`.
@@ -820,7 +834,7 @@ pub enum ActivityCategory {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityCategory {
+impl ::runtime::odoo::wire::Selection for ActivityCategory {
     const VALUES: &'static [&'static str] = &[
         "default",
         "upload_file",
@@ -848,12 +862,12 @@ impl ::runtime::wire::Selection for ActivityCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityCategory {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `chaining_type` (Chaining Type) on `mail.activity.schedule`.
@@ -868,7 +882,7 @@ pub enum ChainingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ChainingType {
+impl ::runtime::odoo::wire::Selection for ChainingType {
     const VALUES: &'static [&'static str] = &["suggest", "trigger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -887,11 +901,11 @@ impl ::runtime::wire::Selection for ChainingType {
 }
 impl<'de> ::serde::Deserialize<'de> for ChainingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ChainingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -37,7 +37,7 @@ pub struct MailActivityType {
     /// Create Uid
     ///
     /// `many2one`, to `res.users`.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Decoration Type
     ///
     /// Change the background color of the related activities of this type.
@@ -53,7 +53,7 @@ pub struct MailActivityType {
     /// Default User
     ///
     /// `many2one`, to `res.users`.
-    pub default_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub default_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Schedule
     ///
     /// Number of days/week/month before executing the action. It allows to plan the action deadline.
@@ -71,7 +71,7 @@ pub struct MailActivityType {
     /// Delay Label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_label())`.
-    pub delay_label: ::runtime::wire::Computed<Option<String>>,
+    pub delay_label: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Delay units
     ///
     /// Unit of delay
@@ -101,7 +101,7 @@ pub struct MailActivityType {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::initial_res_model())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 39 more.
-    pub initial_res_model: ::runtime::wire::Computed<Option<InitialResModel>>,
+    pub initial_res_model: ::runtime::odoo::wire::Computed<Option<InitialResModel>>,
     /// Keep Done
     ///
     /// Keep activities marked as done in the activity view
@@ -111,7 +111,7 @@ pub struct MailActivityType {
     /// Email templates
     ///
     /// `many2many`, to `mail.template`.
-    pub mail_template_ids: ::runtime::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
     /// Name
     ///
     /// `char`, required.
@@ -119,7 +119,7 @@ pub struct MailActivityType {
     /// Preceding Activities
     ///
     /// `many2many`, to `mail.activity.type`.
-    pub previous_type_ids: ::runtime::wire::X2Many<super::rel::MailActivityType>,
+    pub previous_type_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivityType>,
     /// Model
     ///
     /// Specify a model if the activity should be specific to a model and not available when managing activities for other models.
@@ -131,7 +131,7 @@ pub struct MailActivityType {
     /// Model has change
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_change())`.
-    pub res_model_change: ::runtime::wire::Computed<bool>,
+    pub res_model_change: ::runtime::odoo::wire::Computed<bool>,
     /// Sequence
     ///
     /// `integer`.
@@ -141,7 +141,9 @@ pub struct MailActivityType {
     /// Suggest these activities once the current one is marked as done.
     ///
     /// `many2many`, to `mail.activity.type`, computed.
-    pub suggested_next_type_ids: ::runtime::wire::X2Many<super::rel::MailActivityType>,
+    pub suggested_next_type_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::MailActivityType,
+    >,
     /// Default Summary
     ///
     /// `char`.
@@ -152,7 +154,7 @@ pub struct MailActivityType {
     ///
     /// `many2one`, to `mail.activity.type`, computed.
     pub triggered_next_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Last Updated on
     ///
@@ -161,14 +163,14 @@ pub struct MailActivityType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivityType {
+impl ::runtime::odoo::wire::FromRecord for MailActivityType {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "category",
@@ -200,8 +202,8 @@ impl ::runtime::wire::FromRecord for MailActivityType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailActivityType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -273,62 +275,63 @@ impl ::runtime::Model for MailActivityType {
         "initial_res_model",
         "res_model_change",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("category", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("category", "selection")
             .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::verify::FieldSpec::new("chaining_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
             .required()
             .selection(&["suggest", "trigger"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("decoration_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("decoration_type", "selection")
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("default_note", "html"),
-        ::runtime::verify::FieldSpec::new("default_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("default_note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("default_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("delay_count", "integer"),
-        ::runtime::verify::FieldSpec::new("delay_from", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delay_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_from", "selection")
             .required()
             .selection(&["current_date", "previous_activity"]),
-        ::runtime::verify::FieldSpec::new("delay_label", "char"),
-        ::runtime::verify::FieldSpec::new("delay_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delay_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_unit", "selection")
             .required()
             .selection(&["days", "weeks", "months"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("icon", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("initial_res_model", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("initial_res_model", "selection")
             .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::verify::FieldSpec::new("keep_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_template_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("keep_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "many2many")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("previous_type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("previous_type_ids", "many2many")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("res_model", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
             .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::verify::FieldSpec::new("res_model_change", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("suggested_next_type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("res_model_change", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("suggested_next_type_ids", "many2many")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("summary", "char"),
-        ::runtime::verify::FieldSpec::new("triggered_next_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("triggered_next_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailActivityType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("default_user_id"),
-        ::runtime::nested::Relation::display_name("triggered_next_type_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailActivityType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("default_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("triggered_next_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailActivityType {
@@ -337,7 +340,7 @@ impl super::mixins::BaseModel for MailActivityType {
 /// Values for creating a `mail.activity.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -353,7 +356,7 @@ impl MailActivityTypeCreate {
         name: impl Into<String>,
     ) -> Self {
         MailActivityTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .chaining_type(chaining_type)
             .delay_from(delay_from)
@@ -363,13 +366,13 @@ impl MailActivityTypeCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -443,7 +446,7 @@ impl MailActivityTypeCreate {
     pub fn mail_template_ids(
         mut self,
         mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
         >,
     ) -> Self {
         self.values
@@ -461,7 +464,7 @@ impl MailActivityTypeCreate {
     pub fn previous_type_ids(
         mut self,
         previous_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
         >,
     ) -> Self {
         self.values
@@ -491,7 +494,7 @@ impl MailActivityTypeCreate {
     pub fn suggested_next_type_ids(
         mut self,
         suggested_next_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
         >,
     ) -> Self {
         self.values
@@ -521,7 +524,7 @@ impl ::runtime::CreateValues for MailActivityTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailActivityTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailActivityTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -532,19 +535,19 @@ impl MailActivityTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailActivityTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -618,7 +621,7 @@ impl MailActivityTypeUpdate {
     pub fn mail_template_ids(
         mut self,
         mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
         >,
     ) -> Self {
         self.values
@@ -636,7 +639,7 @@ impl MailActivityTypeUpdate {
     pub fn previous_type_ids(
         mut self,
         previous_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
         >,
     ) -> Self {
         self.values
@@ -666,7 +669,7 @@ impl MailActivityTypeUpdate {
     pub fn suggested_next_type_ids(
         mut self,
         suggested_next_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
         >,
     ) -> Self {
         self.values
@@ -696,203 +699,214 @@ impl ::runtime::UpdateValues for MailActivityTypeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::MailActivityType> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::MailActivityType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Action (`category`, `selection`).
     #[inline]
-    pub const fn category() -> ::runtime::fields::SelectionField<
+    pub const fn category() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityType,
         super::Category,
     > {
-        ::runtime::fields::SelectionField::new("category")
+        ::runtime::odoo::fields::SelectionField::new("category")
     }
     /// Chaining Type (`chaining_type`, `selection`).
     #[inline]
-    pub const fn chaining_type() -> ::runtime::fields::SelectionField<
+    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityType,
         super::ChainingType,
     > {
-        ::runtime::fields::SelectionField::new("chaining_type")
+        ::runtime::odoo::fields::SelectionField::new("chaining_type")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Create Uid (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Decoration Type (`decoration_type`, `selection`).
     #[inline]
-    pub const fn decoration_type() -> ::runtime::fields::SelectionField<
+    pub const fn decoration_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityType,
         super::DecorationType,
     > {
-        ::runtime::fields::SelectionField::new("decoration_type")
+        ::runtime::odoo::fields::SelectionField::new("decoration_type")
     }
     /// Default Note (`default_note`, `html`).
     #[inline]
-    pub const fn default_note() -> ::runtime::fields::CharField<
+    pub const fn default_note() -> ::runtime::odoo::fields::CharField<
         super::MailActivityType,
     > {
-        ::runtime::fields::CharField::new("default_note")
+        ::runtime::odoo::fields::CharField::new("default_note")
     }
     /// Default User (`default_user_id`, `many2one`).
     #[inline]
-    pub const fn default_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("default_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("default_user_id")
     }
     /// Schedule (`delay_count`, `integer`).
     #[inline]
-    pub const fn delay_count() -> ::runtime::fields::NumField<
+    pub const fn delay_count() -> ::runtime::odoo::fields::NumField<
         super::MailActivityType,
         i64,
     > {
-        ::runtime::fields::NumField::new("delay_count")
+        ::runtime::odoo::fields::NumField::new("delay_count")
     }
     /// Delay Type (`delay_from`, `selection`).
     #[inline]
-    pub const fn delay_from() -> ::runtime::fields::SelectionField<
+    pub const fn delay_from() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityType,
         super::DelayFrom,
     > {
-        ::runtime::fields::SelectionField::new("delay_from")
+        ::runtime::odoo::fields::SelectionField::new("delay_from")
     }
     /// Delay Label (`delay_label`, `char`).
     #[inline]
-    pub const fn delay_label() -> ::runtime::fields::CharField<super::MailActivityType> {
-        ::runtime::fields::CharField::new("delay_label")
+    pub const fn delay_label() -> ::runtime::odoo::fields::CharField<
+        super::MailActivityType,
+    > {
+        ::runtime::odoo::fields::CharField::new("delay_label")
     }
     /// Delay units (`delay_unit`, `selection`).
     #[inline]
-    pub const fn delay_unit() -> ::runtime::fields::SelectionField<
+    pub const fn delay_unit() -> ::runtime::odoo::fields::SelectionField<
         super::MailActivityType,
         super::DelayUnit,
     > {
-        ::runtime::fields::SelectionField::new("delay_unit")
+        ::runtime::odoo::fields::SelectionField::new("delay_unit")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailActivityType,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Icon (`icon`, `char`).
     #[inline]
-    pub const fn icon() -> ::runtime::fields::CharField<super::MailActivityType> {
-        ::runtime::fields::CharField::new("icon")
+    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::MailActivityType> {
+        ::runtime::odoo::fields::CharField::new("icon")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailActivityType, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Initial model (`initial_res_model`, `selection`).
-    #[inline]
-    pub const fn initial_res_model() -> ::runtime::fields::SelectionField<
-        super::MailActivityType,
-        super::InitialResModel,
-    > {
-        ::runtime::fields::SelectionField::new("initial_res_model")
-    }
-    /// Keep Done (`keep_done`, `boolean`).
-    #[inline]
-    pub const fn keep_done() -> ::runtime::fields::BoolField<super::MailActivityType> {
-        ::runtime::fields::BoolField::new("keep_done")
-    }
-    /// Email templates (`mail_template_ids`, `many2many`).
-    #[inline]
-    pub const fn mail_template_ids() -> ::runtime::fields::X2ManyField<
-        super::MailActivityType,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::X2ManyField::new("mail_template_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailActivityType> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Preceding Activities (`previous_type_ids`, `many2many`).
-    #[inline]
-    pub const fn previous_type_ids() -> ::runtime::fields::X2ManyField<
-        super::MailActivityType,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::X2ManyField::new("previous_type_ids")
-    }
-    /// Model (`res_model`, `selection`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::SelectionField<
-        super::MailActivityType,
-        super::ResModel,
-    > {
-        ::runtime::fields::SelectionField::new("res_model")
-    }
-    /// Model has change (`res_model_change`, `boolean`).
-    #[inline]
-    pub const fn res_model_change() -> ::runtime::fields::BoolField<
-        super::MailActivityType,
-    > {
-        ::runtime::fields::BoolField::new("res_model_change")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailActivityType,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Initial model (`initial_res_model`, `selection`).
+    #[inline]
+    pub const fn initial_res_model() -> ::runtime::odoo::fields::SelectionField<
+        super::MailActivityType,
+        super::InitialResModel,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("initial_res_model")
+    }
+    /// Keep Done (`keep_done`, `boolean`).
+    #[inline]
+    pub const fn keep_done() -> ::runtime::odoo::fields::BoolField<
+        super::MailActivityType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("keep_done")
+    }
+    /// Email templates (`mail_template_ids`, `many2many`).
+    #[inline]
+    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::MailActivityType,
+        super::super::rel::MailTemplate,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailActivityType> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Preceding Activities (`previous_type_ids`, `many2many`).
+    #[inline]
+    pub const fn previous_type_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::MailActivityType,
+        super::super::rel::MailActivityType,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("previous_type_ids")
+    }
+    /// Model (`res_model`, `selection`).
+    #[inline]
+    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
+        super::MailActivityType,
+        super::ResModel,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("res_model")
+    }
+    /// Model has change (`res_model_change`, `boolean`).
+    #[inline]
+    pub const fn res_model_change() -> ::runtime::odoo::fields::BoolField<
+        super::MailActivityType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("res_model_change")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::MailActivityType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Suggest (`suggested_next_type_ids`, `many2many`).
     #[inline]
-    pub const fn suggested_next_type_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn suggested_next_type_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailActivityType,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::X2ManyField::new("suggested_next_type_ids")
+        ::runtime::odoo::fields::X2ManyField::new("suggested_next_type_ids")
     }
     /// Default Summary (`summary`, `char`).
     #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<super::MailActivityType> {
-        ::runtime::fields::CharField::new("summary")
+    pub const fn summary() -> ::runtime::odoo::fields::CharField<
+        super::MailActivityType,
+    > {
+        ::runtime::odoo::fields::CharField::new("summary")
     }
     /// Trigger (`triggered_next_type_id`, `many2one`).
     #[inline]
-    pub const fn triggered_next_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn triggered_next_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityType,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("triggered_next_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("triggered_next_type_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailActivityType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailActivityType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `category` (Action) on `mail.activity.type`.
@@ -911,7 +925,7 @@ pub enum Category {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Category {
+impl ::runtime::odoo::wire::Selection for Category {
     const VALUES: &'static [&'static str] = &[
         "default",
         "upload_file",
@@ -939,12 +953,12 @@ impl ::runtime::wire::Selection for Category {
 }
 impl<'de> ::serde::Deserialize<'de> for Category {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Category {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `chaining_type` (Chaining Type) on `mail.activity.type`.
@@ -959,7 +973,7 @@ pub enum ChainingType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ChainingType {
+impl ::runtime::odoo::wire::Selection for ChainingType {
     const VALUES: &'static [&'static str] = &["suggest", "trigger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -978,12 +992,12 @@ impl ::runtime::wire::Selection for ChainingType {
 }
 impl<'de> ::serde::Deserialize<'de> for ChainingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ChainingType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `decoration_type` (Decoration Type) on `mail.activity.type`.
@@ -998,7 +1012,7 @@ pub enum DecorationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DecorationType {
+impl ::runtime::odoo::wire::Selection for DecorationType {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1017,12 +1031,12 @@ impl ::runtime::wire::Selection for DecorationType {
 }
 impl<'de> ::serde::Deserialize<'de> for DecorationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DecorationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `delay_from` (Delay Type) on `mail.activity.type`.
@@ -1037,7 +1051,7 @@ pub enum DelayFrom {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DelayFrom {
+impl ::runtime::odoo::wire::Selection for DelayFrom {
     const VALUES: &'static [&'static str] = &["current_date", "previous_activity"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1056,12 +1070,12 @@ impl ::runtime::wire::Selection for DelayFrom {
 }
 impl<'de> ::serde::Deserialize<'de> for DelayFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DelayFrom {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `delay_unit` (Delay units) on `mail.activity.type`.
@@ -1078,7 +1092,7 @@ pub enum DelayUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DelayUnit {
+impl ::runtime::odoo::wire::Selection for DelayUnit {
     const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1099,12 +1113,12 @@ impl ::runtime::wire::Selection for DelayUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for DelayUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DelayUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `initial_res_model` (Initial model) on `mail.activity.type`.
@@ -1217,7 +1231,7 @@ pub enum InitialResModel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InitialResModel {
+impl ::runtime::odoo::wire::Selection for InitialResModel {
     const VALUES: &'static [&'static str] = &[
         "account.account",
         "account.analytic.account",
@@ -1386,12 +1400,12 @@ impl ::runtime::wire::Selection for InitialResModel {
 }
 impl<'de> ::serde::Deserialize<'de> for InitialResModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InitialResModel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `res_model` (Model) on `mail.activity.type`.
@@ -1504,7 +1518,7 @@ pub enum ResModel {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResModel {
+impl ::runtime::odoo::wire::Selection for ResModel {
     const VALUES: &'static [&'static str] = &[
         "account.account",
         "account.analytic.account",
@@ -1673,11 +1687,11 @@ impl ::runtime::wire::Selection for ResModel {
 }
 impl<'de> ::serde::Deserialize<'de> for ResModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResModel {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

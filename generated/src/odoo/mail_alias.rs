@@ -44,7 +44,9 @@ pub struct MailAlias {
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -64,7 +66,7 @@ pub struct MailAlias {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required.
-    pub alias_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -76,7 +78,9 @@ pub struct MailAlias {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`.
-    pub alias_parent_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_parent_model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
+    >,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -98,7 +102,7 @@ pub struct MailAlias {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -114,14 +118,14 @@ pub struct MailAlias {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailAlias {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailAlias {
+impl ::runtime::odoo::wire::FromRecord for MailAlias {
     const FIELDS: &'static [&'static str] = &[
         "alias_bounced_content",
         "alias_contact",
@@ -144,8 +148,8 @@ impl ::runtime::wire::FromRecord for MailAlias {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailAlias::default();
         while let Some(i) = r.next()? {
             match i {
@@ -197,46 +201,47 @@ impl ::runtime::Model for MailAlias {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
             .required()
             .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
             .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailAlias {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("alias_model_id"),
-        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailAlias {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_parent_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -282,7 +287,7 @@ impl super::mixins::BaseModel for MailAlias {
 /// Values for creating a `mail.alias` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailAliasCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -297,7 +302,7 @@ impl MailAliasCreate {
         alias_model_id: i64,
     ) -> Self {
         MailAliasCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alias_contact(alias_contact)
             .alias_defaults(alias_defaults)
@@ -306,13 +311,13 @@ impl MailAliasCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAlias>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAlias>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias_bounced_content` (Custom Bounced Message).
@@ -386,7 +391,7 @@ impl ::runtime::CreateValues for MailAliasCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailAliasUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -397,19 +402,19 @@ impl MailAliasUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailAliasUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAlias>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAlias>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias_bounced_content` (Custom Bounced Message).
@@ -483,135 +488,139 @@ impl ::runtime::UpdateValues for MailAliasUpdate {
 pub mod fields {
     /// Custom Bounced Message (`alias_bounced_content`, `html`).
     #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::fields::CharField<
+    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
         super::MailAlias,
     > {
-        ::runtime::fields::CharField::new("alias_bounced_content")
+        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
     }
     /// Alias Contact Security (`alias_contact`, `selection`).
     #[inline]
-    pub const fn alias_contact() -> ::runtime::fields::SelectionField<
+    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
         super::MailAlias,
         super::AliasContact,
     > {
-        ::runtime::fields::SelectionField::new("alias_contact")
+        ::runtime::odoo::fields::SelectionField::new("alias_contact")
     }
     /// Default Values (`alias_defaults`, `text`).
     #[inline]
-    pub const fn alias_defaults() -> ::runtime::fields::CharField<super::MailAlias> {
-        ::runtime::fields::CharField::new("alias_defaults")
+    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
+        super::MailAlias,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_defaults")
     }
     /// Alias domain name (`alias_domain`, `char`).
     #[inline]
-    pub const fn alias_domain() -> ::runtime::fields::CharField<super::MailAlias> {
-        ::runtime::fields::CharField::new("alias_domain")
+    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
+        ::runtime::odoo::fields::CharField::new("alias_domain")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAlias,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Record Thread ID (`alias_force_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
         super::MailAlias,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_force_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
     }
     /// Alias Email (`alias_full_name`, `char`).
     #[inline]
-    pub const fn alias_full_name() -> ::runtime::fields::CharField<super::MailAlias> {
-        ::runtime::fields::CharField::new("alias_full_name")
+    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
+        super::MailAlias,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_full_name")
     }
     /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
     #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::fields::BoolField<
+    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
         super::MailAlias,
     > {
-        ::runtime::fields::BoolField::new("alias_incoming_local")
+        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
     }
     /// Aliased Model (`alias_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAlias,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
     }
     /// Alias Name (`alias_name`, `char`).
     #[inline]
-    pub const fn alias_name() -> ::runtime::fields::CharField<super::MailAlias> {
-        ::runtime::fields::CharField::new("alias_name")
+    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
+        ::runtime::odoo::fields::CharField::new("alias_name")
     }
     /// Parent Model (`alias_parent_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAlias,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_parent_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
     }
     /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
         super::MailAlias,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_parent_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
     }
     /// Alias Status (`alias_status`, `selection`).
     #[inline]
-    pub const fn alias_status() -> ::runtime::fields::SelectionField<
+    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
         super::MailAlias,
         super::AliasStatus,
     > {
-        ::runtime::fields::SelectionField::new("alias_status")
+        ::runtime::odoo::fields::SelectionField::new("alias_status")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailAlias,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAlias,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailAlias> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailAlias, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailAlias, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailAlias,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAlias,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `alias_contact` (Alias Contact Security) on `mail.alias`.
@@ -630,7 +639,7 @@ pub enum AliasContact {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasContact {
+impl ::runtime::odoo::wire::Selection for AliasContact {
     const VALUES: &'static [&'static str] = &[
         "everyone",
         "partners",
@@ -658,12 +667,12 @@ impl ::runtime::wire::Selection for AliasContact {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasContact {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `alias_status` (Alias Status) on `mail.alias`.
@@ -680,7 +689,7 @@ pub enum AliasStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasStatus {
+impl ::runtime::odoo::wire::Selection for AliasStatus {
     const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -701,11 +710,11 @@ impl ::runtime::wire::Selection for AliasStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct MailAliasDomain {
     /// Bounce Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
-    pub bounce_email: ::runtime::wire::Computed<Option<String>>,
+    pub bounce_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Catchall Alias
     ///
     /// Local-part of email used for Reply-To to catch answers e.g. 'catchall' in 'catchall@example.com'
@@ -31,13 +31,13 @@ pub struct MailAliasDomain {
     /// Catchall Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
-    pub catchall_email: ::runtime::wire::Computed<Option<String>>,
+    pub catchall_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Companies
     ///
     /// Companies using this domain as default for sending mails
     ///
     /// `one2many`, to `res.company` (inverse `alias_domain_id`).
-    pub company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,7 +45,7 @@ pub struct MailAliasDomain {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default From Alias
     ///
     /// Default from when it does not match outgoing server filters. Can be either a local-part e.g. 'notifications' either a complete email address e.g. 'notifications@example.com' to override all outgoing emails.
@@ -55,7 +55,7 @@ pub struct MailAliasDomain {
     /// Default From
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
-    pub default_from_email: ::runtime::wire::Computed<Option<String>>,
+    pub default_from_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -81,14 +81,14 @@ pub struct MailAliasDomain {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailAliasDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailAliasDomain {
+impl ::runtime::odoo::wire::FromRecord for MailAliasDomain {
     const FIELDS: &'static [&'static str] = &[
         "bounce_alias",
         "bounce_email",
@@ -107,8 +107,8 @@ impl ::runtime::wire::FromRecord for MailAliasDomain {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailAliasDomain::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,33 +154,34 @@ impl ::runtime::Model for MailAliasDomain {
         "catchall_email",
         "default_from_email",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("bounce_alias", "char").required(),
-        ::runtime::verify::FieldSpec::new("bounce_email", "char"),
-        ::runtime::verify::FieldSpec::new("catchall_alias", "char").required(),
-        ::runtime::verify::FieldSpec::new("catchall_email", "char"),
-        ::runtime::verify::FieldSpec::new("company_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("bounce_alias", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("bounce_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("catchall_alias", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("catchall_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_ids", "one2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_from", "char"),
-        ::runtime::verify::FieldSpec::new("default_from_email", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("default_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("default_from_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailAliasDomain {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailAliasDomain {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailAliasDomain {
@@ -189,7 +190,7 @@ impl super::mixins::BaseModel for MailAliasDomain {
 /// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailAliasDomainCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasDomainCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,7 +205,7 @@ impl MailAliasDomainCreate {
         name: impl Into<String>,
     ) -> Self {
         MailAliasDomainCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .bounce_alias(bounce_alias)
             .catchall_alias(catchall_alias)
@@ -213,13 +214,13 @@ impl MailAliasDomainCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasDomain>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasDomain>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bounce_alias` (Bounce Alias).
@@ -239,7 +240,7 @@ impl MailAliasDomainCreate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -271,7 +272,7 @@ impl ::runtime::CreateValues for MailAliasDomainCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailAliasDomainUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasDomainUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -282,19 +283,19 @@ impl MailAliasDomainUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailAliasDomainUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasDomain>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasDomain>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bounce_alias` (Bounce Alias).
@@ -314,7 +315,7 @@ impl MailAliasDomainUpdate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -346,98 +347,109 @@ impl ::runtime::UpdateValues for MailAliasDomainUpdate {
 pub mod fields {
     /// Bounce Alias (`bounce_alias`, `char`).
     #[inline]
-    pub const fn bounce_alias() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("bounce_alias")
+    pub const fn bounce_alias() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasDomain,
+    > {
+        ::runtime::odoo::fields::CharField::new("bounce_alias")
     }
     /// Bounce Email (`bounce_email`, `char`).
     #[inline]
-    pub const fn bounce_email() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("bounce_email")
+    pub const fn bounce_email() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasDomain,
+    > {
+        ::runtime::odoo::fields::CharField::new("bounce_email")
     }
     /// Catchall Alias (`catchall_alias`, `char`).
     #[inline]
-    pub const fn catchall_alias() -> ::runtime::fields::CharField<
+    pub const fn catchall_alias() -> ::runtime::odoo::fields::CharField<
         super::MailAliasDomain,
     > {
-        ::runtime::fields::CharField::new("catchall_alias")
+        ::runtime::odoo::fields::CharField::new("catchall_alias")
     }
     /// Catchall Email (`catchall_email`, `char`).
     #[inline]
-    pub const fn catchall_email() -> ::runtime::fields::CharField<
+    pub const fn catchall_email() -> ::runtime::odoo::fields::CharField<
         super::MailAliasDomain,
     > {
-        ::runtime::fields::CharField::new("catchall_email")
+        ::runtime::odoo::fields::CharField::new("catchall_email")
     }
     /// Companies (`company_ids`, `one2many`).
     #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailAliasDomain,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("company_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailAliasDomain,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAliasDomain,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default From Alias (`default_from`, `char`).
     #[inline]
-    pub const fn default_from() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("default_from")
+    pub const fn default_from() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasDomain,
+    > {
+        ::runtime::odoo::fields::CharField::new("default_from")
     }
     /// Default From (`default_from_email`, `char`).
     #[inline]
-    pub const fn default_from_email() -> ::runtime::fields::CharField<
+    pub const fn default_from_email() -> ::runtime::odoo::fields::CharField<
         super::MailAliasDomain,
     > {
-        ::runtime::fields::CharField::new("default_from_email")
+        ::runtime::odoo::fields::CharField::new("default_from_email")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasDomain,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailAliasDomain, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailAliasDomain, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailAliasDomain> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::MailAliasDomain, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::MailAliasDomain,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailAliasDomain,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAliasDomain,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

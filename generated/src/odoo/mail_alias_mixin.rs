@@ -21,19 +21,21 @@ pub struct MailAliasMixin {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias
     ///
     /// `many2one`, to `mail.alias`, required.
-    pub alias_id: Option<::runtime::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -43,10 +45,10 @@ pub struct MailAliasMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for MailAliasMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailAliasMixin {
+impl ::runtime::odoo::wire::FromRecord for MailAliasMixin {
     const FIELDS: &'static [&'static str] = &[
         "alias_defaults",
         "alias_domain",
@@ -56,8 +58,8 @@ impl ::runtime::wire::FromRecord for MailAliasMixin {
         "alias_name",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailAliasMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -76,7 +78,7 @@ impl ::runtime::wire::FromRecord for MailAliasMixin {
 /// Values for creating a `mail.alias.mixin` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailAliasMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -87,20 +89,20 @@ impl MailAliasMixinCreate {
     /// Takes the required fields: `alias_id` (readonly, computed and x2many fields are left out).
     pub fn new(alias_id: i64) -> Self {
         MailAliasMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alias_id(alias_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias_domain_id` (Alias Domain).
@@ -126,7 +128,7 @@ impl MailAliasMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailAliasMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailAliasMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -137,19 +139,19 @@ impl MailAliasMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailAliasMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `alias_domain_id` (Alias Domain).
@@ -175,40 +177,46 @@ impl MailAliasMixinUpdate {
 pub mod fields {
     /// Default Values (`alias_defaults`, `text`).
     #[inline]
-    pub const fn alias_defaults() -> ::runtime::fields::CharField<
+    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
         super::MailAliasMixin,
     > {
-        ::runtime::fields::CharField::new("alias_defaults")
+        ::runtime::odoo::fields::CharField::new("alias_defaults")
     }
     /// Alias Domain Name (`alias_domain`, `char`).
     #[inline]
-    pub const fn alias_domain() -> ::runtime::fields::CharField<super::MailAliasMixin> {
-        ::runtime::fields::CharField::new("alias_domain")
+    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_domain")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAliasMixin,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Email Alias (`alias_email`, `char`).
     #[inline]
-    pub const fn alias_email() -> ::runtime::fields::CharField<super::MailAliasMixin> {
-        ::runtime::fields::CharField::new("alias_email")
+    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_email")
     }
     /// Alias (`alias_id`, `many2one`).
     #[inline]
-    pub const fn alias_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailAliasMixin,
         super::super::rel::MailAlias,
     > {
-        ::runtime::fields::Many2OneField::new("alias_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_id")
     }
     /// Alias Name (`alias_name`, `char`).
     #[inline]
-    pub const fn alias_name() -> ::runtime::fields::CharField<super::MailAliasMixin> {
-        ::runtime::fields::CharField::new("alias_name")
+    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
+        super::MailAliasMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_name")
     }
 }

@@ -19,7 +19,7 @@ pub struct MailCannedResponse {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `char`.
@@ -31,7 +31,7 @@ pub struct MailCannedResponse {
     /// Authorized Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -39,7 +39,7 @@ pub struct MailCannedResponse {
     /// Determines if the canned response can be edited by the current user
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
-    pub is_editable: ::runtime::wire::Computed<bool>,
+    pub is_editable: ::runtime::odoo::wire::Computed<bool>,
     /// Determines if the canned_response is currently shared with other users
     ///
     /// `boolean`, readonly, computed.
@@ -69,14 +69,14 @@ pub struct MailCannedResponse {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailCannedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailCannedResponse {
+impl ::runtime::odoo::wire::FromRecord for MailCannedResponse {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -93,8 +93,8 @@ impl ::runtime::wire::FromRecord for MailCannedResponse {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailCannedResponse::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,31 +134,32 @@ impl ::runtime::Model for MailCannedResponse {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_editable"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("description", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_editable", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_shared", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_used", "datetime"),
-        ::runtime::verify::FieldSpec::new("source", "char").required(),
-        ::runtime::verify::FieldSpec::new("substitution", "text").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_shared", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_used", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("source", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("substitution", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailCannedResponse {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailCannedResponse {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailCannedResponse {
@@ -167,7 +168,7 @@ impl super::mixins::BaseModel for MailCannedResponse {
 /// Values for creating a `mail.canned.response` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailCannedResponseCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailCannedResponseCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -178,7 +179,7 @@ impl MailCannedResponseCreate {
     /// Takes the required fields: `source`, `substitution` (readonly, computed and x2many fields are left out).
     pub fn new(source: impl Into<String>, substitution: impl Into<String>) -> Self {
         MailCannedResponseCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .source(source)
             .substitution(substitution)
@@ -186,13 +187,13 @@ impl MailCannedResponseCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailCannedResponse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailCannedResponse>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `description` (Description).
@@ -206,7 +207,7 @@ impl MailCannedResponseCreate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -238,7 +239,7 @@ impl ::runtime::CreateValues for MailCannedResponseCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailCannedResponseUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailCannedResponseUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -249,19 +250,19 @@ impl MailCannedResponseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailCannedResponseUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailCannedResponse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailCannedResponse>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `description` (Description).
@@ -275,7 +276,7 @@ impl MailCannedResponseUpdate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -307,93 +308,100 @@ impl ::runtime::UpdateValues for MailCannedResponseUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailCannedResponse,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailCannedResponse,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Description (`description`, `char`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::MailCannedResponse,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailCannedResponse,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Authorized Groups (`group_ids`, `many2many`).
     #[inline]
-    pub const fn group_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailCannedResponse,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("group_ids")
+        ::runtime::odoo::fields::X2ManyField::new("group_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailCannedResponse, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailCannedResponse,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Determines if the canned response can be edited by the current user (`is_editable`, `boolean`).
     #[inline]
-    pub const fn is_editable() -> ::runtime::fields::BoolField<
+    pub const fn is_editable() -> ::runtime::odoo::fields::BoolField<
         super::MailCannedResponse,
     > {
-        ::runtime::fields::BoolField::new("is_editable")
+        ::runtime::odoo::fields::BoolField::new("is_editable")
     }
     /// Determines if the canned_response is currently shared with other users (`is_shared`, `boolean`).
     #[inline]
-    pub const fn is_shared() -> ::runtime::fields::BoolField<super::MailCannedResponse> {
-        ::runtime::fields::BoolField::new("is_shared")
+    pub const fn is_shared() -> ::runtime::odoo::fields::BoolField<
+        super::MailCannedResponse,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_shared")
     }
     /// Last Used (`last_used`, `datetime`).
     #[inline]
-    pub const fn last_used() -> ::runtime::fields::DateField<
+    pub const fn last_used() -> ::runtime::odoo::fields::DateField<
         super::MailCannedResponse,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_used")
+        ::runtime::odoo::fields::DateField::new("last_used")
     }
     /// Shortcut (`source`, `char`).
     #[inline]
-    pub const fn source() -> ::runtime::fields::CharField<super::MailCannedResponse> {
-        ::runtime::fields::CharField::new("source")
+    pub const fn source() -> ::runtime::odoo::fields::CharField<
+        super::MailCannedResponse,
+    > {
+        ::runtime::odoo::fields::CharField::new("source")
     }
     /// Substitution (`substitution`, `text`).
     #[inline]
-    pub const fn substitution() -> ::runtime::fields::CharField<
+    pub const fn substitution() -> ::runtime::odoo::fields::CharField<
         super::MailCannedResponse,
     > {
-        ::runtime::fields::CharField::new("substitution")
+        ::runtime::odoo::fields::CharField::new("substitution")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailCannedResponse,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailCannedResponse,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

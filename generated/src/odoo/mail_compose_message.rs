@@ -17,13 +17,13 @@ pub struct MailComposeMessage {
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`, computed.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Delete Emails
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -43,15 +43,15 @@ pub struct MailComposeMessage {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
     /// Batch composition
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::composition_batch())`.
-    pub composition_batch: ::runtime::wire::Computed<bool>,
+    pub composition_batch: ::runtime::odoo::wire::Computed<bool>,
     /// Composition mode
     ///
     /// `selection`.
@@ -65,7 +65,7 @@ pub struct MailComposeMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -95,7 +95,7 @@ pub struct MailComposeMessage {
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -106,12 +106,14 @@ pub struct MailComposeMessage {
     ///
     /// `many2one`, to `mail.activity.type`.
     pub mail_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`, computed.
-    pub mail_server_id: Option<::runtime::wire::Many2One<super::rel::IrMailServer>>,
+    pub mail_server_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
+    >,
     /// Type
     ///
     /// Message type: email for email message, notification for system message, comment for other messages such as user replies
@@ -127,25 +129,27 @@ pub struct MailComposeMessage {
     /// Thread-Enabled
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_is_thread())`.
-    pub model_is_thread: ::runtime::wire::Computed<bool>,
+    pub model_is_thread: ::runtime::odoo::wire::Computed<bool>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Additional Contacts
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, computed.
     pub record_alias_domain_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailAliasDomain>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub record_company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub record_company_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
+    >,
     /// Record Name
     ///
     /// `char`, computed.
@@ -153,7 +157,7 @@ pub struct MailComposeMessage {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Reply To
     ///
     /// Reply email address. Setting the reply_to bypasses the automatic thread creation.
@@ -175,7 +179,7 @@ pub struct MailComposeMessage {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to_mode())`.
     ///
     /// Values: `update` (Store email and replies in the chatter of each record), `new` (Collect replies on a specific email address).
-    pub reply_to_mode: ::runtime::wire::Computed<Option<ReplyToMode>>,
+    pub reply_to_mode: ::runtime::odoo::wire::Computed<Option<ReplyToMode>>,
     /// Active domain
     ///
     /// `text`.
@@ -185,7 +189,9 @@ pub struct MailComposeMessage {
     /// Used as context used to evaluate composer domain
     ///
     /// `many2one`, to `res.users`.
-    pub res_domain_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub res_domain_user_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
+    >,
     /// Related Document IDs
     ///
     /// `text`, computed.
@@ -203,15 +209,17 @@ pub struct MailComposeMessage {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, computed.
-    pub subtype_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
+    pub subtype_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
+    >,
     /// Is a log
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtype_is_log())`.
-    pub subtype_is_log: ::runtime::wire::Computed<bool>,
+    pub subtype_is_log: ::runtime::odoo::wire::Computed<bool>,
     /// Use template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
     /// Template Name
     ///
     /// `char`.
@@ -227,14 +235,14 @@ pub struct MailComposeMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailComposeMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailComposeMessage {
+impl ::runtime::odoo::wire::FromRecord for MailComposeMessage {
     const FIELDS: &'static [&'static str] = &[
         "attachment_ids",
         "author_id",
@@ -283,8 +291,8 @@ impl ::runtime::wire::FromRecord for MailComposeMessage {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailComposeMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -390,86 +398,87 @@ impl ::runtime::Model for MailComposeMessage {
         "reply_to_mode",
         "subtype_is_log",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_delete_keep_log", "boolean"),
-        ::runtime::verify::FieldSpec::new("body", "html"),
-        ::runtime::verify::FieldSpec::new("body_has_template_value", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_edit_body", "boolean"),
-        ::runtime::verify::FieldSpec::new("composition_batch", "boolean"),
-        ::runtime::verify::FieldSpec::new("composition_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_delete_keep_log", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("composition_batch", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("composition_mode", "selection")
             .selection(&["comment", "mass_mail"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::verify::FieldSpec::new("force_send", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
-        ::runtime::verify::FieldSpec::new("lang", "char"),
-        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("force_send", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
             .relation("ir.mail_server"),
-        ::runtime::verify::FieldSpec::new("message_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
             .required()
             .selection(&["auto_comment", "comment", "notification"]),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("model_is_thread", "boolean"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model_is_thread", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::verify::FieldSpec::new("reply_to_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to_mode", "selection")
             .selection(&["update", "new"]),
-        ::runtime::verify::FieldSpec::new("res_domain", "text"),
-        ::runtime::verify::FieldSpec::new("res_domain_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("res_domain", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("res_domain_user_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("res_ids", "text"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("res_ids", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
-        ::runtime::verify::FieldSpec::new("subtype_is_log", "boolean"),
-        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("subtype_is_log", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("template_name", "char"),
-        ::runtime::verify::FieldSpec::new("use_exclusion_list", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("template_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_exclusion_list", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailComposeMessage {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
-        ::runtime::nested::Relation::display_name("mail_server_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("record_alias_domain_id"),
-        ::runtime::nested::Relation::display_name("record_company_id"),
-        ::runtime::nested::Relation::display_name("res_domain_user_id"),
-        ::runtime::nested::Relation::display_name("subtype_id"),
-        ::runtime::nested::Relation::display_name("template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailComposeMessage {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_server_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_company_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_domain_user_id"),
+        ::runtime::odoo::projection::Relation::display_name("subtype_id"),
+        ::runtime::odoo::projection::Relation::display_name("template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -566,7 +575,7 @@ impl super::mixins::BaseModel for MailComposeMessage {
 /// Values for creating a `mail.compose.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailComposeMessageCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailComposeMessageCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -577,20 +586,20 @@ impl MailComposeMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
     pub fn new(message_type: MessageType) -> Self {
         MailComposeMessageCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .message_type(message_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposeMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposeMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -598,7 +607,7 @@ impl MailComposeMessageCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -700,7 +709,7 @@ impl MailComposeMessageCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -804,7 +813,7 @@ impl ::runtime::CreateValues for MailComposeMessageCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailComposeMessageUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailComposeMessageUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -815,19 +824,19 @@ impl MailComposeMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailComposeMessageUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposeMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposeMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -835,7 +844,7 @@ impl MailComposeMessageUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -937,7 +946,7 @@ impl MailComposeMessageUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1041,322 +1050,337 @@ impl ::runtime::UpdateValues for MailComposeMessageUpdate {
 pub mod fields {
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailComposeMessage,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Author (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Delete Emails (`auto_delete`, `boolean`).
     #[inline]
-    pub const fn auto_delete() -> ::runtime::fields::BoolField<
+    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("auto_delete")
+        ::runtime::odoo::fields::BoolField::new("auto_delete")
     }
     /// Keep Message Copy (`auto_delete_keep_log`, `boolean`).
     #[inline]
-    pub const fn auto_delete_keep_log() -> ::runtime::fields::BoolField<
+    pub const fn auto_delete_keep_log() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("auto_delete_keep_log")
+        ::runtime::odoo::fields::BoolField::new("auto_delete_keep_log")
     }
     /// Contents (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Body content is the same as the template (`body_has_template_value`, `boolean`).
     #[inline]
-    pub const fn body_has_template_value() -> ::runtime::fields::BoolField<
+    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("body_has_template_value")
+        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
     }
     /// Can Edit Body (`can_edit_body`, `boolean`).
     #[inline]
-    pub const fn can_edit_body() -> ::runtime::fields::BoolField<
+    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("can_edit_body")
+        ::runtime::odoo::fields::BoolField::new("can_edit_body")
     }
     /// Batch composition (`composition_batch`, `boolean`).
     #[inline]
-    pub const fn composition_batch() -> ::runtime::fields::BoolField<
+    pub const fn composition_batch() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("composition_batch")
+        ::runtime::odoo::fields::BoolField::new("composition_batch")
     }
     /// Composition mode (`composition_mode`, `selection`).
     #[inline]
-    pub const fn composition_mode() -> ::runtime::fields::SelectionField<
+    pub const fn composition_mode() -> ::runtime::odoo::fields::SelectionField<
         super::MailComposeMessage,
         super::CompositionMode,
     > {
-        ::runtime::fields::SelectionField::new("composition_mode")
+        ::runtime::odoo::fields::SelectionField::new("composition_mode")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailComposeMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Add signature (`email_add_signature`, `boolean`).
     #[inline]
-    pub const fn email_add_signature() -> ::runtime::fields::BoolField<
+    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("email_add_signature")
+        ::runtime::odoo::fields::BoolField::new("email_add_signature")
     }
     /// From (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("email_from")
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// Email Notification Layout (`email_layout_xmlid`, `char`).
     #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::fields::CharField<
+    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("email_layout_xmlid")
+        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
     }
     /// Send mailing or notifications directly (`force_send`, `boolean`).
     #[inline]
-    pub const fn force_send() -> ::runtime::fields::BoolField<
+    pub const fn force_send() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("force_send")
+        ::runtime::odoo::fields::BoolField::new("force_send")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailComposeMessage, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailComposeMessage,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Editor (`is_mail_template_editor`, `boolean`).
     #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::fields::BoolField<
+    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("is_mail_template_editor")
+        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
     }
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("mail_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
     }
     /// Outgoing mail server (`mail_server_id`, `many2one`).
     #[inline]
-    pub const fn mail_server_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::IrMailServer,
     > {
-        ::runtime::fields::Many2OneField::new("mail_server_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
     }
     /// Type (`message_type`, `selection`).
     #[inline]
-    pub const fn message_type() -> ::runtime::fields::SelectionField<
+    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailComposeMessage,
         super::MessageType,
     > {
-        ::runtime::fields::SelectionField::new("message_type")
+        ::runtime::odoo::fields::SelectionField::new("message_type")
     }
     /// Related Document Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Thread-Enabled (`model_is_thread`, `boolean`).
     #[inline]
-    pub const fn model_is_thread() -> ::runtime::fields::BoolField<
+    pub const fn model_is_thread() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("model_is_thread")
+        ::runtime::odoo::fields::BoolField::new("model_is_thread")
     }
     /// Parent Message (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Additional Contacts (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailComposeMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Alias Domain (`record_alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("record_alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
     }
     /// Company (`record_company_id`, `many2one`).
     #[inline]
-    pub const fn record_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("record_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
     }
     /// Record Name (`record_name`, `char`).
     #[inline]
-    pub const fn record_name() -> ::runtime::fields::CharField<
+    pub const fn record_name() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("record_name")
+        ::runtime::odoo::fields::CharField::new("record_name")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("render_model")
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
     /// Reply To (`reply_to`, `char`).
     #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("reply_to")
+    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("reply_to")
     }
     /// Considers answers as new thread (`reply_to_force_new`, `boolean`).
     #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::fields::BoolField<
+    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("reply_to_force_new")
+        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
     }
     /// Replies (`reply_to_mode`, `selection`).
     #[inline]
-    pub const fn reply_to_mode() -> ::runtime::fields::SelectionField<
+    pub const fn reply_to_mode() -> ::runtime::odoo::fields::SelectionField<
         super::MailComposeMessage,
         super::ReplyToMode,
     > {
-        ::runtime::fields::SelectionField::new("reply_to_mode")
+        ::runtime::odoo::fields::SelectionField::new("reply_to_mode")
     }
     /// Active domain (`res_domain`, `text`).
     #[inline]
-    pub const fn res_domain() -> ::runtime::fields::CharField<
+    pub const fn res_domain() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("res_domain")
+        ::runtime::odoo::fields::CharField::new("res_domain")
     }
     /// Responsible (`res_domain_user_id`, `many2one`).
     #[inline]
-    pub const fn res_domain_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_domain_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("res_domain_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_domain_user_id")
     }
     /// Related Document IDs (`res_ids`, `text`).
     #[inline]
-    pub const fn res_ids() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("res_ids")
+    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_ids")
     }
     /// Scheduled Date (`scheduled_date`, `char`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::CharField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("scheduled_date")
+        ::runtime::odoo::fields::CharField::new("scheduled_date")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailComposeMessage> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<
+        super::MailComposeMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Subtype (`subtype_id`, `many2one`).
     #[inline]
-    pub const fn subtype_id() -> ::runtime::fields::Many2OneField<
+    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::MailMessageSubtype,
     > {
-        ::runtime::fields::Many2OneField::new("subtype_id")
+        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
     }
     /// Is a log (`subtype_is_log`, `boolean`).
     #[inline]
-    pub const fn subtype_is_log() -> ::runtime::fields::BoolField<
+    pub const fn subtype_is_log() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("subtype_is_log")
+        ::runtime::odoo::fields::BoolField::new("subtype_is_log")
     }
     /// Use template (`template_id`, `many2one`).
     #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("template_id")
+        ::runtime::odoo::fields::Many2OneField::new("template_id")
     }
     /// Template Name (`template_name`, `char`).
     #[inline]
-    pub const fn template_name() -> ::runtime::fields::CharField<
+    pub const fn template_name() -> ::runtime::odoo::fields::CharField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::CharField::new("template_name")
+        ::runtime::odoo::fields::CharField::new("template_name")
     }
     /// Check Exclusion List (`use_exclusion_list`, `boolean`).
     #[inline]
-    pub const fn use_exclusion_list() -> ::runtime::fields::BoolField<
+    pub const fn use_exclusion_list() -> ::runtime::odoo::fields::BoolField<
         super::MailComposeMessage,
     > {
-        ::runtime::fields::BoolField::new("use_exclusion_list")
+        ::runtime::odoo::fields::BoolField::new("use_exclusion_list")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailComposeMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposeMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `composition_mode` (Composition mode) on `mail.compose.message`.
@@ -1371,7 +1395,7 @@ pub enum CompositionMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompositionMode {
+impl ::runtime::odoo::wire::Selection for CompositionMode {
     const VALUES: &'static [&'static str] = &["comment", "mass_mail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1390,12 +1414,12 @@ impl ::runtime::wire::Selection for CompositionMode {
 }
 impl<'de> ::serde::Deserialize<'de> for CompositionMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompositionMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `message_type` (Type) on `mail.compose.message`.
@@ -1412,7 +1436,7 @@ pub enum MessageType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MessageType {
+impl ::runtime::odoo::wire::Selection for MessageType {
     const VALUES: &'static [&'static str] = &["auto_comment", "comment", "notification"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1433,12 +1457,12 @@ impl ::runtime::wire::Selection for MessageType {
 }
 impl<'de> ::serde::Deserialize<'de> for MessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MessageType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `reply_to_mode` (Replies) on `mail.compose.message`.
@@ -1453,7 +1477,7 @@ pub enum ReplyToMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReplyToMode {
+impl ::runtime::odoo::wire::Selection for ReplyToMode {
     const VALUES: &'static [&'static str] = &["update", "new"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1472,11 +1496,11 @@ impl ::runtime::wire::Selection for ReplyToMode {
 }
 impl<'de> ::serde::Deserialize<'de> for ReplyToMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReplyToMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

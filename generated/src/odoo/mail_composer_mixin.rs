@@ -17,15 +17,15 @@ pub struct MailComposerMixin {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -35,7 +35,7 @@ pub struct MailComposerMixin {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -43,14 +43,14 @@ pub struct MailComposerMixin {
     /// Mail Template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailComposerMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailComposerMixin {
+impl ::runtime::odoo::wire::FromRecord for MailComposerMixin {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "body_has_template_value",
@@ -62,8 +62,8 @@ impl ::runtime::wire::FromRecord for MailComposerMixin {
         "template_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailComposerMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -85,7 +85,7 @@ impl ::runtime::wire::FromRecord for MailComposerMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailComposerMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailComposerMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -96,19 +96,19 @@ impl MailComposerMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailComposerMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposerMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposerMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Contents).
@@ -140,7 +140,7 @@ impl MailComposerMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailComposerMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailComposerMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,19 +151,19 @@ impl MailComposerMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailComposerMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposerMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposerMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Contents).
@@ -195,53 +195,55 @@ impl MailComposerMixinUpdate {
 pub mod fields {
     /// Contents (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailComposerMixin> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Body content is the same as the template (`body_has_template_value`, `boolean`).
     #[inline]
-    pub const fn body_has_template_value() -> ::runtime::fields::BoolField<
+    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
         super::MailComposerMixin,
     > {
-        ::runtime::fields::BoolField::new("body_has_template_value")
+        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
     }
     /// Can Edit Body (`can_edit_body`, `boolean`).
     #[inline]
-    pub const fn can_edit_body() -> ::runtime::fields::BoolField<
+    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
         super::MailComposerMixin,
     > {
-        ::runtime::fields::BoolField::new("can_edit_body")
+        ::runtime::odoo::fields::BoolField::new("can_edit_body")
     }
     /// Is Editor (`is_mail_template_editor`, `boolean`).
     #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::fields::BoolField<
+    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
         super::MailComposerMixin,
     > {
-        ::runtime::fields::BoolField::new("is_mail_template_editor")
+        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
     }
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailComposerMixin> {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
         super::MailComposerMixin,
     > {
-        ::runtime::fields::CharField::new("render_model")
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<
+        super::MailComposerMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Mail Template (`template_id`, `many2one`).
     #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailComposerMixin,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("template_id")
+        ::runtime::odoo::fields::Many2OneField::new("template_id")
     }
 }

@@ -35,7 +35,7 @@ pub struct MailFollowers {
     /// Related Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Related Document ID
     ///
     /// Id of the followed resource
@@ -51,14 +51,14 @@ pub struct MailFollowers {
     /// Message subtypes followed, meaning subtypes that will be pushed onto the user's Wall.
     ///
     /// `many2many`, to `mail.message.subtype`.
-    pub subtype_ids: ::runtime::wire::X2Many<super::rel::MailMessageSubtype>,
+    pub subtype_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageSubtype>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailFollowers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailFollowers {
+impl ::runtime::odoo::wire::FromRecord for MailFollowers {
     const FIELDS: &'static [&'static str] = &[
         "display_name",
         "email",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for MailFollowers {
         "subtype_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailFollowers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,27 +104,27 @@ impl ::runtime::Model for MailFollowers {
         "res_model",
         "subtype_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("subtype_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("subtype_ids", "many2many")
             .relation("mail.message.subtype"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailFollowers {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("partner_id"),
+impl ::runtime::odoo::projection::Projection for MailFollowers {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
     ];
 }
 impl super::mixins::BaseModel for MailFollowers {
@@ -133,7 +133,7 @@ impl super::mixins::BaseModel for MailFollowers {
 /// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailFollowersCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailFollowersCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -144,7 +144,7 @@ impl MailFollowersCreate {
     /// Takes the required fields: `partner_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, res_model: impl Into<String>) -> Self {
         MailFollowersCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .partner_id(partner_id)
             .res_model(res_model)
@@ -152,13 +152,13 @@ impl MailFollowersCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailFollowers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailFollowers>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_id` (Related Partner).
@@ -184,7 +184,7 @@ impl MailFollowersCreate {
     pub fn subtype_ids(
         mut self,
         subtype_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageSubtype>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageSubtype>,
         >,
     ) -> Self {
         self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
@@ -198,7 +198,7 @@ impl ::runtime::CreateValues for MailFollowersCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailFollowersUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailFollowersUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,19 +209,19 @@ impl MailFollowersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailFollowersUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailFollowers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailFollowers>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_id` (Related Partner).
@@ -247,7 +247,7 @@ impl MailFollowersUpdate {
     pub fn subtype_ids(
         mut self,
         subtype_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageSubtype>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageSubtype>,
         >,
     ) -> Self {
         self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
@@ -261,53 +261,59 @@ impl ::runtime::UpdateValues for MailFollowersUpdate {
 pub mod fields {
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailFollowers,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::MailFollowers> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailFollowers, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailFollowers, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Active (`is_active`, `boolean`).
     #[inline]
-    pub const fn is_active() -> ::runtime::fields::BoolField<super::MailFollowers> {
-        ::runtime::fields::BoolField::new("is_active")
+    pub const fn is_active() -> ::runtime::odoo::fields::BoolField<
+        super::MailFollowers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_active")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailFollowers> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Related Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailFollowers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Related Document ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::MailFollowers> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailFollowers> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Related Document Model Name (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::MailFollowers,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Subtype (`subtype_ids`, `many2many`).
     #[inline]
-    pub const fn subtype_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn subtype_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailFollowers,
         super::super::rel::MailMessageSubtype,
     > {
-        ::runtime::fields::X2ManyField::new("subtype_ids")
+        ::runtime::odoo::fields::X2ManyField::new("subtype_ids")
     }
 }

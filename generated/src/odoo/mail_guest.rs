@@ -23,11 +23,11 @@ pub struct MailGuest {
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`.
-    pub channel_ids: ::runtime::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct MailGuest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct MailGuest {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Language
     ///
     /// `selection`.
@@ -71,14 +71,14 @@ pub struct MailGuest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailGuest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailGuest {
+impl ::runtime::odoo::wire::FromRecord for MailGuest {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "channel_ids",
@@ -95,8 +95,8 @@ impl ::runtime::wire::FromRecord for MailGuest {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailGuest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,46 +136,48 @@ impl ::runtime::Model for MailGuest {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["im_status"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
             .required()
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::verify::FieldSpec::new("channel_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("timezone", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("timezone", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailGuest {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailGuest {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailGuest {
@@ -184,7 +186,7 @@ impl super::mixins::BaseModel for MailGuest {
 /// Values for creating a `mail.guest` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailGuestCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailGuestCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -195,20 +197,20 @@ impl MailGuestCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         MailGuestCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailGuest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailGuest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -222,7 +224,7 @@ impl MailGuestCreate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -236,7 +238,10 @@ impl MailGuestCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -266,7 +271,7 @@ impl ::runtime::CreateValues for MailGuestCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailGuestUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailGuestUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -277,19 +282,19 @@ impl MailGuestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailGuestUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailGuest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailGuest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -303,7 +308,7 @@ impl MailGuestUpdate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -317,7 +322,10 @@ impl MailGuestUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -347,139 +355,143 @@ impl ::runtime::UpdateValues for MailGuestUpdate {
 pub mod fields {
     /// Access Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::MailGuest> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::MailGuest,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::MailGuest,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_512")
     }
     /// Channels (`channel_ids`, `many2many`).
     #[inline]
-    pub const fn channel_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailGuest,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::X2ManyField::new("channel_ids")
+        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailGuest,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailGuest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailGuest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailGuest> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailGuest, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailGuest, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::MailGuest> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::MailGuest> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::MailGuest,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailGuest> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Timezone (`timezone`, `selection`).
     #[inline]
-    pub const fn timezone() -> ::runtime::fields::CharField<super::MailGuest> {
-        ::runtime::fields::CharField::new("timezone")
+    pub const fn timezone() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
+        ::runtime::odoo::fields::CharField::new("timezone")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailGuest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailGuest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `lang` (Language) on `mail.guest`.
@@ -492,7 +504,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -509,11 +521,11 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

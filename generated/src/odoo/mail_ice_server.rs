@@ -19,7 +19,7 @@ pub struct MailIceServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Credential
     ///
     /// `char`.
@@ -53,14 +53,14 @@ pub struct MailIceServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailIceServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailIceServer {
+impl ::runtime::odoo::wire::FromRecord for MailIceServer {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -74,8 +74,8 @@ impl ::runtime::wire::FromRecord for MailIceServer {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailIceServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,29 +109,30 @@ impl ::runtime::Model for MailIceServer {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credential", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("server_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("credential", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("server_type", "selection")
             .required()
             .selection(&["stun", "turn"]),
-        ::runtime::verify::FieldSpec::new("uri", "char").required(),
-        ::runtime::verify::FieldSpec::new("username", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("uri", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("username", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailIceServer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailIceServer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailIceServer {
@@ -140,7 +141,7 @@ impl super::mixins::BaseModel for MailIceServer {
 /// Values for creating a `mail.ice.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailIceServerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailIceServerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,7 +152,7 @@ impl MailIceServerCreate {
     /// Takes the required fields: `server_type`, `uri` (readonly, computed and x2many fields are left out).
     pub fn new(server_type: ServerType, uri: impl Into<String>) -> Self {
         MailIceServerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .server_type(server_type)
             .uri(uri)
@@ -159,13 +160,13 @@ impl MailIceServerCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailIceServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailIceServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `credential` (Credential).
@@ -200,7 +201,7 @@ impl ::runtime::CreateValues for MailIceServerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailIceServerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailIceServerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,19 +212,19 @@ impl MailIceServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailIceServerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailIceServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailIceServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `credential` (Credential).
@@ -258,68 +259,72 @@ impl ::runtime::UpdateValues for MailIceServerUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailIceServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailIceServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Credential (`credential`, `char`).
     #[inline]
-    pub const fn credential() -> ::runtime::fields::CharField<super::MailIceServer> {
-        ::runtime::fields::CharField::new("credential")
+    pub const fn credential() -> ::runtime::odoo::fields::CharField<
+        super::MailIceServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("credential")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailIceServer> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailIceServer,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailIceServer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailIceServer, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Type (`server_type`, `selection`).
     #[inline]
-    pub const fn server_type() -> ::runtime::fields::SelectionField<
+    pub const fn server_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailIceServer,
         super::ServerType,
     > {
-        ::runtime::fields::SelectionField::new("server_type")
+        ::runtime::odoo::fields::SelectionField::new("server_type")
     }
     /// URI (`uri`, `char`).
     #[inline]
-    pub const fn uri() -> ::runtime::fields::CharField<super::MailIceServer> {
-        ::runtime::fields::CharField::new("uri")
+    pub const fn uri() -> ::runtime::odoo::fields::CharField<super::MailIceServer> {
+        ::runtime::odoo::fields::CharField::new("uri")
     }
     /// Username (`username`, `char`).
     #[inline]
-    pub const fn username() -> ::runtime::fields::CharField<super::MailIceServer> {
-        ::runtime::fields::CharField::new("username")
+    pub const fn username() -> ::runtime::odoo::fields::CharField<super::MailIceServer> {
+        ::runtime::odoo::fields::CharField::new("username")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailIceServer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailIceServer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `server_type` (Type) on `mail.ice.server`.
@@ -334,7 +339,7 @@ pub enum ServerType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServerType {
+impl ::runtime::odoo::wire::Selection for ServerType {
     const VALUES: &'static [&'static str] = &["stun", "turn"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -353,11 +358,11 @@ impl ::runtime::wire::Selection for ServerType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServerType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

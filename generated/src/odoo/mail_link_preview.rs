@@ -19,7 +19,7 @@ pub struct MailLinkPreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct MailLinkPreview {
     /// Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Description
     ///
     /// `text`.
@@ -75,14 +75,14 @@ pub struct MailLinkPreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailLinkPreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailLinkPreview {
+impl ::runtime::odoo::wire::FromRecord for MailLinkPreview {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -102,8 +102,8 @@ impl ::runtime::wire::FromRecord for MailLinkPreview {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailLinkPreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,35 +149,36 @@ impl ::runtime::Model for MailLinkPreview {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_mimetype", "char"),
-        ::runtime::verify::FieldSpec::new("is_hidden", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_mimetype", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("is_hidden", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("og_description", "text"),
-        ::runtime::verify::FieldSpec::new("og_image", "char"),
-        ::runtime::verify::FieldSpec::new("og_mimetype", "char"),
-        ::runtime::verify::FieldSpec::new("og_site_name", "char"),
-        ::runtime::verify::FieldSpec::new("og_title", "char"),
-        ::runtime::verify::FieldSpec::new("og_type", "char"),
-        ::runtime::verify::FieldSpec::new("source_url", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("og_description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("og_image", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("og_mimetype", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("og_site_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("og_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("og_type", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("source_url", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailLinkPreview {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailLinkPreview {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailLinkPreview {
@@ -186,7 +187,7 @@ impl super::mixins::BaseModel for MailLinkPreview {
 /// Values for creating a `mail.link.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailLinkPreviewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailLinkPreviewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -197,20 +198,20 @@ impl MailLinkPreviewCreate {
     /// Takes the required fields: `source_url` (readonly, computed and x2many fields are left out).
     pub fn new(source_url: impl Into<String>) -> Self {
         MailLinkPreviewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .source_url(source_url)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailLinkPreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailLinkPreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `image_mimetype` (Image MIME type).
@@ -281,7 +282,7 @@ impl ::runtime::CreateValues for MailLinkPreviewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailLinkPreviewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailLinkPreviewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -292,19 +293,19 @@ impl MailLinkPreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailLinkPreviewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailLinkPreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailLinkPreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `image_mimetype` (Image MIME type).
@@ -375,101 +376,117 @@ impl ::runtime::UpdateValues for MailLinkPreviewUpdate {
 pub mod fields {
     /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailLinkPreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailLinkPreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailLinkPreview, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailLinkPreview, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image MIME type (`image_mimetype`, `char`).
     #[inline]
-    pub const fn image_mimetype() -> ::runtime::fields::CharField<
+    pub const fn image_mimetype() -> ::runtime::odoo::fields::CharField<
         super::MailLinkPreview,
     > {
-        ::runtime::fields::CharField::new("image_mimetype")
+        ::runtime::odoo::fields::CharField::new("image_mimetype")
     }
     /// Is Hidden (`is_hidden`, `boolean`).
     #[inline]
-    pub const fn is_hidden() -> ::runtime::fields::BoolField<super::MailLinkPreview> {
-        ::runtime::fields::BoolField::new("is_hidden")
+    pub const fn is_hidden() -> ::runtime::odoo::fields::BoolField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_hidden")
     }
     /// Message (`message_id`, `many2one`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailLinkPreview,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("message_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_id")
     }
     /// Description (`og_description`, `text`).
     #[inline]
-    pub const fn og_description() -> ::runtime::fields::CharField<
+    pub const fn og_description() -> ::runtime::odoo::fields::CharField<
         super::MailLinkPreview,
     > {
-        ::runtime::fields::CharField::new("og_description")
+        ::runtime::odoo::fields::CharField::new("og_description")
     }
     /// Image (`og_image`, `char`).
     #[inline]
-    pub const fn og_image() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("og_image")
+    pub const fn og_image() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("og_image")
     }
     /// MIME type (`og_mimetype`, `char`).
     #[inline]
-    pub const fn og_mimetype() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("og_mimetype")
+    pub const fn og_mimetype() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("og_mimetype")
     }
     /// Site name (`og_site_name`, `char`).
     #[inline]
-    pub const fn og_site_name() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("og_site_name")
+    pub const fn og_site_name() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("og_site_name")
     }
     /// Title (`og_title`, `char`).
     #[inline]
-    pub const fn og_title() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("og_title")
+    pub const fn og_title() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("og_title")
     }
     /// Type (`og_type`, `char`).
     #[inline]
-    pub const fn og_type() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("og_type")
+    pub const fn og_type() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("og_type")
     }
     /// URL (`source_url`, `char`).
     #[inline]
-    pub const fn source_url() -> ::runtime::fields::CharField<super::MailLinkPreview> {
-        ::runtime::fields::CharField::new("source_url")
+    pub const fn source_url() -> ::runtime::odoo::fields::CharField<
+        super::MailLinkPreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("source_url")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailLinkPreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailLinkPreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,55 +17,55 @@ pub struct MailMail {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, related `mail_message_id.account_audit_log_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
-    pub account_audit_log_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_audit_log_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
     /// `boolean`, readonly, related `mail_message_id.account_audit_log_activated`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
-    pub account_audit_log_activated: ::runtime::wire::Computed<bool>,
+    pub account_audit_log_activated: ::runtime::odoo::wire::Computed<bool>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `mail_message_id.account_audit_log_company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
-    pub account_audit_log_company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub account_audit_log_company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly, related `mail_message_id.account_audit_log_move_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
-    pub account_audit_log_move_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub account_audit_log_move_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `mail_message_id.account_audit_log_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
-    pub account_audit_log_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub account_audit_log_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
     /// `text`, readonly, related `mail_message_id.account_audit_log_preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
-    pub account_audit_log_preview: ::runtime::wire::Computed<Option<String>>,
+    pub account_audit_log_preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`, readonly, related `mail_message_id.account_audit_log_tax_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
-    pub account_audit_log_tax_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub account_audit_log_tax_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`, related `mail_message_id.attachment_ids`, not stored.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Guest
     ///
     /// `many2one`, to `mail.guest`, related `mail_message_id.author_guest_id`, not stored.
-    pub author_guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub author_guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`, related `mail_message_id.author_id`, not stored.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Auto Delete
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -79,7 +79,7 @@ pub struct MailMail {
     /// Rich-text Contents
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_content())`.
-    pub body_content: ::runtime::wire::Computed<Option<String>>,
+    pub body_content: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Text Contents
     ///
     /// Rich-text/HTML message
@@ -89,7 +89,7 @@ pub struct MailMail {
     /// Child Messages
     ///
     /// `one2many`, to `mail.message`, related `mail_message_id.child_ids`, not stored.
-    pub child_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -97,7 +97,7 @@ pub struct MailMail {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, related `mail_message_id.date`, not stored.
@@ -148,16 +148,16 @@ pub struct MailMail {
     ///
     /// `many2one`, to `fetchmail.server`, readonly.
     pub fetchmail_server_id: Option<
-        ::runtime::wire::Many2One<super::rel::FetchmailServer>,
+        ::runtime::odoo::wire::Many2One<super::rel::FetchmailServer>,
     >,
     /// Has error
     ///
     /// `boolean`, readonly, related `mail_message_id.has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::wire::Computed<bool>,
+    pub has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Has SMS error
     ///
     /// `boolean`, readonly, related `mail_message_id.has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
-    pub has_sms_error: ::runtime::wire::Computed<bool>,
+    pub has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Headers
     ///
     /// `text`.
@@ -169,7 +169,7 @@ pub struct MailMail {
     /// Is Current User Or Guest Author
     ///
     /// `boolean`, readonly, related `mail_message_id.is_current_user_or_guest_author`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
-    pub is_current_user_or_guest_author: ::runtime::wire::Computed<bool>,
+    pub is_current_user_or_guest_author: ::runtime::odoo::wire::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -185,37 +185,41 @@ pub struct MailMail {
     /// Letter
     ///
     /// `one2many`, to `snailmail.letter`, related `mail_message_id.letter_ids`, not stored.
-    pub letter_ids: ::runtime::wire::X2Many<super::rel::SnailmailLetter>,
+    pub letter_ids: ::runtime::odoo::wire::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
     /// `one2many`, to `mail.link.preview`, related `mail_message_id.link_preview_ids`, not stored.
     ///
     /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
-    pub link_preview_ids: ::runtime::wire::X2Many<super::rel::MailLinkPreview>,
+    pub link_preview_ids: ::runtime::odoo::wire::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `mail_message_id.mail_activity_type_id`, not stored.
     pub mail_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Mails
     ///
     /// `one2many`, to `mail.mail`, related `mail_message_id.mail_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub mail_ids: ::runtime::wire::X2Many<super::rel::MailMail>,
+    pub mail_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Mail Message Id Int
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_message_id_int())`.
-    pub mail_message_id_int: ::runtime::wire::Computed<i64>,
+    pub mail_message_id_int: ::runtime::odoo::wire::Computed<i64>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`, related `mail_message_id.mail_server_id`, not stored.
-    pub mail_server_id: Option<::runtime::wire::Many2One<super::rel::IrMailServer>>,
+    pub mail_server_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
+    >,
     /// Message-Id
     ///
     /// Message unique identifier
@@ -243,23 +247,23 @@ pub struct MailMail {
     /// Need Action
     ///
     /// `boolean`, readonly, related `mail_message_id.needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
-    pub needaction: ::runtime::wire::Computed<bool>,
+    pub needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification`, related `mail_message_id.notification_ids`, not stored.
-    pub notification_ids: ::runtime::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
     /// Partners with Need Action
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.notified_partner_ids`, not stored.
-    pub notified_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub notified_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`, related `mail_message_id.parent_id`, not stored.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.partner_ids`, not stored.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Pinned
     ///
     /// Datetime at which the message has been pinned
@@ -271,41 +275,43 @@ pub struct MailMail {
     /// The text-only beginning of the body used as email preview.
     ///
     /// `char`, readonly, related `mail_message_id.preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::wire::Computed<Option<String>>,
+    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rating
     ///
     /// `many2one`, to `rating.rating`, readonly, related `mail_message_id.rating_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
-    pub rating_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    pub rating_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::RatingRating>>,
     >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating`, related `mail_message_id.rating_ids`, not stored.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
     /// `float`, readonly, related `mail_message_id.rating_value`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
-    pub rating_value: ::runtime::wire::Computed<f64>,
+    pub rating_value: ::runtime::odoo::wire::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction`, related `mail_message_id.reaction_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub reaction_ids: ::runtime::wire::X2Many<super::rel::MailMessageReaction>,
+    pub reaction_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageReaction>,
     /// To (Partners)
     ///
     /// `many2many`, to `res.partner`.
-    pub recipient_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub recipient_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `mail_message_id.record_alias_domain_id`, not stored.
     pub record_alias_domain_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailAliasDomain>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, related `mail_message_id.record_company_id`, not stored.
-    pub record_company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub record_company_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
+    >,
     /// Message Record Name
     ///
     /// `char`, related `mail_message_id.record_name`, not stored.
@@ -335,7 +341,7 @@ pub struct MailMail {
     /// Restricted attachments
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restricted_attachment_count())`.
-    pub restricted_attachment_count: ::runtime::wire::Computed<i64>,
+    pub restricted_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Scheduled Send Date
     ///
     /// If set, the queue manager will send the email after the date. If not set, the email will be send as soon as possible. Unless a timezone is specified, it is considered as being in UTC timezone.
@@ -345,17 +351,17 @@ pub struct MailMail {
     /// Snailmail message in error
     ///
     /// `boolean`, readonly, related `mail_message_id.snailmail_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
-    pub snailmail_error: ::runtime::wire::Computed<bool>,
+    pub snailmail_error: ::runtime::odoo::wire::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
     /// `boolean`, readonly, related `mail_message_id.starred`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
-    pub starred: ::runtime::wire::Computed<bool>,
+    pub starred: ::runtime::odoo::wire::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.starred_partner_ids`, not stored.
-    pub starred_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub starred_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -369,7 +375,9 @@ pub struct MailMail {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, related `mail_message_id.subtype_id`, not stored.
-    pub subtype_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
+    pub subtype_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
+    >,
     /// Tracking values
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
@@ -377,12 +385,12 @@ pub struct MailMail {
     /// `one2many`, to `mail.tracking.value`, related `mail_message_id.tracking_value_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub tracking_value_ids: ::runtime::wire::X2Many<super::rel::MailTrackingValue>,
+    pub tracking_value_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTrackingValue>,
     /// Unrestricted Attachments
     ///
     /// `many2many`, to `ir.attachment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unrestricted_attachment_ids())`.
-    pub unrestricted_attachment_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub unrestricted_attachment_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     >,
     /// Last Updated on
     ///
@@ -391,14 +399,14 @@ pub struct MailMail {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMail {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMail {
+impl ::runtime::odoo::wire::FromRecord for MailMail {
     const FIELDS: &'static [&'static str] = &[
         "account_audit_log_account_id",
         "account_audit_log_activated",
@@ -477,8 +485,8 @@ impl ::runtime::wire::FromRecord for MailMail {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMail::default();
         while let Some(i) = r.next()? {
             match i {
@@ -644,44 +652,56 @@ impl ::runtime::Model for MailMail {
         "starred",
         "unrestricted_attachment_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_audit_log_account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_account_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_activated", "boolean"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "account_audit_log_activated",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_company_id",
+                "many2one",
+            )
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_partner_id",
+                "many2one",
+            )
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_preview", "text"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_preview", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("author_avatar", "binary"),
-        ::runtime::verify::FieldSpec::new("author_guest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("author_avatar", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("author_guest_id", "many2one")
             .relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::verify::FieldSpec::new("body", "html"),
-        ::runtime::verify::FieldSpec::new("body_content", "html"),
-        ::runtime::verify::FieldSpec::new("body_html", "text"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("body_content", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("body_html", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::verify::FieldSpec::new("email_to", "text"),
-        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_to", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
             .selection(
                 &[
                     "unknown",
@@ -695,33 +715,36 @@ impl ::runtime::Model for MailMail {
                     "mail_dup",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("fetchmail_server_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("fetchmail_server_id", "many2one")
             .relation("fetchmail.server"),
-        ::runtime::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("headers", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_current_user_or_guest_author", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_notification", "boolean"),
-        ::runtime::verify::FieldSpec::new("letter_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("headers", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_current_user_or_guest_author",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_notification", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("letter_ids", "one2many")
             .relation("snailmail.letter"),
-        ::runtime::verify::FieldSpec::new("link_preview_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("link_preview_ids", "one2many")
             .relation("mail.link.preview")
             .groups(&["base.group_erp_manager"]),
-        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("mail_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("mail_ids", "one2many")
             .relation("mail.mail")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("mail_message_id_int", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id_int", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
             .relation("ir.mail_server"),
-        ::runtime::verify::FieldSpec::new("message_id", "char"),
-        ::runtime::verify::FieldSpec::new("message_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
             .required()
             .selection(
                 &[
@@ -735,74 +758,81 @@ impl ::runtime::Model for MailMail {
                     "snailmail",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("notification_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
             .relation("mail.notification"),
-        ::runtime::verify::FieldSpec::new("notified_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("notified_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("pinned_at", "datetime"),
-        ::runtime::verify::FieldSpec::new("preview", "char"),
-        ::runtime::verify::FieldSpec::new("rating_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pinned_at", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("preview", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_id", "many2one")
             .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("rating_value", "float"),
-        ::runtime::verify::FieldSpec::new("reaction_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_value", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reaction_ids", "one2many")
             .relation("mail.message.reaction")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("recipient_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::verify::FieldSpec::new("references", "text"),
-        ::runtime::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("restricted_attachment_count", "integer"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("snailmail_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("starred", "boolean"),
-        ::runtime::verify::FieldSpec::new("starred_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("references", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "restricted_attachment_count",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("starred", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("starred_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["outgoing", "sent", "received", "exception", "cancel"]),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
-        ::runtime::verify::FieldSpec::new("tracking_value_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("tracking_value_ids", "one2many")
             .relation("mail.tracking.value")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("unrestricted_attachment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "unrestricted_attachment_ids",
+                "many2many",
+            )
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMail {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_guest_id"),
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("fetchmail_server_id"),
-        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("mail_server_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("record_alias_domain_id"),
-        ::runtime::nested::Relation::display_name("record_company_id"),
-        ::runtime::nested::Relation::display_name("subtype_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailMail {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("fetchmail_server_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_server_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_company_id"),
+        ::runtime::odoo::projection::Relation::display_name("subtype_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -974,7 +1004,7 @@ impl super::mixins::BaseModel for MailMail {
 /// Values for creating a `mail.mail` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMailCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMailCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -985,20 +1015,20 @@ impl MailMailCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
         MailMailCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mail_message_id(mail_message_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMail>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMail>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -1006,7 +1036,7 @@ impl MailMailCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1017,7 +1047,7 @@ impl MailMailCreate {
     #[inline]
     pub fn author_avatar(
         mut self,
-        author_avatar: impl Into<::runtime::wire::Binary>,
+        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("author_avatar", author_avatar.into());
         self
@@ -1057,7 +1087,7 @@ impl MailMailCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -1140,7 +1170,7 @@ impl MailMailCreate {
     pub fn letter_ids(
         mut self,
         letter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SnailmailLetter>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
         >,
     ) -> Self {
         self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
@@ -1151,7 +1181,7 @@ impl MailMailCreate {
     pub fn link_preview_ids(
         mut self,
         link_preview_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailLinkPreview>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
         >,
     ) -> Self {
         self.values
@@ -1169,7 +1199,7 @@ impl MailMailCreate {
     pub fn mail_ids(
         mut self,
         mail_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
@@ -1198,7 +1228,7 @@ impl MailMailCreate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -1210,7 +1240,7 @@ impl MailMailCreate {
     pub fn notified_partner_ids(
         mut self,
         notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1231,7 +1261,7 @@ impl MailMailCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1248,7 +1278,7 @@ impl MailMailCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1259,7 +1289,7 @@ impl MailMailCreate {
     pub fn reaction_ids(
         mut self,
         reaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageReaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
         >,
     ) -> Self {
         self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
@@ -1270,7 +1300,7 @@ impl MailMailCreate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -1332,7 +1362,7 @@ impl MailMailCreate {
     pub fn starred_partner_ids(
         mut self,
         starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1365,7 +1395,7 @@ impl MailMailCreate {
     pub fn tracking_value_ids(
         mut self,
         tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTrackingValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
         >,
     ) -> Self {
         self.values
@@ -1380,7 +1410,7 @@ impl MailMailCreate {
     pub fn unrestricted_attachment_ids(
         mut self,
         unrestricted_attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1398,7 +1428,7 @@ impl ::runtime::CreateValues for MailMailCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMailUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMailUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1409,19 +1439,19 @@ impl MailMailUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMailUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMail>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMail>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -1429,7 +1459,7 @@ impl MailMailUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1440,7 +1470,7 @@ impl MailMailUpdate {
     #[inline]
     pub fn author_avatar(
         mut self,
-        author_avatar: impl Into<::runtime::wire::Binary>,
+        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("author_avatar", author_avatar.into());
         self
@@ -1480,7 +1510,7 @@ impl MailMailUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -1563,7 +1593,7 @@ impl MailMailUpdate {
     pub fn letter_ids(
         mut self,
         letter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SnailmailLetter>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
         >,
     ) -> Self {
         self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
@@ -1574,7 +1604,7 @@ impl MailMailUpdate {
     pub fn link_preview_ids(
         mut self,
         link_preview_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailLinkPreview>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
         >,
     ) -> Self {
         self.values
@@ -1592,7 +1622,7 @@ impl MailMailUpdate {
     pub fn mail_ids(
         mut self,
         mail_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
@@ -1621,7 +1651,7 @@ impl MailMailUpdate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -1633,7 +1663,7 @@ impl MailMailUpdate {
     pub fn notified_partner_ids(
         mut self,
         notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1654,7 +1684,7 @@ impl MailMailUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1671,7 +1701,7 @@ impl MailMailUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1682,7 +1712,7 @@ impl MailMailUpdate {
     pub fn reaction_ids(
         mut self,
         reaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageReaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
         >,
     ) -> Self {
         self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
@@ -1693,7 +1723,7 @@ impl MailMailUpdate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -1755,7 +1785,7 @@ impl MailMailUpdate {
     pub fn starred_partner_ids(
         mut self,
         starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1788,7 +1818,7 @@ impl MailMailUpdate {
     pub fn tracking_value_ids(
         mut self,
         tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTrackingValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
         >,
     ) -> Self {
         self.values
@@ -1803,7 +1833,7 @@ impl MailMailUpdate {
     pub fn unrestricted_attachment_ids(
         mut self,
         unrestricted_attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1821,515 +1851,532 @@ impl ::runtime::UpdateValues for MailMailUpdate {
 pub mod fields {
     /// Account (`account_audit_log_account_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_account_id")
     }
     /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
     #[inline]
-    pub const fn account_audit_log_activated() -> ::runtime::fields::BoolField<
+    pub const fn account_audit_log_activated() -> ::runtime::odoo::fields::BoolField<
         super::MailMail,
     > {
-        ::runtime::fields::BoolField::new("account_audit_log_activated")
+        ::runtime::odoo::fields::BoolField::new("account_audit_log_activated")
     }
     /// Company (`account_audit_log_company_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_company_id")
     }
     /// Journal Entry (`account_audit_log_move_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_move_id")
     }
     /// Partner (`account_audit_log_partner_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_partner_id")
     }
     /// Description (`account_audit_log_preview`, `text`).
     #[inline]
-    pub const fn account_audit_log_preview() -> ::runtime::fields::CharField<
+    pub const fn account_audit_log_preview() -> ::runtime::odoo::fields::CharField<
         super::MailMail,
     > {
-        ::runtime::fields::CharField::new("account_audit_log_preview")
+        ::runtime::odoo::fields::CharField::new("account_audit_log_preview")
     }
     /// Tax (`account_audit_log_tax_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_tax_id")
     }
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Author's avatar (`author_avatar`, `binary`).
     #[inline]
-    pub const fn author_avatar() -> ::runtime::fields::BinaryField<super::MailMail> {
-        ::runtime::fields::BinaryField::new("author_avatar")
+    pub const fn author_avatar() -> ::runtime::odoo::fields::BinaryField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("author_avatar")
     }
     /// Guest (`author_guest_id`, `many2one`).
     #[inline]
-    pub const fn author_guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("author_guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_guest_id")
     }
     /// Author (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Auto Delete (`auto_delete`, `boolean`).
     #[inline]
-    pub const fn auto_delete() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("auto_delete")
+    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("auto_delete")
     }
     /// Contents (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Rich-text Contents (`body_content`, `html`).
     #[inline]
-    pub const fn body_content() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("body_content")
+    pub const fn body_content() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("body_content")
     }
     /// Text Contents (`body_html`, `text`).
     #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("body_html")
+    pub const fn body_html() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("body_html")
     }
     /// Child Messages (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailMail,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::MailMail,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email Add Signature (`email_add_signature`, `boolean`).
     #[inline]
-    pub const fn email_add_signature() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("email_add_signature")
+    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::BoolField::new("email_add_signature")
     }
     /// Cc (`email_cc`, `char`).
     #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("email_cc")
+    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("email_cc")
     }
     /// From (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("email_from")
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// Layout (`email_layout_xmlid`, `char`).
     #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("email_layout_xmlid")
+    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
     }
     /// To (`email_to`, `text`).
     #[inline]
-    pub const fn email_to() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("email_to")
+    pub const fn email_to() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("email_to")
     }
     /// Failure Reason (`failure_reason`, `text`).
     #[inline]
-    pub const fn failure_reason() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("failure_reason")
+    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::CharField::new("failure_reason")
     }
     /// Failure type (`failure_type`, `selection`).
     #[inline]
-    pub const fn failure_type() -> ::runtime::fields::SelectionField<
+    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailMail,
         super::FailureType,
     > {
-        ::runtime::fields::SelectionField::new("failure_type")
+        ::runtime::odoo::fields::SelectionField::new("failure_type")
     }
     /// Inbound Mail Server (`fetchmail_server_id`, `many2one`).
     #[inline]
-    pub const fn fetchmail_server_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fetchmail_server_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::FetchmailServer,
     > {
-        ::runtime::fields::Many2OneField::new("fetchmail_server_id")
+        ::runtime::odoo::fields::Many2OneField::new("fetchmail_server_id")
     }
     /// Has error (`has_error`, `boolean`).
     #[inline]
-    pub const fn has_error() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("has_error")
+    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("has_error")
     }
     /// Has SMS error (`has_sms_error`, `boolean`).
     #[inline]
-    pub const fn has_sms_error() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("has_sms_error")
+    pub const fn has_sms_error() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("has_sms_error")
     }
     /// Headers (`headers`, `text`).
     #[inline]
-    pub const fn headers() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("headers")
+    pub const fn headers() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("headers")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMail, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailMail, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
     #[inline]
-    pub const fn is_current_user_or_guest_author() -> ::runtime::fields::BoolField<
+    pub const fn is_current_user_or_guest_author() -> ::runtime::odoo::fields::BoolField<
         super::MailMail,
     > {
-        ::runtime::fields::BoolField::new("is_current_user_or_guest_author")
+        ::runtime::odoo::fields::BoolField::new("is_current_user_or_guest_author")
     }
     /// Employee Only (`is_internal`, `boolean`).
     #[inline]
-    pub const fn is_internal() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("is_internal")
+    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("is_internal")
     }
     /// Notification Email (`is_notification`, `boolean`).
     #[inline]
-    pub const fn is_notification() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("is_notification")
+    pub const fn is_notification() -> ::runtime::odoo::fields::BoolField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_notification")
     }
     /// Letter (`letter_ids`, `one2many`).
     #[inline]
-    pub const fn letter_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn letter_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::SnailmailLetter,
     > {
-        ::runtime::fields::X2ManyField::new("letter_ids")
+        ::runtime::odoo::fields::X2ManyField::new("letter_ids")
     }
     /// Link Previews (`link_preview_ids`, `one2many`).
     #[inline]
-    pub const fn link_preview_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn link_preview_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailLinkPreview,
     > {
-        ::runtime::fields::X2ManyField::new("link_preview_ids")
+        ::runtime::odoo::fields::X2ManyField::new("link_preview_ids")
     }
     /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("mail_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
     }
     /// Mails (`mail_ids`, `one2many`).
     #[inline]
-    pub const fn mail_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mail_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailMail,
     > {
-        ::runtime::fields::X2ManyField::new("mail_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mail_ids")
     }
     /// Message (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// Mail Message Id Int (`mail_message_id_int`, `integer`).
     #[inline]
-    pub const fn mail_message_id_int() -> ::runtime::fields::NumField<
+    pub const fn mail_message_id_int() -> ::runtime::odoo::fields::NumField<
         super::MailMail,
         i64,
     > {
-        ::runtime::fields::NumField::new("mail_message_id_int")
+        ::runtime::odoo::fields::NumField::new("mail_message_id_int")
     }
     /// Outgoing mail server (`mail_server_id`, `many2one`).
     #[inline]
-    pub const fn mail_server_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::IrMailServer,
     > {
-        ::runtime::fields::Many2OneField::new("mail_server_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
     }
     /// Message-Id (`message_id`, `char`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("message_id")
+    pub const fn message_id() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("message_id")
     }
     /// Type (`message_type`, `selection`).
     #[inline]
-    pub const fn message_type() -> ::runtime::fields::SelectionField<
+    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailMail,
         super::MessageType,
     > {
-        ::runtime::fields::SelectionField::new("message_type")
+        ::runtime::odoo::fields::SelectionField::new("message_type")
     }
     /// Related Document Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Need Action (`needaction`, `boolean`).
     #[inline]
-    pub const fn needaction() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("needaction")
+    pub const fn needaction() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("needaction")
     }
     /// Notifications (`notification_ids`, `one2many`).
     #[inline]
-    pub const fn notification_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::X2ManyField::new("notification_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
     }
     /// Partners with Need Action (`notified_partner_ids`, `many2many`).
     #[inline]
-    pub const fn notified_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notified_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("notified_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notified_partner_ids")
     }
     /// Parent Message (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Recipients (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Pinned (`pinned_at`, `datetime`).
     #[inline]
-    pub const fn pinned_at() -> ::runtime::fields::DateField<
+    pub const fn pinned_at() -> ::runtime::odoo::fields::DateField<
         super::MailMail,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("pinned_at")
+        ::runtime::odoo::fields::DateField::new("pinned_at")
     }
     /// Preview (`preview`, `char`).
     #[inline]
-    pub const fn preview() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("preview")
+    pub const fn preview() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("preview")
     }
     /// Rating (`rating_id`, `many2one`).
     #[inline]
-    pub const fn rating_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rating_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::Many2OneField::new("rating_id")
+        ::runtime::odoo::fields::Many2OneField::new("rating_id")
     }
     /// Related ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Value (`rating_value`, `float`).
     #[inline]
-    pub const fn rating_value() -> ::runtime::fields::NumField<super::MailMail, f64> {
-        ::runtime::fields::NumField::new("rating_value")
+    pub const fn rating_value() -> ::runtime::odoo::fields::NumField<
+        super::MailMail,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_value")
     }
     /// Reactions (`reaction_ids`, `one2many`).
     #[inline]
-    pub const fn reaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailMessageReaction,
     > {
-        ::runtime::fields::X2ManyField::new("reaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reaction_ids")
     }
     /// To (Partners) (`recipient_ids`, `many2many`).
     #[inline]
-    pub const fn recipient_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("recipient_ids")
+        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
     }
     /// Alias Domain (`record_alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("record_alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
     }
     /// Company (`record_company_id`, `many2one`).
     #[inline]
-    pub const fn record_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("record_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
     }
     /// Message Record Name (`record_name`, `char`).
     #[inline]
-    pub const fn record_name() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("record_name")
+    pub const fn record_name() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("record_name")
     }
     /// References (`references`, `text`).
     #[inline]
-    pub const fn references() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("references")
+    pub const fn references() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("references")
     }
     /// Reply-To (`reply_to`, `char`).
     #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("reply_to")
+    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("reply_to")
     }
     /// No threading for answers (`reply_to_force_new`, `boolean`).
     #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("reply_to_force_new")
+    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
     }
     /// Related Document ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::MailMail> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailMail> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Restricted attachments (`restricted_attachment_count`, `integer`).
     #[inline]
-    pub const fn restricted_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn restricted_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::MailMail,
         i64,
     > {
-        ::runtime::fields::NumField::new("restricted_attachment_count")
+        ::runtime::odoo::fields::NumField::new("restricted_attachment_count")
     }
     /// Scheduled Send Date (`scheduled_date`, `datetime`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::DateField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
         super::MailMail,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("scheduled_date")
+        ::runtime::odoo::fields::DateField::new("scheduled_date")
     }
     /// Snailmail message in error (`snailmail_error`, `boolean`).
     #[inline]
-    pub const fn snailmail_error() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("snailmail_error")
+    pub const fn snailmail_error() -> ::runtime::odoo::fields::BoolField<
+        super::MailMail,
+    > {
+        ::runtime::odoo::fields::BoolField::new("snailmail_error")
     }
     /// Starred (`starred`, `boolean`).
     #[inline]
-    pub const fn starred() -> ::runtime::fields::BoolField<super::MailMail> {
-        ::runtime::fields::BoolField::new("starred")
+    pub const fn starred() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
+        ::runtime::odoo::fields::BoolField::new("starred")
     }
     /// Favorited By (`starred_partner_ids`, `many2many`).
     #[inline]
-    pub const fn starred_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn starred_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("starred_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("starred_partner_ids")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::MailMail,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailMail> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailMail> {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Subtype (`subtype_id`, `many2one`).
     #[inline]
-    pub const fn subtype_id() -> ::runtime::fields::Many2OneField<
+    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::MailMessageSubtype,
     > {
-        ::runtime::fields::Many2OneField::new("subtype_id")
+        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
     }
     /// Tracking values (`tracking_value_ids`, `one2many`).
     #[inline]
-    pub const fn tracking_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tracking_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::MailTrackingValue,
     > {
-        ::runtime::fields::X2ManyField::new("tracking_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tracking_value_ids")
     }
     /// Unrestricted Attachments (`unrestricted_attachment_ids`, `many2many`).
     #[inline]
-    pub const fn unrestricted_attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn unrestricted_attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMail,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("unrestricted_attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("unrestricted_attachment_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailMail,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMail,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `failure_type` (Failure type) on `mail.mail`.
@@ -2358,7 +2405,7 @@ pub enum FailureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FailureType {
+impl ::runtime::odoo::wire::Selection for FailureType {
     const VALUES: &'static [&'static str] = &[
         "unknown",
         "mail_email_invalid",
@@ -2401,12 +2448,12 @@ impl ::runtime::wire::Selection for FailureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FailureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `message_type` (Type) on `mail.mail`.
@@ -2433,7 +2480,7 @@ pub enum MessageType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MessageType {
+impl ::runtime::odoo::wire::Selection for MessageType {
     const VALUES: &'static [&'static str] = &[
         "email",
         "comment",
@@ -2473,12 +2520,12 @@ impl ::runtime::wire::Selection for MessageType {
 }
 impl<'de> ::serde::Deserialize<'de> for MessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MessageType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `mail.mail`.
@@ -2499,7 +2546,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "outgoing",
         "sent",
@@ -2530,11 +2577,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

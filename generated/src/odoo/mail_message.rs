@@ -17,55 +17,55 @@ pub struct MailMessage {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
-    pub account_audit_log_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_audit_log_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
-    pub account_audit_log_activated: ::runtime::wire::Computed<bool>,
+    pub account_audit_log_activated: ::runtime::odoo::wire::Computed<bool>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
-    pub account_audit_log_company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub account_audit_log_company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
-    pub account_audit_log_move_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub account_audit_log_move_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
-    pub account_audit_log_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub account_audit_log_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
-    pub account_audit_log_preview: ::runtime::wire::Computed<Option<String>>,
+    pub account_audit_log_preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
-    pub account_audit_log_tax_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub account_audit_log_tax_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub author_guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub author_guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Contents
     ///
     /// `html`.
@@ -73,7 +73,7 @@ pub struct MailMessage {
     /// Child Messages
     ///
     /// `one2many`, to `mail.message` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -81,7 +81,7 @@ pub struct MailMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`.
@@ -107,11 +107,11 @@ pub struct MailMessage {
     /// Has error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::wire::Computed<bool>,
+    pub has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Has SMS error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
-    pub has_sms_error: ::runtime::wire::Computed<bool>,
+    pub has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -119,7 +119,7 @@ pub struct MailMessage {
     /// Is Current User Or Guest Author
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
-    pub is_current_user_or_guest_author: ::runtime::wire::Computed<bool>,
+    pub is_current_user_or_guest_author: ::runtime::odoo::wire::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -129,29 +129,31 @@ pub struct MailMessage {
     /// Letter
     ///
     /// `one2many`, to `snailmail.letter` (inverse `message_id`).
-    pub letter_ids: ::runtime::wire::X2Many<super::rel::SnailmailLetter>,
+    pub letter_ids: ::runtime::odoo::wire::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
     /// `one2many`, to `mail.link.preview` (inverse `message_id`).
     ///
     /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
-    pub link_preview_ids: ::runtime::wire::X2Many<super::rel::MailLinkPreview>,
+    pub link_preview_ids: ::runtime::odoo::wire::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
     pub mail_activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Mails
     ///
     /// `one2many`, to `mail.mail` (inverse `mail_message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub mail_ids: ::runtime::wire::X2Many<super::rel::MailMail>,
+    pub mail_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`.
-    pub mail_server_id: Option<::runtime::wire::Many2One<super::rel::IrMailServer>>,
+    pub mail_server_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
+    >,
     /// Message-Id
     ///
     /// Message unique identifier
@@ -179,23 +181,23 @@ pub struct MailMessage {
     /// Need Action
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
-    pub needaction: ::runtime::wire::Computed<bool>,
+    pub needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification` (inverse `mail_message_id`), computed.
-    pub notification_ids: ::runtime::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
     /// Partners with Need Action
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub notified_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub notified_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Pinned
     ///
     /// Datetime at which the message has been pinned
@@ -207,37 +209,39 @@ pub struct MailMessage {
     /// The text-only beginning of the body used as email preview.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::wire::Computed<Option<String>>,
+    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rating
     ///
     /// `many2one`, to `rating.rating`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
-    pub rating_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    pub rating_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::RatingRating>>,
     >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `message_id`).
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
-    pub rating_value: ::runtime::wire::Computed<f64>,
+    pub rating_value: ::runtime::odoo::wire::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction` (inverse `message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub reaction_ids: ::runtime::wire::X2Many<super::rel::MailMessageReaction>,
+    pub reaction_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageReaction>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
     pub record_alias_domain_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailAliasDomain>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub record_company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub record_company_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
+    >,
     /// Message Record Name
     ///
     /// `char`.
@@ -261,17 +265,17 @@ pub struct MailMessage {
     /// Snailmail message in error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
-    pub snailmail_error: ::runtime::wire::Computed<bool>,
+    pub snailmail_error: ::runtime::odoo::wire::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
-    pub starred: ::runtime::wire::Computed<bool>,
+    pub starred: ::runtime::odoo::wire::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`.
-    pub starred_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub starred_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Subject
     ///
     /// `char`.
@@ -279,7 +283,9 @@ pub struct MailMessage {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`.
-    pub subtype_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
+    pub subtype_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
+    >,
     /// Tracking values
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
@@ -287,7 +293,7 @@ pub struct MailMessage {
     /// `one2many`, to `mail.tracking.value` (inverse `mail_message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub tracking_value_ids: ::runtime::wire::X2Many<super::rel::MailTrackingValue>,
+    pub tracking_value_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTrackingValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -295,14 +301,14 @@ pub struct MailMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessage {
+impl ::runtime::odoo::wire::FromRecord for MailMessage {
     const FIELDS: &'static [&'static str] = &[
         "account_audit_log_account_id",
         "account_audit_log_activated",
@@ -363,8 +369,8 @@ impl ::runtime::wire::FromRecord for MailMessage {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -494,56 +500,71 @@ impl ::runtime::Model for MailMessage {
         "snailmail_error",
         "starred",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_audit_log_account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_account_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_activated", "boolean"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "account_audit_log_activated",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_company_id",
+                "many2one",
+            )
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_audit_log_partner_id",
+                "many2one",
+            )
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_preview", "text"),
-        ::runtime::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_preview", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("author_avatar", "binary"),
-        ::runtime::verify::FieldSpec::new("author_guest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("author_avatar", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("author_guest_id", "many2one")
             .relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("body", "html"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_current_user_or_guest_author", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::verify::FieldSpec::new("letter_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_current_user_or_guest_author",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("letter_ids", "one2many")
             .relation("snailmail.letter"),
-        ::runtime::verify::FieldSpec::new("link_preview_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("link_preview_ids", "one2many")
             .relation("mail.link.preview")
             .groups(&["base.group_erp_manager"]),
-        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("mail_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("mail_ids", "one2many")
             .relation("mail.mail")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
             .relation("ir.mail_server"),
-        ::runtime::verify::FieldSpec::new("message_id", "char"),
-        ::runtime::verify::FieldSpec::new("message_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
             .required()
             .selection(
                 &[
@@ -557,63 +578,64 @@ impl ::runtime::Model for MailMessage {
                     "snailmail",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("notification_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
             .relation("mail.notification"),
-        ::runtime::verify::FieldSpec::new("notified_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("notified_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("pinned_at", "datetime"),
-        ::runtime::verify::FieldSpec::new("preview", "char"),
-        ::runtime::verify::FieldSpec::new("rating_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pinned_at", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("preview", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_id", "many2one")
             .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("rating_value", "float"),
-        ::runtime::verify::FieldSpec::new("reaction_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_value", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reaction_ids", "one2many")
             .relation("mail.message.reaction")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("snailmail_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("starred", "boolean"),
-        ::runtime::verify::FieldSpec::new("starred_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("starred", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("starred_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
-        ::runtime::verify::FieldSpec::new("tracking_value_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("tracking_value_ids", "one2many")
             .relation("mail.tracking.value")
             .groups(&["base.group_system"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMessage {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_guest_id"),
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
-        ::runtime::nested::Relation::display_name("mail_server_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("record_alias_domain_id"),
-        ::runtime::nested::Relation::display_name("record_company_id"),
-        ::runtime::nested::Relation::display_name("subtype_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailMessage {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_activity_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_server_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("record_company_id"),
+        ::runtime::odoo::projection::Relation::display_name("subtype_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -772,7 +794,7 @@ impl super::mixins::BaseModel for MailMessage {
 /// Values for creating a `mail.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -783,20 +805,20 @@ impl MailMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
     pub fn new(message_type: MessageType) -> Self {
         MailMessageCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .message_type(message_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -804,7 +826,7 @@ impl MailMessageCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -815,7 +837,7 @@ impl MailMessageCreate {
     #[inline]
     pub fn author_avatar(
         mut self,
-        author_avatar: impl Into<::runtime::wire::Binary>,
+        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("author_avatar", author_avatar.into());
         self
@@ -843,7 +865,7 @@ impl MailMessageCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -884,7 +906,7 @@ impl MailMessageCreate {
     pub fn letter_ids(
         mut self,
         letter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SnailmailLetter>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
         >,
     ) -> Self {
         self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
@@ -895,7 +917,7 @@ impl MailMessageCreate {
     pub fn link_preview_ids(
         mut self,
         link_preview_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailLinkPreview>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
         >,
     ) -> Self {
         self.values
@@ -913,7 +935,7 @@ impl MailMessageCreate {
     pub fn mail_ids(
         mut self,
         mail_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
@@ -948,7 +970,7 @@ impl MailMessageCreate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -960,7 +982,7 @@ impl MailMessageCreate {
     pub fn notified_partner_ids(
         mut self,
         notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -981,7 +1003,7 @@ impl MailMessageCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -998,7 +1020,7 @@ impl MailMessageCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1009,7 +1031,7 @@ impl MailMessageCreate {
     pub fn reaction_ids(
         mut self,
         reaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageReaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
         >,
     ) -> Self {
         self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
@@ -1056,7 +1078,7 @@ impl MailMessageCreate {
     pub fn starred_partner_ids(
         mut self,
         starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1083,7 +1105,7 @@ impl MailMessageCreate {
     pub fn tracking_value_ids(
         mut self,
         tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTrackingValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
         >,
     ) -> Self {
         self.values
@@ -1101,7 +1123,7 @@ impl ::runtime::CreateValues for MailMessageCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1112,19 +1134,19 @@ impl MailMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMessageUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_ids` (Attachments).
@@ -1132,7 +1154,7 @@ impl MailMessageUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -1143,7 +1165,7 @@ impl MailMessageUpdate {
     #[inline]
     pub fn author_avatar(
         mut self,
-        author_avatar: impl Into<::runtime::wire::Binary>,
+        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("author_avatar", author_avatar.into());
         self
@@ -1171,7 +1193,7 @@ impl MailMessageUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -1212,7 +1234,7 @@ impl MailMessageUpdate {
     pub fn letter_ids(
         mut self,
         letter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SnailmailLetter>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
         >,
     ) -> Self {
         self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
@@ -1223,7 +1245,7 @@ impl MailMessageUpdate {
     pub fn link_preview_ids(
         mut self,
         link_preview_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailLinkPreview>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
         >,
     ) -> Self {
         self.values
@@ -1241,7 +1263,7 @@ impl MailMessageUpdate {
     pub fn mail_ids(
         mut self,
         mail_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMail>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
         >,
     ) -> Self {
         self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
@@ -1276,7 +1298,7 @@ impl MailMessageUpdate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -1288,7 +1310,7 @@ impl MailMessageUpdate {
     pub fn notified_partner_ids(
         mut self,
         notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1309,7 +1331,7 @@ impl MailMessageUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -1326,7 +1348,7 @@ impl MailMessageUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1337,7 +1359,7 @@ impl MailMessageUpdate {
     pub fn reaction_ids(
         mut self,
         reaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageReaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
         >,
     ) -> Self {
         self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
@@ -1384,7 +1406,7 @@ impl MailMessageUpdate {
     pub fn starred_partner_ids(
         mut self,
         starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1411,7 +1433,7 @@ impl MailMessageUpdate {
     pub fn tracking_value_ids(
         mut self,
         tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTrackingValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
         >,
     ) -> Self {
         self.values
@@ -1429,404 +1451,419 @@ impl ::runtime::UpdateValues for MailMessageUpdate {
 pub mod fields {
     /// Account (`account_audit_log_account_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_account_id")
     }
     /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
     #[inline]
-    pub const fn account_audit_log_activated() -> ::runtime::fields::BoolField<
+    pub const fn account_audit_log_activated() -> ::runtime::odoo::fields::BoolField<
         super::MailMessage,
     > {
-        ::runtime::fields::BoolField::new("account_audit_log_activated")
+        ::runtime::odoo::fields::BoolField::new("account_audit_log_activated")
     }
     /// Company (`account_audit_log_company_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_company_id")
     }
     /// Journal Entry (`account_audit_log_move_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_move_id")
     }
     /// Partner (`account_audit_log_partner_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_partner_id")
     }
     /// Description (`account_audit_log_preview`, `text`).
     #[inline]
-    pub const fn account_audit_log_preview() -> ::runtime::fields::CharField<
+    pub const fn account_audit_log_preview() -> ::runtime::odoo::fields::CharField<
         super::MailMessage,
     > {
-        ::runtime::fields::CharField::new("account_audit_log_preview")
+        ::runtime::odoo::fields::CharField::new("account_audit_log_preview")
     }
     /// Tax (`account_audit_log_tax_id`, `many2one`).
     #[inline]
-    pub const fn account_audit_log_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_audit_log_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("account_audit_log_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_tax_id")
     }
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Author's avatar (`author_avatar`, `binary`).
     #[inline]
-    pub const fn author_avatar() -> ::runtime::fields::BinaryField<super::MailMessage> {
-        ::runtime::fields::BinaryField::new("author_avatar")
+    pub const fn author_avatar() -> ::runtime::odoo::fields::BinaryField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("author_avatar")
     }
     /// Guest (`author_guest_id`, `many2one`).
     #[inline]
-    pub const fn author_guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("author_guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_guest_id")
     }
     /// Author (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Contents (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Child Messages (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::MailMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email Add Signature (`email_add_signature`, `boolean`).
     #[inline]
-    pub const fn email_add_signature() -> ::runtime::fields::BoolField<
+    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
         super::MailMessage,
     > {
-        ::runtime::fields::BoolField::new("email_add_signature")
+        ::runtime::odoo::fields::BoolField::new("email_add_signature")
     }
     /// From (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("email_from")
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// Layout (`email_layout_xmlid`, `char`).
     #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::fields::CharField<
+    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
         super::MailMessage,
     > {
-        ::runtime::fields::CharField::new("email_layout_xmlid")
+        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
     }
     /// Has error (`has_error`, `boolean`).
     #[inline]
-    pub const fn has_error() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("has_error")
+    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
+        ::runtime::odoo::fields::BoolField::new("has_error")
     }
     /// Has SMS error (`has_sms_error`, `boolean`).
     #[inline]
-    pub const fn has_sms_error() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("has_sms_error")
+    pub const fn has_sms_error() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_sms_error")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMessage, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailMessage, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
     #[inline]
-    pub const fn is_current_user_or_guest_author() -> ::runtime::fields::BoolField<
+    pub const fn is_current_user_or_guest_author() -> ::runtime::odoo::fields::BoolField<
         super::MailMessage,
     > {
-        ::runtime::fields::BoolField::new("is_current_user_or_guest_author")
+        ::runtime::odoo::fields::BoolField::new("is_current_user_or_guest_author")
     }
     /// Employee Only (`is_internal`, `boolean`).
     #[inline]
-    pub const fn is_internal() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("is_internal")
+    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_internal")
     }
     /// Letter (`letter_ids`, `one2many`).
     #[inline]
-    pub const fn letter_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn letter_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::SnailmailLetter,
     > {
-        ::runtime::fields::X2ManyField::new("letter_ids")
+        ::runtime::odoo::fields::X2ManyField::new("letter_ids")
     }
     /// Link Previews (`link_preview_ids`, `one2many`).
     #[inline]
-    pub const fn link_preview_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn link_preview_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailLinkPreview,
     > {
-        ::runtime::fields::X2ManyField::new("link_preview_ids")
+        ::runtime::odoo::fields::X2ManyField::new("link_preview_ids")
     }
     /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
     #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("mail_activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
     }
     /// Mails (`mail_ids`, `one2many`).
     #[inline]
-    pub const fn mail_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mail_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailMail,
     > {
-        ::runtime::fields::X2ManyField::new("mail_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mail_ids")
     }
     /// Outgoing mail server (`mail_server_id`, `many2one`).
     #[inline]
-    pub const fn mail_server_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::IrMailServer,
     > {
-        ::runtime::fields::Many2OneField::new("mail_server_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
     }
     /// Message-Id (`message_id`, `char`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("message_id")
+    pub const fn message_id() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("message_id")
     }
     /// Type (`message_type`, `selection`).
     #[inline]
-    pub const fn message_type() -> ::runtime::fields::SelectionField<
+    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailMessage,
         super::MessageType,
     > {
-        ::runtime::fields::SelectionField::new("message_type")
+        ::runtime::odoo::fields::SelectionField::new("message_type")
     }
     /// Related Document Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Need Action (`needaction`, `boolean`).
     #[inline]
-    pub const fn needaction() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("needaction")
+    pub const fn needaction() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
+        ::runtime::odoo::fields::BoolField::new("needaction")
     }
     /// Notifications (`notification_ids`, `one2many`).
     #[inline]
-    pub const fn notification_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::X2ManyField::new("notification_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
     }
     /// Partners with Need Action (`notified_partner_ids`, `many2many`).
     #[inline]
-    pub const fn notified_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notified_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("notified_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notified_partner_ids")
     }
     /// Parent Message (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Recipients (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Pinned (`pinned_at`, `datetime`).
     #[inline]
-    pub const fn pinned_at() -> ::runtime::fields::DateField<
+    pub const fn pinned_at() -> ::runtime::odoo::fields::DateField<
         super::MailMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("pinned_at")
+        ::runtime::odoo::fields::DateField::new("pinned_at")
     }
     /// Preview (`preview`, `char`).
     #[inline]
-    pub const fn preview() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("preview")
+    pub const fn preview() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("preview")
     }
     /// Rating (`rating_id`, `many2one`).
     #[inline]
-    pub const fn rating_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rating_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::Many2OneField::new("rating_id")
+        ::runtime::odoo::fields::Many2OneField::new("rating_id")
     }
     /// Related ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Value (`rating_value`, `float`).
     #[inline]
-    pub const fn rating_value() -> ::runtime::fields::NumField<super::MailMessage, f64> {
-        ::runtime::fields::NumField::new("rating_value")
+    pub const fn rating_value() -> ::runtime::odoo::fields::NumField<
+        super::MailMessage,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_value")
     }
     /// Reactions (`reaction_ids`, `one2many`).
     #[inline]
-    pub const fn reaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailMessageReaction,
     > {
-        ::runtime::fields::X2ManyField::new("reaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reaction_ids")
     }
     /// Alias Domain (`record_alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("record_alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
     }
     /// Company (`record_company_id`, `many2one`).
     #[inline]
-    pub const fn record_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("record_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
     }
     /// Message Record Name (`record_name`, `char`).
     #[inline]
-    pub const fn record_name() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("record_name")
+    pub const fn record_name() -> ::runtime::odoo::fields::CharField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::CharField::new("record_name")
     }
     /// Reply-To (`reply_to`, `char`).
     #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("reply_to")
+    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("reply_to")
     }
     /// No threading for answers (`reply_to_force_new`, `boolean`).
     #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::fields::BoolField<
+    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
         super::MailMessage,
     > {
-        ::runtime::fields::BoolField::new("reply_to_force_new")
+        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
     }
     /// Related Document ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::MailMessage> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailMessage> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Snailmail message in error (`snailmail_error`, `boolean`).
     #[inline]
-    pub const fn snailmail_error() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("snailmail_error")
+    pub const fn snailmail_error() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("snailmail_error")
     }
     /// Starred (`starred`, `boolean`).
     #[inline]
-    pub const fn starred() -> ::runtime::fields::BoolField<super::MailMessage> {
-        ::runtime::fields::BoolField::new("starred")
+    pub const fn starred() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
+        ::runtime::odoo::fields::BoolField::new("starred")
     }
     /// Favorited By (`starred_partner_ids`, `many2many`).
     #[inline]
-    pub const fn starred_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn starred_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("starred_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("starred_partner_ids")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailMessage> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Subtype (`subtype_id`, `many2one`).
     #[inline]
-    pub const fn subtype_id() -> ::runtime::fields::Many2OneField<
+    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::MailMessageSubtype,
     > {
-        ::runtime::fields::Many2OneField::new("subtype_id")
+        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
     }
     /// Tracking values (`tracking_value_ids`, `one2many`).
     #[inline]
-    pub const fn tracking_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tracking_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailMessage,
         super::super::rel::MailTrackingValue,
     > {
-        ::runtime::fields::X2ManyField::new("tracking_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tracking_value_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `message_type` (Type) on `mail.message`.
@@ -1853,7 +1890,7 @@ pub enum MessageType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MessageType {
+impl ::runtime::odoo::wire::Selection for MessageType {
     const VALUES: &'static [&'static str] = &[
         "email",
         "comment",
@@ -1893,11 +1930,11 @@ impl ::runtime::wire::Selection for MessageType {
 }
 impl<'de> ::serde::Deserialize<'de> for MessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MessageType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct MailMessageReaction {
     /// Reacting Guest
     ///
     /// `many2one`, to `mail.guest`, readonly.
-    pub guest_id: Option<::runtime::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -31,18 +31,18 @@ pub struct MailMessageReaction {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required, readonly.
-    pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Reacting Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageReaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessageReaction {
+impl ::runtime::odoo::wire::FromRecord for MailMessageReaction {
     const FIELDS: &'static [&'static str] = &[
         "content",
         "display_name",
@@ -52,8 +52,8 @@ impl ::runtime::wire::FromRecord for MailMessageReaction {
         "partner_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMessageReaction::default();
         while let Some(i) = r.next()? {
             match i {
@@ -79,26 +79,27 @@ impl ::runtime::Model for MailMessageReaction {
         "message_id",
         "partner_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("content", "char").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("content", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
+            .relation("mail.guest"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMessageReaction {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("guest_id"),
-        ::runtime::nested::Relation::display_name("message_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
+impl ::runtime::odoo::projection::Projection for MailMessageReaction {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("message_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
     ];
 }
 impl super::mixins::BaseModel for MailMessageReaction {
@@ -108,7 +109,7 @@ impl super::mixins::BaseModel for MailMessageReaction {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageReactionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageReactionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -119,19 +120,19 @@ impl MailMessageReactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailMessageReactionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageReaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageReaction>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `content` (Content).
@@ -166,7 +167,7 @@ impl ::runtime::CreateValues for MailMessageReactionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageReactionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageReactionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -177,19 +178,19 @@ impl MailMessageReactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMessageReactionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageReaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageReaction>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `content` (Content).
@@ -224,43 +225,48 @@ impl ::runtime::UpdateValues for MailMessageReactionUpdate {
 pub mod fields {
     /// Content (`content`, `char`).
     #[inline]
-    pub const fn content() -> ::runtime::fields::CharField<super::MailMessageReaction> {
-        ::runtime::fields::CharField::new("content")
+    pub const fn content() -> ::runtime::odoo::fields::CharField<
+        super::MailMessageReaction,
+    > {
+        ::runtime::odoo::fields::CharField::new("content")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailMessageReaction,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Reacting Guest (`guest_id`, `many2one`).
     #[inline]
-    pub const fn guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageReaction,
         super::super::rel::MailGuest,
     > {
-        ::runtime::fields::Many2OneField::new("guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("guest_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMessageReaction, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailMessageReaction,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`message_id`, `many2one`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageReaction,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("message_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_id")
     }
     /// Reacting Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageReaction,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
 }

@@ -19,7 +19,7 @@ pub struct MailMessageSchedule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,7 +31,9 @@ pub struct MailMessageSchedule {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Notification Parameter
     ///
     /// `text`.
@@ -49,14 +51,14 @@ pub struct MailMessageSchedule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessageSchedule {
+impl ::runtime::odoo::wire::FromRecord for MailMessageSchedule {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +71,8 @@ impl ::runtime::wire::FromRecord for MailMessageSchedule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMessageSchedule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,29 +104,31 @@ impl ::runtime::Model for MailMessageSchedule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("notification_parameters", "text"),
-        ::runtime::verify::FieldSpec::new("scheduled_datetime", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_parameters", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_datetime", "datetime")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMessageSchedule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailMessageSchedule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -153,7 +157,7 @@ impl super::mixins::BaseModel for MailMessageSchedule {
 /// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageScheduleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageScheduleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,7 +171,7 @@ impl MailMessageScheduleCreate {
         scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         MailMessageScheduleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mail_message_id(mail_message_id)
             .scheduled_datetime(scheduled_datetime)
@@ -175,13 +179,13 @@ impl MailMessageScheduleCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSchedule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -216,7 +220,7 @@ impl ::runtime::CreateValues for MailMessageScheduleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageScheduleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageScheduleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -227,19 +231,19 @@ impl MailMessageScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMessageScheduleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSchedule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -274,69 +278,72 @@ impl ::runtime::UpdateValues for MailMessageScheduleUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageSchedule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageSchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailMessageSchedule,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMessageSchedule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailMessageSchedule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageSchedule,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// Notification Parameter (`notification_parameters`, `text`).
     #[inline]
-    pub const fn notification_parameters() -> ::runtime::fields::CharField<
+    pub const fn notification_parameters() -> ::runtime::odoo::fields::CharField<
         super::MailMessageSchedule,
     > {
-        ::runtime::fields::CharField::new("notification_parameters")
+        ::runtime::odoo::fields::CharField::new("notification_parameters")
     }
     /// Scheduled Send Date (`scheduled_datetime`, `datetime`).
     #[inline]
-    pub const fn scheduled_datetime() -> ::runtime::fields::DateField<
+    pub const fn scheduled_datetime() -> ::runtime::odoo::fields::DateField<
         super::MailMessageSchedule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("scheduled_datetime")
+        ::runtime::odoo::fields::DateField::new("scheduled_datetime")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageSchedule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageSchedule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct MailMessageSubtype {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default
     ///
     /// Activated by default when subscribing.
@@ -63,7 +63,9 @@ pub struct MailMessageSubtype {
     /// Parent subtype, used for automatic subscription. This field is not correctly named. For example on a project, the parent_id of project subtypes refers to task-related subtypes.
     ///
     /// `many2one`, to `mail.message.subtype`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
+    pub parent_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
+    >,
     /// Relation field
     ///
     /// Field used to link the related model to the subtype model when using automatic subscription on a related document. The field is used to compute getattr(related_document.relation_field).
@@ -95,14 +97,14 @@ pub struct MailMessageSubtype {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageSubtype {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessageSubtype {
+impl ::runtime::odoo::wire::FromRecord for MailMessageSubtype {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -122,8 +124,8 @@ impl ::runtime::wire::FromRecord for MailMessageSubtype {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMessageSubtype::default();
         while let Some(i) = r.next()? {
             match i {
@@ -169,35 +171,36 @@ impl ::runtime::Model for MailMessageSubtype {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default", "boolean"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("hidden", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("internal", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("default", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("hidden", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("internal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("mail.message.subtype"),
-        ::runtime::verify::FieldSpec::new("relation_field", "char"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("track_recipients", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("relation_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("track_recipients", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMessageSubtype {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailMessageSubtype {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -226,7 +229,7 @@ impl super::mixins::BaseModel for MailMessageSubtype {
 /// Values for creating a `mail.message.subtype` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageSubtypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageSubtypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -237,20 +240,20 @@ impl MailMessageSubtypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         MailMessageSubtypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSubtype>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSubtype>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `default` (Default).
@@ -321,7 +324,7 @@ impl ::runtime::CreateValues for MailMessageSubtypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageSubtypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageSubtypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -332,19 +335,19 @@ impl MailMessageSubtypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMessageSubtypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSubtype>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSubtype>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `default` (Default).
@@ -415,108 +418,121 @@ impl ::runtime::UpdateValues for MailMessageSubtypeUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageSubtype,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageSubtype,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default (`default`, `boolean`).
     #[inline]
-    pub const fn default() -> ::runtime::fields::BoolField<super::MailMessageSubtype> {
-        ::runtime::fields::BoolField::new("default")
+    pub const fn default() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::BoolField::new("default")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::MailMessageSubtype,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailMessageSubtype,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Hidden (`hidden`, `boolean`).
     #[inline]
-    pub const fn hidden() -> ::runtime::fields::BoolField<super::MailMessageSubtype> {
-        ::runtime::fields::BoolField::new("hidden")
+    pub const fn hidden() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::BoolField::new("hidden")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMessageSubtype, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Internal Only (`internal`, `boolean`).
-    #[inline]
-    pub const fn internal() -> ::runtime::fields::BoolField<super::MailMessageSubtype> {
-        ::runtime::fields::BoolField::new("internal")
-    }
-    /// Message Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailMessageSubtype> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::MailMessageSubtype,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Relation field (`relation_field`, `char`).
-    #[inline]
-    pub const fn relation_field() -> ::runtime::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::fields::CharField::new("relation_field")
-    }
-    /// Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailMessageSubtype> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailMessageSubtype,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Internal Only (`internal`, `boolean`).
+    #[inline]
+    pub const fn internal() -> ::runtime::odoo::fields::BoolField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::BoolField::new("internal")
+    }
+    /// Message Type (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Parent (`parent_id`, `many2one`).
+    #[inline]
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailMessageSubtype,
+        super::super::rel::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    }
+    /// Relation field (`relation_field`, `char`).
+    #[inline]
+    pub const fn relation_field() -> ::runtime::odoo::fields::CharField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::CharField::new("relation_field")
+    }
+    /// Model (`res_model`, `char`).
+    #[inline]
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::MailMessageSubtype,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::MailMessageSubtype,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Track Recipients (`track_recipients`, `boolean`).
     #[inline]
-    pub const fn track_recipients() -> ::runtime::fields::BoolField<
+    pub const fn track_recipients() -> ::runtime::odoo::fields::BoolField<
         super::MailMessageSubtype,
     > {
-        ::runtime::fields::BoolField::new("track_recipients")
+        ::runtime::odoo::fields::BoolField::new("track_recipients")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageSubtype,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageSubtype,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -25,7 +25,7 @@ pub struct MailMessageTranslation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct MailMessageTranslation {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Source Language
     ///
     /// Result of the language detection based on its content.
@@ -57,14 +57,14 @@ pub struct MailMessageTranslation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageTranslation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessageTranslation {
+impl ::runtime::odoo::wire::FromRecord for MailMessageTranslation {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "create_date",
@@ -78,8 +78,8 @@ impl ::runtime::wire::FromRecord for MailMessageTranslation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailMessageTranslation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -113,30 +113,31 @@ impl ::runtime::Model for MailMessageTranslation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("body", "html").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("body", "html").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("source_lang", "char").required(),
-        ::runtime::verify::FieldSpec::new("target_lang", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("source_lang", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("target_lang", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailMessageTranslation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailMessageTranslation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailMessageTranslation {
@@ -145,7 +146,7 @@ impl super::mixins::BaseModel for MailMessageTranslation {
 /// Values for creating a `mail.message.translation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageTranslationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageTranslationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -161,7 +162,7 @@ impl MailMessageTranslationCreate {
         target_lang: impl Into<String>,
     ) -> Self {
         MailMessageTranslationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .body(body)
             .message_id(message_id)
@@ -171,13 +172,13 @@ impl MailMessageTranslationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageTranslation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageTranslation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Translation Body).
@@ -212,7 +213,7 @@ impl ::runtime::CreateValues for MailMessageTranslationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailMessageTranslationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailMessageTranslationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -223,19 +224,19 @@ impl MailMessageTranslationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailMessageTranslationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageTranslation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageTranslation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Translation Body).
@@ -270,76 +271,78 @@ impl ::runtime::UpdateValues for MailMessageTranslationUpdate {
 pub mod fields {
     /// Translation Body (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailMessageTranslation> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<
+        super::MailMessageTranslation,
+    > {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageTranslation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageTranslation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailMessageTranslation,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailMessageTranslation,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`message_id`, `many2one`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageTranslation,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("message_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_id")
     }
     /// Source Language (`source_lang`, `char`).
     #[inline]
-    pub const fn source_lang() -> ::runtime::fields::CharField<
+    pub const fn source_lang() -> ::runtime::odoo::fields::CharField<
         super::MailMessageTranslation,
     > {
-        ::runtime::fields::CharField::new("source_lang")
+        ::runtime::odoo::fields::CharField::new("source_lang")
     }
     /// Target Language (`target_lang`, `char`).
     #[inline]
-    pub const fn target_lang() -> ::runtime::fields::CharField<
+    pub const fn target_lang() -> ::runtime::odoo::fields::CharField<
         super::MailMessageTranslation,
     > {
-        ::runtime::fields::CharField::new("target_lang")
+        ::runtime::odoo::fields::CharField::new("target_lang")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailMessageTranslation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailMessageTranslation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

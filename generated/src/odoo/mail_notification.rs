@@ -15,7 +15,7 @@ pub struct MailNotification {
     /// Author
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,17 +41,19 @@ pub struct MailNotification {
     /// Snailmail Letter
     ///
     /// `many2one`, to `snailmail.letter`.
-    pub letter_id: Option<::runtime::wire::Many2One<super::rel::SnailmailLetter>>,
+    pub letter_id: Option<::runtime::odoo::wire::Many2One<super::rel::SnailmailLetter>>,
     /// Mail
     ///
     /// Optional mail_mail ID. Used mainly to optimize searches.
     ///
     /// `many2one`, to `mail.mail`.
-    pub mail_mail_id: Option<::runtime::wire::Many2One<super::rel::MailMail>>,
+    pub mail_mail_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMail>>,
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Status
     ///
     /// `selection`.
@@ -71,12 +73,12 @@ pub struct MailNotification {
     /// Recipient
     ///
     /// `many2one`, to `res.partner`.
-    pub res_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub res_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// SMS
     ///
     /// `many2one`, to `sms.sms`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_id())`.
-    pub sms_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::SmsSms>>,
+    pub sms_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::SmsSms>>,
     >,
     /// SMS ID
     ///
@@ -89,14 +91,14 @@ pub struct MailNotification {
     /// SMS Trackers
     ///
     /// `one2many`, to `sms.tracker` (inverse `mail_notification_id`).
-    pub sms_tracker_ids: ::runtime::wire::X2Many<super::rel::SmsTracker>,
+    pub sms_tracker_ids: ::runtime::odoo::wire::X2Many<super::rel::SmsTracker>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailNotification {
+impl ::runtime::odoo::wire::FromRecord for MailNotification {
     const FIELDS: &'static [&'static str] = &[
         "author_id",
         "display_name",
@@ -117,8 +119,8 @@ impl ::runtime::wire::FromRecord for MailNotification {
         "sms_tracker_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailNotification::default();
         while let Some(i) = r.next()? {
             match i {
@@ -166,23 +168,23 @@ impl ::runtime::Model for MailNotification {
         "sms_tracker_ids",
     ];
     const COMPUTED: &'static [&'static str] = &["sms_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
             .selection(super::verify::KEYS_CFBBA068),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_read", "boolean"),
-        ::runtime::verify::FieldSpec::new("letter_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_read", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("letter_id", "many2one")
             .relation("snailmail.letter"),
-        ::runtime::verify::FieldSpec::new("mail_mail_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_mail_id", "many2one")
             .relation("mail.mail"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("notification_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("notification_status", "selection")
             .selection(
                 &[
                     "ready",
@@ -194,29 +196,30 @@ impl ::runtime::Model for MailNotification {
                     "canceled",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("notification_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("notification_type", "selection")
             .required()
             .selection(&["inbox", "email", "sms", "snail"]),
-        ::runtime::verify::FieldSpec::new("read_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("res_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("read_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("res_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("sms_id", "many2one").relation("sms.sms"),
-        ::runtime::verify::FieldSpec::new("sms_id_int", "integer"),
-        ::runtime::verify::FieldSpec::new("sms_number", "char"),
-        ::runtime::verify::FieldSpec::new("sms_tracker_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sms_id", "many2one")
+            .relation("sms.sms"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_id_int", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_tracker_ids", "one2many")
             .relation("sms.tracker"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailNotification {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("letter_id"),
-        ::runtime::nested::Relation::display_name("mail_mail_id"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("res_partner_id"),
+impl ::runtime::odoo::projection::Projection for MailNotification {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("letter_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_mail_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_partner_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -245,7 +248,7 @@ impl super::mixins::BaseModel for MailNotification {
 /// Values for creating a `mail.notification` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailNotificationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailNotificationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -256,7 +259,7 @@ impl MailNotificationCreate {
     /// Takes the required fields: `mail_message_id`, `notification_type` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64, notification_type: NotificationType) -> Self {
         MailNotificationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mail_message_id(mail_message_id)
             .notification_type(notification_type)
@@ -264,13 +267,13 @@ impl MailNotificationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailNotification>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailNotification>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `author_id` (Author).
@@ -359,7 +362,7 @@ impl MailNotificationCreate {
     pub fn sms_tracker_ids(
         mut self,
         sms_tracker_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SmsTracker>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SmsTracker>,
         >,
     ) -> Self {
         self.values
@@ -374,7 +377,7 @@ impl ::runtime::CreateValues for MailNotificationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailNotificationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailNotificationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -385,19 +388,19 @@ impl MailNotificationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailNotificationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailNotification>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailNotification>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `author_id` (Author).
@@ -486,7 +489,7 @@ impl MailNotificationUpdate {
     pub fn sms_tracker_ids(
         mut self,
         sms_tracker_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SmsTracker>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SmsTracker>,
         >,
     ) -> Self {
         self.values
@@ -501,128 +504,135 @@ impl ::runtime::UpdateValues for MailNotificationUpdate {
 pub mod fields {
     /// Author (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailNotification,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailNotification,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Failure reason (`failure_reason`, `text`).
     #[inline]
-    pub const fn failure_reason() -> ::runtime::fields::CharField<
+    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
         super::MailNotification,
     > {
-        ::runtime::fields::CharField::new("failure_reason")
+        ::runtime::odoo::fields::CharField::new("failure_reason")
     }
     /// Failure type (`failure_type`, `selection`).
     #[inline]
-    pub const fn failure_type() -> ::runtime::fields::SelectionField<
+    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
         super::MailNotification,
         super::FailureType,
     > {
-        ::runtime::fields::SelectionField::new("failure_type")
+        ::runtime::odoo::fields::SelectionField::new("failure_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailNotification, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Read (`is_read`, `boolean`).
-    #[inline]
-    pub const fn is_read() -> ::runtime::fields::BoolField<super::MailNotification> {
-        ::runtime::fields::BoolField::new("is_read")
-    }
-    /// Snailmail Letter (`letter_id`, `many2one`).
-    #[inline]
-    pub const fn letter_id() -> ::runtime::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::SnailmailLetter,
-    > {
-        ::runtime::fields::Many2OneField::new("letter_id")
-    }
-    /// Mail (`mail_mail_id`, `many2one`).
-    #[inline]
-    pub const fn mail_mail_id() -> ::runtime::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::MailMail,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_mail_id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Status (`notification_status`, `selection`).
-    #[inline]
-    pub const fn notification_status() -> ::runtime::fields::SelectionField<
-        super::MailNotification,
-        super::NotificationStatus,
-    > {
-        ::runtime::fields::SelectionField::new("notification_status")
-    }
-    /// Notification Type (`notification_type`, `selection`).
-    #[inline]
-    pub const fn notification_type() -> ::runtime::fields::SelectionField<
-        super::MailNotification,
-        super::NotificationType,
-    > {
-        ::runtime::fields::SelectionField::new("notification_type")
-    }
-    /// Read Date (`read_date`, `datetime`).
-    #[inline]
-    pub const fn read_date() -> ::runtime::fields::DateField<
-        super::MailNotification,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("read_date")
-    }
-    /// Recipient (`res_partner_id`, `many2one`).
-    #[inline]
-    pub const fn res_partner_id() -> ::runtime::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("res_partner_id")
-    }
-    /// SMS (`sms_id`, `many2one`).
-    #[inline]
-    pub const fn sms_id() -> ::runtime::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::SmsSms,
-    > {
-        ::runtime::fields::Many2OneField::new("sms_id")
-    }
-    /// SMS ID (`sms_id_int`, `integer`).
-    #[inline]
-    pub const fn sms_id_int() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::MailNotification,
         i64,
     > {
-        ::runtime::fields::NumField::new("sms_id_int")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Is Read (`is_read`, `boolean`).
+    #[inline]
+    pub const fn is_read() -> ::runtime::odoo::fields::BoolField<
+        super::MailNotification,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_read")
+    }
+    /// Snailmail Letter (`letter_id`, `many2one`).
+    #[inline]
+    pub const fn letter_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailNotification,
+        super::super::rel::SnailmailLetter,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("letter_id")
+    }
+    /// Mail (`mail_mail_id`, `many2one`).
+    #[inline]
+    pub const fn mail_mail_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailNotification,
+        super::super::rel::MailMail,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("mail_mail_id")
+    }
+    /// Message (`mail_message_id`, `many2one`).
+    #[inline]
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailNotification,
+        super::super::rel::MailMessage,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
+    }
+    /// Status (`notification_status`, `selection`).
+    #[inline]
+    pub const fn notification_status() -> ::runtime::odoo::fields::SelectionField<
+        super::MailNotification,
+        super::NotificationStatus,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("notification_status")
+    }
+    /// Notification Type (`notification_type`, `selection`).
+    #[inline]
+    pub const fn notification_type() -> ::runtime::odoo::fields::SelectionField<
+        super::MailNotification,
+        super::NotificationType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("notification_type")
+    }
+    /// Read Date (`read_date`, `datetime`).
+    #[inline]
+    pub const fn read_date() -> ::runtime::odoo::fields::DateField<
+        super::MailNotification,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("read_date")
+    }
+    /// Recipient (`res_partner_id`, `many2one`).
+    #[inline]
+    pub const fn res_partner_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailNotification,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("res_partner_id")
+    }
+    /// SMS (`sms_id`, `many2one`).
+    #[inline]
+    pub const fn sms_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::MailNotification,
+        super::super::rel::SmsSms,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("sms_id")
+    }
+    /// SMS ID (`sms_id_int`, `integer`).
+    #[inline]
+    pub const fn sms_id_int() -> ::runtime::odoo::fields::NumField<
+        super::MailNotification,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sms_id_int")
     }
     /// SMS Number (`sms_number`, `char`).
     #[inline]
-    pub const fn sms_number() -> ::runtime::fields::CharField<super::MailNotification> {
-        ::runtime::fields::CharField::new("sms_number")
+    pub const fn sms_number() -> ::runtime::odoo::fields::CharField<
+        super::MailNotification,
+    > {
+        ::runtime::odoo::fields::CharField::new("sms_number")
     }
     /// SMS Trackers (`sms_tracker_ids`, `one2many`).
     #[inline]
-    pub const fn sms_tracker_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sms_tracker_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailNotification,
         super::super::rel::SmsTracker,
     > {
-        ::runtime::fields::X2ManyField::new("sms_tracker_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sms_tracker_ids")
     }
 }
 /// Values of `failure_type` (Failure type) on `mail.notification`.
@@ -683,7 +693,7 @@ pub enum FailureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FailureType {
+impl ::runtime::odoo::wire::Selection for FailureType {
     const VALUES: &'static [&'static str] = &[
         "unknown",
         "mail_bounce",
@@ -774,12 +784,12 @@ impl ::runtime::wire::Selection for FailureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FailureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `notification_status` (Status) on `mail.notification`.
@@ -804,7 +814,7 @@ pub enum NotificationStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for NotificationStatus {
+impl ::runtime::odoo::wire::Selection for NotificationStatus {
     const VALUES: &'static [&'static str] = &[
         "ready",
         "process",
@@ -841,12 +851,12 @@ impl ::runtime::wire::Selection for NotificationStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for NotificationStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `notification_type` (Notification Type) on `mail.notification`.
@@ -865,7 +875,7 @@ pub enum NotificationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for NotificationType {
+impl ::runtime::odoo::wire::Selection for NotificationType {
     const VALUES: &'static [&'static str] = &["inbox", "email", "sms", "snail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -888,11 +898,11 @@ impl ::runtime::wire::Selection for NotificationType {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for NotificationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

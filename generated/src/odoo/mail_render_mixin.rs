@@ -19,18 +19,18 @@ pub struct MailRenderMixin {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailRenderMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailRenderMixin {
+impl ::runtime::odoo::wire::FromRecord for MailRenderMixin {
     const FIELDS: &'static [&'static str] = &["lang", "render_model"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailRenderMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -46,7 +46,7 @@ impl ::runtime::wire::FromRecord for MailRenderMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailRenderMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailRenderMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -57,19 +57,19 @@ impl MailRenderMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailRenderMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailRenderMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailRenderMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Language).
@@ -83,7 +83,7 @@ impl MailRenderMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailRenderMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailRenderMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -94,19 +94,19 @@ impl MailRenderMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailRenderMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailRenderMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailRenderMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Language).
@@ -120,12 +120,14 @@ impl MailRenderMixinUpdate {
 pub mod fields {
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailRenderMixin> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailRenderMixin> {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::MailRenderMixin> {
-        ::runtime::fields::CharField::new("render_model")
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
+        super::MailRenderMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
 }

@@ -15,11 +15,11 @@ pub struct MailResendMessage {
     /// Can Cancel
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
-    pub can_cancel: ::runtime::wire::Computed<bool>,
+    pub can_cancel: ::runtime::odoo::wire::Computed<bool>,
     /// Can Resend
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
-    pub can_resend: ::runtime::wire::Computed<bool>,
+    pub can_resend: ::runtime::odoo::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct MailResendMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,19 +39,21 @@ pub struct MailResendMessage {
     /// Message
     ///
     /// `many2one`, to `mail.message`, readonly.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Notifications
     ///
     /// `many2many`, to `mail.notification`, readonly.
-    pub notification_ids: ::runtime::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
     /// Recipients
     ///
     /// `one2many`, to `mail.resend.partner` (inverse `resend_wizard_id`).
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::MailResendPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::MailResendPartner>,
     /// Partner Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
-    pub partner_readonly: ::runtime::wire::Computed<bool>,
+    pub partner_readonly: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +61,14 @@ pub struct MailResendMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailResendMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailResendMessage {
+impl ::runtime::odoo::wire::FromRecord for MailResendMessage {
     const FIELDS: &'static [&'static str] = &[
         "can_cancel",
         "can_resend",
@@ -82,8 +84,8 @@ impl ::runtime::wire::FromRecord for MailResendMessage {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailResendMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,40 +125,41 @@ impl ::runtime::Model for MailResendMessage {
         "can_resend",
         "partner_readonly",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("can_cancel", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_resend", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("can_cancel", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_resend", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("notification_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "many2many")
             .relation("mail.notification"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "one2many")
             .relation("mail.resend.partner"),
-        ::runtime::verify::FieldSpec::new("partner_readonly", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailResendMessage {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailResendMessage {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `mail.resend.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailResendMessageCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailResendMessageCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,19 +170,19 @@ impl MailResendMessageCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailResendMessageCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -193,7 +196,7 @@ impl MailResendMessageCreate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -205,7 +208,7 @@ impl MailResendMessageCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailResendPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailResendPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -219,7 +222,7 @@ impl ::runtime::CreateValues for MailResendMessageCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailResendMessageUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailResendMessageUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -230,19 +233,19 @@ impl MailResendMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailResendMessageUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -256,7 +259,7 @@ impl MailResendMessageUpdate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -268,7 +271,7 @@ impl MailResendMessageUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailResendPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailResendPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -282,87 +285,94 @@ impl ::runtime::UpdateValues for MailResendMessageUpdate {
 pub mod fields {
     /// Can Cancel (`can_cancel`, `boolean`).
     #[inline]
-    pub const fn can_cancel() -> ::runtime::fields::BoolField<super::MailResendMessage> {
-        ::runtime::fields::BoolField::new("can_cancel")
+    pub const fn can_cancel() -> ::runtime::odoo::fields::BoolField<
+        super::MailResendMessage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("can_cancel")
     }
     /// Can Resend (`can_resend`, `boolean`).
     #[inline]
-    pub const fn can_resend() -> ::runtime::fields::BoolField<super::MailResendMessage> {
-        ::runtime::fields::BoolField::new("can_resend")
+    pub const fn can_resend() -> ::runtime::odoo::fields::BoolField<
+        super::MailResendMessage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("can_resend")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailResendMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailResendMessage,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailResendMessage, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailResendMessage,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendMessage,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// Notifications (`notification_ids`, `many2many`).
     #[inline]
-    pub const fn notification_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailResendMessage,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::X2ManyField::new("notification_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
     }
     /// Recipients (`partner_ids`, `one2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailResendMessage,
         super::super::rel::MailResendPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Partner Readonly (`partner_readonly`, `boolean`).
     #[inline]
-    pub const fn partner_readonly() -> ::runtime::fields::BoolField<
+    pub const fn partner_readonly() -> ::runtime::odoo::fields::BoolField<
         super::MailResendMessage,
     > {
-        ::runtime::fields::BoolField::new("partner_readonly")
+        ::runtime::odoo::fields::BoolField::new("partner_readonly")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailResendMessage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendMessage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

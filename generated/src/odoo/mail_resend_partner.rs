@@ -19,7 +19,7 @@ pub struct MailResendPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct MailResendPartner {
     /// Email Address
     ///
     /// `char`, related `partner_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Failure Reason
     ///
     /// `text`, readonly, related `notification_id.failure_reason`, not stored.
@@ -43,19 +43,21 @@ pub struct MailResendPartner {
     /// Recipient Name
     ///
     /// `char`, related `partner_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::wire::Computed<Option<String>>,
+    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Notification
     ///
     /// `many2one`, to `mail.notification`, required.
-    pub notification_id: Option<::runtime::wire::Many2One<super::rel::MailNotification>>,
+    pub notification_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
+    >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `notification_id.res_partner_id`, not stored.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Partner Readonly
     ///
     /// `boolean`, readonly, related `resend_wizard_id.partner_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
-    pub partner_readonly: ::runtime::wire::Computed<bool>,
+    pub partner_readonly: ::runtime::odoo::wire::Computed<bool>,
     /// Try Again
     ///
     /// `boolean`.
@@ -64,7 +66,7 @@ pub struct MailResendPartner {
     ///
     /// `many2one`, to `mail.resend.message`.
     pub resend_wizard_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailResendMessage>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailResendMessage>,
     >,
     /// Last Updated on
     ///
@@ -73,14 +75,14 @@ pub struct MailResendPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailResendPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailResendPartner {
+impl ::runtime::odoo::wire::FromRecord for MailResendPartner {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -99,8 +101,8 @@ impl ::runtime::wire::FromRecord for MailResendPartner {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailResendPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,45 +144,46 @@ impl ::runtime::Model for MailResendPartner {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["email", "name", "partner_readonly"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("notification_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_id", "many2one")
             .relation("mail.notification")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_readonly", "boolean"),
-        ::runtime::verify::FieldSpec::new("resend", "boolean"),
-        ::runtime::verify::FieldSpec::new("resend_wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("resend", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("resend_wizard_id", "many2one")
             .relation("mail.resend.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailResendPartner {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("notification_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("resend_wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailResendPartner {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("notification_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("resend_wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `mail.resend.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailResendPartnerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailResendPartnerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -191,20 +194,20 @@ impl MailResendPartnerCreate {
     /// Takes the required fields: `notification_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64) -> Self {
         MailResendPartnerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .notification_id(notification_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email Address).
@@ -251,7 +254,7 @@ impl ::runtime::CreateValues for MailResendPartnerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailResendPartnerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailResendPartnerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -262,19 +265,19 @@ impl MailResendPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailResendPartnerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email Address).
@@ -321,104 +324,113 @@ impl ::runtime::UpdateValues for MailResendPartnerUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailResendPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailResendPartner,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email Address (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::MailResendPartner> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<
+        super::MailResendPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Failure Reason (`failure_reason`, `text`).
     #[inline]
-    pub const fn failure_reason() -> ::runtime::fields::CharField<
+    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
         super::MailResendPartner,
     > {
-        ::runtime::fields::CharField::new("failure_reason")
+        ::runtime::odoo::fields::CharField::new("failure_reason")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailResendPartner, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailResendPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Error message (`message`, `char`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::MailResendPartner> {
-        ::runtime::fields::CharField::new("message")
+    pub const fn message() -> ::runtime::odoo::fields::CharField<
+        super::MailResendPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Recipient Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailResendPartner> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailResendPartner> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Notification (`notification_id`, `many2one`).
     #[inline]
-    pub const fn notification_id() -> ::runtime::fields::Many2OneField<
+    pub const fn notification_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendPartner,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::Many2OneField::new("notification_id")
+        ::runtime::odoo::fields::Many2OneField::new("notification_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Partner Readonly (`partner_readonly`, `boolean`).
     #[inline]
-    pub const fn partner_readonly() -> ::runtime::fields::BoolField<
+    pub const fn partner_readonly() -> ::runtime::odoo::fields::BoolField<
         super::MailResendPartner,
     > {
-        ::runtime::fields::BoolField::new("partner_readonly")
+        ::runtime::odoo::fields::BoolField::new("partner_readonly")
     }
     /// Try Again (`resend`, `boolean`).
     #[inline]
-    pub const fn resend() -> ::runtime::fields::BoolField<super::MailResendPartner> {
-        ::runtime::fields::BoolField::new("resend")
+    pub const fn resend() -> ::runtime::odoo::fields::BoolField<
+        super::MailResendPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("resend")
     }
     /// Resend wizard (`resend_wizard_id`, `many2one`).
     #[inline]
-    pub const fn resend_wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resend_wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendPartner,
         super::super::rel::MailResendMessage,
     > {
-        ::runtime::fields::Many2OneField::new("resend_wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("resend_wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailResendPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailResendPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct MailTemplate {
     /// You may attach files to this template, to be added to all emails created from this template
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     /// Auto Delete
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -37,7 +37,7 @@ pub struct MailTemplate {
     /// The current user can edit the template.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
-    pub can_write: ::runtime::wire::Computed<bool>,
+    pub can_write: ::runtime::odoo::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,7 +45,7 @@ pub struct MailTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Template Description
     ///
     /// This field is used for internal description of the template's usage.
@@ -85,7 +85,7 @@ pub struct MailTemplate {
     /// Is Template Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_template_editor())`.
-    pub is_template_editor: ::runtime::wire::Computed<bool>,
+    pub is_template_editor: ::runtime::odoo::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -97,7 +97,9 @@ pub struct MailTemplate {
     /// Optional preferred server for outgoing mails. If not set, the highest priority one will be used.
     ///
     /// `many2one`, to `ir.mail_server`.
-    pub mail_server_id: Option<::runtime::wire::Many2One<super::rel::IrMailServer>>,
+    pub mail_server_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
+    >,
     /// Related Document Model
     ///
     /// `char`, readonly, related `model_id.model`.
@@ -105,7 +107,7 @@ pub struct MailTemplate {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -122,12 +124,12 @@ pub struct MailTemplate {
     ///
     /// `many2one`, to `ir.actions.act_window`, readonly.
     pub ref_ir_act_window: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsActWindow>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
     >,
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Reply To
     ///
     /// Email address to which replies will be redirected when sending emails in mass; only used when the reply is not logged in the original discussion thread.
@@ -137,7 +139,7 @@ pub struct MailTemplate {
     /// Dynamic Reports
     ///
     /// `many2many`, to `ir.actions.report`.
-    pub report_template_ids: ::runtime::wire::X2Many<super::rel::IrActionsReport>,
+    pub report_template_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsReport>,
     /// Scheduled Date
     ///
     /// If set, the queue manager will send the email after the date. If not set, the email will be send as soon as possible. You can use dynamic expression.
@@ -155,7 +157,7 @@ pub struct MailTemplate {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::template_category())`.
     ///
     /// Values: `base_template` (Base Template), `hidden_template` (Hidden Template), `custom_template` (Custom Template).
-    pub template_category: ::runtime::wire::Computed<Option<TemplateCategory>>,
+    pub template_category: ::runtime::odoo::wire::Computed<Option<TemplateCategory>>,
     /// Template Filename
     ///
     /// File from where the template originates. Used to reset broken template.
@@ -175,7 +177,7 @@ pub struct MailTemplate {
     /// The template belongs to this user
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -183,14 +185,14 @@ pub struct MailTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTemplate {
+impl ::runtime::odoo::wire::FromRecord for MailTemplate {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attachment_ids",
@@ -227,8 +229,8 @@ impl ::runtime::wire::FromRecord for MailTemplate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -310,59 +312,62 @@ impl ::runtime::Model for MailTemplate {
         "render_model",
         "template_category",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::verify::FieldSpec::new("body_html", "html"),
-        ::runtime::verify::FieldSpec::new("can_write", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("body_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("can_write", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::verify::FieldSpec::new("email_to", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_template_editor", "boolean"),
-        ::runtime::verify::FieldSpec::new("lang", "char"),
-        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_template_editor", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
             .relation("ir.mail_server"),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_to", "char"),
-        ::runtime::verify::FieldSpec::new("ref_ir_act_window", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("ref_ir_act_window", "many2one")
             .relation("ir.actions.act_window"),
-        ::runtime::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::verify::FieldSpec::new("report_template_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("report_template_ids", "many2many")
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("template_category", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("template_category", "selection")
             .selection(&["base_template", "hidden_template", "custom_template"]),
-        ::runtime::verify::FieldSpec::new("template_fs", "char"),
-        ::runtime::verify::FieldSpec::new("use_default_to", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("template_fs", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_default_to", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailTemplate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_server_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("ref_ir_act_window"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailTemplate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_server_id"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("ref_ir_act_window"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -499,7 +504,7 @@ impl super::mixins::TemplateResetMixin for MailTemplate {}
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTemplateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTemplateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -510,19 +515,19 @@ impl MailTemplateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailTemplateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -536,7 +541,7 @@ impl MailTemplateCreate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -632,7 +637,7 @@ impl MailTemplateCreate {
     pub fn report_template_ids(
         mut self,
         report_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
         >,
     ) -> Self {
         self.values
@@ -680,7 +685,7 @@ impl ::runtime::CreateValues for MailTemplateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTemplateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTemplateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -691,19 +696,19 @@ impl MailTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailTemplateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -717,7 +722,7 @@ impl MailTemplateUpdate {
     pub fn attachment_ids(
         mut self,
         attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
         >,
     ) -> Self {
         self.values
@@ -813,7 +818,7 @@ impl MailTemplateUpdate {
     pub fn report_template_ids(
         mut self,
         report_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
         >,
     ) -> Self {
         self.values
@@ -861,205 +866,223 @@ impl ::runtime::UpdateValues for MailTemplateUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::MailTemplate> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Attachments (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailTemplate,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Auto Delete (`auto_delete`, `boolean`).
     #[inline]
-    pub const fn auto_delete() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("auto_delete")
+    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("auto_delete")
     }
     /// Body (`body_html`, `html`).
     #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("body_html")
+    pub const fn body_html() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("body_html")
     }
     /// Can Write (`can_write`, `boolean`).
     #[inline]
-    pub const fn can_write() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("can_write")
+    pub const fn can_write() -> ::runtime::odoo::fields::BoolField<super::MailTemplate> {
+        ::runtime::odoo::fields::BoolField::new("can_write")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Template Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Cc (`email_cc`, `char`).
     #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_cc")
+    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("email_cc")
     }
     /// From (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_from")
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// Email Notification Layout (`email_layout_xmlid`, `char`).
     #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::fields::CharField<
+    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
         super::MailTemplate,
     > {
-        ::runtime::fields::CharField::new("email_layout_xmlid")
+        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
     }
     /// To (Emails) (`email_to`, `char`).
     #[inline]
-    pub const fn email_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_to")
+    pub const fn email_to() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("email_to")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailTemplate, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Template Editor (`is_template_editor`, `boolean`).
     #[inline]
-    pub const fn is_template_editor() -> ::runtime::fields::BoolField<
+    pub const fn is_template_editor() -> ::runtime::odoo::fields::BoolField<
         super::MailTemplate,
     > {
-        ::runtime::fields::BoolField::new("is_template_editor")
+        ::runtime::odoo::fields::BoolField::new("is_template_editor")
     }
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Outgoing Mail Server (`mail_server_id`, `many2one`).
     #[inline]
-    pub const fn mail_server_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::IrMailServer,
     > {
-        ::runtime::fields::Many2OneField::new("mail_server_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
     }
     /// Related Document Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Applies to (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// To (Partners) (`partner_to`, `char`).
     #[inline]
-    pub const fn partner_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("partner_to")
+    pub const fn partner_to() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("partner_to")
     }
     /// Sidebar action (`ref_ir_act_window`, `many2one`).
     #[inline]
-    pub const fn ref_ir_act_window() -> ::runtime::fields::Many2OneField<
+    pub const fn ref_ir_act_window() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::IrActionsActWindow,
     > {
-        ::runtime::fields::Many2OneField::new("ref_ir_act_window")
+        ::runtime::odoo::fields::Many2OneField::new("ref_ir_act_window")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("render_model")
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
     /// Reply To (`reply_to`, `char`).
     #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("reply_to")
+    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("reply_to")
     }
     /// Dynamic Reports (`report_template_ids`, `many2many`).
     #[inline]
-    pub const fn report_template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn report_template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailTemplate,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::X2ManyField::new("report_template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("report_template_ids")
     }
     /// Scheduled Date (`scheduled_date`, `char`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("scheduled_date")
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("scheduled_date")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Template Category (`template_category`, `selection`).
     #[inline]
-    pub const fn template_category() -> ::runtime::fields::SelectionField<
+    pub const fn template_category() -> ::runtime::odoo::fields::SelectionField<
         super::MailTemplate,
         super::TemplateCategory,
     > {
-        ::runtime::fields::SelectionField::new("template_category")
+        ::runtime::odoo::fields::SelectionField::new("template_category")
     }
     /// Template Filename (`template_fs`, `char`).
     #[inline]
-    pub const fn template_fs() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("template_fs")
+    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("template_fs")
     }
     /// Default recipients (`use_default_to`, `boolean`).
     #[inline]
-    pub const fn use_default_to() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("use_default_to")
+    pub const fn use_default_to() -> ::runtime::odoo::fields::BoolField<
+        super::MailTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_default_to")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `template_category` (Template Category) on `mail.template`.
@@ -1076,7 +1099,7 @@ pub enum TemplateCategory {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TemplateCategory {
+impl ::runtime::odoo::wire::Selection for TemplateCategory {
     const VALUES: &'static [&'static str] = &[
         "base_template",
         "hidden_template",
@@ -1101,11 +1124,11 @@ impl ::runtime::wire::Selection for TemplateCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for TemplateCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TemplateCategory {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

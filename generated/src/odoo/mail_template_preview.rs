@@ -17,13 +17,13 @@ pub struct MailTemplatePreview {
     /// Attachment
     ///
     /// `many2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
-    pub attachment_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     >,
     /// Body
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_html())`.
-    pub body_html: ::runtime::wire::Computed<Option<String>>,
+    pub body_html: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +31,7 @@ pub struct MailTemplatePreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,23 +41,23 @@ pub struct MailTemplatePreview {
     /// Carbon copy recipients
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_cc())`.
-    pub email_cc: ::runtime::wire::Computed<Option<String>>,
+    pub email_cc: ::runtime::odoo::wire::Computed<Option<String>>,
     /// From
     ///
     /// Sender address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_from())`.
-    pub email_from: ::runtime::wire::Computed<Option<String>>,
+    pub email_from: ::runtime::odoo::wire::Computed<Option<String>>,
     /// To
     ///
     /// Comma-separated recipient addresses
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_to())`.
-    pub email_to: ::runtime::wire::Computed<Option<String>>,
+    pub email_to: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Error Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error_msg())`.
-    pub error_msg: ::runtime::wire::Computed<Option<String>>,
+    pub error_msg: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -71,43 +71,45 @@ pub struct MailTemplatePreview {
     /// Related Mail Template
     ///
     /// `many2one`, to `mail.template`, required.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Targeted model
     ///
     /// `many2one`, to `ir.model`, readonly, related `mail_template_id.model_id`, not stored.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
-    pub no_record: ::runtime::wire::Computed<bool>,
+    pub no_record: ::runtime::odoo::wire::Computed<bool>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_ids())`.
-    pub partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Reply-To
     ///
     /// Preferred response address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to())`.
-    pub reply_to: ::runtime::wire::Computed<Option<String>>,
+    pub reply_to: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Record
     ///
     /// `reference`, computed.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: Option<::runtime::odoo::wire::Reference>,
     /// Scheduled Date
     ///
     /// The queue manager will send the email after the date
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
-    pub scheduled_date: ::runtime::wire::Computed<Option<String>>,
+    pub scheduled_date: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subject())`.
-    pub subject: ::runtime::wire::Computed<Option<String>>,
+    pub subject: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -115,14 +117,14 @@ pub struct MailTemplatePreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplatePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTemplatePreview {
+impl ::runtime::odoo::wire::FromRecord for MailTemplatePreview {
     const FIELDS: &'static [&'static str] = &[
         "attachment_ids",
         "body_html",
@@ -147,8 +149,8 @@ impl ::runtime::wire::FromRecord for MailTemplatePreview {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -206,45 +208,48 @@ impl ::runtime::Model for MailTemplatePreview {
         "scheduled_date",
         "subject",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("body_html", "html"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("body_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::verify::FieldSpec::new("email_to", "char"),
-        ::runtime::verify::FieldSpec::new("error_msg", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("error_msg", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("no_record", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("no_record", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailTemplatePreview {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailTemplatePreview {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailTemplatePreview {
@@ -253,7 +258,7 @@ impl super::mixins::BaseModel for MailTemplatePreview {
 /// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailTemplatePreviewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTemplatePreviewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -264,20 +269,20 @@ impl MailTemplatePreviewCreate {
     /// Takes the required fields: `mail_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_template_id: i64) -> Self {
         MailTemplatePreviewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mail_template_id(mail_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplatePreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Template Preview Language).
@@ -294,7 +299,10 @@ impl MailTemplatePreviewCreate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -306,7 +314,7 @@ impl ::runtime::CreateValues for MailTemplatePreviewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTemplatePreviewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTemplatePreviewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -317,19 +325,19 @@ impl MailTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailTemplatePreviewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplatePreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Template Preview Language).
@@ -346,7 +354,10 @@ impl MailTemplatePreviewUpdate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -358,149 +369,160 @@ impl ::runtime::UpdateValues for MailTemplatePreviewUpdate {
 pub mod fields {
     /// Attachment (`attachment_ids`, `many2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailTemplatePreview,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Body (`body_html`, `html`).
     #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<
+    pub const fn body_html() -> ::runtime::odoo::fields::CharField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("body_html")
+        ::runtime::odoo::fields::CharField::new("body_html")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailTemplatePreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplatePreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Cc (`email_cc`, `char`).
     #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("email_cc")
+    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplatePreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_cc")
     }
     /// From (`email_from`, `char`).
     #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<
+    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("email_from")
+        ::runtime::odoo::fields::CharField::new("email_from")
     }
     /// To (`email_to`, `char`).
     #[inline]
-    pub const fn email_to() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("email_to")
+    pub const fn email_to() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplatePreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_to")
     }
     /// Error Message (`error_msg`, `char`).
     #[inline]
-    pub const fn error_msg() -> ::runtime::fields::CharField<
+    pub const fn error_msg() -> ::runtime::odoo::fields::CharField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("error_msg")
+        ::runtime::odoo::fields::CharField::new("error_msg")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTemplatePreview, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailTemplatePreview,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Template Preview Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::MailTemplatePreview,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Related Mail Template (`mail_template_id`, `many2one`).
     #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplatePreview,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
     }
     /// Targeted model (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplatePreview,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// No Record (`no_record`, `boolean`).
     #[inline]
-    pub const fn no_record() -> ::runtime::fields::BoolField<
+    pub const fn no_record() -> ::runtime::odoo::fields::BoolField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::BoolField::new("no_record")
+        ::runtime::odoo::fields::BoolField::new("no_record")
     }
     /// Recipients (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailTemplatePreview,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Reply-To (`reply_to`, `char`).
     #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("reply_to")
+    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplatePreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("reply_to")
     }
     /// Record (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::AnyField::new("resource_ref")
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Scheduled Date (`scheduled_date`, `char`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::CharField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
         super::MailTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("scheduled_date")
+        ::runtime::odoo::fields::CharField::new("scheduled_date")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<
+        super::MailTemplatePreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailTemplatePreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTemplatePreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `lang` (Template Preview Language) on `mail.template.preview`.
@@ -513,7 +535,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -530,11 +552,11 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

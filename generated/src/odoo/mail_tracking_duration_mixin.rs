@@ -15,18 +15,18 @@ pub struct MailTrackingDurationMixin {
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTrackingDurationMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTrackingDurationMixin {
+impl ::runtime::odoo::wire::FromRecord for MailTrackingDurationMixin {
     const FIELDS: &'static [&'static str] = &["duration_tracking"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailTrackingDurationMixin::default();
         while r.next()?.is_some() {
             record.duration_tracking = r.computed_nullable()?;
@@ -38,7 +38,7 @@ impl ::runtime::wire::FromRecord for MailTrackingDurationMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTrackingDurationMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTrackingDurationMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -49,19 +49,21 @@ impl MailTrackingDurationMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         MailTrackingDurationMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTrackingDurationMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = MailTrackingDurationMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -69,7 +71,7 @@ impl MailTrackingDurationMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTrackingDurationMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTrackingDurationMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -80,19 +82,21 @@ impl MailTrackingDurationMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailTrackingDurationMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTrackingDurationMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = MailTrackingDurationMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -100,9 +104,9 @@ impl MailTrackingDurationMixinUpdate {
 pub mod fields {
     /// Status time (`duration_tracking`, `json`).
     #[inline]
-    pub const fn duration_tracking() -> ::runtime::fields::AnyField<
+    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
         super::MailTrackingDurationMixin,
     > {
-        ::runtime::fields::AnyField::new("duration_tracking")
+        ::runtime::odoo::fields::AnyField::new("duration_tracking")
     }
 }

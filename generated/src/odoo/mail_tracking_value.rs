@@ -19,13 +19,13 @@ pub struct MailTrackingValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// Used to display the currency when tracking monetary values
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct MailTrackingValue {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, readonly.
-    pub field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
     /// Removed field information
     ///
     /// `json`.
@@ -45,7 +45,9 @@ pub struct MailTrackingValue {
     /// Message ID
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// New Value Char
     ///
     /// `char`, readonly.
@@ -93,14 +95,14 @@ pub struct MailTrackingValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTrackingValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTrackingValue {
+impl ::runtime::odoo::wire::FromRecord for MailTrackingValue {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -124,8 +126,8 @@ impl ::runtime::wire::FromRecord for MailTrackingValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailTrackingValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -179,44 +181,45 @@ impl ::runtime::Model for MailTrackingValue {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("field_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
             .relation("ir.model.fields"),
-        ::runtime::verify::FieldSpec::new("field_info", "json"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("field_info", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("new_value_char", "char"),
-        ::runtime::verify::FieldSpec::new("new_value_datetime", "datetime"),
-        ::runtime::verify::FieldSpec::new("new_value_float", "float"),
-        ::runtime::verify::FieldSpec::new("new_value_integer", "integer"),
-        ::runtime::verify::FieldSpec::new("new_value_text", "text"),
-        ::runtime::verify::FieldSpec::new("old_value_char", "char"),
-        ::runtime::verify::FieldSpec::new("old_value_datetime", "datetime"),
-        ::runtime::verify::FieldSpec::new("old_value_float", "float"),
-        ::runtime::verify::FieldSpec::new("old_value_integer", "integer"),
-        ::runtime::verify::FieldSpec::new("old_value_text", "text"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_char", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_datetime", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_float", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_integer", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_text", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("old_value_char", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("old_value_datetime", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("old_value_float", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("old_value_integer", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("old_value_text", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailTrackingValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("field_id"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailTrackingValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("field_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for MailTrackingValue {
@@ -225,7 +228,7 @@ impl super::mixins::BaseModel for MailTrackingValue {
 /// Values for creating a `mail.tracking.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailTrackingValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTrackingValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -236,20 +239,20 @@ impl MailTrackingValueCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
         MailTrackingValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .mail_message_id(mail_message_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTrackingValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTrackingValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `currency_id` (Currency).
@@ -350,7 +353,7 @@ impl ::runtime::CreateValues for MailTrackingValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailTrackingValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailTrackingValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -361,19 +364,19 @@ impl MailTrackingValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailTrackingValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTrackingValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTrackingValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `currency_id` (Currency).
@@ -474,151 +477,156 @@ impl ::runtime::UpdateValues for MailTrackingValueUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailTrackingValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTrackingValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTrackingValue,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailTrackingValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Field (`field_id`, `many2one`).
     #[inline]
-    pub const fn field_id() -> ::runtime::fields::Many2OneField<
+    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTrackingValue,
         super::super::rel::IrModelFields,
     > {
-        ::runtime::fields::Many2OneField::new("field_id")
+        ::runtime::odoo::fields::Many2OneField::new("field_id")
     }
     /// Removed field information (`field_info`, `json`).
     #[inline]
-    pub const fn field_info() -> ::runtime::fields::AnyField<super::MailTrackingValue> {
-        ::runtime::fields::AnyField::new("field_info")
+    pub const fn field_info() -> ::runtime::odoo::fields::AnyField<
+        super::MailTrackingValue,
+    > {
+        ::runtime::odoo::fields::AnyField::new("field_info")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTrackingValue, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailTrackingValue,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message ID (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTrackingValue,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// New Value Char (`new_value_char`, `char`).
     #[inline]
-    pub const fn new_value_char() -> ::runtime::fields::CharField<
+    pub const fn new_value_char() -> ::runtime::odoo::fields::CharField<
         super::MailTrackingValue,
     > {
-        ::runtime::fields::CharField::new("new_value_char")
+        ::runtime::odoo::fields::CharField::new("new_value_char")
     }
     /// New Value Datetime (`new_value_datetime`, `datetime`).
     #[inline]
-    pub const fn new_value_datetime() -> ::runtime::fields::DateField<
+    pub const fn new_value_datetime() -> ::runtime::odoo::fields::DateField<
         super::MailTrackingValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("new_value_datetime")
+        ::runtime::odoo::fields::DateField::new("new_value_datetime")
     }
     /// New Value Float (`new_value_float`, `float`).
     #[inline]
-    pub const fn new_value_float() -> ::runtime::fields::NumField<
+    pub const fn new_value_float() -> ::runtime::odoo::fields::NumField<
         super::MailTrackingValue,
         f64,
     > {
-        ::runtime::fields::NumField::new("new_value_float")
+        ::runtime::odoo::fields::NumField::new("new_value_float")
     }
     /// New Value Integer (`new_value_integer`, `integer`).
     #[inline]
-    pub const fn new_value_integer() -> ::runtime::fields::NumField<
+    pub const fn new_value_integer() -> ::runtime::odoo::fields::NumField<
         super::MailTrackingValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("new_value_integer")
+        ::runtime::odoo::fields::NumField::new("new_value_integer")
     }
     /// New Value Text (`new_value_text`, `text`).
     #[inline]
-    pub const fn new_value_text() -> ::runtime::fields::CharField<
+    pub const fn new_value_text() -> ::runtime::odoo::fields::CharField<
         super::MailTrackingValue,
     > {
-        ::runtime::fields::CharField::new("new_value_text")
+        ::runtime::odoo::fields::CharField::new("new_value_text")
     }
     /// Old Value Char (`old_value_char`, `char`).
     #[inline]
-    pub const fn old_value_char() -> ::runtime::fields::CharField<
+    pub const fn old_value_char() -> ::runtime::odoo::fields::CharField<
         super::MailTrackingValue,
     > {
-        ::runtime::fields::CharField::new("old_value_char")
+        ::runtime::odoo::fields::CharField::new("old_value_char")
     }
     /// Old Value DateTime (`old_value_datetime`, `datetime`).
     #[inline]
-    pub const fn old_value_datetime() -> ::runtime::fields::DateField<
+    pub const fn old_value_datetime() -> ::runtime::odoo::fields::DateField<
         super::MailTrackingValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("old_value_datetime")
+        ::runtime::odoo::fields::DateField::new("old_value_datetime")
     }
     /// Old Value Float (`old_value_float`, `float`).
     #[inline]
-    pub const fn old_value_float() -> ::runtime::fields::NumField<
+    pub const fn old_value_float() -> ::runtime::odoo::fields::NumField<
         super::MailTrackingValue,
         f64,
     > {
-        ::runtime::fields::NumField::new("old_value_float")
+        ::runtime::odoo::fields::NumField::new("old_value_float")
     }
     /// Old Value Integer (`old_value_integer`, `integer`).
     #[inline]
-    pub const fn old_value_integer() -> ::runtime::fields::NumField<
+    pub const fn old_value_integer() -> ::runtime::odoo::fields::NumField<
         super::MailTrackingValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("old_value_integer")
+        ::runtime::odoo::fields::NumField::new("old_value_integer")
     }
     /// Old Value Text (`old_value_text`, `text`).
     #[inline]
-    pub const fn old_value_text() -> ::runtime::fields::CharField<
+    pub const fn old_value_text() -> ::runtime::odoo::fields::CharField<
         super::MailTrackingValue,
     > {
-        ::runtime::fields::CharField::new("old_value_text")
+        ::runtime::odoo::fields::CharField::new("old_value_text")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailTrackingValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailTrackingValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

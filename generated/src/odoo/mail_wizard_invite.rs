@@ -19,7 +19,7 @@ pub struct MailWizardInvite {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct MailWizardInvite {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Related Document ID
     ///
     /// Id of the followed resource
@@ -59,14 +59,14 @@ pub struct MailWizardInvite {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailWizardInvite {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailWizardInvite {
+impl ::runtime::odoo::wire::FromRecord for MailWizardInvite {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -81,8 +81,8 @@ impl ::runtime::wire::FromRecord for MailWizardInvite {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = MailWizardInvite::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,35 +118,36 @@ impl ::runtime::Model for MailWizardInvite {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message", "html"),
-        ::runtime::verify::FieldSpec::new("notify", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("notify", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for MailWizardInvite {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for MailWizardInvite {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailWizardInviteCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailWizardInviteCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -157,20 +158,20 @@ impl MailWizardInviteCreate {
     /// Takes the required fields: `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_model: impl Into<String>) -> Self {
         MailWizardInviteCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailWizardInvite>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailWizardInvite>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `message` (Message).
@@ -190,7 +191,7 @@ impl MailWizardInviteCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -216,7 +217,7 @@ impl ::runtime::CreateValues for MailWizardInviteCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct MailWizardInviteUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for MailWizardInviteUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -227,19 +228,19 @@ impl MailWizardInviteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         MailWizardInviteUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailWizardInvite>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailWizardInvite>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `message` (Message).
@@ -259,7 +260,7 @@ impl MailWizardInviteUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -285,74 +286,86 @@ impl ::runtime::UpdateValues for MailWizardInviteUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::MailWizardInvite,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailWizardInvite,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::MailWizardInvite,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailWizardInvite, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::MailWizardInvite,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`message`, `html`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::MailWizardInvite> {
-        ::runtime::fields::CharField::new("message")
+    pub const fn message() -> ::runtime::odoo::fields::CharField<
+        super::MailWizardInvite,
+    > {
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Notify Recipients (`notify`, `boolean`).
     #[inline]
-    pub const fn notify() -> ::runtime::fields::BoolField<super::MailWizardInvite> {
-        ::runtime::fields::BoolField::new("notify")
+    pub const fn notify() -> ::runtime::odoo::fields::BoolField<
+        super::MailWizardInvite,
+    > {
+        ::runtime::odoo::fields::BoolField::new("notify")
     }
     /// Recipients (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::MailWizardInvite,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Related Document ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::MailWizardInvite, i64> {
-        ::runtime::fields::NumField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
+        super::MailWizardInvite,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Related Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailWizardInvite> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::MailWizardInvite,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::MailWizardInvite,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::MailWizardInvite,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,13 +19,13 @@ pub struct OnboardingOnboarding {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Completion State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_onboarding_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_onboarding_state: ::runtime::wire::Computed<
+    pub current_onboarding_state: ::runtime::odoo::wire::Computed<
         Option<CurrentOnboardingState>,
     >,
     /// Onboarding Progress
@@ -33,8 +33,8 @@ pub struct OnboardingOnboarding {
     /// Onboarding Progress for the current context (company).
     ///
     /// `many2one`, to `onboarding.progress`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_id())`.
-    pub current_progress_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::OnboardingProgress>>,
+    pub current_progress_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::OnboardingProgress>>,
     >,
     /// Display Name
     ///
@@ -47,11 +47,11 @@ pub struct OnboardingOnboarding {
     /// Was panel closed?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_onboarding_closed())`.
-    pub is_onboarding_closed: ::runtime::wire::Computed<bool>,
+    pub is_onboarding_closed: ::runtime::odoo::wire::Computed<bool>,
     /// Should be done per company?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_per_company())`.
-    pub is_per_company: ::runtime::wire::Computed<bool>,
+    pub is_per_company: ::runtime::odoo::wire::Computed<bool>,
     /// Name of the onboarding
     ///
     /// `char`.
@@ -67,7 +67,7 @@ pub struct OnboardingOnboarding {
     /// All Onboarding Progress Records (across companies).
     ///
     /// `one2many`, to `onboarding.progress` (inverse `onboarding_id`), readonly.
-    pub progress_ids: ::runtime::wire::X2Many<super::rel::OnboardingProgress>,
+    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgress>,
     /// One word name
     ///
     /// `char`, required.
@@ -79,7 +79,7 @@ pub struct OnboardingOnboarding {
     /// Onboarding steps
     ///
     /// `many2many`, to `onboarding.onboarding.step`.
-    pub step_ids: ::runtime::wire::X2Many<super::rel::OnboardingOnboardingStep>,
+    pub step_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingOnboardingStep>,
     /// Message at completion
     ///
     /// Text shown on onboarding when completed
@@ -93,14 +93,14 @@ pub struct OnboardingOnboarding {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingOnboarding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingOnboarding {
+impl ::runtime::odoo::wire::FromRecord for OnboardingOnboarding {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -121,8 +121,8 @@ impl ::runtime::wire::FromRecord for OnboardingOnboarding {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = OnboardingOnboarding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -172,38 +172,39 @@ impl ::runtime::Model for OnboardingOnboarding {
         "is_onboarding_closed",
         "is_per_company",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("current_onboarding_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("current_onboarding_state", "selection")
             .selection(&["not_done", "just_done", "done"]),
-        ::runtime::verify::FieldSpec::new("current_progress_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_progress_id", "many2one")
             .relation("onboarding.progress"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_per_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("panel_close_action_name", "char"),
-        ::runtime::verify::FieldSpec::new("progress_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_per_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("panel_close_action_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "one2many")
             .relation("onboarding.progress"),
-        ::runtime::verify::FieldSpec::new("route_name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("step_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("step_ids", "many2many")
             .relation("onboarding.onboarding.step"),
-        ::runtime::verify::FieldSpec::new("text_completed", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("text_completed", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for OnboardingOnboarding {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for OnboardingOnboarding {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -293,7 +294,7 @@ impl super::mixins::BaseModel for OnboardingOnboarding {
 /// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingOnboardingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingOnboardingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -304,20 +305,20 @@ impl OnboardingOnboardingCreate {
     /// Takes the required fields: `route_name` (readonly, computed and x2many fields are left out).
     pub fn new(route_name: impl Into<String>) -> Self {
         OnboardingOnboardingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .route_name(route_name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboarding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingOnboarding>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Name of the onboarding).
@@ -340,7 +341,7 @@ impl OnboardingOnboardingCreate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -363,7 +364,7 @@ impl OnboardingOnboardingCreate {
     pub fn step_ids(
         mut self,
         step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboardingStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboardingStep>,
         >,
     ) -> Self {
         self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
@@ -383,7 +384,7 @@ impl ::runtime::CreateValues for OnboardingOnboardingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct OnboardingOnboardingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingOnboardingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -394,19 +395,19 @@ impl OnboardingOnboardingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         OnboardingOnboardingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboarding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingOnboarding>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Name of the onboarding).
@@ -429,7 +430,7 @@ impl OnboardingOnboardingUpdate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -452,7 +453,7 @@ impl OnboardingOnboardingUpdate {
     pub fn step_ids(
         mut self,
         step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboardingStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboardingStep>,
         >,
     ) -> Self {
         self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
@@ -472,127 +473,132 @@ impl ::runtime::UpdateValues for OnboardingOnboardingUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingOnboarding,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboarding,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Completion State (`current_onboarding_state`, `selection`).
     #[inline]
-    pub const fn current_onboarding_state() -> ::runtime::fields::SelectionField<
+    pub const fn current_onboarding_state() -> ::runtime::odoo::fields::SelectionField<
         super::OnboardingOnboarding,
         super::CurrentOnboardingState,
     > {
-        ::runtime::fields::SelectionField::new("current_onboarding_state")
+        ::runtime::odoo::fields::SelectionField::new("current_onboarding_state")
     }
     /// Onboarding Progress (`current_progress_id`, `many2one`).
     #[inline]
-    pub const fn current_progress_id() -> ::runtime::fields::Many2OneField<
+    pub const fn current_progress_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboarding,
         super::super::rel::OnboardingProgress,
     > {
-        ::runtime::fields::Many2OneField::new("current_progress_id")
+        ::runtime::odoo::fields::Many2OneField::new("current_progress_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboarding,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::OnboardingOnboarding, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Was panel closed? (`is_onboarding_closed`, `boolean`).
-    #[inline]
-    pub const fn is_onboarding_closed() -> ::runtime::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::BoolField::new("is_onboarding_closed")
-    }
-    /// Should be done per company? (`is_per_company`, `boolean`).
-    #[inline]
-    pub const fn is_per_company() -> ::runtime::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::BoolField::new("is_per_company")
-    }
-    /// Name of the onboarding (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::OnboardingOnboarding> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Closing action (`panel_close_action_name`, `char`).
-    #[inline]
-    pub const fn panel_close_action_name() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("panel_close_action_name")
-    }
-    /// Onboarding Progress Records (`progress_ids`, `one2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::fields::X2ManyField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::fields::X2ManyField::new("progress_ids")
-    }
-    /// One word name (`route_name`, `char`).
-    #[inline]
-    pub const fn route_name() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("route_name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::OnboardingOnboarding,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Was panel closed? (`is_onboarding_closed`, `boolean`).
+    #[inline]
+    pub const fn is_onboarding_closed() -> ::runtime::odoo::fields::BoolField<
+        super::OnboardingOnboarding,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_onboarding_closed")
+    }
+    /// Should be done per company? (`is_per_company`, `boolean`).
+    #[inline]
+    pub const fn is_per_company() -> ::runtime::odoo::fields::BoolField<
+        super::OnboardingOnboarding,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_per_company")
+    }
+    /// Name of the onboarding (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::OnboardingOnboarding,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Closing action (`panel_close_action_name`, `char`).
+    #[inline]
+    pub const fn panel_close_action_name() -> ::runtime::odoo::fields::CharField<
+        super::OnboardingOnboarding,
+    > {
+        ::runtime::odoo::fields::CharField::new("panel_close_action_name")
+    }
+    /// Onboarding Progress Records (`progress_ids`, `one2many`).
+    #[inline]
+    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::OnboardingOnboarding,
+        super::super::rel::OnboardingProgress,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
+    }
+    /// One word name (`route_name`, `char`).
+    #[inline]
+    pub const fn route_name() -> ::runtime::odoo::fields::CharField<
+        super::OnboardingOnboarding,
+    > {
+        ::runtime::odoo::fields::CharField::new("route_name")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::OnboardingOnboarding,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Onboarding steps (`step_ids`, `many2many`).
     #[inline]
-    pub const fn step_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn step_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::OnboardingOnboarding,
         super::super::rel::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::X2ManyField::new("step_ids")
+        ::runtime::odoo::fields::X2ManyField::new("step_ids")
     }
     /// Message at completion (`text_completed`, `char`).
     #[inline]
-    pub const fn text_completed() -> ::runtime::fields::CharField<
+    pub const fn text_completed() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboarding,
     > {
-        ::runtime::fields::CharField::new("text_completed")
+        ::runtime::odoo::fields::CharField::new("text_completed")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingOnboarding,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboarding,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `current_onboarding_state` (Completion State) on `onboarding.onboarding`.
@@ -609,7 +615,7 @@ pub enum CurrentOnboardingState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CurrentOnboardingState {
+impl ::runtime::odoo::wire::Selection for CurrentOnboardingState {
     const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -630,11 +636,11 @@ impl ::runtime::wire::Selection for CurrentOnboardingState {
 }
 impl<'de> ::serde::Deserialize<'de> for CurrentOnboardingState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CurrentOnboardingState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

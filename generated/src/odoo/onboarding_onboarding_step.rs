@@ -27,21 +27,21 @@ pub struct OnboardingOnboardingStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Step Progress
     ///
     /// Onboarding Progress Step for the current context (company).
     ///
     /// `many2one`, to `onboarding.progress.step`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_step_id())`.
-    pub current_progress_step_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::OnboardingProgressStep>>,
+    pub current_progress_step_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::OnboardingProgressStep>>,
     >,
     /// Completion State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_step_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_step_state: ::runtime::wire::Computed<Option<CurrentStepState>>,
+    pub current_step_state: ::runtime::odoo::wire::Computed<Option<CurrentStepState>>,
     /// Description
     ///
     /// `char`.
@@ -69,7 +69,7 @@ pub struct OnboardingOnboardingStep {
     /// Onboardings
     ///
     /// `many2many`, to `onboarding.onboarding`.
-    pub onboarding_ids: ::runtime::wire::X2Many<super::rel::OnboardingOnboarding>,
+    pub onboarding_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingOnboarding>,
     /// Opening action
     ///
     /// Name of the onboarding step model action to execute when opening the step, e.g. action_open_onboarding_1_step_1
@@ -81,7 +81,7 @@ pub struct OnboardingOnboardingStep {
     /// All related Onboarding Progress Step Records (across companies)
     ///
     /// `one2many`, to `onboarding.progress.step` (inverse `step_id`), readonly.
-    pub progress_ids: ::runtime::wire::X2Many<super::rel::OnboardingProgressStep>,
+    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgressStep>,
     /// Sequence
     ///
     /// `integer`.
@@ -107,14 +107,14 @@ pub struct OnboardingOnboardingStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingOnboardingStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingOnboardingStep {
+impl ::runtime::odoo::wire::FromRecord for OnboardingOnboardingStep {
     const FIELDS: &'static [&'static str] = &[
         "button_text",
         "create_date",
@@ -138,8 +138,8 @@ impl ::runtime::wire::FromRecord for OnboardingOnboardingStep {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = OnboardingOnboardingStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,42 +195,43 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         "current_progress_step_id",
         "current_step_state",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("button_text", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("button_text", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("current_progress_step_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_progress_step_id", "many2one")
             .relation("onboarding.progress.step"),
-        ::runtime::verify::FieldSpec::new("current_step_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("current_step_state", "selection")
             .selection(&["not_done", "just_done", "done"]),
-        ::runtime::verify::FieldSpec::new("description", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_icon", "char"),
-        ::runtime::verify::FieldSpec::new("done_text", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_per_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("onboarding_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("done_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("done_text", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_per_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("onboarding_ids", "many2many")
             .relation("onboarding.onboarding"),
-        ::runtime::verify::FieldSpec::new("panel_step_open_action_name", "char"),
-        ::runtime::verify::FieldSpec::new("progress_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("panel_step_open_action_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "one2many")
             .relation("onboarding.progress.step"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("step_image", "binary"),
-        ::runtime::verify::FieldSpec::new("step_image_alt", "char"),
-        ::runtime::verify::FieldSpec::new("step_image_filename", "char"),
-        ::runtime::verify::FieldSpec::new("title", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("step_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("step_image_alt", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("step_image_filename", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for OnboardingOnboardingStep {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for OnboardingOnboardingStep {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -427,7 +428,7 @@ impl super::mixins::BaseModel for OnboardingOnboardingStep {
 /// Values for creating a `onboarding.onboarding.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingOnboardingStepCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingOnboardingStepCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -438,20 +439,22 @@ impl OnboardingOnboardingStepCreate {
     /// Takes the required fields: `button_text` (readonly, computed and x2many fields are left out).
     pub fn new(button_text: impl Into<String>) -> Self {
         OnboardingOnboardingStepCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .button_text(button_text)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboardingStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = OnboardingOnboardingStep,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `button_text` (Button text).
@@ -489,7 +492,7 @@ impl OnboardingOnboardingStepCreate {
     pub fn onboarding_ids(
         mut self,
         onboarding_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboarding>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboarding>,
         >,
     ) -> Self {
         self.values
@@ -511,7 +514,7 @@ impl OnboardingOnboardingStepCreate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgressStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -525,7 +528,10 @@ impl OnboardingOnboardingStepCreate {
     }
     /// Set `step_image` (Step Image).
     #[inline]
-    pub fn step_image(mut self, step_image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn step_image(
+        mut self,
+        step_image: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("step_image", step_image.into());
         self
     }
@@ -558,7 +564,7 @@ impl ::runtime::CreateValues for OnboardingOnboardingStepCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct OnboardingOnboardingStepUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingOnboardingStepUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -569,19 +575,21 @@ impl OnboardingOnboardingStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         OnboardingOnboardingStepUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboardingStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = OnboardingOnboardingStep,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `button_text` (Button text).
@@ -619,7 +627,7 @@ impl OnboardingOnboardingStepUpdate {
     pub fn onboarding_ids(
         mut self,
         onboarding_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboarding>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboarding>,
         >,
     ) -> Self {
         self.values
@@ -641,7 +649,7 @@ impl OnboardingOnboardingStepUpdate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgressStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -655,7 +663,10 @@ impl OnboardingOnboardingStepUpdate {
     }
     /// Set `step_image` (Step Image).
     #[inline]
-    pub fn step_image(mut self, step_image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn step_image(
+        mut self,
+        step_image: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("step_image", step_image.into());
         self
     }
@@ -688,160 +699,160 @@ impl ::runtime::UpdateValues for OnboardingOnboardingStepUpdate {
 pub mod fields {
     /// Button text (`button_text`, `char`).
     #[inline]
-    pub const fn button_text() -> ::runtime::fields::CharField<
+    pub const fn button_text() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("button_text")
+        ::runtime::odoo::fields::CharField::new("button_text")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingOnboardingStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboardingStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Step Progress (`current_progress_step_id`, `many2one`).
     #[inline]
-    pub const fn current_progress_step_id() -> ::runtime::fields::Many2OneField<
+    pub const fn current_progress_step_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboardingStep,
         super::super::rel::OnboardingProgressStep,
     > {
-        ::runtime::fields::Many2OneField::new("current_progress_step_id")
+        ::runtime::odoo::fields::Many2OneField::new("current_progress_step_id")
     }
     /// Completion State (`current_step_state`, `selection`).
     #[inline]
-    pub const fn current_step_state() -> ::runtime::fields::SelectionField<
+    pub const fn current_step_state() -> ::runtime::odoo::fields::SelectionField<
         super::OnboardingOnboardingStep,
         super::CurrentStepState,
     > {
-        ::runtime::fields::SelectionField::new("current_step_state")
+        ::runtime::odoo::fields::SelectionField::new("current_step_state")
     }
     /// Description (`description`, `char`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Font Awesome Icon when completed (`done_icon`, `char`).
     #[inline]
-    pub const fn done_icon() -> ::runtime::fields::CharField<
+    pub const fn done_icon() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("done_icon")
+        ::runtime::odoo::fields::CharField::new("done_icon")
     }
     /// Text to show when step is completed (`done_text`, `char`).
     #[inline]
-    pub const fn done_text() -> ::runtime::fields::CharField<
+    pub const fn done_text() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("done_text")
+        ::runtime::odoo::fields::CharField::new("done_text")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::OnboardingOnboardingStep,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is per company (`is_per_company`, `boolean`).
     #[inline]
-    pub const fn is_per_company() -> ::runtime::fields::BoolField<
+    pub const fn is_per_company() -> ::runtime::odoo::fields::BoolField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::BoolField::new("is_per_company")
+        ::runtime::odoo::fields::BoolField::new("is_per_company")
     }
     /// Onboardings (`onboarding_ids`, `many2many`).
     #[inline]
-    pub const fn onboarding_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn onboarding_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::OnboardingOnboardingStep,
         super::super::rel::OnboardingOnboarding,
     > {
-        ::runtime::fields::X2ManyField::new("onboarding_ids")
+        ::runtime::odoo::fields::X2ManyField::new("onboarding_ids")
     }
     /// Opening action (`panel_step_open_action_name`, `char`).
     #[inline]
-    pub const fn panel_step_open_action_name() -> ::runtime::fields::CharField<
+    pub const fn panel_step_open_action_name() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("panel_step_open_action_name")
+        ::runtime::odoo::fields::CharField::new("panel_step_open_action_name")
     }
     /// Onboarding Progress Step Records (`progress_ids`, `one2many`).
     #[inline]
-    pub const fn progress_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::OnboardingOnboardingStep,
         super::super::rel::OnboardingProgressStep,
     > {
-        ::runtime::fields::X2ManyField::new("progress_ids")
+        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::OnboardingOnboardingStep,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Step Image (`step_image`, `binary`).
     #[inline]
-    pub const fn step_image() -> ::runtime::fields::BinaryField<
+    pub const fn step_image() -> ::runtime::odoo::fields::BinaryField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::BinaryField::new("step_image")
+        ::runtime::odoo::fields::BinaryField::new("step_image")
     }
     /// Alt Text for the Step Image (`step_image_alt`, `char`).
     #[inline]
-    pub const fn step_image_alt() -> ::runtime::fields::CharField<
+    pub const fn step_image_alt() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("step_image_alt")
+        ::runtime::odoo::fields::CharField::new("step_image_alt")
     }
     /// Step Image Filename (`step_image_filename`, `char`).
     #[inline]
-    pub const fn step_image_filename() -> ::runtime::fields::CharField<
+    pub const fn step_image_filename() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("step_image_filename")
+        ::runtime::odoo::fields::CharField::new("step_image_filename")
     }
     /// Title (`title`, `char`).
     #[inline]
-    pub const fn title() -> ::runtime::fields::CharField<
+    pub const fn title() -> ::runtime::odoo::fields::CharField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::CharField::new("title")
+        ::runtime::odoo::fields::CharField::new("title")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingOnboardingStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingOnboardingStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `current_step_state` (Completion State) on `onboarding.onboarding.step`.
@@ -858,7 +869,7 @@ pub enum CurrentStepState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CurrentStepState {
+impl ::runtime::odoo::wire::Selection for CurrentStepState {
     const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -879,11 +890,11 @@ impl ::runtime::wire::Selection for CurrentStepState {
 }
 impl<'de> ::serde::Deserialize<'de> for CurrentStepState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CurrentStepState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct OnboardingProgress {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct OnboardingProgress {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -40,7 +40,7 @@ pub struct OnboardingProgress {
     ///
     /// `many2one`, to `onboarding.onboarding`, required.
     pub onboarding_id: Option<
-        ::runtime::wire::Many2One<super::rel::OnboardingOnboarding>,
+        ::runtime::odoo::wire::Many2One<super::rel::OnboardingOnboarding>,
     >,
     /// Onboarding progress
     ///
@@ -51,7 +51,9 @@ pub struct OnboardingProgress {
     /// Progress Steps Trackers
     ///
     /// `many2many`, to `onboarding.progress.step`.
-    pub progress_step_ids: ::runtime::wire::X2Many<super::rel::OnboardingProgressStep>,
+    pub progress_step_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::OnboardingProgressStep,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +61,14 @@ pub struct OnboardingProgress {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingProgress {
+impl ::runtime::odoo::wire::FromRecord for OnboardingProgress {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -81,8 +83,8 @@ impl ::runtime::wire::FromRecord for OnboardingProgress {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = OnboardingProgress::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,35 +120,36 @@ impl ::runtime::Model for OnboardingProgress {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
-        ::runtime::verify::FieldSpec::new("onboarding_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("onboarding_id", "many2one")
             .relation("onboarding.onboarding")
             .required(),
-        ::runtime::verify::FieldSpec::new("onboarding_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("onboarding_state", "selection")
             .selection(&["not_done", "just_done", "done"]),
-        ::runtime::verify::FieldSpec::new("progress_step_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("progress_step_ids", "many2many")
             .relation("onboarding.progress.step"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for OnboardingProgress {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("onboarding_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for OnboardingProgress {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("onboarding_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -192,7 +195,7 @@ impl super::mixins::BaseModel for OnboardingProgress {
 /// Values for creating a `onboarding.progress` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingProgressCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingProgressCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,20 +206,20 @@ impl OnboardingProgressCreate {
     /// Takes the required fields: `onboarding_id` (readonly, computed and x2many fields are left out).
     pub fn new(onboarding_id: i64) -> Self {
         OnboardingProgressCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .onboarding_id(onboarding_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -242,7 +245,7 @@ impl OnboardingProgressCreate {
     pub fn progress_step_ids(
         mut self,
         progress_step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgressStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
         >,
     ) -> Self {
         self.values
@@ -257,7 +260,7 @@ impl ::runtime::CreateValues for OnboardingProgressCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct OnboardingProgressUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingProgressUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -268,19 +271,19 @@ impl OnboardingProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         OnboardingProgressUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -306,7 +309,7 @@ impl OnboardingProgressUpdate {
     pub fn progress_step_ids(
         mut self,
         progress_step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgressStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
         >,
     ) -> Self {
         self.values
@@ -321,86 +324,89 @@ impl ::runtime::UpdateValues for OnboardingProgressUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgress,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingProgress,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgress,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::OnboardingProgress,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::OnboardingProgress, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::OnboardingProgress,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Was panel closed? (`is_onboarding_closed`, `boolean`).
     #[inline]
-    pub const fn is_onboarding_closed() -> ::runtime::fields::BoolField<
+    pub const fn is_onboarding_closed() -> ::runtime::odoo::fields::BoolField<
         super::OnboardingProgress,
     > {
-        ::runtime::fields::BoolField::new("is_onboarding_closed")
+        ::runtime::odoo::fields::BoolField::new("is_onboarding_closed")
     }
     /// Related onboarding tracked (`onboarding_id`, `many2one`).
     #[inline]
-    pub const fn onboarding_id() -> ::runtime::fields::Many2OneField<
+    pub const fn onboarding_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgress,
         super::super::rel::OnboardingOnboarding,
     > {
-        ::runtime::fields::Many2OneField::new("onboarding_id")
+        ::runtime::odoo::fields::Many2OneField::new("onboarding_id")
     }
     /// Onboarding progress (`onboarding_state`, `selection`).
     #[inline]
-    pub const fn onboarding_state() -> ::runtime::fields::SelectionField<
+    pub const fn onboarding_state() -> ::runtime::odoo::fields::SelectionField<
         super::OnboardingProgress,
         super::OnboardingState,
     > {
-        ::runtime::fields::SelectionField::new("onboarding_state")
+        ::runtime::odoo::fields::SelectionField::new("onboarding_state")
     }
     /// Progress Steps Trackers (`progress_step_ids`, `many2many`).
     #[inline]
-    pub const fn progress_step_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn progress_step_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::OnboardingProgress,
         super::super::rel::OnboardingProgressStep,
     > {
-        ::runtime::fields::X2ManyField::new("progress_step_ids")
+        ::runtime::odoo::fields::X2ManyField::new("progress_step_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingProgress,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgress,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `onboarding_state` (Onboarding progress) on `onboarding.progress`.
@@ -417,7 +423,7 @@ pub enum OnboardingState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for OnboardingState {
+impl ::runtime::odoo::wire::Selection for OnboardingState {
     const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -438,11 +444,11 @@ impl ::runtime::wire::Selection for OnboardingState {
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for OnboardingState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

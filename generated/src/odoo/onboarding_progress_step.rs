@@ -15,7 +15,7 @@ pub struct OnboardingProgressStep {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct OnboardingProgressStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,13 @@ pub struct OnboardingProgressStep {
     /// Related Onboarding Progress Tracker
     ///
     /// `many2many`, to `onboarding.progress`.
-    pub progress_ids: ::runtime::wire::X2Many<super::rel::OnboardingProgress>,
+    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgress>,
     /// Onboarding Step
     ///
     /// `many2one`, to `onboarding.onboarding.step`, required.
-    pub step_id: Option<::runtime::wire::Many2One<super::rel::OnboardingOnboardingStep>>,
+    pub step_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::OnboardingOnboardingStep>,
+    >,
     /// Onboarding Step Progress
     ///
     /// `selection`.
@@ -53,14 +55,14 @@ pub struct OnboardingProgressStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingProgressStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingProgressStep {
+impl ::runtime::odoo::wire::FromRecord for OnboardingProgressStep {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -74,8 +76,8 @@ impl ::runtime::wire::FromRecord for OnboardingProgressStep {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = OnboardingProgressStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,34 +111,35 @@ impl ::runtime::Model for OnboardingProgressStep {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("progress_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "many2many")
             .relation("onboarding.progress"),
-        ::runtime::verify::FieldSpec::new("step_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("step_id", "many2one")
             .relation("onboarding.onboarding.step")
             .required(),
-        ::runtime::verify::FieldSpec::new("step_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("step_state", "selection")
             .selection(&["not_done", "just_done", "done"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for OnboardingProgressStep {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("step_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for OnboardingProgressStep {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("step_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -182,7 +185,7 @@ impl super::mixins::BaseModel for OnboardingProgressStep {
 /// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingProgressStepCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingProgressStepCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -193,20 +196,20 @@ impl OnboardingProgressStepCreate {
     /// Takes the required fields: `step_id` (readonly, computed and x2many fields are left out).
     pub fn new(step_id: i64) -> Self {
         OnboardingProgressStepCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .step_id(step_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgressStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgressStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -220,7 +223,7 @@ impl OnboardingProgressStepCreate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -246,7 +249,7 @@ impl ::runtime::CreateValues for OnboardingProgressStepCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct OnboardingProgressStepUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for OnboardingProgressStepUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -257,19 +260,19 @@ impl OnboardingProgressStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         OnboardingProgressStepUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgressStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgressStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -283,7 +286,7 @@ impl OnboardingProgressStepUpdate {
     pub fn progress_ids(
         mut self,
         progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
+            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
         >,
     ) -> Self {
         self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
@@ -309,82 +312,82 @@ impl ::runtime::UpdateValues for OnboardingProgressStepUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgressStep,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingProgressStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgressStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::OnboardingProgressStep,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::OnboardingProgressStep,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Related Onboarding Progress Tracker (`progress_ids`, `many2many`).
     #[inline]
-    pub const fn progress_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::OnboardingProgressStep,
         super::super::rel::OnboardingProgress,
     > {
-        ::runtime::fields::X2ManyField::new("progress_ids")
+        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
     }
     /// Onboarding Step (`step_id`, `many2one`).
     #[inline]
-    pub const fn step_id() -> ::runtime::fields::Many2OneField<
+    pub const fn step_id() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgressStep,
         super::super::rel::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::Many2OneField::new("step_id")
+        ::runtime::odoo::fields::Many2OneField::new("step_id")
     }
     /// Onboarding Step Progress (`step_state`, `selection`).
     #[inline]
-    pub const fn step_state() -> ::runtime::fields::SelectionField<
+    pub const fn step_state() -> ::runtime::odoo::fields::SelectionField<
         super::OnboardingProgressStep,
         super::StepState,
     > {
-        ::runtime::fields::SelectionField::new("step_state")
+        ::runtime::odoo::fields::SelectionField::new("step_state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::OnboardingProgressStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::OnboardingProgressStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `step_state` (Onboarding Step Progress) on `onboarding.progress.step`.
@@ -401,7 +404,7 @@ pub enum StepState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for StepState {
+impl ::runtime::odoo::wire::Selection for StepState {
     const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -422,11 +425,11 @@ impl ::runtime::wire::Selection for StepState {
 }
 impl<'de> ::serde::Deserialize<'de> for StepState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for StepState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,15 +21,15 @@ pub struct PaymentCaptureWizard {
     /// Authorized Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_amount())`.
-    pub authorized_amount: ::runtime::wire::Computed<f64>,
+    pub authorized_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Maximum Capture Allowed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_amount())`.
-    pub available_amount: ::runtime::wire::Computed<f64>,
+    pub available_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Already Captured
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::captured_amount())`.
-    pub captured_amount: ::runtime::wire::Computed<f64>,
+    pub captured_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,12 +37,12 @@ pub struct PaymentCaptureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `transaction_ids.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -51,11 +51,11 @@ pub struct PaymentCaptureWizard {
     /// Has Draft Children
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_draft_children())`.
-    pub has_draft_children: ::runtime::wire::Computed<bool>,
+    pub has_draft_children: ::runtime::odoo::wire::Computed<bool>,
     /// Has Remaining Amount
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_remaining_amount())`.
-    pub has_remaining_amount: ::runtime::wire::Computed<bool>,
+    pub has_remaining_amount: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,17 +63,17 @@ pub struct PaymentCaptureWizard {
     /// Is Amount To Capture Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_amount_to_capture_valid())`.
-    pub is_amount_to_capture_valid: ::runtime::wire::Computed<bool>,
+    pub is_amount_to_capture_valid: ::runtime::odoo::wire::Computed<bool>,
     /// Support Partial Capture
     ///
     /// Whether each of the transactions' provider supports the partial capture.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_partial_capture())`.
-    pub support_partial_capture: ::runtime::wire::Computed<bool>,
+    pub support_partial_capture: ::runtime::odoo::wire::Computed<bool>,
     /// Transaction
     ///
     /// `many2many`, to `payment.transaction`, readonly.
-    pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     /// Void Remaining Amount
     ///
     /// `boolean`.
@@ -81,7 +81,7 @@ pub struct PaymentCaptureWizard {
     /// Already Voided
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::voided_amount())`.
-    pub voided_amount: ::runtime::wire::Computed<f64>,
+    pub voided_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -89,14 +89,14 @@ pub struct PaymentCaptureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentCaptureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentCaptureWizard {
+impl ::runtime::odoo::wire::FromRecord for PaymentCaptureWizard {
     const FIELDS: &'static [&'static str] = &[
         "amount_to_capture",
         "authorized_amount",
@@ -118,8 +118,8 @@ impl ::runtime::wire::FromRecord for PaymentCaptureWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentCaptureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -171,37 +171,38 @@ impl ::runtime::Model for PaymentCaptureWizard {
         "support_partial_capture",
         "voided_amount",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount_to_capture", "monetary"),
-        ::runtime::verify::FieldSpec::new("authorized_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("available_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("captured_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount_to_capture", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("authorized_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("available_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("captured_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_draft_children", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_remaining_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_amount_to_capture_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("support_partial_capture", "boolean"),
-        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_draft_children", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_remaining_amount", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_amount_to_capture_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("support_partial_capture", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("void_remaining_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("voided_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("void_remaining_amount", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("voided_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentCaptureWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentCaptureWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -231,7 +232,7 @@ impl super::mixins::BaseModel for PaymentCaptureWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentCaptureWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentCaptureWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -242,19 +243,19 @@ impl PaymentCaptureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PaymentCaptureWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentCaptureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentCaptureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount_to_capture` (Amount To Capture).
@@ -268,7 +269,7 @@ impl PaymentCaptureWizardCreate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -289,7 +290,7 @@ impl ::runtime::CreateValues for PaymentCaptureWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentCaptureWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentCaptureWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -300,19 +301,19 @@ impl PaymentCaptureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentCaptureWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentCaptureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentCaptureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount_to_capture` (Amount To Capture).
@@ -326,7 +327,7 @@ impl PaymentCaptureWizardUpdate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -347,137 +348,140 @@ impl ::runtime::UpdateValues for PaymentCaptureWizardUpdate {
 pub mod fields {
     /// Amount To Capture (`amount_to_capture`, `monetary`).
     #[inline]
-    pub const fn amount_to_capture() -> ::runtime::fields::NumField<
+    pub const fn amount_to_capture() -> ::runtime::odoo::fields::NumField<
         super::PaymentCaptureWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_to_capture")
+        ::runtime::odoo::fields::NumField::new("amount_to_capture")
     }
     /// Authorized Amount (`authorized_amount`, `monetary`).
     #[inline]
-    pub const fn authorized_amount() -> ::runtime::fields::NumField<
+    pub const fn authorized_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentCaptureWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("authorized_amount")
+        ::runtime::odoo::fields::NumField::new("authorized_amount")
     }
     /// Maximum Capture Allowed (`available_amount`, `monetary`).
     #[inline]
-    pub const fn available_amount() -> ::runtime::fields::NumField<
+    pub const fn available_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentCaptureWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("available_amount")
+        ::runtime::odoo::fields::NumField::new("available_amount")
     }
     /// Already Captured (`captured_amount`, `monetary`).
     #[inline]
-    pub const fn captured_amount() -> ::runtime::fields::NumField<
+    pub const fn captured_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentCaptureWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("captured_amount")
+        ::runtime::odoo::fields::NumField::new("captured_amount")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentCaptureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentCaptureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentCaptureWizard,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Draft Children (`has_draft_children`, `boolean`).
     #[inline]
-    pub const fn has_draft_children() -> ::runtime::fields::BoolField<
+    pub const fn has_draft_children() -> ::runtime::odoo::fields::BoolField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::BoolField::new("has_draft_children")
+        ::runtime::odoo::fields::BoolField::new("has_draft_children")
     }
     /// Has Remaining Amount (`has_remaining_amount`, `boolean`).
     #[inline]
-    pub const fn has_remaining_amount() -> ::runtime::fields::BoolField<
+    pub const fn has_remaining_amount() -> ::runtime::odoo::fields::BoolField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::BoolField::new("has_remaining_amount")
+        ::runtime::odoo::fields::BoolField::new("has_remaining_amount")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentCaptureWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PaymentCaptureWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Amount To Capture Valid (`is_amount_to_capture_valid`, `boolean`).
     #[inline]
-    pub const fn is_amount_to_capture_valid() -> ::runtime::fields::BoolField<
+    pub const fn is_amount_to_capture_valid() -> ::runtime::odoo::fields::BoolField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::BoolField::new("is_amount_to_capture_valid")
+        ::runtime::odoo::fields::BoolField::new("is_amount_to_capture_valid")
     }
     /// Support Partial Capture (`support_partial_capture`, `boolean`).
     #[inline]
-    pub const fn support_partial_capture() -> ::runtime::fields::BoolField<
+    pub const fn support_partial_capture() -> ::runtime::odoo::fields::BoolField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::BoolField::new("support_partial_capture")
+        ::runtime::odoo::fields::BoolField::new("support_partial_capture")
     }
     /// Transaction (`transaction_ids`, `many2many`).
     #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentCaptureWizard,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
     }
     /// Void Remaining Amount (`void_remaining_amount`, `boolean`).
     #[inline]
-    pub const fn void_remaining_amount() -> ::runtime::fields::BoolField<
+    pub const fn void_remaining_amount() -> ::runtime::odoo::fields::BoolField<
         super::PaymentCaptureWizard,
     > {
-        ::runtime::fields::BoolField::new("void_remaining_amount")
+        ::runtime::odoo::fields::BoolField::new("void_remaining_amount")
     }
     /// Already Voided (`voided_amount`, `monetary`).
     #[inline]
-    pub const fn voided_amount() -> ::runtime::fields::NumField<
+    pub const fn voided_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentCaptureWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("voided_amount")
+        ::runtime::odoo::fields::NumField::new("voided_amount")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentCaptureWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentCaptureWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

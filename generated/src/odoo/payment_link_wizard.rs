@@ -29,13 +29,13 @@ pub struct PaymentLinkWizard {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Confirmation Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::confirmation_message())`.
-    pub confirmation_message: ::runtime::wire::Computed<Option<String>>,
+    pub confirmation_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,11 +43,11 @@ pub struct PaymentLinkWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Discount Date
     ///
     /// `date`.
@@ -59,11 +59,11 @@ pub struct PaymentLinkWizard {
     /// Display Open Installments
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_open_installments())`.
-    pub display_open_installments: ::runtime::wire::Computed<bool>,
+    pub display_open_installments: ::runtime::odoo::wire::Computed<bool>,
     /// Early Payment Discount Information
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_info())`.
-    pub epd_info: ::runtime::wire::Computed<Option<String>>,
+    pub epd_info: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Has Eligible Epd
     ///
     /// `boolean`.
@@ -75,11 +75,11 @@ pub struct PaymentLinkWizard {
     /// Amount Due
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_amount_due())`.
-    pub invoice_amount_due: ::runtime::wire::Computed<f64>,
+    pub invoice_amount_due: ::runtime::odoo::wire::Computed<f64>,
     /// Payment Link
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link())`.
-    pub link: ::runtime::wire::Computed<Option<String>>,
+    pub link: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Open Installments
     ///
     /// `json`.
@@ -87,7 +87,7 @@ pub struct PaymentLinkWizard {
     /// Open Installments Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_installments_preview())`.
-    pub open_installments_preview: ::runtime::wire::Computed<Option<String>>,
+    pub open_installments_preview: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Email
     ///
     /// `char`, readonly, related `partner_id.email`, not stored.
@@ -95,7 +95,7 @@ pub struct PaymentLinkWizard {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Related Document ID
     ///
     /// `integer`, required.
@@ -107,7 +107,7 @@ pub struct PaymentLinkWizard {
     /// Warning Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
-    pub warning_message: ::runtime::wire::Computed<Option<String>>,
+    pub warning_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -115,14 +115,14 @@ pub struct PaymentLinkWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentLinkWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentLinkWizard {
+impl ::runtime::odoo::wire::FromRecord for PaymentLinkWizard {
     const FIELDS: &'static [&'static str] = &[
         "amount",
         "amount_max",
@@ -151,8 +151,8 @@ impl ::runtime::wire::FromRecord for PaymentLinkWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentLinkWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -218,47 +218,48 @@ impl ::runtime::Model for PaymentLinkWizard {
         "open_installments_preview",
         "warning_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::verify::FieldSpec::new("amount_max", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_paid", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("amount_max", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("confirmation_message", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("confirmation_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("discount_date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_open_installments", "boolean"),
-        ::runtime::verify::FieldSpec::new("epd_info", "char"),
-        ::runtime::verify::FieldSpec::new("has_eligible_epd", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_amount_due", "monetary"),
-        ::runtime::verify::FieldSpec::new("link", "char"),
-        ::runtime::verify::FieldSpec::new("open_installments", "json"),
-        ::runtime::verify::FieldSpec::new("open_installments_preview", "html"),
-        ::runtime::verify::FieldSpec::new("partner_email", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("discount_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_open_installments", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("epd_info", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_eligible_epd", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_amount_due", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("link", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("open_installments", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("open_installments_preview", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("warning_message", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("warning_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentLinkWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentLinkWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for PaymentLinkWizard {
@@ -267,7 +268,7 @@ impl super::mixins::BaseModel for PaymentLinkWizard {
 /// Values for creating a `payment.link.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentLinkWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentLinkWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -278,7 +279,7 @@ impl PaymentLinkWizardCreate {
     /// Takes the required fields: `amount`, `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, res_id: i64, res_model: impl Into<String>) -> Self {
         PaymentLinkWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .amount(amount)
             .res_id(res_id)
@@ -287,13 +288,13 @@ impl PaymentLinkWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentLinkWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentLinkWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -364,7 +365,7 @@ impl ::runtime::CreateValues for PaymentLinkWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentLinkWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentLinkWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -375,19 +376,19 @@ impl PaymentLinkWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentLinkWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentLinkWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentLinkWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -458,176 +459,189 @@ impl ::runtime::UpdateValues for PaymentLinkWizardUpdate {
 pub mod fields {
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<super::PaymentLinkWizard, f64> {
-        ::runtime::fields::NumField::new("amount")
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
+        super::PaymentLinkWizard,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Amount Max (`amount_max`, `monetary`).
     #[inline]
-    pub const fn amount_max() -> ::runtime::fields::NumField<
+    pub const fn amount_max() -> ::runtime::odoo::fields::NumField<
         super::PaymentLinkWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_max")
+        ::runtime::odoo::fields::NumField::new("amount_max")
     }
     /// Already Paid (`amount_paid`, `monetary`).
     #[inline]
-    pub const fn amount_paid() -> ::runtime::fields::NumField<
+    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
         super::PaymentLinkWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_paid")
+        ::runtime::odoo::fields::NumField::new("amount_paid")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentLinkWizard,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Confirmation Message (`confirmation_message`, `char`).
     #[inline]
-    pub const fn confirmation_message() -> ::runtime::fields::CharField<
+    pub const fn confirmation_message() -> ::runtime::odoo::fields::CharField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::CharField::new("confirmation_message")
+        ::runtime::odoo::fields::CharField::new("confirmation_message")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentLinkWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentLinkWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentLinkWizard,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Discount Date (`discount_date`, `date`).
     #[inline]
-    pub const fn discount_date() -> ::runtime::fields::DateField<
+    pub const fn discount_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentLinkWizard,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("discount_date")
+        ::runtime::odoo::fields::DateField::new("discount_date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Open Installments (`display_open_installments`, `boolean`).
     #[inline]
-    pub const fn display_open_installments() -> ::runtime::fields::BoolField<
+    pub const fn display_open_installments() -> ::runtime::odoo::fields::BoolField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::BoolField::new("display_open_installments")
+        ::runtime::odoo::fields::BoolField::new("display_open_installments")
     }
     /// Early Payment Discount Information (`epd_info`, `char`).
     #[inline]
-    pub const fn epd_info() -> ::runtime::fields::CharField<super::PaymentLinkWizard> {
-        ::runtime::fields::CharField::new("epd_info")
+    pub const fn epd_info() -> ::runtime::odoo::fields::CharField<
+        super::PaymentLinkWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("epd_info")
     }
     /// Has Eligible Epd (`has_eligible_epd`, `boolean`).
     #[inline]
-    pub const fn has_eligible_epd() -> ::runtime::fields::BoolField<
+    pub const fn has_eligible_epd() -> ::runtime::odoo::fields::BoolField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::BoolField::new("has_eligible_epd")
+        ::runtime::odoo::fields::BoolField::new("has_eligible_epd")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentLinkWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PaymentLinkWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Amount Due (`invoice_amount_due`, `monetary`).
     #[inline]
-    pub const fn invoice_amount_due() -> ::runtime::fields::NumField<
+    pub const fn invoice_amount_due() -> ::runtime::odoo::fields::NumField<
         super::PaymentLinkWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("invoice_amount_due")
+        ::runtime::odoo::fields::NumField::new("invoice_amount_due")
     }
     /// Payment Link (`link`, `char`).
     #[inline]
-    pub const fn link() -> ::runtime::fields::CharField<super::PaymentLinkWizard> {
-        ::runtime::fields::CharField::new("link")
+    pub const fn link() -> ::runtime::odoo::fields::CharField<super::PaymentLinkWizard> {
+        ::runtime::odoo::fields::CharField::new("link")
     }
     /// Open Installments (`open_installments`, `json`).
     #[inline]
-    pub const fn open_installments() -> ::runtime::fields::AnyField<
+    pub const fn open_installments() -> ::runtime::odoo::fields::AnyField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::AnyField::new("open_installments")
+        ::runtime::odoo::fields::AnyField::new("open_installments")
     }
     /// Open Installments Preview (`open_installments_preview`, `html`).
     #[inline]
-    pub const fn open_installments_preview() -> ::runtime::fields::CharField<
+    pub const fn open_installments_preview() -> ::runtime::odoo::fields::CharField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::CharField::new("open_installments_preview")
+        ::runtime::odoo::fields::CharField::new("open_installments_preview")
     }
     /// Email (`partner_email`, `char`).
     #[inline]
-    pub const fn partner_email() -> ::runtime::fields::CharField<
+    pub const fn partner_email() -> ::runtime::odoo::fields::CharField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::CharField::new("partner_email")
+        ::runtime::odoo::fields::CharField::new("partner_email")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentLinkWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Related Document ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::PaymentLinkWizard, i64> {
-        ::runtime::fields::NumField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
+        super::PaymentLinkWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Related Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::PaymentLinkWizard> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::PaymentLinkWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Warning Message (`warning_message`, `char`).
     #[inline]
-    pub const fn warning_message() -> ::runtime::fields::CharField<
+    pub const fn warning_message() -> ::runtime::odoo::fields::CharField<
         super::PaymentLinkWizard,
     > {
-        ::runtime::fields::CharField::new("warning_message")
+        ::runtime::odoo::fields::CharField::new("warning_message")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentLinkWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentLinkWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -23,7 +23,7 @@ pub struct PaymentMethod {
     /// The brands of the payment methods that will be displayed on the payment form.
     ///
     /// `one2many`, to `payment.method` (inverse `primary_payment_method_id`).
-    pub brand_ids: ::runtime::wire::X2Many<super::rel::PaymentMethod>,
+    pub brand_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentMethod>,
     /// Code
     ///
     /// The technical code of this payment method.
@@ -37,7 +37,7 @@ pub struct PaymentMethod {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,7 +49,7 @@ pub struct PaymentMethod {
     /// Is Primary Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_primary())`.
-    pub is_primary: ::runtime::wire::Computed<bool>,
+    pub is_primary: ::runtime::odoo::wire::Computed<bool>,
     /// Name
     ///
     /// `char`, required.
@@ -61,14 +61,14 @@ pub struct PaymentMethod {
     ///
     /// `many2one`, to `payment.method`.
     pub primary_payment_method_id: Option<
-        ::runtime::wire::Many2One<super::rel::PaymentMethod>,
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
     >,
     /// Providers
     ///
     /// The list of providers supporting this payment method.
     ///
     /// `many2many`, to `payment.provider`.
-    pub provider_ids: ::runtime::wire::X2Many<super::rel::PaymentProvider>,
+    pub provider_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentProvider>,
     /// Sequence
     ///
     /// `integer`.
@@ -98,13 +98,13 @@ pub struct PaymentMethod {
     /// The list of countries in which this payment method can be used (if the provider allows it). In other countries, this payment method is not available to customers.
     ///
     /// `many2many`, to `res.country`.
-    pub supported_country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub supported_country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     /// Currencies
     ///
     /// The list of currencies for that are supported by this payment method (if the provider allows it). When paying with another currency, this payment method is not available to customers.
     ///
     /// `many2many`, to `res.currency`.
-    pub supported_currency_ids: ::runtime::wire::X2Many<super::rel::ResCurrency>,
+    pub supported_currency_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrency>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -112,14 +112,14 @@ pub struct PaymentMethod {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentMethod {
+impl ::runtime::odoo::wire::FromRecord for PaymentMethod {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "brand_ids",
@@ -142,8 +142,8 @@ impl ::runtime::wire::FromRecord for PaymentMethod {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentMethod::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,46 +195,47 @@ impl ::runtime::Model for PaymentMethod {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_primary"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("brand_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("brand_ids", "one2many")
             .relation("payment.method"),
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image", "binary").required(),
-        ::runtime::verify::FieldSpec::new("image_payment_form", "binary"),
-        ::runtime::verify::FieldSpec::new("is_primary", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("primary_payment_method_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image", "binary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("image_payment_form", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_primary", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("primary_payment_method_id", "many2one")
             .relation("payment.method"),
-        ::runtime::verify::FieldSpec::new("provider_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("provider_ids", "many2many")
             .relation("payment.provider"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("support_express_checkout", "boolean"),
-        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("support_express_checkout", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
             .required()
             .selection(&["none", "full_only", "partial"]),
-        ::runtime::verify::FieldSpec::new("support_tokenization", "boolean"),
-        ::runtime::verify::FieldSpec::new("supported_country_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("support_tokenization", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("supported_country_ids", "many2many")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("supported_currency_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("supported_currency_ids", "many2many")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentMethod {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("primary_payment_method_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentMethod {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("primary_payment_method_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for PaymentMethod {
@@ -243,7 +244,7 @@ impl super::mixins::BaseModel for PaymentMethod {
 /// Values for creating a `payment.method` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentMethodCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentMethodCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -254,12 +255,12 @@ impl PaymentMethodCreate {
     /// Takes the required fields: `code`, `image`, `name`, `support_refund` (readonly, computed and x2many fields are left out).
     pub fn new(
         code: impl Into<String>,
-        image: impl Into<::runtime::wire::Binary>,
+        image: impl Into<::runtime::odoo::wire::Binary>,
         name: impl Into<String>,
         support_refund: SupportRefund,
     ) -> Self {
         PaymentMethodCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .image(image)
@@ -269,13 +270,13 @@ impl PaymentMethodCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentMethod>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -289,7 +290,7 @@ impl PaymentMethodCreate {
     pub fn brand_ids(
         mut self,
         brand_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentMethod>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
         >,
     ) -> Self {
         self.values.set("brand_ids", brand_ids.into_iter().collect::<Vec<_>>());
@@ -303,7 +304,7 @@ impl PaymentMethodCreate {
     }
     /// Set `image` (Image).
     #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("image", image.into());
         self
     }
@@ -324,7 +325,7 @@ impl PaymentMethodCreate {
     pub fn provider_ids(
         mut self,
         provider_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentProvider>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentProvider>,
         >,
     ) -> Self {
         self.values.set("provider_ids", provider_ids.into_iter().collect::<Vec<_>>());
@@ -359,7 +360,7 @@ impl PaymentMethodCreate {
     pub fn supported_country_ids(
         mut self,
         supported_country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values
@@ -374,7 +375,7 @@ impl PaymentMethodCreate {
     pub fn supported_currency_ids(
         mut self,
         supported_currency_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
         >,
     ) -> Self {
         self.values
@@ -392,7 +393,7 @@ impl ::runtime::CreateValues for PaymentMethodCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentMethodUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentMethodUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -403,19 +404,19 @@ impl PaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentMethodUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentMethod>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -429,7 +430,7 @@ impl PaymentMethodUpdate {
     pub fn brand_ids(
         mut self,
         brand_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentMethod>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
         >,
     ) -> Self {
         self.values.set("brand_ids", brand_ids.into_iter().collect::<Vec<_>>());
@@ -443,7 +444,7 @@ impl PaymentMethodUpdate {
     }
     /// Set `image` (Image).
     #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("image", image.into());
         self
     }
@@ -464,7 +465,7 @@ impl PaymentMethodUpdate {
     pub fn provider_ids(
         mut self,
         provider_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentProvider>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentProvider>,
         >,
     ) -> Self {
         self.values.set("provider_ids", provider_ids.into_iter().collect::<Vec<_>>());
@@ -499,7 +500,7 @@ impl PaymentMethodUpdate {
     pub fn supported_country_ids(
         mut self,
         supported_country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values
@@ -514,7 +515,7 @@ impl PaymentMethodUpdate {
     pub fn supported_currency_ids(
         mut self,
         supported_currency_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
         >,
     ) -> Self {
         self.values
@@ -532,144 +533,151 @@ impl ::runtime::UpdateValues for PaymentMethodUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::PaymentMethod> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::PaymentMethod> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Brands (`brand_ids`, `one2many`).
     #[inline]
-    pub const fn brand_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn brand_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentMethod,
         super::super::rel::PaymentMethod,
     > {
-        ::runtime::fields::X2ManyField::new("brand_ids")
+        ::runtime::odoo::fields::X2ManyField::new("brand_ids")
     }
     /// Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::PaymentMethod> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::PaymentMethod> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentMethod,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentMethod,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PaymentMethod> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PaymentMethod,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentMethod, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentMethod, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image (`image`, `binary`).
     #[inline]
-    pub const fn image() -> ::runtime::fields::BinaryField<super::PaymentMethod> {
-        ::runtime::fields::BinaryField::new("image")
+    pub const fn image() -> ::runtime::odoo::fields::BinaryField<super::PaymentMethod> {
+        ::runtime::odoo::fields::BinaryField::new("image")
     }
     /// The resized image displayed on the payment form. (`image_payment_form`, `binary`).
     #[inline]
-    pub const fn image_payment_form() -> ::runtime::fields::BinaryField<
+    pub const fn image_payment_form() -> ::runtime::odoo::fields::BinaryField<
         super::PaymentMethod,
     > {
-        ::runtime::fields::BinaryField::new("image_payment_form")
+        ::runtime::odoo::fields::BinaryField::new("image_payment_form")
     }
     /// Is Primary Payment Method (`is_primary`, `boolean`).
     #[inline]
-    pub const fn is_primary() -> ::runtime::fields::BoolField<super::PaymentMethod> {
-        ::runtime::fields::BoolField::new("is_primary")
+    pub const fn is_primary() -> ::runtime::odoo::fields::BoolField<
+        super::PaymentMethod,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_primary")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PaymentMethod> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PaymentMethod> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Primary Payment Method (`primary_payment_method_id`, `many2one`).
     #[inline]
-    pub const fn primary_payment_method_id() -> ::runtime::fields::Many2OneField<
+    pub const fn primary_payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentMethod,
         super::super::rel::PaymentMethod,
     > {
-        ::runtime::fields::Many2OneField::new("primary_payment_method_id")
+        ::runtime::odoo::fields::Many2OneField::new("primary_payment_method_id")
     }
     /// Providers (`provider_ids`, `many2many`).
     #[inline]
-    pub const fn provider_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn provider_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentMethod,
         super::super::rel::PaymentProvider,
     > {
-        ::runtime::fields::X2ManyField::new("provider_ids")
+        ::runtime::odoo::fields::X2ManyField::new("provider_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::PaymentMethod, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::PaymentMethod,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Express Checkout (`support_express_checkout`, `boolean`).
     #[inline]
-    pub const fn support_express_checkout() -> ::runtime::fields::BoolField<
+    pub const fn support_express_checkout() -> ::runtime::odoo::fields::BoolField<
         super::PaymentMethod,
     > {
-        ::runtime::fields::BoolField::new("support_express_checkout")
+        ::runtime::odoo::fields::BoolField::new("support_express_checkout")
     }
     /// Refund (`support_refund`, `selection`).
     #[inline]
-    pub const fn support_refund() -> ::runtime::fields::SelectionField<
+    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentMethod,
         super::SupportRefund,
     > {
-        ::runtime::fields::SelectionField::new("support_refund")
+        ::runtime::odoo::fields::SelectionField::new("support_refund")
     }
     /// Tokenization (`support_tokenization`, `boolean`).
     #[inline]
-    pub const fn support_tokenization() -> ::runtime::fields::BoolField<
+    pub const fn support_tokenization() -> ::runtime::odoo::fields::BoolField<
         super::PaymentMethod,
     > {
-        ::runtime::fields::BoolField::new("support_tokenization")
+        ::runtime::odoo::fields::BoolField::new("support_tokenization")
     }
     /// Countries (`supported_country_ids`, `many2many`).
     #[inline]
-    pub const fn supported_country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn supported_country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentMethod,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("supported_country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("supported_country_ids")
     }
     /// Currencies (`supported_currency_ids`, `many2many`).
     #[inline]
-    pub const fn supported_currency_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn supported_currency_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentMethod,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::X2ManyField::new("supported_currency_ids")
+        ::runtime::odoo::fields::X2ManyField::new("supported_currency_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentMethod,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentMethod,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `support_refund` (Refund) on `payment.method`.
@@ -686,7 +694,7 @@ pub enum SupportRefund {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SupportRefund {
+impl ::runtime::odoo::wire::Selection for SupportRefund {
     const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -707,11 +715,11 @@ impl ::runtime::wire::Selection for SupportRefund {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportRefund {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SupportRefund {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

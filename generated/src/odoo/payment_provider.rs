@@ -39,13 +39,13 @@ pub struct PaymentProvider {
     /// The countries in which this payment provider is available. Leave blank to make it available in all countries.
     ///
     /// `many2many`, to `res.country`.
-    pub available_country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub available_country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     /// Currencies
     ///
     /// The currencies available with this payment provider. Leave empty not to restrict any.
     ///
     /// `many2many`, to `res.currency`, computed.
-    pub available_currency_ids: ::runtime::wire::X2Many<super::rel::ResCurrency>,
+    pub available_currency_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrency>,
     /// Cancelled Message
     ///
     /// The message displayed if the order is cancelled during the payment process
@@ -77,7 +77,7 @@ pub struct PaymentProvider {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -85,7 +85,7 @@ pub struct PaymentProvider {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -102,7 +102,7 @@ pub struct PaymentProvider {
     ///
     /// `many2one`, to `ir.ui.view`.
     pub express_checkout_form_view_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrUiView>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
     >,
     /// ID
     ///
@@ -113,7 +113,9 @@ pub struct PaymentProvider {
     /// The template rendering the inline payment form when making a direct payment
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub inline_form_view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub inline_form_view_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
+    >,
     /// Published
     ///
     /// Whether the provider is visible on the website or not. Tokens remain functional but are only visible on manage forms.
@@ -125,15 +127,17 @@ pub struct PaymentProvider {
     /// The journal in which the successful transactions are posted.
     ///
     /// `many2one`, to `account.journal`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
-    pub journal_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     >,
     /// Currency
     ///
     /// The main currency of the company, used to display monetary fields.
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub main_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub main_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Maximum Amount
     ///
     /// The maximum payment amount that this payment provider is available for. Leave blank to make it available for any payment amount.
@@ -143,7 +147,7 @@ pub struct PaymentProvider {
     /// Corresponding Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
     /// Installation State
     ///
     /// `selection`, readonly, related `module_id.state`, not stored.
@@ -161,7 +165,7 @@ pub struct PaymentProvider {
     /// Supported Payment Methods
     ///
     /// `many2many`, to `payment.method`.
-    pub payment_method_ids: ::runtime::wire::X2Many<super::rel::PaymentMethod>,
+    pub payment_method_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentMethod>,
     /// Pending Message
     ///
     /// The message displayed if the order pending after the payment process
@@ -179,7 +183,9 @@ pub struct PaymentProvider {
     /// The template rendering a form submitted to redirect the user when making a payment
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub redirect_form_view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub redirect_form_view_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
+    >,
     /// Sequence
     ///
     /// Define the display order
@@ -206,13 +212,15 @@ pub struct PaymentProvider {
     /// Express Checkout
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_express_checkout())`.
-    pub support_express_checkout: ::runtime::wire::Computed<bool>,
+    pub support_express_checkout: ::runtime::odoo::wire::Computed<bool>,
     /// Manual Capture Supported
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_manual_capture())`.
     ///
     /// Values: `full_only` (Full Only), `partial` (Partial).
-    pub support_manual_capture: ::runtime::wire::Computed<Option<SupportManualCapture>>,
+    pub support_manual_capture: ::runtime::odoo::wire::Computed<
+        Option<SupportManualCapture>,
+    >,
     /// Refund
     ///
     /// Refund is a feature allowing to refund customers directly from the payment in Odoo.
@@ -220,18 +228,18 @@ pub struct PaymentProvider {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Full & Partial).
-    pub support_refund: ::runtime::wire::Computed<Option<SupportRefund>>,
+    pub support_refund: ::runtime::odoo::wire::Computed<Option<SupportRefund>>,
     /// Tokenization
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_tokenization())`.
-    pub support_tokenization: ::runtime::wire::Computed<bool>,
+    pub support_tokenization: ::runtime::odoo::wire::Computed<bool>,
     /// Token Inline Form Template
     ///
     /// The template rendering the inline payment form when making a payment by token.
     ///
     /// `many2one`, to `ir.ui.view`.
     pub token_inline_form_view_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrUiView>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
     >,
     /// Last Updated on
     ///
@@ -240,14 +248,14 @@ pub struct PaymentProvider {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentProvider {
+impl ::runtime::odoo::wire::FromRecord for PaymentProvider {
     const FIELDS: &'static [&'static str] = &[
         "allow_express_checkout",
         "allow_tokenization",
@@ -290,8 +298,8 @@ impl ::runtime::wire::FromRecord for PaymentProvider {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentProvider::default();
         while let Some(i) = r.next()? {
             match i {
@@ -385,43 +393,46 @@ impl ::runtime::Model for PaymentProvider {
         "support_refund",
         "support_tokenization",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("allow_express_checkout", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_tokenization", "boolean"),
-        ::runtime::verify::FieldSpec::new("auth_msg", "html"),
-        ::runtime::verify::FieldSpec::new("available_country_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("allow_express_checkout", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_tokenization", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auth_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("available_country_ids", "many2many")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("available_currency_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("available_currency_ids", "many2many")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("cancel_msg", "html"),
-        ::runtime::verify::FieldSpec::new("capture_manually", "boolean"),
-        ::runtime::verify::FieldSpec::new("code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("cancel_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("capture_manually", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "selection")
             .required()
             .selection(&["none"]),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_msg", "html"),
-        ::runtime::verify::FieldSpec::new("express_checkout_form_view_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("done_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "express_checkout_form_view_id",
+                "many2one",
+            )
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("inline_form_view_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("inline_form_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("is_published", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_published", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("main_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("main_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("maximum_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("maximum_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("module_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("module_state", "selection")
             .selection(
                 &[
                     "uninstallable",
@@ -432,46 +443,49 @@ impl ::runtime::Model for PaymentProvider {
                     "to install",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("module_to_buy", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("payment_method_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("module_to_buy", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_ids", "many2many")
             .relation("payment.method"),
-        ::runtime::verify::FieldSpec::new("pending_msg", "html"),
-        ::runtime::verify::FieldSpec::new("pre_msg", "html"),
-        ::runtime::verify::FieldSpec::new("redirect_form_view_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pending_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("pre_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("redirect_form_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("so_reference_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("so_reference_type", "selection")
             .selection(&["so_name", "partner"]),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["disabled", "enabled", "test"]),
-        ::runtime::verify::FieldSpec::new("support_express_checkout", "boolean"),
-        ::runtime::verify::FieldSpec::new("support_manual_capture", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("support_express_checkout", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("support_manual_capture", "selection")
             .selection(&["full_only", "partial"]),
-        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
             .selection(&["none", "full_only", "partial"]),
-        ::runtime::verify::FieldSpec::new("support_tokenization", "boolean"),
-        ::runtime::verify::FieldSpec::new("token_inline_form_view_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("support_tokenization", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("token_inline_form_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentProvider {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("express_checkout_form_view_id"),
-        ::runtime::nested::Relation::display_name("inline_form_view_id"),
-        ::runtime::nested::Relation::display_name("main_currency_id"),
-        ::runtime::nested::Relation::display_name("module_id"),
-        ::runtime::nested::Relation::display_name("redirect_form_view_id"),
-        ::runtime::nested::Relation::display_name("token_inline_form_view_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentProvider {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "express_checkout_form_view_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("inline_form_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("main_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("module_id"),
+        ::runtime::odoo::projection::Relation::display_name("redirect_form_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("token_inline_form_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -603,7 +617,7 @@ impl super::mixins::BaseModel for PaymentProvider {
 /// Values for creating a `payment.provider` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentProviderCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentProviderCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -614,7 +628,7 @@ impl PaymentProviderCreate {
     /// Takes the required fields: `code`, `name`, `state` (readonly, computed and x2many fields are left out).
     pub fn new(code: Code, name: impl Into<String>, state: State) -> Self {
         PaymentProviderCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .name(name)
@@ -623,13 +637,13 @@ impl PaymentProviderCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentProvider>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentProvider>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allow_express_checkout` (Allow Express Checkout).
@@ -655,7 +669,7 @@ impl PaymentProviderCreate {
     pub fn available_country_ids(
         mut self,
         available_country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values
@@ -670,7 +684,7 @@ impl PaymentProviderCreate {
     pub fn available_currency_ids(
         mut self,
         available_currency_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
         >,
     ) -> Self {
         self.values
@@ -721,7 +735,10 @@ impl PaymentProviderCreate {
     }
     /// Set `image_128` (Image).
     #[inline]
-    pub fn image_128(mut self, image_128: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_128(
+        mut self,
+        image_128: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_128", image_128.into());
         self
     }
@@ -766,7 +783,7 @@ impl PaymentProviderCreate {
     pub fn payment_method_ids(
         mut self,
         payment_method_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentMethod>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
         >,
     ) -> Self {
         self.values
@@ -826,7 +843,7 @@ impl ::runtime::CreateValues for PaymentProviderCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentProviderUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentProviderUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -837,19 +854,19 @@ impl PaymentProviderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentProviderUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentProvider>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentProvider>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allow_express_checkout` (Allow Express Checkout).
@@ -875,7 +892,7 @@ impl PaymentProviderUpdate {
     pub fn available_country_ids(
         mut self,
         available_country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values
@@ -890,7 +907,7 @@ impl PaymentProviderUpdate {
     pub fn available_currency_ids(
         mut self,
         available_currency_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrency>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
         >,
     ) -> Self {
         self.values
@@ -941,7 +958,10 @@ impl PaymentProviderUpdate {
     }
     /// Set `image_128` (Image).
     #[inline]
-    pub fn image_128(mut self, image_128: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_128(
+        mut self,
+        image_128: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_128", image_128.into());
         self
     }
@@ -986,7 +1006,7 @@ impl PaymentProviderUpdate {
     pub fn payment_method_ids(
         mut self,
         payment_method_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentMethod>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
         >,
     ) -> Self {
         self.values
@@ -1046,281 +1066,303 @@ impl ::runtime::UpdateValues for PaymentProviderUpdate {
 pub mod fields {
     /// Allow Express Checkout (`allow_express_checkout`, `boolean`).
     #[inline]
-    pub const fn allow_express_checkout() -> ::runtime::fields::BoolField<
+    pub const fn allow_express_checkout() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("allow_express_checkout")
+        ::runtime::odoo::fields::BoolField::new("allow_express_checkout")
     }
     /// Allow Saving Payment Methods (`allow_tokenization`, `boolean`).
     #[inline]
-    pub const fn allow_tokenization() -> ::runtime::fields::BoolField<
+    pub const fn allow_tokenization() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("allow_tokenization")
+        ::runtime::odoo::fields::BoolField::new("allow_tokenization")
     }
     /// Authorize Message (`auth_msg`, `html`).
     #[inline]
-    pub const fn auth_msg() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("auth_msg")
+    pub const fn auth_msg() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("auth_msg")
     }
     /// Countries (`available_country_ids`, `many2many`).
     #[inline]
-    pub const fn available_country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentProvider,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("available_country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_country_ids")
     }
     /// Currencies (`available_currency_ids`, `many2many`).
     #[inline]
-    pub const fn available_currency_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_currency_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentProvider,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::X2ManyField::new("available_currency_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_currency_ids")
     }
     /// Cancelled Message (`cancel_msg`, `html`).
     #[inline]
-    pub const fn cancel_msg() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("cancel_msg")
+    pub const fn cancel_msg() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("cancel_msg")
     }
     /// Capture Amount Manually (`capture_manually`, `boolean`).
     #[inline]
-    pub const fn capture_manually() -> ::runtime::fields::BoolField<
+    pub const fn capture_manually() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("capture_manually")
+        ::runtime::odoo::fields::BoolField::new("capture_manually")
     }
     /// Code (`code`, `selection`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::SelectionField<
+    pub const fn code() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::Code,
     > {
-        ::runtime::fields::SelectionField::new("code")
+        ::runtime::odoo::fields::SelectionField::new("code")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::PaymentProvider, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::PaymentProvider,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentProvider,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Done Message (`done_msg`, `html`).
     #[inline]
-    pub const fn done_msg() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("done_msg")
+    pub const fn done_msg() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("done_msg")
     }
     /// Express Checkout Form Template (`express_checkout_form_view_id`, `many2one`).
     #[inline]
-    pub const fn express_checkout_form_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn express_checkout_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("express_checkout_form_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("express_checkout_form_view_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentProvider, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentProvider, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::PaymentProvider> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Inline Form Template (`inline_form_view_id`, `many2one`).
     #[inline]
-    pub const fn inline_form_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn inline_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("inline_form_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("inline_form_view_id")
     }
     /// Published (`is_published`, `boolean`).
     #[inline]
-    pub const fn is_published() -> ::runtime::fields::BoolField<super::PaymentProvider> {
-        ::runtime::fields::BoolField::new("is_published")
+    pub const fn is_published() -> ::runtime::odoo::fields::BoolField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_published")
     }
     /// Payment Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Currency (`main_currency_id`, `many2one`).
     #[inline]
-    pub const fn main_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn main_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("main_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("main_currency_id")
     }
     /// Maximum Amount (`maximum_amount`, `monetary`).
     #[inline]
-    pub const fn maximum_amount() -> ::runtime::fields::NumField<
+    pub const fn maximum_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentProvider,
         f64,
     > {
-        ::runtime::fields::NumField::new("maximum_amount")
+        ::runtime::odoo::fields::NumField::new("maximum_amount")
     }
     /// Corresponding Module (`module_id`, `many2one`).
     #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
+    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::Many2OneField::new("module_id")
+        ::runtime::odoo::fields::Many2OneField::new("module_id")
     }
     /// Installation State (`module_state`, `selection`).
     #[inline]
-    pub const fn module_state() -> ::runtime::fields::SelectionField<
+    pub const fn module_state() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::ModuleState,
     > {
-        ::runtime::fields::SelectionField::new("module_state")
+        ::runtime::odoo::fields::SelectionField::new("module_state")
     }
     /// Odoo Enterprise Module (`module_to_buy`, `boolean`).
     #[inline]
-    pub const fn module_to_buy() -> ::runtime::fields::BoolField<
+    pub const fn module_to_buy() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("module_to_buy")
+        ::runtime::odoo::fields::BoolField::new("module_to_buy")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PaymentProvider> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Supported Payment Methods (`payment_method_ids`, `many2many`).
     #[inline]
-    pub const fn payment_method_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentProvider,
         super::super::rel::PaymentMethod,
     > {
-        ::runtime::fields::X2ManyField::new("payment_method_ids")
+        ::runtime::odoo::fields::X2ManyField::new("payment_method_ids")
     }
     /// Pending Message (`pending_msg`, `html`).
     #[inline]
-    pub const fn pending_msg() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("pending_msg")
+    pub const fn pending_msg() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("pending_msg")
     }
     /// Help Message (`pre_msg`, `html`).
     #[inline]
-    pub const fn pre_msg() -> ::runtime::fields::CharField<super::PaymentProvider> {
-        ::runtime::fields::CharField::new("pre_msg")
+    pub const fn pre_msg() -> ::runtime::odoo::fields::CharField<
+        super::PaymentProvider,
+    > {
+        ::runtime::odoo::fields::CharField::new("pre_msg")
     }
     /// Redirect Form Template (`redirect_form_view_id`, `many2one`).
     #[inline]
-    pub const fn redirect_form_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn redirect_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("redirect_form_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("redirect_form_view_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::PaymentProvider, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::PaymentProvider,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Communication (`so_reference_type`, `selection`).
     #[inline]
-    pub const fn so_reference_type() -> ::runtime::fields::SelectionField<
+    pub const fn so_reference_type() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::SoReferenceType,
     > {
-        ::runtime::fields::SelectionField::new("so_reference_type")
+        ::runtime::odoo::fields::SelectionField::new("so_reference_type")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Express Checkout (`support_express_checkout`, `boolean`).
     #[inline]
-    pub const fn support_express_checkout() -> ::runtime::fields::BoolField<
+    pub const fn support_express_checkout() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("support_express_checkout")
+        ::runtime::odoo::fields::BoolField::new("support_express_checkout")
     }
     /// Manual Capture Supported (`support_manual_capture`, `selection`).
     #[inline]
-    pub const fn support_manual_capture() -> ::runtime::fields::SelectionField<
+    pub const fn support_manual_capture() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::SupportManualCapture,
     > {
-        ::runtime::fields::SelectionField::new("support_manual_capture")
+        ::runtime::odoo::fields::SelectionField::new("support_manual_capture")
     }
     /// Refund (`support_refund`, `selection`).
     #[inline]
-    pub const fn support_refund() -> ::runtime::fields::SelectionField<
+    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProvider,
         super::SupportRefund,
     > {
-        ::runtime::fields::SelectionField::new("support_refund")
+        ::runtime::odoo::fields::SelectionField::new("support_refund")
     }
     /// Tokenization (`support_tokenization`, `boolean`).
     #[inline]
-    pub const fn support_tokenization() -> ::runtime::fields::BoolField<
+    pub const fn support_tokenization() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProvider,
     > {
-        ::runtime::fields::BoolField::new("support_tokenization")
+        ::runtime::odoo::fields::BoolField::new("support_tokenization")
     }
     /// Token Inline Form Template (`token_inline_form_view_id`, `many2one`).
     #[inline]
-    pub const fn token_inline_form_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn token_inline_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("token_inline_form_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("token_inline_form_view_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentProvider,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProvider,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `code` (Code) on `payment.provider`.
@@ -1333,7 +1375,7 @@ pub enum Code {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Code {
+impl ::runtime::odoo::wire::Selection for Code {
     const VALUES: &'static [&'static str] = &["none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1350,12 +1392,12 @@ impl ::runtime::wire::Selection for Code {
 }
 impl<'de> ::serde::Deserialize<'de> for Code {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Code {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `module_state` (Installation State) on `payment.provider`.
@@ -1378,7 +1420,7 @@ pub enum ModuleState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ModuleState {
+impl ::runtime::odoo::wire::Selection for ModuleState {
     const VALUES: &'static [&'static str] = &[
         "uninstallable",
         "uninstalled",
@@ -1412,12 +1454,12 @@ impl ::runtime::wire::Selection for ModuleState {
 }
 impl<'de> ::serde::Deserialize<'de> for ModuleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ModuleState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `so_reference_type` (Communication) on `payment.provider`.
@@ -1432,7 +1474,7 @@ pub enum SoReferenceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SoReferenceType {
+impl ::runtime::odoo::wire::Selection for SoReferenceType {
     const VALUES: &'static [&'static str] = &["so_name", "partner"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1451,12 +1493,12 @@ impl ::runtime::wire::Selection for SoReferenceType {
 }
 impl<'de> ::serde::Deserialize<'de> for SoReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SoReferenceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `payment.provider`.
@@ -1473,7 +1515,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["disabled", "enabled", "test"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1494,12 +1536,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `support_manual_capture` (Manual Capture Supported) on `payment.provider`.
@@ -1514,7 +1556,7 @@ pub enum SupportManualCapture {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SupportManualCapture {
+impl ::runtime::odoo::wire::Selection for SupportManualCapture {
     const VALUES: &'static [&'static str] = &["full_only", "partial"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1533,12 +1575,12 @@ impl ::runtime::wire::Selection for SupportManualCapture {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportManualCapture {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SupportManualCapture {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `support_refund` (Refund) on `payment.provider`.
@@ -1555,7 +1597,7 @@ pub enum SupportRefund {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SupportRefund {
+impl ::runtime::odoo::wire::Selection for SupportRefund {
     const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1576,11 +1618,11 @@ impl ::runtime::wire::Selection for SupportRefund {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportRefund {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SupportRefund {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct PaymentProviderOnboardingWizard {
     /// Data Fetched
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::data_fetched())`.
-    pub data_fetched: ::runtime::wire::Computed<bool>,
+    pub data_fetched: ::runtime::odoo::wire::Computed<bool>,
     /// Account Number
     ///
     /// `char`.
@@ -27,7 +27,7 @@ pub struct PaymentProviderOnboardingWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -65,14 +65,14 @@ pub struct PaymentProviderOnboardingWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProviderOnboardingWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentProviderOnboardingWizard {
+impl ::runtime::odoo::wire::FromRecord for PaymentProviderOnboardingWizard {
     const FIELDS: &'static [&'static str] = &[
         "_data_fetched",
         "acc_number",
@@ -89,8 +89,8 @@ impl ::runtime::wire::FromRecord for PaymentProviderOnboardingWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentProviderOnboardingWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,38 +130,39 @@ impl ::runtime::Model for PaymentProviderOnboardingWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["_data_fetched"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("_data_fetched", "boolean"),
-        ::runtime::verify::FieldSpec::new("acc_number", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("_data_fetched", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("acc_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_name", "char"),
-        ::runtime::verify::FieldSpec::new("manual_name", "char"),
-        ::runtime::verify::FieldSpec::new("manual_post_msg", "html"),
-        ::runtime::verify::FieldSpec::new("payment_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("manual_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("manual_post_msg", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method", "selection")
             .selection(&["stripe", "paypal", "manual"]),
-        ::runtime::verify::FieldSpec::new("paypal_email_account", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("paypal_email_account", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentProviderOnboardingWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentProviderOnboardingWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `payment.provider.onboarding.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentProviderOnboardingWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentProviderOnboardingWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -172,13 +173,13 @@ impl PaymentProviderOnboardingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PaymentProviderOnboardingWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = PaymentProviderOnboardingWizard,
         >,
     ) -> Self {
@@ -186,7 +187,7 @@ impl PaymentProviderOnboardingWizardCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `_data_fetched` (Data Fetched).
@@ -242,7 +243,7 @@ impl ::runtime::CreateValues for PaymentProviderOnboardingWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentProviderOnboardingWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentProviderOnboardingWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -253,13 +254,13 @@ impl PaymentProviderOnboardingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentProviderOnboardingWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = PaymentProviderOnboardingWizard,
         >,
     ) -> Self {
@@ -267,7 +268,7 @@ impl PaymentProviderOnboardingWizardUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `_data_fetched` (Data Fetched).
@@ -323,100 +324,100 @@ impl ::runtime::UpdateValues for PaymentProviderOnboardingWizardUpdate {
 pub mod fields {
     /// Data Fetched (`_data_fetched`, `boolean`).
     #[inline]
-    pub const fn data_fetched() -> ::runtime::fields::BoolField<
+    pub const fn data_fetched() -> ::runtime::odoo::fields::BoolField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::BoolField::new("_data_fetched")
+        ::runtime::odoo::fields::BoolField::new("_data_fetched")
     }
     /// Account Number (`acc_number`, `char`).
     #[inline]
-    pub const fn acc_number() -> ::runtime::fields::CharField<
+    pub const fn acc_number() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("acc_number")
+        ::runtime::odoo::fields::CharField::new("acc_number")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentProviderOnboardingWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProviderOnboardingWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::PaymentProviderOnboardingWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Bank Name (`journal_name`, `char`).
     #[inline]
-    pub const fn journal_name() -> ::runtime::fields::CharField<
+    pub const fn journal_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("journal_name")
+        ::runtime::odoo::fields::CharField::new("journal_name")
     }
     /// Method (`manual_name`, `char`).
     #[inline]
-    pub const fn manual_name() -> ::runtime::fields::CharField<
+    pub const fn manual_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("manual_name")
+        ::runtime::odoo::fields::CharField::new("manual_name")
     }
     /// Payment Instructions (`manual_post_msg`, `html`).
     #[inline]
-    pub const fn manual_post_msg() -> ::runtime::fields::CharField<
+    pub const fn manual_post_msg() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("manual_post_msg")
+        ::runtime::odoo::fields::CharField::new("manual_post_msg")
     }
     /// Payment Method (`payment_method`, `selection`).
     #[inline]
-    pub const fn payment_method() -> ::runtime::fields::SelectionField<
+    pub const fn payment_method() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentProviderOnboardingWizard,
         super::PaymentMethod,
     > {
-        ::runtime::fields::SelectionField::new("payment_method")
+        ::runtime::odoo::fields::SelectionField::new("payment_method")
     }
     /// Email (`paypal_email_account`, `char`).
     #[inline]
-    pub const fn paypal_email_account() -> ::runtime::fields::CharField<
+    pub const fn paypal_email_account() -> ::runtime::odoo::fields::CharField<
         super::PaymentProviderOnboardingWizard,
     > {
-        ::runtime::fields::CharField::new("paypal_email_account")
+        ::runtime::odoo::fields::CharField::new("paypal_email_account")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentProviderOnboardingWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentProviderOnboardingWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `payment_method` (Payment Method) on `payment.provider.onboarding.wizard`.
@@ -433,7 +434,7 @@ pub enum PaymentMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentMethod {
+impl ::runtime::odoo::wire::Selection for PaymentMethod {
     const VALUES: &'static [&'static str] = &["stripe", "paypal", "manual"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -454,11 +455,11 @@ impl ::runtime::wire::Selection for PaymentMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

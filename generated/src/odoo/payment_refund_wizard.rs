@@ -17,7 +17,7 @@ pub struct PaymentRefundWizard {
     /// Maximum Refund Allowed
     ///
     /// `monetary`, readonly, related `payment_id.amount_available_for_refund`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
-    pub amount_available_for_refund: ::runtime::wire::Computed<f64>,
+    pub amount_available_for_refund: ::runtime::odoo::wire::Computed<f64>,
     /// Refund Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
@@ -29,12 +29,12 @@ pub struct PaymentRefundWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `transaction_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -43,7 +43,7 @@ pub struct PaymentRefundWizard {
     /// Has a pending refund
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_pending_refund())`.
-    pub has_pending_refund: ::runtime::wire::Computed<bool>,
+    pub has_pending_refund: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,22 +55,22 @@ pub struct PaymentRefundWizard {
     /// Payment
     ///
     /// `many2one`, to `account.payment`, readonly.
-    pub payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
     /// Refunded Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunded_amount())`.
-    pub refunded_amount: ::runtime::wire::Computed<f64>,
+    pub refunded_amount: ::runtime::odoo::wire::Computed<f64>,
     /// Refund
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Partial).
-    pub support_refund: ::runtime::wire::Computed<Option<SupportRefund>>,
+    pub support_refund: ::runtime::odoo::wire::Computed<Option<SupportRefund>>,
     /// Payment Transaction
     ///
     /// `many2one`, to `payment.transaction`, readonly, related `payment_id.payment_transaction_id`, not stored.
     pub transaction_id: Option<
-        ::runtime::wire::Many2One<super::rel::PaymentTransaction>,
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
     >,
     /// Last Updated on
     ///
@@ -79,14 +79,14 @@ pub struct PaymentRefundWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentRefundWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentRefundWizard {
+impl ::runtime::odoo::wire::FromRecord for PaymentRefundWizard {
     const FIELDS: &'static [&'static str] = &[
         "amount_available_for_refund",
         "amount_to_refund",
@@ -105,8 +105,8 @@ impl ::runtime::wire::FromRecord for PaymentRefundWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentRefundWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,38 +152,42 @@ impl ::runtime::Model for PaymentRefundWizard {
         "refunded_amount",
         "support_refund",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount_available_for_refund", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_to_refund", "monetary"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+            "amount_available_for_refund",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("amount_to_refund", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_pending_refund", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_pending_refund", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("refunded_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("refunded_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
             .selection(&["none", "full_only", "partial"]),
-        ::runtime::verify::FieldSpec::new("transaction_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("transaction_id", "many2one")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentRefundWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("payment_id"),
-        ::runtime::nested::Relation::display_name("transaction_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentRefundWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("transaction_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -213,7 +217,7 @@ impl super::mixins::BaseModel for PaymentRefundWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentRefundWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentRefundWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +228,19 @@ impl PaymentRefundWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PaymentRefundWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentRefundWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentRefundWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount_to_refund` (Refund Amount).
@@ -259,7 +263,7 @@ impl ::runtime::CreateValues for PaymentRefundWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentRefundWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentRefundWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -270,19 +274,19 @@ impl PaymentRefundWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentRefundWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentRefundWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentRefundWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount_to_refund` (Refund Amount).
@@ -305,118 +309,121 @@ impl ::runtime::UpdateValues for PaymentRefundWizardUpdate {
 pub mod fields {
     /// Maximum Refund Allowed (`amount_available_for_refund`, `monetary`).
     #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::fields::NumField<
+    pub const fn amount_available_for_refund() -> ::runtime::odoo::fields::NumField<
         super::PaymentRefundWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_available_for_refund")
+        ::runtime::odoo::fields::NumField::new("amount_available_for_refund")
     }
     /// Refund Amount (`amount_to_refund`, `monetary`).
     #[inline]
-    pub const fn amount_to_refund() -> ::runtime::fields::NumField<
+    pub const fn amount_to_refund() -> ::runtime::odoo::fields::NumField<
         super::PaymentRefundWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_to_refund")
+        ::runtime::odoo::fields::NumField::new("amount_to_refund")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentRefundWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentRefundWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentRefundWizard,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentRefundWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has a pending refund (`has_pending_refund`, `boolean`).
     #[inline]
-    pub const fn has_pending_refund() -> ::runtime::fields::BoolField<
+    pub const fn has_pending_refund() -> ::runtime::odoo::fields::BoolField<
         super::PaymentRefundWizard,
     > {
-        ::runtime::fields::BoolField::new("has_pending_refund")
+        ::runtime::odoo::fields::BoolField::new("has_pending_refund")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentRefundWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PaymentRefundWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Payment Amount (`payment_amount`, `monetary`).
     #[inline]
-    pub const fn payment_amount() -> ::runtime::fields::NumField<
+    pub const fn payment_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentRefundWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("payment_amount")
+        ::runtime::odoo::fields::NumField::new("payment_amount")
     }
     /// Payment (`payment_id`, `many2one`).
     #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentRefundWizard,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_id")
     }
     /// Refunded Amount (`refunded_amount`, `monetary`).
     #[inline]
-    pub const fn refunded_amount() -> ::runtime::fields::NumField<
+    pub const fn refunded_amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentRefundWizard,
         f64,
     > {
-        ::runtime::fields::NumField::new("refunded_amount")
+        ::runtime::odoo::fields::NumField::new("refunded_amount")
     }
     /// Refund (`support_refund`, `selection`).
     #[inline]
-    pub const fn support_refund() -> ::runtime::fields::SelectionField<
+    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentRefundWizard,
         super::SupportRefund,
     > {
-        ::runtime::fields::SelectionField::new("support_refund")
+        ::runtime::odoo::fields::SelectionField::new("support_refund")
     }
     /// Payment Transaction (`transaction_id`, `many2one`).
     #[inline]
-    pub const fn transaction_id() -> ::runtime::fields::Many2OneField<
+    pub const fn transaction_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentRefundWizard,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::Many2OneField::new("transaction_id")
+        ::runtime::odoo::fields::Many2OneField::new("transaction_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentRefundWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentRefundWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `support_refund` (Refund) on `payment.refund.wizard`.
@@ -433,7 +440,7 @@ pub enum SupportRefund {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SupportRefund {
+impl ::runtime::odoo::wire::Selection for SupportRefund {
     const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -454,11 +461,11 @@ impl ::runtime::wire::Selection for SupportRefund {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportRefund {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SupportRefund {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct PaymentToken {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `provider_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct PaymentToken {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct PaymentToken {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Payment Details
     ///
     /// The clear part of the payment method's payment details.
@@ -55,7 +55,9 @@ pub struct PaymentToken {
     /// Payment Method
     ///
     /// `many2one`, to `payment.method`, required, readonly.
-    pub payment_method_id: Option<::runtime::wire::Many2One<super::rel::PaymentMethod>>,
+    pub payment_method_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
+    >,
     /// Provider Code
     ///
     /// The technical code of this payment provider.
@@ -67,7 +69,9 @@ pub struct PaymentToken {
     /// Provider
     ///
     /// `many2one`, to `payment.provider`, required.
-    pub provider_id: Option<::runtime::wire::Many2One<super::rel::PaymentProvider>>,
+    pub provider_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
+    >,
     /// Provider Reference
     ///
     /// The provider reference of the token of the transaction.
@@ -77,7 +81,7 @@ pub struct PaymentToken {
     /// Payment Transactions
     ///
     /// `one2many`, to `payment.transaction` (inverse `token_id`).
-    pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,14 +89,14 @@ pub struct PaymentToken {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentToken {
+impl ::runtime::odoo::wire::FromRecord for PaymentToken {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -112,8 +116,8 @@ impl ::runtime::wire::FromRecord for PaymentToken {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentToken::default();
         while let Some(i) = r.next()? {
             match i {
@@ -159,46 +163,47 @@ impl ::runtime::Model for PaymentToken {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("payment_details", "char"),
-        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_details", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
             .relation("payment.method")
             .required(),
-        ::runtime::verify::FieldSpec::new("provider_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("provider_code", "selection")
             .selection(&["none"]),
-        ::runtime::verify::FieldSpec::new("provider_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("provider_id", "many2one")
             .relation("payment.provider")
             .required(),
-        ::runtime::verify::FieldSpec::new("provider_ref", "char").required(),
-        ::runtime::verify::FieldSpec::new("transaction_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("provider_ref", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "one2many")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentToken {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("payment_method_id"),
-        ::runtime::nested::Relation::display_name("provider_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentToken {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_id"),
+        ::runtime::odoo::projection::Relation::display_name("provider_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -242,7 +247,7 @@ impl super::mixins::BaseModel for PaymentToken {
 /// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentTokenCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentTokenCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -257,7 +262,7 @@ impl PaymentTokenCreate {
         provider_ref: impl Into<String>,
     ) -> Self {
         PaymentTokenCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .partner_id(partner_id)
             .provider_id(provider_id)
@@ -266,13 +271,13 @@ impl PaymentTokenCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentToken>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentToken>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -316,7 +321,7 @@ impl PaymentTokenCreate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -331,7 +336,7 @@ impl ::runtime::CreateValues for PaymentTokenCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentTokenUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentTokenUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -342,19 +347,19 @@ impl PaymentTokenUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentTokenUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentToken>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentToken>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -398,7 +403,7 @@ impl PaymentTokenUpdate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -413,115 +418,121 @@ impl ::runtime::UpdateValues for PaymentTokenUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::PaymentToken> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::PaymentToken> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentToken,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PaymentToken,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentToken, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentToken, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Payment Details (`payment_details`, `char`).
     #[inline]
-    pub const fn payment_details() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("payment_details")
+    pub const fn payment_details() -> ::runtime::odoo::fields::CharField<
+        super::PaymentToken,
+    > {
+        ::runtime::odoo::fields::CharField::new("payment_details")
     }
     /// Payment Method Code (`payment_method_code`, `char`).
     #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
+    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
         super::PaymentToken,
     > {
-        ::runtime::fields::CharField::new("payment_method_code")
+        ::runtime::odoo::fields::CharField::new("payment_method_code")
     }
     /// Payment Method (`payment_method_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::PaymentMethod,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
     }
     /// Provider Code (`provider_code`, `selection`).
     #[inline]
-    pub const fn provider_code() -> ::runtime::fields::SelectionField<
+    pub const fn provider_code() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentToken,
         super::ProviderCode,
     > {
-        ::runtime::fields::SelectionField::new("provider_code")
+        ::runtime::odoo::fields::SelectionField::new("provider_code")
     }
     /// Provider (`provider_id`, `many2one`).
     #[inline]
-    pub const fn provider_id() -> ::runtime::fields::Many2OneField<
+    pub const fn provider_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::PaymentProvider,
     > {
-        ::runtime::fields::Many2OneField::new("provider_id")
+        ::runtime::odoo::fields::Many2OneField::new("provider_id")
     }
     /// Provider Reference (`provider_ref`, `char`).
     #[inline]
-    pub const fn provider_ref() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("provider_ref")
+    pub const fn provider_ref() -> ::runtime::odoo::fields::CharField<
+        super::PaymentToken,
+    > {
+        ::runtime::odoo::fields::CharField::new("provider_ref")
     }
     /// Payment Transactions (`transaction_ids`, `one2many`).
     #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentToken,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentToken,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentToken,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `provider_code` (Provider Code) on `payment.token`.
@@ -534,7 +545,7 @@ pub enum ProviderCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProviderCode {
+impl ::runtime::odoo::wire::Selection for ProviderCode {
     const VALUES: &'static [&'static str] = &["none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -551,11 +562,11 @@ impl ::runtime::wire::Selection for ProviderCode {
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProviderCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,11 +21,13 @@ pub struct PaymentTransaction {
     /// The child transactions of the transaction.
     ///
     /// `one2many`, to `payment.transaction` (inverse `source_transaction_id`), readonly.
-    pub child_transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub child_transaction_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::PaymentTransaction,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `provider_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,11 +35,11 @@ pub struct PaymentTransaction {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,11 +51,11 @@ pub struct PaymentTransaction {
     /// Invoices
     ///
     /// `many2many`, to `account.move`, readonly, computed.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Invoices Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoices_count())`.
-    pub invoices_count: ::runtime::wire::Computed<i64>,
+    pub invoices_count: ::runtime::odoo::wire::Computed<i64>,
     /// Is Post-processed
     ///
     /// Has the payment been post-processed
@@ -87,7 +89,9 @@ pub struct PaymentTransaction {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub partner_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub partner_country_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
+    >,
     /// Email
     ///
     /// `char`.
@@ -95,7 +99,7 @@ pub struct PaymentTransaction {
     /// Customer
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Language
     ///
     /// `selection`.
@@ -113,7 +117,9 @@ pub struct PaymentTransaction {
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub partner_state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub partner_state_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountryState>,
+    >,
     /// Zip
     ///
     /// `char`.
@@ -121,7 +127,7 @@ pub struct PaymentTransaction {
     /// Payment
     ///
     /// `many2one`, to `account.payment`, readonly.
-    pub payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
     /// Payment Method Code
     ///
     /// The technical code of this payment method.
@@ -131,7 +137,9 @@ pub struct PaymentTransaction {
     /// Payment Method
     ///
     /// `many2one`, to `payment.method`, required, readonly.
-    pub payment_method_id: Option<::runtime::wire::Many2One<super::rel::PaymentMethod>>,
+    pub payment_method_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
+    >,
     /// Provider Code
     ///
     /// The technical code of this payment provider.
@@ -143,7 +151,9 @@ pub struct PaymentTransaction {
     /// Provider
     ///
     /// `many2one`, to `payment.provider`, required, readonly.
-    pub provider_id: Option<::runtime::wire::Many2One<super::rel::PaymentProvider>>,
+    pub provider_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
+    >,
     /// Provider Reference
     ///
     /// The provider reference of the transaction
@@ -159,22 +169,22 @@ pub struct PaymentTransaction {
     /// Refunds Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
-    pub refunds_count: ::runtime::wire::Computed<i64>,
+    pub refunds_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sales Orders
     ///
     /// `many2many`, to `sale.order`, readonly.
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// \# of Sales Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_ids_nbr())`.
-    pub sale_order_ids_nbr: ::runtime::wire::Computed<i64>,
+    pub sale_order_ids_nbr: ::runtime::odoo::wire::Computed<i64>,
     /// Source Transaction
     ///
     /// The source transaction of the related child transactions
     ///
     /// `many2one`, to `payment.transaction`, readonly.
     pub source_transaction_id: Option<
-        ::runtime::wire::Many2One<super::rel::PaymentTransaction>,
+        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
     >,
     /// Status
     ///
@@ -191,7 +201,7 @@ pub struct PaymentTransaction {
     /// Payment Token
     ///
     /// `many2one`, to `payment.token`, readonly.
-    pub token_id: Option<::runtime::wire::Many2One<super::rel::PaymentToken>>,
+    pub token_id: Option<::runtime::odoo::wire::Many2One<super::rel::PaymentToken>>,
     /// Create Token
     ///
     /// Whether a payment token should be created when post-processing the transaction
@@ -205,14 +215,14 @@ pub struct PaymentTransaction {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentTransaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentTransaction {
+impl ::runtime::odoo::wire::FromRecord for PaymentTransaction {
     const FIELDS: &'static [&'static str] = &[
         "amount",
         "child_transaction_ids",
@@ -257,8 +267,8 @@ impl ::runtime::wire::FromRecord for PaymentTransaction {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PaymentTransaction::default();
         while let Some(i) = r.next()? {
             match i {
@@ -356,27 +366,27 @@ impl ::runtime::Model for PaymentTransaction {
         "refunds_count",
         "sale_order_ids_nbr",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::verify::FieldSpec::new("child_transaction_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("child_transaction_ids", "one2many")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("invoices_count", "integer"),
-        ::runtime::verify::FieldSpec::new("is_post_processed", "boolean"),
-        ::runtime::verify::FieldSpec::new("landing_route", "char"),
-        ::runtime::verify::FieldSpec::new("last_state_change", "datetime"),
-        ::runtime::verify::FieldSpec::new("operation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoices_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_post_processed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("landing_route", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("last_state_change", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("operation", "selection")
             .selection(
                 &[
                     "online_redirect",
@@ -387,68 +397,69 @@ impl ::runtime::Model for PaymentTransaction {
                     "refund",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("partner_address", "char"),
-        ::runtime::verify::FieldSpec::new("partner_city", "char"),
-        ::runtime::verify::FieldSpec::new("partner_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_address", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("partner_email", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_lang", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("partner_lang", "selection")
             .selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_phone", "char"),
-        ::runtime::verify::FieldSpec::new("partner_state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("partner_zip", "char"),
-        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
             .relation("account.payment"),
-        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
             .relation("payment.method")
             .required(),
-        ::runtime::verify::FieldSpec::new("provider_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("provider_code", "selection")
             .selection(&["none"]),
-        ::runtime::verify::FieldSpec::new("provider_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("provider_id", "many2one")
             .relation("payment.provider")
             .required(),
-        ::runtime::verify::FieldSpec::new("provider_reference", "char"),
-        ::runtime::verify::FieldSpec::new("reference", "char").required(),
-        ::runtime::verify::FieldSpec::new("refunds_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("provider_reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_order_ids_nbr", "integer"),
-        ::runtime::verify::FieldSpec::new("source_transaction_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids_nbr", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("source_transaction_id", "many2one")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["draft", "pending", "authorized", "done", "cancel", "error"]),
-        ::runtime::verify::FieldSpec::new("state_message", "text"),
-        ::runtime::verify::FieldSpec::new("token_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_message", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("token_id", "many2one")
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("tokenize", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tokenize", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PaymentTransaction {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_country_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("partner_state_id"),
-        ::runtime::nested::Relation::display_name("payment_id"),
-        ::runtime::nested::Relation::display_name("payment_method_id"),
-        ::runtime::nested::Relation::display_name("provider_id"),
-        ::runtime::nested::Relation::display_name("source_transaction_id"),
-        ::runtime::nested::Relation::display_name("token_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PaymentTransaction {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_country_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_state_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_method_id"),
+        ::runtime::odoo::projection::Relation::display_name("provider_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_transaction_id"),
+        ::runtime::odoo::projection::Relation::display_name("token_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -608,7 +619,7 @@ impl super::mixins::BaseModel for PaymentTransaction {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentTransactionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentTransactionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -619,19 +630,19 @@ impl PaymentTransactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PaymentTransactionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentTransaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentTransaction>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -645,7 +656,7 @@ impl PaymentTransactionCreate {
     pub fn child_transaction_ids(
         mut self,
         child_transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -783,7 +794,7 @@ impl PaymentTransactionCreate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -828,7 +839,7 @@ impl ::runtime::CreateValues for PaymentTransactionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PaymentTransactionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PaymentTransactionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -839,19 +850,19 @@ impl PaymentTransactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PaymentTransactionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentTransaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentTransaction>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -865,7 +876,7 @@ impl PaymentTransactionUpdate {
     pub fn child_transaction_ids(
         mut self,
         child_transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -1003,7 +1014,7 @@ impl PaymentTransactionUpdate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -1048,310 +1059,317 @@ impl ::runtime::UpdateValues for PaymentTransactionUpdate {
 pub mod fields {
     /// Amount (`amount`, `monetary`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::PaymentTransaction,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Child Transactions (`child_transaction_ids`, `one2many`).
     #[inline]
-    pub const fn child_transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentTransaction,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("child_transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_transaction_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentTransaction,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentTransaction, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PaymentTransaction,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoices (`invoice_ids`, `many2many`).
     #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentTransaction,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
     /// Invoices Count (`invoices_count`, `integer`).
     #[inline]
-    pub const fn invoices_count() -> ::runtime::fields::NumField<
+    pub const fn invoices_count() -> ::runtime::odoo::fields::NumField<
         super::PaymentTransaction,
         i64,
     > {
-        ::runtime::fields::NumField::new("invoices_count")
+        ::runtime::odoo::fields::NumField::new("invoices_count")
     }
     /// Is Post-processed (`is_post_processed`, `boolean`).
     #[inline]
-    pub const fn is_post_processed() -> ::runtime::fields::BoolField<
+    pub const fn is_post_processed() -> ::runtime::odoo::fields::BoolField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::BoolField::new("is_post_processed")
+        ::runtime::odoo::fields::BoolField::new("is_post_processed")
     }
     /// Landing Route (`landing_route`, `char`).
     #[inline]
-    pub const fn landing_route() -> ::runtime::fields::CharField<
+    pub const fn landing_route() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("landing_route")
+        ::runtime::odoo::fields::CharField::new("landing_route")
     }
     /// Last State Change Date (`last_state_change`, `datetime`).
     #[inline]
-    pub const fn last_state_change() -> ::runtime::fields::DateField<
+    pub const fn last_state_change() -> ::runtime::odoo::fields::DateField<
         super::PaymentTransaction,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_state_change")
+        ::runtime::odoo::fields::DateField::new("last_state_change")
     }
     /// Operation (`operation`, `selection`).
     #[inline]
-    pub const fn operation() -> ::runtime::fields::SelectionField<
+    pub const fn operation() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentTransaction,
         super::Operation,
     > {
-        ::runtime::fields::SelectionField::new("operation")
+        ::runtime::odoo::fields::SelectionField::new("operation")
     }
     /// Address (`partner_address`, `char`).
     #[inline]
-    pub const fn partner_address() -> ::runtime::fields::CharField<
+    pub const fn partner_address() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_address")
+        ::runtime::odoo::fields::CharField::new("partner_address")
     }
     /// City (`partner_city`, `char`).
     #[inline]
-    pub const fn partner_city() -> ::runtime::fields::CharField<
+    pub const fn partner_city() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_city")
+        ::runtime::odoo::fields::CharField::new("partner_city")
     }
     /// Country (`partner_country_id`, `many2one`).
     #[inline]
-    pub const fn partner_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("partner_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_country_id")
     }
     /// Email (`partner_email`, `char`).
     #[inline]
-    pub const fn partner_email() -> ::runtime::fields::CharField<
+    pub const fn partner_email() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_email")
+        ::runtime::odoo::fields::CharField::new("partner_email")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Language (`partner_lang`, `selection`).
     #[inline]
-    pub const fn partner_lang() -> ::runtime::fields::SelectionField<
+    pub const fn partner_lang() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentTransaction,
         super::PartnerLang,
     > {
-        ::runtime::fields::SelectionField::new("partner_lang")
+        ::runtime::odoo::fields::SelectionField::new("partner_lang")
     }
     /// Partner Name (`partner_name`, `char`).
     #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<
+    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_name")
+        ::runtime::odoo::fields::CharField::new("partner_name")
     }
     /// Phone (`partner_phone`, `char`).
     #[inline]
-    pub const fn partner_phone() -> ::runtime::fields::CharField<
+    pub const fn partner_phone() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_phone")
+        ::runtime::odoo::fields::CharField::new("partner_phone")
     }
     /// State (`partner_state_id`, `many2one`).
     #[inline]
-    pub const fn partner_state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("partner_state_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_state_id")
     }
     /// Zip (`partner_zip`, `char`).
     #[inline]
-    pub const fn partner_zip() -> ::runtime::fields::CharField<
+    pub const fn partner_zip() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("partner_zip")
+        ::runtime::odoo::fields::CharField::new("partner_zip")
     }
     /// Payment (`payment_id`, `many2one`).
     #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::AccountPayment,
     > {
-        ::runtime::fields::Many2OneField::new("payment_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_id")
     }
     /// Payment Method Code (`payment_method_code`, `char`).
     #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
+    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("payment_method_code")
+        ::runtime::odoo::fields::CharField::new("payment_method_code")
     }
     /// Payment Method (`payment_method_id`, `many2one`).
     #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::PaymentMethod,
     > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
     }
     /// Provider Code (`provider_code`, `selection`).
     #[inline]
-    pub const fn provider_code() -> ::runtime::fields::SelectionField<
+    pub const fn provider_code() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentTransaction,
         super::ProviderCode,
     > {
-        ::runtime::fields::SelectionField::new("provider_code")
+        ::runtime::odoo::fields::SelectionField::new("provider_code")
     }
     /// Provider (`provider_id`, `many2one`).
     #[inline]
-    pub const fn provider_id() -> ::runtime::fields::Many2OneField<
+    pub const fn provider_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::PaymentProvider,
     > {
-        ::runtime::fields::Many2OneField::new("provider_id")
+        ::runtime::odoo::fields::Many2OneField::new("provider_id")
     }
     /// Provider Reference (`provider_reference`, `char`).
     #[inline]
-    pub const fn provider_reference() -> ::runtime::fields::CharField<
+    pub const fn provider_reference() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("provider_reference")
+        ::runtime::odoo::fields::CharField::new("provider_reference")
     }
     /// Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::PaymentTransaction> {
-        ::runtime::fields::CharField::new("reference")
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
+        super::PaymentTransaction,
+    > {
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Refunds Count (`refunds_count`, `integer`).
     #[inline]
-    pub const fn refunds_count() -> ::runtime::fields::NumField<
+    pub const fn refunds_count() -> ::runtime::odoo::fields::NumField<
         super::PaymentTransaction,
         i64,
     > {
-        ::runtime::fields::NumField::new("refunds_count")
+        ::runtime::odoo::fields::NumField::new("refunds_count")
     }
     /// Sales Orders (`sale_order_ids`, `many2many`).
     #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PaymentTransaction,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
     }
     /// \# of Sales Orders (`sale_order_ids_nbr`, `integer`).
     #[inline]
-    pub const fn sale_order_ids_nbr() -> ::runtime::fields::NumField<
+    pub const fn sale_order_ids_nbr() -> ::runtime::odoo::fields::NumField<
         super::PaymentTransaction,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_ids_nbr")
+        ::runtime::odoo::fields::NumField::new("sale_order_ids_nbr")
     }
     /// Source Transaction (`source_transaction_id`, `many2one`).
     #[inline]
-    pub const fn source_transaction_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_transaction_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::Many2OneField::new("source_transaction_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_transaction_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::PaymentTransaction,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Message (`state_message`, `text`).
     #[inline]
-    pub const fn state_message() -> ::runtime::fields::CharField<
+    pub const fn state_message() -> ::runtime::odoo::fields::CharField<
         super::PaymentTransaction,
     > {
-        ::runtime::fields::CharField::new("state_message")
+        ::runtime::odoo::fields::CharField::new("state_message")
     }
     /// Payment Token (`token_id`, `many2one`).
     #[inline]
-    pub const fn token_id() -> ::runtime::fields::Many2OneField<
+    pub const fn token_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::Many2OneField::new("token_id")
+        ::runtime::odoo::fields::Many2OneField::new("token_id")
     }
     /// Create Token (`tokenize`, `boolean`).
     #[inline]
-    pub const fn tokenize() -> ::runtime::fields::BoolField<super::PaymentTransaction> {
-        ::runtime::fields::BoolField::new("tokenize")
+    pub const fn tokenize() -> ::runtime::odoo::fields::BoolField<
+        super::PaymentTransaction,
+    > {
+        ::runtime::odoo::fields::BoolField::new("tokenize")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PaymentTransaction,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PaymentTransaction,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `operation` (Operation) on `payment.transaction`.
@@ -1374,7 +1392,7 @@ pub enum Operation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Operation {
+impl ::runtime::odoo::wire::Selection for Operation {
     const VALUES: &'static [&'static str] = &[
         "online_redirect",
         "online_direct",
@@ -1408,12 +1426,12 @@ impl ::runtime::wire::Selection for Operation {
 }
 impl<'de> ::serde::Deserialize<'de> for Operation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Operation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `partner_lang` (Language) on `payment.transaction`.
@@ -1426,7 +1444,7 @@ pub enum PartnerLang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PartnerLang {
+impl ::runtime::odoo::wire::Selection for PartnerLang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1443,12 +1461,12 @@ impl ::runtime::wire::Selection for PartnerLang {
 }
 impl<'de> ::serde::Deserialize<'de> for PartnerLang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PartnerLang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `provider_code` (Provider Code) on `payment.transaction`.
@@ -1461,7 +1479,7 @@ pub enum ProviderCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProviderCode {
+impl ::runtime::odoo::wire::Selection for ProviderCode {
     const VALUES: &'static [&'static str] = &["none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1478,12 +1496,12 @@ impl ::runtime::wire::Selection for ProviderCode {
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProviderCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `payment.transaction`.
@@ -1506,7 +1524,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "pending",
@@ -1540,11 +1558,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

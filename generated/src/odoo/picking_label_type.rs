@@ -21,7 +21,7 @@ pub struct PickingLabelType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,11 +39,11 @@ pub struct PickingLabelType {
     /// Picking
     ///
     /// `many2many`, to `stock.picking`.
-    pub picking_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`.
-    pub production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub production_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,14 +51,14 @@ pub struct PickingLabelType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PickingLabelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PickingLabelType {
+impl ::runtime::odoo::wire::FromRecord for PickingLabelType {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for PickingLabelType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PickingLabelType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,30 +104,31 @@ impl ::runtime::Model for PickingLabelType {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("label_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("label_type", "selection")
             .required()
             .selection(&["products", "lots"]),
-        ::runtime::verify::FieldSpec::new("picking_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "many2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PickingLabelType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PickingLabelType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -156,7 +157,7 @@ impl super::mixins::BaseModel for PickingLabelType {
 /// Values for creating a `picking.label.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PickingLabelTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PickingLabelTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,20 +168,20 @@ impl PickingLabelTypeCreate {
     /// Takes the required fields: `label_type` (readonly, computed and x2many fields are left out).
     pub fn new(label_type: LabelType) -> Self {
         PickingLabelTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .label_type(label_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PickingLabelType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PickingLabelType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `label_type` (Labels to print).
@@ -194,7 +195,7 @@ impl PickingLabelTypeCreate {
     pub fn picking_ids(
         mut self,
         picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
@@ -205,7 +206,7 @@ impl PickingLabelTypeCreate {
     pub fn production_ids(
         mut self,
         production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -220,7 +221,7 @@ impl ::runtime::CreateValues for PickingLabelTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PickingLabelTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PickingLabelTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,19 +232,19 @@ impl PickingLabelTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PickingLabelTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PickingLabelType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PickingLabelType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `label_type` (Labels to print).
@@ -257,7 +258,7 @@ impl PickingLabelTypeUpdate {
     pub fn picking_ids(
         mut self,
         picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
@@ -268,7 +269,7 @@ impl PickingLabelTypeUpdate {
     pub fn production_ids(
         mut self,
         production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -283,71 +284,74 @@ impl ::runtime::UpdateValues for PickingLabelTypeUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PickingLabelType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PickingLabelType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PickingLabelType,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PickingLabelType, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PickingLabelType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Labels to print (`label_type`, `selection`).
     #[inline]
-    pub const fn label_type() -> ::runtime::fields::SelectionField<
+    pub const fn label_type() -> ::runtime::odoo::fields::SelectionField<
         super::PickingLabelType,
         super::LabelType,
     > {
-        ::runtime::fields::SelectionField::new("label_type")
+        ::runtime::odoo::fields::SelectionField::new("label_type")
     }
     /// Picking (`picking_ids`, `many2many`).
     #[inline]
-    pub const fn picking_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PickingLabelType,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("picking_ids")
+        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
     }
     /// Production (`production_ids`, `many2many`).
     #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PickingLabelType,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("production_ids")
+        ::runtime::odoo::fields::X2ManyField::new("production_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PickingLabelType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PickingLabelType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `label_type` (Labels to print) on `picking.label.type`.
@@ -362,7 +366,7 @@ pub enum LabelType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LabelType {
+impl ::runtime::odoo::wire::Selection for LabelType {
     const VALUES: &'static [&'static str] = &["products", "lots"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -381,11 +385,11 @@ impl ::runtime::wire::Selection for LabelType {
 }
 impl<'de> ::serde::Deserialize<'de> for LabelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LabelType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,26 +19,26 @@ pub struct PortalMixin {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalMixin {
+impl ::runtime::odoo::wire::FromRecord for PortalMixin {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
         "access_warning",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PortalMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -55,7 +55,7 @@ impl ::runtime::wire::FromRecord for PortalMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -66,19 +66,19 @@ impl PortalMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PortalMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -92,7 +92,7 @@ impl PortalMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -103,19 +103,19 @@ impl PortalMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PortalMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -129,17 +129,21 @@ impl PortalMixinUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::PortalMixin> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::PortalMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::PortalMixin> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::PortalMixin> {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::PortalMixin> {
-        ::runtime::fields::CharField::new("access_warning")
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
+        super::PortalMixin,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
 }

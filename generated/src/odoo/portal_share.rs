@@ -17,7 +17,7 @@ pub struct PortalShare {
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct PortalShare {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,7 +43,7 @@ pub struct PortalShare {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, required.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Related Document ID
     ///
     /// `integer`, required.
@@ -57,11 +57,13 @@ pub struct PortalShare {
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
+    pub resource_ref: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Reference>,
+    >,
     /// Link
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::share_link())`.
-    pub share_link: ::runtime::wire::Computed<Option<String>>,
+    pub share_link: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,14 +71,14 @@ pub struct PortalShare {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalShare {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalShare {
+impl ::runtime::odoo::wire::FromRecord for PortalShare {
     const FIELDS: &'static [&'static str] = &[
         "access_warning",
         "create_date",
@@ -93,8 +95,8 @@ impl ::runtime::wire::FromRecord for PortalShare {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PortalShare::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,33 +138,34 @@ impl ::runtime::Model for PortalShare {
         "resource_ref",
         "share_link",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("note", "text"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("share_link", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("share_link", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PortalShare {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PortalShare {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -191,7 +194,7 @@ impl super::mixins::BaseModel for PortalShare {
 /// Values for creating a `portal.share` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PortalShareCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalShareCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,7 +205,7 @@ impl PortalShareCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
         PortalShareCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .res_id(res_id)
             .res_model(res_model)
@@ -210,13 +213,13 @@ impl PortalShareCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalShare>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalShare>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `note` (Note).
@@ -230,7 +233,7 @@ impl PortalShareCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -256,7 +259,7 @@ impl ::runtime::CreateValues for PortalShareCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalShareUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalShareUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -267,19 +270,19 @@ impl PortalShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PortalShareUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalShare>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalShare>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `note` (Note).
@@ -293,7 +296,7 @@ impl PortalShareUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -319,82 +322,88 @@ impl ::runtime::UpdateValues for PortalShareUpdate {
 pub mod fields {
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("access_warning")
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
+        super::PortalShare,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PortalShare,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalShare,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PortalShare,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PortalShare, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PortalShare, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Note (`note`, `text`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::PortalShare> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Recipients (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PortalShare,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Related Document ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::PortalShare, i64> {
-        ::runtime::fields::NumField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<super::PortalShare, i64> {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Related Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::PortalShare> {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Related Document (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<super::PortalShare> {
-        ::runtime::fields::AnyField::new("resource_ref")
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
+        super::PortalShare,
+    > {
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Link (`share_link`, `char`).
     #[inline]
-    pub const fn share_link() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("share_link")
+    pub const fn share_link() -> ::runtime::odoo::fields::CharField<super::PortalShare> {
+        ::runtime::odoo::fields::CharField::new("share_link")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PortalShare,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalShare,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

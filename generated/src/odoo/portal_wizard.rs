@@ -21,7 +21,7 @@ pub struct PortalWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct PortalWizard {
     /// Partners
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Users
     ///
     /// `one2many`, to `portal.wizard.user` (inverse `wizard_id`), computed.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::PortalWizardUser>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::PortalWizardUser>,
     /// Invitation Message
     ///
     /// This text is included in the email sent to new users of the portal.
@@ -51,14 +51,14 @@ pub struct PortalWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalWizard {
+impl ::runtime::odoo::wire::FromRecord for PortalWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for PortalWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PortalWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,28 +104,29 @@ impl ::runtime::Model for PortalWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("user_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
             .relation("portal.wizard.user"),
-        ::runtime::verify::FieldSpec::new("welcome_message", "text"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("welcome_message", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PortalWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PortalWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -158,7 +159,7 @@ impl super::mixins::BaseModel for PortalWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -169,19 +170,19 @@ impl PortalWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PortalWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_ids` (Partners).
@@ -189,7 +190,7 @@ impl PortalWizardCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -200,7 +201,7 @@ impl PortalWizardCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PortalWizardUser>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PortalWizardUser>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -220,7 +221,7 @@ impl ::runtime::CreateValues for PortalWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,19 +232,19 @@ impl PortalWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PortalWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `partner_ids` (Partners).
@@ -251,7 +252,7 @@ impl PortalWizardUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -262,7 +263,7 @@ impl PortalWizardUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PortalWizardUser>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PortalWizardUser>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -282,65 +283,69 @@ impl ::runtime::UpdateValues for PortalWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PortalWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PortalWizard> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PortalWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PortalWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PortalWizard, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Partners (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PortalWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Users (`user_ids`, `one2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PortalWizard,
         super::super::rel::PortalWizardUser,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Invitation Message (`welcome_message`, `text`).
     #[inline]
-    pub const fn welcome_message() -> ::runtime::fields::CharField<super::PortalWizard> {
-        ::runtime::fields::CharField::new("welcome_message")
+    pub const fn welcome_message() -> ::runtime::odoo::fields::CharField<
+        super::PortalWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("welcome_message")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PortalWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

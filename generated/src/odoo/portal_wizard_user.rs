@@ -21,7 +21,7 @@ pub struct PortalWizardUser {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,7 +35,7 @@ pub struct PortalWizardUser {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_state())`.
     ///
     /// Values: `ok` (Valid), `ko` (Invalid), `exist` (Already Registered).
-    pub email_state: ::runtime::wire::Computed<Option<EmailState>>,
+    pub email_state: ::runtime::odoo::wire::Computed<Option<EmailState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -43,29 +43,31 @@ pub struct PortalWizardUser {
     /// Is Internal
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_internal())`.
-    pub is_internal: ::runtime::wire::Computed<bool>,
+    pub is_internal: ::runtime::odoo::wire::Computed<bool>,
     /// Is Portal
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_portal())`.
-    pub is_portal: ::runtime::wire::Computed<bool>,
+    pub is_portal: ::runtime::odoo::wire::Computed<bool>,
     /// Latest Authentication
     ///
     /// `datetime`, readonly, related `user_id.login_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
-    pub login_date: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
+    pub login_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Contact
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
-    pub user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Wizard
     ///
     /// `many2one`, to `portal.wizard`, required.
-    pub wizard_id: Option<::runtime::wire::Many2One<super::rel::PortalWizard>>,
+    pub wizard_id: Option<::runtime::odoo::wire::Many2One<super::rel::PortalWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -73,14 +75,14 @@ pub struct PortalWizardUser {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalWizardUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalWizardUser {
+impl ::runtime::odoo::wire::FromRecord for PortalWizardUser {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -98,8 +100,8 @@ impl ::runtime::wire::FromRecord for PortalWizardUser {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PortalWizardUser::default();
         while let Some(i) = r.next()? {
             match i {
@@ -143,38 +145,40 @@ impl ::runtime::Model for PortalWizardUser {
         "login_date",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("email_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_state", "selection")
             .selection(&["ok", "ko", "exist"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_portal", "boolean"),
-        ::runtime::verify::FieldSpec::new("login_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_portal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("login_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("portal.wizard")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PortalWizardUser {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PortalWizardUser {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -260,7 +264,7 @@ impl super::mixins::BaseModel for PortalWizardUser {
 /// Values for creating a `portal.wizard.user` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PortalWizardUserCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalWizardUserCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -271,20 +275,20 @@ impl PortalWizardUserCreate {
     /// Takes the required fields: `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(wizard_id: i64) -> Self {
         PortalWizardUserCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .wizard_id(wizard_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizardUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizardUser>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email).
@@ -313,7 +317,7 @@ impl ::runtime::CreateValues for PortalWizardUserCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PortalWizardUserUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PortalWizardUserUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -324,19 +328,19 @@ impl PortalWizardUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PortalWizardUserUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizardUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizardUser>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email).
@@ -365,102 +369,109 @@ impl ::runtime::UpdateValues for PortalWizardUserUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PortalWizardUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizardUser,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PortalWizardUser,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::PortalWizardUser> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::PortalWizardUser> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Status (`email_state`, `selection`).
     #[inline]
-    pub const fn email_state() -> ::runtime::fields::SelectionField<
+    pub const fn email_state() -> ::runtime::odoo::fields::SelectionField<
         super::PortalWizardUser,
         super::EmailState,
     > {
-        ::runtime::fields::SelectionField::new("email_state")
+        ::runtime::odoo::fields::SelectionField::new("email_state")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PortalWizardUser, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PortalWizardUser,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Internal (`is_internal`, `boolean`).
     #[inline]
-    pub const fn is_internal() -> ::runtime::fields::BoolField<super::PortalWizardUser> {
-        ::runtime::fields::BoolField::new("is_internal")
+    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
+        super::PortalWizardUser,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_internal")
     }
     /// Is Portal (`is_portal`, `boolean`).
     #[inline]
-    pub const fn is_portal() -> ::runtime::fields::BoolField<super::PortalWizardUser> {
-        ::runtime::fields::BoolField::new("is_portal")
+    pub const fn is_portal() -> ::runtime::odoo::fields::BoolField<
+        super::PortalWizardUser,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_portal")
     }
     /// Latest Authentication (`login_date`, `datetime`).
     #[inline]
-    pub const fn login_date() -> ::runtime::fields::DateField<
+    pub const fn login_date() -> ::runtime::odoo::fields::DateField<
         super::PortalWizardUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("login_date")
+        ::runtime::odoo::fields::DateField::new("login_date")
     }
     /// Contact (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizardUser,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizardUser,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizardUser,
         super::super::rel::PortalWizard,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PortalWizardUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PortalWizardUser,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `email_state` (Status) on `portal.wizard.user`.
@@ -477,7 +488,7 @@ pub enum EmailState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EmailState {
+impl ::runtime::odoo::wire::Selection for EmailState {
     const VALUES: &'static [&'static str] = &["ok", "ko", "exist"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -498,11 +509,11 @@ impl ::runtime::wire::Selection for EmailState {
 }
 impl<'de> ::serde::Deserialize<'de> for EmailState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EmailState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

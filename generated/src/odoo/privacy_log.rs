@@ -31,7 +31,7 @@ pub struct PrivacyLog {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, required.
@@ -55,7 +55,7 @@ pub struct PrivacyLog {
     /// Handled By
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,14 +63,14 @@ pub struct PrivacyLog {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PrivacyLog {
+impl ::runtime::odoo::wire::FromRecord for PrivacyLog {
     const FIELDS: &'static [&'static str] = &[
         "additional_note",
         "anonymized_email",
@@ -87,8 +87,8 @@ impl ::runtime::wire::FromRecord for PrivacyLog {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PrivacyLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -128,33 +128,34 @@ impl ::runtime::Model for PrivacyLog {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("additional_note", "text"),
-        ::runtime::verify::FieldSpec::new("anonymized_email", "char").required(),
-        ::runtime::verify::FieldSpec::new("anonymized_name", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("anonymized_email", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("anonymized_name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("execution_details", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("records_description", "text"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("execution_details", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("records_description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PrivacyLog {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PrivacyLog {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for PrivacyLog {
@@ -163,7 +164,7 @@ impl super::mixins::BaseModel for PrivacyLog {
 /// Values for creating a `privacy.log` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PrivacyLogCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLogCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -179,7 +180,7 @@ impl PrivacyLogCreate {
         user_id: i64,
     ) -> Self {
         PrivacyLogCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .anonymized_email(anonymized_email)
             .anonymized_name(anonymized_name)
@@ -189,13 +190,13 @@ impl PrivacyLogCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `additional_note` (Additional Note).
@@ -251,7 +252,7 @@ impl ::runtime::CreateValues for PrivacyLogCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PrivacyLogUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLogUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -262,19 +263,19 @@ impl PrivacyLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PrivacyLogUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `additional_note` (Additional Note).
@@ -330,87 +331,97 @@ impl ::runtime::UpdateValues for PrivacyLogUpdate {
 pub mod fields {
     /// Additional Note (`additional_note`, `text`).
     #[inline]
-    pub const fn additional_note() -> ::runtime::fields::CharField<super::PrivacyLog> {
-        ::runtime::fields::CharField::new("additional_note")
+    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLog,
+    > {
+        ::runtime::odoo::fields::CharField::new("additional_note")
     }
     /// Anonymized Email (`anonymized_email`, `char`).
     #[inline]
-    pub const fn anonymized_email() -> ::runtime::fields::CharField<super::PrivacyLog> {
-        ::runtime::fields::CharField::new("anonymized_email")
+    pub const fn anonymized_email() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLog,
+    > {
+        ::runtime::odoo::fields::CharField::new("anonymized_email")
     }
     /// Anonymized Name (`anonymized_name`, `char`).
     #[inline]
-    pub const fn anonymized_name() -> ::runtime::fields::CharField<super::PrivacyLog> {
-        ::runtime::fields::CharField::new("anonymized_name")
+    pub const fn anonymized_name() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLog,
+    > {
+        ::runtime::odoo::fields::CharField::new("anonymized_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLog,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLog,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLog,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PrivacyLog> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLog,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Execution Details (`execution_details`, `text`).
     #[inline]
-    pub const fn execution_details() -> ::runtime::fields::CharField<super::PrivacyLog> {
-        ::runtime::fields::CharField::new("execution_details")
+    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLog,
+    > {
+        ::runtime::odoo::fields::CharField::new("execution_details")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PrivacyLog, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PrivacyLog, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Found Records (`records_description`, `text`).
     #[inline]
-    pub const fn records_description() -> ::runtime::fields::CharField<
+    pub const fn records_description() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLog,
     > {
-        ::runtime::fields::CharField::new("records_description")
+        ::runtime::odoo::fields::CharField::new("records_description")
     }
     /// Handled By (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLog,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLog,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLog,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct PrivacyLookupWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,15 +41,15 @@ pub struct PrivacyLookupWizard {
     /// Line Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::line_count())`.
-    pub line_count: ::runtime::wire::Computed<i64>,
+    pub line_count: ::runtime::odoo::wire::Computed<i64>,
     /// Line
     ///
     /// `one2many`, to `privacy.lookup.wizard.line` (inverse `wizard_id`).
-    pub line_ids: ::runtime::wire::X2Many<super::rel::PrivacyLookupWizardLine>,
+    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::PrivacyLookupWizardLine>,
     /// Log
     ///
     /// `many2one`, to `privacy.log`.
-    pub log_id: Option<::runtime::wire::Many2One<super::rel::PrivacyLog>>,
+    pub log_id: Option<::runtime::odoo::wire::Many2One<super::rel::PrivacyLog>>,
     /// Name
     ///
     /// `char`, required.
@@ -57,7 +57,7 @@ pub struct PrivacyLookupWizard {
     /// Records Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::records_description())`.
-    pub records_description: ::runtime::wire::Computed<Option<String>>,
+    pub records_description: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,14 +65,14 @@ pub struct PrivacyLookupWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PrivacyLookupWizard {
+impl ::runtime::odoo::wire::FromRecord for PrivacyLookupWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -89,8 +89,8 @@ impl ::runtime::wire::FromRecord for PrivacyLookupWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PrivacyLookupWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,32 +129,34 @@ impl ::runtime::Model for PrivacyLookupWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["line_count", "records_description"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char").required(),
-        ::runtime::verify::FieldSpec::new("execution_details", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_count", "integer"),
-        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("execution_details", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
             .relation("privacy.lookup.wizard.line"),
-        ::runtime::verify::FieldSpec::new("log_id", "many2one").relation("privacy.log"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("records_description", "text"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("log_id", "many2one")
+            .relation("privacy.log"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("records_description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PrivacyLookupWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("log_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PrivacyLookupWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("log_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -200,7 +202,7 @@ impl super::mixins::BaseModel for PrivacyLookupWizard {
 /// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PrivacyLookupWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLookupWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,7 +213,7 @@ impl PrivacyLookupWizardCreate {
     /// Takes the required fields: `email`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
         PrivacyLookupWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .email(email)
             .name(name)
@@ -219,13 +221,13 @@ impl PrivacyLookupWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email).
@@ -239,7 +241,7 @@ impl PrivacyLookupWizardCreate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PrivacyLookupWizardLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PrivacyLookupWizardLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -265,7 +267,7 @@ impl ::runtime::CreateValues for PrivacyLookupWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PrivacyLookupWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLookupWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -276,19 +278,19 @@ impl PrivacyLookupWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PrivacyLookupWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `email` (Email).
@@ -302,7 +304,7 @@ impl PrivacyLookupWizardUpdate {
     pub fn line_ids(
         mut self,
         line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PrivacyLookupWizardLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PrivacyLookupWizardLine>,
         >,
     ) -> Self {
         self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
@@ -328,94 +330,101 @@ impl ::runtime::UpdateValues for PrivacyLookupWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLookupWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::PrivacyLookupWizard> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLookupWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Execution Details (`execution_details`, `text`).
     #[inline]
-    pub const fn execution_details() -> ::runtime::fields::CharField<
+    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizard,
     > {
-        ::runtime::fields::CharField::new("execution_details")
+        ::runtime::odoo::fields::CharField::new("execution_details")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PrivacyLookupWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Line Count (`line_count`, `integer`).
-    #[inline]
-    pub const fn line_count() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::PrivacyLookupWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("line_count")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Line Count (`line_count`, `integer`).
+    #[inline]
+    pub const fn line_count() -> ::runtime::odoo::fields::NumField<
+        super::PrivacyLookupWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("line_count")
     }
     /// Line (`line_ids`, `one2many`).
     #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PrivacyLookupWizard,
         super::super::rel::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::X2ManyField::new("line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("line_ids")
     }
     /// Log (`log_id`, `many2one`).
     #[inline]
-    pub const fn log_id() -> ::runtime::fields::Many2OneField<
+    pub const fn log_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizard,
         super::super::rel::PrivacyLog,
     > {
-        ::runtime::fields::Many2OneField::new("log_id")
+        ::runtime::odoo::fields::Many2OneField::new("log_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PrivacyLookupWizard> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::PrivacyLookupWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Records Description (`records_description`, `text`).
     #[inline]
-    pub const fn records_description() -> ::runtime::fields::CharField<
+    pub const fn records_description() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizard,
     > {
-        ::runtime::fields::CharField::new("records_description")
+        ::runtime::odoo::fields::CharField::new("records_description")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLookupWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

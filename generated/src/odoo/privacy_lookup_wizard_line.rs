@@ -21,7 +21,7 @@ pub struct PrivacyLookupWizardLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct PrivacyLookupWizardLine {
     /// Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Resource name
     ///
     /// `char`, readonly, computed.
@@ -67,11 +67,15 @@ pub struct PrivacyLookupWizardLine {
     /// `reference`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
+    pub resource_ref: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Reference>,
+    >,
     /// Wizard
     ///
     /// `many2one`, to `privacy.lookup.wizard`.
-    pub wizard_id: Option<::runtime::wire::Many2One<super::rel::PrivacyLookupWizard>>,
+    pub wizard_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PrivacyLookupWizard>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,14 +83,14 @@ pub struct PrivacyLookupWizardLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PrivacyLookupWizardLine {
+impl ::runtime::odoo::wire::FromRecord for PrivacyLookupWizardLine {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -106,8 +110,8 @@ impl ::runtime::wire::FromRecord for PrivacyLookupWizardLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PrivacyLookupWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,38 +157,39 @@ impl ::runtime::Model for PrivacyLookupWizardLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["resource_ref"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("execution_details", "char"),
-        ::runtime::verify::FieldSpec::new("has_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_unlinked", "boolean"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("execution_details", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_unlinked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("privacy.lookup.wizard"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PrivacyLookupWizardLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PrivacyLookupWizardLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -264,7 +269,7 @@ impl super::mixins::BaseModel for PrivacyLookupWizardLine {
 /// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PrivacyLookupWizardLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -275,20 +280,20 @@ impl PrivacyLookupWizardLineCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
         PrivacyLookupWizardLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .res_id(res_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `execution_details` (Execution Details).
@@ -323,7 +328,10 @@ impl PrivacyLookupWizardLineCreate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -341,7 +349,7 @@ impl ::runtime::CreateValues for PrivacyLookupWizardLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PrivacyLookupWizardLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PrivacyLookupWizardLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -352,19 +360,19 @@ impl PrivacyLookupWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PrivacyLookupWizardLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `execution_details` (Execution Details).
@@ -399,7 +407,10 @@ impl PrivacyLookupWizardLineUpdate {
     }
     /// Set `resource_ref` (Record).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -417,122 +428,122 @@ impl ::runtime::UpdateValues for PrivacyLookupWizardLineUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLookupWizardLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizardLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Execution Details (`execution_details`, `char`).
     #[inline]
-    pub const fn execution_details() -> ::runtime::fields::CharField<
+    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::CharField::new("execution_details")
+        ::runtime::odoo::fields::CharField::new("execution_details")
     }
     /// Has Active (`has_active`, `boolean`).
     #[inline]
-    pub const fn has_active() -> ::runtime::fields::BoolField<
+    pub const fn has_active() -> ::runtime::odoo::fields::BoolField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::BoolField::new("has_active")
+        ::runtime::odoo::fields::BoolField::new("has_active")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::PrivacyLookupWizardLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Active (`is_active`, `boolean`).
     #[inline]
-    pub const fn is_active() -> ::runtime::fields::BoolField<
+    pub const fn is_active() -> ::runtime::odoo::fields::BoolField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::BoolField::new("is_active")
+        ::runtime::odoo::fields::BoolField::new("is_active")
     }
     /// Is Unlinked (`is_unlinked`, `boolean`).
     #[inline]
-    pub const fn is_unlinked() -> ::runtime::fields::BoolField<
+    pub const fn is_unlinked() -> ::runtime::odoo::fields::BoolField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::BoolField::new("is_unlinked")
+        ::runtime::odoo::fields::BoolField::new("is_unlinked")
     }
     /// Resource ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
         super::PrivacyLookupWizardLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("res_id")
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::CharField::new("res_model")
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Related Document Model (`res_model_id`, `many2one`).
     #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizardLine,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
     }
     /// Resource name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::CharField::new("res_name")
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// Record (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
         super::PrivacyLookupWizardLine,
     > {
-        ::runtime::fields::AnyField::new("resource_ref")
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizardLine,
         super::super::rel::PrivacyLookupWizard,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PrivacyLookupWizardLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PrivacyLookupWizardLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,7 +17,7 @@ pub struct ProcurementGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,7 +35,9 @@ pub struct ProcurementGroup {
     /// Mrp Production
     ///
     /// `one2many`, to `mrp.production` (inverse `procurement_group_id`).
-    pub mrp_production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub mrp_production_ids: ::runtime::odoo::wire::X2Many<
+        ::runtime::odoo::wire::AnyModel,
+    >,
     /// Reference
     ///
     /// `char`, required.
@@ -43,19 +45,19 @@ pub struct ProcurementGroup {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Linked Purchase Order Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `group_id`).
-    pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`.
-    pub sale_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Related Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `group_id`).
-    pub stock_move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub stock_move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,14 +65,14 @@ pub struct ProcurementGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProcurementGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProcurementGroup {
+impl ::runtime::odoo::wire::FromRecord for ProcurementGroup {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -87,8 +89,8 @@ impl ::runtime::wire::FromRecord for ProcurementGroup {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProcurementGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -128,43 +130,45 @@ impl ::runtime::Model for ProcurementGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("mrp_production_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("mrp_production_ids", "one2many")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_id", "many2one").relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("stock_move_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_ids", "one2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProcurementGroup {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("sale_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProcurementGroup {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProcurementGroupCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProcurementGroupCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -175,20 +179,20 @@ impl ProcurementGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProcurementGroupCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProcurementGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProcurementGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_type` (Delivery Type).
@@ -202,7 +206,7 @@ impl ProcurementGroupCreate {
     pub fn mrp_production_ids(
         mut self,
         mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -229,7 +233,7 @@ impl ProcurementGroupCreate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -247,7 +251,7 @@ impl ProcurementGroupCreate {
     pub fn stock_move_ids(
         mut self,
         stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -262,7 +266,7 @@ impl ::runtime::CreateValues for ProcurementGroupCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProcurementGroupUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProcurementGroupUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -273,19 +277,19 @@ impl ProcurementGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProcurementGroupUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProcurementGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProcurementGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_type` (Delivery Type).
@@ -299,7 +303,7 @@ impl ProcurementGroupUpdate {
     pub fn mrp_production_ids(
         mut self,
         mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -326,7 +330,7 @@ impl ProcurementGroupUpdate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -344,7 +348,7 @@ impl ProcurementGroupUpdate {
     pub fn stock_move_ids(
         mut self,
         stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -359,100 +363,103 @@ impl ::runtime::UpdateValues for ProcurementGroupUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProcurementGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProcurementGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProcurementGroup,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProcurementGroup, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProcurementGroup,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Delivery Type (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProcurementGroup,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// Mrp Production (`mrp_production_ids`, `one2many`).
     #[inline]
-    pub const fn mrp_production_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn mrp_production_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProcurementGroup,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("mrp_production_ids")
+        ::runtime::odoo::fields::X2ManyField::new("mrp_production_ids")
     }
     /// Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProcurementGroup> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProcurementGroup> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProcurementGroup,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Linked Purchase Order Lines (`purchase_line_ids`, `one2many`).
     #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProcurementGroup,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
     }
     /// Sale Order (`sale_id`, `many2one`).
     #[inline]
-    pub const fn sale_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProcurementGroup,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_id")
     }
     /// Related Stock Moves (`stock_move_ids`, `one2many`).
     #[inline]
-    pub const fn stock_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stock_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProcurementGroup,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("stock_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stock_move_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProcurementGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProcurementGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `move_type` (Delivery Type) on `procurement.group`.
@@ -467,7 +474,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &["direct", "one"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -486,11 +493,11 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct ProductAttribute {
     /// Lines
     ///
     /// `one2many`, to `product.template.attribute.line` (inverse `attribute_id`).
-    pub attribute_line_ids: ::runtime::wire::X2Many<
+    pub attribute_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeLine,
     >,
     /// Created on
@@ -31,7 +31,7 @@ pub struct ProductAttribute {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Variant Creation
     ///
     /// \- Instantly: All possible variants are created as soon as the attribute and its values are added to a product.
@@ -66,11 +66,11 @@ pub struct ProductAttribute {
     /// Number Related Products
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_related_products())`.
-    pub number_related_products: ::runtime::wire::Computed<i64>,
+    pub number_related_products: ::runtime::odoo::wire::Computed<i64>,
     /// Related Products
     ///
     /// `many2many`, to `product.template`, readonly, computed.
-    pub product_tmpl_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_tmpl_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Sequence
     ///
     /// Determine the display order
@@ -80,13 +80,13 @@ pub struct ProductAttribute {
     /// Template Values
     ///
     /// `one2many`, to `product.template.attribute.value` (inverse `attribute_id`).
-    pub template_value_ids: ::runtime::wire::X2Many<
+    pub template_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Values
     ///
     /// `one2many`, to `product.attribute.value` (inverse `attribute_id`).
-    pub value_ids: ::runtime::wire::X2Many<super::rel::ProductAttributeValue>,
+    pub value_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductAttributeValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -94,14 +94,14 @@ pub struct ProductAttribute {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductAttribute {
+impl ::runtime::odoo::wire::FromRecord for ProductAttribute {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attribute_line_ids",
@@ -121,8 +121,8 @@ impl ::runtime::wire::FromRecord for ProductAttribute {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductAttribute::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,41 +168,42 @@ impl ::runtime::Model for ProductAttribute {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_related_products"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attribute_line_ids", "one2many")
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("create_variant", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("create_variant", "selection")
             .required()
             .selection(&["always", "dynamic", "no_variant"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .required()
             .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("number_related_products", "integer"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("number_related_products", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("template_value_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("template_value_ids", "one2many")
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("value_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("value_ids", "one2many")
             .relation("product.attribute.value"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductAttribute {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductAttribute {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -231,7 +232,7 @@ impl super::mixins::BaseModel for ProductAttribute {
 /// Values for creating a `product.attribute` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -246,7 +247,7 @@ impl ProductAttributeCreate {
         name: impl Into<String>,
     ) -> Self {
         ProductAttributeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .create_variant(create_variant)
             .display_type(display_type)
@@ -255,13 +256,13 @@ impl ProductAttributeCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttribute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttribute>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -275,7 +276,9 @@ impl ProductAttributeCreate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -314,7 +317,9 @@ impl ProductAttributeCreate {
     pub fn template_value_ids(
         mut self,
         template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -329,7 +334,7 @@ impl ProductAttributeCreate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -343,7 +348,7 @@ impl ::runtime::CreateValues for ProductAttributeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductAttributeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -354,19 +359,19 @@ impl ProductAttributeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductAttributeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttribute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttribute>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -380,7 +385,9 @@ impl ProductAttributeUpdate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -419,7 +426,9 @@ impl ProductAttributeUpdate {
     pub fn template_value_ids(
         mut self,
         template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -434,7 +443,7 @@ impl ProductAttributeUpdate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -448,121 +457,126 @@ impl ::runtime::UpdateValues for ProductAttributeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductAttribute> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ProductAttribute,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Lines (`attribute_line_ids`, `one2many`).
     #[inline]
-    pub const fn attribute_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductAttribute,
         super::super::rel::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::X2ManyField::new("attribute_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attribute_line_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttribute,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttribute,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Variant Creation (`create_variant`, `selection`).
     #[inline]
-    pub const fn create_variant() -> ::runtime::fields::SelectionField<
+    pub const fn create_variant() -> ::runtime::odoo::fields::SelectionField<
         super::ProductAttribute,
         super::CreateVariant,
     > {
-        ::runtime::fields::SelectionField::new("create_variant")
+        ::runtime::odoo::fields::SelectionField::new("create_variant")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductAttribute,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProductAttribute,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductAttribute, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProductAttribute,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Attribute (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductAttribute> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductAttribute> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Number Related Products (`number_related_products`, `integer`).
     #[inline]
-    pub const fn number_related_products() -> ::runtime::fields::NumField<
+    pub const fn number_related_products() -> ::runtime::odoo::fields::NumField<
         super::ProductAttribute,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_related_products")
+        ::runtime::odoo::fields::NumField::new("number_related_products")
     }
     /// Related Products (`product_tmpl_ids`, `many2many`).
     #[inline]
-    pub const fn product_tmpl_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_tmpl_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductAttribute,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("product_tmpl_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_tmpl_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProductAttribute,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Template Values (`template_value_ids`, `one2many`).
     #[inline]
-    pub const fn template_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn template_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductAttribute,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("template_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("template_value_ids")
     }
     /// Values (`value_ids`, `one2many`).
     #[inline]
-    pub const fn value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductAttribute,
         super::super::rel::ProductAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("value_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttribute,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttribute,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `create_variant` (Variant Creation) on `product.attribute`.
@@ -579,7 +593,7 @@ pub enum CreateVariant {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CreateVariant {
+impl ::runtime::odoo::wire::Selection for CreateVariant {
     const VALUES: &'static [&'static str] = &["always", "dynamic", "no_variant"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -600,12 +614,12 @@ impl ::runtime::wire::Selection for CreateVariant {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateVariant {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CreateVariant {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `display_type` (Display Type) on `product.attribute`.
@@ -626,7 +640,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &[
         "radio",
         "pills",
@@ -657,11 +671,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

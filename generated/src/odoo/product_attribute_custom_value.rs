@@ -19,12 +19,12 @@ pub struct ProductAttributeCustomValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Attribute Value
     ///
     /// `many2one`, to `product.template.attribute.value`, required.
     pub custom_product_template_attribute_value_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
     >,
     /// Custom Value
     ///
@@ -41,11 +41,13 @@ pub struct ProductAttributeCustomValue {
     /// Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::wire::Computed<Option<String>>,
+    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sales Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_order_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_order_line_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,14 +55,14 @@ pub struct ProductAttributeCustomValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttributeCustomValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductAttributeCustomValue {
+impl ::runtime::odoo::wire::FromRecord for ProductAttributeCustomValue {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -74,8 +76,8 @@ impl ::runtime::wire::FromRecord for ProductAttributeCustomValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductAttributeCustomValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,37 +111,38 @@ impl ::runtime::Model for ProductAttributeCustomValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["name"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "custom_product_template_attribute_value_id",
                 "many2one",
             )
             .relation("product.template.attribute.value")
             .required(),
-        ::runtime::verify::FieldSpec::new("custom_value", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("sale_order_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("custom_value", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductAttributeCustomValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ProductAttributeCustomValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
             "custom_product_template_attribute_value_id",
         ),
-        ::runtime::nested::Relation::display_name("sale_order_line_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductAttributeCustomValue {
@@ -148,7 +151,7 @@ impl super::mixins::BaseModel for ProductAttributeCustomValue {
 /// Values for creating a `product.attribute.custom.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeCustomValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeCustomValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -159,7 +162,7 @@ impl ProductAttributeCustomValueCreate {
     /// Takes the required fields: `custom_product_template_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(custom_product_template_attribute_value_id: i64) -> Self {
         ProductAttributeCustomValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .custom_product_template_attribute_value_id(
                 custom_product_template_attribute_value_id,
@@ -168,13 +171,15 @@ impl ProductAttributeCustomValueCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeCustomValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductAttributeCustomValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom_product_template_attribute_value_id` (Attribute Value).
@@ -210,7 +215,7 @@ impl ::runtime::CreateValues for ProductAttributeCustomValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductAttributeCustomValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeCustomValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -221,19 +226,21 @@ impl ProductAttributeCustomValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductAttributeCustomValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeCustomValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductAttributeCustomValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom_product_template_attribute_value_id` (Attribute Value).
@@ -269,81 +276,81 @@ impl ::runtime::UpdateValues for ProductAttributeCustomValueUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttributeCustomValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeCustomValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Attribute Value (`custom_product_template_attribute_value_id`, `many2one`).
     #[inline]
-    pub const fn custom_product_template_attribute_value_id() -> ::runtime::fields::Many2OneField<
+    pub const fn custom_product_template_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeCustomValue,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "custom_product_template_attribute_value_id",
         )
     }
     /// Custom Value (`custom_value`, `char`).
     #[inline]
-    pub const fn custom_value() -> ::runtime::fields::CharField<
+    pub const fn custom_value() -> ::runtime::odoo::fields::CharField<
         super::ProductAttributeCustomValue,
     > {
-        ::runtime::fields::CharField::new("custom_value")
+        ::runtime::odoo::fields::CharField::new("custom_value")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductAttributeCustomValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductAttributeCustomValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::ProductAttributeCustomValue,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sales Order Line (`sale_order_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeCustomValue,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_line_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttributeCustomValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeCustomValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

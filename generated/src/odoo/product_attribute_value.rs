@@ -23,7 +23,9 @@ pub struct ProductAttributeValue {
     /// The attribute cannot be changed once the value is used on at least one product.
     ///
     /// `many2one`, to `product.attribute`, required.
-    pub attribute_id: Option<::runtime::wire::Many2One<super::rel::ProductAttribute>>,
+    pub attribute_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
+    >,
     /// Color Index
     ///
     /// `integer`.
@@ -35,7 +37,7 @@ pub struct ProductAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Default Extra Price
     ///
     /// `float`.
@@ -43,7 +45,7 @@ pub struct ProductAttributeValue {
     /// Default Extra Price Changed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_extra_price_changed())`.
-    pub default_extra_price_changed: ::runtime::wire::Computed<bool>,
+    pub default_extra_price_changed: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -75,7 +77,7 @@ pub struct ProductAttributeValue {
     /// Used on Products
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used_on_products())`.
-    pub is_used_on_products: ::runtime::wire::Computed<bool>,
+    pub is_used_on_products: ::runtime::odoo::wire::Computed<bool>,
     /// Value
     ///
     /// `char`, required.
@@ -83,7 +85,7 @@ pub struct ProductAttributeValue {
     /// Lines
     ///
     /// `many2many`, to `product.template.attribute.line`.
-    pub pav_attribute_line_ids: ::runtime::wire::X2Many<
+    pub pav_attribute_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeLine,
     >,
     /// Sequence
@@ -99,14 +101,14 @@ pub struct ProductAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductAttributeValue {
+impl ::runtime::odoo::wire::FromRecord for ProductAttributeValue {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attribute_id",
@@ -128,8 +130,8 @@ impl ::runtime::wire::FromRecord for ProductAttributeValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -181,41 +183,45 @@ impl ::runtime::Model for ProductAttributeValue {
         "default_extra_price_changed",
         "is_used_on_products",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
             .relation("product.attribute")
             .required(),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_extra_price", "float"),
-        ::runtime::verify::FieldSpec::new("default_extra_price_changed", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_extra_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "default_extra_price_changed",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::verify::FieldSpec::new("html_color", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image", "binary"),
-        ::runtime::verify::FieldSpec::new("is_custom", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_used_on_products", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("pav_attribute_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("html_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_custom", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_used_on_products", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("pav_attribute_line_ids", "many2many")
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductAttributeValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attribute_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductAttributeValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attribute_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -278,7 +284,7 @@ impl super::mixins::BaseModel for ProductAttributeValue {
 /// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -289,7 +295,7 @@ impl ProductAttributeValueCreate {
     /// Takes the required fields: `attribute_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, name: impl Into<String>) -> Self {
         ProductAttributeValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .attribute_id(attribute_id)
             .name(name)
@@ -297,13 +303,13 @@ impl ProductAttributeValueCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttributeValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -338,7 +344,7 @@ impl ProductAttributeValueCreate {
     }
     /// Set `image` (Image).
     #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("image", image.into());
         self
     }
@@ -359,7 +365,9 @@ impl ProductAttributeValueCreate {
     pub fn pav_attribute_line_ids(
         mut self,
         pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -383,7 +391,7 @@ impl ::runtime::CreateValues for ProductAttributeValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductAttributeValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductAttributeValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -394,19 +402,19 @@ impl ProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductAttributeValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttributeValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -441,7 +449,7 @@ impl ProductAttributeValueUpdate {
     }
     /// Set `image` (Image).
     #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("image", image.into());
         self
     }
@@ -462,7 +470,9 @@ impl ProductAttributeValueUpdate {
     pub fn pav_attribute_line_ids(
         mut self,
         pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -486,140 +496,147 @@ impl ::runtime::UpdateValues for ProductAttributeValueUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductAttributeValue> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Attribute (`attribute_id`, `many2one`).
     #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeValue,
         super::super::rel::ProductAttribute,
     > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
+        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::ProductAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("color")
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Default Extra Price (`default_extra_price`, `float`).
     #[inline]
-    pub const fn default_extra_price() -> ::runtime::fields::NumField<
+    pub const fn default_extra_price() -> ::runtime::odoo::fields::NumField<
         super::ProductAttributeValue,
         f64,
     > {
-        ::runtime::fields::NumField::new("default_extra_price")
+        ::runtime::odoo::fields::NumField::new("default_extra_price")
     }
     /// Default Extra Price Changed (`default_extra_price_changed`, `boolean`).
     #[inline]
-    pub const fn default_extra_price_changed() -> ::runtime::fields::BoolField<
+    pub const fn default_extra_price_changed() -> ::runtime::odoo::fields::BoolField<
         super::ProductAttributeValue,
     > {
-        ::runtime::fields::BoolField::new("default_extra_price_changed")
+        ::runtime::odoo::fields::BoolField::new("default_extra_price_changed")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductAttributeValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProductAttributeValue,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Color (`html_color`, `char`).
     #[inline]
-    pub const fn html_color() -> ::runtime::fields::CharField<
+    pub const fn html_color() -> ::runtime::odoo::fields::CharField<
         super::ProductAttributeValue,
     > {
-        ::runtime::fields::CharField::new("html_color")
+        ::runtime::odoo::fields::CharField::new("html_color")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductAttributeValue, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::fields::BinaryField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BinaryField::new("image")
-    }
-    /// Free text (`is_custom`, `boolean`).
-    #[inline]
-    pub const fn is_custom() -> ::runtime::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("is_custom")
-    }
-    /// Used on Products (`is_used_on_products`, `boolean`).
-    #[inline]
-    pub const fn is_used_on_products() -> ::runtime::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("is_used_on_products")
-    }
-    /// Value (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductAttributeValue> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Lines (`pav_attribute_line_ids`, `many2many`).
-    #[inline]
-    pub const fn pav_attribute_line_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductAttributeValue,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::fields::X2ManyField::new("pav_attribute_line_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Image (`image`, `binary`).
+    #[inline]
+    pub const fn image() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image")
+    }
+    /// Free text (`is_custom`, `boolean`).
+    #[inline]
+    pub const fn is_custom() -> ::runtime::odoo::fields::BoolField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_custom")
+    }
+    /// Used on Products (`is_used_on_products`, `boolean`).
+    #[inline]
+    pub const fn is_used_on_products() -> ::runtime::odoo::fields::BoolField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_used_on_products")
+    }
+    /// Value (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Lines (`pav_attribute_line_ids`, `many2many`).
+    #[inline]
+    pub const fn pav_attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductAttributeValue,
+        super::super::rel::ProductTemplateAttributeLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("pav_attribute_line_ids")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProductAttributeValue,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `product.attribute.value`.
@@ -640,7 +657,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &[
         "radio",
         "pills",
@@ -671,11 +688,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct ProductCategory {
     /// Child Categories
     ///
     /// `one2many`, to `product.category` (inverse `parent_id`).
-    pub child_id: ::runtime::wire::X2Many<super::rel::ProductCategory>,
+    pub child_id: ::runtime::odoo::wire::X2Many<super::rel::ProductCategory>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
@@ -27,7 +27,7 @@ pub struct ProductCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct ProductCategory {
     /// stock.putaway.rule
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filter_for_stock_putaway_rule())`.
-    pub filter_for_stock_putaway_rule: ::runtime::wire::Computed<bool>,
+    pub filter_for_stock_putaway_rule: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -49,58 +49,58 @@ pub struct ProductCategory {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -118,7 +118,7 @@ pub struct ProductCategory {
     /// Parent Category
     ///
     /// `many2one`, to `product.category`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Parent Path
     ///
     /// `char`.
@@ -126,15 +126,15 @@ pub struct ProductCategory {
     /// Parent Routes
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_route_ids())`.
-    pub parent_route_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub parent_route_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// \# Products
     ///
     /// The number of products under this category (Does not consider the children categories)
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
-    pub product_count: ::runtime::wire::Computed<i64>,
+    pub product_count: ::runtime::odoo::wire::Computed<i64>,
     /// Product Properties
     ///
     /// `properties_definition`.
@@ -145,7 +145,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_creditor_price_difference_categ: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Downpayment Account
     ///
@@ -153,7 +153,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_downpayment_categ_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Expense Account
     ///
@@ -161,7 +161,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_expense_categ_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Income Account
     ///
@@ -169,7 +169,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_income_categ_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Costing Method
     ///
@@ -188,7 +188,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_input_categ_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Stock Output Account
     ///
@@ -198,7 +198,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_output_categ_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Production Account
     ///
@@ -207,7 +207,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_production_cost_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Stock Journal
     ///
@@ -215,7 +215,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.journal`, company-dependent.
     pub property_stock_journal: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Stock Valuation Account
     ///
@@ -223,7 +223,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_valuation_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Inventory Valuation
     ///
@@ -237,13 +237,13 @@ pub struct ProductCategory {
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `category_id`).
-    pub putaway_rule_ids: ::runtime::wire::X2Many<super::rel::StockPutawayRule>,
+    pub putaway_rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPutawayRule>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Force Removal Strategy
     ///
     /// Set a specific removal strategy that will be used regardless of the source location for this product category.
@@ -256,24 +256,24 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `product.removal`.
     pub removal_strategy_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductRemoval>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductRemoval>,
     >,
     /// Routes
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Total routes
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_route_ids())`.
-    pub total_route_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub total_route_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -281,14 +281,14 @@ pub struct ProductCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductCategory {
+impl ::runtime::odoo::wire::FromRecord for ProductCategory {
     const FIELDS: &'static [&'static str] = &[
         "child_id",
         "complete_name",
@@ -336,8 +336,8 @@ impl ::runtime::wire::FromRecord for ProductCategory {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -444,134 +444,147 @@ impl ::runtime::Model for ProductCategory {
         "product_count",
         "total_route_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("child_id", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("child_id", "one2many")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("filter_for_stock_putaway_rule", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "filter_for_stock_putaway_rule",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("packaging_reserve_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("packaging_reserve_method", "selection")
             .selection(&["full", "partial"]),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("parent_route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("product_count", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("product_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "product_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_account_creditor_price_difference_categ",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_account_downpayment_categ_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_account_expense_categ_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_income_categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_income_categ_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_cost_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("property_cost_method", "selection")
             .selection(&["standard", "fifo", "average"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_stock_account_input_categ_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_stock_account_output_categ_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_stock_account_production_cost_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_stock_journal", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_journal", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_stock_valuation_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_valuation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("property_valuation", "selection")
             .selection(&["manual_periodic", "real_time"]),
-        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("putaway_rule_ids", "one2many")
             .relation("stock.putaway.rule"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("removal_strategy_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("removal_strategy_id", "many2one")
             .relation("product.removal"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("total_route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("total_route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ProductCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_account_creditor_price_difference_categ",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "property_account_downpayment_categ_id",
         ),
-        ::runtime::nested::Relation::display_name("property_account_expense_categ_id"),
-        ::runtime::nested::Relation::display_name("property_account_income_categ_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_expense_categ_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_income_categ_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_stock_account_input_categ_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "property_stock_account_output_categ_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "property_stock_account_production_cost_id",
         ),
-        ::runtime::nested::Relation::display_name("property_stock_journal"),
-        ::runtime::nested::Relation::display_name("property_stock_valuation_account_id"),
-        ::runtime::nested::Relation::display_name("removal_strategy_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_journal"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_stock_valuation_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("removal_strategy_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductCategory {
@@ -581,7 +594,7 @@ impl super::mixins::MailThread for ProductCategory {}
 /// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -592,20 +605,20 @@ impl ProductCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProductCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `child_id` (Child Categories).
@@ -613,7 +626,7 @@ impl ProductCategoryCreate {
     pub fn child_id(
         mut self,
         child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
         >,
     ) -> Self {
         self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
@@ -633,7 +646,7 @@ impl ProductCategoryCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -648,7 +661,7 @@ impl ProductCategoryCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -659,7 +672,7 @@ impl ProductCategoryCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -829,7 +842,7 @@ impl ProductCategoryCreate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -841,7 +854,7 @@ impl ProductCategoryCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -858,7 +871,7 @@ impl ProductCategoryCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -869,7 +882,7 @@ impl ProductCategoryCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -887,7 +900,7 @@ impl ::runtime::CreateValues for ProductCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -898,19 +911,19 @@ impl ProductCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `child_id` (Child Categories).
@@ -918,7 +931,7 @@ impl ProductCategoryUpdate {
     pub fn child_id(
         mut self,
         child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
         >,
     ) -> Self {
         self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
@@ -938,7 +951,7 @@ impl ProductCategoryUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -953,7 +966,7 @@ impl ProductCategoryUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -964,7 +977,7 @@ impl ProductCategoryUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1134,7 +1147,7 @@ impl ProductCategoryUpdate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -1146,7 +1159,7 @@ impl ProductCategoryUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1163,7 +1176,7 @@ impl ProductCategoryUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -1174,7 +1187,7 @@ impl ProductCategoryUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1192,337 +1205,351 @@ impl ::runtime::UpdateValues for ProductCategoryUpdate {
 pub mod fields {
     /// Child Categories (`child_id`, `one2many`).
     #[inline]
-    pub const fn child_id() -> ::runtime::fields::X2ManyField<
+    pub const fn child_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::X2ManyField::new("child_id")
+        ::runtime::odoo::fields::X2ManyField::new("child_id")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
         super::ProductCategory,
     > {
-        ::runtime::fields::CharField::new("complete_name")
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// stock.putaway.rule (`filter_for_stock_putaway_rule`, `boolean`).
     #[inline]
-    pub const fn filter_for_stock_putaway_rule() -> ::runtime::fields::BoolField<
+    pub const fn filter_for_stock_putaway_rule() -> ::runtime::odoo::fields::BoolField<
         super::ProductCategory,
     > {
-        ::runtime::fields::BoolField::new("filter_for_stock_putaway_rule")
+        ::runtime::odoo::fields::BoolField::new("filter_for_stock_putaway_rule")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProductCategory> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProductCategory,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductCategory, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductCategory, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProductCategory,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductCategory,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductCategory,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductCategory,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProductCategory,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProductCategory,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductCategory,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductCategory> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Reserve Packagings (`packaging_reserve_method`, `selection`).
     #[inline]
-    pub const fn packaging_reserve_method() -> ::runtime::fields::SelectionField<
+    pub const fn packaging_reserve_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductCategory,
         super::PackagingReserveMethod,
     > {
-        ::runtime::fields::SelectionField::new("packaging_reserve_method")
+        ::runtime::odoo::fields::SelectionField::new("packaging_reserve_method")
     }
     /// Parent Category (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("parent_path")
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
+        super::ProductCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Parent Routes (`parent_route_ids`, `many2many`).
     #[inline]
-    pub const fn parent_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn parent_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("parent_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("parent_route_ids")
     }
     /// \# Products (`product_count`, `integer`).
     #[inline]
-    pub const fn product_count() -> ::runtime::fields::NumField<
+    pub const fn product_count() -> ::runtime::odoo::fields::NumField<
         super::ProductCategory,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_count")
+        ::runtime::odoo::fields::NumField::new("product_count")
     }
     /// Product Properties (`product_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn product_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn product_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::ProductCategory,
     > {
-        ::runtime::fields::AnyField::new("product_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("product_properties_definition")
     }
     /// Price Difference Account (`property_account_creditor_price_difference_categ`, `many2one`).
     #[inline]
-    pub const fn property_account_creditor_price_difference_categ() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_creditor_price_difference_categ() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "property_account_creditor_price_difference_categ",
         )
     }
     /// Downpayment Account (`property_account_downpayment_categ_id`, `many2one`).
     #[inline]
-    pub const fn property_account_downpayment_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_downpayment_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_downpayment_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_account_downpayment_categ_id",
+        )
     }
     /// Expense Account (`property_account_expense_categ_id`, `many2one`).
     #[inline]
-    pub const fn property_account_expense_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_expense_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_expense_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_expense_categ_id")
     }
     /// Income Account (`property_account_income_categ_id`, `many2one`).
     #[inline]
-    pub const fn property_account_income_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_income_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_income_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_income_categ_id")
     }
     /// Costing Method (`property_cost_method`, `selection`).
     #[inline]
-    pub const fn property_cost_method() -> ::runtime::fields::SelectionField<
+    pub const fn property_cost_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductCategory,
         super::PropertyCostMethod,
     > {
-        ::runtime::fields::SelectionField::new("property_cost_method")
+        ::runtime::odoo::fields::SelectionField::new("property_cost_method")
     }
     /// Stock Input Account (`property_stock_account_input_categ_id`, `many2one`).
     #[inline]
-    pub const fn property_stock_account_input_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_account_input_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_account_input_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_stock_account_input_categ_id",
+        )
     }
     /// Stock Output Account (`property_stock_account_output_categ_id`, `many2one`).
     #[inline]
-    pub const fn property_stock_account_output_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_account_output_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_account_output_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_stock_account_output_categ_id",
+        )
     }
     /// Production Account (`property_stock_account_production_cost_id`, `many2one`).
     #[inline]
-    pub const fn property_stock_account_production_cost_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_account_production_cost_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "property_stock_account_production_cost_id",
         )
     }
     /// Stock Journal (`property_stock_journal`, `many2one`).
     #[inline]
-    pub const fn property_stock_journal() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_journal() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_journal")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_journal")
     }
     /// Stock Valuation Account (`property_stock_valuation_account_id`, `many2one`).
     #[inline]
-    pub const fn property_stock_valuation_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_valuation_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_valuation_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_stock_valuation_account_id",
+        )
     }
     /// Inventory Valuation (`property_valuation`, `selection`).
     #[inline]
-    pub const fn property_valuation() -> ::runtime::fields::SelectionField<
+    pub const fn property_valuation() -> ::runtime::odoo::fields::SelectionField<
         super::ProductCategory,
         super::PropertyValuation,
     > {
-        ::runtime::fields::SelectionField::new("property_valuation")
+        ::runtime::odoo::fields::SelectionField::new("property_valuation")
     }
     /// Putaway Rules (`putaway_rule_ids`, `one2many`).
     #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn putaway_rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::StockPutawayRule,
     > {
-        ::runtime::fields::X2ManyField::new("putaway_rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("putaway_rule_ids")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Force Removal Strategy (`removal_strategy_id`, `many2one`).
     #[inline]
-    pub const fn removal_strategy_id() -> ::runtime::fields::Many2OneField<
+    pub const fn removal_strategy_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::ProductRemoval,
     > {
-        ::runtime::fields::Many2OneField::new("removal_strategy_id")
+        ::runtime::odoo::fields::Many2OneField::new("removal_strategy_id")
     }
     /// Routes (`route_ids`, `many2many`).
     #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
     }
     /// Total routes (`total_route_ids`, `many2many`).
     #[inline]
-    pub const fn total_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn total_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("total_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("total_route_ids")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCategory,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `packaging_reserve_method` (Reserve Packagings) on `product.category`.
@@ -1537,7 +1564,7 @@ pub enum PackagingReserveMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PackagingReserveMethod {
+impl ::runtime::odoo::wire::Selection for PackagingReserveMethod {
     const VALUES: &'static [&'static str] = &["full", "partial"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1556,12 +1583,12 @@ impl ::runtime::wire::Selection for PackagingReserveMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PackagingReserveMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PackagingReserveMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `property_cost_method` (Costing Method) on `product.category`.
@@ -1578,7 +1605,7 @@ pub enum PropertyCostMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PropertyCostMethod {
+impl ::runtime::odoo::wire::Selection for PropertyCostMethod {
     const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1599,12 +1626,12 @@ impl ::runtime::wire::Selection for PropertyCostMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyCostMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PropertyCostMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `property_valuation` (Inventory Valuation) on `product.category`.
@@ -1619,7 +1646,7 @@ pub enum PropertyValuation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PropertyValuation {
+impl ::runtime::odoo::wire::Selection for PropertyValuation {
     const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1638,11 +1665,11 @@ impl ::runtime::wire::Selection for PropertyValuation {
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PropertyValuation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

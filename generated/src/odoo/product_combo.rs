@@ -17,19 +17,19 @@ pub struct ProductCombo {
     /// The minimum price among the products in this combo. This value will be used to prorate the price of this combo with respect to the other combos in a combo product. This heuristic ensures that whatever product the user chooses in a combo, it will always be the same price.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::base_price())`.
-    pub base_price: ::runtime::wire::Computed<f64>,
+    pub base_price: ::runtime::odoo::wire::Computed<f64>,
     /// Product Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::combo_item_count())`.
-    pub combo_item_count: ::runtime::wire::Computed<i64>,
+    pub combo_item_count: ::runtime::odoo::wire::Computed<i64>,
     /// Combo Item
     ///
     /// `one2many`, to `product.combo.item` (inverse `combo_id`).
-    pub combo_item_ids: ::runtime::wire::X2Many<super::rel::ProductComboItem>,
+    pub combo_item_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductComboItem>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,12 +37,12 @@ pub struct ProductCombo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -67,14 +67,14 @@ pub struct ProductCombo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCombo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductCombo {
+impl ::runtime::odoo::wire::FromRecord for ProductCombo {
     const FIELDS: &'static [&'static str] = &[
         "base_price",
         "combo_item_count",
@@ -91,8 +91,8 @@ impl ::runtime::wire::FromRecord for ProductCombo {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductCombo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,34 +134,35 @@ impl ::runtime::Model for ProductCombo {
         "combo_item_count",
         "currency_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("base_price", "float"),
-        ::runtime::verify::FieldSpec::new("combo_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("combo_item_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("base_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("combo_item_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("combo_item_ids", "one2many")
             .relation("product.combo.item"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductCombo {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductCombo {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductCombo {
@@ -170,7 +171,7 @@ impl super::mixins::BaseModel for ProductCombo {
 /// Values for creating a `product.combo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductComboCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductComboCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -181,20 +182,20 @@ impl ProductComboCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProductComboCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCombo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCombo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `combo_item_ids` (Combo Item).
@@ -202,7 +203,7 @@ impl ProductComboCreate {
     pub fn combo_item_ids(
         mut self,
         combo_item_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductComboItem>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductComboItem>,
         >,
     ) -> Self {
         self.values
@@ -235,7 +236,7 @@ impl ::runtime::CreateValues for ProductComboCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductComboUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductComboUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -246,19 +247,19 @@ impl ProductComboUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductComboUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCombo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCombo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `combo_item_ids` (Combo Item).
@@ -266,7 +267,7 @@ impl ProductComboUpdate {
     pub fn combo_item_ids(
         mut self,
         combo_item_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductComboItem>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductComboItem>,
         >,
     ) -> Self {
         self.values
@@ -299,91 +300,99 @@ impl ::runtime::UpdateValues for ProductComboUpdate {
 pub mod fields {
     /// Combo Price (`base_price`, `float`).
     #[inline]
-    pub const fn base_price() -> ::runtime::fields::NumField<super::ProductCombo, f64> {
-        ::runtime::fields::NumField::new("base_price")
+    pub const fn base_price() -> ::runtime::odoo::fields::NumField<
+        super::ProductCombo,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("base_price")
     }
     /// Product Count (`combo_item_count`, `integer`).
     #[inline]
-    pub const fn combo_item_count() -> ::runtime::fields::NumField<
+    pub const fn combo_item_count() -> ::runtime::odoo::fields::NumField<
         super::ProductCombo,
         i64,
     > {
-        ::runtime::fields::NumField::new("combo_item_count")
+        ::runtime::odoo::fields::NumField::new("combo_item_count")
     }
     /// Combo Item (`combo_item_ids`, `one2many`).
     #[inline]
-    pub const fn combo_item_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn combo_item_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductCombo,
         super::super::rel::ProductComboItem,
     > {
-        ::runtime::fields::X2ManyField::new("combo_item_ids")
+        ::runtime::odoo::fields::X2ManyField::new("combo_item_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCombo,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductCombo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCombo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCombo,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductCombo> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductCombo,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductCombo, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductCombo, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductCombo> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductCombo> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductCombo, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProductCombo,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductCombo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductCombo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -58,7 +58,7 @@ pub struct ProductDocument {
     /// Company
     ///
     /// `many2one`, to `res.company`, related `ir_attachment_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -66,7 +66,7 @@ pub struct ProductDocument {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`, related `ir_attachment_id.description`, not stored.
@@ -82,7 +82,7 @@ pub struct ProductDocument {
     /// Form Fields Included
     ///
     /// `many2many`, to `sale.pdf.form.field`, readonly, computed.
-    pub form_field_ids: ::runtime::wire::X2Many<super::rel::SalePdfFormField>,
+    pub form_field_ids: ::runtime::odoo::wire::X2Many<super::rel::SalePdfFormField>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -90,15 +90,15 @@ pub struct ProductDocument {
     /// Image Height
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_height`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
-    pub image_height: ::runtime::wire::Computed<i64>,
+    pub image_height: ::runtime::odoo::wire::Computed<i64>,
     /// Image Src
     ///
     /// `char`, readonly, related `ir_attachment_id.image_src`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
-    pub image_src: ::runtime::wire::Computed<Option<String>>,
+    pub image_src: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Image Width
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_width`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
-    pub image_width: ::runtime::wire::Computed<i64>,
+    pub image_width: ::runtime::odoo::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly, related `ir_attachment_id.index_content`, not stored.
@@ -106,11 +106,13 @@ pub struct ProductDocument {
     /// Related attachment
     ///
     /// `many2one`, to `ir.attachment`, required.
-    pub ir_attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub ir_attachment_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+    >,
     /// Attachment URL
     ///
     /// `char`, readonly, related `ir_attachment_id.local_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
-    pub local_url: ::runtime::wire::Computed<Option<String>>,
+    pub local_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly, related `ir_attachment_id.mimetype`, not stored.
@@ -122,7 +124,7 @@ pub struct ProductDocument {
     /// Original (unoptimized, unresized) attachment
     ///
     /// `many2one`, to `ir.attachment`, related `ir_attachment_id.original_id`, not stored.
-    pub original_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub original_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     /// Is public document
     ///
     /// `boolean`, related `ir_attachment_id.public`, not stored.
@@ -142,7 +144,7 @@ pub struct ProductDocument {
     /// Resource Name
     ///
     /// `char`, readonly, related `ir_attachment_id.res_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
-    pub res_name: ::runtime::wire::Computed<Option<String>>,
+    pub res_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -166,7 +168,7 @@ pub struct ProductDocument {
     /// Voice
     ///
     /// `one2many`, to `discuss.voice.metadata`, related `ir_attachment_id.voice_ids`, not stored.
-    pub voice_ids: ::runtime::wire::X2Many<super::rel::DiscussVoiceMetadata>,
+    pub voice_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussVoiceMetadata>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -174,14 +176,14 @@ pub struct ProductDocument {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductDocument {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductDocument {
+impl ::runtime::odoo::wire::FromRecord for ProductDocument {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "active",
@@ -219,8 +221,8 @@ impl ::runtime::wire::FromRecord for ProductDocument {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductDocument::default();
         while let Some(i) = r.next()? {
             match i {
@@ -304,72 +306,73 @@ impl ::runtime::Model for ProductDocument {
         "local_url",
         "res_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attached_on_mrp", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attached_on_mrp", "selection")
             .required()
             .groups(&["mrp.group_mrp_user"])
             .selection(&["hidden", "bom"]),
-        ::runtime::verify::FieldSpec::new("attached_on_sale", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("attached_on_sale", "selection")
             .required()
             .groups(&["sales_team.group_sale_salesman"])
             .selection(&["hidden", "quotation", "sale_order", "inside"]),
-        ::runtime::verify::FieldSpec::new("checksum", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("checksum", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("datas", "binary"),
-        ::runtime::verify::FieldSpec::new("db_datas", "binary"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("file_size", "integer"),
-        ::runtime::verify::FieldSpec::new("form_field_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("db_datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("file_size", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("form_field_ids", "many2many")
             .relation("sale.pdf.form.field"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_height", "integer"),
-        ::runtime::verify::FieldSpec::new("image_src", "char"),
-        ::runtime::verify::FieldSpec::new("image_width", "integer"),
-        ::runtime::verify::FieldSpec::new("index_content", "text"),
-        ::runtime::verify::FieldSpec::new("ir_attachment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_height", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_src", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_width", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("index_content", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("ir_attachment_id", "many2one")
             .relation("ir.attachment")
             .required(),
-        ::runtime::verify::FieldSpec::new("local_url", "char"),
-        ::runtime::verify::FieldSpec::new("mimetype", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("original_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("local_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mimetype", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("original_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("public", "boolean"),
-        ::runtime::verify::FieldSpec::new("raw", "binary"),
-        ::runtime::verify::FieldSpec::new("res_field", "char"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("store_fname", "char"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("public", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("raw", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("res_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("store_fname", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["url", "binary"]),
-        ::runtime::verify::FieldSpec::new("url", "char"),
-        ::runtime::verify::FieldSpec::new("voice_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("voice_ids", "one2many")
             .relation("discuss.voice.metadata"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductDocument {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("ir_attachment_id"),
-        ::runtime::nested::Relation::display_name("original_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductDocument {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("ir_attachment_id"),
+        ::runtime::odoo::projection::Relation::display_name("original_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -398,7 +401,7 @@ impl super::mixins::BaseModel for ProductDocument {
 /// Values for creating a `product.document` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductDocumentCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductDocumentCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -413,7 +416,7 @@ impl ProductDocumentCreate {
         ir_attachment_id: i64,
     ) -> Self {
         ProductDocumentCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .attached_on_mrp(attached_on_mrp)
             .attached_on_sale(attached_on_sale)
@@ -422,13 +425,13 @@ impl ProductDocumentCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductDocument>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductDocument>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -463,13 +466,16 @@ impl ProductDocumentCreate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -505,7 +511,7 @@ impl ProductDocumentCreate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -556,7 +562,7 @@ impl ProductDocumentCreate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -570,7 +576,7 @@ impl ::runtime::CreateValues for ProductDocumentCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductDocumentUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductDocumentUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -581,19 +587,19 @@ impl ProductDocumentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductDocumentUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductDocument>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductDocument>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -628,13 +634,16 @@ impl ProductDocumentUpdate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -670,7 +679,7 @@ impl ProductDocumentUpdate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -721,7 +730,7 @@ impl ProductDocumentUpdate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -735,235 +744,264 @@ impl ::runtime::UpdateValues for ProductDocumentUpdate {
 pub mod fields {
     /// Access Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductDocument> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProductDocument> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// MRP : Visible at (`attached_on_mrp`, `selection`).
     #[inline]
-    pub const fn attached_on_mrp() -> ::runtime::fields::SelectionField<
+    pub const fn attached_on_mrp() -> ::runtime::odoo::fields::SelectionField<
         super::ProductDocument,
         super::AttachedOnMrp,
     > {
-        ::runtime::fields::SelectionField::new("attached_on_mrp")
+        ::runtime::odoo::fields::SelectionField::new("attached_on_mrp")
     }
     /// Sale : Visible at (`attached_on_sale`, `selection`).
     #[inline]
-    pub const fn attached_on_sale() -> ::runtime::fields::SelectionField<
+    pub const fn attached_on_sale() -> ::runtime::odoo::fields::SelectionField<
         super::ProductDocument,
         super::AttachedOnSale,
     > {
-        ::runtime::fields::SelectionField::new("attached_on_sale")
+        ::runtime::odoo::fields::SelectionField::new("attached_on_sale")
     }
     /// Checksum/SHA1 (`checksum`, `char`).
     #[inline]
-    pub const fn checksum() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("checksum")
+    pub const fn checksum() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("checksum")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductDocument,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductDocument,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductDocument,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::BinaryField<super::ProductDocument> {
-        ::runtime::fields::BinaryField::new("datas")
+    pub const fn datas() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::ProductDocument> {
-        ::runtime::fields::BinaryField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// File Size (`file_size`, `integer`).
     #[inline]
-    pub const fn file_size() -> ::runtime::fields::NumField<
+    pub const fn file_size() -> ::runtime::odoo::fields::NumField<
         super::ProductDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("file_size")
+        ::runtime::odoo::fields::NumField::new("file_size")
     }
     /// Form Fields Included (`form_field_ids`, `many2many`).
     #[inline]
-    pub const fn form_field_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn form_field_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductDocument,
         super::super::rel::SalePdfFormField,
     > {
-        ::runtime::fields::X2ManyField::new("form_field_ids")
+        ::runtime::odoo::fields::X2ManyField::new("form_field_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductDocument, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductDocument, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image Height (`image_height`, `integer`).
     #[inline]
-    pub const fn image_height() -> ::runtime::fields::NumField<
+    pub const fn image_height() -> ::runtime::odoo::fields::NumField<
         super::ProductDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("image_height")
+        ::runtime::odoo::fields::NumField::new("image_height")
     }
     /// Image Src (`image_src`, `char`).
     #[inline]
-    pub const fn image_src() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("image_src")
+    pub const fn image_src() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("image_src")
     }
     /// Image Width (`image_width`, `integer`).
     #[inline]
-    pub const fn image_width() -> ::runtime::fields::NumField<
+    pub const fn image_width() -> ::runtime::odoo::fields::NumField<
         super::ProductDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("image_width")
+        ::runtime::odoo::fields::NumField::new("image_width")
     }
     /// Indexed Content (`index_content`, `text`).
     #[inline]
-    pub const fn index_content() -> ::runtime::fields::CharField<
+    pub const fn index_content() -> ::runtime::odoo::fields::CharField<
         super::ProductDocument,
     > {
-        ::runtime::fields::CharField::new("index_content")
+        ::runtime::odoo::fields::CharField::new("index_content")
     }
     /// Related attachment (`ir_attachment_id`, `many2one`).
     #[inline]
-    pub const fn ir_attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn ir_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductDocument,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("ir_attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("ir_attachment_id")
     }
     /// Attachment URL (`local_url`, `char`).
     #[inline]
-    pub const fn local_url() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("local_url")
+    pub const fn local_url() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("local_url")
     }
     /// Mime Type (`mimetype`, `char`).
     #[inline]
-    pub const fn mimetype() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("mimetype")
+    pub const fn mimetype() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("mimetype")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductDocument> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
     #[inline]
-    pub const fn original_id() -> ::runtime::fields::Many2OneField<
+    pub const fn original_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductDocument,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("original_id")
+        ::runtime::odoo::fields::Many2OneField::new("original_id")
     }
     /// Is public document (`public`, `boolean`).
     #[inline]
-    pub const fn public() -> ::runtime::fields::BoolField<super::ProductDocument> {
-        ::runtime::fields::BoolField::new("public")
+    pub const fn public() -> ::runtime::odoo::fields::BoolField<super::ProductDocument> {
+        ::runtime::odoo::fields::BoolField::new("public")
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::BinaryField<super::ProductDocument> {
-        ::runtime::fields::BinaryField::new("raw")
+    pub const fn raw() -> ::runtime::odoo::fields::BinaryField<super::ProductDocument> {
+        ::runtime::odoo::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]
-    pub const fn res_field() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("res_field")
+    pub const fn res_field() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_field")
     }
     /// Resource ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::ProductDocument> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::ProductDocument> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Resource Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Resource Name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("res_name")
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductDocument, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProductDocument,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Stored Filename (`store_fname`, `char`).
     #[inline]
-    pub const fn store_fname() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("store_fname")
+    pub const fn store_fname() -> ::runtime::odoo::fields::CharField<
+        super::ProductDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("store_fname")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::ProductDocument,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Url (`url`, `char`).
     #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::ProductDocument> {
-        ::runtime::fields::CharField::new("url")
+    pub const fn url() -> ::runtime::odoo::fields::CharField<super::ProductDocument> {
+        ::runtime::odoo::fields::CharField::new("url")
     }
     /// Voice (`voice_ids`, `one2many`).
     #[inline]
-    pub const fn voice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn voice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductDocument,
         super::super::rel::DiscussVoiceMetadata,
     > {
-        ::runtime::fields::X2ManyField::new("voice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("voice_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductDocument,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductDocument,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `attached_on_mrp` (MRP : Visible at) on `product.document`.
@@ -978,7 +1016,7 @@ pub enum AttachedOnMrp {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AttachedOnMrp {
+impl ::runtime::odoo::wire::Selection for AttachedOnMrp {
     const VALUES: &'static [&'static str] = &["hidden", "bom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -997,12 +1035,12 @@ impl ::runtime::wire::Selection for AttachedOnMrp {
 }
 impl<'de> ::serde::Deserialize<'de> for AttachedOnMrp {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AttachedOnMrp {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `attached_on_sale` (Sale : Visible at) on `product.document`.
@@ -1021,7 +1059,7 @@ pub enum AttachedOnSale {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AttachedOnSale {
+impl ::runtime::odoo::wire::Selection for AttachedOnSale {
     const VALUES: &'static [&'static str] = &[
         "hidden",
         "quotation",
@@ -1049,12 +1087,12 @@ impl ::runtime::wire::Selection for AttachedOnSale {
 }
 impl<'de> ::serde::Deserialize<'de> for AttachedOnSale {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AttachedOnSale {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Type) on `product.document`.
@@ -1069,7 +1107,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["url", "binary"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1088,11 +1126,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,7 +17,7 @@ pub struct ProductLabelLayout {
     /// Columns
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::columns())`.
-    pub columns: ::runtime::wire::Computed<i64>,
+    pub columns: ::runtime::odoo::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct ProductLabelLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Quantity
     ///
     /// `integer`, required.
@@ -45,7 +45,7 @@ pub struct ProductLabelLayout {
     /// Move
     ///
     /// `many2many`, to `stock.move`.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Quantity to print
     ///
     /// `selection`, required.
@@ -55,7 +55,9 @@ pub struct ProductLabelLayout {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`.
-    pub pricelist_id: Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub pricelist_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+    >,
     /// Format
     ///
     /// `selection`, required.
@@ -65,15 +67,15 @@ pub struct ProductLabelLayout {
     /// Product
     ///
     /// `many2many`, to `product.product`.
-    pub product_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     /// Product Tmpl
     ///
     /// `many2many`, to `product.template`.
-    pub product_tmpl_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_tmpl_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Rows
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rows())`.
-    pub rows: ::runtime::wire::Computed<i64>,
+    pub rows: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -81,14 +83,14 @@ pub struct ProductLabelLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductLabelLayout {
+impl ::runtime::odoo::wire::FromRecord for ProductLabelLayout {
     const FIELDS: &'static [&'static str] = &[
         "columns",
         "create_date",
@@ -108,8 +110,8 @@ impl ::runtime::wire::FromRecord for ProductLabelLayout {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,23 +156,23 @@ impl ::runtime::Model for ProductLabelLayout {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["columns", "rows"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("columns", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("columns", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("custom_quantity", "integer").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("extra_html", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("custom_quantity", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("extra_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_quantity", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_quantity", "selection")
             .required()
             .selection(&["move", "custom"]),
-        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("print_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("print_format", "selection")
             .required()
             .selection(
                 &[
@@ -183,23 +185,24 @@ impl ::runtime::Model for ProductLabelLayout {
                     "zplxprice",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("rows", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("rows", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductLabelLayout {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("pricelist_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductLabelLayout {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("pricelist_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -228,7 +231,7 @@ impl super::mixins::BaseModel for ProductLabelLayout {
 /// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductLabelLayoutCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductLabelLayoutCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -243,7 +246,7 @@ impl ProductLabelLayoutCreate {
         print_format: PrintFormat,
     ) -> Self {
         ProductLabelLayoutCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .custom_quantity(custom_quantity)
             .move_quantity(move_quantity)
@@ -252,13 +255,13 @@ impl ProductLabelLayoutCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom_quantity` (Quantity).
@@ -278,7 +281,7 @@ impl ProductLabelLayoutCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -307,7 +310,7 @@ impl ProductLabelLayoutCreate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -318,7 +321,7 @@ impl ProductLabelLayoutCreate {
     pub fn product_tmpl_ids(
         mut self,
         product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -333,7 +336,7 @@ impl ::runtime::CreateValues for ProductLabelLayoutCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductLabelLayoutUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductLabelLayoutUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -344,19 +347,19 @@ impl ProductLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductLabelLayoutUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom_quantity` (Quantity).
@@ -376,7 +379,7 @@ impl ProductLabelLayoutUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -405,7 +408,7 @@ impl ProductLabelLayoutUpdate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -416,7 +419,7 @@ impl ProductLabelLayoutUpdate {
     pub fn product_tmpl_ids(
         mut self,
         product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -431,123 +434,129 @@ impl ::runtime::UpdateValues for ProductLabelLayoutUpdate {
 pub mod fields {
     /// Columns (`columns`, `integer`).
     #[inline]
-    pub const fn columns() -> ::runtime::fields::NumField<
+    pub const fn columns() -> ::runtime::odoo::fields::NumField<
         super::ProductLabelLayout,
         i64,
     > {
-        ::runtime::fields::NumField::new("columns")
+        ::runtime::odoo::fields::NumField::new("columns")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductLabelLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductLabelLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Quantity (`custom_quantity`, `integer`).
     #[inline]
-    pub const fn custom_quantity() -> ::runtime::fields::NumField<
+    pub const fn custom_quantity() -> ::runtime::odoo::fields::NumField<
         super::ProductLabelLayout,
         i64,
     > {
-        ::runtime::fields::NumField::new("custom_quantity")
+        ::runtime::odoo::fields::NumField::new("custom_quantity")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductLabelLayout,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Extra Content (`extra_html`, `html`).
     #[inline]
-    pub const fn extra_html() -> ::runtime::fields::CharField<
+    pub const fn extra_html() -> ::runtime::odoo::fields::CharField<
         super::ProductLabelLayout,
     > {
-        ::runtime::fields::CharField::new("extra_html")
+        ::runtime::odoo::fields::CharField::new("extra_html")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductLabelLayout, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProductLabelLayout,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Move (`move_ids`, `many2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductLabelLayout,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Quantity to print (`move_quantity`, `selection`).
     #[inline]
-    pub const fn move_quantity() -> ::runtime::fields::SelectionField<
+    pub const fn move_quantity() -> ::runtime::odoo::fields::SelectionField<
         super::ProductLabelLayout,
         super::MoveQuantity,
     > {
-        ::runtime::fields::SelectionField::new("move_quantity")
+        ::runtime::odoo::fields::SelectionField::new("move_quantity")
     }
     /// Pricelist (`pricelist_id`, `many2one`).
     #[inline]
-    pub const fn pricelist_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductLabelLayout,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("pricelist_id")
+        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
     }
     /// Format (`print_format`, `selection`).
     #[inline]
-    pub const fn print_format() -> ::runtime::fields::SelectionField<
+    pub const fn print_format() -> ::runtime::odoo::fields::SelectionField<
         super::ProductLabelLayout,
         super::PrintFormat,
     > {
-        ::runtime::fields::SelectionField::new("print_format")
+        ::runtime::odoo::fields::SelectionField::new("print_format")
     }
     /// Product (`product_ids`, `many2many`).
     #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductLabelLayout,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_ids")
     }
     /// Product Tmpl (`product_tmpl_ids`, `many2many`).
     #[inline]
-    pub const fn product_tmpl_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_tmpl_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductLabelLayout,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("product_tmpl_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_tmpl_ids")
     }
     /// Rows (`rows`, `integer`).
     #[inline]
-    pub const fn rows() -> ::runtime::fields::NumField<super::ProductLabelLayout, i64> {
-        ::runtime::fields::NumField::new("rows")
+    pub const fn rows() -> ::runtime::odoo::fields::NumField<
+        super::ProductLabelLayout,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rows")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductLabelLayout,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductLabelLayout,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `move_quantity` (Quantity to print) on `product.label.layout`.
@@ -562,7 +571,7 @@ pub enum MoveQuantity {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveQuantity {
+impl ::runtime::odoo::wire::Selection for MoveQuantity {
     const VALUES: &'static [&'static str] = &["move", "custom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -581,12 +590,12 @@ impl ::runtime::wire::Selection for MoveQuantity {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveQuantity {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `print_format` (Format) on `product.label.layout`.
@@ -611,7 +620,7 @@ pub enum PrintFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PrintFormat {
+impl ::runtime::odoo::wire::Selection for PrintFormat {
     const VALUES: &'static [&'static str] = &[
         "dymo",
         "2x7xprice",
@@ -648,11 +657,11 @@ impl ::runtime::wire::Selection for PrintFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for PrintFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PrintFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

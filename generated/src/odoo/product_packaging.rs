@@ -19,7 +19,7 @@ pub struct ProductPackaging {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProductPackaging {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,18 +43,20 @@ pub struct ProductPackaging {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<::runtime::wire::Many2One<super::rel::StockPackageType>>,
+    pub package_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
+    >,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Purchase
     ///
@@ -73,7 +75,7 @@ pub struct ProductPackaging {
     /// Depending on the modules installed, this will allow you to define the route of the product in this packaging: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Sales
     ///
     /// If true, the packaging can be used for sales orders
@@ -93,14 +95,14 @@ pub struct ProductPackaging {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductPackaging {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductPackaging {
+impl ::runtime::odoo::wire::FromRecord for ProductPackaging {
     const FIELDS: &'static [&'static str] = &[
         "barcode",
         "company_id",
@@ -121,8 +123,8 @@ impl ::runtime::wire::FromRecord for ProductPackaging {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductPackaging::default();
         while let Some(i) = r.next()? {
             match i {
@@ -170,49 +172,50 @@ impl ::runtime::Model for ProductPackaging {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("package_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
             .relation("stock.package.type"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("purchase", "boolean"),
-        ::runtime::verify::FieldSpec::new("qty", "float"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("sales", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sales", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductPackaging {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("package_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductPackaging {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("package_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `product.packaging` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductPackagingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductPackagingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -223,7 +226,7 @@ impl ProductPackagingCreate {
     /// Takes the required fields: `name`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, product_id: i64) -> Self {
         ProductPackagingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .product_id(product_id)
@@ -231,13 +234,13 @@ impl ProductPackagingCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductPackaging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPackaging>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `barcode` (Barcode).
@@ -287,7 +290,7 @@ impl ProductPackagingCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -313,7 +316,7 @@ impl ::runtime::CreateValues for ProductPackagingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductPackagingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductPackagingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -324,19 +327,19 @@ impl ProductPackagingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductPackagingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductPackaging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPackaging>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `barcode` (Barcode).
@@ -386,7 +389,7 @@ impl ProductPackagingUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -412,119 +415,129 @@ impl ::runtime::UpdateValues for ProductPackagingUpdate {
 pub mod fields {
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ProductPackaging> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
+        super::ProductPackaging,
+    > {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPackaging,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductPackaging,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPackaging,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductPackaging,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductPackaging, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Product Packaging (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductPackaging> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::fields::Many2OneField::new("package_type_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Purchase (`purchase`, `boolean`).
-    #[inline]
-    pub const fn purchase() -> ::runtime::fields::BoolField<super::ProductPackaging> {
-        ::runtime::fields::BoolField::new("purchase")
-    }
-    /// Contained Quantity (`qty`, `float`).
-    #[inline]
-    pub const fn qty() -> ::runtime::fields::NumField<super::ProductPackaging, f64> {
-        ::runtime::fields::NumField::new("qty")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductPackaging,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("route_ids")
-    }
-    /// Sales (`sales`, `boolean`).
-    #[inline]
-    pub const fn sales() -> ::runtime::fields::BoolField<super::ProductPackaging> {
-        ::runtime::fields::BoolField::new("sales")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductPackaging,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Product Packaging (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductPackaging> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Package Type (`package_type_id`, `many2one`).
+    #[inline]
+    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPackaging,
+        super::super::rel::StockPackageType,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
+    }
+    /// Product (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPackaging,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Unit of Measure (`product_uom_id`, `many2one`).
+    #[inline]
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPackaging,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
+    }
+    /// Purchase (`purchase`, `boolean`).
+    #[inline]
+    pub const fn purchase() -> ::runtime::odoo::fields::BoolField<
+        super::ProductPackaging,
+    > {
+        ::runtime::odoo::fields::BoolField::new("purchase")
+    }
+    /// Contained Quantity (`qty`, `float`).
+    #[inline]
+    pub const fn qty() -> ::runtime::odoo::fields::NumField<
+        super::ProductPackaging,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty")
+    }
+    /// Routes (`route_ids`, `many2many`).
+    #[inline]
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductPackaging,
+        super::super::rel::StockRoute,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
+    }
+    /// Sales (`sales`, `boolean`).
+    #[inline]
+    pub const fn sales() -> ::runtime::odoo::fields::BoolField<super::ProductPackaging> {
+        ::runtime::odoo::fields::BoolField::new("sales")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProductPackaging,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductPackaging,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPackaging,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -35,18 +35,18 @@ pub struct ProductPricelistItem {
     ///
     /// `many2one`, to `product.pricelist`.
     pub base_pricelist_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelist>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
     >,
     /// Category
     ///
     /// Specify a product category if this rule only applies to products belonging to this category or its children categories. Keep empty otherwise.
     ///
     /// `many2one`, to `product.category`.
-    pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `pricelist_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Compute Price
     ///
     /// Use the discount rules and activate the discount settings in order to show discount to customer.
@@ -62,11 +62,11 @@ pub struct ProductPricelistItem {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `pricelist_id.currency_id`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// End Date
     ///
     /// Ending datetime for the pricelist item validation
@@ -113,7 +113,7 @@ pub struct ProductPricelistItem {
     /// Explicit rule name for this pricelist line.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::wire::Computed<Option<String>>,
+    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Percentage Price
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -125,7 +125,7 @@ pub struct ProductPricelistItem {
     /// Explicit rule name for this pricelist line.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price())`.
-    pub price: ::runtime::wire::Computed<Option<String>>,
+    pub price: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Price Discount
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -167,31 +167,35 @@ pub struct ProductPricelistItem {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`, required.
-    pub pricelist_id: Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub pricelist_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+    >,
     /// Variant
     ///
     /// Specify a product if this rule only applies to one product. Keep empty otherwise.
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product
     ///
     /// Specify a template if this rule only applies to one product template. Keep empty otherwise.
     ///
     /// `many2one`, to `product.template`.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `product_tmpl_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom())`.
-    pub product_uom: ::runtime::wire::Computed<Option<String>>,
+    pub product_uom: ::runtime::odoo::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
     /// Rule Tip
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_tip())`.
-    pub rule_tip: ::runtime::wire::Computed<Option<String>>,
+    pub rule_tip: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -199,14 +203,14 @@ pub struct ProductPricelistItem {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductPricelistItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductPricelistItem {
+impl ::runtime::odoo::wire::FromRecord for ProductPricelistItem {
     const FIELDS: &'static [&'static str] = &[
         "applied_on",
         "base",
@@ -243,8 +247,8 @@ impl ::runtime::wire::FromRecord for ProductPricelistItem {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductPricelistItem::default();
         while let Some(i) = r.next()? {
             match i {
@@ -326,75 +330,76 @@ impl ::runtime::Model for ProductPricelistItem {
         "product_variant_count",
         "rule_tip",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("applied_on", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("applied_on", "selection")
             .required()
             .selection(
                 &["3_global", "2_product_category", "1_product", "0_product_variant"],
             ),
-        ::runtime::verify::FieldSpec::new("base", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("base", "selection")
             .required()
             .selection(&["list_price", "standard_price", "pricelist"]),
-        ::runtime::verify::FieldSpec::new("base_pricelist_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("base_pricelist_id", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("compute_price", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("compute_price", "selection")
             .required()
             .selection(&["percentage", "formula", "fixed"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_start", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_applied_on", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_start", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_applied_on", "selection")
             .required()
             .selection(&["1_product", "2_product_category"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fixed_price", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("min_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("percent_price", "float"),
-        ::runtime::verify::FieldSpec::new("price", "char"),
-        ::runtime::verify::FieldSpec::new("price_discount", "float"),
-        ::runtime::verify::FieldSpec::new("price_markup", "float"),
-        ::runtime::verify::FieldSpec::new("price_max_margin", "float"),
-        ::runtime::verify::FieldSpec::new("price_min_margin", "float"),
-        ::runtime::verify::FieldSpec::new("price_round", "float"),
-        ::runtime::verify::FieldSpec::new("price_surcharge", "float"),
-        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fixed_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("min_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("percent_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("price_discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_markup", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_max_margin", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_min_margin", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_round", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_surcharge", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
             .relation("product.pricelist")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom", "char"),
-        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rule_tip", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rule_tip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductPricelistItem {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("base_pricelist_id"),
-        ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("pricelist_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductPricelistItem {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("base_pricelist_id"),
+        ::runtime::odoo::projection::Relation::display_name("categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("pricelist_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductPricelistItem {
@@ -403,7 +408,7 @@ impl super::mixins::BaseModel for ProductPricelistItem {
 /// Values for creating a `product.pricelist.item` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductPricelistItemCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductPricelistItemCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -420,7 +425,7 @@ impl ProductPricelistItemCreate {
         pricelist_id: i64,
     ) -> Self {
         ProductPricelistItemCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .applied_on(applied_on)
             .base(base)
@@ -431,13 +436,13 @@ impl ProductPricelistItemCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductPricelistItem>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPricelistItem>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `applied_on` (Apply On).
@@ -568,7 +573,7 @@ impl ::runtime::CreateValues for ProductPricelistItemCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductPricelistItemUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductPricelistItemUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -579,19 +584,19 @@ impl ProductPricelistItemUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductPricelistItemUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductPricelistItem>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPricelistItem>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `applied_on` (Apply On).
@@ -722,255 +727,262 @@ impl ::runtime::UpdateValues for ProductPricelistItemUpdate {
 pub mod fields {
     /// Apply On (`applied_on`, `selection`).
     #[inline]
-    pub const fn applied_on() -> ::runtime::fields::SelectionField<
+    pub const fn applied_on() -> ::runtime::odoo::fields::SelectionField<
         super::ProductPricelistItem,
         super::AppliedOn,
     > {
-        ::runtime::fields::SelectionField::new("applied_on")
+        ::runtime::odoo::fields::SelectionField::new("applied_on")
     }
     /// Based on (`base`, `selection`).
     #[inline]
-    pub const fn base() -> ::runtime::fields::SelectionField<
+    pub const fn base() -> ::runtime::odoo::fields::SelectionField<
         super::ProductPricelistItem,
         super::Base,
     > {
-        ::runtime::fields::SelectionField::new("base")
+        ::runtime::odoo::fields::SelectionField::new("base")
     }
     /// Other Pricelist (`base_pricelist_id`, `many2one`).
     #[inline]
-    pub const fn base_pricelist_id() -> ::runtime::fields::Many2OneField<
+    pub const fn base_pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("base_pricelist_id")
+        ::runtime::odoo::fields::Many2OneField::new("base_pricelist_id")
     }
     /// Category (`categ_id`, `many2one`).
     #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("categ_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Compute Price (`compute_price`, `selection`).
     #[inline]
-    pub const fn compute_price() -> ::runtime::fields::SelectionField<
+    pub const fn compute_price() -> ::runtime::odoo::fields::SelectionField<
         super::ProductPricelistItem,
         super::ComputePrice,
     > {
-        ::runtime::fields::SelectionField::new("compute_price")
+        ::runtime::odoo::fields::SelectionField::new("compute_price")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductPricelistItem,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// End Date (`date_end`, `datetime`).
     #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
+    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
         super::ProductPricelistItem,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_end")
+        ::runtime::odoo::fields::DateField::new("date_end")
     }
     /// Start Date (`date_start`, `datetime`).
     #[inline]
-    pub const fn date_start() -> ::runtime::fields::DateField<
+    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
         super::ProductPricelistItem,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_start")
+        ::runtime::odoo::fields::DateField::new("date_start")
     }
     /// Display Applied On (`display_applied_on`, `selection`).
     #[inline]
-    pub const fn display_applied_on() -> ::runtime::fields::SelectionField<
+    pub const fn display_applied_on() -> ::runtime::odoo::fields::SelectionField<
         super::ProductPricelistItem,
         super::DisplayAppliedOn,
     > {
-        ::runtime::fields::SelectionField::new("display_applied_on")
+        ::runtime::odoo::fields::SelectionField::new("display_applied_on")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductPricelistItem,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fixed Price (`fixed_price`, `float`).
     #[inline]
-    pub const fn fixed_price() -> ::runtime::fields::NumField<
+    pub const fn fixed_price() -> ::runtime::odoo::fields::NumField<
         super::ProductPricelistItem,
         f64,
     > {
-        ::runtime::fields::NumField::new("fixed_price")
+        ::runtime::odoo::fields::NumField::new("fixed_price")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductPricelistItem, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Min. Quantity (`min_quantity`, `float`).
-    #[inline]
-    pub const fn min_quantity() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("min_quantity")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductPricelistItem> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Percentage Price (`percent_price`, `float`).
-    #[inline]
-    pub const fn percent_price() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("percent_price")
-    }
-    /// Price (`price`, `char`).
-    #[inline]
-    pub const fn price() -> ::runtime::fields::CharField<super::ProductPricelistItem> {
-        ::runtime::fields::CharField::new("price")
-    }
-    /// Price Discount (`price_discount`, `float`).
-    #[inline]
-    pub const fn price_discount() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_discount")
-    }
-    /// Markup (`price_markup`, `float`).
-    #[inline]
-    pub const fn price_markup() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_markup")
-    }
-    /// Max. Price Margin (`price_max_margin`, `float`).
-    #[inline]
-    pub const fn price_max_margin() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_max_margin")
-    }
-    /// Min. Price Margin (`price_min_margin`, `float`).
-    #[inline]
-    pub const fn price_min_margin() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_min_margin")
-    }
-    /// Price Rounding (`price_round`, `float`).
-    #[inline]
-    pub const fn price_round() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_round")
-    }
-    /// Extra Fee (`price_surcharge`, `float`).
-    #[inline]
-    pub const fn price_surcharge() -> ::runtime::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_surcharge")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Variant (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure Name (`product_uom`, `char`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::fields::CharField::new("product_uom")
-    }
-    /// \# Product Variants (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductPricelistItem,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_variant_count")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Min. Quantity (`min_quantity`, `float`).
+    #[inline]
+    pub const fn min_quantity() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("min_quantity")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ProductPricelistItem,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Percentage Price (`percent_price`, `float`).
+    #[inline]
+    pub const fn percent_price() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("percent_price")
+    }
+    /// Price (`price`, `char`).
+    #[inline]
+    pub const fn price() -> ::runtime::odoo::fields::CharField<
+        super::ProductPricelistItem,
+    > {
+        ::runtime::odoo::fields::CharField::new("price")
+    }
+    /// Price Discount (`price_discount`, `float`).
+    #[inline]
+    pub const fn price_discount() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_discount")
+    }
+    /// Markup (`price_markup`, `float`).
+    #[inline]
+    pub const fn price_markup() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_markup")
+    }
+    /// Max. Price Margin (`price_max_margin`, `float`).
+    #[inline]
+    pub const fn price_max_margin() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_max_margin")
+    }
+    /// Min. Price Margin (`price_min_margin`, `float`).
+    #[inline]
+    pub const fn price_min_margin() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_min_margin")
+    }
+    /// Price Rounding (`price_round`, `float`).
+    #[inline]
+    pub const fn price_round() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_round")
+    }
+    /// Extra Fee (`price_surcharge`, `float`).
+    #[inline]
+    pub const fn price_surcharge() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_surcharge")
+    }
+    /// Pricelist (`pricelist_id`, `many2one`).
+    #[inline]
+    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPricelistItem,
+        super::super::rel::ProductPricelist,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
+    }
+    /// Variant (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPricelistItem,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Product (`product_tmpl_id`, `many2one`).
+    #[inline]
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductPricelistItem,
+        super::super::rel::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
+    }
+    /// Unit of Measure Name (`product_uom`, `char`).
+    #[inline]
+    pub const fn product_uom() -> ::runtime::odoo::fields::CharField<
+        super::ProductPricelistItem,
+    > {
+        ::runtime::odoo::fields::CharField::new("product_uom")
+    }
+    /// \# Product Variants (`product_variant_count`, `integer`).
+    #[inline]
+    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
+        super::ProductPricelistItem,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_variant_count")
     }
     /// Rule Tip (`rule_tip`, `char`).
     #[inline]
-    pub const fn rule_tip() -> ::runtime::fields::CharField<
+    pub const fn rule_tip() -> ::runtime::odoo::fields::CharField<
         super::ProductPricelistItem,
     > {
-        ::runtime::fields::CharField::new("rule_tip")
+        ::runtime::odoo::fields::CharField::new("rule_tip")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductPricelistItem,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductPricelistItem,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `applied_on` (Apply On) on `product.pricelist.item`.
@@ -989,7 +1001,7 @@ pub enum AppliedOn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AppliedOn {
+impl ::runtime::odoo::wire::Selection for AppliedOn {
     const VALUES: &'static [&'static str] = &[
         "3_global",
         "2_product_category",
@@ -1017,12 +1029,12 @@ impl ::runtime::wire::Selection for AppliedOn {
 }
 impl<'de> ::serde::Deserialize<'de> for AppliedOn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AppliedOn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `base` (Based on) on `product.pricelist.item`.
@@ -1039,7 +1051,7 @@ pub enum Base {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Base {
+impl ::runtime::odoo::wire::Selection for Base {
     const VALUES: &'static [&'static str] = &[
         "list_price",
         "standard_price",
@@ -1064,12 +1076,12 @@ impl ::runtime::wire::Selection for Base {
 }
 impl<'de> ::serde::Deserialize<'de> for Base {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Base {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `compute_price` (Compute Price) on `product.pricelist.item`.
@@ -1086,7 +1098,7 @@ pub enum ComputePrice {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ComputePrice {
+impl ::runtime::odoo::wire::Selection for ComputePrice {
     const VALUES: &'static [&'static str] = &["percentage", "formula", "fixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1107,12 +1119,12 @@ impl ::runtime::wire::Selection for ComputePrice {
 }
 impl<'de> ::serde::Deserialize<'de> for ComputePrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ComputePrice {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `display_applied_on` (Display Applied On) on `product.pricelist.item`.
@@ -1127,7 +1139,7 @@ pub enum DisplayAppliedOn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayAppliedOn {
+impl ::runtime::odoo::wire::Selection for DisplayAppliedOn {
     const VALUES: &'static [&'static str] = &["1_product", "2_product_category"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1146,11 +1158,11 @@ impl ::runtime::wire::Selection for DisplayAppliedOn {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayAppliedOn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayAppliedOn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductProduct {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `many2many`, to `account.account.tag`, related `product_tmpl_id.account_tag_ids`, not stored.
-    pub account_tag_ids: ::runtime::wire::X2Many<super::rel::AccountAccountTag>,
+    pub account_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
@@ -31,15 +31,17 @@ pub struct ProductProduct {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -47,7 +49,7 @@ pub struct ProductProduct {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -55,13 +57,13 @@ pub struct ProductProduct {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -74,55 +76,57 @@ pub struct ProductProduct {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Variant Tags
     ///
     /// `many2many`, to `product.tag`.
-    pub additional_product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
+    pub additional_product_tag_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProductTag,
+    >,
     /// All Product Tag
     ///
     /// `many2many`, to `product.tag`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::all_product_tag_ids())`.
-    pub all_product_tag_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductTag>,
+    pub all_product_tag_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductTag>,
     >,
     /// Product Attributes
     ///
     /// `one2many`, to `product.template.attribute.line`, related `product_tmpl_id.attribute_line_ids`, not stored.
-    pub attribute_line_ids: ::runtime::wire::X2Many<
+    pub attribute_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeLine,
     >,
     /// Average Cost
     ///
     /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avg_cost())`.
-    pub avg_cost: ::runtime::wire::Computed<f64>,
+    pub avg_cost: ::runtime::odoo::wire::Computed<f64>,
     /// Barcode
     ///
     /// International Article Number used for product identification.
@@ -132,19 +136,19 @@ pub struct ProductProduct {
     /// \# Bill of Material
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
-    pub bom_count: ::runtime::wire::Computed<i64>,
+    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bill of Materials
     ///
     /// `one2many`, to `mrp.bom`, related `product_tmpl_id.bom_ids`, not stored.
-    pub bom_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// BoM Components
     ///
     /// `one2many`, to `mrp.bom.line` (inverse `product_id`).
-    pub bom_line_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub bom_line_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Can Image 1024 be zoomed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_image_1024_be_zoomed())`.
-    pub can_image_1024_be_zoomed: ::runtime::wire::Computed<bool>,
+    pub can_image_1024_be_zoomed: ::runtime::odoo::wire::Computed<bool>,
     /// Can Variant Image 1024 be zoomed
     ///
     /// `boolean`, readonly, computed.
@@ -152,11 +156,11 @@ pub struct ProductProduct {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, required, related `product_tmpl_id.categ_id`, not stored.
-    pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Reference
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
-    pub code: ::runtime::wire::Computed<Option<String>>,
+    pub code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Color Index
     ///
     /// `integer`, related `product_tmpl_id.color`, not stored.
@@ -168,24 +172,24 @@ pub struct ProductProduct {
     /// Combo Choices
     ///
     /// `many2many`, to `product.combo`, related `product_tmpl_id.combo_ids`, not stored.
-    pub combo_ids: ::runtime::wire::X2Many<super::rel::ProductCombo>,
+    pub combo_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductCombo>,
     /// Valuation Currency
     ///
     /// Technical field to correctly show the currently selected company's currency that corresponds to the totaled value of the product's valuation layers
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
-    pub company_currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, related `product_tmpl_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Cost Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.cost_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_currency_id())`.
-    pub cost_currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub cost_currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Costing Method
     ///
@@ -196,7 +200,7 @@ pub struct ProductProduct {
     /// `selection`, readonly, related `categ_id.property_cost_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_method())`.
     ///
     /// Values: `standard` (Standard Price), `fifo` (First In First Out (FIFO)), `average` (Average Cost (AVCO)).
-    pub cost_method: ::runtime::wire::Computed<Option<CostMethod>>,
+    pub cost_method: ::runtime::odoo::wire::Computed<Option<CostMethod>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -204,12 +208,12 @@ pub struct ProductProduct {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Internal Reference
     ///
@@ -248,7 +252,7 @@ pub struct ProductProduct {
     /// Event Tickets
     ///
     /// `one2many`, to `event.event.ticket` (inverse `product_id`).
-    pub event_ticket_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub event_ticket_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Re-Invoice Costs
     ///
     /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
@@ -260,7 +264,7 @@ pub struct ProductProduct {
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, related `product_tmpl_id.fiscal_country_codes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Free To Use Quantity
     ///
     /// Forecast quantity (computed as Quantity On Hand - reserved quantity)
@@ -269,11 +273,11 @@ pub struct ProductProduct {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty())`.
-    pub free_qty: ::runtime::wire::Computed<f64>,
+    pub free_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Routes can be selected on this product
     ///
     /// `boolean`, readonly, related `product_tmpl_id.has_available_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_available_route_ids())`.
-    pub has_available_route_ids: ::runtime::wire::Computed<bool>,
+    pub has_available_route_ids: ::runtime::odoo::wire::Computed<bool>,
     /// Is a configurable product
     ///
     /// `boolean`, readonly, related `product_tmpl_id.has_configurable_attributes`, not stored.
@@ -281,7 +285,7 @@ pub struct ProductProduct {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -294,7 +298,7 @@ pub struct ProductProduct {
     /// Otherwise, this includes goods arriving to any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_qty())`.
-    pub incoming_qty: ::runtime::wire::Computed<f64>,
+    pub incoming_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -311,15 +315,15 @@ pub struct ProductProduct {
     /// Is In Purchase Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_in_purchase_order())`.
-    pub is_in_purchase_order: ::runtime::wire::Computed<bool>,
+    pub is_in_purchase_order: ::runtime::odoo::wire::Computed<bool>,
     /// Is Kits
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_kits())`.
-    pub is_kits: ::runtime::wire::Computed<bool>,
+    pub is_kits: ::runtime::odoo::wire::Computed<bool>,
     /// Is Product Variant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_variant())`.
-    pub is_product_variant: ::runtime::wire::Computed<bool>,
+    pub is_product_variant: ::runtime::odoo::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -335,8 +339,8 @@ pub struct ProductProduct {
     /// Location
     ///
     /// `many2one`, to `stock.location`, related `product_tmpl_id.location_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     >,
     /// Lot Properties
     ///
@@ -353,75 +357,75 @@ pub struct ProductProduct {
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
     /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lst_price())`.
-    pub lst_price: ::runtime::wire::Computed<f64>,
+    pub lst_price: ::runtime::odoo::wire::Computed<f64>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Manufactured
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_product_qty())`.
-    pub mrp_product_qty: ::runtime::wire::Computed<f64>,
+    pub mrp_product_qty: ::runtime::odoo::wire::Computed<f64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Name
@@ -433,27 +437,29 @@ pub struct ProductProduct {
     /// Number of incoming stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_in())`.
-    pub nbr_moves_in: ::runtime::wire::Computed<i64>,
+    pub nbr_moves_in: ::runtime::odoo::wire::Computed<i64>,
     /// Nbr Moves Out
     ///
     /// Number of outgoing stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_out())`.
-    pub nbr_moves_out: ::runtime::wire::Computed<i64>,
+    pub nbr_moves_out: ::runtime::odoo::wire::Computed<i64>,
     /// Reordering Rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_reordering_rules())`.
-    pub nbr_reordering_rules: ::runtime::wire::Computed<i64>,
+    pub nbr_reordering_rules: ::runtime::odoo::wire::Computed<i64>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `many2many`, to `product.template`, related `product_tmpl_id.optional_product_ids`, not stored.
-    pub optional_product_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub optional_product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Minimum Stock Rules
     ///
     /// `one2many`, to `stock.warehouse.orderpoint` (inverse `product_id`).
-    pub orderpoint_ids: ::runtime::wire::X2Many<super::rel::StockWarehouseOrderpoint>,
+    pub orderpoint_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::StockWarehouseOrderpoint,
+    >,
     /// Outgoing
     ///
     /// Quantity of planned outgoing products.
@@ -462,47 +468,47 @@ pub struct ProductProduct {
     /// Otherwise, this includes goods leaving any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::outgoing_qty())`.
-    pub outgoing_qty: ::runtime::wire::Computed<f64>,
+    pub outgoing_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Product Packages
     ///
     /// Gives the different ways to package the same product.
     ///
     /// `one2many`, to `product.packaging` (inverse `product_id`).
-    pub packaging_ids: ::runtime::wire::X2Many<super::rel::ProductPackaging>,
+    pub packaging_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductPackaging>,
     /// Customer Ref
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_ref())`.
-    pub partner_ref: ::runtime::wire::Computed<Option<String>>,
+    pub partner_ref: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Variant Price Extra
     ///
     /// This is the sum of the extra price of all attributes
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_extra())`.
-    pub price_extra: ::runtime::wire::Computed<f64>,
+    pub price_extra: ::runtime::odoo::wire::Computed<f64>,
     /// Number of price rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_count())`.
-    pub pricelist_item_count: ::runtime::wire::Computed<i64>,
+    pub pricelist_item_count: ::runtime::odoo::wire::Computed<i64>,
     /// Product Catalog Product Is In Bom
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_bom())`.
-    pub product_catalog_product_is_in_bom: ::runtime::wire::Computed<bool>,
+    pub product_catalog_product_is_in_bom: ::runtime::odoo::wire::Computed<bool>,
     /// Product Catalog Product Is In Mo
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_mo())`.
-    pub product_catalog_product_is_in_mo: ::runtime::wire::Computed<bool>,
+    pub product_catalog_product_is_in_mo: ::runtime::odoo::wire::Computed<bool>,
     /// Product Catalog Product Is In Sale Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_sale_order())`.
-    pub product_catalog_product_is_in_sale_order: ::runtime::wire::Computed<bool>,
+    pub product_catalog_product_is_in_sale_order: ::runtime::odoo::wire::Computed<bool>,
     /// Documents Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_document_count())`.
-    pub product_document_count: ::runtime::wire::Computed<i64>,
+    pub product_document_count: ::runtime::odoo::wire::Computed<i64>,
     /// Documents
     ///
     /// `one2many`, to `product.document` (inverse `res_id`).
-    pub product_document_ids: ::runtime::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
     /// Properties
     ///
     /// `properties`, related `product_tmpl_id.product_properties`, not stored.
@@ -510,50 +516,52 @@ pub struct ProductProduct {
     /// Tags
     ///
     /// `many2many`, to `product.tag`, related `product_tmpl_id.product_tag_ids`, not stored.
-    pub product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
+    pub product_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTag>,
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub product_template_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Variant Values
     ///
     /// `many2many`, to `product.template.attribute.value`, computed.
-    pub product_template_variant_value_ids: ::runtime::wire::X2Many<
+    pub product_template_variant_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Product Tooltip
     ///
     /// `char`, readonly, related `product_tmpl_id.product_tooltip`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_tooltip())`.
-    pub product_tooltip: ::runtime::wire::Computed<Option<String>>,
+    pub product_tooltip: ::runtime::odoo::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `product_tmpl_id.product_variant_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_id())`.
-    pub product_variant_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_variant_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Products
     ///
     /// `one2many`, to `product.product`, required, related `product_tmpl_id.product_variant_ids`, not stored.
-    pub product_variant_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_variant_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     /// Project
     ///
     /// `many2one`, to `project.project`, related `product_tmpl_id.project_id`, not stored.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Project Template
     ///
     /// `many2one`, to `project.project`, related `product_tmpl_id.project_template_id`, not stored.
     pub project_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectProject>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectProject>,
     >,
     /// Price Difference Account
     ///
@@ -561,7 +569,7 @@ pub struct ProductProduct {
     ///
     /// `many2one`, to `account.account`, related `product_tmpl_id.property_account_creditor_price_difference`, not stored.
     pub property_account_creditor_price_difference: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Expense Account
     ///
@@ -569,7 +577,7 @@ pub struct ProductProduct {
     ///
     /// `many2one`, to `account.account`, related `product_tmpl_id.property_account_expense_id`, not stored.
     pub property_account_expense_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Income Account
     ///
@@ -577,7 +585,7 @@ pub struct ProductProduct {
     ///
     /// `many2one`, to `account.account`, related `product_tmpl_id.property_account_income_id`, not stored.
     pub property_account_income_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Inventory Location
     ///
@@ -585,7 +593,7 @@ pub struct ProductProduct {
     ///
     /// `many2one`, to `stock.location`, related `product_tmpl_id.property_stock_inventory`, not stored.
     pub property_stock_inventory: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Production Location
     ///
@@ -593,7 +601,7 @@ pub struct ProductProduct {
     ///
     /// `many2one`, to `stock.location`, related `product_tmpl_id.property_stock_production`, not stored.
     pub property_stock_production: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Purchase Order Line Warning
     ///
@@ -623,15 +631,17 @@ pub struct ProductProduct {
     /// PO Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `product_id`).
-    pub purchase_order_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_order_line_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::PurchaseOrderLine,
+    >,
     /// Purchased
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchased_product_qty())`.
-    pub purchased_product_qty: ::runtime::wire::Computed<f64>,
+    pub purchased_product_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `product_id`).
-    pub putaway_rule_ids: ::runtime::wire::X2Many<super::rel::StockPutawayRule>,
+    pub putaway_rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPutawayRule>,
     /// Quantity On Hand
     ///
     /// Current quantity of products.
@@ -641,43 +651,43 @@ pub struct ProductProduct {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available())`.
-    pub qty_available: ::runtime::wire::Computed<f64>,
+    pub qty_available: ::runtime::odoo::wire::Computed<f64>,
     /// Quantity Svl
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quantity_svl())`.
-    pub quantity_svl: ::runtime::wire::Computed<f64>,
+    pub quantity_svl: ::runtime::odoo::wire::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Reordering Max Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_max_qty())`.
-    pub reordering_max_qty: ::runtime::wire::Computed<f64>,
+    pub reordering_max_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Reordering Min Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_min_qty())`.
-    pub reordering_min_qty: ::runtime::wire::Computed<f64>,
+    pub reordering_min_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `many2one`, to `res.users`, related `product_tmpl_id.responsible_id`, not stored.
-    pub responsible_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub responsible_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Category Routes
     ///
     /// `many2many`, to `stock.route`, readonly, related `product_tmpl_id.route_from_categ_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::route_from_categ_ids())`.
-    pub route_from_categ_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_from_categ_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `many2many`, to `stock.route`, related `product_tmpl_id.route_ids`, not stored.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -703,11 +713,11 @@ pub struct ProductProduct {
     /// Sold
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_count())`.
-    pub sales_count: ::runtime::wire::Computed<f64>,
+    pub sales_count: ::runtime::odoo::wire::Computed<f64>,
     /// Vendors
     ///
     /// `one2many`, to `product.supplierinfo`, related `product_tmpl_id.seller_ids`, not stored.
-    pub seller_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub seller_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductSupplierinfo>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -719,7 +729,7 @@ pub struct ProductProduct {
     /// `selection`, related `product_tmpl_id.service_policy`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_policy())`.
     ///
     /// Values: `ordered_prepaid` (Prepaid/Fixed Price), `delivered_milestones` (Based on Milestones), `delivered_manual` (Based on Delivered Quantity (Manual)).
-    pub service_policy: ::runtime::wire::Computed<Option<ServicePolicy>>,
+    pub service_policy: ::runtime::odoo::wire::Computed<Option<ServicePolicy>>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -745,11 +755,11 @@ pub struct ProductProduct {
     /// Show Forecasted Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_forecasted_qty_status_button())`.
-    pub show_forecasted_qty_status_button: ::runtime::wire::Computed<bool>,
+    pub show_forecasted_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
     /// Show On Hand Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_on_hand_qty_status_button())`.
-    pub show_on_hand_qty_status_button: ::runtime::wire::Computed<bool>,
+    pub show_on_hand_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
@@ -763,21 +773,21 @@ pub struct ProductProduct {
     /// Stock Move
     ///
     /// `one2many`, to `stock.move` (inverse `product_id`).
-    pub stock_move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub stock_move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Stock Quant
     ///
     /// `one2many`, to `stock.quant` (inverse `product_id`).
-    pub stock_quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub stock_quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `product_id`).
-    pub stock_valuation_layer_ids: ::runtime::wire::X2Many<
+    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockValuationLayer,
     >,
     /// Storage Category Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity` (inverse `product_id`).
-    pub storage_category_capacity_ids: ::runtime::wire::X2Many<
+    pub storage_category_capacity_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockStorageCategoryCapacity,
     >,
     /// Purchase Taxes
@@ -785,21 +795,21 @@ pub struct ProductProduct {
     /// Default taxes used when buying the product
     ///
     /// `many2many`, to `account.tax`, related `product_tmpl_id.supplier_taxes_id`, not stored.
-    pub supplier_taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub supplier_taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Tax String
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_string())`.
-    pub tax_string: ::runtime::wire::Computed<Option<String>>,
+    pub tax_string: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
     /// `many2many`, to `account.tax`, related `product_tmpl_id.taxes_id`, not stored.
-    pub taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Total Value
     ///
     /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_value())`.
-    pub total_value: ::runtime::wire::Computed<f64>,
+    pub total_value: ::runtime::odoo::wire::Computed<f64>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -822,30 +832,30 @@ pub struct ProductProduct {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, required, related `product_tmpl_id.uom_id`, not stored.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `product_tmpl_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_name())`.
-    pub uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Purchase Unit
     ///
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
     ///
     /// `many2one`, to `uom.uom`, required, related `product_tmpl_id.uom_po_id`, not stored.
-    pub uom_po_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_po_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// \# BoM Where Used
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used_in_bom_count())`.
-    pub used_in_bom_count: ::runtime::wire::Computed<i64>,
+    pub used_in_bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Barcode is valid EAN
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_ean())`.
-    pub valid_ean: ::runtime::wire::Computed<bool>,
+    pub valid_ean: ::runtime::odoo::wire::Computed<bool>,
     /// Valid Product Attribute Lines
     ///
     /// `many2many`, to `product.template.attribute.line`, readonly, related `product_tmpl_id.valid_product_template_attribute_line_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_product_template_attribute_line_ids())`.
-    pub valid_product_template_attribute_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
+    pub valid_product_template_attribute_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Inventory Valuation
     ///
@@ -855,19 +865,21 @@ pub struct ProductProduct {
     /// `selection`, readonly, related `categ_id.property_valuation`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valuation())`.
     ///
     /// Values: `manual_periodic` (Manual), `real_time` (Automated).
-    pub valuation: ::runtime::wire::Computed<Option<Valuation>>,
+    pub valuation: ::runtime::odoo::wire::Computed<Option<Valuation>>,
     /// Value Svl
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_svl())`.
-    pub value_svl: ::runtime::wire::Computed<f64>,
+    pub value_svl: ::runtime::odoo::wire::Computed<f64>,
     /// BOM Product Variants
     ///
     /// `one2many`, to `mrp.bom` (inverse `product_id`).
-    pub variant_bom_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub variant_bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Variant Seller
     ///
     /// `one2many`, to `product.supplierinfo`, related `product_tmpl_id.variant_seller_ids`, not stored.
-    pub variant_seller_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub variant_seller_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProductSupplierinfo,
+    >,
     /// Forecasted Quantity
     ///
     /// Forecast quantity (computed as Quantity On Hand - Outgoing + Incoming)
@@ -876,11 +888,11 @@ pub struct ProductProduct {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available())`.
-    pub virtual_available: ::runtime::wire::Computed<f64>,
+    pub virtual_available: ::runtime::odoo::wire::Computed<f64>,
     /// Re-Invoice Policy visible
     ///
     /// `boolean`, readonly, related `product_tmpl_id.visible_expense_policy`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_expense_policy())`.
-    pub visible_expense_policy: ::runtime::wire::Computed<bool>,
+    pub visible_expense_policy: ::runtime::odoo::wire::Computed<bool>,
     /// Volume
     ///
     /// `float`, digits (16, 2).
@@ -888,19 +900,19 @@ pub struct ProductProduct {
     /// Volume unit of measure label
     ///
     /// `char`, readonly, related `product_tmpl_id.volume_uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::volume_uom_name())`.
-    pub volume_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub volume_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, related `product_tmpl_id.warehouse_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
-    pub warehouse_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Weight
     ///
     /// `float`, digits (16, 2).
@@ -908,7 +920,7 @@ pub struct ProductProduct {
     /// Weight unit of measure label
     ///
     /// `char`, readonly, related `product_tmpl_id.weight_uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Write Date
     ///
     /// `datetime`, readonly, computed.
@@ -916,14 +928,14 @@ pub struct ProductProduct {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductProduct {
+impl ::runtime::odoo::wire::FromRecord for ProductProduct {
     const FIELDS: &'static [&'static str] = &[
         "account_tag_ids",
         "active",
@@ -1092,8 +1104,8 @@ impl ::runtime::wire::FromRecord for ProductProduct {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductProduct::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1439,237 +1451,256 @@ impl ::runtime::Model for ProductProduct {
         "warehouse_id",
         "weight_uom_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_tag_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_tag_ids", "many2many")
             .relation("account.account.tag"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("additional_product_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "additional_product_tag_ids",
+                "many2many",
+            )
             .relation("product.tag"),
-        ::runtime::verify::FieldSpec::new("all_product_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("all_product_tag_ids", "many2many")
             .relation("product.tag"),
-        ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("attribute_line_ids", "one2many")
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("avg_cost", "monetary"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("bom_ids", "one2many").relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("bom_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("avg_cost", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_ids", "one2many")
+            .relation("mrp.bom"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_line_ids", "one2many")
             .relation("mrp.bom.line"),
-        ::runtime::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_image_variant_1024_be_zoomed", "boolean"),
-        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "can_image_variant_1024_be_zoomed",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
             .relation("product.category")
             .required(),
-        ::runtime::verify::FieldSpec::new("code", "char"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("combination_indices", "char"),
-        ::runtime::verify::FieldSpec::new("combo_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("combination_indices", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("combo_ids", "many2many")
             .relation("product.combo"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("cost_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("cost_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("cost_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("cost_method", "selection")
             .selection(&["standard", "fifo", "average"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("default_code", "char"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::verify::FieldSpec::new("description_pickingin", "text"),
-        ::runtime::verify::FieldSpec::new("description_pickingout", "text"),
-        ::runtime::verify::FieldSpec::new("description_purchase", "text"),
-        ::runtime::verify::FieldSpec::new("description_sale", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("event_ticket_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("default_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_pickingin", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_pickingout", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_purchase", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_sale", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("event_ticket_ids", "one2many")
             .relation("event.event.ticket"),
-        ::runtime::verify::FieldSpec::new("expense_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("expense_policy", "selection")
             .selection(&["no", "cost", "sales_price"]),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("free_qty", "float"),
-        ::runtime::verify::FieldSpec::new("has_available_route_ids", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_configurable_attributes", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("image_variant_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_variant_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_variant_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_variant_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_variant_512", "binary"),
-        ::runtime::verify::FieldSpec::new("incoming_qty", "float"),
-        ::runtime::verify::FieldSpec::new("invoice_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("free_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("has_available_route_ids", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "has_configurable_attributes",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_variant_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_variant_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_variant_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_variant_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_variant_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("incoming_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_policy", "selection")
             .selection(&["order", "delivery"]),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_in_purchase_order", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_kits", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_product_variant", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::verify::FieldSpec::new("list_price", "float"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_in_purchase_order", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_kits", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_product_variant", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("list_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "lot_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new("lot_valuated", "boolean"),
-        ::runtime::verify::FieldSpec::new("lst_price", "float"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("lot_valuated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lst_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mrp_product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("mrp_product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("nbr_moves_in", "integer"),
-        ::runtime::verify::FieldSpec::new("nbr_moves_out", "integer"),
-        ::runtime::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
-        ::runtime::verify::FieldSpec::new("optional_product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_in", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_out", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("optional_product_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("orderpoint_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("orderpoint_ids", "one2many")
             .relation("stock.warehouse.orderpoint"),
-        ::runtime::verify::FieldSpec::new("outgoing_qty", "float"),
-        ::runtime::verify::FieldSpec::new("packaging_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("outgoing_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("packaging_ids", "one2many")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("partner_ref", "char"),
-        ::runtime::verify::FieldSpec::new("price_extra", "float"),
-        ::runtime::verify::FieldSpec::new("pricelist_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("partner_ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("price_extra", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_item_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "product_catalog_product_is_in_bom",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("product_catalog_product_is_in_mo", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "product_catalog_product_is_in_mo",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "product_catalog_product_is_in_sale_order",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("product_document_count", "integer"),
-        ::runtime::verify::FieldSpec::new("product_document_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_document_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "one2many")
             .relation("product.document"),
-        ::runtime::verify::FieldSpec::new("product_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("product_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tag_ids", "many2many")
             .relation("product.tag"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_template_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_template_variant_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tooltip", "char"),
-        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::verify::FieldSpec::new("product_variant_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tooltip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_variant_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_ids", "one2many")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("project_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_template_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_account_creditor_price_difference",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_expense_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_expense_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_income_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_account_income_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_stock_inventory", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_inventory", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("property_stock_production", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_production", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("purchase_line_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn", "selection")
             .required()
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("purchase_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_method", "selection")
             .selection(&["purchase", "receive"]),
-        ::runtime::verify::FieldSpec::new("purchase_ok", "boolean"),
-        ::runtime::verify::FieldSpec::new("purchase_order_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_ok", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchased_product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchased_product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("putaway_rule_ids", "one2many")
             .relation("stock.putaway.rule"),
-        ::runtime::verify::FieldSpec::new("qty_available", "float"),
-        ::runtime::verify::FieldSpec::new("quantity_svl", "float"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("qty_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("quantity_svl", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reordering_max_qty", "float"),
-        ::runtime::verify::FieldSpec::new("reordering_min_qty", "float"),
-        ::runtime::verify::FieldSpec::new("responsible_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reordering_max_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reordering_min_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("responsible_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("route_from_categ_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_from_categ_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("sale_delay", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_line_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_delay", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn", "selection")
             .required()
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("sale_line_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("sale_ok", "boolean"),
-        ::runtime::verify::FieldSpec::new("sales_count", "float"),
-        ::runtime::verify::FieldSpec::new("seller_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_ok", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sales_count", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("seller_ids", "one2many")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("service_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("service_policy", "selection")
             .selection(&["ordered_prepaid", "delivered_milestones", "delivered_manual"]),
-        ::runtime::verify::FieldSpec::new("service_to_purchase", "boolean"),
-        ::runtime::verify::FieldSpec::new("service_tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("service_to_purchase", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("service_tracking", "selection")
             .required()
             .selection(
                 &[
@@ -1680,92 +1711,103 @@ impl ::runtime::Model for ProductProduct {
                     "project_only",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("service_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("service_type", "selection")
             .selection(&["manual", "milestones"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "show_forecasted_qty_status_button",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("show_on_hand_qty_status_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("standard_price", "float")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "show_on_hand_qty_status_button",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("standard_price", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("stock_move_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_ids", "one2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("stock_quant_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_quant_ids", "one2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("storage_category_capacity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "storage_category_capacity_ids",
+                "one2many",
+            )
             .relation("stock.storage.category.capacity"),
-        ::runtime::verify::FieldSpec::new("supplier_taxes_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("supplier_taxes_id", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tax_string", "char"),
-        ::runtime::verify::FieldSpec::new("taxes_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_string", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("taxes_id", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("total_value", "monetary"),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("total_value", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .required()
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["consu", "service", "combo"]),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("uom_po_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_po_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("used_in_bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("valid_ean", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("used_in_bom_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("valid_ean", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "valid_product_template_attribute_line_ids",
                 "many2many",
             )
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("valuation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("valuation", "selection")
             .selection(&["manual_periodic", "real_time"]),
-        ::runtime::verify::FieldSpec::new("value_svl", "float"),
-        ::runtime::verify::FieldSpec::new("variant_bom_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("value_svl", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("variant_bom_ids", "one2many")
             .relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("variant_seller_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("variant_seller_ids", "one2many")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("virtual_available", "float"),
-        ::runtime::verify::FieldSpec::new("visible_expense_policy", "boolean"),
-        ::runtime::verify::FieldSpec::new("volume", "float"),
-        ::runtime::verify::FieldSpec::new("volume_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("virtual_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("visible_expense_policy", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("volume_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("weight", "float"),
-        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductProduct {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("project_template_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ProductProduct {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_template_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_account_creditor_price_difference",
         ),
-        ::runtime::nested::Relation::display_name("property_account_expense_id"),
-        ::runtime::nested::Relation::display_name("property_account_income_id"),
-        ::runtime::nested::Relation::display_name("property_stock_inventory"),
-        ::runtime::nested::Relation::display_name("property_stock_production"),
-        ::runtime::nested::Relation::display_name("responsible_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
-        ::runtime::nested::Relation::display_name("uom_po_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_expense_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_income_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_inventory"),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_production"),
+        ::runtime::odoo::projection::Relation::display_name("responsible_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_po_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -2170,7 +2212,7 @@ impl super::mixins::MailThread for ProductProduct {}
 /// Values for creating a `product.product` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductProductCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductProductCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2181,20 +2223,20 @@ impl ProductProductCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
         ProductProductCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductProduct>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductProduct>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_tag_ids` (Account Tags).
@@ -2202,7 +2244,7 @@ impl ProductProductCreate {
     pub fn account_tag_ids(
         mut self,
         account_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values
@@ -2220,7 +2262,7 @@ impl ProductProductCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2243,7 +2285,7 @@ impl ProductProductCreate {
     pub fn additional_product_tag_ids(
         mut self,
         additional_product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -2258,7 +2300,9 @@ impl ProductProductCreate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2279,7 +2323,7 @@ impl ProductProductCreate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -2290,7 +2334,7 @@ impl ProductProductCreate {
     pub fn bom_line_ids(
         mut self,
         bom_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
@@ -2313,7 +2357,7 @@ impl ProductProductCreate {
     pub fn combo_ids(
         mut self,
         combo_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCombo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
         >,
     ) -> Self {
         self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
@@ -2384,7 +2428,7 @@ impl ProductProductCreate {
     pub fn event_ticket_ids(
         mut self,
         event_ticket_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -2399,7 +2443,10 @@ impl ProductProductCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2407,7 +2454,7 @@ impl ProductProductCreate {
     #[inline]
     pub fn image_variant_1920(
         mut self,
-        image_variant_1920: impl Into<::runtime::wire::Binary>,
+        image_variant_1920: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("image_variant_1920", image_variant_1920.into());
         self
@@ -2468,7 +2515,7 @@ impl ProductProductCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2483,7 +2530,7 @@ impl ProductProductCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2494,7 +2541,7 @@ impl ProductProductCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2515,7 +2562,7 @@ impl ProductProductCreate {
     pub fn optional_product_ids(
         mut self,
         optional_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -2530,7 +2577,7 @@ impl ProductProductCreate {
     pub fn orderpoint_ids(
         mut self,
         orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
         >,
     ) -> Self {
         self.values
@@ -2542,7 +2589,7 @@ impl ProductProductCreate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -2553,7 +2600,7 @@ impl ProductProductCreate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -2577,7 +2624,7 @@ impl ProductProductCreate {
     pub fn product_tag_ids(
         mut self,
         product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -2589,7 +2636,9 @@ impl ProductProductCreate {
     pub fn product_template_attribute_value_ids(
         mut self,
         product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2604,7 +2653,9 @@ impl ProductProductCreate {
     pub fn product_template_variant_value_ids(
         mut self,
         product_template_variant_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2625,7 +2676,7 @@ impl ProductProductCreate {
     pub fn product_variant_ids(
         mut self,
         product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -2722,7 +2773,7 @@ impl ProductProductCreate {
     pub fn purchase_order_line_ids(
         mut self,
         purchase_order_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -2737,7 +2788,7 @@ impl ProductProductCreate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -2749,7 +2800,7 @@ impl ProductProductCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2766,7 +2817,7 @@ impl ProductProductCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -2801,7 +2852,7 @@ impl ProductProductCreate {
     pub fn seller_ids(
         mut self,
         seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
@@ -2848,7 +2899,7 @@ impl ProductProductCreate {
     pub fn stock_move_ids(
         mut self,
         stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -2860,7 +2911,7 @@ impl ProductProductCreate {
     pub fn stock_quant_ids(
         mut self,
         stock_quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values
@@ -2872,7 +2923,7 @@ impl ProductProductCreate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -2887,7 +2938,9 @@ impl ProductProductCreate {
     pub fn storage_category_capacity_ids(
         mut self,
         storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2902,7 +2955,7 @@ impl ProductProductCreate {
     pub fn supplier_taxes_id(
         mut self,
         supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -2914,7 +2967,7 @@ impl ProductProductCreate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -2949,7 +3002,7 @@ impl ProductProductCreate {
     pub fn variant_bom_ids(
         mut self,
         variant_bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -2961,7 +3014,7 @@ impl ProductProductCreate {
     pub fn variant_seller_ids(
         mut self,
         variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values
@@ -2988,7 +3041,7 @@ impl ProductProductCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3012,7 +3065,7 @@ impl ::runtime::CreateValues for ProductProductCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductProductUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductProductUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3023,19 +3076,19 @@ impl ProductProductUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductProductUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductProduct>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductProduct>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_tag_ids` (Account Tags).
@@ -3043,7 +3096,7 @@ impl ProductProductUpdate {
     pub fn account_tag_ids(
         mut self,
         account_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values
@@ -3061,7 +3114,7 @@ impl ProductProductUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -3084,7 +3137,7 @@ impl ProductProductUpdate {
     pub fn additional_product_tag_ids(
         mut self,
         additional_product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -3099,7 +3152,9 @@ impl ProductProductUpdate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -3120,7 +3175,7 @@ impl ProductProductUpdate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -3131,7 +3186,7 @@ impl ProductProductUpdate {
     pub fn bom_line_ids(
         mut self,
         bom_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
@@ -3154,7 +3209,7 @@ impl ProductProductUpdate {
     pub fn combo_ids(
         mut self,
         combo_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCombo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
         >,
     ) -> Self {
         self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
@@ -3225,7 +3280,7 @@ impl ProductProductUpdate {
     pub fn event_ticket_ids(
         mut self,
         event_ticket_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -3240,7 +3295,10 @@ impl ProductProductUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -3248,7 +3306,7 @@ impl ProductProductUpdate {
     #[inline]
     pub fn image_variant_1920(
         mut self,
-        image_variant_1920: impl Into<::runtime::wire::Binary>,
+        image_variant_1920: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("image_variant_1920", image_variant_1920.into());
         self
@@ -3309,7 +3367,7 @@ impl ProductProductUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -3324,7 +3382,7 @@ impl ProductProductUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -3335,7 +3393,7 @@ impl ProductProductUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -3356,7 +3414,7 @@ impl ProductProductUpdate {
     pub fn optional_product_ids(
         mut self,
         optional_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -3371,7 +3429,7 @@ impl ProductProductUpdate {
     pub fn orderpoint_ids(
         mut self,
         orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
         >,
     ) -> Self {
         self.values
@@ -3383,7 +3441,7 @@ impl ProductProductUpdate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -3394,7 +3452,7 @@ impl ProductProductUpdate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -3418,7 +3476,7 @@ impl ProductProductUpdate {
     pub fn product_tag_ids(
         mut self,
         product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -3430,7 +3488,9 @@ impl ProductProductUpdate {
     pub fn product_template_attribute_value_ids(
         mut self,
         product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -3445,7 +3505,9 @@ impl ProductProductUpdate {
     pub fn product_template_variant_value_ids(
         mut self,
         product_template_variant_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -3466,7 +3528,7 @@ impl ProductProductUpdate {
     pub fn product_variant_ids(
         mut self,
         product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -3563,7 +3625,7 @@ impl ProductProductUpdate {
     pub fn purchase_order_line_ids(
         mut self,
         purchase_order_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -3578,7 +3640,7 @@ impl ProductProductUpdate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -3590,7 +3652,7 @@ impl ProductProductUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -3607,7 +3669,7 @@ impl ProductProductUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -3642,7 +3704,7 @@ impl ProductProductUpdate {
     pub fn seller_ids(
         mut self,
         seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
@@ -3689,7 +3751,7 @@ impl ProductProductUpdate {
     pub fn stock_move_ids(
         mut self,
         stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -3701,7 +3763,7 @@ impl ProductProductUpdate {
     pub fn stock_quant_ids(
         mut self,
         stock_quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values
@@ -3713,7 +3775,7 @@ impl ProductProductUpdate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -3728,7 +3790,9 @@ impl ProductProductUpdate {
     pub fn storage_category_capacity_ids(
         mut self,
         storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -3743,7 +3807,7 @@ impl ProductProductUpdate {
     pub fn supplier_taxes_id(
         mut self,
         supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -3755,7 +3819,7 @@ impl ProductProductUpdate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -3790,7 +3854,7 @@ impl ProductProductUpdate {
     pub fn variant_bom_ids(
         mut self,
         variant_bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -3802,7 +3866,7 @@ impl ProductProductUpdate {
     pub fn variant_seller_ids(
         mut self,
         variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values
@@ -3829,7 +3893,7 @@ impl ProductProductUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3853,1267 +3917,1332 @@ impl ::runtime::UpdateValues for ProductProductUpdate {
 pub mod fields {
     /// Account Tags (`account_tag_ids`, `many2many`).
     #[inline]
-    pub const fn account_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::AccountAccountTag,
     > {
-        ::runtime::fields::X2ManyField::new("account_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_tag_ids")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProductProduct> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProductProduct,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Variant Tags (`additional_product_tag_ids`, `many2many`).
     #[inline]
-    pub const fn additional_product_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn additional_product_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTag,
     > {
-        ::runtime::fields::X2ManyField::new("additional_product_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("additional_product_tag_ids")
     }
     /// All Product Tag (`all_product_tag_ids`, `many2many`).
     #[inline]
-    pub const fn all_product_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn all_product_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTag,
     > {
-        ::runtime::fields::X2ManyField::new("all_product_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("all_product_tag_ids")
     }
     /// Product Attributes (`attribute_line_ids`, `one2many`).
     #[inline]
-    pub const fn attribute_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::X2ManyField::new("attribute_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attribute_line_ids")
     }
     /// Average Cost (`avg_cost`, `monetary`).
     #[inline]
-    pub const fn avg_cost() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("avg_cost")
+    pub const fn avg_cost() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("avg_cost")
     }
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::ProductProduct> {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// \# Bill of Material (`bom_count`, `integer`).
     #[inline]
-    pub const fn bom_count() -> ::runtime::fields::NumField<super::ProductProduct, i64> {
-        ::runtime::fields::NumField::new("bom_count")
+    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("bom_count")
     }
     /// Bill of Materials (`bom_ids`, `one2many`).
     #[inline]
-    pub const fn bom_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bom_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("bom_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bom_ids")
     }
     /// BoM Components (`bom_line_ids`, `one2many`).
     #[inline]
-    pub const fn bom_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bom_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("bom_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bom_line_ids")
     }
     /// Can Image 1024 be zoomed (`can_image_1024_be_zoomed`, `boolean`).
     #[inline]
-    pub const fn can_image_1024_be_zoomed() -> ::runtime::fields::BoolField<
+    pub const fn can_image_1024_be_zoomed() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("can_image_1024_be_zoomed")
+        ::runtime::odoo::fields::BoolField::new("can_image_1024_be_zoomed")
     }
     /// Can Variant Image 1024 be zoomed (`can_image_variant_1024_be_zoomed`, `boolean`).
     #[inline]
-    pub const fn can_image_variant_1024_be_zoomed() -> ::runtime::fields::BoolField<
+    pub const fn can_image_variant_1024_be_zoomed() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("can_image_variant_1024_be_zoomed")
+        ::runtime::odoo::fields::BoolField::new("can_image_variant_1024_be_zoomed")
     }
     /// Product Category (`categ_id`, `many2one`).
     #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("categ_id")
     }
     /// Reference (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ProductProduct> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ProductProduct, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Combination Indices (`combination_indices`, `char`).
     #[inline]
-    pub const fn combination_indices() -> ::runtime::fields::CharField<
+    pub const fn combination_indices() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("combination_indices")
+        ::runtime::odoo::fields::CharField::new("combination_indices")
     }
     /// Combo Choices (`combo_ids`, `many2many`).
     #[inline]
-    pub const fn combo_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn combo_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductCombo,
     > {
-        ::runtime::fields::X2ManyField::new("combo_ids")
+        ::runtime::odoo::fields::X2ManyField::new("combo_ids")
     }
     /// Valuation Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Cost Currency (`cost_currency_id`, `many2one`).
     #[inline]
-    pub const fn cost_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn cost_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("cost_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("cost_currency_id")
     }
     /// Costing Method (`cost_method`, `selection`).
     #[inline]
-    pub const fn cost_method() -> ::runtime::fields::SelectionField<
+    pub const fn cost_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::CostMethod,
     > {
-        ::runtime::fields::SelectionField::new("cost_method")
+        ::runtime::odoo::fields::SelectionField::new("cost_method")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductProduct,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Internal Reference (`default_code`, `char`).
     #[inline]
-    pub const fn default_code() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("default_code")
+    pub const fn default_code() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("default_code")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Description on Picking (`description_picking`, `text`).
     #[inline]
-    pub const fn description_picking() -> ::runtime::fields::CharField<
+    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("description_picking")
+        ::runtime::odoo::fields::CharField::new("description_picking")
     }
     /// Description on Receptions (`description_pickingin`, `text`).
     #[inline]
-    pub const fn description_pickingin() -> ::runtime::fields::CharField<
+    pub const fn description_pickingin() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("description_pickingin")
+        ::runtime::odoo::fields::CharField::new("description_pickingin")
     }
     /// Description on Delivery Orders (`description_pickingout`, `text`).
     #[inline]
-    pub const fn description_pickingout() -> ::runtime::fields::CharField<
+    pub const fn description_pickingout() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("description_pickingout")
+        ::runtime::odoo::fields::CharField::new("description_pickingout")
     }
     /// Purchase Description (`description_purchase`, `text`).
     #[inline]
-    pub const fn description_purchase() -> ::runtime::fields::CharField<
+    pub const fn description_purchase() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("description_purchase")
+        ::runtime::odoo::fields::CharField::new("description_purchase")
     }
     /// Sales Description (`description_sale`, `text`).
     #[inline]
-    pub const fn description_sale() -> ::runtime::fields::CharField<
+    pub const fn description_sale() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("description_sale")
+        ::runtime::odoo::fields::CharField::new("description_sale")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Event Tickets (`event_ticket_ids`, `one2many`).
     #[inline]
-    pub const fn event_ticket_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn event_ticket_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("event_ticket_ids")
+        ::runtime::odoo::fields::X2ManyField::new("event_ticket_ids")
     }
     /// Re-Invoice Costs (`expense_policy`, `selection`).
     #[inline]
-    pub const fn expense_policy() -> ::runtime::fields::SelectionField<
+    pub const fn expense_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::ExpensePolicy,
     > {
-        ::runtime::fields::SelectionField::new("expense_policy")
+        ::runtime::odoo::fields::SelectionField::new("expense_policy")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Free To Use Quantity (`free_qty`, `float`).
     #[inline]
-    pub const fn free_qty() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("free_qty")
+    pub const fn free_qty() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("free_qty")
     }
     /// Routes can be selected on this product (`has_available_route_ids`, `boolean`).
     #[inline]
-    pub const fn has_available_route_ids() -> ::runtime::fields::BoolField<
+    pub const fn has_available_route_ids() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("has_available_route_ids")
+        ::runtime::odoo::fields::BoolField::new("has_available_route_ids")
     }
     /// Is a configurable product (`has_configurable_attributes`, `boolean`).
     #[inline]
-    pub const fn has_configurable_attributes() -> ::runtime::fields::BoolField<
+    pub const fn has_configurable_attributes() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("has_configurable_attributes")
+        ::runtime::odoo::fields::BoolField::new("has_configurable_attributes")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductProduct, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductProduct, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ProductProduct> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ProductProduct> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ProductProduct> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ProductProduct> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ProductProduct> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Variant Image 1024 (`image_variant_1024`, `binary`).
     #[inline]
-    pub const fn image_variant_1024() -> ::runtime::fields::BinaryField<
+    pub const fn image_variant_1024() -> ::runtime::odoo::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BinaryField::new("image_variant_1024")
+        ::runtime::odoo::fields::BinaryField::new("image_variant_1024")
     }
     /// Variant Image 128 (`image_variant_128`, `binary`).
     #[inline]
-    pub const fn image_variant_128() -> ::runtime::fields::BinaryField<
+    pub const fn image_variant_128() -> ::runtime::odoo::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BinaryField::new("image_variant_128")
+        ::runtime::odoo::fields::BinaryField::new("image_variant_128")
     }
     /// Variant Image (`image_variant_1920`, `binary`).
     #[inline]
-    pub const fn image_variant_1920() -> ::runtime::fields::BinaryField<
+    pub const fn image_variant_1920() -> ::runtime::odoo::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BinaryField::new("image_variant_1920")
+        ::runtime::odoo::fields::BinaryField::new("image_variant_1920")
     }
     /// Variant Image 256 (`image_variant_256`, `binary`).
     #[inline]
-    pub const fn image_variant_256() -> ::runtime::fields::BinaryField<
+    pub const fn image_variant_256() -> ::runtime::odoo::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BinaryField::new("image_variant_256")
+        ::runtime::odoo::fields::BinaryField::new("image_variant_256")
     }
     /// Variant Image 512 (`image_variant_512`, `binary`).
     #[inline]
-    pub const fn image_variant_512() -> ::runtime::fields::BinaryField<
+    pub const fn image_variant_512() -> ::runtime::odoo::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BinaryField::new("image_variant_512")
+        ::runtime::odoo::fields::BinaryField::new("image_variant_512")
     }
     /// Incoming (`incoming_qty`, `float`).
     #[inline]
-    pub const fn incoming_qty() -> ::runtime::fields::NumField<
+    pub const fn incoming_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("incoming_qty")
+        ::runtime::odoo::fields::NumField::new("incoming_qty")
     }
     /// Invoicing Policy (`invoice_policy`, `selection`).
     #[inline]
-    pub const fn invoice_policy() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::InvoicePolicy,
     > {
-        ::runtime::fields::SelectionField::new("invoice_policy")
+        ::runtime::odoo::fields::SelectionField::new("invoice_policy")
     }
     /// Favorite (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Is In Purchase Order (`is_in_purchase_order`, `boolean`).
     #[inline]
-    pub const fn is_in_purchase_order() -> ::runtime::fields::BoolField<
+    pub const fn is_in_purchase_order() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("is_in_purchase_order")
+        ::runtime::odoo::fields::BoolField::new("is_in_purchase_order")
     }
     /// Is Kits (`is_kits`, `boolean`).
     #[inline]
-    pub const fn is_kits() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("is_kits")
+    pub const fn is_kits() -> ::runtime::odoo::fields::BoolField<super::ProductProduct> {
+        ::runtime::odoo::fields::BoolField::new("is_kits")
     }
     /// Is Product Variant (`is_product_variant`, `boolean`).
     #[inline]
-    pub const fn is_product_variant() -> ::runtime::fields::BoolField<
+    pub const fn is_product_variant() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("is_product_variant")
+        ::runtime::odoo::fields::BoolField::new("is_product_variant")
     }
     /// Track Inventory (`is_storable`, `boolean`).
     #[inline]
-    pub const fn is_storable() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("is_storable")
+    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_storable")
     }
     /// Sales Price (`list_price`, `float`).
     #[inline]
-    pub const fn list_price() -> ::runtime::fields::NumField<
+    pub const fn list_price() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("list_price")
+        ::runtime::odoo::fields::NumField::new("list_price")
     }
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Lot Properties (`lot_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn lot_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn lot_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("lot_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("lot_properties_definition")
     }
     /// Valuation by Lot/Serial number (`lot_valuated`, `boolean`).
     #[inline]
-    pub const fn lot_valuated() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("lot_valuated")
+    pub const fn lot_valuated() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("lot_valuated")
     }
     /// Sales Price (`lst_price`, `float`).
     #[inline]
-    pub const fn lst_price() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("lst_price")
+    pub const fn lst_price() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("lst_price")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Manufactured (`mrp_product_qty`, `float`).
     #[inline]
-    pub const fn mrp_product_qty() -> ::runtime::fields::NumField<
+    pub const fn mrp_product_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("mrp_product_qty")
+        ::runtime::odoo::fields::NumField::new("mrp_product_qty")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProductProduct,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductProduct> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Nbr Moves In (`nbr_moves_in`, `integer`).
     #[inline]
-    pub const fn nbr_moves_in() -> ::runtime::fields::NumField<
+    pub const fn nbr_moves_in() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_moves_in")
+        ::runtime::odoo::fields::NumField::new("nbr_moves_in")
     }
     /// Nbr Moves Out (`nbr_moves_out`, `integer`).
     #[inline]
-    pub const fn nbr_moves_out() -> ::runtime::fields::NumField<
+    pub const fn nbr_moves_out() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_moves_out")
+        ::runtime::odoo::fields::NumField::new("nbr_moves_out")
     }
     /// Reordering Rules (`nbr_reordering_rules`, `integer`).
     #[inline]
-    pub const fn nbr_reordering_rules() -> ::runtime::fields::NumField<
+    pub const fn nbr_reordering_rules() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_reordering_rules")
+        ::runtime::odoo::fields::NumField::new("nbr_reordering_rules")
     }
     /// Optional Products (`optional_product_ids`, `many2many`).
     #[inline]
-    pub const fn optional_product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn optional_product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("optional_product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("optional_product_ids")
     }
     /// Minimum Stock Rules (`orderpoint_ids`, `one2many`).
     #[inline]
-    pub const fn orderpoint_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn orderpoint_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::StockWarehouseOrderpoint,
     > {
-        ::runtime::fields::X2ManyField::new("orderpoint_ids")
+        ::runtime::odoo::fields::X2ManyField::new("orderpoint_ids")
     }
     /// Outgoing (`outgoing_qty`, `float`).
     #[inline]
-    pub const fn outgoing_qty() -> ::runtime::fields::NumField<
+    pub const fn outgoing_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("outgoing_qty")
+        ::runtime::odoo::fields::NumField::new("outgoing_qty")
     }
     /// Product Packages (`packaging_ids`, `one2many`).
     #[inline]
-    pub const fn packaging_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn packaging_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductPackaging,
     > {
-        ::runtime::fields::X2ManyField::new("packaging_ids")
+        ::runtime::odoo::fields::X2ManyField::new("packaging_ids")
     }
     /// Customer Ref (`partner_ref`, `char`).
     #[inline]
-    pub const fn partner_ref() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("partner_ref")
+    pub const fn partner_ref() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("partner_ref")
     }
     /// Variant Price Extra (`price_extra`, `float`).
     #[inline]
-    pub const fn price_extra() -> ::runtime::fields::NumField<
+    pub const fn price_extra() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_extra")
+        ::runtime::odoo::fields::NumField::new("price_extra")
     }
     /// Number of price rules (`pricelist_item_count`, `integer`).
     #[inline]
-    pub const fn pricelist_item_count() -> ::runtime::fields::NumField<
+    pub const fn pricelist_item_count() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("pricelist_item_count")
+        ::runtime::odoo::fields::NumField::new("pricelist_item_count")
     }
     /// Product Catalog Product Is In Bom (`product_catalog_product_is_in_bom`, `boolean`).
     #[inline]
-    pub const fn product_catalog_product_is_in_bom() -> ::runtime::fields::BoolField<
+    pub const fn product_catalog_product_is_in_bom() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("product_catalog_product_is_in_bom")
+        ::runtime::odoo::fields::BoolField::new("product_catalog_product_is_in_bom")
     }
     /// Product Catalog Product Is In Mo (`product_catalog_product_is_in_mo`, `boolean`).
     #[inline]
-    pub const fn product_catalog_product_is_in_mo() -> ::runtime::fields::BoolField<
+    pub const fn product_catalog_product_is_in_mo() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("product_catalog_product_is_in_mo")
+        ::runtime::odoo::fields::BoolField::new("product_catalog_product_is_in_mo")
     }
     /// Product Catalog Product Is In Sale Order (`product_catalog_product_is_in_sale_order`, `boolean`).
     #[inline]
-    pub const fn product_catalog_product_is_in_sale_order() -> ::runtime::fields::BoolField<
+    pub const fn product_catalog_product_is_in_sale_order() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("product_catalog_product_is_in_sale_order")
+        ::runtime::odoo::fields::BoolField::new(
+            "product_catalog_product_is_in_sale_order",
+        )
     }
     /// Documents Count (`product_document_count`, `integer`).
     #[inline]
-    pub const fn product_document_count() -> ::runtime::fields::NumField<
+    pub const fn product_document_count() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_document_count")
+        ::runtime::odoo::fields::NumField::new("product_document_count")
     }
     /// Documents (`product_document_ids`, `one2many`).
     #[inline]
-    pub const fn product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductDocument,
     > {
-        ::runtime::fields::X2ManyField::new("product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
     }
     /// Properties (`product_properties`, `properties`).
     #[inline]
-    pub const fn product_properties() -> ::runtime::fields::AnyField<
+    pub const fn product_properties() -> ::runtime::odoo::fields::AnyField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("product_properties")
+        ::runtime::odoo::fields::AnyField::new("product_properties")
     }
     /// Tags (`product_tag_ids`, `many2many`).
     #[inline]
-    pub const fn product_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTag,
     > {
-        ::runtime::fields::X2ManyField::new("product_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_tag_ids")
     }
     /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
     #[inline]
-    pub const fn product_template_attribute_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_template_attribute_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_template_attribute_value_ids")
     }
     /// Variant Values (`product_template_variant_value_ids`, `many2many`).
     #[inline]
-    pub const fn product_template_variant_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_template_variant_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_template_variant_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_template_variant_value_ids")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Product Tooltip (`product_tooltip`, `char`).
     #[inline]
-    pub const fn product_tooltip() -> ::runtime::fields::CharField<
+    pub const fn product_tooltip() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("product_tooltip")
+        ::runtime::odoo::fields::CharField::new("product_tooltip")
     }
     /// \# Product Variants (`product_variant_count`, `integer`).
     #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
+    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_variant_count")
+        ::runtime::odoo::fields::NumField::new("product_variant_count")
     }
     /// Product (`product_variant_id`, `many2one`).
     #[inline]
-    pub const fn product_variant_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_variant_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_variant_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_variant_id")
     }
     /// Products (`product_variant_ids`, `one2many`).
     #[inline]
-    pub const fn product_variant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_variant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_variant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_variant_ids")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Project Template (`project_template_id`, `many2one`).
     #[inline]
-    pub const fn project_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_template_id")
     }
     /// Price Difference Account (`property_account_creditor_price_difference`, `many2one`).
     #[inline]
-    pub const fn property_account_creditor_price_difference() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_creditor_price_difference() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "property_account_creditor_price_difference",
         )
     }
     /// Expense Account (`property_account_expense_id`, `many2one`).
     #[inline]
-    pub const fn property_account_expense_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_expense_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_expense_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_expense_id")
     }
     /// Income Account (`property_account_income_id`, `many2one`).
     #[inline]
-    pub const fn property_account_income_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_income_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_income_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_income_id")
     }
     /// Inventory Location (`property_stock_inventory`, `many2one`).
     #[inline]
-    pub const fn property_stock_inventory() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_inventory() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_inventory")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_inventory")
     }
     /// Production Location (`property_stock_production`, `many2one`).
     #[inline]
-    pub const fn property_stock_production() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_production() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_production")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_production")
     }
     /// Purchase Order Line Warning (`purchase_line_warn`, `selection`).
     #[inline]
-    pub const fn purchase_line_warn() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_line_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::PurchaseLineWarn,
     > {
-        ::runtime::fields::SelectionField::new("purchase_line_warn")
+        ::runtime::odoo::fields::SelectionField::new("purchase_line_warn")
     }
     /// Message for Purchase Order Line (`purchase_line_warn_msg`, `text`).
     #[inline]
-    pub const fn purchase_line_warn_msg() -> ::runtime::fields::CharField<
+    pub const fn purchase_line_warn_msg() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("purchase_line_warn_msg")
+        ::runtime::odoo::fields::CharField::new("purchase_line_warn_msg")
     }
     /// Control Policy (`purchase_method`, `selection`).
     #[inline]
-    pub const fn purchase_method() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::PurchaseMethod,
     > {
-        ::runtime::fields::SelectionField::new("purchase_method")
+        ::runtime::odoo::fields::SelectionField::new("purchase_method")
     }
     /// Purchase (`purchase_ok`, `boolean`).
     #[inline]
-    pub const fn purchase_ok() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("purchase_ok")
+    pub const fn purchase_ok() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("purchase_ok")
     }
     /// PO Lines (`purchase_order_line_ids`, `one2many`).
     #[inline]
-    pub const fn purchase_order_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn purchase_order_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("purchase_order_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("purchase_order_line_ids")
     }
     /// Purchased (`purchased_product_qty`, `float`).
     #[inline]
-    pub const fn purchased_product_qty() -> ::runtime::fields::NumField<
+    pub const fn purchased_product_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("purchased_product_qty")
+        ::runtime::odoo::fields::NumField::new("purchased_product_qty")
     }
     /// Putaway Rules (`putaway_rule_ids`, `one2many`).
     #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn putaway_rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::StockPutawayRule,
     > {
-        ::runtime::fields::X2ManyField::new("putaway_rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("putaway_rule_ids")
     }
     /// Quantity On Hand (`qty_available`, `float`).
     #[inline]
-    pub const fn qty_available() -> ::runtime::fields::NumField<
+    pub const fn qty_available() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_available")
+        ::runtime::odoo::fields::NumField::new("qty_available")
     }
     /// Quantity Svl (`quantity_svl`, `float`).
     #[inline]
-    pub const fn quantity_svl() -> ::runtime::fields::NumField<
+    pub const fn quantity_svl() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity_svl")
+        ::runtime::odoo::fields::NumField::new("quantity_svl")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Reordering Max Qty (`reordering_max_qty`, `float`).
     #[inline]
-    pub const fn reordering_max_qty() -> ::runtime::fields::NumField<
+    pub const fn reordering_max_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("reordering_max_qty")
+        ::runtime::odoo::fields::NumField::new("reordering_max_qty")
     }
     /// Reordering Min Qty (`reordering_min_qty`, `float`).
     #[inline]
-    pub const fn reordering_min_qty() -> ::runtime::fields::NumField<
+    pub const fn reordering_min_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("reordering_min_qty")
+        ::runtime::odoo::fields::NumField::new("reordering_min_qty")
     }
     /// Responsible (`responsible_id`, `many2one`).
     #[inline]
-    pub const fn responsible_id() -> ::runtime::fields::Many2OneField<
+    pub const fn responsible_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("responsible_id")
+        ::runtime::odoo::fields::Many2OneField::new("responsible_id")
     }
     /// Category Routes (`route_from_categ_ids`, `many2many`).
     #[inline]
-    pub const fn route_from_categ_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_from_categ_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_from_categ_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_from_categ_ids")
     }
     /// Routes (`route_ids`, `many2many`).
     #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
     }
     /// Customer Lead Time (`sale_delay`, `integer`).
     #[inline]
-    pub const fn sale_delay() -> ::runtime::fields::NumField<
+    pub const fn sale_delay() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_delay")
+        ::runtime::odoo::fields::NumField::new("sale_delay")
     }
     /// Sales Order Line (`sale_line_warn`, `selection`).
     #[inline]
-    pub const fn sale_line_warn() -> ::runtime::fields::SelectionField<
+    pub const fn sale_line_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
         super::SaleLineWarn,
     > {
-        ::runtime::fields::SelectionField::new("sale_line_warn")
+        ::runtime::odoo::fields::SelectionField::new("sale_line_warn")
     }
     /// Message for Sales Order Line (`sale_line_warn_msg`, `text`).
     #[inline]
-    pub const fn sale_line_warn_msg() -> ::runtime::fields::CharField<
+    pub const fn sale_line_warn_msg() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("sale_line_warn_msg")
+        ::runtime::odoo::fields::CharField::new("sale_line_warn_msg")
     }
     /// Sales (`sale_ok`, `boolean`).
     #[inline]
-    pub const fn sale_ok() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("sale_ok")
+    pub const fn sale_ok() -> ::runtime::odoo::fields::BoolField<super::ProductProduct> {
+        ::runtime::odoo::fields::BoolField::new("sale_ok")
     }
     /// Sold (`sales_count`, `float`).
     #[inline]
-    pub const fn sales_count() -> ::runtime::fields::NumField<
+    pub const fn sales_count() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("sales_count")
+        ::runtime::odoo::fields::NumField::new("sales_count")
     }
     /// Vendors (`seller_ids`, `one2many`).
     #[inline]
-    pub const fn seller_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn seller_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::X2ManyField::new("seller_ids")
+        ::runtime::odoo::fields::X2ManyField::new("seller_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductProduct, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Service Invoicing Policy (`service_policy`, `selection`).
-    #[inline]
-    pub const fn service_policy() -> ::runtime::fields::SelectionField<
-        super::ProductProduct,
-        super::ServicePolicy,
-    > {
-        ::runtime::fields::SelectionField::new("service_policy")
-    }
-    /// Subcontract Service (`service_to_purchase`, `boolean`).
-    #[inline]
-    pub const fn service_to_purchase() -> ::runtime::fields::BoolField<
-        super::ProductProduct,
-    > {
-        ::runtime::fields::BoolField::new("service_to_purchase")
-    }
-    /// Create on Order (`service_tracking`, `selection`).
-    #[inline]
-    pub const fn service_tracking() -> ::runtime::fields::SelectionField<
-        super::ProductProduct,
-        super::ServiceTracking,
-    > {
-        ::runtime::fields::SelectionField::new("service_tracking")
-    }
-    /// Track Service (`service_type`, `selection`).
-    #[inline]
-    pub const fn service_type() -> ::runtime::fields::SelectionField<
-        super::ProductProduct,
-        super::ServiceType,
-    > {
-        ::runtime::fields::SelectionField::new("service_type")
-    }
-    /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_forecasted_qty_status_button() -> ::runtime::fields::BoolField<
-        super::ProductProduct,
-    > {
-        ::runtime::fields::BoolField::new("show_forecasted_qty_status_button")
-    }
-    /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_on_hand_qty_status_button() -> ::runtime::fields::BoolField<
-        super::ProductProduct,
-    > {
-        ::runtime::fields::BoolField::new("show_on_hand_qty_status_button")
-    }
-    /// Cost (`standard_price`, `float`).
-    #[inline]
-    pub const fn standard_price() -> ::runtime::fields::NumField<
-        super::ProductProduct,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("standard_price")
-    }
-    /// Stock Move (`stock_move_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_move_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_move_ids")
-    }
-    /// Stock Quant (`stock_quant_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_quant_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_quant_ids")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn storage_category_capacity_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::fields::X2ManyField::new("storage_category_capacity_ids")
-    }
-    /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
-    #[inline]
-    pub const fn supplier_taxes_id() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::fields::X2ManyField::new("supplier_taxes_id")
-    }
-    /// Tax String (`tax_string`, `char`).
-    #[inline]
-    pub const fn tax_string() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("tax_string")
-    }
-    /// Sales Taxes (`taxes_id`, `many2many`).
-    #[inline]
-    pub const fn taxes_id() -> ::runtime::fields::X2ManyField<
-        super::ProductProduct,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::fields::X2ManyField::new("taxes_id")
-    }
-    /// Total Value (`total_value`, `monetary`).
-    #[inline]
-    pub const fn total_value() -> ::runtime::fields::NumField<
-        super::ProductProduct,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("total_value")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
-        super::ProductProduct,
-        super::Tracking,
-    > {
-        ::runtime::fields::SelectionField::new("tracking")
-    }
-    /// Product Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
-        super::ProductProduct,
-        super::Type,
-    > {
-        ::runtime::fields::SelectionField::new("type")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductProduct,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_id")
-    }
-    /// Unit of Measure Name (`uom_name`, `char`).
-    #[inline]
-    pub const fn uom_name() -> ::runtime::fields::CharField<super::ProductProduct> {
-        ::runtime::fields::CharField::new("uom_name")
-    }
-    /// Purchase Unit (`uom_po_id`, `many2one`).
-    #[inline]
-    pub const fn uom_po_id() -> ::runtime::fields::Many2OneField<
-        super::ProductProduct,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_po_id")
-    }
-    /// \# BoM Where Used (`used_in_bom_count`, `integer`).
-    #[inline]
-    pub const fn used_in_bom_count() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         i64,
     > {
-        ::runtime::fields::NumField::new("used_in_bom_count")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
-    /// Barcode is valid EAN (`valid_ean`, `boolean`).
+    /// Service Invoicing Policy (`service_policy`, `selection`).
     #[inline]
-    pub const fn valid_ean() -> ::runtime::fields::BoolField<super::ProductProduct> {
-        ::runtime::fields::BoolField::new("valid_ean")
-    }
-    /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
-    #[inline]
-    pub const fn valid_product_template_attribute_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn service_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
-        super::super::rel::ProductTemplateAttributeLine,
+        super::ServicePolicy,
     > {
-        ::runtime::fields::X2ManyField::new("valid_product_template_attribute_line_ids")
+        ::runtime::odoo::fields::SelectionField::new("service_policy")
     }
-    /// Inventory Valuation (`valuation`, `selection`).
+    /// Subcontract Service (`service_to_purchase`, `boolean`).
     #[inline]
-    pub const fn valuation() -> ::runtime::fields::SelectionField<
+    pub const fn service_to_purchase() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
-        super::Valuation,
     > {
-        ::runtime::fields::SelectionField::new("valuation")
+        ::runtime::odoo::fields::BoolField::new("service_to_purchase")
     }
-    /// Value Svl (`value_svl`, `float`).
+    /// Create on Order (`service_tracking`, `selection`).
     #[inline]
-    pub const fn value_svl() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("value_svl")
-    }
-    /// BOM Product Variants (`variant_bom_ids`, `one2many`).
-    #[inline]
-    pub const fn variant_bom_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn service_tracking() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
-        ::runtime::wire::AnyModel,
+        super::ServiceTracking,
     > {
-        ::runtime::fields::X2ManyField::new("variant_bom_ids")
+        ::runtime::odoo::fields::SelectionField::new("service_tracking")
     }
-    /// Variant Seller (`variant_seller_ids`, `one2many`).
+    /// Track Service (`service_type`, `selection`).
     #[inline]
-    pub const fn variant_seller_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn service_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProductProduct,
-        super::super::rel::ProductSupplierinfo,
+        super::ServiceType,
     > {
-        ::runtime::fields::X2ManyField::new("variant_seller_ids")
+        ::runtime::odoo::fields::SelectionField::new("service_type")
     }
-    /// Forecasted Quantity (`virtual_available`, `float`).
+    /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
     #[inline]
-    pub const fn virtual_available() -> ::runtime::fields::NumField<
+    pub const fn show_forecasted_qty_status_button() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_forecasted_qty_status_button")
+    }
+    /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
+    #[inline]
+    pub const fn show_on_hand_qty_status_button() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_on_hand_qty_status_button")
+    }
+    /// Cost (`standard_price`, `float`).
+    #[inline]
+    pub const fn standard_price() -> ::runtime::odoo::fields::NumField<
         super::ProductProduct,
         f64,
     > {
-        ::runtime::fields::NumField::new("virtual_available")
+        ::runtime::odoo::fields::NumField::new("standard_price")
+    }
+    /// Stock Move (`stock_move_ids`, `one2many`).
+    #[inline]
+    pub const fn stock_move_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::StockMove,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("stock_move_ids")
+    }
+    /// Stock Quant (`stock_quant_ids`, `one2many`).
+    #[inline]
+    pub const fn stock_quant_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::StockQuant,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("stock_quant_ids")
+    }
+    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+    #[inline]
+    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::StockValuationLayer,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
+    }
+    /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
+    #[inline]
+    pub const fn storage_category_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::StockStorageCategoryCapacity,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("storage_category_capacity_ids")
+    }
+    /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
+    #[inline]
+    pub const fn supplier_taxes_id() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::AccountTax,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("supplier_taxes_id")
+    }
+    /// Tax String (`tax_string`, `char`).
+    #[inline]
+    pub const fn tax_string() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("tax_string")
+    }
+    /// Sales Taxes (`taxes_id`, `many2many`).
+    #[inline]
+    pub const fn taxes_id() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::AccountTax,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("taxes_id")
+    }
+    /// Total Value (`total_value`, `monetary`).
+    #[inline]
+    pub const fn total_value() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("total_value")
+    }
+    /// Tracking (`tracking`, `selection`).
+    #[inline]
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductProduct,
+        super::Tracking,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("tracking")
+    }
+    /// Product Type (`type`, `selection`).
+    #[inline]
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductProduct,
+        super::Type,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("type")
+    }
+    /// Unit of Measure (`uom_id`, `many2one`).
+    #[inline]
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductProduct,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
+    }
+    /// Unit of Measure Name (`uom_name`, `char`).
+    #[inline]
+    pub const fn uom_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::CharField::new("uom_name")
+    }
+    /// Purchase Unit (`uom_po_id`, `many2one`).
+    #[inline]
+    pub const fn uom_po_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductProduct,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("uom_po_id")
+    }
+    /// \# BoM Where Used (`used_in_bom_count`, `integer`).
+    #[inline]
+    pub const fn used_in_bom_count() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("used_in_bom_count")
+    }
+    /// Barcode is valid EAN (`valid_ean`, `boolean`).
+    #[inline]
+    pub const fn valid_ean() -> ::runtime::odoo::fields::BoolField<
+        super::ProductProduct,
+    > {
+        ::runtime::odoo::fields::BoolField::new("valid_ean")
+    }
+    /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
+    #[inline]
+    pub const fn valid_product_template_attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::ProductTemplateAttributeLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new(
+            "valid_product_template_attribute_line_ids",
+        )
+    }
+    /// Inventory Valuation (`valuation`, `selection`).
+    #[inline]
+    pub const fn valuation() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductProduct,
+        super::Valuation,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("valuation")
+    }
+    /// Value Svl (`value_svl`, `float`).
+    #[inline]
+    pub const fn value_svl() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("value_svl")
+    }
+    /// BOM Product Variants (`variant_bom_ids`, `one2many`).
+    #[inline]
+    pub const fn variant_bom_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        ::runtime::odoo::wire::AnyModel,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("variant_bom_ids")
+    }
+    /// Variant Seller (`variant_seller_ids`, `one2many`).
+    #[inline]
+    pub const fn variant_seller_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductProduct,
+        super::super::rel::ProductSupplierinfo,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("variant_seller_ids")
+    }
+    /// Forecasted Quantity (`virtual_available`, `float`).
+    #[inline]
+    pub const fn virtual_available() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("virtual_available")
     }
     /// Re-Invoice Policy visible (`visible_expense_policy`, `boolean`).
     #[inline]
-    pub const fn visible_expense_policy() -> ::runtime::fields::BoolField<
+    pub const fn visible_expense_policy() -> ::runtime::odoo::fields::BoolField<
         super::ProductProduct,
     > {
-        ::runtime::fields::BoolField::new("visible_expense_policy")
+        ::runtime::odoo::fields::BoolField::new("visible_expense_policy")
     }
     /// Volume (`volume`, `float`).
     #[inline]
-    pub const fn volume() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("volume")
+    pub const fn volume() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("volume")
     }
     /// Volume unit of measure label (`volume_uom_name`, `char`).
     #[inline]
-    pub const fn volume_uom_name() -> ::runtime::fields::CharField<
+    pub const fn volume_uom_name() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("volume_uom_name")
+        ::runtime::odoo::fields::CharField::new("volume_uom_name")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductProduct,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Weight (`weight`, `float`).
     #[inline]
-    pub const fn weight() -> ::runtime::fields::NumField<super::ProductProduct, f64> {
-        ::runtime::fields::NumField::new("weight")
+    pub const fn weight() -> ::runtime::odoo::fields::NumField<
+        super::ProductProduct,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("weight")
     }
     /// Weight unit of measure label (`weight_uom_name`, `char`).
     #[inline]
-    pub const fn weight_uom_name() -> ::runtime::fields::CharField<
+    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
         super::ProductProduct,
     > {
-        ::runtime::fields::CharField::new("weight_uom_name")
+        ::runtime::odoo::fields::CharField::new("weight_uom_name")
     }
     /// Write Date (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductProduct,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductProduct,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `product.product`.
@@ -5128,7 +5257,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5147,12 +5276,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `product.product`.
@@ -5169,7 +5298,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5190,12 +5319,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `cost_method` (Costing Method) on `product.product`.
@@ -5212,7 +5341,7 @@ pub enum CostMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CostMethod {
+impl ::runtime::odoo::wire::Selection for CostMethod {
     const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5233,12 +5362,12 @@ impl ::runtime::wire::Selection for CostMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for CostMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CostMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `expense_policy` (Re-Invoice Costs) on `product.product`.
@@ -5255,7 +5384,7 @@ pub enum ExpensePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ExpensePolicy {
+impl ::runtime::odoo::wire::Selection for ExpensePolicy {
     const VALUES: &'static [&'static str] = &["no", "cost", "sales_price"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5276,12 +5405,12 @@ impl ::runtime::wire::Selection for ExpensePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for ExpensePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ExpensePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_policy` (Invoicing Policy) on `product.product`.
@@ -5296,7 +5425,7 @@ pub enum InvoicePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoicePolicy {
+impl ::runtime::odoo::wire::Selection for InvoicePolicy {
     const VALUES: &'static [&'static str] = &["order", "delivery"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5315,12 +5444,12 @@ impl ::runtime::wire::Selection for InvoicePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoicePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoicePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_line_warn` (Purchase Order Line Warning) on `product.product`.
@@ -5337,7 +5466,7 @@ pub enum PurchaseLineWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseLineWarn {
+impl ::runtime::odoo::wire::Selection for PurchaseLineWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5358,12 +5487,12 @@ impl ::runtime::wire::Selection for PurchaseLineWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseLineWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseLineWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_method` (Control Policy) on `product.product`.
@@ -5378,7 +5507,7 @@ pub enum PurchaseMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseMethod {
+impl ::runtime::odoo::wire::Selection for PurchaseMethod {
     const VALUES: &'static [&'static str] = &["purchase", "receive"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5397,12 +5526,12 @@ impl ::runtime::wire::Selection for PurchaseMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_line_warn` (Sales Order Line) on `product.product`.
@@ -5419,7 +5548,7 @@ pub enum SaleLineWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleLineWarn {
+impl ::runtime::odoo::wire::Selection for SaleLineWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5440,12 +5569,12 @@ impl ::runtime::wire::Selection for SaleLineWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleLineWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleLineWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_policy` (Service Invoicing Policy) on `product.product`.
@@ -5462,7 +5591,7 @@ pub enum ServicePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServicePolicy {
+impl ::runtime::odoo::wire::Selection for ServicePolicy {
     const VALUES: &'static [&'static str] = &[
         "ordered_prepaid",
         "delivered_milestones",
@@ -5487,12 +5616,12 @@ impl ::runtime::wire::Selection for ServicePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for ServicePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServicePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_tracking` (Create on Order) on `product.product`.
@@ -5513,7 +5642,7 @@ pub enum ServiceTracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServiceTracking {
+impl ::runtime::odoo::wire::Selection for ServiceTracking {
     const VALUES: &'static [&'static str] = &[
         "no",
         "event",
@@ -5544,12 +5673,12 @@ impl ::runtime::wire::Selection for ServiceTracking {
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceTracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServiceTracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_type` (Track Service) on `product.product`.
@@ -5564,7 +5693,7 @@ pub enum ServiceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServiceType {
+impl ::runtime::odoo::wire::Selection for ServiceType {
     const VALUES: &'static [&'static str] = &["manual", "milestones"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5583,12 +5712,12 @@ impl ::runtime::wire::Selection for ServiceType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServiceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tracking` (Tracking) on `product.product`.
@@ -5605,7 +5734,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5626,12 +5755,12 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Product Type) on `product.product`.
@@ -5648,7 +5777,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5669,12 +5798,12 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `valuation` (Inventory Valuation) on `product.product`.
@@ -5689,7 +5818,7 @@ pub enum Valuation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Valuation {
+impl ::runtime::odoo::wire::Selection for Valuation {
     const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5708,11 +5837,11 @@ impl ::runtime::wire::Selection for Valuation {
 }
 impl<'de> ::serde::Deserialize<'de> for Valuation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Valuation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,17 +17,17 @@ pub struct ProductReplenish {
     /// Allowed Route
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
-    pub allowed_route_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub allowed_route_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct ProductReplenish {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Scheduled Date
     ///
     /// Date at which the replenishment should take place.
@@ -51,13 +51,13 @@ pub struct ProductReplenish {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_uom_id())`.
-    pub forecast_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub forecast_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Forecasted Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_quantity())`.
-    pub forecasted_quantity: ::runtime::wire::Computed<f64>,
+    pub forecasted_quantity: ::runtime::odoo::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,23 +69,25 @@ pub struct ProductReplenish {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, required, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unity of measure
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, required.
@@ -95,23 +97,27 @@ pub struct ProductReplenish {
     /// Apply specific route for the replenishment instead of product's default routes.
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
-    pub show_bom: ::runtime::wire::Computed<bool>,
+    pub show_bom: ::runtime::odoo::wire::Computed<bool>,
     /// Show Vendor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
-    pub show_vendor: ::runtime::wire::Computed<bool>,
+    pub show_vendor: ::runtime::odoo::wire::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
-    pub supplier_id: Option<::runtime::wire::Many2One<super::rel::ProductSupplierinfo>>,
+    pub supplier_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
+    >,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, required.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,14 +125,14 @@ pub struct ProductReplenish {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductReplenish {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductReplenish {
+impl ::runtime::odoo::wire::FromRecord for ProductReplenish {
     const FIELDS: &'static [&'static str] = &[
         "allowed_route_ids",
         "bom_id",
@@ -153,8 +159,8 @@ impl ::runtime::wire::FromRecord for ProductReplenish {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductReplenish::default();
         while let Some(i) = r.next()? {
             match i {
@@ -216,63 +222,66 @@ impl ::runtime::Model for ProductReplenish {
         "show_bom",
         "show_vendor",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("allowed_route_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("allowed_route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("bom_id", "many2one").relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("bom_id", "many2one")
+            .relation("mrp.bom"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_planned", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("forecast_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("forecast_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("forecasted_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_has_variants", "boolean").required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("forecasted_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_has_variants", "boolean")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("show_bom", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_vendor", "boolean"),
-        ::runtime::verify::FieldSpec::new("supplier_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("show_bom", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_vendor", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("supplier_id", "many2one")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductReplenish {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("bom_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("route_id"),
-        ::runtime::nested::Relation::display_name("supplier_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductReplenish {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("bom_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("route_id"),
+        ::runtime::odoo::projection::Relation::display_name("supplier_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -318,7 +327,7 @@ impl super::mixins::BaseModel for ProductReplenish {
 /// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductReplenishCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductReplenishCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -336,7 +345,7 @@ impl ProductReplenishCreate {
         warehouse_id: i64,
     ) -> Self {
         ProductReplenishCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
@@ -348,13 +357,13 @@ impl ProductReplenishCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductReplenish>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductReplenish>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Bill of Material).
@@ -434,7 +443,7 @@ impl ::runtime::CreateValues for ProductReplenishCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductReplenishUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductReplenishUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -445,19 +454,19 @@ impl ProductReplenishUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductReplenishUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductReplenish>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductReplenish>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Bill of Material).
@@ -537,175 +546,182 @@ impl ::runtime::UpdateValues for ProductReplenishUpdate {
 pub mod fields {
     /// Allowed Route (`allowed_route_ids`, `many2many`).
     #[inline]
-    pub const fn allowed_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn allowed_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductReplenish,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("allowed_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("allowed_route_ids")
     }
     /// Bill of Material (`bom_id`, `many2one`).
     #[inline]
-    pub const fn bom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("bom_id")
+        ::runtime::odoo::fields::Many2OneField::new("bom_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductReplenish,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Scheduled Date (`date_planned`, `datetime`).
     #[inline]
-    pub const fn date_planned() -> ::runtime::fields::DateField<
+    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
         super::ProductReplenish,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_planned")
+        ::runtime::odoo::fields::DateField::new("date_planned")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductReplenish,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Unit of Measure (`forecast_uom_id`, `many2one`).
     #[inline]
-    pub const fn forecast_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn forecast_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("forecast_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("forecast_uom_id")
     }
     /// Forecasted Quantity (`forecasted_quantity`, `float`).
     #[inline]
-    pub const fn forecasted_quantity() -> ::runtime::fields::NumField<
+    pub const fn forecasted_quantity() -> ::runtime::odoo::fields::NumField<
         super::ProductReplenish,
         f64,
     > {
-        ::runtime::fields::NumField::new("forecasted_quantity")
+        ::runtime::odoo::fields::NumField::new("forecasted_quantity")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductReplenish, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProductReplenish,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Has variants (`product_has_variants`, `boolean`).
     #[inline]
-    pub const fn product_has_variants() -> ::runtime::fields::BoolField<
+    pub const fn product_has_variants() -> ::runtime::odoo::fields::BoolField<
         super::ProductReplenish,
     > {
-        ::runtime::fields::BoolField::new("product_has_variants")
+        ::runtime::odoo::fields::BoolField::new("product_has_variants")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Unity of measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::ProductReplenish,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Preferred Route (`route_id`, `many2one`).
     #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("route_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_id")
     }
     /// Show Bom (`show_bom`, `boolean`).
     #[inline]
-    pub const fn show_bom() -> ::runtime::fields::BoolField<super::ProductReplenish> {
-        ::runtime::fields::BoolField::new("show_bom")
+    pub const fn show_bom() -> ::runtime::odoo::fields::BoolField<
+        super::ProductReplenish,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_bom")
     }
     /// Show Vendor (`show_vendor`, `boolean`).
     #[inline]
-    pub const fn show_vendor() -> ::runtime::fields::BoolField<super::ProductReplenish> {
-        ::runtime::fields::BoolField::new("show_vendor")
+    pub const fn show_vendor() -> ::runtime::odoo::fields::BoolField<
+        super::ProductReplenish,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_vendor")
     }
     /// Vendor (`supplier_id`, `many2one`).
     #[inline]
-    pub const fn supplier_id() -> ::runtime::fields::Many2OneField<
+    pub const fn supplier_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::Many2OneField::new("supplier_id")
+        ::runtime::odoo::fields::Many2OneField::new("supplier_id")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductReplenish,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductReplenish,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,7 +15,7 @@ pub struct ProductSupplierinfo {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,11 +23,11 @@ pub struct ProductSupplierinfo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// End Date
     ///
     /// End date for this vendor price
@@ -61,7 +61,7 @@ pub struct ProductSupplierinfo {
     /// Last Purchase
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_purchase_date())`.
-    pub last_purchase_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_purchase_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Quantity
     ///
     /// The quantity to purchase from this vendor to benefit from the price, expressed in the vendor Product Unit of Measure if not any, in the default unit of measure of the product otherwise.
@@ -71,7 +71,7 @@ pub struct ProductSupplierinfo {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Price
     ///
     /// The price to purchase a product
@@ -81,7 +81,7 @@ pub struct ProductSupplierinfo {
     /// Discounted Price
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_discounted())`.
-    pub price_discounted: ::runtime::wire::Computed<f64>,
+    pub price_discounted: ::runtime::odoo::wire::Computed<f64>,
     /// Vendor Product Code
     ///
     /// This vendor's product code will be used when printing a request for quotation. Keep empty to use the internal one.
@@ -93,7 +93,7 @@ pub struct ProductSupplierinfo {
     /// If not set, the vendor price will apply to all variants of this product.
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Vendor Product Name
     ///
     /// This vendor's product name will be used when printing a request for quotation. Keep empty to use the internal one.
@@ -103,17 +103,19 @@ pub struct ProductSupplierinfo {
     /// Product Template
     ///
     /// `many2one`, to `product.template`.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Unit of Measure
     ///
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_tmpl_id.uom_po_id`, not stored.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Variant Count
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sequence
     ///
     /// Assigns the priority to the list of product vendor.
@@ -123,7 +125,7 @@ pub struct ProductSupplierinfo {
     /// Show Set Supplier Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_set_supplier_button())`.
-    pub show_set_supplier_button: ::runtime::wire::Computed<bool>,
+    pub show_set_supplier_button: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -131,14 +133,14 @@ pub struct ProductSupplierinfo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductSupplierinfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductSupplierinfo {
+impl ::runtime::odoo::wire::FromRecord for ProductSupplierinfo {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -167,8 +169,8 @@ impl ::runtime::wire::FromRecord for ProductSupplierinfo {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductSupplierinfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -234,55 +236,57 @@ impl ::runtime::Model for ProductSupplierinfo {
         "product_variant_count",
         "show_set_supplier_button",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("date_end", "date"),
-        ::runtime::verify::FieldSpec::new("date_start", "date"),
-        ::runtime::verify::FieldSpec::new("delay", "integer").required(),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("last_purchase_date", "date"),
-        ::runtime::verify::FieldSpec::new("min_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_end", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_start", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("delay", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("last_purchase_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("min_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("price", "float").required(),
-        ::runtime::verify::FieldSpec::new("price_discounted", "float"),
-        ::runtime::verify::FieldSpec::new("product_code", "char"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("price_discounted", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_name", "char"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("show_set_supplier_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("show_set_supplier_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductSupplierinfo {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductSupplierinfo {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -311,7 +315,7 @@ impl super::mixins::BaseModel for ProductSupplierinfo {
 /// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductSupplierinfoCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductSupplierinfoCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -322,7 +326,7 @@ impl ProductSupplierinfoCreate {
     /// Takes the required fields: `delay`, `min_qty`, `partner_id`, `price` (readonly, computed and x2many fields are left out).
     pub fn new(delay: i64, min_qty: f64, partner_id: i64, price: f64) -> Self {
         ProductSupplierinfoCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .delay(delay)
             .min_qty(min_qty)
@@ -332,13 +336,13 @@ impl ProductSupplierinfoCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductSupplierinfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductSupplierinfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -433,7 +437,7 @@ impl ::runtime::CreateValues for ProductSupplierinfoCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductSupplierinfoUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductSupplierinfoUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -444,19 +448,19 @@ impl ProductSupplierinfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductSupplierinfoUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductSupplierinfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductSupplierinfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -551,195 +555,198 @@ impl ::runtime::UpdateValues for ProductSupplierinfoUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductSupplierinfo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// End Date (`date_end`, `date`).
     #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
+    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
         super::ProductSupplierinfo,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_end")
+        ::runtime::odoo::fields::DateField::new("date_end")
     }
     /// Start Date (`date_start`, `date`).
     #[inline]
-    pub const fn date_start() -> ::runtime::fields::DateField<
+    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
         super::ProductSupplierinfo,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_start")
+        ::runtime::odoo::fields::DateField::new("date_start")
     }
     /// Delivery Lead Time (`delay`, `integer`).
     #[inline]
-    pub const fn delay() -> ::runtime::fields::NumField<
+    pub const fn delay() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         i64,
     > {
-        ::runtime::fields::NumField::new("delay")
+        ::runtime::odoo::fields::NumField::new("delay")
     }
     /// Discount (%) (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount")
+        ::runtime::odoo::fields::NumField::new("discount")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductSupplierinfo,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductSupplierinfo, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProductSupplierinfo,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Last Purchase (`last_purchase_date`, `date`).
     #[inline]
-    pub const fn last_purchase_date() -> ::runtime::fields::DateField<
+    pub const fn last_purchase_date() -> ::runtime::odoo::fields::DateField<
         super::ProductSupplierinfo,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_purchase_date")
+        ::runtime::odoo::fields::DateField::new("last_purchase_date")
     }
     /// Quantity (`min_qty`, `float`).
     #[inline]
-    pub const fn min_qty() -> ::runtime::fields::NumField<
+    pub const fn min_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         f64,
     > {
-        ::runtime::fields::NumField::new("min_qty")
+        ::runtime::odoo::fields::NumField::new("min_qty")
     }
     /// Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Price (`price`, `float`).
     #[inline]
-    pub const fn price() -> ::runtime::fields::NumField<
+    pub const fn price() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         f64,
     > {
-        ::runtime::fields::NumField::new("price")
+        ::runtime::odoo::fields::NumField::new("price")
     }
     /// Discounted Price (`price_discounted`, `float`).
     #[inline]
-    pub const fn price_discounted() -> ::runtime::fields::NumField<
+    pub const fn price_discounted() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_discounted")
+        ::runtime::odoo::fields::NumField::new("price_discounted")
     }
     /// Vendor Product Code (`product_code`, `char`).
     #[inline]
-    pub const fn product_code() -> ::runtime::fields::CharField<
+    pub const fn product_code() -> ::runtime::odoo::fields::CharField<
         super::ProductSupplierinfo,
     > {
-        ::runtime::fields::CharField::new("product_code")
+        ::runtime::odoo::fields::CharField::new("product_code")
     }
     /// Product Variant (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Vendor Product Name (`product_name`, `char`).
     #[inline]
-    pub const fn product_name() -> ::runtime::fields::CharField<
+    pub const fn product_name() -> ::runtime::odoo::fields::CharField<
         super::ProductSupplierinfo,
     > {
-        ::runtime::fields::CharField::new("product_name")
+        ::runtime::odoo::fields::CharField::new("product_name")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Unit of Measure (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Variant Count (`product_variant_count`, `integer`).
     #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
+    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_variant_count")
+        ::runtime::odoo::fields::NumField::new("product_variant_count")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProductSupplierinfo,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Show Set Supplier Button (`show_set_supplier_button`, `boolean`).
     #[inline]
-    pub const fn show_set_supplier_button() -> ::runtime::fields::BoolField<
+    pub const fn show_set_supplier_button() -> ::runtime::odoo::fields::BoolField<
         super::ProductSupplierinfo,
     > {
-        ::runtime::fields::BoolField::new("show_set_supplier_button")
+        ::runtime::odoo::fields::BoolField::new("show_set_supplier_button")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductSupplierinfo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductSupplierinfo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

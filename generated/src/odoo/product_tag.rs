@@ -23,7 +23,7 @@ pub struct ProductTag {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,17 +39,17 @@ pub struct ProductTag {
     /// All Product Variants using this Tag
     ///
     /// `many2many`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_ids())`.
-    pub product_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     >,
     /// Product Variants
     ///
     /// `many2many`, to `product.product`.
-    pub product_product_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     /// Product Templates
     ///
     /// `many2many`, to `product.template`.
-    pub product_template_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_template_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Sequence
     ///
     /// `integer`.
@@ -61,14 +61,14 @@ pub struct ProductTag {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTag {
+impl ::runtime::odoo::wire::FromRecord for ProductTag {
     const FIELDS: &'static [&'static str] = &[
         "color",
         "create_date",
@@ -84,8 +84,8 @@ impl ::runtime::wire::FromRecord for ProductTag {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductTag::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,32 +123,33 @@ impl ::runtime::Model for ProductTag {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("color", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_product_ids", "many2many")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_template_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_template_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductTag {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductTag {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductTag {
@@ -157,7 +158,7 @@ impl super::mixins::BaseModel for ProductTag {
 /// Values for creating a `product.tag` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTagCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTagCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -168,20 +169,20 @@ impl ProductTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProductTagCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTag>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color).
@@ -201,7 +202,7 @@ impl ProductTagCreate {
     pub fn product_product_ids(
         mut self,
         product_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -216,7 +217,7 @@ impl ProductTagCreate {
     pub fn product_template_ids(
         mut self,
         product_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -240,7 +241,7 @@ impl ::runtime::CreateValues for ProductTagCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductTagUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTagUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -251,19 +252,19 @@ impl ProductTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductTagUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTag>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `color` (Color).
@@ -283,7 +284,7 @@ impl ProductTagUpdate {
     pub fn product_product_ids(
         mut self,
         product_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -298,7 +299,7 @@ impl ProductTagUpdate {
     pub fn product_template_ids(
         mut self,
         product_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -322,83 +323,88 @@ impl ::runtime::UpdateValues for ProductTagUpdate {
 pub mod fields {
     /// Color (`color`, `char`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::CharField<super::ProductTag> {
-        ::runtime::fields::CharField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::CharField<super::ProductTag> {
+        ::runtime::odoo::fields::CharField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTag,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTag,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductTag> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductTag,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductTag, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductTag, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductTag> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductTag> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// All Product Variants using this Tag (`product_ids`, `many2many`).
     #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTag,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_ids")
     }
     /// Product Variants (`product_product_ids`, `many2many`).
     #[inline]
-    pub const fn product_product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTag,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_product_ids")
     }
     /// Product Templates (`product_template_ids`, `many2many`).
     #[inline]
-    pub const fn product_template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTag,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("product_template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_template_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductTag, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProductTag,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTag,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTag,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductTemplate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `many2many`, to `account.account.tag`.
-    pub account_tag_ids: ::runtime::wire::X2Many<super::rel::AccountAccountTag>,
+    pub account_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
@@ -31,15 +31,17 @@ pub struct ProductTemplate {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -47,7 +49,7 @@ pub struct ProductTemplate {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -55,13 +57,13 @@ pub struct ProductTemplate {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -74,57 +76,57 @@ pub struct ProductTemplate {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Product Attributes
     ///
     /// `one2many`, to `product.template.attribute.line` (inverse `product_tmpl_id`).
-    pub attribute_line_ids: ::runtime::wire::X2Many<
+    pub attribute_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeLine,
     >,
     /// Barcode
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
-    pub barcode: ::runtime::wire::Computed<Option<String>>,
+    pub barcode: ::runtime::odoo::wire::Computed<Option<String>>,
     /// \# Bill of Material
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
-    pub bom_count: ::runtime::wire::Computed<i64>,
+    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bill of Materials
     ///
     /// `one2many`, to `mrp.bom` (inverse `product_tmpl_id`).
-    pub bom_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// BoM Components
     ///
     /// `one2many`, to `mrp.bom.line` (inverse `product_tmpl_id`).
-    pub bom_line_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub bom_line_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Can Image 1024 be zoomed
     ///
     /// `boolean`, readonly, computed.
@@ -132,7 +134,7 @@ pub struct ProductTemplate {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, required.
-    pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Color Index
     ///
     /// `integer`.
@@ -140,16 +142,16 @@ pub struct ProductTemplate {
     /// Combo Choices
     ///
     /// `many2many`, to `product.combo`.
-    pub combo_ids: ::runtime::wire::X2Many<super::rel::ProductCombo>,
+    pub combo_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductCombo>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Cost Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_currency_id())`.
-    pub cost_currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub cost_currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Costing Method
     ///
@@ -168,12 +170,12 @@ pub struct ProductTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Internal Reference
     ///
@@ -220,11 +222,11 @@ pub struct ProductTemplate {
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Routes can be selected on this product
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_available_route_ids())`.
-    pub has_available_route_ids: ::runtime::wire::Computed<bool>,
+    pub has_available_route_ids: ::runtime::odoo::wire::Computed<bool>,
     /// Is a configurable product
     ///
     /// `boolean`, readonly, computed.
@@ -232,7 +234,7 @@ pub struct ProductTemplate {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -240,7 +242,7 @@ pub struct ProductTemplate {
     /// Incoming
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_qty())`.
-    pub incoming_qty: ::runtime::wire::Computed<f64>,
+    pub incoming_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -257,11 +259,11 @@ pub struct ProductTemplate {
     /// Is Kits
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_kits())`.
-    pub is_kits: ::runtime::wire::Computed<bool>,
+    pub is_kits: ::runtime::odoo::wire::Computed<bool>,
     /// Is a product variant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_variant())`.
-    pub is_product_variant: ::runtime::wire::Computed<bool>,
+    pub is_product_variant: ::runtime::odoo::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -277,8 +279,8 @@ pub struct ProductTemplate {
     /// Location
     ///
     /// `many2one`, to `stock.location`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     >,
     /// Valuation by Lot/Serial number
     ///
@@ -291,69 +293,69 @@ pub struct ProductTemplate {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Manufactured
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_product_qty())`.
-    pub mrp_product_qty: ::runtime::wire::Computed<f64>,
+    pub mrp_product_qty: ::runtime::odoo::wire::Computed<f64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Name
@@ -365,47 +367,47 @@ pub struct ProductTemplate {
     /// Number of incoming stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_in())`.
-    pub nbr_moves_in: ::runtime::wire::Computed<i64>,
+    pub nbr_moves_in: ::runtime::odoo::wire::Computed<i64>,
     /// Nbr Moves Out
     ///
     /// Number of outgoing stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_out())`.
-    pub nbr_moves_out: ::runtime::wire::Computed<i64>,
+    pub nbr_moves_out: ::runtime::odoo::wire::Computed<i64>,
     /// Reordering Rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_reordering_rules())`.
-    pub nbr_reordering_rules: ::runtime::wire::Computed<i64>,
+    pub nbr_reordering_rules: ::runtime::odoo::wire::Computed<i64>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `many2many`, to `product.template`.
-    pub optional_product_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub optional_product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Outgoing
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::outgoing_qty())`.
-    pub outgoing_qty: ::runtime::wire::Computed<f64>,
+    pub outgoing_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Product Packages
     ///
     /// Gives the different ways to package the same product.
     ///
     /// `one2many`, to `product.packaging`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::packaging_ids())`.
-    pub packaging_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductPackaging>,
+    pub packaging_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductPackaging>,
     >,
     /// Number of price rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_count())`.
-    pub pricelist_item_count: ::runtime::wire::Computed<i64>,
+    pub pricelist_item_count: ::runtime::odoo::wire::Computed<i64>,
     /// Documents Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_document_count())`.
-    pub product_document_count: ::runtime::wire::Computed<i64>,
+    pub product_document_count: ::runtime::odoo::wire::Computed<i64>,
     /// Documents
     ///
     /// `one2many`, to `product.document` (inverse `res_id`).
-    pub product_document_ids: ::runtime::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -413,34 +415,34 @@ pub struct ProductTemplate {
     /// Tags
     ///
     /// `many2many`, to `product.tag`.
-    pub product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
+    pub product_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTag>,
     /// Product Tooltip
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_tooltip())`.
-    pub product_tooltip: ::runtime::wire::Computed<Option<String>>,
+    pub product_tooltip: ::runtime::odoo::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_id())`.
-    pub product_variant_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_variant_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Products
     ///
     /// `one2many`, to `product.product` (inverse `product_tmpl_id`), required.
-    pub product_variant_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_variant_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     /// Project
     ///
     /// `many2one`, to `project.project`, company-dependent.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Project Template
     ///
     /// `many2one`, to `project.project`, company-dependent.
     pub project_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectProject>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectProject>,
     >,
     /// Price Difference Account
     ///
@@ -448,7 +450,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_creditor_price_difference: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Expense Account
     ///
@@ -456,7 +458,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_expense_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Income Account
     ///
@@ -464,7 +466,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_income_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Inventory Location
     ///
@@ -472,7 +474,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `stock.location`, company-dependent.
     pub property_stock_inventory: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Production Location
     ///
@@ -480,7 +482,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `stock.location`, company-dependent.
     pub property_stock_production: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Purchase Order Line Warning
     ///
@@ -510,43 +512,43 @@ pub struct ProductTemplate {
     /// Purchased
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchased_product_qty())`.
-    pub purchased_product_qty: ::runtime::wire::Computed<f64>,
+    pub purchased_product_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Quantity On Hand
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available())`.
-    pub qty_available: ::runtime::wire::Computed<f64>,
+    pub qty_available: ::runtime::odoo::wire::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Reordering Max Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_max_qty())`.
-    pub reordering_max_qty: ::runtime::wire::Computed<f64>,
+    pub reordering_max_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Reordering Min Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_min_qty())`.
-    pub reordering_min_qty: ::runtime::wire::Computed<f64>,
+    pub reordering_min_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `many2one`, to `res.users`, company-dependent.
-    pub responsible_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub responsible_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Category Routes
     ///
     /// `many2many`, to `stock.route`, readonly, related `categ_id.total_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::route_from_categ_ids())`.
-    pub route_from_categ_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_from_categ_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -572,11 +574,11 @@ pub struct ProductTemplate {
     /// Sold
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_count())`.
-    pub sales_count: ::runtime::wire::Computed<f64>,
+    pub sales_count: ::runtime::odoo::wire::Computed<f64>,
     /// Vendors
     ///
     /// `one2many`, to `product.supplierinfo` (inverse `product_tmpl_id`).
-    pub seller_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub seller_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductSupplierinfo>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -588,7 +590,7 @@ pub struct ProductTemplate {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_policy())`.
     ///
     /// Values: `ordered_prepaid` (Prepaid/Fixed Price), `delivered_milestones` (Based on Milestones), `delivered_manual` (Based on Delivered Quantity (Manual)).
-    pub service_policy: ::runtime::wire::Computed<Option<ServicePolicy>>,
+    pub service_policy: ::runtime::odoo::wire::Computed<Option<ServicePolicy>>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -614,11 +616,11 @@ pub struct ProductTemplate {
     /// Show Forecasted Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_forecasted_qty_status_button())`.
-    pub show_forecasted_qty_status_button: ::runtime::wire::Computed<bool>,
+    pub show_forecasted_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
     /// Show On Hand Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_on_hand_qty_status_button())`.
-    pub show_on_hand_qty_status_button: ::runtime::wire::Computed<bool>,
+    pub show_on_hand_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
@@ -628,23 +630,23 @@ pub struct ProductTemplate {
     /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::standard_price())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub standard_price: ::runtime::wire::Computed<f64>,
+    pub standard_price: ::runtime::odoo::wire::Computed<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub supplier_taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub supplier_taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Tax String
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_string())`.
-    pub tax_string: ::runtime::wire::Computed<Option<String>>,
+    pub tax_string: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -667,7 +669,7 @@ pub struct ProductTemplate {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `uom_id.name`, not stored.
@@ -677,16 +679,16 @@ pub struct ProductTemplate {
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub uom_po_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_po_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// \# of BoM Where is Used
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used_in_bom_count())`.
-    pub used_in_bom_count: ::runtime::wire::Computed<i64>,
+    pub used_in_bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Valid Product Attribute Lines
     ///
     /// `many2many`, to `product.template.attribute.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_product_template_attribute_line_ids())`.
-    pub valid_product_template_attribute_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
+    pub valid_product_template_attribute_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Inventory Valuation
     ///
@@ -700,15 +702,17 @@ pub struct ProductTemplate {
     /// Variant Seller
     ///
     /// `one2many`, to `product.supplierinfo` (inverse `product_tmpl_id`).
-    pub variant_seller_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub variant_seller_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProductSupplierinfo,
+    >,
     /// Forecasted Quantity
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available())`.
-    pub virtual_available: ::runtime::wire::Computed<f64>,
+    pub virtual_available: ::runtime::odoo::wire::Computed<f64>,
     /// Re-Invoice Policy visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_expense_policy())`.
-    pub visible_expense_policy: ::runtime::wire::Computed<bool>,
+    pub visible_expense_policy: ::runtime::odoo::wire::Computed<bool>,
     /// Volume
     ///
     /// `float`, computed, digits (16, 2).
@@ -716,19 +720,19 @@ pub struct ProductTemplate {
     /// Volume unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::volume_uom_name())`.
-    pub volume_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub volume_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
-    pub warehouse_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Weight
     ///
     /// `float`, computed, digits (16, 2).
@@ -736,7 +740,7 @@ pub struct ProductTemplate {
     /// Weight unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -744,14 +748,14 @@ pub struct ProductTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplate {
+impl ::runtime::odoo::wire::FromRecord for ProductTemplate {
     const FIELDS: &'static [&'static str] = &[
         "account_tag_ids",
         "active",
@@ -888,8 +892,8 @@ impl ::runtime::wire::FromRecord for ProductTemplate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1171,182 +1175,192 @@ impl ::runtime::Model for ProductTemplate {
         "warehouse_id",
         "weight_uom_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_tag_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_tag_ids", "many2many")
             .relation("account.account.tag"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("attribute_line_ids", "one2many")
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("bom_ids", "one2many").relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("bom_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_ids", "one2many")
+            .relation("mrp.bom"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_line_ids", "one2many")
             .relation("mrp.bom.line"),
-        ::runtime::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
-        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
             .relation("product.category")
             .required(),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("combo_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("combo_ids", "many2many")
             .relation("product.combo"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("cost_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("cost_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("cost_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("cost_method", "selection")
             .selection(&["standard", "fifo", "average"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("default_code", "char"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::verify::FieldSpec::new("description_pickingin", "text"),
-        ::runtime::verify::FieldSpec::new("description_pickingout", "text"),
-        ::runtime::verify::FieldSpec::new("description_purchase", "text"),
-        ::runtime::verify::FieldSpec::new("description_sale", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("expense_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_pickingin", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_pickingout", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_purchase", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("description_sale", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("expense_policy", "selection")
             .selection(&["no", "cost", "sales_price"]),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("has_available_route_ids", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_configurable_attributes", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("incoming_qty", "float"),
-        ::runtime::verify::FieldSpec::new("invoice_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_available_route_ids", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "has_configurable_attributes",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("incoming_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_policy", "selection")
             .selection(&["order", "delivery"]),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_kits", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_product_variant", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::verify::FieldSpec::new("list_price", "float"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_kits", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_product_variant", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("list_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("lot_valuated", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("lot_valuated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mrp_product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("mrp_product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("nbr_moves_in", "integer"),
-        ::runtime::verify::FieldSpec::new("nbr_moves_out", "integer"),
-        ::runtime::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
-        ::runtime::verify::FieldSpec::new("optional_product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_in", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_out", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("optional_product_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("outgoing_qty", "float"),
-        ::runtime::verify::FieldSpec::new("packaging_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("outgoing_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("packaging_ids", "one2many")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("pricelist_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("product_document_count", "integer"),
-        ::runtime::verify::FieldSpec::new("product_document_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_item_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_document_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "one2many")
             .relation("product.document"),
-        ::runtime::verify::FieldSpec::new("product_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("product_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tag_ids", "many2many")
             .relation("product.tag"),
-        ::runtime::verify::FieldSpec::new("product_tooltip", "char"),
-        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::verify::FieldSpec::new("product_variant_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tooltip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_variant_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_ids", "one2many")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("project_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_template_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_account_creditor_price_difference",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_expense_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_expense_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_income_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_account_income_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_stock_inventory", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_inventory", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("property_stock_production", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_production", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("purchase_line_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn", "selection")
             .required()
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("purchase_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_method", "selection")
             .selection(&["purchase", "receive"]),
-        ::runtime::verify::FieldSpec::new("purchase_ok", "boolean"),
-        ::runtime::verify::FieldSpec::new("purchased_product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("qty_available", "float"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_ok", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("purchased_product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reordering_max_qty", "float"),
-        ::runtime::verify::FieldSpec::new("reordering_min_qty", "float"),
-        ::runtime::verify::FieldSpec::new("responsible_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reordering_max_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reordering_min_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("responsible_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("route_from_categ_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_from_categ_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("sale_delay", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_line_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_delay", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn", "selection")
             .required()
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("sale_line_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("sale_ok", "boolean"),
-        ::runtime::verify::FieldSpec::new("sales_count", "float"),
-        ::runtime::verify::FieldSpec::new("seller_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_ok", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sales_count", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("seller_ids", "one2many")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("service_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("service_policy", "selection")
             .selection(&["ordered_prepaid", "delivered_milestones", "delivered_manual"]),
-        ::runtime::verify::FieldSpec::new("service_to_purchase", "boolean"),
-        ::runtime::verify::FieldSpec::new("service_tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("service_to_purchase", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("service_tracking", "selection")
             .required()
             .selection(
                 &[
@@ -1357,78 +1371,86 @@ impl ::runtime::Model for ProductTemplate {
                     "project_only",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("service_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("service_type", "selection")
             .selection(&["manual", "milestones"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "show_forecasted_qty_status_button",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("show_on_hand_qty_status_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("standard_price", "float")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "show_on_hand_qty_status_button",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("standard_price", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("supplier_taxes_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("supplier_taxes_id", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tax_string", "char"),
-        ::runtime::verify::FieldSpec::new("taxes_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_string", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("taxes_id", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .required()
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["consu", "service", "combo"]),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("uom_po_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_po_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("used_in_bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("used_in_bom_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "valid_product_template_attribute_line_ids",
                 "many2many",
             )
             .relation("product.template.attribute.line"),
-        ::runtime::verify::FieldSpec::new("valuation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("valuation", "selection")
             .selection(&["manual_periodic", "real_time"]),
-        ::runtime::verify::FieldSpec::new("variant_seller_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("variant_seller_ids", "one2many")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("virtual_available", "float"),
-        ::runtime::verify::FieldSpec::new("visible_expense_policy", "boolean"),
-        ::runtime::verify::FieldSpec::new("volume", "float"),
-        ::runtime::verify::FieldSpec::new("volume_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("virtual_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("visible_expense_policy", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("volume_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("weight", "float"),
-        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductTemplate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("project_template_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ProductTemplate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_template_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_account_creditor_price_difference",
         ),
-        ::runtime::nested::Relation::display_name("property_account_expense_id"),
-        ::runtime::nested::Relation::display_name("property_account_income_id"),
-        ::runtime::nested::Relation::display_name("property_stock_inventory"),
-        ::runtime::nested::Relation::display_name("property_stock_production"),
-        ::runtime::nested::Relation::display_name("responsible_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
-        ::runtime::nested::Relation::display_name("uom_po_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_expense_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_income_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_inventory"),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_production"),
+        ::runtime::odoo::projection::Relation::display_name("responsible_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_po_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1825,7 +1847,7 @@ impl super::mixins::MailThread for ProductTemplate {}
 /// Values for creating a `product.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1843,7 +1865,7 @@ impl ProductTemplateCreate {
         uom_id: i64,
     ) -> Self {
         ProductTemplateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .categ_id(categ_id)
             .name(name)
@@ -1855,13 +1877,13 @@ impl ProductTemplateCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_tag_ids` (Account Tags).
@@ -1869,7 +1891,7 @@ impl ProductTemplateCreate {
     pub fn account_tag_ids(
         mut self,
         account_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values
@@ -1887,7 +1909,7 @@ impl ProductTemplateCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1910,7 +1932,9 @@ impl ProductTemplateCreate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1931,7 +1955,7 @@ impl ProductTemplateCreate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -1942,7 +1966,7 @@ impl ProductTemplateCreate {
     pub fn bom_line_ids(
         mut self,
         bom_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
@@ -1965,7 +1989,7 @@ impl ProductTemplateCreate {
     pub fn combo_ids(
         mut self,
         combo_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCombo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
         >,
     ) -> Self {
         self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
@@ -2039,7 +2063,10 @@ impl ProductTemplateCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2084,7 +2111,7 @@ impl ProductTemplateCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2099,7 +2126,7 @@ impl ProductTemplateCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2110,7 +2137,7 @@ impl ProductTemplateCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2131,7 +2158,7 @@ impl ProductTemplateCreate {
     pub fn optional_product_ids(
         mut self,
         optional_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -2146,7 +2173,7 @@ impl ProductTemplateCreate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -2157,7 +2184,7 @@ impl ProductTemplateCreate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -2181,7 +2208,7 @@ impl ProductTemplateCreate {
     pub fn product_tag_ids(
         mut self,
         product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -2193,7 +2220,7 @@ impl ProductTemplateCreate {
     pub fn product_variant_ids(
         mut self,
         product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -2290,7 +2317,7 @@ impl ProductTemplateCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2307,7 +2334,7 @@ impl ProductTemplateCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -2342,7 +2369,7 @@ impl ProductTemplateCreate {
     pub fn seller_ids(
         mut self,
         seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
@@ -2389,7 +2416,7 @@ impl ProductTemplateCreate {
     pub fn supplier_taxes_id(
         mut self,
         supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -2401,7 +2428,7 @@ impl ProductTemplateCreate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -2436,7 +2463,7 @@ impl ProductTemplateCreate {
     pub fn variant_seller_ids(
         mut self,
         variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values
@@ -2463,7 +2490,7 @@ impl ProductTemplateCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2487,7 +2514,7 @@ impl ::runtime::CreateValues for ProductTemplateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductTemplateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2498,19 +2525,19 @@ impl ProductTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductTemplateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_tag_ids` (Account Tags).
@@ -2518,7 +2545,7 @@ impl ProductTemplateUpdate {
     pub fn account_tag_ids(
         mut self,
         account_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
         >,
     ) -> Self {
         self.values
@@ -2536,7 +2563,7 @@ impl ProductTemplateUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2559,7 +2586,9 @@ impl ProductTemplateUpdate {
     pub fn attribute_line_ids(
         mut self,
         attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2580,7 +2609,7 @@ impl ProductTemplateUpdate {
     pub fn bom_ids(
         mut self,
         bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
@@ -2591,7 +2620,7 @@ impl ProductTemplateUpdate {
     pub fn bom_line_ids(
         mut self,
         bom_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
@@ -2614,7 +2643,7 @@ impl ProductTemplateUpdate {
     pub fn combo_ids(
         mut self,
         combo_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCombo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
         >,
     ) -> Self {
         self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
@@ -2688,7 +2717,10 @@ impl ProductTemplateUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2733,7 +2765,7 @@ impl ProductTemplateUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2748,7 +2780,7 @@ impl ProductTemplateUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2759,7 +2791,7 @@ impl ProductTemplateUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2780,7 +2812,7 @@ impl ProductTemplateUpdate {
     pub fn optional_product_ids(
         mut self,
         optional_product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values
@@ -2795,7 +2827,7 @@ impl ProductTemplateUpdate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -2806,7 +2838,7 @@ impl ProductTemplateUpdate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -2830,7 +2862,7 @@ impl ProductTemplateUpdate {
     pub fn product_tag_ids(
         mut self,
         product_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
         >,
     ) -> Self {
         self.values
@@ -2842,7 +2874,7 @@ impl ProductTemplateUpdate {
     pub fn product_variant_ids(
         mut self,
         product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -2939,7 +2971,7 @@ impl ProductTemplateUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2956,7 +2988,7 @@ impl ProductTemplateUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -2991,7 +3023,7 @@ impl ProductTemplateUpdate {
     pub fn seller_ids(
         mut self,
         seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
@@ -3038,7 +3070,7 @@ impl ProductTemplateUpdate {
     pub fn supplier_taxes_id(
         mut self,
         supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values
@@ -3050,7 +3082,7 @@ impl ProductTemplateUpdate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -3085,7 +3117,7 @@ impl ProductTemplateUpdate {
     pub fn variant_seller_ids(
         mut self,
         variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductSupplierinfo>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
         >,
     ) -> Self {
         self.values
@@ -3112,7 +3144,7 @@ impl ProductTemplateUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3136,1007 +3168,1057 @@ impl ::runtime::UpdateValues for ProductTemplateUpdate {
 pub mod fields {
     /// Account Tags (`account_tag_ids`, `many2many`).
     #[inline]
-    pub const fn account_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::AccountAccountTag,
     > {
-        ::runtime::fields::X2ManyField::new("account_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_tag_ids")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProductTemplate> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplate,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Product Attributes (`attribute_line_ids`, `one2many`).
     #[inline]
-    pub const fn attribute_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::X2ManyField::new("attribute_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attribute_line_ids")
     }
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// \# Bill of Material (`bom_count`, `integer`).
     #[inline]
-    pub const fn bom_count() -> ::runtime::fields::NumField<
+    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("bom_count")
+        ::runtime::odoo::fields::NumField::new("bom_count")
     }
     /// Bill of Materials (`bom_ids`, `one2many`).
     #[inline]
-    pub const fn bom_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bom_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("bom_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bom_ids")
     }
     /// BoM Components (`bom_line_ids`, `one2many`).
     #[inline]
-    pub const fn bom_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bom_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("bom_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bom_line_ids")
     }
     /// Can Image 1024 be zoomed (`can_image_1024_be_zoomed`, `boolean`).
     #[inline]
-    pub const fn can_image_1024_be_zoomed() -> ::runtime::fields::BoolField<
+    pub const fn can_image_1024_be_zoomed() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("can_image_1024_be_zoomed")
+        ::runtime::odoo::fields::BoolField::new("can_image_1024_be_zoomed")
     }
     /// Product Category (`categ_id`, `many2one`).
     #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("categ_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ProductTemplate, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::ProductTemplate,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Combo Choices (`combo_ids`, `many2many`).
     #[inline]
-    pub const fn combo_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn combo_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductCombo,
     > {
-        ::runtime::fields::X2ManyField::new("combo_ids")
+        ::runtime::odoo::fields::X2ManyField::new("combo_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Cost Currency (`cost_currency_id`, `many2one`).
     #[inline]
-    pub const fn cost_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn cost_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("cost_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("cost_currency_id")
     }
     /// Costing Method (`cost_method`, `selection`).
     #[inline]
-    pub const fn cost_method() -> ::runtime::fields::SelectionField<
+    pub const fn cost_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::CostMethod,
     > {
-        ::runtime::fields::SelectionField::new("cost_method")
+        ::runtime::odoo::fields::SelectionField::new("cost_method")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Internal Reference (`default_code`, `char`).
     #[inline]
-    pub const fn default_code() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("default_code")
+    pub const fn default_code() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("default_code")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Description on Picking (`description_picking`, `text`).
     #[inline]
-    pub const fn description_picking() -> ::runtime::fields::CharField<
+    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("description_picking")
+        ::runtime::odoo::fields::CharField::new("description_picking")
     }
     /// Description on Receptions (`description_pickingin`, `text`).
     #[inline]
-    pub const fn description_pickingin() -> ::runtime::fields::CharField<
+    pub const fn description_pickingin() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("description_pickingin")
+        ::runtime::odoo::fields::CharField::new("description_pickingin")
     }
     /// Description on Delivery Orders (`description_pickingout`, `text`).
     #[inline]
-    pub const fn description_pickingout() -> ::runtime::fields::CharField<
+    pub const fn description_pickingout() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("description_pickingout")
+        ::runtime::odoo::fields::CharField::new("description_pickingout")
     }
     /// Purchase Description (`description_purchase`, `text`).
     #[inline]
-    pub const fn description_purchase() -> ::runtime::fields::CharField<
+    pub const fn description_purchase() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("description_purchase")
+        ::runtime::odoo::fields::CharField::new("description_purchase")
     }
     /// Sales Description (`description_sale`, `text`).
     #[inline]
-    pub const fn description_sale() -> ::runtime::fields::CharField<
+    pub const fn description_sale() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("description_sale")
+        ::runtime::odoo::fields::CharField::new("description_sale")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Re-Invoice Costs (`expense_policy`, `selection`).
     #[inline]
-    pub const fn expense_policy() -> ::runtime::fields::SelectionField<
+    pub const fn expense_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::ExpensePolicy,
     > {
-        ::runtime::fields::SelectionField::new("expense_policy")
+        ::runtime::odoo::fields::SelectionField::new("expense_policy")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Routes can be selected on this product (`has_available_route_ids`, `boolean`).
     #[inline]
-    pub const fn has_available_route_ids() -> ::runtime::fields::BoolField<
+    pub const fn has_available_route_ids() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("has_available_route_ids")
+        ::runtime::odoo::fields::BoolField::new("has_available_route_ids")
     }
     /// Is a configurable product (`has_configurable_attributes`, `boolean`).
     #[inline]
-    pub const fn has_configurable_attributes() -> ::runtime::fields::BoolField<
+    pub const fn has_configurable_attributes() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("has_configurable_attributes")
+        ::runtime::odoo::fields::BoolField::new("has_configurable_attributes")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductTemplate, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Incoming (`incoming_qty`, `float`).
     #[inline]
-    pub const fn incoming_qty() -> ::runtime::fields::NumField<
+    pub const fn incoming_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("incoming_qty")
+        ::runtime::odoo::fields::NumField::new("incoming_qty")
     }
     /// Invoicing Policy (`invoice_policy`, `selection`).
     #[inline]
-    pub const fn invoice_policy() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::InvoicePolicy,
     > {
-        ::runtime::fields::SelectionField::new("invoice_policy")
+        ::runtime::odoo::fields::SelectionField::new("invoice_policy")
     }
     /// Favorite (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Is Kits (`is_kits`, `boolean`).
     #[inline]
-    pub const fn is_kits() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("is_kits")
+    pub const fn is_kits() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_kits")
     }
     /// Is a product variant (`is_product_variant`, `boolean`).
     #[inline]
-    pub const fn is_product_variant() -> ::runtime::fields::BoolField<
+    pub const fn is_product_variant() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("is_product_variant")
+        ::runtime::odoo::fields::BoolField::new("is_product_variant")
     }
     /// Track Inventory (`is_storable`, `boolean`).
     #[inline]
-    pub const fn is_storable() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("is_storable")
+    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_storable")
     }
     /// Sales Price (`list_price`, `float`).
     #[inline]
-    pub const fn list_price() -> ::runtime::fields::NumField<
+    pub const fn list_price() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("list_price")
+        ::runtime::odoo::fields::NumField::new("list_price")
     }
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Valuation by Lot/Serial number (`lot_valuated`, `boolean`).
     #[inline]
-    pub const fn lot_valuated() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("lot_valuated")
+    pub const fn lot_valuated() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("lot_valuated")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Manufactured (`mrp_product_qty`, `float`).
     #[inline]
-    pub const fn mrp_product_qty() -> ::runtime::fields::NumField<
+    pub const fn mrp_product_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("mrp_product_qty")
+        ::runtime::odoo::fields::NumField::new("mrp_product_qty")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplate,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductTemplate> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Nbr Moves In (`nbr_moves_in`, `integer`).
     #[inline]
-    pub const fn nbr_moves_in() -> ::runtime::fields::NumField<
+    pub const fn nbr_moves_in() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_moves_in")
+        ::runtime::odoo::fields::NumField::new("nbr_moves_in")
     }
     /// Nbr Moves Out (`nbr_moves_out`, `integer`).
     #[inline]
-    pub const fn nbr_moves_out() -> ::runtime::fields::NumField<
+    pub const fn nbr_moves_out() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_moves_out")
+        ::runtime::odoo::fields::NumField::new("nbr_moves_out")
     }
     /// Reordering Rules (`nbr_reordering_rules`, `integer`).
     #[inline]
-    pub const fn nbr_reordering_rules() -> ::runtime::fields::NumField<
+    pub const fn nbr_reordering_rules() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr_reordering_rules")
+        ::runtime::odoo::fields::NumField::new("nbr_reordering_rules")
     }
     /// Optional Products (`optional_product_ids`, `many2many`).
     #[inline]
-    pub const fn optional_product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn optional_product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("optional_product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("optional_product_ids")
     }
     /// Outgoing (`outgoing_qty`, `float`).
     #[inline]
-    pub const fn outgoing_qty() -> ::runtime::fields::NumField<
+    pub const fn outgoing_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("outgoing_qty")
+        ::runtime::odoo::fields::NumField::new("outgoing_qty")
     }
     /// Product Packages (`packaging_ids`, `one2many`).
     #[inline]
-    pub const fn packaging_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn packaging_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductPackaging,
     > {
-        ::runtime::fields::X2ManyField::new("packaging_ids")
+        ::runtime::odoo::fields::X2ManyField::new("packaging_ids")
     }
     /// Number of price rules (`pricelist_item_count`, `integer`).
     #[inline]
-    pub const fn pricelist_item_count() -> ::runtime::fields::NumField<
+    pub const fn pricelist_item_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("pricelist_item_count")
+        ::runtime::odoo::fields::NumField::new("pricelist_item_count")
     }
     /// Documents Count (`product_document_count`, `integer`).
     #[inline]
-    pub const fn product_document_count() -> ::runtime::fields::NumField<
+    pub const fn product_document_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_document_count")
+        ::runtime::odoo::fields::NumField::new("product_document_count")
     }
     /// Documents (`product_document_ids`, `one2many`).
     #[inline]
-    pub const fn product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductDocument,
     > {
-        ::runtime::fields::X2ManyField::new("product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
     }
     /// Properties (`product_properties`, `properties`).
     #[inline]
-    pub const fn product_properties() -> ::runtime::fields::AnyField<
+    pub const fn product_properties() -> ::runtime::odoo::fields::AnyField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::AnyField::new("product_properties")
+        ::runtime::odoo::fields::AnyField::new("product_properties")
     }
     /// Tags (`product_tag_ids`, `many2many`).
     #[inline]
-    pub const fn product_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductTag,
     > {
-        ::runtime::fields::X2ManyField::new("product_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_tag_ids")
     }
     /// Product Tooltip (`product_tooltip`, `char`).
     #[inline]
-    pub const fn product_tooltip() -> ::runtime::fields::CharField<
+    pub const fn product_tooltip() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("product_tooltip")
+        ::runtime::odoo::fields::CharField::new("product_tooltip")
     }
     /// \# Product Variants (`product_variant_count`, `integer`).
     #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
+    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_variant_count")
+        ::runtime::odoo::fields::NumField::new("product_variant_count")
     }
     /// Product (`product_variant_id`, `many2one`).
     #[inline]
-    pub const fn product_variant_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_variant_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_variant_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_variant_id")
     }
     /// Products (`product_variant_ids`, `one2many`).
     #[inline]
-    pub const fn product_variant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_variant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_variant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_variant_ids")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Project Template (`project_template_id`, `many2one`).
     #[inline]
-    pub const fn project_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_template_id")
     }
     /// Price Difference Account (`property_account_creditor_price_difference`, `many2one`).
     #[inline]
-    pub const fn property_account_creditor_price_difference() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_creditor_price_difference() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "property_account_creditor_price_difference",
         )
     }
     /// Expense Account (`property_account_expense_id`, `many2one`).
     #[inline]
-    pub const fn property_account_expense_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_expense_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_expense_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_expense_id")
     }
     /// Income Account (`property_account_income_id`, `many2one`).
     #[inline]
-    pub const fn property_account_income_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_income_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_income_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_income_id")
     }
     /// Inventory Location (`property_stock_inventory`, `many2one`).
     #[inline]
-    pub const fn property_stock_inventory() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_inventory() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_inventory")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_inventory")
     }
     /// Production Location (`property_stock_production`, `many2one`).
     #[inline]
-    pub const fn property_stock_production() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_production() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_production")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_production")
     }
     /// Purchase Order Line Warning (`purchase_line_warn`, `selection`).
     #[inline]
-    pub const fn purchase_line_warn() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_line_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::PurchaseLineWarn,
     > {
-        ::runtime::fields::SelectionField::new("purchase_line_warn")
+        ::runtime::odoo::fields::SelectionField::new("purchase_line_warn")
     }
     /// Message for Purchase Order Line (`purchase_line_warn_msg`, `text`).
     #[inline]
-    pub const fn purchase_line_warn_msg() -> ::runtime::fields::CharField<
+    pub const fn purchase_line_warn_msg() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("purchase_line_warn_msg")
+        ::runtime::odoo::fields::CharField::new("purchase_line_warn_msg")
     }
     /// Control Policy (`purchase_method`, `selection`).
     #[inline]
-    pub const fn purchase_method() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_method() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::PurchaseMethod,
     > {
-        ::runtime::fields::SelectionField::new("purchase_method")
+        ::runtime::odoo::fields::SelectionField::new("purchase_method")
     }
     /// Purchase (`purchase_ok`, `boolean`).
     #[inline]
-    pub const fn purchase_ok() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("purchase_ok")
+    pub const fn purchase_ok() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("purchase_ok")
     }
     /// Purchased (`purchased_product_qty`, `float`).
     #[inline]
-    pub const fn purchased_product_qty() -> ::runtime::fields::NumField<
+    pub const fn purchased_product_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("purchased_product_qty")
+        ::runtime::odoo::fields::NumField::new("purchased_product_qty")
     }
     /// Quantity On Hand (`qty_available`, `float`).
     #[inline]
-    pub const fn qty_available() -> ::runtime::fields::NumField<
+    pub const fn qty_available() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_available")
+        ::runtime::odoo::fields::NumField::new("qty_available")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Reordering Max Qty (`reordering_max_qty`, `float`).
     #[inline]
-    pub const fn reordering_max_qty() -> ::runtime::fields::NumField<
+    pub const fn reordering_max_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("reordering_max_qty")
+        ::runtime::odoo::fields::NumField::new("reordering_max_qty")
     }
     /// Reordering Min Qty (`reordering_min_qty`, `float`).
     #[inline]
-    pub const fn reordering_min_qty() -> ::runtime::fields::NumField<
+    pub const fn reordering_min_qty() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("reordering_min_qty")
+        ::runtime::odoo::fields::NumField::new("reordering_min_qty")
     }
     /// Responsible (`responsible_id`, `many2one`).
     #[inline]
-    pub const fn responsible_id() -> ::runtime::fields::Many2OneField<
+    pub const fn responsible_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("responsible_id")
+        ::runtime::odoo::fields::Many2OneField::new("responsible_id")
     }
     /// Category Routes (`route_from_categ_ids`, `many2many`).
     #[inline]
-    pub const fn route_from_categ_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_from_categ_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_from_categ_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_from_categ_ids")
     }
     /// Routes (`route_ids`, `many2many`).
     #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
     }
     /// Customer Lead Time (`sale_delay`, `integer`).
     #[inline]
-    pub const fn sale_delay() -> ::runtime::fields::NumField<
+    pub const fn sale_delay() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_delay")
+        ::runtime::odoo::fields::NumField::new("sale_delay")
     }
     /// Sales Order Line (`sale_line_warn`, `selection`).
     #[inline]
-    pub const fn sale_line_warn() -> ::runtime::fields::SelectionField<
+    pub const fn sale_line_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
         super::SaleLineWarn,
     > {
-        ::runtime::fields::SelectionField::new("sale_line_warn")
+        ::runtime::odoo::fields::SelectionField::new("sale_line_warn")
     }
     /// Message for Sales Order Line (`sale_line_warn_msg`, `text`).
     #[inline]
-    pub const fn sale_line_warn_msg() -> ::runtime::fields::CharField<
+    pub const fn sale_line_warn_msg() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("sale_line_warn_msg")
+        ::runtime::odoo::fields::CharField::new("sale_line_warn_msg")
     }
     /// Sales (`sale_ok`, `boolean`).
     #[inline]
-    pub const fn sale_ok() -> ::runtime::fields::BoolField<super::ProductTemplate> {
-        ::runtime::fields::BoolField::new("sale_ok")
+    pub const fn sale_ok() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sale_ok")
     }
     /// Sold (`sales_count`, `float`).
     #[inline]
-    pub const fn sales_count() -> ::runtime::fields::NumField<
+    pub const fn sales_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("sales_count")
+        ::runtime::odoo::fields::NumField::new("sales_count")
     }
     /// Vendors (`seller_ids`, `one2many`).
     #[inline]
-    pub const fn seller_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn seller_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::X2ManyField::new("seller_ids")
+        ::runtime::odoo::fields::X2ManyField::new("seller_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductTemplate, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Service Invoicing Policy (`service_policy`, `selection`).
-    #[inline]
-    pub const fn service_policy() -> ::runtime::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServicePolicy,
-    > {
-        ::runtime::fields::SelectionField::new("service_policy")
-    }
-    /// Subcontract Service (`service_to_purchase`, `boolean`).
-    #[inline]
-    pub const fn service_to_purchase() -> ::runtime::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::fields::BoolField::new("service_to_purchase")
-    }
-    /// Create on Order (`service_tracking`, `selection`).
-    #[inline]
-    pub const fn service_tracking() -> ::runtime::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServiceTracking,
-    > {
-        ::runtime::fields::SelectionField::new("service_tracking")
-    }
-    /// Track Service (`service_type`, `selection`).
-    #[inline]
-    pub const fn service_type() -> ::runtime::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServiceType,
-    > {
-        ::runtime::fields::SelectionField::new("service_type")
-    }
-    /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_forecasted_qty_status_button() -> ::runtime::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::fields::BoolField::new("show_forecasted_qty_status_button")
-    }
-    /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_on_hand_qty_status_button() -> ::runtime::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::fields::BoolField::new("show_on_hand_qty_status_button")
-    }
-    /// Cost (`standard_price`, `float`).
-    #[inline]
-    pub const fn standard_price() -> ::runtime::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("standard_price")
-    }
-    /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
-    #[inline]
-    pub const fn supplier_taxes_id() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::fields::X2ManyField::new("supplier_taxes_id")
-    }
-    /// Tax String (`tax_string`, `char`).
-    #[inline]
-    pub const fn tax_string() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("tax_string")
-    }
-    /// Sales Taxes (`taxes_id`, `many2many`).
-    #[inline]
-    pub const fn taxes_id() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::fields::X2ManyField::new("taxes_id")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
-        super::ProductTemplate,
-        super::Tracking,
-    > {
-        ::runtime::fields::SelectionField::new("tracking")
-    }
-    /// Product Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
-        super::ProductTemplate,
-        super::Type,
-    > {
-        ::runtime::fields::SelectionField::new("type")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_id")
-    }
-    /// Unit of Measure Name (`uom_name`, `char`).
-    #[inline]
-    pub const fn uom_name() -> ::runtime::fields::CharField<super::ProductTemplate> {
-        ::runtime::fields::CharField::new("uom_name")
-    }
-    /// Purchase Unit (`uom_po_id`, `many2one`).
-    #[inline]
-    pub const fn uom_po_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_po_id")
-    }
-    /// \# of BoM Where is Used (`used_in_bom_count`, `integer`).
-    #[inline]
-    pub const fn used_in_bom_count() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("used_in_bom_count")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
-    /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
+    /// Service Invoicing Policy (`service_policy`, `selection`).
     #[inline]
-    pub const fn valid_product_template_attribute_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn service_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
-        super::super::rel::ProductTemplateAttributeLine,
+        super::ServicePolicy,
     > {
-        ::runtime::fields::X2ManyField::new("valid_product_template_attribute_line_ids")
+        ::runtime::odoo::fields::SelectionField::new("service_policy")
     }
-    /// Inventory Valuation (`valuation`, `selection`).
+    /// Subcontract Service (`service_to_purchase`, `boolean`).
     #[inline]
-    pub const fn valuation() -> ::runtime::fields::SelectionField<
+    pub const fn service_to_purchase() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
-        super::Valuation,
     > {
-        ::runtime::fields::SelectionField::new("valuation")
+        ::runtime::odoo::fields::BoolField::new("service_to_purchase")
     }
-    /// Variant Seller (`variant_seller_ids`, `one2many`).
+    /// Create on Order (`service_tracking`, `selection`).
     #[inline]
-    pub const fn variant_seller_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn service_tracking() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplate,
-        super::super::rel::ProductSupplierinfo,
+        super::ServiceTracking,
     > {
-        ::runtime::fields::X2ManyField::new("variant_seller_ids")
+        ::runtime::odoo::fields::SelectionField::new("service_tracking")
     }
-    /// Forecasted Quantity (`virtual_available`, `float`).
+    /// Track Service (`service_type`, `selection`).
     #[inline]
-    pub const fn virtual_available() -> ::runtime::fields::NumField<
+    pub const fn service_type() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductTemplate,
+        super::ServiceType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("service_type")
+    }
+    /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
+    #[inline]
+    pub const fn show_forecasted_qty_status_button() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_forecasted_qty_status_button")
+    }
+    /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
+    #[inline]
+    pub const fn show_on_hand_qty_status_button() -> ::runtime::odoo::fields::BoolField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_on_hand_qty_status_button")
+    }
+    /// Cost (`standard_price`, `float`).
+    #[inline]
+    pub const fn standard_price() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("virtual_available")
+        ::runtime::odoo::fields::NumField::new("standard_price")
+    }
+    /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
+    #[inline]
+    pub const fn supplier_taxes_id() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductTemplate,
+        super::super::rel::AccountTax,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("supplier_taxes_id")
+    }
+    /// Tax String (`tax_string`, `char`).
+    #[inline]
+    pub const fn tax_string() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("tax_string")
+    }
+    /// Sales Taxes (`taxes_id`, `many2many`).
+    #[inline]
+    pub const fn taxes_id() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductTemplate,
+        super::super::rel::AccountTax,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("taxes_id")
+    }
+    /// Tracking (`tracking`, `selection`).
+    #[inline]
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductTemplate,
+        super::Tracking,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("tracking")
+    }
+    /// Product Type (`type`, `selection`).
+    #[inline]
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductTemplate,
+        super::Type,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("type")
+    }
+    /// Unit of Measure (`uom_id`, `many2one`).
+    #[inline]
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductTemplate,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
+    }
+    /// Unit of Measure Name (`uom_name`, `char`).
+    #[inline]
+    pub const fn uom_name() -> ::runtime::odoo::fields::CharField<
+        super::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("uom_name")
+    }
+    /// Purchase Unit (`uom_po_id`, `many2one`).
+    #[inline]
+    pub const fn uom_po_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProductTemplate,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("uom_po_id")
+    }
+    /// \# of BoM Where is Used (`used_in_bom_count`, `integer`).
+    #[inline]
+    pub const fn used_in_bom_count() -> ::runtime::odoo::fields::NumField<
+        super::ProductTemplate,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("used_in_bom_count")
+    }
+    /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
+    #[inline]
+    pub const fn valid_product_template_attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductTemplate,
+        super::super::rel::ProductTemplateAttributeLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new(
+            "valid_product_template_attribute_line_ids",
+        )
+    }
+    /// Inventory Valuation (`valuation`, `selection`).
+    #[inline]
+    pub const fn valuation() -> ::runtime::odoo::fields::SelectionField<
+        super::ProductTemplate,
+        super::Valuation,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("valuation")
+    }
+    /// Variant Seller (`variant_seller_ids`, `one2many`).
+    #[inline]
+    pub const fn variant_seller_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProductTemplate,
+        super::super::rel::ProductSupplierinfo,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("variant_seller_ids")
+    }
+    /// Forecasted Quantity (`virtual_available`, `float`).
+    #[inline]
+    pub const fn virtual_available() -> ::runtime::odoo::fields::NumField<
+        super::ProductTemplate,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("virtual_available")
     }
     /// Re-Invoice Policy visible (`visible_expense_policy`, `boolean`).
     #[inline]
-    pub const fn visible_expense_policy() -> ::runtime::fields::BoolField<
+    pub const fn visible_expense_policy() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::BoolField::new("visible_expense_policy")
+        ::runtime::odoo::fields::BoolField::new("visible_expense_policy")
     }
     /// Volume (`volume`, `float`).
     #[inline]
-    pub const fn volume() -> ::runtime::fields::NumField<super::ProductTemplate, f64> {
-        ::runtime::fields::NumField::new("volume")
+    pub const fn volume() -> ::runtime::odoo::fields::NumField<
+        super::ProductTemplate,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("volume")
     }
     /// Volume unit of measure label (`volume_uom_name`, `char`).
     #[inline]
-    pub const fn volume_uom_name() -> ::runtime::fields::CharField<
+    pub const fn volume_uom_name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("volume_uom_name")
+        ::runtime::odoo::fields::CharField::new("volume_uom_name")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplate,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Weight (`weight`, `float`).
     #[inline]
-    pub const fn weight() -> ::runtime::fields::NumField<super::ProductTemplate, f64> {
-        ::runtime::fields::NumField::new("weight")
+    pub const fn weight() -> ::runtime::odoo::fields::NumField<
+        super::ProductTemplate,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("weight")
     }
     /// Weight unit of measure label (`weight_uom_name`, `char`).
     #[inline]
-    pub const fn weight_uom_name() -> ::runtime::fields::CharField<
+    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplate,
     > {
-        ::runtime::fields::CharField::new("weight_uom_name")
+        ::runtime::odoo::fields::CharField::new("weight_uom_name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `product.template`.
@@ -4151,7 +4233,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4170,12 +4252,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `product.template`.
@@ -4192,7 +4274,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4213,12 +4295,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `cost_method` (Costing Method) on `product.template`.
@@ -4235,7 +4317,7 @@ pub enum CostMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CostMethod {
+impl ::runtime::odoo::wire::Selection for CostMethod {
     const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4256,12 +4338,12 @@ impl ::runtime::wire::Selection for CostMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for CostMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CostMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `expense_policy` (Re-Invoice Costs) on `product.template`.
@@ -4278,7 +4360,7 @@ pub enum ExpensePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ExpensePolicy {
+impl ::runtime::odoo::wire::Selection for ExpensePolicy {
     const VALUES: &'static [&'static str] = &["no", "cost", "sales_price"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4299,12 +4381,12 @@ impl ::runtime::wire::Selection for ExpensePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for ExpensePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ExpensePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_policy` (Invoicing Policy) on `product.template`.
@@ -4319,7 +4401,7 @@ pub enum InvoicePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoicePolicy {
+impl ::runtime::odoo::wire::Selection for InvoicePolicy {
     const VALUES: &'static [&'static str] = &["order", "delivery"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4338,12 +4420,12 @@ impl ::runtime::wire::Selection for InvoicePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoicePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoicePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_line_warn` (Purchase Order Line Warning) on `product.template`.
@@ -4360,7 +4442,7 @@ pub enum PurchaseLineWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseLineWarn {
+impl ::runtime::odoo::wire::Selection for PurchaseLineWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4381,12 +4463,12 @@ impl ::runtime::wire::Selection for PurchaseLineWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseLineWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseLineWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_method` (Control Policy) on `product.template`.
@@ -4401,7 +4483,7 @@ pub enum PurchaseMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseMethod {
+impl ::runtime::odoo::wire::Selection for PurchaseMethod {
     const VALUES: &'static [&'static str] = &["purchase", "receive"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4420,12 +4502,12 @@ impl ::runtime::wire::Selection for PurchaseMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_line_warn` (Sales Order Line) on `product.template`.
@@ -4442,7 +4524,7 @@ pub enum SaleLineWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleLineWarn {
+impl ::runtime::odoo::wire::Selection for SaleLineWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4463,12 +4545,12 @@ impl ::runtime::wire::Selection for SaleLineWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleLineWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleLineWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_policy` (Service Invoicing Policy) on `product.template`.
@@ -4485,7 +4567,7 @@ pub enum ServicePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServicePolicy {
+impl ::runtime::odoo::wire::Selection for ServicePolicy {
     const VALUES: &'static [&'static str] = &[
         "ordered_prepaid",
         "delivered_milestones",
@@ -4510,12 +4592,12 @@ impl ::runtime::wire::Selection for ServicePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for ServicePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServicePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_tracking` (Create on Order) on `product.template`.
@@ -4536,7 +4618,7 @@ pub enum ServiceTracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServiceTracking {
+impl ::runtime::odoo::wire::Selection for ServiceTracking {
     const VALUES: &'static [&'static str] = &[
         "no",
         "event",
@@ -4567,12 +4649,12 @@ impl ::runtime::wire::Selection for ServiceTracking {
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceTracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServiceTracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_type` (Track Service) on `product.template`.
@@ -4587,7 +4669,7 @@ pub enum ServiceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServiceType {
+impl ::runtime::odoo::wire::Selection for ServiceType {
     const VALUES: &'static [&'static str] = &["manual", "milestones"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4606,12 +4688,12 @@ impl ::runtime::wire::Selection for ServiceType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServiceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tracking` (Tracking) on `product.template`.
@@ -4628,7 +4710,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4649,12 +4731,12 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Product Type) on `product.template`.
@@ -4671,7 +4753,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4692,12 +4774,12 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `valuation` (Inventory Valuation) on `product.template`.
@@ -4712,7 +4794,7 @@ pub enum Valuation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Valuation {
+impl ::runtime::odoo::wire::Selection for Valuation {
     const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4731,11 +4813,11 @@ impl ::runtime::wire::Selection for Valuation {
 }
 impl<'de> ::serde::Deserialize<'de> for Valuation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Valuation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductTemplateAttributeExclusion {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -32,16 +32,20 @@ pub struct ProductTemplateAttributeExclusion {
     ///
     /// `many2one`, to `product.template.attribute.value`.
     pub product_template_attribute_value_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub value_ids: ::runtime::wire::X2Many<super::rel::ProductTemplateAttributeValue>,
+    pub value_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProductTemplateAttributeValue,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,14 +53,14 @@ pub struct ProductTemplateAttributeExclusion {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeExclusion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeExclusion {
+impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeExclusion {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +73,8 @@ impl ::runtime::wire::FromRecord for ProductTemplateAttributeExclusion {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductTemplateAttributeExclusion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,35 +106,38 @@ impl ::runtime::Model for ProductTemplateAttributeExclusion {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_template_attribute_value_id",
                 "many2one",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("value_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("value_ids", "many2many")
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductTemplateAttributeExclusion {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_template_attribute_value_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductTemplateAttributeExclusion {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "product_template_attribute_value_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductTemplateAttributeExclusion {
@@ -139,7 +146,7 @@ impl super::mixins::BaseModel for ProductTemplateAttributeExclusion {
 /// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeExclusionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -150,14 +157,14 @@ impl ProductTemplateAttributeExclusionCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
         ProductTemplateAttributeExclusionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProductTemplateAttributeExclusion,
         >,
     ) -> Self {
@@ -165,7 +172,7 @@ impl ProductTemplateAttributeExclusionCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_template_attribute_value_id` (Attribute Value).
@@ -192,7 +199,9 @@ impl ProductTemplateAttributeExclusionCreate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -206,7 +215,7 @@ impl ::runtime::CreateValues for ProductTemplateAttributeExclusionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductTemplateAttributeExclusionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeExclusionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -217,13 +226,13 @@ impl ProductTemplateAttributeExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductTemplateAttributeExclusionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProductTemplateAttributeExclusion,
         >,
     ) -> Self {
@@ -231,7 +240,7 @@ impl ProductTemplateAttributeExclusionUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_template_attribute_value_id` (Attribute Value).
@@ -258,7 +267,9 @@ impl ProductTemplateAttributeExclusionUpdate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -272,73 +283,75 @@ impl ::runtime::UpdateValues for ProductTemplateAttributeExclusionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeExclusion,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeExclusion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplateAttributeExclusion,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeExclusion,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Attribute Value (`product_template_attribute_value_id`, `many2one`).
     #[inline]
-    pub const fn product_template_attribute_value_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_template_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeExclusion,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::Many2OneField::new("product_template_attribute_value_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "product_template_attribute_value_id",
+        )
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeExclusion,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Attribute Values (`value_ids`, `many2many`).
     #[inline]
-    pub const fn value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplateAttributeExclusion,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("value_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeExclusion,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeExclusion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

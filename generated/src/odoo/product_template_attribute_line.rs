@@ -19,7 +19,9 @@ pub struct ProductTemplateAttributeLine {
     /// Attribute
     ///
     /// `many2one`, to `product.attribute`, required.
-    pub attribute_id: Option<::runtime::wire::Many2One<super::rel::ProductAttribute>>,
+    pub attribute_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +29,7 @@ pub struct ProductTemplateAttributeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,13 +41,15 @@ pub struct ProductTemplateAttributeLine {
     /// Product Attribute Values
     ///
     /// `one2many`, to `product.template.attribute.value` (inverse `attribute_line_id`).
-    pub product_template_value_ids: ::runtime::wire::X2Many<
+    pub product_template_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Sequence
     ///
     /// `integer`.
@@ -57,7 +61,7 @@ pub struct ProductTemplateAttributeLine {
     /// Values
     ///
     /// `many2many`, to `product.attribute.value`.
-    pub value_ids: ::runtime::wire::X2Many<super::rel::ProductAttributeValue>,
+    pub value_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductAttributeValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,14 +69,14 @@ pub struct ProductTemplateAttributeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeLine {
+impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeLine {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attribute_id",
@@ -89,8 +93,8 @@ impl ::runtime::wire::FromRecord for ProductTemplateAttributeLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductTemplateAttributeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,38 +134,39 @@ impl ::runtime::Model for ProductTemplateAttributeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
             .relation("product.attribute")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_template_value_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_template_value_ids", "one2many")
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("value_count", "integer"),
-        ::runtime::verify::FieldSpec::new("value_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("value_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("value_ids", "many2many")
             .relation("product.attribute.value"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductTemplateAttributeLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attribute_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductTemplateAttributeLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attribute_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -190,7 +195,7 @@ impl super::mixins::BaseModel for ProductTemplateAttributeLine {
 /// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -201,7 +206,7 @@ impl ProductTemplateAttributeLineCreate {
     /// Takes the required fields: `attribute_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, product_tmpl_id: i64) -> Self {
         ProductTemplateAttributeLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .attribute_id(attribute_id)
             .product_tmpl_id(product_tmpl_id)
@@ -209,13 +214,15 @@ impl ProductTemplateAttributeLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductTemplateAttributeLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -235,7 +242,9 @@ impl ProductTemplateAttributeLineCreate {
     pub fn product_template_value_ids(
         mut self,
         product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -262,7 +271,7 @@ impl ProductTemplateAttributeLineCreate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -276,7 +285,7 @@ impl ::runtime::CreateValues for ProductTemplateAttributeLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductTemplateAttributeLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -287,19 +296,21 @@ impl ProductTemplateAttributeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductTemplateAttributeLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductTemplateAttributeLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -319,7 +330,9 @@ impl ProductTemplateAttributeLineUpdate {
     pub fn product_template_value_ids(
         mut self,
         product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -346,7 +359,7 @@ impl ProductTemplateAttributeLineUpdate {
     pub fn value_ids(
         mut self,
         value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
         >,
     ) -> Self {
         self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
@@ -360,104 +373,104 @@ impl ::runtime::UpdateValues for ProductTemplateAttributeLineUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::BoolField::new("active")
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Attribute (`attribute_id`, `many2one`).
     #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ProductAttribute,
     > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
+        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Product Attribute Values (`product_template_value_ids`, `one2many`).
     #[inline]
-    pub const fn product_template_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_template_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_template_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_template_value_ids")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Value Count (`value_count`, `integer`).
     #[inline]
-    pub const fn value_count() -> ::runtime::fields::NumField<
+    pub const fn value_count() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("value_count")
+        ::runtime::odoo::fields::NumField::new("value_count")
     }
     /// Values (`value_ids`, `many2many`).
     #[inline]
-    pub const fn value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ProductAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("value_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,12 +17,14 @@ pub struct ProductTemplateAttributeValue {
     /// Attribute
     ///
     /// `many2one`, to `product.attribute`, readonly, related `attribute_line_id.attribute_id`.
-    pub attribute_id: Option<::runtime::wire::Many2One<super::rel::ProductAttribute>>,
+    pub attribute_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
+    >,
     /// Attribute Line
     ///
     /// `many2one`, to `product.template.attribute.line`, required.
     pub attribute_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductTemplateAttributeLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Color
     ///
@@ -35,12 +37,12 @@ pub struct ProductTemplateAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `attribute_line_id.product_tmpl_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -53,13 +55,13 @@ pub struct ProductTemplateAttributeValue {
     /// `selection`, readonly, related `product_attribute_value_id.display_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_type())`.
     ///
     /// Values: `radio` (Radio), `pills` (Pills), `select` (Select), `color` (Color), `multi` (Multi-checkbox).
-    pub display_type: ::runtime::wire::Computed<Option<DisplayType>>,
+    pub display_type: ::runtime::odoo::wire::Computed<Option<DisplayType>>,
     /// Exclude for
     ///
     /// Make this attribute value not compatible with other values of the product or some attribute values of optional and accessory products.
     ///
     /// `one2many`, to `product.template.attribute.exclusion` (inverse `product_template_attribute_value_id`).
-    pub exclude_for: ::runtime::wire::X2Many<
+    pub exclude_for: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeExclusion,
     >,
     /// HTML Color Index
@@ -92,12 +94,14 @@ pub struct ProductTemplateAttributeValue {
     ///
     /// `many2one`, to `product.attribute.value`, required.
     pub product_attribute_value_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductAttributeValue>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductAttributeValue>,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `attribute_line_id.product_tmpl_id`.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Active
     ///
     /// `boolean`.
@@ -105,7 +109,9 @@ pub struct ProductTemplateAttributeValue {
     /// Related Variants
     ///
     /// `many2many`, to `product.product`, readonly.
-    pub ptav_product_variant_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub ptav_product_variant_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProductProduct,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -113,14 +119,14 @@ pub struct ProductTemplateAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeValue {
+impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeValue {
     const FIELDS: &'static [&'static str] = &[
         "attribute_id",
         "attribute_line_id",
@@ -144,8 +150,8 @@ impl ::runtime::wire::FromRecord for ProductTemplateAttributeValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProductTemplateAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -198,52 +204,55 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["currency_id", "display_type"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
             .relation("product.attribute"),
-        ::runtime::verify::FieldSpec::new("attribute_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("attribute_line_id", "many2one")
             .relation("product.template.attribute.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::verify::FieldSpec::new("exclude_for", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("exclude_for", "one2many")
             .relation("product.template.attribute.exclusion"),
-        ::runtime::verify::FieldSpec::new("html_color", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image", "binary"),
-        ::runtime::verify::FieldSpec::new("is_custom", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("price_extra", "float"),
-        ::runtime::verify::FieldSpec::new("product_attribute_value_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("html_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("is_custom", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("price_extra", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_attribute_value_id", "many2one")
             .relation("product.attribute.value")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("ptav_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("ptav_product_variant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("ptav_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ptav_product_variant_ids", "many2many")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProductTemplateAttributeValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attribute_id"),
-        ::runtime::nested::Relation::display_name("attribute_line_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_attribute_value_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProductTemplateAttributeValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attribute_id"),
+        ::runtime::odoo::projection::Relation::display_name("attribute_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "product_attribute_value_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProductTemplateAttributeValue {
@@ -252,7 +261,7 @@ impl super::mixins::BaseModel for ProductTemplateAttributeValue {
 /// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -263,7 +272,7 @@ impl ProductTemplateAttributeValueCreate {
     /// Takes the required fields: `attribute_line_id`, `product_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_line_id: i64, product_attribute_value_id: i64) -> Self {
         ProductTemplateAttributeValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .attribute_line_id(attribute_line_id)
             .product_attribute_value_id(product_attribute_value_id)
@@ -271,13 +280,15 @@ impl ProductTemplateAttributeValueCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductTemplateAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attribute_line_id` (Attribute Line).
@@ -297,7 +308,7 @@ impl ProductTemplateAttributeValueCreate {
     pub fn exclude_for(
         mut self,
         exclude_for: impl IntoIterator<
-            Item = ::runtime::wire::Command<
+            Item = ::runtime::odoo::wire::Command<
                 super::rel::ProductTemplateAttributeExclusion,
             >,
         >,
@@ -331,7 +342,7 @@ impl ProductTemplateAttributeValueCreate {
     pub fn ptav_product_variant_ids(
         mut self,
         ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -349,7 +360,7 @@ impl ::runtime::CreateValues for ProductTemplateAttributeValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProductTemplateAttributeValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProductTemplateAttributeValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -360,19 +371,21 @@ impl ProductTemplateAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProductTemplateAttributeValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProductTemplateAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attribute_line_id` (Attribute Line).
@@ -392,7 +405,7 @@ impl ProductTemplateAttributeValueUpdate {
     pub fn exclude_for(
         mut self,
         exclude_for: impl IntoIterator<
-            Item = ::runtime::wire::Command<
+            Item = ::runtime::odoo::wire::Command<
                 super::rel::ProductTemplateAttributeExclusion,
             >,
         >,
@@ -426,7 +439,7 @@ impl ProductTemplateAttributeValueUpdate {
     pub fn ptav_product_variant_ids(
         mut self,
         ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values
@@ -444,165 +457,165 @@ impl ::runtime::UpdateValues for ProductTemplateAttributeValueUpdate {
 pub mod fields {
     /// Attribute (`attribute_id`, `many2one`).
     #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductAttribute,
     > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
+        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
     }
     /// Attribute Line (`attribute_line_id`, `many2one`).
     #[inline]
-    pub const fn attribute_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attribute_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductTemplateAttributeLine,
     > {
-        ::runtime::fields::Many2OneField::new("attribute_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("attribute_line_id")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("color")
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProductTemplateAttributeValue,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Exclude for (`exclude_for`, `one2many`).
     #[inline]
-    pub const fn exclude_for() -> ::runtime::fields::X2ManyField<
+    pub const fn exclude_for() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductTemplateAttributeExclusion,
     > {
-        ::runtime::fields::X2ManyField::new("exclude_for")
+        ::runtime::odoo::fields::X2ManyField::new("exclude_for")
     }
     /// HTML Color Index (`html_color`, `char`).
     #[inline]
-    pub const fn html_color() -> ::runtime::fields::CharField<
+    pub const fn html_color() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::CharField::new("html_color")
+        ::runtime::odoo::fields::CharField::new("html_color")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image (`image`, `binary`).
     #[inline]
-    pub const fn image() -> ::runtime::fields::BinaryField<
+    pub const fn image() -> ::runtime::odoo::fields::BinaryField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::BinaryField::new("image")
+        ::runtime::odoo::fields::BinaryField::new("image")
     }
     /// Free text (`is_custom`, `boolean`).
     #[inline]
-    pub const fn is_custom() -> ::runtime::fields::BoolField<
+    pub const fn is_custom() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::BoolField::new("is_custom")
+        ::runtime::odoo::fields::BoolField::new("is_custom")
     }
     /// Value (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Extra Price (`price_extra`, `float`).
     #[inline]
-    pub const fn price_extra() -> ::runtime::fields::NumField<
+    pub const fn price_extra() -> ::runtime::odoo::fields::NumField<
         super::ProductTemplateAttributeValue,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_extra")
+        ::runtime::odoo::fields::NumField::new("price_extra")
     }
     /// Attribute Value (`product_attribute_value_id`, `many2one`).
     #[inline]
-    pub const fn product_attribute_value_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductAttributeValue,
     > {
-        ::runtime::fields::Many2OneField::new("product_attribute_value_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_attribute_value_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Active (`ptav_active`, `boolean`).
     #[inline]
-    pub const fn ptav_active() -> ::runtime::fields::BoolField<
+    pub const fn ptav_active() -> ::runtime::odoo::fields::BoolField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::BoolField::new("ptav_active")
+        ::runtime::odoo::fields::BoolField::new("ptav_active")
     }
     /// Related Variants (`ptav_product_variant_ids`, `many2many`).
     #[inline]
-    pub const fn ptav_product_variant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn ptav_product_variant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("ptav_product_variant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("ptav_product_variant_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProductTemplateAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProductTemplateAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `product.template.attribute.value`.
@@ -623,7 +636,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &[
         "radio",
         "pills",
@@ -654,11 +667,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

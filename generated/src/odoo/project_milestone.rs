@@ -19,7 +19,7 @@ pub struct ProjectMilestone {
     /// Can Be Marked As Done
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_be_marked_as_done())`.
-    pub can_be_marked_as_done: ::runtime::wire::Computed<bool>,
+    pub can_be_marked_as_done: ::runtime::odoo::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProjectMilestone {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Deadline
     ///
     /// `date`.
@@ -41,11 +41,11 @@ pub struct ProjectMilestone {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::done_task_count())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub done_task_count: ::runtime::wire::Computed<i64>,
+    pub done_task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -53,11 +53,11 @@ pub struct ProjectMilestone {
     /// Is Deadline Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_exceeded())`.
-    pub is_deadline_exceeded: ::runtime::wire::Computed<bool>,
+    pub is_deadline_exceeded: ::runtime::odoo::wire::Computed<bool>,
     /// Is Deadline Future
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_future())`.
-    pub is_deadline_future: ::runtime::wire::Computed<bool>,
+    pub is_deadline_future: ::runtime::odoo::wire::Computed<bool>,
     /// Reached
     ///
     /// `boolean`.
@@ -67,58 +67,58 @@ pub struct ProjectMilestone {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -127,19 +127,21 @@ pub struct ProjectMilestone {
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly, related `sale_line_id.product_uom`, not stored.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
-    pub product_uom_qty: ::runtime::wire::Computed<f64>,
+    pub product_uom_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Project
     ///
     /// `many2one`, to `project.project`, required.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly, related `project_id.partner_id`, not stored.
-    pub project_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub project_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Quantity (%)
     ///
     /// Percentage of the ordered quantity that will automatically be delivered once the milestone is reached.
@@ -151,7 +153,7 @@ pub struct ProjectMilestone {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Reached Date
     ///
     /// `date`, readonly, computed.
@@ -165,23 +167,23 @@ pub struct ProjectMilestone {
     /// Sales Order Item that will be updated once the milestone is reached.
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// \# of Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
     ///
     /// Readable by: Technical / Use Milestones, export_string_translation=False (`project.group_project_milestone, export_string_translation=False`); other users read it as empty.
-    pub task_count: ::runtime::wire::Computed<i64>,
+    pub task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `milestone_id`).
-    pub task_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -189,14 +191,14 @@ pub struct ProjectMilestone {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectMilestone {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectMilestone {
+impl ::runtime::odoo::wire::FromRecord for ProjectMilestone {
     const FIELDS: &'static [&'static str] = &[
         "allow_billable",
         "can_be_marked_as_done",
@@ -237,8 +239,8 @@ impl ::runtime::wire::FromRecord for ProjectMilestone {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectMilestone::default();
         while let Some(i) = r.next()? {
             match i {
@@ -328,76 +330,78 @@ impl ::runtime::Model for ProjectMilestone {
         "product_uom_qty",
         "task_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_be_marked_as_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_be_marked_as_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("deadline", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_task_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("deadline", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("done_task_count", "integer")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_deadline_future", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_reached", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_deadline_future", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_reached", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project")
             .required(),
-        ::runtime::verify::FieldSpec::new("project_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("quantity_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("quantity_percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reached_date", "date"),
-        ::runtime::verify::FieldSpec::new("sale_line_display_name", "char"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reached_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer")
             .groups(
                 &["project.group_project_milestone", "export_string_translation=False"],
             ),
-        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectMilestone {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("project_partner_id"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectMilestone {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -468,7 +472,7 @@ impl super::mixins::MailThread for ProjectMilestone {}
 /// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectMilestoneCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectMilestoneCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -479,7 +483,7 @@ impl ProjectMilestoneCreate {
     /// Takes the required fields: `name`, `project_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, project_id: i64) -> Self {
         ProjectMilestoneCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .project_id(project_id)
@@ -487,13 +491,13 @@ impl ProjectMilestoneCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectMilestone>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectMilestone>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `deadline` (Deadline).
@@ -513,7 +517,7 @@ impl ProjectMilestoneCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -528,7 +532,7 @@ impl ProjectMilestoneCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -539,7 +543,7 @@ impl ProjectMilestoneCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -572,7 +576,7 @@ impl ProjectMilestoneCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -589,7 +593,7 @@ impl ProjectMilestoneCreate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -600,7 +604,7 @@ impl ProjectMilestoneCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -618,7 +622,7 @@ impl ::runtime::CreateValues for ProjectMilestoneCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectMilestoneUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectMilestoneUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -629,19 +633,19 @@ impl ProjectMilestoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectMilestoneUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectMilestone>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectMilestone>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `deadline` (Deadline).
@@ -661,7 +665,7 @@ impl ProjectMilestoneUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -676,7 +680,7 @@ impl ProjectMilestoneUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -687,7 +691,7 @@ impl ProjectMilestoneUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -720,7 +724,7 @@ impl ProjectMilestoneUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -737,7 +741,7 @@ impl ProjectMilestoneUpdate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -748,7 +752,7 @@ impl ProjectMilestoneUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -766,276 +770,283 @@ impl ::runtime::UpdateValues for ProjectMilestoneUpdate {
 pub mod fields {
     /// Billable (`allow_billable`, `boolean`).
     #[inline]
-    pub const fn allow_billable() -> ::runtime::fields::BoolField<
+    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("allow_billable")
+        ::runtime::odoo::fields::BoolField::new("allow_billable")
     }
     /// Can Be Marked As Done (`can_be_marked_as_done`, `boolean`).
     #[inline]
-    pub const fn can_be_marked_as_done() -> ::runtime::fields::BoolField<
+    pub const fn can_be_marked_as_done() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("can_be_marked_as_done")
+        ::runtime::odoo::fields::BoolField::new("can_be_marked_as_done")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectMilestone,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Deadline (`deadline`, `date`).
     #[inline]
-    pub const fn deadline() -> ::runtime::fields::DateField<
+    pub const fn deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectMilestone,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("deadline")
+        ::runtime::odoo::fields::DateField::new("deadline")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// \# of Done Tasks (`done_task_count`, `integer`).
     #[inline]
-    pub const fn done_task_count() -> ::runtime::fields::NumField<
+    pub const fn done_task_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         i64,
     > {
-        ::runtime::fields::NumField::new("done_task_count")
+        ::runtime::odoo::fields::NumField::new("done_task_count")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProjectMilestone> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectMilestone,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectMilestone, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ProjectMilestone,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Deadline Exceeded (`is_deadline_exceeded`, `boolean`).
     #[inline]
-    pub const fn is_deadline_exceeded() -> ::runtime::fields::BoolField<
+    pub const fn is_deadline_exceeded() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("is_deadline_exceeded")
+        ::runtime::odoo::fields::BoolField::new("is_deadline_exceeded")
     }
     /// Is Deadline Future (`is_deadline_future`, `boolean`).
     #[inline]
-    pub const fn is_deadline_future() -> ::runtime::fields::BoolField<
+    pub const fn is_deadline_future() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("is_deadline_future")
+        ::runtime::odoo::fields::BoolField::new("is_deadline_future")
     }
     /// Reached (`is_reached`, `boolean`).
     #[inline]
-    pub const fn is_reached() -> ::runtime::fields::BoolField<super::ProjectMilestone> {
-        ::runtime::fields::BoolField::new("is_reached")
+    pub const fn is_reached() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectMilestone,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_reached")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectMilestone> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectMilestone> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Unit of Measure (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Quantity (`product_uom_qty`, `float`).
     #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_qty")
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Customer (`project_partner_id`, `many2one`).
     #[inline]
-    pub const fn project_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("project_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_partner_id")
     }
     /// Quantity (%) (`quantity_percentage`, `float`).
     #[inline]
-    pub const fn quantity_percentage() -> ::runtime::fields::NumField<
+    pub const fn quantity_percentage() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity_percentage")
+        ::runtime::odoo::fields::NumField::new("quantity_percentage")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Reached Date (`reached_date`, `date`).
     #[inline]
-    pub const fn reached_date() -> ::runtime::fields::DateField<
+    pub const fn reached_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectMilestone,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("reached_date")
+        ::runtime::odoo::fields::DateField::new("reached_date")
     }
     /// Sale Line Display Name (`sale_line_display_name`, `char`).
     #[inline]
-    pub const fn sale_line_display_name() -> ::runtime::fields::CharField<
+    pub const fn sale_line_display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectMilestone,
     > {
-        ::runtime::fields::CharField::new("sale_line_display_name")
+        ::runtime::odoo::fields::CharField::new("sale_line_display_name")
     }
     /// Sales Order Item (`sale_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
     }
     /// \# of Tasks (`task_count`, `integer`).
     #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<
+    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectMilestone,
         i64,
     > {
-        ::runtime::fields::NumField::new("task_count")
+        ::runtime::odoo::fields::NumField::new("task_count")
     }
     /// Tasks (`task_ids`, `one2many`).
     #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("task_ids")
+        ::runtime::odoo::fields::X2ManyField::new("task_ids")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectMilestone,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectMilestone,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectMilestone,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,7 +15,7 @@ pub struct ProjectProject {
     /// Access Instruction Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_instruction_message())`.
-    pub access_instruction_message: ::runtime::wire::Computed<Option<String>>,
+    pub access_instruction_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`.
@@ -25,16 +25,16 @@ pub struct ProjectProject {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`.
     pub account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Active
     ///
@@ -45,15 +45,17 @@ pub struct ProjectProject {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -61,7 +63,7 @@ pub struct ProjectProject {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -69,13 +71,13 @@ pub struct ProjectProject {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -88,34 +90,34 @@ pub struct ProjectProject {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Custom Bounced Message
     ///
@@ -145,15 +147,17 @@ pub struct ProjectProject {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -169,7 +173,7 @@ pub struct ProjectProject {
     /// Internal email associated with this project. Incoming emails are automatically synchronized with Tasks (or optionally Issues if the Issue Tracker module is installed).
     ///
     /// `many2one`, to `mail.alias`, required.
-    pub alias_id: Option<::runtime::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
     /// Local-part based incoming detection
     ///
     /// `boolean`, related `alias_id.alias_incoming_local`, not stored.
@@ -179,7 +183,7 @@ pub struct ProjectProject {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required, related `alias_id.alias_model_id`, not stored.
-    pub alias_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -191,7 +195,9 @@ pub struct ProjectProject {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`, related `alias_id.alias_parent_model_id`, not stored.
-    pub alias_parent_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub alias_parent_model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
+    >,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -221,37 +227,37 @@ pub struct ProjectProject {
     /// Balance
     ///
     /// `monetary`, readonly, related `account_id.balance`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_account_balance())`.
-    pub analytic_account_balance: ::runtime::wire::Computed<f64>,
+    pub analytic_account_balance: ::runtime::odoo::wire::Computed<f64>,
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Bom Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub bom_count: ::runtime::wire::Computed<i64>,
+    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
     /// Can Mark Milestone As Done
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_mark_milestone_as_done())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub can_mark_milestone_as_done: ::runtime::wire::Computed<bool>,
+    pub can_mark_milestone_as_done: ::runtime::odoo::wire::Computed<bool>,
     /// Closed Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
-    pub closed_task_count: ::runtime::wire::Computed<i64>,
+    pub closed_task_count: ::runtime::odoo::wire::Computed<i64>,
     /// \# Collaborators
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::collaborator_count())`.
-    pub collaborator_count: ::runtime::wire::Computed<i64>,
+    pub collaborator_count: ::runtime::odoo::wire::Computed<i64>,
     /// Collaborators
     ///
     /// `one2many`, to `project.collaborator` (inverse `project_id`).
-    pub collaborator_ids: ::runtime::wire::X2Many<super::rel::ProjectCollaborator>,
+    pub collaborator_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectCollaborator>,
     /// Color Index
     ///
     /// `integer`.
@@ -259,7 +265,7 @@ pub struct ProjectProject {
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -267,12 +273,12 @@ pub struct ProjectProject {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Expiration Date
     ///
@@ -297,29 +303,29 @@ pub struct ProjectProject {
     /// Display Sales Stat Buttons
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sales_stat_buttons())`.
-    pub display_sales_stat_buttons: ::runtime::wire::Computed<bool>,
+    pub display_sales_stat_buttons: ::runtime::odoo::wire::Computed<bool>,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Members
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Has SO to Invoice
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_to_invoice())`.
-    pub has_any_so_to_invoice: ::runtime::wire::Computed<bool>,
+    pub has_any_so_to_invoice: ::runtime::odoo::wire::Computed<bool>,
     /// Has a SO with an invoice status of No
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_with_nothing_to_invoice())`.
-    pub has_any_so_with_nothing_to_invoice: ::runtime::wire::Computed<bool>,
+    pub has_any_so_with_nothing_to_invoice: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -327,17 +333,17 @@ pub struct ProjectProject {
     /// Show Project on Dashboard
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::wire::Computed<bool>,
+    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
     /// Is Milestone Deadline Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_deadline_exceeded())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub is_milestone_deadline_exceeded: ::runtime::wire::Computed<bool>,
+    pub is_milestone_deadline_exceeded: ::runtime::odoo::wire::Computed<bool>,
     /// Is Milestone Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_exceeded())`.
-    pub is_milestone_exceeded: ::runtime::wire::Computed<bool>,
+    pub is_milestone_exceeded: ::runtime::odoo::wire::Computed<bool>,
     /// Use Tasks as
     ///
     /// Name used to refer to the tasks of your project e.g. tasks, tickets, sprints, etc...
@@ -347,11 +353,13 @@ pub struct ProjectProject {
     /// Last Update Color
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_update_color())`.
-    pub last_update_color: ::runtime::wire::Computed<i64>,
+    pub last_update_color: ::runtime::odoo::wire::Computed<i64>,
     /// Last Update
     ///
     /// `many2one`, to `project.update`.
-    pub last_update_id: Option<::runtime::wire::Many2One<super::rel::ProjectUpdate>>,
+    pub last_update_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectUpdate>,
+    >,
     /// Last Update Status
     ///
     /// `selection`, required, computed.
@@ -363,87 +371,87 @@ pub struct ProjectProject {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_count: ::runtime::wire::Computed<i64>,
+    pub milestone_count: ::runtime::odoo::wire::Computed<i64>,
     /// Milestone Count Reached
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count_reached())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_count_reached: ::runtime::wire::Computed<i64>,
+    pub milestone_count_reached: ::runtime::odoo::wire::Computed<i64>,
     /// Milestone
     ///
     /// `one2many`, to `project.milestone` (inverse `project_id`).
-    pub milestone_ids: ::runtime::wire::X2Many<super::rel::ProjectMilestone>,
+    pub milestone_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectMilestone>,
     /// Milestones Reached
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_progress())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_progress: ::runtime::wire::Computed<i64>,
+    pub milestone_progress: ::runtime::odoo::wire::Computed<i64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Name
@@ -455,17 +463,17 @@ pub struct ProjectProject {
     /// `many2one`, to `project.milestone`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_milestone_id())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub next_milestone_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
+    pub next_milestone_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>>,
     >,
     /// Open Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_task_count())`.
-    pub open_task_count: ::runtime::wire::Computed<i64>,
+    pub open_task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Visibility
     ///
     /// People to whom this project and its tasks will be visible.
@@ -490,19 +498,19 @@ pub struct ProjectProject {
     /// Privacy Visibility Warning
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::privacy_visibility_warning())`.
-    pub privacy_visibility_warning: ::runtime::wire::Computed<Option<String>>,
+    pub privacy_visibility_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Production Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_count: ::runtime::wire::Computed<i64>,
+    pub production_count: ::runtime::odoo::wire::Computed<i64>,
     /// \# Purchase Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_orders_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_orders_count: ::runtime::wire::Computed<i64>,
+    pub purchase_orders_count: ::runtime::odoo::wire::Computed<i64>,
     /// Customer Ratings
     ///
     /// `boolean`.
@@ -512,29 +520,29 @@ pub struct ProjectProject {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::wire::Computed<f64>,
+    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
     /// Average Rating (%)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
+    pub rating_avg_percentage: ::runtime::odoo::wire::Computed<f64>,
     /// \# Ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::wire::Computed<i64>,
+    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
     /// Percentage of happy ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::wire::Computed<i64>,
+    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<i64>,
     /// Rating Request Deadline
     ///
     /// `datetime`, readonly, computed.
@@ -563,13 +571,13 @@ pub struct ProjectProject {
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub reinvoiced_sale_order_id: Option<
-        ::runtime::wire::Many2One<super::rel::SaleOrder>,
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrder>,
     >,
     /// Working Time
     ///
     /// `many2one`, to `resource.calendar`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
-    pub resource_calendar_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub resource_calendar_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Sales Order Item
     ///
@@ -577,29 +585,29 @@ pub struct ProjectProject {
     /// It can be modified on each task and timesheet entry individually if necessary.
     ///
     /// `many2one`, to `sale.order.line`, computed.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Order Reference
     ///
     /// `many2one`, to `sale.order`, readonly, related `sale_line_id.order_id`, not stored.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Sale Order Line Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_line_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_line_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_line_count: ::runtime::odoo::wire::Computed<i64>,
     /// Status
     ///
     /// `selection`, readonly, related `sale_order_id.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_state())`.
     ///
     /// Values: `draft` (Quotation), `sent` (Quotation Sent), `sale` (Sales Order), `cancel` (Cancelled).
-    pub sale_order_state: ::runtime::wire::Computed<Option<SaleOrderState>>,
+    pub sale_order_state: ::runtime::odoo::wire::Computed<Option<SaleOrderState>>,
     /// Sequence
     ///
     /// `integer`.
@@ -607,19 +615,19 @@ pub struct ProjectProject {
     /// Tags
     ///
     /// `many2many`, to `project.tags`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
     /// Task Completion Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_completion_percentage())`.
-    pub task_completion_percentage: ::runtime::wire::Computed<f64>,
+    pub task_completion_percentage: ::runtime::odoo::wire::Computed<f64>,
     /// Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::wire::Computed<i64>,
+    pub task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `project_id`).
-    pub task_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Task Properties
     ///
     /// `properties_definition`.
@@ -627,29 +635,29 @@ pub struct ProjectProject {
     /// Task Activities
     ///
     /// `one2many`, to `project.task` (inverse `project_id`).
-    pub tasks: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub tasks: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Tasks Stages
     ///
     /// `many2many`, to `project.task.type`.
-    pub type_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
+    pub type_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTaskType>,
     /// Update Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::update_count())`.
-    pub update_count: ::runtime::wire::Computed<i64>,
+    pub update_count: ::runtime::odoo::wire::Computed<i64>,
     /// Update
     ///
     /// `one2many`, to `project.update` (inverse `project_id`).
-    pub update_ids: ::runtime::wire::X2Many<super::rel::ProjectUpdate>,
+    pub update_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectUpdate>,
     /// Project Manager
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -657,26 +665,26 @@ pub struct ProjectProject {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Departments
     ///
     /// `many2one`, to `account.analytic.account`.
     pub x_plan2_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Internal
     ///
     /// `many2one`, to `account.analytic.account`.
     pub x_plan3_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProject {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectProject {
+impl ::runtime::odoo::wire::FromRecord for ProjectProject {
     const FIELDS: &'static [&'static str] = &[
         "access_instruction_message",
         "access_token",
@@ -799,8 +807,8 @@ impl ::runtime::wire::FromRecord for ProjectProject {
         "x_plan3_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectProject::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1054,235 +1062,247 @@ impl ::runtime::Model for ProjectProject {
         "task_count",
         "update_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_instruction_message", "char"),
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_instruction_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
             .required()
             .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
             .relation("mail.alias")
             .required(),
-        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
             .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_milestones", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
-        ::runtime::verify::FieldSpec::new("analytic_account_balance", "monetary"),
-        ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_milestones", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_account_balance", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("collaborator_count", "integer"),
-        ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("collaborator_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("collaborator_ids", "one2many")
             .relation("project.collaborator"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("date_start", "date"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_sales_stat_buttons", "boolean"),
-        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_start", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_sales_stat_buttons", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("has_any_so_to_invoice", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("has_any_so_to_invoice", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "has_any_so_with_nothing_to_invoice",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "is_milestone_deadline_exceeded",
+                "boolean",
+            )
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
-        ::runtime::verify::FieldSpec::new("label_tasks", "char"),
-        ::runtime::verify::FieldSpec::new("last_update_color", "integer"),
-        ::runtime::verify::FieldSpec::new("last_update_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("label_tasks", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("last_update_color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("last_update_id", "many2one")
             .relation("project.update"),
-        ::runtime::verify::FieldSpec::new("last_update_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("last_update_status", "selection")
             .required()
             .selection(
                 &["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"],
             ),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("milestone_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_count", "integer")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_count_reached", "integer")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("milestone_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_ids", "one2many")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("milestone_progress", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_progress", "integer")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("next_milestone_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("next_milestone_id", "many2one")
             .relation("project.milestone")
             .groups(&["project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("open_task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("open_task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("privacy_visibility", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("privacy_visibility", "selection")
             .required()
             .selection(&["followers", "employees", "portal"]),
-        ::runtime::verify::FieldSpec::new("privacy_visibility_warning", "char"),
-        ::runtime::verify::FieldSpec::new("production_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("privacy_visibility_warning", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_orders_count", "integer")
             .groups(&["purchase.group_purchase_user"]),
-        ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("rating_avg", "float")
+        ::runtime::odoo::verify::FieldSpec::new("rating_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_avg", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float")
+        ::runtime::odoo::verify::FieldSpec::new("rating_avg_percentage", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_request_deadline", "datetime"),
-        ::runtime::verify::FieldSpec::new("rating_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "rating_percentage_satisfaction",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("rating_request_deadline", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_status", "selection")
             .required()
             .selection(&["stage", "periodic"]),
-        ::runtime::verify::FieldSpec::new("rating_status_period", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rating_status_period", "selection")
             .required()
             .selection(
                 &["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"],
             ),
-        ::runtime::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
             .relation("sale.order")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("project.tags"),
-        ::runtime::verify::FieldSpec::new("task_completion_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("task_completion_percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "task_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new("tasks", "one2many").relation("project.task"),
-        ::runtime::verify::FieldSpec::new("type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tasks", "one2many")
+            .relation("project.task"),
+        ::runtime::odoo::verify::FieldSpec::new("type_ids", "many2many")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("update_count", "integer"),
-        ::runtime::verify::FieldSpec::new("update_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("update_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("update_ids", "one2many")
             .relation("project.update"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("x_plan2_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("x_plan2_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("x_plan3_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("x_plan3_id", "many2one")
             .relation("account.analytic.account"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectProject {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("alias_id"),
-        ::runtime::nested::Relation::display_name("alias_model_id"),
-        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("last_update_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("reinvoiced_sale_order_id"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
-        ::runtime::nested::Relation::display_name("x_plan2_id"),
-        ::runtime::nested::Relation::display_name("x_plan3_id"),
+impl ::runtime::odoo::projection::Projection for ProjectProject {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_parent_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("last_update_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("reinvoiced_sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("x_plan2_id"),
+        ::runtime::odoo::projection::Relation::display_name("x_plan3_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1972,7 +1992,7 @@ impl super::mixins::PortalMixin for ProjectProject {}
 /// Values for creating a `project.project` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectProjectCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1989,7 +2009,7 @@ impl ProjectProjectCreate {
         rating_status_period: RatingStatusPeriod,
     ) -> Self {
         ProjectProjectCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .alias_id(alias_id)
             .name(name)
@@ -2000,13 +2020,13 @@ impl ProjectProjectCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectProject>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProject>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2032,7 +2052,7 @@ impl ProjectProjectCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2142,7 +2162,7 @@ impl ProjectProjectCreate {
     pub fn collaborator_ids(
         mut self,
         collaborator_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectCollaborator>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectCollaborator>,
         >,
     ) -> Self {
         self.values
@@ -2184,7 +2204,7 @@ impl ProjectProjectCreate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -2220,7 +2240,7 @@ impl ProjectProjectCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2235,7 +2255,7 @@ impl ProjectProjectCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2246,7 +2266,7 @@ impl ProjectProjectCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2261,7 +2281,7 @@ impl ProjectProjectCreate {
     pub fn milestone_ids(
         mut self,
         milestone_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectMilestone>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
         >,
     ) -> Self {
         self.values.set("milestone_ids", milestone_ids.into_iter().collect::<Vec<_>>());
@@ -2296,7 +2316,7 @@ impl ProjectProjectCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2340,7 +2360,7 @@ impl ProjectProjectCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -2351,7 +2371,7 @@ impl ProjectProjectCreate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -2371,7 +2391,7 @@ impl ProjectProjectCreate {
     pub fn tasks(
         mut self,
         tasks: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("tasks", tasks.into_iter().collect::<Vec<_>>());
@@ -2382,7 +2402,7 @@ impl ProjectProjectCreate {
     pub fn type_ids(
         mut self,
         type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values.set("type_ids", type_ids.into_iter().collect::<Vec<_>>());
@@ -2393,7 +2413,7 @@ impl ProjectProjectCreate {
     pub fn update_ids(
         mut self,
         update_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectUpdate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectUpdate>,
         >,
     ) -> Self {
         self.values.set("update_ids", update_ids.into_iter().collect::<Vec<_>>());
@@ -2410,7 +2430,7 @@ impl ProjectProjectCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2440,7 +2460,7 @@ impl ::runtime::CreateValues for ProjectProjectCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectProjectUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2451,19 +2471,19 @@ impl ProjectProjectUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectProjectUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectProject>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProject>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2489,7 +2509,7 @@ impl ProjectProjectUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2599,7 +2619,7 @@ impl ProjectProjectUpdate {
     pub fn collaborator_ids(
         mut self,
         collaborator_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectCollaborator>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectCollaborator>,
         >,
     ) -> Self {
         self.values
@@ -2641,7 +2661,7 @@ impl ProjectProjectUpdate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -2677,7 +2697,7 @@ impl ProjectProjectUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2692,7 +2712,7 @@ impl ProjectProjectUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2703,7 +2723,7 @@ impl ProjectProjectUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2718,7 +2738,7 @@ impl ProjectProjectUpdate {
     pub fn milestone_ids(
         mut self,
         milestone_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectMilestone>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
         >,
     ) -> Self {
         self.values.set("milestone_ids", milestone_ids.into_iter().collect::<Vec<_>>());
@@ -2753,7 +2773,7 @@ impl ProjectProjectUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2797,7 +2817,7 @@ impl ProjectProjectUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -2808,7 +2828,7 @@ impl ProjectProjectUpdate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -2828,7 +2848,7 @@ impl ProjectProjectUpdate {
     pub fn tasks(
         mut self,
         tasks: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("tasks", tasks.into_iter().collect::<Vec<_>>());
@@ -2839,7 +2859,7 @@ impl ProjectProjectUpdate {
     pub fn type_ids(
         mut self,
         type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values.set("type_ids", type_ids.into_iter().collect::<Vec<_>>());
@@ -2850,7 +2870,7 @@ impl ProjectProjectUpdate {
     pub fn update_ids(
         mut self,
         update_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectUpdate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectUpdate>,
         >,
     ) -> Self {
         self.values.set("update_ids", update_ids.into_iter().collect::<Vec<_>>());
@@ -2867,7 +2887,7 @@ impl ProjectProjectUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2897,879 +2917,910 @@ impl ::runtime::UpdateValues for ProjectProjectUpdate {
 pub mod fields {
     /// Access Instruction Message (`access_instruction_message`, `char`).
     #[inline]
-    pub const fn access_instruction_message() -> ::runtime::fields::CharField<
+    pub const fn access_instruction_message() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("access_instruction_message")
+        ::runtime::odoo::fields::CharField::new("access_instruction_message")
     }
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("access_warning")
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Project Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProjectProject> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectProject> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Custom Bounced Message (`alias_bounced_content`, `html`).
     #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::fields::CharField<
+    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("alias_bounced_content")
+        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
     }
     /// Alias Contact Security (`alias_contact`, `selection`).
     #[inline]
-    pub const fn alias_contact() -> ::runtime::fields::SelectionField<
+    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::AliasContact,
     > {
-        ::runtime::fields::SelectionField::new("alias_contact")
+        ::runtime::odoo::fields::SelectionField::new("alias_contact")
     }
     /// Default Values (`alias_defaults`, `text`).
     #[inline]
-    pub const fn alias_defaults() -> ::runtime::fields::CharField<
+    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("alias_defaults")
+        ::runtime::odoo::fields::CharField::new("alias_defaults")
     }
     /// Alias Domain Name (`alias_domain`, `char`).
     #[inline]
-    pub const fn alias_domain() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("alias_domain")
+    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_domain")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Email Alias (`alias_email`, `char`).
     #[inline]
-    pub const fn alias_email() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("alias_email")
+    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_email")
     }
     /// Record Thread ID (`alias_force_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_force_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
     }
     /// Alias Email (`alias_full_name`, `char`).
     #[inline]
-    pub const fn alias_full_name() -> ::runtime::fields::CharField<
+    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("alias_full_name")
+        ::runtime::odoo::fields::CharField::new("alias_full_name")
     }
     /// Alias (`alias_id`, `many2one`).
     #[inline]
-    pub const fn alias_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::MailAlias,
     > {
-        ::runtime::fields::Many2OneField::new("alias_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_id")
     }
     /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
     #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::fields::BoolField<
+    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("alias_incoming_local")
+        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
     }
     /// Aliased Model (`alias_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
     }
     /// Alias Name (`alias_name`, `char`).
     #[inline]
-    pub const fn alias_name() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("alias_name")
+    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_name")
     }
     /// Parent Model (`alias_parent_model_id`, `many2one`).
     #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("alias_parent_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
     }
     /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
     #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::fields::NumField<
+    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("alias_parent_thread_id")
+        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
     }
     /// Alias Status (`alias_status`, `selection`).
     #[inline]
-    pub const fn alias_status() -> ::runtime::fields::SelectionField<
+    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::AliasStatus,
     > {
-        ::runtime::fields::SelectionField::new("alias_status")
+        ::runtime::odoo::fields::SelectionField::new("alias_status")
     }
     /// Billable (`allow_billable`, `boolean`).
     #[inline]
-    pub const fn allow_billable() -> ::runtime::fields::BoolField<
+    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("allow_billable")
+        ::runtime::odoo::fields::BoolField::new("allow_billable")
     }
     /// Milestones (`allow_milestones`, `boolean`).
     #[inline]
-    pub const fn allow_milestones() -> ::runtime::fields::BoolField<
+    pub const fn allow_milestones() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("allow_milestones")
+        ::runtime::odoo::fields::BoolField::new("allow_milestones")
     }
     /// Task Dependencies (`allow_task_dependencies`, `boolean`).
     #[inline]
-    pub const fn allow_task_dependencies() -> ::runtime::fields::BoolField<
+    pub const fn allow_task_dependencies() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("allow_task_dependencies")
+        ::runtime::odoo::fields::BoolField::new("allow_task_dependencies")
     }
     /// Balance (`analytic_account_balance`, `monetary`).
     #[inline]
-    pub const fn analytic_account_balance() -> ::runtime::fields::NumField<
+    pub const fn analytic_account_balance() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         f64,
     > {
-        ::runtime::fields::NumField::new("analytic_account_balance")
+        ::runtime::odoo::fields::NumField::new("analytic_account_balance")
     }
     /// Analytic Account (`auto_account_id`, `many2one`).
     #[inline]
-    pub const fn auto_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("auto_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
     }
     /// Bom Count (`bom_count`, `integer`).
     #[inline]
-    pub const fn bom_count() -> ::runtime::fields::NumField<super::ProjectProject, i64> {
-        ::runtime::fields::NumField::new("bom_count")
+    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
+        super::ProjectProject,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("bom_count")
     }
     /// Can Mark Milestone As Done (`can_mark_milestone_as_done`, `boolean`).
     #[inline]
-    pub const fn can_mark_milestone_as_done() -> ::runtime::fields::BoolField<
+    pub const fn can_mark_milestone_as_done() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("can_mark_milestone_as_done")
+        ::runtime::odoo::fields::BoolField::new("can_mark_milestone_as_done")
     }
     /// Closed Task Count (`closed_task_count`, `integer`).
     #[inline]
-    pub const fn closed_task_count() -> ::runtime::fields::NumField<
+    pub const fn closed_task_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("closed_task_count")
+        ::runtime::odoo::fields::NumField::new("closed_task_count")
     }
     /// \# Collaborators (`collaborator_count`, `integer`).
     #[inline]
-    pub const fn collaborator_count() -> ::runtime::fields::NumField<
+    pub const fn collaborator_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("collaborator_count")
+        ::runtime::odoo::fields::NumField::new("collaborator_count")
     }
     /// Collaborators (`collaborator_ids`, `one2many`).
     #[inline]
-    pub const fn collaborator_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn collaborator_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectCollaborator,
     > {
-        ::runtime::fields::X2ManyField::new("collaborator_ids")
+        ::runtime::odoo::fields::X2ManyField::new("collaborator_ids")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ProjectProject, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::ProjectProject,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Expiration Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Start Date (`date_start`, `date`).
     #[inline]
-    pub const fn date_start() -> ::runtime::fields::DateField<
+    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_start")
+        ::runtime::odoo::fields::DateField::new("date_start")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Sales Stat Buttons (`display_sales_stat_buttons`, `boolean`).
     #[inline]
-    pub const fn display_sales_stat_buttons() -> ::runtime::fields::BoolField<
+    pub const fn display_sales_stat_buttons() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("display_sales_stat_buttons")
+        ::runtime::odoo::fields::BoolField::new("display_sales_stat_buttons")
     }
     /// Status time (`duration_tracking`, `json`).
     #[inline]
-    pub const fn duration_tracking() -> ::runtime::fields::AnyField<
+    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
         super::ProjectProject,
     > {
-        ::runtime::fields::AnyField::new("duration_tracking")
+        ::runtime::odoo::fields::AnyField::new("duration_tracking")
     }
     /// Members (`favorite_user_ids`, `many2many`).
     #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("favorite_user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
     }
     /// Has SO to Invoice (`has_any_so_to_invoice`, `boolean`).
     #[inline]
-    pub const fn has_any_so_to_invoice() -> ::runtime::fields::BoolField<
+    pub const fn has_any_so_to_invoice() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("has_any_so_to_invoice")
+        ::runtime::odoo::fields::BoolField::new("has_any_so_to_invoice")
     }
     /// Has a SO with an invoice status of No (`has_any_so_with_nothing_to_invoice`, `boolean`).
     #[inline]
-    pub const fn has_any_so_with_nothing_to_invoice() -> ::runtime::fields::BoolField<
+    pub const fn has_any_so_with_nothing_to_invoice() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("has_any_so_with_nothing_to_invoice")
+        ::runtime::odoo::fields::BoolField::new("has_any_so_with_nothing_to_invoice")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProjectProject> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectProject, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectProject, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Show Project on Dashboard (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::ProjectProject> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Is Milestone Deadline Exceeded (`is_milestone_deadline_exceeded`, `boolean`).
     #[inline]
-    pub const fn is_milestone_deadline_exceeded() -> ::runtime::fields::BoolField<
+    pub const fn is_milestone_deadline_exceeded() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("is_milestone_deadline_exceeded")
+        ::runtime::odoo::fields::BoolField::new("is_milestone_deadline_exceeded")
     }
     /// Is Milestone Exceeded (`is_milestone_exceeded`, `boolean`).
     #[inline]
-    pub const fn is_milestone_exceeded() -> ::runtime::fields::BoolField<
+    pub const fn is_milestone_exceeded() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("is_milestone_exceeded")
+        ::runtime::odoo::fields::BoolField::new("is_milestone_exceeded")
     }
     /// Use Tasks as (`label_tasks`, `char`).
     #[inline]
-    pub const fn label_tasks() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("label_tasks")
+    pub const fn label_tasks() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::CharField::new("label_tasks")
     }
     /// Last Update Color (`last_update_color`, `integer`).
     #[inline]
-    pub const fn last_update_color() -> ::runtime::fields::NumField<
+    pub const fn last_update_color() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("last_update_color")
+        ::runtime::odoo::fields::NumField::new("last_update_color")
     }
     /// Last Update (`last_update_id`, `many2one`).
     #[inline]
-    pub const fn last_update_id() -> ::runtime::fields::Many2OneField<
+    pub const fn last_update_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ProjectUpdate,
     > {
-        ::runtime::fields::Many2OneField::new("last_update_id")
+        ::runtime::odoo::fields::Many2OneField::new("last_update_id")
     }
     /// Last Update Status (`last_update_status`, `selection`).
     #[inline]
-    pub const fn last_update_status() -> ::runtime::fields::SelectionField<
+    pub const fn last_update_status() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::LastUpdateStatus,
     > {
-        ::runtime::fields::SelectionField::new("last_update_status")
+        ::runtime::odoo::fields::SelectionField::new("last_update_status")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProject,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Milestone Count (`milestone_count`, `integer`).
     #[inline]
-    pub const fn milestone_count() -> ::runtime::fields::NumField<
+    pub const fn milestone_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("milestone_count")
+        ::runtime::odoo::fields::NumField::new("milestone_count")
     }
     /// Milestone Count Reached (`milestone_count_reached`, `integer`).
     #[inline]
-    pub const fn milestone_count_reached() -> ::runtime::fields::NumField<
+    pub const fn milestone_count_reached() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("milestone_count_reached")
+        ::runtime::odoo::fields::NumField::new("milestone_count_reached")
     }
     /// Milestone (`milestone_ids`, `one2many`).
     #[inline]
-    pub const fn milestone_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn milestone_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectMilestone,
     > {
-        ::runtime::fields::X2ManyField::new("milestone_ids")
+        ::runtime::odoo::fields::X2ManyField::new("milestone_ids")
     }
     /// Milestones Reached (`milestone_progress`, `integer`).
     #[inline]
-    pub const fn milestone_progress() -> ::runtime::fields::NumField<
+    pub const fn milestone_progress() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("milestone_progress")
+        ::runtime::odoo::fields::NumField::new("milestone_progress")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectProject> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectProject> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Next Milestone (`next_milestone_id`, `many2one`).
     #[inline]
-    pub const fn next_milestone_id() -> ::runtime::fields::Many2OneField<
+    pub const fn next_milestone_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ProjectMilestone,
     > {
-        ::runtime::fields::Many2OneField::new("next_milestone_id")
+        ::runtime::odoo::fields::Many2OneField::new("next_milestone_id")
     }
     /// Open Task Count (`open_task_count`, `integer`).
     #[inline]
-    pub const fn open_task_count() -> ::runtime::fields::NumField<
+    pub const fn open_task_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("open_task_count")
+        ::runtime::odoo::fields::NumField::new("open_task_count")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Visibility (`privacy_visibility`, `selection`).
     #[inline]
-    pub const fn privacy_visibility() -> ::runtime::fields::SelectionField<
+    pub const fn privacy_visibility() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::PrivacyVisibility,
     > {
-        ::runtime::fields::SelectionField::new("privacy_visibility")
+        ::runtime::odoo::fields::SelectionField::new("privacy_visibility")
     }
     /// Privacy Visibility Warning (`privacy_visibility_warning`, `char`).
     #[inline]
-    pub const fn privacy_visibility_warning() -> ::runtime::fields::CharField<
+    pub const fn privacy_visibility_warning() -> ::runtime::odoo::fields::CharField<
         super::ProjectProject,
     > {
-        ::runtime::fields::CharField::new("privacy_visibility_warning")
+        ::runtime::odoo::fields::CharField::new("privacy_visibility_warning")
     }
     /// Production Count (`production_count`, `integer`).
     #[inline]
-    pub const fn production_count() -> ::runtime::fields::NumField<
+    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("production_count")
+        ::runtime::odoo::fields::NumField::new("production_count")
     }
     /// \# Purchase Orders (`purchase_orders_count`, `integer`).
     #[inline]
-    pub const fn purchase_orders_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_orders_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_orders_count")
+        ::runtime::odoo::fields::NumField::new("purchase_orders_count")
     }
     /// Customer Ratings (`rating_active`, `boolean`).
     #[inline]
-    pub const fn rating_active() -> ::runtime::fields::BoolField<super::ProjectProject> {
-        ::runtime::fields::BoolField::new("rating_active")
+    pub const fn rating_active() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectProject,
+    > {
+        ::runtime::odoo::fields::BoolField::new("rating_active")
     }
     /// Average Rating (`rating_avg`, `float`).
     #[inline]
-    pub const fn rating_avg() -> ::runtime::fields::NumField<
+    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_avg")
+        ::runtime::odoo::fields::NumField::new("rating_avg")
     }
     /// Average Rating (%) (`rating_avg_percentage`, `float`).
     #[inline]
-    pub const fn rating_avg_percentage() -> ::runtime::fields::NumField<
+    pub const fn rating_avg_percentage() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_avg_percentage")
+        ::runtime::odoo::fields::NumField::new("rating_avg_percentage")
     }
     /// \# Ratings (`rating_count`, `integer`).
     #[inline]
-    pub const fn rating_count() -> ::runtime::fields::NumField<
+    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("rating_count")
+        ::runtime::odoo::fields::NumField::new("rating_count")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
     #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::fields::NumField<
+    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("rating_percentage_satisfaction")
+        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
     }
     /// Rating Request Deadline (`rating_request_deadline`, `datetime`).
     #[inline]
-    pub const fn rating_request_deadline() -> ::runtime::fields::DateField<
+    pub const fn rating_request_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("rating_request_deadline")
+        ::runtime::odoo::fields::DateField::new("rating_request_deadline")
     }
     /// Customer Ratings Status (`rating_status`, `selection`).
     #[inline]
-    pub const fn rating_status() -> ::runtime::fields::SelectionField<
+    pub const fn rating_status() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::RatingStatus,
     > {
-        ::runtime::fields::SelectionField::new("rating_status")
+        ::runtime::odoo::fields::SelectionField::new("rating_status")
     }
     /// Rating Frequency (`rating_status_period`, `selection`).
     #[inline]
-    pub const fn rating_status_period() -> ::runtime::fields::SelectionField<
+    pub const fn rating_status_period() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::RatingStatusPeriod,
     > {
-        ::runtime::fields::SelectionField::new("rating_status_period")
+        ::runtime::odoo::fields::SelectionField::new("rating_status_period")
     }
     /// Sales Order (`reinvoiced_sale_order_id`, `many2one`).
     #[inline]
-    pub const fn reinvoiced_sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn reinvoiced_sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("reinvoiced_sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("reinvoiced_sale_order_id")
     }
     /// Working Time (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Sales Order Item (`sale_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
     }
     /// Sale Order Count (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Order Reference (`sale_order_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
     }
     /// Sale Order Line Count (`sale_order_line_count`, `integer`).
     #[inline]
-    pub const fn sale_order_line_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_line_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_line_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_line_count")
     }
     /// Status (`sale_order_state`, `selection`).
     #[inline]
-    pub const fn sale_order_state() -> ::runtime::fields::SelectionField<
+    pub const fn sale_order_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectProject,
         super::SaleOrderState,
     > {
-        ::runtime::fields::SelectionField::new("sale_order_state")
+        ::runtime::odoo::fields::SelectionField::new("sale_order_state")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProjectProject, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProjectProject,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectTags,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Task Completion Percentage (`task_completion_percentage`, `float`).
     #[inline]
-    pub const fn task_completion_percentage() -> ::runtime::fields::NumField<
+    pub const fn task_completion_percentage() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         f64,
     > {
-        ::runtime::fields::NumField::new("task_completion_percentage")
+        ::runtime::odoo::fields::NumField::new("task_completion_percentage")
     }
     /// Task Count (`task_count`, `integer`).
     #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<
+    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("task_count")
+        ::runtime::odoo::fields::NumField::new("task_count")
     }
     /// Tasks (`task_ids`, `one2many`).
     #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("task_ids")
+        ::runtime::odoo::fields::X2ManyField::new("task_ids")
     }
     /// Task Properties (`task_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn task_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn task_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::ProjectProject,
     > {
-        ::runtime::fields::AnyField::new("task_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("task_properties_definition")
     }
     /// Task Activities (`tasks`, `one2many`).
     #[inline]
-    pub const fn tasks() -> ::runtime::fields::X2ManyField<
+    pub const fn tasks() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("tasks")
+        ::runtime::odoo::fields::X2ManyField::new("tasks")
     }
     /// Tasks Stages (`type_ids`, `many2many`).
     #[inline]
-    pub const fn type_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn type_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::X2ManyField::new("type_ids")
+        ::runtime::odoo::fields::X2ManyField::new("type_ids")
     }
     /// Update Count (`update_count`, `integer`).
     #[inline]
-    pub const fn update_count() -> ::runtime::fields::NumField<
+    pub const fn update_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProject,
         i64,
     > {
-        ::runtime::fields::NumField::new("update_count")
+        ::runtime::odoo::fields::NumField::new("update_count")
     }
     /// Update (`update_ids`, `one2many`).
     #[inline]
-    pub const fn update_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn update_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::ProjectUpdate,
     > {
-        ::runtime::fields::X2ManyField::new("update_ids")
+        ::runtime::odoo::fields::X2ManyField::new("update_ids")
     }
     /// Project Manager (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProject,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProject,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Departments (`x_plan2_id`, `many2one`).
     #[inline]
-    pub const fn x_plan2_id() -> ::runtime::fields::Many2OneField<
+    pub const fn x_plan2_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("x_plan2_id")
+        ::runtime::odoo::fields::Many2OneField::new("x_plan2_id")
     }
     /// Internal (`x_plan3_id`, `many2one`).
     #[inline]
-    pub const fn x_plan3_id() -> ::runtime::fields::Many2OneField<
+    pub const fn x_plan3_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProject,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::Many2OneField::new("x_plan3_id")
+        ::runtime::odoo::fields::Many2OneField::new("x_plan3_id")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.project`.
@@ -3784,7 +3835,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3803,12 +3854,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `project.project`.
@@ -3825,7 +3876,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3846,12 +3897,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `alias_contact` (Alias Contact Security) on `project.project`.
@@ -3870,7 +3921,7 @@ pub enum AliasContact {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasContact {
+impl ::runtime::odoo::wire::Selection for AliasContact {
     const VALUES: &'static [&'static str] = &[
         "everyone",
         "partners",
@@ -3898,12 +3949,12 @@ impl ::runtime::wire::Selection for AliasContact {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasContact {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `alias_status` (Alias Status) on `project.project`.
@@ -3920,7 +3971,7 @@ pub enum AliasStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AliasStatus {
+impl ::runtime::odoo::wire::Selection for AliasStatus {
     const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3941,12 +3992,12 @@ impl ::runtime::wire::Selection for AliasStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for AliasStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AliasStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `last_update_status` (Last Update Status) on `project.project`.
@@ -3969,7 +4020,7 @@ pub enum LastUpdateStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LastUpdateStatus {
+impl ::runtime::odoo::wire::Selection for LastUpdateStatus {
     const VALUES: &'static [&'static str] = &[
         "on_track",
         "at_risk",
@@ -4003,12 +4054,12 @@ impl ::runtime::wire::Selection for LastUpdateStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for LastUpdateStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LastUpdateStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `privacy_visibility` (Visibility) on `project.project`.
@@ -4025,7 +4076,7 @@ pub enum PrivacyVisibility {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PrivacyVisibility {
+impl ::runtime::odoo::wire::Selection for PrivacyVisibility {
     const VALUES: &'static [&'static str] = &["followers", "employees", "portal"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4046,12 +4097,12 @@ impl ::runtime::wire::Selection for PrivacyVisibility {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyVisibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PrivacyVisibility {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rating_status` (Customer Ratings Status) on `project.project`.
@@ -4066,7 +4117,7 @@ pub enum RatingStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingStatus {
+impl ::runtime::odoo::wire::Selection for RatingStatus {
     const VALUES: &'static [&'static str] = &["stage", "periodic"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4085,12 +4136,12 @@ impl ::runtime::wire::Selection for RatingStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rating_status_period` (Rating Frequency) on `project.project`.
@@ -4113,7 +4164,7 @@ pub enum RatingStatusPeriod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingStatusPeriod {
+impl ::runtime::odoo::wire::Selection for RatingStatusPeriod {
     const VALUES: &'static [&'static str] = &[
         "daily",
         "weekly",
@@ -4147,12 +4198,12 @@ impl ::runtime::wire::Selection for RatingStatusPeriod {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingStatusPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingStatusPeriod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_order_state` (Status) on `project.project`.
@@ -4171,7 +4222,7 @@ pub enum SaleOrderState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleOrderState {
+impl ::runtime::odoo::wire::Selection for SaleOrderState {
     const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4194,11 +4245,11 @@ impl ::runtime::wire::Selection for SaleOrderState {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleOrderState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct ProjectProjectStage {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProjectProjectStage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,9 @@ pub struct ProjectProjectStage {
     /// If set, an email will be automatically sent to the customer when the project reaches this stage.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -61,7 +63,9 @@ pub struct ProjectProjectStage {
     /// If set, an SMS Text Message will be automatically sent to the customer when the project reaches this stage.
     ///
     /// `many2one`, to `sms.template`.
-    pub sms_template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub sms_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,14 +73,14 @@ pub struct ProjectProjectStage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProjectStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectProjectStage {
+impl ::runtime::odoo::wire::FromRecord for ProjectProjectStage {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -93,8 +97,8 @@ impl ::runtime::wire::FromRecord for ProjectProjectStage {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectProjectStage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,36 +138,37 @@ impl ::runtime::Model for ProjectProjectStage {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fold", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fold", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectProjectStage {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("sms_template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectProjectStage {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("sms_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -201,7 +206,7 @@ impl super::mixins::BaseModel for ProjectProjectStage {
 /// Values for creating a `project.project.stage` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectProjectStageCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectStageCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -212,20 +217,20 @@ impl ProjectProjectStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProjectProjectStageCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectProjectStage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProjectStage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -278,7 +283,7 @@ impl ::runtime::CreateValues for ProjectProjectStageCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectProjectStageUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectStageUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -289,19 +294,19 @@ impl ProjectProjectStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectProjectStageUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectProjectStage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProjectStage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -354,93 +359,102 @@ impl ::runtime::UpdateValues for ProjectProjectStageUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProjectProjectStage> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectProjectStage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStage,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProjectStage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectProjectStage,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Folded in Kanban (`fold`, `boolean`).
     #[inline]
-    pub const fn fold() -> ::runtime::fields::BoolField<super::ProjectProjectStage> {
-        ::runtime::fields::BoolField::new("fold")
+    pub const fn fold() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectProjectStage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("fold")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectProjectStage, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Email Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectProjectStage> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectProjectStage,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Email Template (`mail_template_id`, `many2one`).
+    #[inline]
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProjectProjectStage,
+        super::super::rel::MailTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ProjectProjectStage,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProjectProjectStage,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// SMS Template (`sms_template_id`, `many2one`).
     #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStage,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProjectStage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

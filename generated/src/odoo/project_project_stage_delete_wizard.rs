@@ -21,7 +21,7 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,15 +33,15 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Number of Projects
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::projects_count())`.
-    pub projects_count: ::runtime::wire::Computed<i64>,
+    pub projects_count: ::runtime::odoo::wire::Computed<i64>,
     /// Stages To Delete
     ///
     /// `many2many`, to `project.project.stage`.
-    pub stage_ids: ::runtime::wire::X2Many<super::rel::ProjectProjectStage>,
+    pub stage_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProjectStage>,
     /// Stages Active
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
-    pub stages_active: ::runtime::wire::Computed<bool>,
+    pub stages_active: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,14 +49,14 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProjectStageDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectProjectStageDeleteWizard {
+impl ::runtime::odoo::wire::FromRecord for ProjectProjectStageDeleteWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +69,8 @@ impl ::runtime::wire::FromRecord for ProjectProjectStageDeleteWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectProjectStageDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -101,27 +101,28 @@ impl ::runtime::Model for ProjectProjectStageDeleteWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["projects_count", "stages_active"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("projects_count", "integer"),
-        ::runtime::verify::FieldSpec::new("stage_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("projects_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("stage_ids", "many2many")
             .relation("project.project.stage"),
-        ::runtime::verify::FieldSpec::new("stages_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("stages_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectProjectStageDeleteWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectProjectStageDeleteWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -168,7 +169,7 @@ impl super::mixins::BaseModel for ProjectProjectStageDeleteWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectProjectStageDeleteWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -179,13 +180,13 @@ impl ProjectProjectStageDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ProjectProjectStageDeleteWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectProjectStageDeleteWizard,
         >,
     ) -> Self {
@@ -193,7 +194,7 @@ impl ProjectProjectStageDeleteWizardCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `stage_ids` (Stages To Delete).
@@ -201,7 +202,7 @@ impl ProjectProjectStageDeleteWizardCreate {
     pub fn stage_ids(
         mut self,
         stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProjectStage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProjectStage>,
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
@@ -215,7 +216,7 @@ impl ::runtime::CreateValues for ProjectProjectStageDeleteWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectProjectStageDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectProjectStageDeleteWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -226,13 +227,13 @@ impl ProjectProjectStageDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectProjectStageDeleteWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectProjectStageDeleteWizard,
         >,
     ) -> Self {
@@ -240,7 +241,7 @@ impl ProjectProjectStageDeleteWizardUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `stage_ids` (Stages To Delete).
@@ -248,7 +249,7 @@ impl ProjectProjectStageDeleteWizardUpdate {
     pub fn stage_ids(
         mut self,
         stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProjectStage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProjectStage>,
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
@@ -262,72 +263,72 @@ impl ::runtime::UpdateValues for ProjectProjectStageDeleteWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProjectStageDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStageDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectProjectStageDeleteWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectProjectStageDeleteWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Number of Projects (`projects_count`, `integer`).
     #[inline]
-    pub const fn projects_count() -> ::runtime::fields::NumField<
+    pub const fn projects_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectProjectStageDeleteWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("projects_count")
+        ::runtime::odoo::fields::NumField::new("projects_count")
     }
     /// Stages To Delete (`stage_ids`, `many2many`).
     #[inline]
-    pub const fn stage_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stage_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectProjectStageDeleteWizard,
         super::super::rel::ProjectProjectStage,
     > {
-        ::runtime::fields::X2ManyField::new("stage_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stage_ids")
     }
     /// Stages Active (`stages_active`, `boolean`).
     #[inline]
-    pub const fn stages_active() -> ::runtime::fields::BoolField<
+    pub const fn stages_active() -> ::runtime::odoo::fields::BoolField<
         super::ProjectProjectStageDeleteWizard,
     > {
-        ::runtime::fields::BoolField::new("stages_active")
+        ::runtime::odoo::fields::BoolField::new("stages_active")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectProjectStageDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectProjectStageDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

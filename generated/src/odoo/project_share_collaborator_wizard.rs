@@ -31,7 +31,7 @@ pub struct ProjectShareCollaboratorWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -44,12 +44,12 @@ pub struct ProjectShareCollaboratorWizard {
     ///
     /// `many2one`, to `project.share.wizard`.
     pub parent_wizard_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectShareWizard>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectShareWizard>,
     >,
     /// Collaborator
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Send Invitation
     ///
     /// `boolean`, computed.
@@ -61,14 +61,14 @@ pub struct ProjectShareCollaboratorWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectShareCollaboratorWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectShareCollaboratorWizard {
+impl ::runtime::odoo::wire::FromRecord for ProjectShareCollaboratorWizard {
     const FIELDS: &'static [&'static str] = &[
         "access_mode",
         "create_date",
@@ -82,8 +82,8 @@ impl ::runtime::wire::FromRecord for ProjectShareCollaboratorWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectShareCollaboratorWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -117,34 +117,35 @@ impl ::runtime::Model for ProjectShareCollaboratorWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_mode", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_mode", "selection")
             .required()
             .selection(&["read", "edit_limited", "edit"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("parent_wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_wizard_id", "many2one")
             .relation("project.share.wizard"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("send_invitation", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("send_invitation", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectShareCollaboratorWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_wizard_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectShareCollaboratorWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProjectShareCollaboratorWizard {
@@ -153,7 +154,7 @@ impl super::mixins::BaseModel for ProjectShareCollaboratorWizard {
 /// Values for creating a `project.share.collaborator.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectShareCollaboratorWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectShareCollaboratorWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,7 +165,7 @@ impl ProjectShareCollaboratorWizardCreate {
     /// Takes the required fields: `access_mode`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(access_mode: AccessMode, partner_id: i64) -> Self {
         ProjectShareCollaboratorWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .access_mode(access_mode)
             .partner_id(partner_id)
@@ -172,7 +173,7 @@ impl ProjectShareCollaboratorWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectShareCollaboratorWizard,
         >,
     ) -> Self {
@@ -180,7 +181,7 @@ impl ProjectShareCollaboratorWizardCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_mode` (Access Mode).
@@ -215,7 +216,7 @@ impl ::runtime::CreateValues for ProjectShareCollaboratorWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectShareCollaboratorWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectShareCollaboratorWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -226,13 +227,13 @@ impl ProjectShareCollaboratorWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectShareCollaboratorWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectShareCollaboratorWizard,
         >,
     ) -> Self {
@@ -240,7 +241,7 @@ impl ProjectShareCollaboratorWizardUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_mode` (Access Mode).
@@ -275,81 +276,81 @@ impl ::runtime::UpdateValues for ProjectShareCollaboratorWizardUpdate {
 pub mod fields {
     /// Access Mode (`access_mode`, `selection`).
     #[inline]
-    pub const fn access_mode() -> ::runtime::fields::SelectionField<
+    pub const fn access_mode() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectShareCollaboratorWizard,
         super::AccessMode,
     > {
-        ::runtime::fields::SelectionField::new("access_mode")
+        ::runtime::odoo::fields::SelectionField::new("access_mode")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectShareCollaboratorWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareCollaboratorWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectShareCollaboratorWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectShareCollaboratorWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Parent Wizard (`parent_wizard_id`, `many2one`).
     #[inline]
-    pub const fn parent_wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareCollaboratorWizard,
         super::super::rel::ProjectShareWizard,
     > {
-        ::runtime::fields::Many2OneField::new("parent_wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_wizard_id")
     }
     /// Collaborator (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareCollaboratorWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Send Invitation (`send_invitation`, `boolean`).
     #[inline]
-    pub const fn send_invitation() -> ::runtime::fields::BoolField<
+    pub const fn send_invitation() -> ::runtime::odoo::fields::BoolField<
         super::ProjectShareCollaboratorWizard,
     > {
-        ::runtime::fields::BoolField::new("send_invitation")
+        ::runtime::odoo::fields::BoolField::new("send_invitation")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectShareCollaboratorWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareCollaboratorWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `access_mode` (Access Mode) on `project.share.collaborator.wizard`.
@@ -366,7 +367,7 @@ pub enum AccessMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccessMode {
+impl ::runtime::odoo::wire::Selection for AccessMode {
     const VALUES: &'static [&'static str] = &["read", "edit_limited", "edit"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -387,11 +388,11 @@ impl ::runtime::wire::Selection for AccessMode {
 }
 impl<'de> ::serde::Deserialize<'de> for AccessMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccessMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -17,11 +17,11 @@ pub struct ProjectShareWizard {
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Collaborators
     ///
     /// `one2many`, to `project.share.collaborator.wizard` (inverse `parent_wizard_id`).
-    pub collaborator_ids: ::runtime::wire::X2Many<
+    pub collaborator_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProjectShareCollaboratorWizard,
     >,
     /// Created on
@@ -31,7 +31,7 @@ pub struct ProjectShareWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,8 +39,8 @@ pub struct ProjectShareWizard {
     /// Existing Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::existing_partner_ids())`.
-    pub existing_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub existing_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// ID
     ///
@@ -55,7 +55,7 @@ pub struct ProjectShareWizard {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, required.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Related Document ID
     ///
     /// `integer`, required.
@@ -69,13 +69,15 @@ pub struct ProjectShareWizard {
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `project.project` (Project).
-    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
+    pub resource_ref: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Reference>,
+    >,
     /// Public Link
     ///
     /// Anyone with this link can access the project in read mode.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::share_link())`.
-    pub share_link: ::runtime::wire::Computed<Option<String>>,
+    pub share_link: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -83,14 +85,14 @@ pub struct ProjectShareWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectShareWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectShareWizard {
+impl ::runtime::odoo::wire::FromRecord for ProjectShareWizard {
     const FIELDS: &'static [&'static str] = &[
         "access_warning",
         "collaborator_ids",
@@ -109,8 +111,8 @@ impl ::runtime::wire::FromRecord for ProjectShareWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectShareWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,37 +158,38 @@ impl ::runtime::Model for ProjectShareWizard {
         "resource_ref",
         "share_link",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("collaborator_ids", "one2many")
             .relation("project.share.collaborator.wizard"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("existing_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("existing_partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("note", "text"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(&["project.project"]),
-        ::runtime::verify::FieldSpec::new("share_link", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("share_link", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectShareWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectShareWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -232,7 +235,7 @@ impl super::mixins::BaseModel for ProjectShareWizard {
 /// Values for creating a `project.share.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectShareWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectShareWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -243,7 +246,7 @@ impl ProjectShareWizardCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
         ProjectShareWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .res_id(res_id)
             .res_model(res_model)
@@ -251,13 +254,13 @@ impl ProjectShareWizardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectShareWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectShareWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `collaborator_ids` (Collaborators).
@@ -265,7 +268,9 @@ impl ProjectShareWizardCreate {
     pub fn collaborator_ids(
         mut self,
         collaborator_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectShareCollaboratorWizard>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProjectShareCollaboratorWizard,
+            >,
         >,
     ) -> Self {
         self.values
@@ -283,7 +288,7 @@ impl ProjectShareWizardCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -309,7 +314,7 @@ impl ::runtime::CreateValues for ProjectShareWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectShareWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectShareWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -320,19 +325,19 @@ impl ProjectShareWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectShareWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectShareWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectShareWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `collaborator_ids` (Collaborators).
@@ -340,7 +345,9 @@ impl ProjectShareWizardUpdate {
     pub fn collaborator_ids(
         mut self,
         collaborator_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectShareCollaboratorWizard>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProjectShareCollaboratorWizard,
+            >,
         >,
     ) -> Self {
         self.values
@@ -358,7 +365,7 @@ impl ProjectShareWizardUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -384,109 +391,116 @@ impl ::runtime::UpdateValues for ProjectShareWizardUpdate {
 pub mod fields {
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
         super::ProjectShareWizard,
     > {
-        ::runtime::fields::CharField::new("access_warning")
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Collaborators (`collaborator_ids`, `one2many`).
     #[inline]
-    pub const fn collaborator_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn collaborator_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectShareWizard,
         super::super::rel::ProjectShareCollaboratorWizard,
     > {
-        ::runtime::fields::X2ManyField::new("collaborator_ids")
+        ::runtime::odoo::fields::X2ManyField::new("collaborator_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectShareWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectShareWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Existing Partner (`existing_partner_ids`, `many2many`).
     #[inline]
-    pub const fn existing_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn existing_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectShareWizard,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("existing_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("existing_partner_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectShareWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Note (`note`, `text`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::ProjectShareWizard> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectShareWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectShareWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("res_id")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Note (`note`, `text`).
+    #[inline]
+    pub const fn note() -> ::runtime::odoo::fields::CharField<
+        super::ProjectShareWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("note")
+    }
+    /// Recipients (`partner_ids`, `many2many`).
+    #[inline]
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ProjectShareWizard,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
+    }
+    /// Related Document ID (`res_id`, `integer`).
+    #[inline]
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
+        super::ProjectShareWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Related Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::ProjectShareWizard> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::ProjectShareWizard,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Related Document (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
         super::ProjectShareWizard,
     > {
-        ::runtime::fields::AnyField::new("resource_ref")
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Public Link (`share_link`, `char`).
     #[inline]
-    pub const fn share_link() -> ::runtime::fields::CharField<
+    pub const fn share_link() -> ::runtime::odoo::fields::CharField<
         super::ProjectShareWizard,
     > {
-        ::runtime::fields::CharField::new("share_link")
+        ::runtime::odoo::fields::CharField::new("share_link")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectShareWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectShareWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -23,11 +23,11 @@ pub struct ProjectTask {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Active
     ///
     /// `boolean`.
@@ -37,15 +37,17 @@ pub struct ProjectTask {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -53,7 +55,7 @@ pub struct ProjectTask {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -61,13 +63,13 @@ pub struct ProjectTask {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -80,34 +82,34 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Allocated Time
     ///
@@ -128,21 +130,21 @@ pub struct ProjectTask {
     /// Attachments that don't come from a message
     ///
     /// `one2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
-    pub attachment_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
     >,
     /// Sub-tasks
     ///
     /// `one2many`, to `project.task` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Closed Depending on Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_depend_on_count())`.
-    pub closed_depend_on_count: ::runtime::wire::Computed<i64>,
+    pub closed_depend_on_count: ::runtime::odoo::wire::Computed<i64>,
     /// Closed Sub-tasks Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_subtask_count())`.
-    pub closed_subtask_count: ::runtime::wire::Computed<i64>,
+    pub closed_subtask_count: ::runtime::odoo::wire::Computed<i64>,
     /// Color Index
     ///
     /// `integer`.
@@ -150,7 +152,7 @@ pub struct ProjectTask {
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created On
     ///
     /// `datetime`, readonly.
@@ -158,11 +160,11 @@ pub struct ProjectTask {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Current User Same Company Partner
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_user_same_company_partner())`.
-    pub current_user_same_company_partner: ::runtime::wire::Computed<bool>,
+    pub current_user_same_company_partner: ::runtime::odoo::wire::Computed<bool>,
     /// Assigning Date
     ///
     /// Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks.
@@ -187,19 +189,19 @@ pub struct ProjectTask {
     /// Depending on Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_on_count())`.
-    pub depend_on_count: ::runtime::wire::Computed<i64>,
+    pub depend_on_count: ::runtime::odoo::wire::Computed<i64>,
     /// Blocked By
     ///
     /// `many2many`, to `project.task`.
-    pub depend_on_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub depend_on_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Block
     ///
     /// `many2many`, to `project.task`.
-    pub dependent_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub dependent_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Dependent Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dependent_tasks_count())`.
-    pub dependent_tasks_count: ::runtime::wire::Computed<i64>,
+    pub dependent_tasks_count: ::runtime::odoo::wire::Computed<i64>,
     /// Description
     ///
     /// `html`.
@@ -207,7 +209,7 @@ pub struct ProjectTask {
     /// Display Follow Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_follow_button())`.
-    pub display_follow_button: ::runtime::wire::Computed<bool>,
+    pub display_follow_button: ::runtime::odoo::wire::Computed<bool>,
     /// Display In Project
     ///
     /// `boolean`, computed.
@@ -227,21 +229,23 @@ pub struct ProjectTask {
     /// Display Parent Task Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_parent_task_button())`.
-    pub display_parent_task_button: ::runtime::wire::Computed<bool>,
+    pub display_parent_task_button: ::runtime::odoo::wire::Computed<bool>,
     /// Display Sales Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sale_order_button())`.
-    pub display_sale_order_button: ::runtime::wire::Computed<bool>,
+    pub display_sale_order_button: ::runtime::odoo::wire::Computed<bool>,
     /// Cover Image
     ///
     /// `many2one`, to `ir.attachment`.
-    pub displayed_image_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub displayed_image_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+    >,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
@@ -251,11 +255,11 @@ pub struct ProjectTask {
     /// Has Late And Unreached Milestone
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_late_and_unreached_milestone())`.
-    pub has_late_and_unreached_milestone: ::runtime::wire::Computed<bool>,
+    pub has_late_and_unreached_milestone: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// History data
     ///
     /// `json`.
@@ -263,7 +267,7 @@ pub struct ProjectTask {
     /// History metadata
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
-    pub html_field_history_metadata: ::runtime::wire::Computed<
+    pub html_field_history_metadata: ::runtime::odoo::wire::Computed<
         Option<::serde_json::Value>,
     >,
     /// ID
@@ -273,81 +277,83 @@ pub struct ProjectTask {
     /// Closed state
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_closed())`.
-    pub is_closed: ::runtime::wire::Computed<bool>,
+    pub is_closed: ::runtime::odoo::wire::Computed<bool>,
     /// Link Preview Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link_preview_name())`.
-    pub link_preview_name: ::runtime::wire::Computed<Option<String>>,
+    pub link_preview_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone
     ///
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `many2one`, to `project.milestone`, computed.
-    pub milestone_id: Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
+    pub milestone_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
+    >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Title
@@ -357,35 +363,37 @@ pub struct ProjectTask {
     /// Parent Task
     ///
     /// `many2one`, to `project.task`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ProjectTask>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Personal Stage State
     ///
     /// The current user's personal stage.
     ///
     /// `many2one`, to `project.task.stage.personal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_id())`.
-    pub personal_stage_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProjectTaskStagePersonal>>,
+    pub personal_stage_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskStagePersonal>>,
     >,
     /// Personal Stage
     ///
     /// The current user's personal task stage.
     ///
     /// `many2one`, to `project.task.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_type_id())`.
-    pub personal_stage_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub personal_stage_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
     >,
     /// Personal Stages
     ///
     /// `many2many`, to `project.task.type`.
-    pub personal_stage_type_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
+    pub personal_stage_type_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProjectTaskType,
+    >,
     /// Portal User Names
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_user_names())`.
-    pub portal_user_names: ::runtime::wire::Computed<Option<String>>,
+    pub portal_user_names: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Priority
     ///
     /// `selection`.
@@ -395,7 +403,7 @@ pub struct ProjectTask {
     /// Project
     ///
     /// `many2one`, to `project.project`, computed.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Project Visibility
     ///
     /// People to whom this project and its tasks will be visible.
@@ -420,8 +428,8 @@ pub struct ProjectTask {
     /// Project's sale order
     ///
     /// `many2one`, to `sale.order`, readonly, related `project_id.sale_order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_sale_order_id())`.
-    pub project_sale_order_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub project_sale_order_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     >,
     /// Project Rating Status
     ///
@@ -432,7 +440,7 @@ pub struct ProjectTask {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::wire::Computed<f64>,
+    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
     /// Rating Avg Text
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
@@ -440,23 +448,23 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
+    pub rating_avg_text: ::runtime::odoo::wire::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::wire::Computed<i64>,
+    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
     /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
+    pub rating_last_feedback: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rating Text
     ///
     /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
@@ -464,7 +472,7 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
+    pub rating_last_text: ::runtime::odoo::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed.
@@ -474,17 +482,17 @@ pub struct ProjectTask {
     /// Rating Satisfaction
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::wire::Computed<f64>,
+    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<f64>,
     /// Recurrence
     ///
     /// `many2one`, to `project.task.recurrence`.
     pub recurrence_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectTaskRecurrence>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectTaskRecurrence>,
     >,
     /// Tasks in Recurrence
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurring_count())`.
-    pub recurring_count: ::runtime::wire::Computed<i64>,
+    pub recurring_count: ::runtime::odoo::wire::Computed<i64>,
     /// Recurrent
     ///
     /// `boolean`.
@@ -492,23 +500,23 @@ pub struct ProjectTask {
     /// Repeat Every
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_interval())`.
-    pub repeat_interval: ::runtime::wire::Computed<i64>,
+    pub repeat_interval: ::runtime::odoo::wire::Computed<i64>,
     /// Until
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_type())`.
     ///
     /// Values: `forever` (Forever), `until` (Until).
-    pub repeat_type: ::runtime::wire::Computed<Option<RepeatType>>,
+    pub repeat_type: ::runtime::odoo::wire::Computed<Option<RepeatType>>,
     /// Repeat Unit
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_unit())`.
     ///
     /// Values: `day` (Days), `week` (Weeks), `month` (Months), `year` (Years).
-    pub repeat_unit: ::runtime::wire::Computed<Option<RepeatUnit>>,
+    pub repeat_unit: ::runtime::odoo::wire::Computed<Option<RepeatUnit>>,
     /// End Date
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_until())`.
-    pub repeat_until: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub repeat_until: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -516,13 +524,13 @@ pub struct ProjectTask {
     /// Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually.
     ///
     /// `many2one`, to `sale.order.line`, computed.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sales Order
     ///
     /// Sales order to which the task is linked.
     ///
     /// `many2one`, to `sale.order`, readonly, computed.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Status
     ///
     /// `selection`, readonly, related `sale_order_id.state`, not stored.
@@ -536,11 +544,11 @@ pub struct ProjectTask {
     /// Show Display In Project
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_display_in_project())`.
-    pub show_display_in_project: ::runtime::wire::Computed<bool>,
+    pub show_display_in_project: ::runtime::odoo::wire::Computed<bool>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, computed.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, required, computed.
@@ -552,19 +560,19 @@ pub struct ProjectTask {
     /// Sum of the hours allocated for all the sub-tasks (and their own sub-tasks) linked to this task. Usually less than or equal to the allocated hours of this task.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_allocated_hours())`.
-    pub subtask_allocated_hours: ::runtime::wire::Computed<f64>,
+    pub subtask_allocated_hours: ::runtime::odoo::wire::Computed<f64>,
     /// Subtask Completion Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_completion_percentage())`.
-    pub subtask_completion_percentage: ::runtime::wire::Computed<f64>,
+    pub subtask_completion_percentage: ::runtime::odoo::wire::Computed<f64>,
     /// Sub-task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_count())`.
-    pub subtask_count: ::runtime::wire::Computed<i64>,
+    pub subtask_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tags
     ///
     /// `many2many`, to `project.tags`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -574,23 +582,23 @@ pub struct ProjectTask {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_to_invoice())`.
     ///
     /// Readable by: Sales / User: All Documents (`sales_team.group_sale_salesman_all_leads`); other users read it as empty.
-    pub task_to_invoice: ::runtime::wire::Computed<bool>,
+    pub task_to_invoice: ::runtime::odoo::wire::Computed<bool>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
-    pub user_skill_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub user_skill_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Working Days to Close
     ///
     /// `float`, readonly, computed.
@@ -614,14 +622,14 @@ pub struct ProjectTask {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTask {
+impl ::runtime::odoo::wire::FromRecord for ProjectTask {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
@@ -737,8 +745,8 @@ impl ::runtime::wire::FromRecord for ProjectTask {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTask::default();
         while let Some(i) = r.next()? {
             match i {
@@ -978,162 +986,174 @@ impl ::runtime::Model for ProjectTask {
         "task_to_invoice",
         "user_skill_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("allocated_hours", "float"),
-        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_milestones", "boolean"),
-        ::runtime::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
-        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("allocated_hours", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_milestones", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("closed_depend_on_count", "integer"),
-        ::runtime::verify::FieldSpec::new("closed_subtask_count", "integer"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("closed_depend_on_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("closed_subtask_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "current_user_same_company_partner",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("date_assign", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::verify::FieldSpec::new("depend_on_count", "integer"),
-        ::runtime::verify::FieldSpec::new("depend_on_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("date_assign", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("depend_on_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("depend_on_ids", "many2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("dependent_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("dependent_ids", "many2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("dependent_tasks_count", "integer"),
-        ::runtime::verify::FieldSpec::new("description", "html"),
-        ::runtime::verify::FieldSpec::new("display_follow_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_in_project", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_parent_task_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_sale_order_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("displayed_image_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dependent_tasks_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("display_follow_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_in_project", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_parent_task_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_sale_order_button", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("displayed_image_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::verify::FieldSpec::new("has_late_and_unreached_milestone", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("html_field_history", "json"),
-        ::runtime::verify::FieldSpec::new("html_field_history_metadata", "json"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_closed", "boolean"),
-        ::runtime::verify::FieldSpec::new("link_preview_name", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "has_late_and_unreached_milestone",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("html_field_history", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("html_field_history_metadata", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_closed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("link_preview_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("milestone_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_id", "many2one")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("personal_stage_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("personal_stage_id", "many2one")
             .relation("project.task.stage.personal"),
-        ::runtime::verify::FieldSpec::new("personal_stage_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_id", "many2one")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("portal_user_names", "char"),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("portal_user_names", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("project_privacy_visibility", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "project_privacy_visibility",
+                "selection",
+            )
             .selection(&["followers", "employees", "portal"]),
-        ::runtime::verify::FieldSpec::new("project_sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("rating_avg", "float")
+        ::runtime::odoo::verify::FieldSpec::new("rating_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_avg", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_avg_text", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rating_avg_text", "selection")
             .groups(&["base.group_user"])
             .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::verify::FieldSpec::new("rating_count", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_last_feedback", "text")
+        ::runtime::odoo::verify::FieldSpec::new("rating_last_feedback", "text")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_last_image", "binary")
+        ::runtime::odoo::verify::FieldSpec::new("rating_last_image", "binary")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_last_text", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rating_last_text", "selection")
             .groups(&["base.group_user"])
             .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::verify::FieldSpec::new("rating_last_value", "float")
+        ::runtime::odoo::verify::FieldSpec::new("rating_last_value", "float")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "float"),
-        ::runtime::verify::FieldSpec::new("recurrence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "rating_percentage_satisfaction",
+            "float",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
             .relation("project.task.recurrence"),
-        ::runtime::verify::FieldSpec::new("recurring_count", "integer"),
-        ::runtime::verify::FieldSpec::new("recurring_task", "boolean"),
-        ::runtime::verify::FieldSpec::new("repeat_interval", "integer"),
-        ::runtime::verify::FieldSpec::new("repeat_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("recurring_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("recurring_task", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("repeat_interval", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("repeat_type", "selection")
             .selection(&["forever", "until"]),
-        ::runtime::verify::FieldSpec::new("repeat_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("repeat_unit", "selection")
             .selection(&["day", "week", "month", "year"]),
-        ::runtime::verify::FieldSpec::new("repeat_until", "date"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("repeat_until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("show_display_in_project", "boolean"),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("show_display_in_project", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(
                 &[
@@ -1145,44 +1165,49 @@ impl ::runtime::Model for ProjectTask {
                     "04_waiting_normal",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("subtask_allocated_hours", "float"),
-        ::runtime::verify::FieldSpec::new("subtask_completion_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("subtask_count", "integer"),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("subtask_allocated_hours", "float"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "subtask_completion_percentage",
+            "float",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("subtask_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("project.tags"),
-        ::runtime::verify::FieldSpec::new("task_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("task_to_invoice", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("task_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("task_to_invoice", "boolean")
             .groups(&["sales_team.group_sale_salesman_all_leads"]),
-        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("working_days_close", "float"),
-        ::runtime::verify::FieldSpec::new("working_days_open", "float"),
-        ::runtime::verify::FieldSpec::new("working_hours_close", "float"),
-        ::runtime::verify::FieldSpec::new("working_hours_open", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("working_days_close", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_days_open", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_hours_close", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_hours_open", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectTask {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("displayed_image_id"),
-        ::runtime::nested::Relation::display_name("milestone_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("recurrence_id"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectTask {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("displayed_image_id"),
+        ::runtime::odoo::projection::Relation::display_name("milestone_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("recurrence_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1845,7 +1870,7 @@ impl super::mixins::PortalMixin for ProjectTask {}
 /// Values for creating a `project.task` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1856,20 +1881,20 @@ impl ProjectTaskCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProjectTaskCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTask>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTask>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1889,7 +1914,7 @@ impl ProjectTaskCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1918,7 +1943,7 @@ impl ProjectTaskCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -1974,7 +1999,7 @@ impl ProjectTaskCreate {
     pub fn depend_on_ids(
         mut self,
         depend_on_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("depend_on_ids", depend_on_ids.into_iter().collect::<Vec<_>>());
@@ -1985,7 +2010,7 @@ impl ProjectTaskCreate {
     pub fn dependent_ids(
         mut self,
         dependent_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
@@ -2029,7 +2054,7 @@ impl ProjectTaskCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2044,7 +2069,7 @@ impl ProjectTaskCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2055,7 +2080,7 @@ impl ProjectTaskCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2100,7 +2125,7 @@ impl ProjectTaskCreate {
     pub fn personal_stage_type_ids(
         mut self,
         personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values
@@ -2127,7 +2152,7 @@ impl ProjectTaskCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2198,7 +2223,7 @@ impl ProjectTaskCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -2215,7 +2240,7 @@ impl ProjectTaskCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -2226,7 +2251,7 @@ impl ProjectTaskCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2244,7 +2269,7 @@ impl ::runtime::CreateValues for ProjectTaskCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2255,19 +2280,19 @@ impl ProjectTaskUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTask>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTask>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2287,7 +2312,7 @@ impl ProjectTaskUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2316,7 +2341,7 @@ impl ProjectTaskUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -2372,7 +2397,7 @@ impl ProjectTaskUpdate {
     pub fn depend_on_ids(
         mut self,
         depend_on_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("depend_on_ids", depend_on_ids.into_iter().collect::<Vec<_>>());
@@ -2383,7 +2408,7 @@ impl ProjectTaskUpdate {
     pub fn dependent_ids(
         mut self,
         dependent_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
@@ -2427,7 +2452,7 @@ impl ProjectTaskUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2442,7 +2467,7 @@ impl ProjectTaskUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2453,7 +2478,7 @@ impl ProjectTaskUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2498,7 +2523,7 @@ impl ProjectTaskUpdate {
     pub fn personal_stage_type_ids(
         mut self,
         personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values
@@ -2525,7 +2550,7 @@ impl ProjectTaskUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2596,7 +2621,7 @@ impl ProjectTaskUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -2613,7 +2638,7 @@ impl ProjectTaskUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -2624,7 +2649,7 @@ impl ProjectTaskUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2642,818 +2667,853 @@ impl ::runtime::UpdateValues for ProjectTaskUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("access_warning")
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectTask> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ProjectTask,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ProjectTask,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Allocated Time (`allocated_hours`, `float`).
     #[inline]
-    pub const fn allocated_hours() -> ::runtime::fields::NumField<
+    pub const fn allocated_hours() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("allocated_hours")
+        ::runtime::odoo::fields::NumField::new("allocated_hours")
     }
     /// Billable (`allow_billable`, `boolean`).
     #[inline]
-    pub const fn allow_billable() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("allow_billable")
+    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("allow_billable")
     }
     /// Milestones (`allow_milestones`, `boolean`).
     #[inline]
-    pub const fn allow_milestones() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("allow_milestones")
+    pub const fn allow_milestones() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("allow_milestones")
     }
     /// Task Dependencies (`allow_task_dependencies`, `boolean`).
     #[inline]
-    pub const fn allow_task_dependencies() -> ::runtime::fields::BoolField<
+    pub const fn allow_task_dependencies() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("allow_task_dependencies")
+        ::runtime::odoo::fields::BoolField::new("allow_task_dependencies")
     }
     /// Attachments that don't come from a message (`attachment_ids`, `one2many`).
     #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
     }
     /// Sub-tasks (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Closed Depending on Tasks (`closed_depend_on_count`, `integer`).
     #[inline]
-    pub const fn closed_depend_on_count() -> ::runtime::fields::NumField<
+    pub const fn closed_depend_on_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("closed_depend_on_count")
+        ::runtime::odoo::fields::NumField::new("closed_depend_on_count")
     }
     /// Closed Sub-tasks Count (`closed_subtask_count`, `integer`).
     #[inline]
-    pub const fn closed_subtask_count() -> ::runtime::fields::NumField<
+    pub const fn closed_subtask_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("closed_subtask_count")
+        ::runtime::odoo::fields::NumField::new("closed_subtask_count")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ProjectTask, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created On (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Current User Same Company Partner (`current_user_same_company_partner`, `boolean`).
     #[inline]
-    pub const fn current_user_same_company_partner() -> ::runtime::fields::BoolField<
+    pub const fn current_user_same_company_partner() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("current_user_same_company_partner")
+        ::runtime::odoo::fields::BoolField::new("current_user_same_company_partner")
     }
     /// Assigning Date (`date_assign`, `datetime`).
     #[inline]
-    pub const fn date_assign() -> ::runtime::fields::DateField<
+    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_assign")
+        ::runtime::odoo::fields::DateField::new("date_assign")
     }
     /// Deadline (`date_deadline`, `datetime`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Ending Date (`date_end`, `datetime`).
     #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
+    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_end")
+        ::runtime::odoo::fields::DateField::new("date_end")
     }
     /// Last Stage Update (`date_last_stage_update`, `datetime`).
     #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::fields::DateField<
+    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_last_stage_update")
+        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
     }
     /// Depending on Tasks (`depend_on_count`, `integer`).
     #[inline]
-    pub const fn depend_on_count() -> ::runtime::fields::NumField<
+    pub const fn depend_on_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("depend_on_count")
+        ::runtime::odoo::fields::NumField::new("depend_on_count")
     }
     /// Blocked By (`depend_on_ids`, `many2many`).
     #[inline]
-    pub const fn depend_on_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn depend_on_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("depend_on_ids")
+        ::runtime::odoo::fields::X2ManyField::new("depend_on_ids")
     }
     /// Block (`dependent_ids`, `many2many`).
     #[inline]
-    pub const fn dependent_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn dependent_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("dependent_ids")
+        ::runtime::odoo::fields::X2ManyField::new("dependent_ids")
     }
     /// Dependent Tasks (`dependent_tasks_count`, `integer`).
     #[inline]
-    pub const fn dependent_tasks_count() -> ::runtime::fields::NumField<
+    pub const fn dependent_tasks_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("dependent_tasks_count")
+        ::runtime::odoo::fields::NumField::new("dependent_tasks_count")
     }
     /// Description (`description`, `html`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("description")
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Follow Button (`display_follow_button`, `boolean`).
     #[inline]
-    pub const fn display_follow_button() -> ::runtime::fields::BoolField<
+    pub const fn display_follow_button() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("display_follow_button")
+        ::runtime::odoo::fields::BoolField::new("display_follow_button")
     }
     /// Display In Project (`display_in_project`, `boolean`).
     #[inline]
-    pub const fn display_in_project() -> ::runtime::fields::BoolField<
+    pub const fn display_in_project() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("display_in_project")
+        ::runtime::odoo::fields::BoolField::new("display_in_project")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Parent Task Button (`display_parent_task_button`, `boolean`).
     #[inline]
-    pub const fn display_parent_task_button() -> ::runtime::fields::BoolField<
+    pub const fn display_parent_task_button() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("display_parent_task_button")
+        ::runtime::odoo::fields::BoolField::new("display_parent_task_button")
     }
     /// Display Sales Order (`display_sale_order_button`, `boolean`).
     #[inline]
-    pub const fn display_sale_order_button() -> ::runtime::fields::BoolField<
+    pub const fn display_sale_order_button() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("display_sale_order_button")
+        ::runtime::odoo::fields::BoolField::new("display_sale_order_button")
     }
     /// Cover Image (`displayed_image_id`, `many2one`).
     #[inline]
-    pub const fn displayed_image_id() -> ::runtime::fields::Many2OneField<
+    pub const fn displayed_image_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("displayed_image_id")
+        ::runtime::odoo::fields::Many2OneField::new("displayed_image_id")
     }
     /// Status time (`duration_tracking`, `json`).
     #[inline]
-    pub const fn duration_tracking() -> ::runtime::fields::AnyField<super::ProjectTask> {
-        ::runtime::fields::AnyField::new("duration_tracking")
+    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::AnyField::new("duration_tracking")
     }
     /// Email cc (`email_cc`, `char`).
     #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("email_cc")
+    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
+        ::runtime::odoo::fields::CharField::new("email_cc")
     }
     /// Has Late And Unreached Milestone (`has_late_and_unreached_milestone`, `boolean`).
     #[inline]
-    pub const fn has_late_and_unreached_milestone() -> ::runtime::fields::BoolField<
+    pub const fn has_late_and_unreached_milestone() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("has_late_and_unreached_milestone")
+        ::runtime::odoo::fields::BoolField::new("has_late_and_unreached_milestone")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// History data (`html_field_history`, `json`).
     #[inline]
-    pub const fn html_field_history() -> ::runtime::fields::AnyField<
+    pub const fn html_field_history() -> ::runtime::odoo::fields::AnyField<
         super::ProjectTask,
     > {
-        ::runtime::fields::AnyField::new("html_field_history")
+        ::runtime::odoo::fields::AnyField::new("html_field_history")
     }
     /// History metadata (`html_field_history_metadata`, `json`).
     #[inline]
-    pub const fn html_field_history_metadata() -> ::runtime::fields::AnyField<
+    pub const fn html_field_history_metadata() -> ::runtime::odoo::fields::AnyField<
         super::ProjectTask,
     > {
-        ::runtime::fields::AnyField::new("html_field_history_metadata")
+        ::runtime::odoo::fields::AnyField::new("html_field_history_metadata")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectTask, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Closed state (`is_closed`, `boolean`).
     #[inline]
-    pub const fn is_closed() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("is_closed")
+    pub const fn is_closed() -> ::runtime::odoo::fields::BoolField<super::ProjectTask> {
+        ::runtime::odoo::fields::BoolField::new("is_closed")
     }
     /// Link Preview Name (`link_preview_name`, `char`).
     #[inline]
-    pub const fn link_preview_name() -> ::runtime::fields::CharField<
+    pub const fn link_preview_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectTask,
     > {
-        ::runtime::fields::CharField::new("link_preview_name")
+        ::runtime::odoo::fields::CharField::new("link_preview_name")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Milestone (`milestone_id`, `many2one`).
     #[inline]
-    pub const fn milestone_id() -> ::runtime::fields::Many2OneField<
+    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectMilestone,
     > {
-        ::runtime::fields::Many2OneField::new("milestone_id")
+        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Title (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectTask> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Parent Task (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Personal Stage State (`personal_stage_id`, `many2one`).
     #[inline]
-    pub const fn personal_stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn personal_stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectTaskStagePersonal,
     > {
-        ::runtime::fields::Many2OneField::new("personal_stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("personal_stage_id")
     }
     /// Personal Stage (`personal_stage_type_id`, `many2one`).
     #[inline]
-    pub const fn personal_stage_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn personal_stage_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::Many2OneField::new("personal_stage_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("personal_stage_type_id")
     }
     /// Personal Stages (`personal_stage_type_ids`, `many2many`).
     #[inline]
-    pub const fn personal_stage_type_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn personal_stage_type_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::X2ManyField::new("personal_stage_type_ids")
+        ::runtime::odoo::fields::X2ManyField::new("personal_stage_type_ids")
     }
     /// Portal User Names (`portal_user_names`, `char`).
     #[inline]
-    pub const fn portal_user_names() -> ::runtime::fields::CharField<
+    pub const fn portal_user_names() -> ::runtime::odoo::fields::CharField<
         super::ProjectTask,
     > {
-        ::runtime::fields::CharField::new("portal_user_names")
+        ::runtime::odoo::fields::CharField::new("portal_user_names")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Project Visibility (`project_privacy_visibility`, `selection`).
     #[inline]
-    pub const fn project_privacy_visibility() -> ::runtime::fields::SelectionField<
+    pub const fn project_privacy_visibility() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::ProjectPrivacyVisibility,
     > {
-        ::runtime::fields::SelectionField::new("project_privacy_visibility")
+        ::runtime::odoo::fields::SelectionField::new("project_privacy_visibility")
     }
     /// Project's sale order (`project_sale_order_id`, `many2one`).
     #[inline]
-    pub const fn project_sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("project_sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_sale_order_id")
     }
     /// Project Rating Status (`rating_active`, `boolean`).
     #[inline]
-    pub const fn rating_active() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("rating_active")
+    pub const fn rating_active() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("rating_active")
     }
     /// Average Rating (`rating_avg`, `float`).
     #[inline]
-    pub const fn rating_avg() -> ::runtime::fields::NumField<super::ProjectTask, f64> {
-        ::runtime::fields::NumField::new("rating_avg")
+    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTask,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_avg")
     }
     /// Rating Avg Text (`rating_avg_text`, `selection`).
     #[inline]
-    pub const fn rating_avg_text() -> ::runtime::fields::SelectionField<
+    pub const fn rating_avg_text() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::RatingAvgText,
     > {
-        ::runtime::fields::SelectionField::new("rating_avg_text")
+        ::runtime::odoo::fields::SelectionField::new("rating_avg_text")
     }
     /// Rating count (`rating_count`, `integer`).
     #[inline]
-    pub const fn rating_count() -> ::runtime::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::fields::NumField::new("rating_count")
+    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTask,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_count")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Last Feedback (`rating_last_feedback`, `text`).
     #[inline]
-    pub const fn rating_last_feedback() -> ::runtime::fields::CharField<
+    pub const fn rating_last_feedback() -> ::runtime::odoo::fields::CharField<
         super::ProjectTask,
     > {
-        ::runtime::fields::CharField::new("rating_last_feedback")
+        ::runtime::odoo::fields::CharField::new("rating_last_feedback")
     }
     /// Rating Last Image (`rating_last_image`, `binary`).
     #[inline]
-    pub const fn rating_last_image() -> ::runtime::fields::BinaryField<
+    pub const fn rating_last_image() -> ::runtime::odoo::fields::BinaryField<
         super::ProjectTask,
     > {
-        ::runtime::fields::BinaryField::new("rating_last_image")
+        ::runtime::odoo::fields::BinaryField::new("rating_last_image")
     }
     /// Rating Text (`rating_last_text`, `selection`).
     #[inline]
-    pub const fn rating_last_text() -> ::runtime::fields::SelectionField<
+    pub const fn rating_last_text() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::RatingLastText,
     > {
-        ::runtime::fields::SelectionField::new("rating_last_text")
+        ::runtime::odoo::fields::SelectionField::new("rating_last_text")
     }
     /// Rating Last Value (`rating_last_value`, `float`).
     #[inline]
-    pub const fn rating_last_value() -> ::runtime::fields::NumField<
+    pub const fn rating_last_value() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_last_value")
+        ::runtime::odoo::fields::NumField::new("rating_last_value")
     }
     /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
     #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::fields::NumField<
+    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_percentage_satisfaction")
+        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
     }
     /// Recurrence (`recurrence_id`, `many2one`).
     #[inline]
-    pub const fn recurrence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ProjectTaskRecurrence,
     > {
-        ::runtime::fields::Many2OneField::new("recurrence_id")
+        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
     }
     /// Tasks in Recurrence (`recurring_count`, `integer`).
     #[inline]
-    pub const fn recurring_count() -> ::runtime::fields::NumField<
+    pub const fn recurring_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("recurring_count")
+        ::runtime::odoo::fields::NumField::new("recurring_count")
     }
     /// Recurrent (`recurring_task`, `boolean`).
     #[inline]
-    pub const fn recurring_task() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("recurring_task")
+    pub const fn recurring_task() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("recurring_task")
     }
     /// Repeat Every (`repeat_interval`, `integer`).
     #[inline]
-    pub const fn repeat_interval() -> ::runtime::fields::NumField<
+    pub const fn repeat_interval() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("repeat_interval")
+        ::runtime::odoo::fields::NumField::new("repeat_interval")
     }
     /// Until (`repeat_type`, `selection`).
     #[inline]
-    pub const fn repeat_type() -> ::runtime::fields::SelectionField<
+    pub const fn repeat_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::RepeatType,
     > {
-        ::runtime::fields::SelectionField::new("repeat_type")
+        ::runtime::odoo::fields::SelectionField::new("repeat_type")
     }
     /// Repeat Unit (`repeat_unit`, `selection`).
     #[inline]
-    pub const fn repeat_unit() -> ::runtime::fields::SelectionField<
+    pub const fn repeat_unit() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::RepeatUnit,
     > {
-        ::runtime::fields::SelectionField::new("repeat_unit")
+        ::runtime::odoo::fields::SelectionField::new("repeat_unit")
     }
     /// End Date (`repeat_until`, `date`).
     #[inline]
-    pub const fn repeat_until() -> ::runtime::fields::DateField<
+    pub const fn repeat_until() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("repeat_until")
+        ::runtime::odoo::fields::DateField::new("repeat_until")
     }
     /// Sales Order Item (`sale_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
     }
     /// Sales Order (`sale_order_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
     }
     /// Status (`sale_order_state`, `selection`).
     #[inline]
-    pub const fn sale_order_state() -> ::runtime::fields::SelectionField<
+    pub const fn sale_order_state() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTask,
         super::SaleOrderState,
     > {
-        ::runtime::fields::SelectionField::new("sale_order_state")
+        ::runtime::odoo::fields::SelectionField::new("sale_order_state")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Show Display In Project (`show_display_in_project`, `boolean`).
-    #[inline]
-    pub const fn show_display_in_project() -> ::runtime::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::fields::BoolField::new("show_display_in_project")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::ProjectTask,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Sub-tasks Allocated Time (`subtask_allocated_hours`, `float`).
-    #[inline]
-    pub const fn subtask_allocated_hours() -> ::runtime::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("subtask_allocated_hours")
-    }
-    /// Subtask Completion Percentage (`subtask_completion_percentage`, `float`).
-    #[inline]
-    pub const fn subtask_completion_percentage() -> ::runtime::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("subtask_completion_percentage")
-    }
-    /// Sub-task Count (`subtask_count`, `integer`).
-    #[inline]
-    pub const fn subtask_count() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         i64,
     > {
-        ::runtime::fields::NumField::new("subtask_count")
+        ::runtime::odoo::fields::NumField::new("sequence")
+    }
+    /// Show Display In Project (`show_display_in_project`, `boolean`).
+    #[inline]
+    pub const fn show_display_in_project() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_display_in_project")
+    }
+    /// Stage (`stage_id`, `many2one`).
+    #[inline]
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ProjectTask,
+        super::super::rel::ProjectTaskType,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
+    }
+    /// State (`state`, `selection`).
+    #[inline]
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
+        super::ProjectTask,
+        super::State,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("state")
+    }
+    /// Sub-tasks Allocated Time (`subtask_allocated_hours`, `float`).
+    #[inline]
+    pub const fn subtask_allocated_hours() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTask,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("subtask_allocated_hours")
+    }
+    /// Subtask Completion Percentage (`subtask_completion_percentage`, `float`).
+    #[inline]
+    pub const fn subtask_completion_percentage() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTask,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("subtask_completion_percentage")
+    }
+    /// Sub-task Count (`subtask_count`, `integer`).
+    #[inline]
+    pub const fn subtask_count() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTask,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("subtask_count")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ProjectTags,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Properties (`task_properties`, `properties`).
     #[inline]
-    pub const fn task_properties() -> ::runtime::fields::AnyField<super::ProjectTask> {
-        ::runtime::fields::AnyField::new("task_properties")
+    pub const fn task_properties() -> ::runtime::odoo::fields::AnyField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::AnyField::new("task_properties")
     }
     /// To invoice (`task_to_invoice`, `boolean`).
     #[inline]
-    pub const fn task_to_invoice() -> ::runtime::fields::BoolField<super::ProjectTask> {
-        ::runtime::fields::BoolField::new("task_to_invoice")
+    pub const fn task_to_invoice() -> ::runtime::odoo::fields::BoolField<
+        super::ProjectTask,
+    > {
+        ::runtime::odoo::fields::BoolField::new("task_to_invoice")
     }
     /// Assignees (`user_ids`, `many2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Skills (`user_skill_ids`, `one2many`).
     #[inline]
-    pub const fn user_skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::HrEmployeeSkill,
     > {
-        ::runtime::fields::X2ManyField::new("user_skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_skill_ids")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTask,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Working Days to Close (`working_days_close`, `float`).
     #[inline]
-    pub const fn working_days_close() -> ::runtime::fields::NumField<
+    pub const fn working_days_close() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_days_close")
+        ::runtime::odoo::fields::NumField::new("working_days_close")
     }
     /// Working Days to Assign (`working_days_open`, `float`).
     #[inline]
-    pub const fn working_days_open() -> ::runtime::fields::NumField<
+    pub const fn working_days_open() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_days_open")
+        ::runtime::odoo::fields::NumField::new("working_days_open")
     }
     /// Working Hours to Close (`working_hours_close`, `float`).
     #[inline]
-    pub const fn working_hours_close() -> ::runtime::fields::NumField<
+    pub const fn working_hours_close() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_hours_close")
+        ::runtime::odoo::fields::NumField::new("working_hours_close")
     }
     /// Working Hours to Assign (`working_hours_open`, `float`).
     #[inline]
-    pub const fn working_hours_open() -> ::runtime::fields::NumField<
+    pub const fn working_hours_open() -> ::runtime::odoo::fields::NumField<
         super::ProjectTask,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_hours_open")
+        ::runtime::odoo::fields::NumField::new("working_hours_open")
     }
     /// Last Updated On (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTask,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTask,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.task`.
@@ -3468,7 +3528,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3487,12 +3547,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `project.task`.
@@ -3509,7 +3569,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3530,12 +3590,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `priority` (Priority) on `project.task`.
@@ -3550,7 +3610,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3569,12 +3629,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `project_privacy_visibility` (Project Visibility) on `project.task`.
@@ -3591,7 +3651,7 @@ pub enum ProjectPrivacyVisibility {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProjectPrivacyVisibility {
+impl ::runtime::odoo::wire::Selection for ProjectPrivacyVisibility {
     const VALUES: &'static [&'static str] = &["followers", "employees", "portal"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3612,12 +3672,12 @@ impl ::runtime::wire::Selection for ProjectPrivacyVisibility {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectPrivacyVisibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProjectPrivacyVisibility {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rating_avg_text` (Rating Avg Text) on `project.task`.
@@ -3636,7 +3696,7 @@ pub enum RatingAvgText {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingAvgText {
+impl ::runtime::odoo::wire::Selection for RatingAvgText {
     const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3659,12 +3719,12 @@ impl ::runtime::wire::Selection for RatingAvgText {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingAvgText {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingAvgText {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rating_last_text` (Rating Text) on `project.task`.
@@ -3683,7 +3743,7 @@ pub enum RatingLastText {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingLastText {
+impl ::runtime::odoo::wire::Selection for RatingLastText {
     const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3706,12 +3766,12 @@ impl ::runtime::wire::Selection for RatingLastText {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingLastText {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingLastText {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `repeat_type` (Until) on `project.task`.
@@ -3726,7 +3786,7 @@ pub enum RepeatType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RepeatType {
+impl ::runtime::odoo::wire::Selection for RepeatType {
     const VALUES: &'static [&'static str] = &["forever", "until"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3745,12 +3805,12 @@ impl ::runtime::wire::Selection for RepeatType {
 }
 impl<'de> ::serde::Deserialize<'de> for RepeatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RepeatType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `repeat_unit` (Repeat Unit) on `project.task`.
@@ -3769,7 +3829,7 @@ pub enum RepeatUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RepeatUnit {
+impl ::runtime::odoo::wire::Selection for RepeatUnit {
     const VALUES: &'static [&'static str] = &["day", "week", "month", "year"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3792,12 +3852,12 @@ impl ::runtime::wire::Selection for RepeatUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for RepeatUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RepeatUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_order_state` (Status) on `project.task`.
@@ -3816,7 +3876,7 @@ pub enum SaleOrderState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleOrderState {
+impl ::runtime::odoo::wire::Selection for SaleOrderState {
     const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3839,12 +3899,12 @@ impl ::runtime::wire::Selection for SaleOrderState {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleOrderState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `project.task`.
@@ -3867,7 +3927,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "01_in_progress",
         "02_changes_requested",
@@ -3901,11 +3961,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -41,19 +41,21 @@ pub struct ProjectTaskBurndownChartReport {
     /// Milestone
     ///
     /// `many2one`, to `project.milestone`, readonly.
-    pub milestone_id: Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
+    pub milestone_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
+    >,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, readonly.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, readonly.
@@ -63,18 +65,18 @@ pub struct ProjectTaskBurndownChartReport {
     /// Tags
     ///
     /// `many2many`, to `project.tags`, readonly.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`, readonly.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskBurndownChartReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskBurndownChartReport {
+impl ::runtime::odoo::wire::FromRecord for ProjectTaskBurndownChartReport {
     const FIELDS: &'static [&'static str] = &[
         "allocated_hours",
         "date",
@@ -91,8 +93,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskBurndownChartReport {
         "user_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTaskBurndownChartReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -219,7 +221,7 @@ impl ProjectTaskBurndownChartReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskBurndownChartReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskBurndownChartReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -230,13 +232,13 @@ impl ProjectTaskBurndownChartReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ProjectTaskBurndownChartReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectTaskBurndownChartReport,
         >,
     ) -> Self {
@@ -244,7 +246,7 @@ impl ProjectTaskBurndownChartReportCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allocated_hours` (Allocated Time).
@@ -324,7 +326,7 @@ impl ProjectTaskBurndownChartReportCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -335,7 +337,7 @@ impl ProjectTaskBurndownChartReportCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -346,7 +348,7 @@ impl ProjectTaskBurndownChartReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskBurndownChartReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskBurndownChartReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -357,13 +359,13 @@ impl ProjectTaskBurndownChartReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskBurndownChartReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = ProjectTaskBurndownChartReport,
         >,
     ) -> Self {
@@ -371,7 +373,7 @@ impl ProjectTaskBurndownChartReportUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allocated_hours` (Allocated Time).
@@ -451,7 +453,7 @@ impl ProjectTaskBurndownChartReportUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -462,7 +464,7 @@ impl ProjectTaskBurndownChartReportUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -473,107 +475,107 @@ impl ProjectTaskBurndownChartReportUpdate {
 pub mod fields {
     /// Allocated Time (`allocated_hours`, `float`).
     #[inline]
-    pub const fn allocated_hours() -> ::runtime::fields::NumField<
+    pub const fn allocated_hours() -> ::runtime::odoo::fields::NumField<
         super::ProjectTaskBurndownChartReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("allocated_hours")
+        ::runtime::odoo::fields::NumField::new("allocated_hours")
     }
     /// Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskBurndownChartReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Assignment Date (`date_assign`, `datetime`).
     #[inline]
-    pub const fn date_assign() -> ::runtime::fields::DateField<
+    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskBurndownChartReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_assign")
+        ::runtime::odoo::fields::DateField::new("date_assign")
     }
     /// Deadline (`date_deadline`, `date`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskBurndownChartReport,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Last Stage Update (`date_last_stage_update`, `date`).
     #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::fields::DateField<
+    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskBurndownChartReport,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_last_stage_update")
+        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
     }
     /// Closing Stage (`is_closed`, `selection`).
     #[inline]
-    pub const fn is_closed() -> ::runtime::fields::SelectionField<
+    pub const fn is_closed() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTaskBurndownChartReport,
         super::IsClosed,
     > {
-        ::runtime::fields::SelectionField::new("is_closed")
+        ::runtime::odoo::fields::SelectionField::new("is_closed")
     }
     /// Milestone (`milestone_id`, `many2one`).
     #[inline]
-    pub const fn milestone_id() -> ::runtime::fields::Many2OneField<
+    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ProjectMilestone,
     > {
-        ::runtime::fields::Many2OneField::new("milestone_id")
+        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTaskBurndownChartReport,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ProjectTags,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Assignees (`user_ids`, `many2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskBurndownChartReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
 }
 /// Values of `is_closed` (Closing Stage) on `project.task.burndown.chart.report`.
@@ -588,7 +590,7 @@ pub enum IsClosed {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for IsClosed {
+impl ::runtime::odoo::wire::Selection for IsClosed {
     const VALUES: &'static [&'static str] = &["closed", "open"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -607,12 +609,12 @@ impl ::runtime::wire::Selection for IsClosed {
 }
 impl<'de> ::serde::Deserialize<'de> for IsClosed {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for IsClosed {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `project.task.burndown.chart.report`.
@@ -635,7 +637,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "01_in_progress",
         "1_done",
@@ -669,11 +671,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

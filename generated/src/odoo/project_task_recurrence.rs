@@ -19,7 +19,7 @@ pub struct ProjectTaskRecurrence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,7 +51,7 @@ pub struct ProjectTaskRecurrence {
     /// Task
     ///
     /// `one2many`, to `project.task` (inverse `recurrence_id`).
-    pub task_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +59,14 @@ pub struct ProjectTaskRecurrence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskRecurrence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskRecurrence {
+impl ::runtime::odoo::wire::FromRecord for ProjectTaskRecurrence {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -81,8 +81,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskRecurrence {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTaskRecurrence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,31 +118,32 @@ impl ::runtime::Model for ProjectTaskRecurrence {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("repeat_interval", "integer"),
-        ::runtime::verify::FieldSpec::new("repeat_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("repeat_interval", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("repeat_type", "selection")
             .selection(&["forever", "until"]),
-        ::runtime::verify::FieldSpec::new("repeat_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("repeat_unit", "selection")
             .selection(&["day", "week", "month", "year"]),
-        ::runtime::verify::FieldSpec::new("repeat_until", "date"),
-        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("repeat_until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectTaskRecurrence {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectTaskRecurrence {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProjectTaskRecurrence {
@@ -152,7 +153,7 @@ impl super::mixins::BaseModel for ProjectTaskRecurrence {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskRecurrenceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskRecurrenceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -163,19 +164,19 @@ impl ProjectTaskRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ProjectTaskRecurrenceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskRecurrence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `repeat_interval` (Repeat Every).
@@ -207,7 +208,7 @@ impl ProjectTaskRecurrenceCreate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -221,7 +222,7 @@ impl ::runtime::CreateValues for ProjectTaskRecurrenceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskRecurrenceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskRecurrenceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -232,19 +233,19 @@ impl ProjectTaskRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskRecurrenceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskRecurrence>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `repeat_interval` (Repeat Every).
@@ -276,7 +277,7 @@ impl ProjectTaskRecurrenceUpdate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -290,87 +291,90 @@ impl ::runtime::UpdateValues for ProjectTaskRecurrenceUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskRecurrence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskRecurrence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectTaskRecurrence,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectTaskRecurrence, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Repeat Every (`repeat_interval`, `integer`).
-    #[inline]
-    pub const fn repeat_interval() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectTaskRecurrence,
         i64,
     > {
-        ::runtime::fields::NumField::new("repeat_interval")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Repeat Every (`repeat_interval`, `integer`).
+    #[inline]
+    pub const fn repeat_interval() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTaskRecurrence,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("repeat_interval")
     }
     /// Until (`repeat_type`, `selection`).
     #[inline]
-    pub const fn repeat_type() -> ::runtime::fields::SelectionField<
+    pub const fn repeat_type() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTaskRecurrence,
         super::RepeatType,
     > {
-        ::runtime::fields::SelectionField::new("repeat_type")
+        ::runtime::odoo::fields::SelectionField::new("repeat_type")
     }
     /// Repeat Unit (`repeat_unit`, `selection`).
     #[inline]
-    pub const fn repeat_unit() -> ::runtime::fields::SelectionField<
+    pub const fn repeat_unit() -> ::runtime::odoo::fields::SelectionField<
         super::ProjectTaskRecurrence,
         super::RepeatUnit,
     > {
-        ::runtime::fields::SelectionField::new("repeat_unit")
+        ::runtime::odoo::fields::SelectionField::new("repeat_unit")
     }
     /// End Date (`repeat_until`, `date`).
     #[inline]
-    pub const fn repeat_until() -> ::runtime::fields::DateField<
+    pub const fn repeat_until() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskRecurrence,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("repeat_until")
+        ::runtime::odoo::fields::DateField::new("repeat_until")
     }
     /// Task (`task_ids`, `one2many`).
     #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskRecurrence,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("task_ids")
+        ::runtime::odoo::fields::X2ManyField::new("task_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskRecurrence,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskRecurrence,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `repeat_type` (Until) on `project.task.recurrence`.
@@ -385,7 +389,7 @@ pub enum RepeatType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RepeatType {
+impl ::runtime::odoo::wire::Selection for RepeatType {
     const VALUES: &'static [&'static str] = &["forever", "until"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -404,12 +408,12 @@ impl ::runtime::wire::Selection for RepeatType {
 }
 impl<'de> ::serde::Deserialize<'de> for RepeatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RepeatType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `repeat_unit` (Repeat Unit) on `project.task.recurrence`.
@@ -428,7 +432,7 @@ pub enum RepeatUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RepeatUnit {
+impl ::runtime::odoo::wire::Selection for RepeatUnit {
     const VALUES: &'static [&'static str] = &["day", "week", "month", "year"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -451,11 +455,11 @@ impl ::runtime::wire::Selection for RepeatUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for RepeatUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RepeatUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct ProjectTaskStagePersonal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,15 +31,15 @@ pub struct ProjectTaskStagePersonal {
     /// Stage
     ///
     /// `many2one`, to `project.task.type`.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
     /// Task
     ///
     /// `many2one`, to `project.task`, required.
-    pub task_id: Option<::runtime::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
     /// User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct ProjectTaskStagePersonal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskStagePersonal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskStagePersonal {
+impl ::runtime::odoo::wire::FromRecord for ProjectTaskStagePersonal {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskStagePersonal {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTaskStagePersonal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,34 +100,35 @@ impl ::runtime::Model for ProjectTaskStagePersonal {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("task_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
             .relation("project.task")
             .required(),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectTaskStagePersonal {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("task_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectTaskStagePersonal {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("task_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ProjectTaskStagePersonal {
@@ -136,7 +137,7 @@ impl super::mixins::BaseModel for ProjectTaskStagePersonal {
 /// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskStagePersonalCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +148,7 @@ impl ProjectTaskStagePersonalCreate {
     /// Takes the required fields: `task_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(task_id: i64, user_id: i64) -> Self {
         ProjectTaskStagePersonalCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .task_id(task_id)
             .user_id(user_id)
@@ -155,13 +156,15 @@ impl ProjectTaskStagePersonalCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskStagePersonal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProjectTaskStagePersonal,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `stage_id` (Stage).
@@ -190,7 +193,7 @@ impl ::runtime::CreateValues for ProjectTaskStagePersonalCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskStagePersonalUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskStagePersonalUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -201,19 +204,21 @@ impl ProjectTaskStagePersonalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskStagePersonalUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskStagePersonal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProjectTaskStagePersonal,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `stage_id` (Stage).
@@ -242,73 +247,73 @@ impl ::runtime::UpdateValues for ProjectTaskStagePersonalUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskStagePersonal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskStagePersonal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectTaskStagePersonal,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectTaskStagePersonal,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskStagePersonal,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// Task (`task_id`, `many2one`).
     #[inline]
-    pub const fn task_id() -> ::runtime::fields::Many2OneField<
+    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskStagePersonal,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::Many2OneField::new("task_id")
+        ::runtime::odoo::fields::Many2OneField::new("task_id")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskStagePersonal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskStagePersonal,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskStagePersonal,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -31,11 +31,11 @@ pub struct ProjectTaskType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Disabled Rating Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disabled_rating_warning())`.
-    pub disabled_rating_warning: ::runtime::wire::Computed<Option<String>>,
+    pub disabled_rating_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -53,7 +53,9 @@ pub struct ProjectTaskType {
     /// If set, an email will be automatically sent to the customer when the task reaches this stage.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -63,7 +65,7 @@ pub struct ProjectTaskType {
     /// Projects in which this stage is present. If you follow a similar workflow in several projects, you can share this stage among them and get consolidated information this way.
     ///
     /// `many2many`, to `project.project`.
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     /// Rating Email Template
     ///
     /// If set, a rating request will automatically be sent by email to the customer when the task reaches this stage.
@@ -71,7 +73,9 @@ pub struct ProjectTaskType {
     /// To use this feature make sure that the 'Customer Ratings' option is enabled on your project.
     ///
     /// `many2one`, to `mail.template`.
-    pub rating_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub rating_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Sequence
     ///
     /// `integer`.
@@ -81,11 +85,13 @@ pub struct ProjectTaskType {
     /// If set, an SMS Text Message will be automatically sent to the customer when the task reaches this stage.
     ///
     /// `many2one`, to `sms.template`.
-    pub sms_template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub sms_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+    >,
     /// Stage Owner
     ///
     /// `many2one`, to `res.users`, readonly, computed.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -93,14 +99,14 @@ pub struct ProjectTaskType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskType {
+impl ::runtime::odoo::wire::FromRecord for ProjectTaskType {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "auto_validation_state",
@@ -121,8 +127,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTaskType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -170,42 +176,44 @@ impl ::runtime::Model for ProjectTaskType {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["disabled_rating_warning"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_validation_state", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_validation_state", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("disabled_rating_warning", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fold", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("disabled_rating_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fold", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("project_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("rating_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("rating_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectTaskType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("rating_template_id"),
-        ::runtime::nested::Relation::display_name("sms_template_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectTaskType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("rating_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("sms_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -237,7 +245,7 @@ impl super::mixins::BaseModel for ProjectTaskType {
 /// Values for creating a `project.task.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -248,20 +256,20 @@ impl ProjectTaskTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ProjectTaskTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -299,7 +307,7 @@ impl ProjectTaskTypeCreate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -331,7 +339,7 @@ impl ::runtime::CreateValues for ProjectTaskTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -342,19 +350,19 @@ impl ProjectTaskTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -392,7 +400,7 @@ impl ProjectTaskTypeUpdate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -424,118 +432,123 @@ impl ::runtime::UpdateValues for ProjectTaskTypeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProjectTaskType> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectTaskType> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Automatic Kanban Status (`auto_validation_state`, `boolean`).
     #[inline]
-    pub const fn auto_validation_state() -> ::runtime::fields::BoolField<
+    pub const fn auto_validation_state() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTaskType,
     > {
-        ::runtime::fields::BoolField::new("auto_validation_state")
+        ::runtime::odoo::fields::BoolField::new("auto_validation_state")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Disabled Rating Warning (`disabled_rating_warning`, `text`).
     #[inline]
-    pub const fn disabled_rating_warning() -> ::runtime::fields::CharField<
+    pub const fn disabled_rating_warning() -> ::runtime::odoo::fields::CharField<
         super::ProjectTaskType,
     > {
-        ::runtime::fields::CharField::new("disabled_rating_warning")
+        ::runtime::odoo::fields::CharField::new("disabled_rating_warning")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProjectTaskType> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ProjectTaskType,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Folded in Kanban (`fold`, `boolean`).
     #[inline]
-    pub const fn fold() -> ::runtime::fields::BoolField<super::ProjectTaskType> {
-        ::runtime::fields::BoolField::new("fold")
+    pub const fn fold() -> ::runtime::odoo::fields::BoolField<super::ProjectTaskType> {
+        ::runtime::odoo::fields::BoolField::new("fold")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectTaskType, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectTaskType, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Email Template (`mail_template_id`, `many2one`).
     #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectTaskType> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectTaskType> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Projects (`project_ids`, `many2many`).
     #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskType,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::X2ManyField::new("project_ids")
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
     }
     /// Rating Email Template (`rating_template_id`, `many2one`).
     #[inline]
-    pub const fn rating_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rating_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("rating_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("rating_template_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProjectTaskType, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ProjectTaskType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// SMS Template (`sms_template_id`, `many2one`).
     #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
     }
     /// Stage Owner (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,19 +33,19 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Projects
     ///
     /// `many2many`, to `project.project`.
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     /// Stages To Delete
     ///
     /// `many2many`, to `project.task.type`.
-    pub stage_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
+    pub stage_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTaskType>,
     /// Stages Active
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
-    pub stages_active: ::runtime::wire::Computed<bool>,
+    pub stages_active: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
-    pub tasks_count: ::runtime::wire::Computed<i64>,
+    pub tasks_count: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,14 +53,14 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskTypeDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskTypeDeleteWizard {
+impl ::runtime::odoo::wire::FromRecord for ProjectTaskTypeDeleteWizard {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -74,8 +74,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskTypeDeleteWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ProjectTaskTypeDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,29 +108,30 @@ impl ::runtime::Model for ProjectTaskTypeDeleteWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["stages_active", "tasks_count"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("project_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("stage_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("stage_ids", "many2many")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("stages_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("tasks_count", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("stages_active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tasks_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ProjectTaskTypeDeleteWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ProjectTaskTypeDeleteWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -194,7 +195,7 @@ impl super::mixins::BaseModel for ProjectTaskTypeDeleteWizard {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskTypeDeleteWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -205,19 +206,21 @@ impl ProjectTaskTypeDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ProjectTaskTypeDeleteWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskTypeDeleteWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProjectTaskTypeDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `project_ids` (Projects).
@@ -225,7 +228,7 @@ impl ProjectTaskTypeDeleteWizardCreate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -236,7 +239,7 @@ impl ProjectTaskTypeDeleteWizardCreate {
     pub fn stage_ids(
         mut self,
         stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
@@ -250,7 +253,7 @@ impl ::runtime::CreateValues for ProjectTaskTypeDeleteWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ProjectTaskTypeDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ProjectTaskTypeDeleteWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -261,19 +264,21 @@ impl ProjectTaskTypeDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ProjectTaskTypeDeleteWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskTypeDeleteWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ProjectTaskTypeDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `project_ids` (Projects).
@@ -281,7 +286,7 @@ impl ProjectTaskTypeDeleteWizardUpdate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -292,7 +297,7 @@ impl ProjectTaskTypeDeleteWizardUpdate {
     pub fn stage_ids(
         mut self,
         stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
@@ -306,80 +311,80 @@ impl ::runtime::UpdateValues for ProjectTaskTypeDeleteWizardUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskTypeDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskTypeDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ProjectTaskTypeDeleteWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ProjectTaskTypeDeleteWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Projects (`project_ids`, `many2many`).
     #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskTypeDeleteWizard,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::X2ManyField::new("project_ids")
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
     }
     /// Stages To Delete (`stage_ids`, `many2many`).
     #[inline]
-    pub const fn stage_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stage_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ProjectTaskTypeDeleteWizard,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::X2ManyField::new("stage_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stage_ids")
     }
     /// Stages Active (`stages_active`, `boolean`).
     #[inline]
-    pub const fn stages_active() -> ::runtime::fields::BoolField<
+    pub const fn stages_active() -> ::runtime::odoo::fields::BoolField<
         super::ProjectTaskTypeDeleteWizard,
     > {
-        ::runtime::fields::BoolField::new("stages_active")
+        ::runtime::odoo::fields::BoolField::new("stages_active")
     }
     /// Number of Tasks (`tasks_count`, `integer`).
     #[inline]
-    pub const fn tasks_count() -> ::runtime::fields::NumField<
+    pub const fn tasks_count() -> ::runtime::odoo::fields::NumField<
         super::ProjectTaskTypeDeleteWizard,
         i64,
     > {
-        ::runtime::fields::NumField::new("tasks_count")
+        ::runtime::odoo::fields::NumField::new("tasks_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ProjectTaskTypeDeleteWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ProjectTaskTypeDeleteWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,23 +15,25 @@ pub struct PurchaseBillLineMatch {
     /// Account Move
     ///
     /// `many2one`, to `account.move`.
-    pub account_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub account_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// Aml
     ///
     /// `many2one`, to `account.move.line`.
-    pub aml_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub aml_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>>,
     /// Billed Amount Untaxed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::billed_amount_untaxed())`.
-    pub billed_amount_untaxed: ::runtime::wire::Computed<f64>,
+    pub billed_amount_untaxed: ::runtime::odoo::wire::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,43 +53,45 @@ pub struct PurchaseBillLineMatch {
     /// Line Uom
     ///
     /// `many2one`, to `uom.uom`.
-    pub line_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub line_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Pol
     ///
     /// `many2one`, to `purchase.order.line`.
-    pub pol_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrderLine>>,
+    pub pol_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Product Uom Price
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_price())`.
-    pub product_uom_price: ::runtime::wire::Computed<f64>,
+    pub product_uom_price: ::runtime::odoo::wire::Computed<f64>,
     /// Product Uom Qty
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
-    pub product_uom_qty: ::runtime::wire::Computed<f64>,
+    pub product_uom_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Purchase Amount Untaxed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_amount_untaxed())`.
-    pub purchase_amount_untaxed: ::runtime::wire::Computed<f64>,
+    pub purchase_amount_untaxed: ::runtime::odoo::wire::Computed<f64>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`.
-    pub purchase_order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_order_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
+    >,
     /// Qty Invoiced
     ///
     /// `float`.
@@ -95,7 +99,7 @@ pub struct PurchaseBillLineMatch {
     /// Reference
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
-    pub reference: ::runtime::wire::Computed<Option<String>>,
+    pub reference: ::runtime::odoo::wire::Computed<Option<String>>,
     /// State
     ///
     /// `char`.
@@ -103,10 +107,10 @@ pub struct PurchaseBillLineMatch {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseBillLineMatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseBillLineMatch {
+impl ::runtime::odoo::wire::FromRecord for PurchaseBillLineMatch {
     const FIELDS: &'static [&'static str] = &[
         "account_move_id",
         "aml_id",
@@ -131,8 +135,8 @@ impl ::runtime::wire::FromRecord for PurchaseBillLineMatch {
         "state",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PurchaseBillLineMatch::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,53 +194,54 @@ impl ::runtime::Model for PurchaseBillLineMatch {
         "purchase_amount_untaxed",
         "reference",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("aml_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("aml_id", "many2one")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("billed_amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("billed_amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("line_amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new("line_qty", "float"),
-        ::runtime::verify::FieldSpec::new("line_uom_id", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("pol_id", "many2one")
-            .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("line_amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("line_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("line_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_price", "float"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::verify::FieldSpec::new("purchase_amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::odoo::verify::FieldSpec::new("pol_id", "many2one")
+            .relation("purchase.order.line"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_price", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("state", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PurchaseBillLineMatch {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_move_id"),
-        ::runtime::nested::Relation::display_name("aml_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("line_uom_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("pol_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("purchase_order_id"),
+impl ::runtime::odoo::projection::Projection for PurchaseBillLineMatch {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("aml_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("line_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("pol_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_order_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -300,7 +305,7 @@ impl super::mixins::BaseModel for PurchaseBillLineMatch {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseBillLineMatchCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseBillLineMatchCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -311,19 +316,19 @@ impl PurchaseBillLineMatchCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PurchaseBillLineMatchCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseBillLineMatch>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillLineMatch>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_id` (Account Move).
@@ -424,7 +429,7 @@ impl ::runtime::CreateValues for PurchaseBillLineMatchCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseBillLineMatchUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseBillLineMatchUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -435,19 +440,19 @@ impl PurchaseBillLineMatchUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PurchaseBillLineMatchUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseBillLineMatch>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillLineMatch>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_id` (Account Move).
@@ -548,162 +553,167 @@ impl ::runtime::UpdateValues for PurchaseBillLineMatchUpdate {
 pub mod fields {
     /// Account Move (`account_move_id`, `many2one`).
     #[inline]
-    pub const fn account_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("account_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_move_id")
     }
     /// Aml (`aml_id`, `many2one`).
     #[inline]
-    pub const fn aml_id() -> ::runtime::fields::Many2OneField<
+    pub const fn aml_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("aml_id")
+        ::runtime::odoo::fields::Many2OneField::new("aml_id")
     }
     /// Billed Amount Untaxed (`billed_amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn billed_amount_untaxed() -> ::runtime::fields::NumField<
+    pub const fn billed_amount_untaxed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("billed_amount_untaxed")
+        ::runtime::odoo::fields::NumField::new("billed_amount_untaxed")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PurchaseBillLineMatch,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseBillLineMatch, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseBillLineMatch,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Line Amount Untaxed (`line_amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn line_amount_untaxed() -> ::runtime::fields::NumField<
+    pub const fn line_amount_untaxed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("line_amount_untaxed")
+        ::runtime::odoo::fields::NumField::new("line_amount_untaxed")
     }
     /// Line Qty (`line_qty`, `float`).
     #[inline]
-    pub const fn line_qty() -> ::runtime::fields::NumField<
+    pub const fn line_qty() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("line_qty")
+        ::runtime::odoo::fields::NumField::new("line_qty")
     }
     /// Line Uom (`line_uom_id`, `many2one`).
     #[inline]
-    pub const fn line_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn line_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("line_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("line_uom_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Pol (`pol_id`, `many2one`).
     #[inline]
-    pub const fn pol_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pol_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("pol_id")
+        ::runtime::odoo::fields::Many2OneField::new("pol_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Product Uom Price (`product_uom_price`, `float`).
     #[inline]
-    pub const fn product_uom_price() -> ::runtime::fields::NumField<
+    pub const fn product_uom_price() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_price")
+        ::runtime::odoo::fields::NumField::new("product_uom_price")
     }
     /// Product Uom Qty (`product_uom_qty`, `float`).
     #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_qty")
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
     }
     /// Purchase Amount Untaxed (`purchase_amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn purchase_amount_untaxed() -> ::runtime::fields::NumField<
+    pub const fn purchase_amount_untaxed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("purchase_amount_untaxed")
+        ::runtime::odoo::fields::NumField::new("purchase_amount_untaxed")
     }
     /// Purchase Order (`purchase_order_id`, `many2one`).
     #[inline]
-    pub const fn purchase_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillLineMatch,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
     }
     /// Qty Invoiced (`qty_invoiced`, `float`).
     #[inline]
-    pub const fn qty_invoiced() -> ::runtime::fields::NumField<
+    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
         super::PurchaseBillLineMatch,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_invoiced")
+        ::runtime::odoo::fields::NumField::new("qty_invoiced")
     }
     /// Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
         super::PurchaseBillLineMatch,
     > {
-        ::runtime::fields::CharField::new("reference")
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// State (`state`, `char`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::CharField<super::PurchaseBillLineMatch> {
-        ::runtime::fields::CharField::new("state")
+    pub const fn state() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseBillLineMatch,
+    > {
+        ::runtime::odoo::fields::CharField::new("state")
     }
 }

@@ -19,11 +19,11 @@ pub struct PurchaseBillUnion {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, readonly.
@@ -43,11 +43,13 @@ pub struct PurchaseBillUnion {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`, readonly.
-    pub purchase_order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_order_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
+    >,
     /// Source
     ///
     /// `char`, readonly.
@@ -55,14 +57,14 @@ pub struct PurchaseBillUnion {
     /// Vendor Bill
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub vendor_bill_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub vendor_bill_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseBillUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseBillUnion {
+impl ::runtime::odoo::wire::FromRecord for PurchaseBillUnion {
     const FIELDS: &'static [&'static str] = &[
         "amount",
         "company_id",
@@ -77,8 +79,8 @@ impl ::runtime::wire::FromRecord for PurchaseBillUnion {
         "vendor_bill_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PurchaseBillUnion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,35 +116,35 @@ impl ::runtime::Model for PurchaseBillUnion {
         "reference",
         "vendor_bill_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount", "float"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("vendor_bill_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("vendor_bill_id", "many2one")
             .relation("account.move"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PurchaseBillUnion {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("purchase_order_id"),
-        ::runtime::nested::Relation::display_name("vendor_bill_id"),
+impl ::runtime::odoo::projection::Projection for PurchaseBillUnion {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("vendor_bill_id"),
     ];
 }
 impl super::mixins::BaseModel for PurchaseBillUnion {
@@ -152,7 +154,7 @@ impl super::mixins::BaseModel for PurchaseBillUnion {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseBillUnionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseBillUnionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -163,19 +165,19 @@ impl PurchaseBillUnionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PurchaseBillUnionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseBillUnion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillUnion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -240,7 +242,7 @@ impl ::runtime::CreateValues for PurchaseBillUnionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseBillUnionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseBillUnionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -251,19 +253,19 @@ impl PurchaseBillUnionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PurchaseBillUnionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseBillUnion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillUnion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `amount` (Amount).
@@ -328,77 +330,85 @@ impl ::runtime::UpdateValues for PurchaseBillUnionUpdate {
 pub mod fields {
     /// Amount (`amount`, `float`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<super::PurchaseBillUnion, f64> {
-        ::runtime::fields::NumField::new("amount")
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseBillUnion,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillUnion,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillUnion,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseBillUnion,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PurchaseBillUnion,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseBillUnion, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseBillUnion,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PurchaseBillUnion> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseBillUnion> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillUnion,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Purchase Order (`purchase_order_id`, `many2one`).
     #[inline]
-    pub const fn purchase_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillUnion,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
     }
     /// Source (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::PurchaseBillUnion> {
-        ::runtime::fields::CharField::new("reference")
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseBillUnion,
+    > {
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Vendor Bill (`vendor_bill_id`, `many2one`).
     #[inline]
-    pub const fn vendor_bill_id() -> ::runtime::fields::Many2OneField<
+    pub const fn vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseBillUnion,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("vendor_bill_id")
+        ::runtime::odoo::fields::Many2OneField::new("vendor_bill_id")
     }
 }

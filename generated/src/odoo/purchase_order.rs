@@ -23,25 +23,27 @@ pub struct PurchaseOrder {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -49,7 +51,7 @@ pub struct PurchaseOrder {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -57,13 +59,13 @@ pub struct PurchaseOrder {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -76,34 +78,34 @@ pub struct PurchaseOrder {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Taxes
     ///
@@ -124,11 +126,13 @@ pub struct PurchaseOrder {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -143,7 +147,7 @@ pub struct PurchaseOrder {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -151,11 +155,11 @@ pub struct PurchaseOrder {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// `float`, readonly, computed, digits: not rounded.
@@ -187,7 +191,7 @@ pub struct PurchaseOrder {
     /// `selection`, readonly, related `picking_type_id.default_location_dest_id.usage`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_location_dest_id_usage())`.
     ///
     /// Values: `supplier` (Vendor Location), `view` (View), `internal` (Internal Location), `customer` (Customer Location), `inventory` (Inventory Loss), `production` (Production), `transit` (Transit Location).
-    pub default_location_dest_id_usage: ::runtime::wire::Computed<
+    pub default_location_dest_id_usage: ::runtime::odoo::wire::Computed<
         Option<DefaultLocationDestIdUsage>,
     >,
     /// Dropship Address
@@ -195,7 +199,7 @@ pub struct PurchaseOrder {
     /// Put an address if you want to deliver directly from the vendor to the customer. Otherwise, keep empty to deliver to your own company.
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub dest_address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub dest_address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -210,16 +214,16 @@ pub struct PurchaseOrder {
     ///
     /// `many2one`, to `account.fiscal.position`.
     pub fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -227,13 +231,15 @@ pub struct PurchaseOrder {
     /// Incoming Shipment count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_picking_count())`.
-    pub incoming_picking_count: ::runtime::wire::Computed<i64>,
+    pub incoming_picking_count: ::runtime::odoo::wire::Computed<i64>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm_id: Option<::runtime::wire::Many2One<super::rel::AccountIncoterms>>,
+    pub incoterm_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
+    >,
     /// Incoterm Location
     ///
     /// `char`.
@@ -245,7 +251,7 @@ pub struct PurchaseOrder {
     /// Bills
     ///
     /// `many2many`, to `account.move`, readonly, computed.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Billing Status
     ///
     /// `selection`, readonly, computed.
@@ -255,7 +261,7 @@ pub struct PurchaseOrder {
     /// Is Shipped
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_shipped())`.
-    pub is_shipped: ::runtime::wire::Computed<bool>,
+    pub is_shipped: ::runtime::odoo::wire::Computed<bool>,
     /// Reception Confirmed
     ///
     /// True if PO reception is confirmed by the vendor.
@@ -279,71 +285,71 @@ pub struct PurchaseOrder {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Count of MO Source
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_count: ::runtime::wire::Computed<i64>,
+    pub mrp_production_count: ::runtime::odoo::wire::Computed<i64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Order Reference
@@ -359,11 +365,11 @@ pub struct PurchaseOrder {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Order Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `order_id`).
-    pub order_line: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub order_line: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Source Document
     ///
     /// Reference of the document that generated this purchase order request (e.g. a sales order)
@@ -373,13 +379,13 @@ pub struct PurchaseOrder {
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_bill_count())`.
-    pub partner_bill_count: ::runtime::wire::Computed<i64>,
+    pub partner_bill_count: ::runtime::odoo::wire::Computed<i64>,
     /// Vendor
     ///
     /// You can find a vendor by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Vendor Reference
     ///
     /// Reference of the sales order or bid sent by the vendor. It's used to do the matching when you receive the products as this reference is usually written on the delivery order sent by your vendor.
@@ -390,18 +396,20 @@ pub struct PurchaseOrder {
     ///
     /// `many2one`, to `account.payment.term`.
     pub payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Receptions
     ///
     /// `many2many`, to `stock.picking`, readonly, computed.
-    pub picking_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Deliver To
     ///
     /// This will determine operation type of incoming shipment
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Priority
     ///
     /// `selection`.
@@ -411,23 +419,23 @@ pub struct PurchaseOrder {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `order_line.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
-    pub product_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder Email
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::receipt_reminder_email())`.
-    pub receipt_reminder_email: ::runtime::wire::Computed<bool>,
+    pub receipt_reminder_email: ::runtime::odoo::wire::Computed<bool>,
     /// Receipt Status
     ///
     /// Red: Late
@@ -441,13 +449,13 @@ pub struct PurchaseOrder {
     /// Days Before Receipt
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reminder_date_before_receipt())`.
-    pub reminder_date_before_receipt: ::runtime::wire::Computed<i64>,
+    pub reminder_date_before_receipt: ::runtime::odoo::wire::Computed<i64>,
     /// Number of Source Sale
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -465,19 +473,19 @@ pub struct PurchaseOrder {
     /// Technical field to filter the available taxes depending on the fiscal country and fiscal position.
     ///
     /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Buyer
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -485,14 +493,14 @@ pub struct PurchaseOrder {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseOrder {
+impl ::runtime::odoo::wire::FromRecord for PurchaseOrder {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
@@ -581,8 +589,8 @@ impl ::runtime::wire::FromRecord for PurchaseOrder {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PurchaseOrder::default();
         while let Some(i) = r.next()? {
             match i {
@@ -768,57 +776,63 @@ impl ::runtime::Model for PurchaseOrder {
         "sale_order_count",
         "tax_country_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total_cc", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total_cc", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_calendar_start", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_order", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("date_planned", "datetime"),
-        ::runtime::verify::FieldSpec::new("default_location_dest_id_usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_calendar_start", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "default_location_dest_id_usage",
+                "selection",
+            )
             .selection(
                 &[
                     "supplier",
@@ -830,115 +844,123 @@ impl ::runtime::Model for PurchaseOrder {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("dest_address_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dest_address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("incoming_picking_count", "integer"),
-        ::runtime::verify::FieldSpec::new("incoterm_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("incoming_picking_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
             .relation("account.incoterms"),
-        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
             .selection(&["no", "to invoice", "invoiced"]),
-        ::runtime::verify::FieldSpec::new("is_shipped", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_reception_confirmed", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_reception_declined", "boolean"),
-        ::runtime::verify::FieldSpec::new("mail_reminder_confirmed", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("is_shipped", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_reception_confirmed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_reception_declined", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_reminder_confirmed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("mrp_production_count", "integer")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("notes", "html"),
-        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("order_line", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("notes", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("order_line", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("partner_bill_count", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_bill_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_ref", "char"),
-        ::runtime::verify::FieldSpec::new("payment_term_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("picking_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "many2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.picking.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("receipt_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("receipt_status", "selection")
             .selection(&["pending", "partial", "full"]),
-        ::runtime::verify::FieldSpec::new("reminder_date_before_receipt", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "reminder_date_before_receipt",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PurchaseOrder {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("dest_address_id"),
-        ::runtime::nested::Relation::display_name("fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("incoterm_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("payment_term_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PurchaseOrder {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("dest_address_id"),
+        ::runtime::odoo::projection::Relation::display_name("fiscal_position_id"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("incoterm_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_term_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1485,7 +1507,7 @@ impl super::mixins::ProductCatalogMixin for PurchaseOrder {}
 /// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PurchaseOrderCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseOrderCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1496,20 +1518,20 @@ impl PurchaseOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
         PurchaseOrderCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1523,7 +1545,7 @@ impl PurchaseOrderCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1630,7 +1652,7 @@ impl PurchaseOrderCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1645,7 +1667,7 @@ impl PurchaseOrderCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1656,7 +1678,7 @@ impl PurchaseOrderCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1683,7 +1705,7 @@ impl PurchaseOrderCreate {
     pub fn order_line(
         mut self,
         order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
@@ -1736,7 +1758,7 @@ impl PurchaseOrderCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1759,7 +1781,7 @@ impl PurchaseOrderCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1777,7 +1799,7 @@ impl ::runtime::CreateValues for PurchaseOrderCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseOrderUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseOrderUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1788,19 +1810,19 @@ impl PurchaseOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PurchaseOrderUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1814,7 +1836,7 @@ impl PurchaseOrderUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1921,7 +1943,7 @@ impl PurchaseOrderUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1936,7 +1958,7 @@ impl PurchaseOrderUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1947,7 +1969,7 @@ impl PurchaseOrderUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1974,7 +1996,7 @@ impl PurchaseOrderUpdate {
     pub fn order_line(
         mut self,
         order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
@@ -2027,7 +2049,7 @@ impl PurchaseOrderUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2050,7 +2072,7 @@ impl PurchaseOrderUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2068,637 +2090,658 @@ impl ::runtime::UpdateValues for PurchaseOrderUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_warning")
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Taxes (`amount_tax`, `monetary`).
     #[inline]
-    pub const fn amount_tax() -> ::runtime::fields::NumField<super::PurchaseOrder, f64> {
-        ::runtime::fields::NumField::new("amount_tax")
+    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount_tax")
     }
     /// Total (`amount_total`, `monetary`).
     #[inline]
-    pub const fn amount_total() -> ::runtime::fields::NumField<
+    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_total")
+        ::runtime::odoo::fields::NumField::new("amount_total")
     }
     /// Company Total (`amount_total_cc`, `monetary`).
     #[inline]
-    pub const fn amount_total_cc() -> ::runtime::fields::NumField<
+    pub const fn amount_total_cc() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_total_cc")
+        ::runtime::odoo::fields::NumField::new("amount_total_cc")
     }
     /// Untaxed Amount (`amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn amount_untaxed() -> ::runtime::fields::NumField<
+    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_untaxed")
+        ::runtime::odoo::fields::NumField::new("amount_untaxed")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Default Sales Price Include (`company_price_include`, `selection`).
     #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::CompanyPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("company_price_include")
+        ::runtime::odoo::fields::SelectionField::new("company_price_include")
     }
     /// Country code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Currency Rate (`currency_rate`, `float`).
     #[inline]
-    pub const fn currency_rate() -> ::runtime::fields::NumField<
+    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("currency_rate")
+        ::runtime::odoo::fields::NumField::new("currency_rate")
     }
     /// Confirmation Date (`date_approve`, `datetime`).
     #[inline]
-    pub const fn date_approve() -> ::runtime::fields::DateField<
+    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_approve")
+        ::runtime::odoo::fields::DateField::new("date_approve")
     }
     /// Date Calendar Start (`date_calendar_start`, `datetime`).
     #[inline]
-    pub const fn date_calendar_start() -> ::runtime::fields::DateField<
+    pub const fn date_calendar_start() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_calendar_start")
+        ::runtime::odoo::fields::DateField::new("date_calendar_start")
     }
     /// Order Deadline (`date_order`, `datetime`).
     #[inline]
-    pub const fn date_order() -> ::runtime::fields::DateField<
+    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_order")
+        ::runtime::odoo::fields::DateField::new("date_order")
     }
     /// Expected Arrival (`date_planned`, `datetime`).
     #[inline]
-    pub const fn date_planned() -> ::runtime::fields::DateField<
+    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_planned")
+        ::runtime::odoo::fields::DateField::new("date_planned")
     }
     /// Destination Location Type (`default_location_dest_id_usage`, `selection`).
     #[inline]
-    pub const fn default_location_dest_id_usage() -> ::runtime::fields::SelectionField<
+    pub const fn default_location_dest_id_usage() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::DefaultLocationDestIdUsage,
     > {
-        ::runtime::fields::SelectionField::new("default_location_dest_id_usage")
+        ::runtime::odoo::fields::SelectionField::new("default_location_dest_id_usage")
     }
     /// Dropship Address (`dest_address_id`, `many2one`).
     #[inline]
-    pub const fn dest_address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dest_address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("dest_address_id")
+        ::runtime::odoo::fields::Many2OneField::new("dest_address_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Arrival (`effective_date`, `datetime`).
     #[inline]
-    pub const fn effective_date() -> ::runtime::fields::DateField<
+    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("effective_date")
+        ::runtime::odoo::fields::DateField::new("effective_date")
     }
     /// Fiscal Position (`fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
     }
     /// Procurement Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ProcurementGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::PurchaseOrder> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseOrder, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PurchaseOrder, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Incoming Shipment count (`incoming_picking_count`, `integer`).
     #[inline]
-    pub const fn incoming_picking_count() -> ::runtime::fields::NumField<
+    pub const fn incoming_picking_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("incoming_picking_count")
+        ::runtime::odoo::fields::NumField::new("incoming_picking_count")
     }
     /// Incoterm (`incoterm_id`, `many2one`).
     #[inline]
-    pub const fn incoterm_id() -> ::runtime::fields::Many2OneField<
+    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::AccountIncoterms,
     > {
-        ::runtime::fields::Many2OneField::new("incoterm_id")
+        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
     }
     /// Incoterm Location (`incoterm_location`, `char`).
     #[inline]
-    pub const fn incoterm_location() -> ::runtime::fields::CharField<
+    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::CharField::new("incoterm_location")
+        ::runtime::odoo::fields::CharField::new("incoterm_location")
     }
     /// Bill Count (`invoice_count`, `integer`).
     #[inline]
-    pub const fn invoice_count() -> ::runtime::fields::NumField<
+    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("invoice_count")
+        ::runtime::odoo::fields::NumField::new("invoice_count")
     }
     /// Bills (`invoice_ids`, `many2many`).
     #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
     /// Billing Status (`invoice_status`, `selection`).
     #[inline]
-    pub const fn invoice_status() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::InvoiceStatus,
     > {
-        ::runtime::fields::SelectionField::new("invoice_status")
+        ::runtime::odoo::fields::SelectionField::new("invoice_status")
     }
     /// Is Shipped (`is_shipped`, `boolean`).
     #[inline]
-    pub const fn is_shipped() -> ::runtime::fields::BoolField<super::PurchaseOrder> {
-        ::runtime::fields::BoolField::new("is_shipped")
+    pub const fn is_shipped() -> ::runtime::odoo::fields::BoolField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_shipped")
     }
     /// Reception Confirmed (`mail_reception_confirmed`, `boolean`).
     #[inline]
-    pub const fn mail_reception_confirmed() -> ::runtime::fields::BoolField<
+    pub const fn mail_reception_confirmed() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("mail_reception_confirmed")
+        ::runtime::odoo::fields::BoolField::new("mail_reception_confirmed")
     }
     /// Reception Declined (`mail_reception_declined`, `boolean`).
     #[inline]
-    pub const fn mail_reception_declined() -> ::runtime::fields::BoolField<
+    pub const fn mail_reception_declined() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("mail_reception_declined")
+        ::runtime::odoo::fields::BoolField::new("mail_reception_declined")
     }
     /// Reminder Confirmed (`mail_reminder_confirmed`, `boolean`).
     #[inline]
-    pub const fn mail_reminder_confirmed() -> ::runtime::fields::BoolField<
+    pub const fn mail_reminder_confirmed() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("mail_reminder_confirmed")
+        ::runtime::odoo::fields::BoolField::new("mail_reminder_confirmed")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Count of MO Source (`mrp_production_count`, `integer`).
     #[inline]
-    pub const fn mrp_production_count() -> ::runtime::fields::NumField<
+    pub const fn mrp_production_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("mrp_production_count")
+        ::runtime::odoo::fields::NumField::new("mrp_production_count")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Order Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Terms and Conditions (`notes`, `html`).
     #[inline]
-    pub const fn notes() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("notes")
+    pub const fn notes() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
+        ::runtime::odoo::fields::CharField::new("notes")
     }
     /// On-Time Delivery Rate (`on_time_rate`, `float`).
     #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<
+    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("on_time_rate")
+        ::runtime::odoo::fields::NumField::new("on_time_rate")
     }
     /// Order Lines (`order_line`, `one2many`).
     #[inline]
-    pub const fn order_line() -> ::runtime::fields::X2ManyField<
+    pub const fn order_line() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("order_line")
+        ::runtime::odoo::fields::X2ManyField::new("order_line")
     }
     /// Source Document (`origin`, `char`).
     #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("origin")
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
+        ::runtime::odoo::fields::CharField::new("origin")
     }
     /// \# Vendor Bills (`partner_bill_count`, `integer`).
     #[inline]
-    pub const fn partner_bill_count() -> ::runtime::fields::NumField<
+    pub const fn partner_bill_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("partner_bill_count")
+        ::runtime::odoo::fields::NumField::new("partner_bill_count")
     }
     /// Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Vendor Reference (`partner_ref`, `char`).
     #[inline]
-    pub const fn partner_ref() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("partner_ref")
+    pub const fn partner_ref() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("partner_ref")
     }
     /// Payment Terms (`payment_term_id`, `many2one`).
     #[inline]
-    pub const fn payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("payment_term_id")
     }
     /// Receptions (`picking_ids`, `many2many`).
     #[inline]
-    pub const fn picking_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("picking_ids")
+        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
     }
     /// Deliver To (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Receipt Reminder Email (`receipt_reminder_email`, `boolean`).
     #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::fields::BoolField<
+    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrder,
     > {
-        ::runtime::fields::BoolField::new("receipt_reminder_email")
+        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
     }
     /// Receipt Status (`receipt_status`, `selection`).
     #[inline]
-    pub const fn receipt_status() -> ::runtime::fields::SelectionField<
+    pub const fn receipt_status() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::ReceiptStatus,
     > {
-        ::runtime::fields::SelectionField::new("receipt_status")
+        ::runtime::odoo::fields::SelectionField::new("receipt_status")
     }
     /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
     #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::fields::NumField<
+    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("reminder_date_before_receipt")
+        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
     }
     /// Number of Source Sale (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrder,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Tax Country (`tax_country_id`, `many2one`).
     #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
     }
     /// Tax Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::PurchaseOrder> {
-        ::runtime::fields::BinaryField::new("tax_totals")
+    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<
+        super::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("tax_totals")
     }
     /// Buyer (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrder,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `purchase.order`.
@@ -2713,7 +2756,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2732,12 +2775,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `purchase.order`.
@@ -2754,7 +2797,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2775,12 +2818,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_price_include` (Default Sales Price Include) on `purchase.order`.
@@ -2795,7 +2838,7 @@ pub enum CompanyPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyPriceInclude {
+impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2814,12 +2857,12 @@ impl ::runtime::wire::Selection for CompanyPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_location_dest_id_usage` (Destination Location Type) on `purchase.order`.
@@ -2844,7 +2887,7 @@ pub enum DefaultLocationDestIdUsage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultLocationDestIdUsage {
+impl ::runtime::odoo::wire::Selection for DefaultLocationDestIdUsage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -2881,12 +2924,12 @@ impl ::runtime::wire::Selection for DefaultLocationDestIdUsage {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultLocationDestIdUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultLocationDestIdUsage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_status` (Billing Status) on `purchase.order`.
@@ -2903,7 +2946,7 @@ pub enum InvoiceStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceStatus {
+impl ::runtime::odoo::wire::Selection for InvoiceStatus {
     const VALUES: &'static [&'static str] = &["no", "to invoice", "invoiced"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2924,12 +2967,12 @@ impl ::runtime::wire::Selection for InvoiceStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `priority` (Priority) on `purchase.order`.
@@ -2944,7 +2987,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2963,12 +3006,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `receipt_status` (Receipt Status) on `purchase.order`.
@@ -2985,7 +3028,7 @@ pub enum ReceiptStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReceiptStatus {
+impl ::runtime::odoo::wire::Selection for ReceiptStatus {
     const VALUES: &'static [&'static str] = &["pending", "partial", "full"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3006,12 +3049,12 @@ impl ::runtime::wire::Selection for ReceiptStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ReceiptStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReceiptStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `purchase.order`.
@@ -3034,7 +3077,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "sent",
@@ -3068,12 +3111,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order`.
@@ -3088,7 +3131,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3107,11 +3150,11 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

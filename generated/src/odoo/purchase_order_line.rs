@@ -19,11 +19,11 @@ pub struct PurchaseOrderLine {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `order_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,11 +31,11 @@ pub struct PurchaseOrderLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `order_id.currency_id`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Confirmation Date
     ///
     /// `datetime`, readonly, related `order_id.date_approve`, not stored.
@@ -71,17 +71,17 @@ pub struct PurchaseOrderLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Forecasted Issue
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_issue())`.
-    pub forecasted_issue: ::runtime::wire::Computed<bool>,
+    pub forecasted_issue: ::runtime::odoo::wire::Computed<bool>,
     /// Procurement group that generated this line
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -89,7 +89,7 @@ pub struct PurchaseOrderLine {
     /// Bill Lines
     ///
     /// `one2many`, to `account.move.line` (inverse `purchase_line_id`), readonly.
-    pub invoice_lines: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_lines: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Is Downpayment
     ///
     /// `boolean`.
@@ -97,15 +97,17 @@ pub struct PurchaseOrderLine {
     /// Location from procurement
     ///
     /// `many2one`, to `stock.location`.
-    pub location_final_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_final_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Downstream moves alt
     ///
     /// `many2many`, to `stock.move`.
-    pub move_dest_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_dest_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Reservation
     ///
     /// `one2many`, to `stock.move` (inverse `purchase_line_id`), readonly.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -113,19 +115,19 @@ pub struct PurchaseOrderLine {
     /// Order Reference
     ///
     /// `many2one`, to `purchase.order`, required.
-    pub order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
     /// Orderpoint
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
     pub orderpoint_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
     >,
     /// Partner
     ///
     /// You can find a vendor by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`, readonly, related `order_id.partner_id`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Subtotal
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -145,7 +147,7 @@ pub struct PurchaseOrderLine {
     /// Unit Price (Discounted)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_unit_discounted())`.
-    pub price_unit_discounted: ::runtime::wire::Computed<f64>,
+    pub price_unit_discounted: ::runtime::odoo::wire::Computed<f64>,
     /// Custom Description
     ///
     /// `char`.
@@ -153,18 +155,18 @@ pub struct PurchaseOrderLine {
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product attribute values that do not create variants
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub product_no_variant_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_no_variant_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`, computed.
     pub product_packaging_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPackaging>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
     >,
     /// Packaging Quantity
     ///
@@ -177,7 +179,7 @@ pub struct PurchaseOrderLine {
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`, readonly, related `product_id.product_template_attribute_value_ids`, not stored.
-    pub product_template_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Type
@@ -188,18 +190,18 @@ pub struct PurchaseOrderLine {
     /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: ::runtime::wire::Computed<Option<ProductType>>,
+    pub product_type: ::runtime::odoo::wire::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Total Quantity
     ///
@@ -238,11 +240,11 @@ pub struct PurchaseOrderLine {
     /// Origin Sale Item
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, readonly, related `sale_line_id.order_id`.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Sequence
     ///
     /// `integer`.
@@ -262,7 +264,7 @@ pub struct PurchaseOrderLine {
     /// Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -270,14 +272,14 @@ pub struct PurchaseOrderLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseOrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseOrderLine {
+impl ::runtime::odoo::wire::FromRecord for PurchaseOrderLine {
     const FIELDS: &'static [&'static str] = &[
         "analytic_distribution",
         "analytic_precision",
@@ -336,8 +338,8 @@ impl ::runtime::wire::FromRecord for PurchaseOrderLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PurchaseOrderLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -463,117 +465,123 @@ impl ::runtime::Model for PurchaseOrderLine {
         "product_type",
         "product_uom_category_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_order", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_planned", "datetime"),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["line_section", "line_note"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "distribution_analytic_account_ids",
                 "many2many",
             )
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("forecasted_issue", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("forecasted_issue", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_lines", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_lines", "one2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::verify::FieldSpec::new("location_final_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location_final_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("move_dest_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_dest_ids", "many2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
             .relation("purchase.order")
             .required(),
-        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
             .relation("stock.warehouse.orderpoint"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_tax", "float"),
-        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::verify::FieldSpec::new("price_unit_discounted", "float"),
-        ::runtime::verify::FieldSpec::new("product_description_variants", "char"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_tax", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit_discounted", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_description_variants", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_no_variant_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::verify::FieldSpec::new("product_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_template_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("product_type", "selection")
             .selection(&["consu", "service", "combo"]),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::verify::FieldSpec::new("qty_received", "float"),
-        ::runtime::verify::FieldSpec::new("qty_received_manual", "float"),
-        ::runtime::verify::FieldSpec::new("qty_received_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_received", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_received_manual", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_received_method", "selection")
             .selection(&["manual", "stock_moves"]),
-        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("taxes_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("taxes_id", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PurchaseOrderLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("location_final_id"),
-        ::runtime::nested::Relation::display_name("order_id"),
-        ::runtime::nested::Relation::display_name("orderpoint_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_packaging_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for PurchaseOrderLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_final_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_id"),
+        ::runtime::odoo::projection::Relation::display_name("orderpoint_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_packaging_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -671,7 +679,7 @@ impl super::mixins::BaseModel for PurchaseOrderLine {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseOrderLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseOrderLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -682,19 +690,19 @@ impl PurchaseOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         PurchaseOrderLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -744,7 +752,7 @@ impl PurchaseOrderLineCreate {
     pub fn invoice_lines(
         mut self,
         invoice_lines: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
@@ -767,7 +775,7 @@ impl PurchaseOrderLineCreate {
     pub fn move_dest_ids(
         mut self,
         move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
@@ -778,7 +786,7 @@ impl PurchaseOrderLineCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -829,7 +837,9 @@ impl PurchaseOrderLineCreate {
     pub fn product_no_variant_attribute_value_ids(
         mut self,
         product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -898,7 +908,7 @@ impl PurchaseOrderLineCreate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -912,7 +922,7 @@ impl ::runtime::CreateValues for PurchaseOrderLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseOrderLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseOrderLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -923,19 +933,19 @@ impl PurchaseOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PurchaseOrderLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -985,7 +995,7 @@ impl PurchaseOrderLineUpdate {
     pub fn invoice_lines(
         mut self,
         invoice_lines: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
@@ -1008,7 +1018,7 @@ impl PurchaseOrderLineUpdate {
     pub fn move_dest_ids(
         mut self,
         move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
@@ -1019,7 +1029,7 @@ impl PurchaseOrderLineUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -1070,7 +1080,9 @@ impl PurchaseOrderLineUpdate {
     pub fn product_no_variant_attribute_value_ids(
         mut self,
         product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1139,7 +1151,7 @@ impl PurchaseOrderLineUpdate {
     pub fn taxes_id(
         mut self,
         taxes_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
@@ -1153,431 +1165,436 @@ impl ::runtime::UpdateValues for PurchaseOrderLineUpdate {
 pub mod fields {
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::PurchaseOrderLine,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrderLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrderLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrderLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrderLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Confirmation Date (`date_approve`, `datetime`).
     #[inline]
-    pub const fn date_approve() -> ::runtime::fields::DateField<
+    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_approve")
+        ::runtime::odoo::fields::DateField::new("date_approve")
     }
     /// Order Date (`date_order`, `datetime`).
     #[inline]
-    pub const fn date_order() -> ::runtime::fields::DateField<
+    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_order")
+        ::runtime::odoo::fields::DateField::new("date_order")
     }
     /// Expected Arrival (`date_planned`, `datetime`).
     #[inline]
-    pub const fn date_planned() -> ::runtime::fields::DateField<
+    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_planned")
+        ::runtime::odoo::fields::DateField::new("date_planned")
     }
     /// Discount (%) (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount")
+        ::runtime::odoo::fields::NumField::new("discount")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::PurchaseOrderLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrderLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrderLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
     /// Forecasted Issue (`forecasted_issue`, `boolean`).
     #[inline]
-    pub const fn forecasted_issue() -> ::runtime::fields::BoolField<
+    pub const fn forecasted_issue() -> ::runtime::odoo::fields::BoolField<
         super::PurchaseOrderLine,
     > {
-        ::runtime::fields::BoolField::new("forecasted_issue")
+        ::runtime::odoo::fields::BoolField::new("forecasted_issue")
     }
     /// Procurement group that generated this line (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrderLine,
         super::super::rel::ProcurementGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseOrderLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Bill Lines (`invoice_lines`, `one2many`).
-    #[inline]
-    pub const fn invoice_lines() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_lines")
-    }
-    /// Is Downpayment (`is_downpayment`, `boolean`).
-    #[inline]
-    pub const fn is_downpayment() -> ::runtime::fields::BoolField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::fields::BoolField::new("is_downpayment")
-    }
-    /// Location from procurement (`location_final_id`, `many2one`).
-    #[inline]
-    pub const fn location_final_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_final_id")
-    }
-    /// Downstream moves alt (`move_dest_ids`, `many2many`).
-    #[inline]
-    pub const fn move_dest_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_dest_ids")
-    }
-    /// Reservation (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_ids")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PurchaseOrderLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("order_id")
-    }
-    /// Orderpoint (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Subtotal (`price_subtotal`, `monetary`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_subtotal")
-    }
-    /// Tax (`price_tax`, `float`).
-    #[inline]
-    pub const fn price_tax() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_tax")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_total")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_unit")
-    }
-    /// Unit Price (Discounted) (`price_unit_discounted`, `float`).
-    #[inline]
-    pub const fn price_unit_discounted() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_unit_discounted")
-    }
-    /// Custom Description (`product_description_variants`, `char`).
-    #[inline]
-    pub const fn product_description_variants() -> ::runtime::fields::CharField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::fields::CharField::new("product_description_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product attribute values that do not create variants (`product_no_variant_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("product_no_variant_attribute_value_ids")
-    }
-    /// Packaging (`product_packaging_id`, `many2one`).
-    #[inline]
-    pub const fn product_packaging_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::fields::Many2OneField::new("product_packaging_id")
-    }
-    /// Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_packaging_qty")
-    }
-    /// Quantity (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_qty")
-    }
-    /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_template_attribute_value_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("product_template_attribute_value_ids")
-    }
-    /// Product Type (`product_type`, `selection`).
-    #[inline]
-    pub const fn product_type() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::ProductType,
-    > {
-        ::runtime::fields::SelectionField::new("product_type")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Total Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_uom_qty")
-    }
-    /// Propagate cancellation (`propagate_cancel`, `boolean`).
-    #[inline]
-    pub const fn propagate_cancel() -> ::runtime::fields::BoolField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::fields::BoolField::new("propagate_cancel")
-    }
-    /// Billed Qty (`qty_invoiced`, `float`).
-    #[inline]
-    pub const fn qty_invoiced() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_invoiced")
-    }
-    /// Received Qty (`qty_received`, `float`).
-    #[inline]
-    pub const fn qty_received() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_received")
-    }
-    /// Manual Received Qty (`qty_received_manual`, `float`).
-    #[inline]
-    pub const fn qty_received_manual() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_received_manual")
-    }
-    /// Received Qty Method (`qty_received_method`, `selection`).
-    #[inline]
-    pub const fn qty_received_method() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::QtyReceivedMethod,
-    > {
-        ::runtime::fields::SelectionField::new("qty_received_method")
-    }
-    /// To Invoice Quantity (`qty_to_invoice`, `float`).
-    #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_invoice")
-    }
-    /// Origin Sale Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Sale Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::PurchaseOrderLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Bill Lines (`invoice_lines`, `one2many`).
+    #[inline]
+    pub const fn invoice_lines() -> ::runtime::odoo::fields::X2ManyField<
+        super::PurchaseOrderLine,
+        super::super::rel::AccountMoveLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("invoice_lines")
+    }
+    /// Is Downpayment (`is_downpayment`, `boolean`).
+    #[inline]
+    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
+        super::PurchaseOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_downpayment")
+    }
+    /// Location from procurement (`location_final_id`, `many2one`).
+    #[inline]
+    pub const fn location_final_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::StockLocation,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("location_final_id")
+    }
+    /// Downstream moves alt (`move_dest_ids`, `many2many`).
+    #[inline]
+    pub const fn move_dest_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::PurchaseOrderLine,
+        super::super::rel::StockMove,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("move_dest_ids")
+    }
+    /// Reservation (`move_ids`, `one2many`).
+    #[inline]
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::PurchaseOrderLine,
+        super::super::rel::StockMove,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
+    }
+    /// Description (`name`, `text`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseOrderLine> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Order Reference (`order_id`, `many2one`).
+    #[inline]
+    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::PurchaseOrder,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("order_id")
+    }
+    /// Orderpoint (`orderpoint_id`, `many2one`).
+    #[inline]
+    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::StockWarehouseOrderpoint,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
+    }
+    /// Partner (`partner_id`, `many2one`).
+    #[inline]
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
+    }
+    /// Subtotal (`price_subtotal`, `monetary`).
+    #[inline]
+    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_subtotal")
+    }
+    /// Tax (`price_tax`, `float`).
+    #[inline]
+    pub const fn price_tax() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_tax")
+    }
+    /// Total (`price_total`, `monetary`).
+    #[inline]
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_total")
+    }
+    /// Unit Price (`price_unit`, `float`).
+    #[inline]
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit")
+    }
+    /// Unit Price (Discounted) (`price_unit_discounted`, `float`).
+    #[inline]
+    pub const fn price_unit_discounted() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit_discounted")
+    }
+    /// Custom Description (`product_description_variants`, `char`).
+    #[inline]
+    pub const fn product_description_variants() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseOrderLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("product_description_variants")
+    }
+    /// Product (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Product attribute values that do not create variants (`product_no_variant_attribute_value_ids`, `many2many`).
+    #[inline]
+    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::PurchaseOrderLine,
+        super::super::rel::ProductTemplateAttributeValue,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new(
+            "product_no_variant_attribute_value_ids",
+        )
+    }
+    /// Packaging (`product_packaging_id`, `many2one`).
+    #[inline]
+    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::ProductPackaging,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
+    }
+    /// Packaging Quantity (`product_packaging_qty`, `float`).
+    #[inline]
+    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
+    }
+    /// Quantity (`product_qty`, `float`).
+    #[inline]
+    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_qty")
+    }
+    /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
+    #[inline]
+    pub const fn product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::PurchaseOrderLine,
+        super::super::rel::ProductTemplateAttributeValue,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("product_template_attribute_value_ids")
+    }
+    /// Product Type (`product_type`, `selection`).
+    #[inline]
+    pub const fn product_type() -> ::runtime::odoo::fields::SelectionField<
+        super::PurchaseOrderLine,
+        super::ProductType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("product_type")
+    }
+    /// Unit of Measure (`product_uom`, `many2one`).
+    #[inline]
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
+    }
+    /// Category (`product_uom_category_id`, `many2one`).
+    #[inline]
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::UomCategory,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
+    }
+    /// Total Quantity (`product_uom_qty`, `float`).
+    #[inline]
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
+    }
+    /// Propagate cancellation (`propagate_cancel`, `boolean`).
+    #[inline]
+    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
+        super::PurchaseOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
+    }
+    /// Billed Qty (`qty_invoiced`, `float`).
+    #[inline]
+    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_invoiced")
+    }
+    /// Received Qty (`qty_received`, `float`).
+    #[inline]
+    pub const fn qty_received() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_received")
+    }
+    /// Manual Received Qty (`qty_received_manual`, `float`).
+    #[inline]
+    pub const fn qty_received_manual() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_received_manual")
+    }
+    /// Received Qty Method (`qty_received_method`, `selection`).
+    #[inline]
+    pub const fn qty_received_method() -> ::runtime::odoo::fields::SelectionField<
+        super::PurchaseOrderLine,
+        super::QtyReceivedMethod,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("qty_received_method")
+    }
+    /// To Invoice Quantity (`qty_to_invoice`, `float`).
+    #[inline]
+    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
+    }
+    /// Origin Sale Item (`sale_line_id`, `many2one`).
+    #[inline]
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
+    }
+    /// Sale Order (`sale_order_id`, `many2one`).
+    #[inline]
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::PurchaseOrderLine,
+        super::super::rel::SaleOrder,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseOrderLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrderLine,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseOrderLine,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Taxes (`taxes_id`, `many2many`).
     #[inline]
-    pub const fn taxes_id() -> ::runtime::fields::X2ManyField<
+    pub const fn taxes_id() -> ::runtime::odoo::fields::X2ManyField<
         super::PurchaseOrderLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("taxes_id")
+        ::runtime::odoo::fields::X2ManyField::new("taxes_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseOrderLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `purchase.order.line`.
@@ -1592,7 +1609,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["line_section", "line_note"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1611,12 +1628,12 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `product_type` (Product Type) on `purchase.order.line`.
@@ -1633,7 +1650,7 @@ pub enum ProductType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductType {
+impl ::runtime::odoo::wire::Selection for ProductType {
     const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1654,12 +1671,12 @@ impl ::runtime::wire::Selection for ProductType {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `qty_received_method` (Received Qty Method) on `purchase.order.line`.
@@ -1674,7 +1691,7 @@ pub enum QtyReceivedMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for QtyReceivedMethod {
+impl ::runtime::odoo::wire::Selection for QtyReceivedMethod {
     const VALUES: &'static [&'static str] = &["manual", "stock_moves"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1693,12 +1710,12 @@ impl ::runtime::wire::Selection for QtyReceivedMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for QtyReceivedMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for QtyReceivedMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `purchase.order.line`.
@@ -1721,7 +1738,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "sent",
@@ -1755,12 +1772,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order.line`.
@@ -1775,7 +1792,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1794,11 +1811,11 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

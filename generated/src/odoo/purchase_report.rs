@@ -15,23 +15,27 @@ pub struct PurchaseReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub category_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Partner Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Confirmation Date
     ///
     /// `datetime`, readonly.
@@ -68,7 +72,7 @@ pub struct PurchaseReport {
     ///
     /// `many2one`, to `account.fiscal.position`, readonly.
     pub fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -81,15 +85,17 @@ pub struct PurchaseReport {
     /// Order
     ///
     /// `many2one`, to `purchase.order`, readonly.
-    pub order_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub picking_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Average Cost
     ///
     /// `monetary`, readonly, currency in `currency_id`.
@@ -101,15 +107,17 @@ pub struct PurchaseReport {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Reference Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Qty Billed
     ///
     /// `float`, readonly.
@@ -139,7 +147,7 @@ pub struct PurchaseReport {
     /// Buyer
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Volume
     ///
     /// `float`, readonly.
@@ -151,10 +159,10 @@ pub struct PurchaseReport {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseReport {
+impl ::runtime::odoo::wire::FromRecord for PurchaseReport {
     const FIELDS: &'static [&'static str] = &[
         "category_id",
         "commercial_partner_id",
@@ -190,8 +198,8 @@ impl ::runtime::wire::FromRecord for PurchaseReport {
         "weight",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = PurchaseReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -269,73 +277,74 @@ impl ::runtime::Model for PurchaseReport {
         "volume",
         "weight",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_order", "datetime"),
-        ::runtime::verify::FieldSpec::new("days_to_arrival", "float"),
-        ::runtime::verify::FieldSpec::new("delay", "float"),
-        ::runtime::verify::FieldSpec::new("delay_pass", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("days_to_arrival", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("delay", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_pass", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("nbr_lines", "integer"),
-        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr_lines", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("price_average", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price_average", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("qty_billed", "float"),
-        ::runtime::verify::FieldSpec::new("qty_ordered", "float"),
-        ::runtime::verify::FieldSpec::new("qty_received", "float"),
-        ::runtime::verify::FieldSpec::new("qty_to_be_billed", "float"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("qty_billed", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_ordered", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_received", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_be_billed", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::verify::FieldSpec::new("untaxed_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("volume", "float"),
-        ::runtime::verify::FieldSpec::new("weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("untaxed_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for PurchaseReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("order_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("user_id"),
+impl ::runtime::odoo::projection::Projection for PurchaseReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("fiscal_position_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
     ];
 }
 impl super::mixins::BaseModel for PurchaseReport {
@@ -344,7 +353,7 @@ impl super::mixins::BaseModel for PurchaseReport {
 /// Values for creating a `purchase.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PurchaseReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -355,20 +364,20 @@ impl PurchaseReportCreate {
     /// Takes the required fields: `product_uom` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom: i64) -> Self {
         PurchaseReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_uom(product_uom)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `category_id` (Product Category).
@@ -565,7 +574,7 @@ impl ::runtime::CreateValues for PurchaseReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct PurchaseReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for PurchaseReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -576,19 +585,19 @@ impl PurchaseReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         PurchaseReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `category_id` (Product Category).
@@ -785,241 +794,255 @@ impl ::runtime::UpdateValues for PurchaseReportUpdate {
 pub mod fields {
     /// Product Category (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Commercial Entity (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Partner Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Confirmation Date (`date_approve`, `datetime`).
     #[inline]
-    pub const fn date_approve() -> ::runtime::fields::DateField<
+    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
         super::PurchaseReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_approve")
+        ::runtime::odoo::fields::DateField::new("date_approve")
     }
     /// Order Date (`date_order`, `datetime`).
     #[inline]
-    pub const fn date_order() -> ::runtime::fields::DateField<
+    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
         super::PurchaseReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_order")
+        ::runtime::odoo::fields::DateField::new("date_order")
     }
     /// Effective Days To Arrival (`days_to_arrival`, `float`).
     #[inline]
-    pub const fn days_to_arrival() -> ::runtime::fields::NumField<
+    pub const fn days_to_arrival() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("days_to_arrival")
+        ::runtime::odoo::fields::NumField::new("days_to_arrival")
     }
     /// Days to Confirm (`delay`, `float`).
     #[inline]
-    pub const fn delay() -> ::runtime::fields::NumField<super::PurchaseReport, f64> {
-        ::runtime::fields::NumField::new("delay")
+    pub const fn delay() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("delay")
     }
     /// Days to Receive (`delay_pass`, `float`).
     #[inline]
-    pub const fn delay_pass() -> ::runtime::fields::NumField<
+    pub const fn delay_pass() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("delay_pass")
+        ::runtime::odoo::fields::NumField::new("delay_pass")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PurchaseReport> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::PurchaseReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Effective Date (`effective_date`, `datetime`).
     #[inline]
-    pub const fn effective_date() -> ::runtime::fields::DateField<
+    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
         super::PurchaseReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("effective_date")
+        ::runtime::odoo::fields::DateField::new("effective_date")
     }
     /// Fiscal Position (`fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PurchaseReport, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// \# of Lines (`nbr_lines`, `integer`).
     #[inline]
-    pub const fn nbr_lines() -> ::runtime::fields::NumField<super::PurchaseReport, i64> {
-        ::runtime::fields::NumField::new("nbr_lines")
+    pub const fn nbr_lines() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("nbr_lines")
     }
     /// Order (`order_id`, `many2one`).
     #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("order_id")
+        ::runtime::odoo::fields::Many2OneField::new("order_id")
     }
     /// Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Warehouse (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Average Cost (`price_average`, `monetary`).
     #[inline]
-    pub const fn price_average() -> ::runtime::fields::NumField<
+    pub const fn price_average() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_average")
+        ::runtime::odoo::fields::NumField::new("price_average")
     }
     /// Total (`price_total`, `monetary`).
     #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_total")
+        ::runtime::odoo::fields::NumField::new("price_total")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Reference Unit of Measure (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Qty Billed (`qty_billed`, `float`).
     #[inline]
-    pub const fn qty_billed() -> ::runtime::fields::NumField<
+    pub const fn qty_billed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_billed")
+        ::runtime::odoo::fields::NumField::new("qty_billed")
     }
     /// Qty Ordered (`qty_ordered`, `float`).
     #[inline]
-    pub const fn qty_ordered() -> ::runtime::fields::NumField<
+    pub const fn qty_ordered() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_ordered")
+        ::runtime::odoo::fields::NumField::new("qty_ordered")
     }
     /// Qty Received (`qty_received`, `float`).
     #[inline]
-    pub const fn qty_received() -> ::runtime::fields::NumField<
+    pub const fn qty_received() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_received")
+        ::runtime::odoo::fields::NumField::new("qty_received")
     }
     /// Qty to be Billed (`qty_to_be_billed`, `float`).
     #[inline]
-    pub const fn qty_to_be_billed() -> ::runtime::fields::NumField<
+    pub const fn qty_to_be_billed() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_be_billed")
+        ::runtime::odoo::fields::NumField::new("qty_to_be_billed")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::PurchaseReport,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Untaxed Total (`untaxed_total`, `monetary`).
     #[inline]
-    pub const fn untaxed_total() -> ::runtime::fields::NumField<
+    pub const fn untaxed_total() -> ::runtime::odoo::fields::NumField<
         super::PurchaseReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("untaxed_total")
+        ::runtime::odoo::fields::NumField::new("untaxed_total")
     }
     /// Buyer (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::PurchaseReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Volume (`volume`, `float`).
     #[inline]
-    pub const fn volume() -> ::runtime::fields::NumField<super::PurchaseReport, f64> {
-        ::runtime::fields::NumField::new("volume")
+    pub const fn volume() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("volume")
     }
     /// Gross Weight (`weight`, `float`).
     #[inline]
-    pub const fn weight() -> ::runtime::fields::NumField<super::PurchaseReport, f64> {
-        ::runtime::fields::NumField::new("weight")
+    pub const fn weight() -> ::runtime::odoo::fields::NumField<
+        super::PurchaseReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("weight")
     }
 }
 /// Values of `state` (Status) on `purchase.report`.
@@ -1042,7 +1065,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "sent",
@@ -1076,11 +1099,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

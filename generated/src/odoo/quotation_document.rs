@@ -33,7 +33,7 @@ pub struct QuotationDocument {
     /// Company
     ///
     /// `many2one`, to `res.company`, related `ir_attachment_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,7 +41,7 @@ pub struct QuotationDocument {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`, related `ir_attachment_id.description`, not stored.
@@ -63,7 +63,7 @@ pub struct QuotationDocument {
     /// Form Fields Included
     ///
     /// `many2many`, to `sale.pdf.form.field`, readonly, computed.
-    pub form_field_ids: ::runtime::wire::X2Many<super::rel::SalePdfFormField>,
+    pub form_field_ids: ::runtime::odoo::wire::X2Many<super::rel::SalePdfFormField>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -71,15 +71,15 @@ pub struct QuotationDocument {
     /// Image Height
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_height`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
-    pub image_height: ::runtime::wire::Computed<i64>,
+    pub image_height: ::runtime::odoo::wire::Computed<i64>,
     /// Image Src
     ///
     /// `char`, readonly, related `ir_attachment_id.image_src`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
-    pub image_src: ::runtime::wire::Computed<Option<String>>,
+    pub image_src: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Image Width
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_width`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
-    pub image_width: ::runtime::wire::Computed<i64>,
+    pub image_width: ::runtime::odoo::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly, related `ir_attachment_id.index_content`, not stored.
@@ -87,11 +87,13 @@ pub struct QuotationDocument {
     /// Related attachment
     ///
     /// `many2one`, to `ir.attachment`, required.
-    pub ir_attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub ir_attachment_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+    >,
     /// Attachment URL
     ///
     /// `char`, readonly, related `ir_attachment_id.local_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
-    pub local_url: ::runtime::wire::Computed<Option<String>>,
+    pub local_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly, related `ir_attachment_id.mimetype`, not stored.
@@ -103,7 +105,7 @@ pub struct QuotationDocument {
     /// Original (unoptimized, unresized) attachment
     ///
     /// `many2one`, to `ir.attachment`, related `ir_attachment_id.original_id`, not stored.
-    pub original_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub original_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     /// Is public document
     ///
     /// `boolean`, related `ir_attachment_id.public`, not stored.
@@ -111,7 +113,9 @@ pub struct QuotationDocument {
     /// Quotation Templates
     ///
     /// `many2many`, to `sale.order.template`.
-    pub quotation_template_ids: ::runtime::wire::X2Many<super::rel::SaleOrderTemplate>,
+    pub quotation_template_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::SaleOrderTemplate,
+    >,
     /// Resource Field
     ///
     /// `char`, related `ir_attachment_id.res_field`, not stored.
@@ -127,7 +131,7 @@ pub struct QuotationDocument {
     /// Resource Name
     ///
     /// `char`, readonly, related `ir_attachment_id.res_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
-    pub res_name: ::runtime::wire::Computed<Option<String>>,
+    pub res_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -151,7 +155,7 @@ pub struct QuotationDocument {
     /// Voice
     ///
     /// `one2many`, to `discuss.voice.metadata`, related `ir_attachment_id.voice_ids`, not stored.
-    pub voice_ids: ::runtime::wire::X2Many<super::rel::DiscussVoiceMetadata>,
+    pub voice_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussVoiceMetadata>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -159,14 +163,14 @@ pub struct QuotationDocument {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for QuotationDocument {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for QuotationDocument {
+impl ::runtime::odoo::wire::FromRecord for QuotationDocument {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "active",
@@ -204,8 +208,8 @@ impl ::runtime::wire::FromRecord for QuotationDocument {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = QuotationDocument::default();
         while let Some(i) = r.next()? {
             match i {
@@ -289,69 +293,70 @@ impl ::runtime::Model for QuotationDocument {
         "local_url",
         "res_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("checksum", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("checksum", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("datas", "binary"),
-        ::runtime::verify::FieldSpec::new("db_datas", "binary"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("document_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("db_datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
             .required()
             .selection(&["header", "footer"]),
-        ::runtime::verify::FieldSpec::new("file_size", "integer"),
-        ::runtime::verify::FieldSpec::new("form_field_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("file_size", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("form_field_ids", "many2many")
             .relation("sale.pdf.form.field"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_height", "integer"),
-        ::runtime::verify::FieldSpec::new("image_src", "char"),
-        ::runtime::verify::FieldSpec::new("image_width", "integer"),
-        ::runtime::verify::FieldSpec::new("index_content", "text"),
-        ::runtime::verify::FieldSpec::new("ir_attachment_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_height", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_src", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_width", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("index_content", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("ir_attachment_id", "many2one")
             .relation("ir.attachment")
             .required(),
-        ::runtime::verify::FieldSpec::new("local_url", "char"),
-        ::runtime::verify::FieldSpec::new("mimetype", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("original_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("local_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mimetype", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("original_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("public", "boolean"),
-        ::runtime::verify::FieldSpec::new("quotation_template_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("public", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("quotation_template_ids", "many2many")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("raw", "binary"),
-        ::runtime::verify::FieldSpec::new("res_field", "char"),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("store_fname", "char"),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("raw", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("res_field", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("store_fname", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .required()
             .selection(&["url", "binary"]),
-        ::runtime::verify::FieldSpec::new("url", "char"),
-        ::runtime::verify::FieldSpec::new("voice_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("voice_ids", "one2many")
             .relation("discuss.voice.metadata"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for QuotationDocument {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("ir_attachment_id"),
-        ::runtime::nested::Relation::display_name("original_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for QuotationDocument {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("ir_attachment_id"),
+        ::runtime::odoo::projection::Relation::display_name("original_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -380,7 +385,7 @@ impl super::mixins::BaseModel for QuotationDocument {
 /// Values for creating a `quotation.document` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct QuotationDocumentCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for QuotationDocumentCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -391,7 +396,7 @@ impl QuotationDocumentCreate {
     /// Takes the required fields: `document_type`, `ir_attachment_id` (readonly, computed and x2many fields are left out).
     pub fn new(document_type: DocumentType, ir_attachment_id: i64) -> Self {
         QuotationDocumentCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .document_type(document_type)
             .ir_attachment_id(ir_attachment_id)
@@ -399,13 +404,13 @@ impl QuotationDocumentCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = QuotationDocument>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = QuotationDocument>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -428,13 +433,16 @@ impl QuotationDocumentCreate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -479,7 +487,7 @@ impl QuotationDocumentCreate {
     pub fn quotation_template_ids(
         mut self,
         quotation_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplate>,
         >,
     ) -> Self {
         self.values
@@ -491,7 +499,7 @@ impl QuotationDocumentCreate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -542,7 +550,7 @@ impl QuotationDocumentCreate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -556,7 +564,7 @@ impl ::runtime::CreateValues for QuotationDocumentCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct QuotationDocumentUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for QuotationDocumentUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -567,19 +575,19 @@ impl QuotationDocumentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         QuotationDocumentUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = QuotationDocument>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = QuotationDocument>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -602,13 +610,16 @@ impl QuotationDocumentUpdate {
     }
     /// Set `datas` (File Content (base64)).
     #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("datas", datas.into());
         self
     }
     /// Set `db_datas` (Database Data).
     #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn db_datas(
+        mut self,
+        db_datas: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("db_datas", db_datas.into());
         self
     }
@@ -653,7 +664,7 @@ impl QuotationDocumentUpdate {
     pub fn quotation_template_ids(
         mut self,
         quotation_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplate>,
         >,
     ) -> Self {
         self.values
@@ -665,7 +676,7 @@ impl QuotationDocumentUpdate {
     }
     /// Set `raw` (File Content (raw)).
     #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("raw", raw.into());
         self
     }
@@ -716,7 +727,7 @@ impl QuotationDocumentUpdate {
     pub fn voice_ids(
         mut self,
         voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
@@ -730,246 +741,275 @@ impl ::runtime::UpdateValues for QuotationDocumentUpdate {
 pub mod fields {
     /// Access Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
         super::QuotationDocument,
     > {
-        ::runtime::fields::CharField::new("access_token")
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::QuotationDocument> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Checksum/SHA1 (`checksum`, `char`).
     #[inline]
-    pub const fn checksum() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("checksum")
+    pub const fn checksum() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("checksum")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::QuotationDocument,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::QuotationDocument,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::QuotationDocument,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
-        ::runtime::fields::BinaryField::new("datas")
+    pub const fn datas() -> ::runtime::odoo::fields::BinaryField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
-        ::runtime::fields::BinaryField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::odoo::fields::BinaryField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::QuotationDocument,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::QuotationDocument,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Document Type (`document_type`, `selection`).
     #[inline]
-    pub const fn document_type() -> ::runtime::fields::SelectionField<
+    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
         super::QuotationDocument,
         super::DocumentType,
     > {
-        ::runtime::fields::SelectionField::new("document_type")
+        ::runtime::odoo::fields::SelectionField::new("document_type")
     }
     /// File Size (`file_size`, `integer`).
     #[inline]
-    pub const fn file_size() -> ::runtime::fields::NumField<
+    pub const fn file_size() -> ::runtime::odoo::fields::NumField<
         super::QuotationDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("file_size")
+        ::runtime::odoo::fields::NumField::new("file_size")
     }
     /// Form Fields Included (`form_field_ids`, `many2many`).
     #[inline]
-    pub const fn form_field_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn form_field_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::QuotationDocument,
         super::super::rel::SalePdfFormField,
     > {
-        ::runtime::fields::X2ManyField::new("form_field_ids")
+        ::runtime::odoo::fields::X2ManyField::new("form_field_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::QuotationDocument, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::QuotationDocument,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Image Height (`image_height`, `integer`).
     #[inline]
-    pub const fn image_height() -> ::runtime::fields::NumField<
+    pub const fn image_height() -> ::runtime::odoo::fields::NumField<
         super::QuotationDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("image_height")
+        ::runtime::odoo::fields::NumField::new("image_height")
     }
     /// Image Src (`image_src`, `char`).
     #[inline]
-    pub const fn image_src() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("image_src")
+    pub const fn image_src() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("image_src")
     }
     /// Image Width (`image_width`, `integer`).
     #[inline]
-    pub const fn image_width() -> ::runtime::fields::NumField<
+    pub const fn image_width() -> ::runtime::odoo::fields::NumField<
         super::QuotationDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("image_width")
+        ::runtime::odoo::fields::NumField::new("image_width")
     }
     /// Indexed Content (`index_content`, `text`).
     #[inline]
-    pub const fn index_content() -> ::runtime::fields::CharField<
+    pub const fn index_content() -> ::runtime::odoo::fields::CharField<
         super::QuotationDocument,
     > {
-        ::runtime::fields::CharField::new("index_content")
+        ::runtime::odoo::fields::CharField::new("index_content")
     }
     /// Related attachment (`ir_attachment_id`, `many2one`).
     #[inline]
-    pub const fn ir_attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn ir_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::QuotationDocument,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("ir_attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("ir_attachment_id")
     }
     /// Attachment URL (`local_url`, `char`).
     #[inline]
-    pub const fn local_url() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("local_url")
+    pub const fn local_url() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("local_url")
     }
     /// Mime Type (`mimetype`, `char`).
     #[inline]
-    pub const fn mimetype() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("mimetype")
+    pub const fn mimetype() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("mimetype")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::QuotationDocument> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
     #[inline]
-    pub const fn original_id() -> ::runtime::fields::Many2OneField<
+    pub const fn original_id() -> ::runtime::odoo::fields::Many2OneField<
         super::QuotationDocument,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("original_id")
+        ::runtime::odoo::fields::Many2OneField::new("original_id")
     }
     /// Is public document (`public`, `boolean`).
     #[inline]
-    pub const fn public() -> ::runtime::fields::BoolField<super::QuotationDocument> {
-        ::runtime::fields::BoolField::new("public")
+    pub const fn public() -> ::runtime::odoo::fields::BoolField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::BoolField::new("public")
     }
     /// Quotation Templates (`quotation_template_ids`, `many2many`).
     #[inline]
-    pub const fn quotation_template_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quotation_template_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::QuotationDocument,
         super::super::rel::SaleOrderTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("quotation_template_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quotation_template_ids")
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
-        ::runtime::fields::BinaryField::new("raw")
+    pub const fn raw() -> ::runtime::odoo::fields::BinaryField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]
-    pub const fn res_field() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("res_field")
+    pub const fn res_field() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_field")
     }
     /// Resource ID (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::QuotationDocument> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Resource Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Resource Name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("res_name")
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<
+        super::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::QuotationDocument,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Stored Filename (`store_fname`, `char`).
     #[inline]
-    pub const fn store_fname() -> ::runtime::fields::CharField<
+    pub const fn store_fname() -> ::runtime::odoo::fields::CharField<
         super::QuotationDocument,
     > {
-        ::runtime::fields::CharField::new("store_fname")
+        ::runtime::odoo::fields::CharField::new("store_fname")
     }
     /// Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::QuotationDocument,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Url (`url`, `char`).
     #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::QuotationDocument> {
-        ::runtime::fields::CharField::new("url")
+    pub const fn url() -> ::runtime::odoo::fields::CharField<super::QuotationDocument> {
+        ::runtime::odoo::fields::CharField::new("url")
     }
     /// Voice (`voice_ids`, `one2many`).
     #[inline]
-    pub const fn voice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn voice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::QuotationDocument,
         super::super::rel::DiscussVoiceMetadata,
     > {
-        ::runtime::fields::X2ManyField::new("voice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("voice_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::QuotationDocument,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::QuotationDocument,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `document_type` (Document Type) on `quotation.document`.
@@ -984,7 +1024,7 @@ pub enum DocumentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DocumentType {
+impl ::runtime::odoo::wire::Selection for DocumentType {
     const VALUES: &'static [&'static str] = &["header", "footer"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1003,12 +1043,12 @@ impl ::runtime::wire::Selection for DocumentType {
 }
 impl<'de> ::serde::Deserialize<'de> for DocumentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DocumentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Type) on `quotation.document`.
@@ -1023,7 +1063,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["url", "binary"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1042,11 +1082,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

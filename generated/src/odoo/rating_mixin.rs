@@ -15,71 +15,71 @@ pub struct RatingMixin {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Average Rating
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::wire::Computed<f64>,
+    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
     /// Rating Avg Text
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
@@ -87,23 +87,23 @@ pub struct RatingMixin {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
+    pub rating_avg_text: ::runtime::odoo::wire::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::wire::Computed<i64>,
+    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
     /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
+    pub rating_last_feedback: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rating Text
     ///
     /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
@@ -111,7 +111,7 @@ pub struct RatingMixin {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
+    pub rating_last_text: ::runtime::odoo::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed.
@@ -121,20 +121,20 @@ pub struct RatingMixin {
     /// Rating Satisfaction
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::wire::Computed<f64>,
+    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<f64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RatingMixin {
+impl ::runtime::odoo::wire::FromRecord for RatingMixin {
     const FIELDS: &'static [&'static str] = &[
         "has_message",
         "message_attachment_count",
@@ -158,8 +158,8 @@ impl ::runtime::wire::FromRecord for RatingMixin {
         "website_message_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = RatingMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -193,7 +193,7 @@ impl ::runtime::wire::FromRecord for RatingMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RatingMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,19 +204,19 @@ impl RatingMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         RatingMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `message_follower_ids` (Followers).
@@ -224,7 +224,7 @@ impl RatingMixinCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -239,7 +239,7 @@ impl RatingMixinCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -250,7 +250,7 @@ impl RatingMixinCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -265,7 +265,7 @@ impl RatingMixinCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -276,7 +276,7 @@ impl RatingMixinCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -291,7 +291,7 @@ impl RatingMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RatingMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -302,19 +302,19 @@ impl RatingMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         RatingMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `message_follower_ids` (Followers).
@@ -322,7 +322,7 @@ impl RatingMixinUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -337,7 +337,7 @@ impl RatingMixinUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -348,7 +348,7 @@ impl RatingMixinUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -363,7 +363,7 @@ impl RatingMixinUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -374,7 +374,7 @@ impl RatingMixinUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -389,156 +389,164 @@ impl RatingMixinUpdate {
 pub mod fields {
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::RatingMixin> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::RatingMixin,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::RatingMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingMixin,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::RatingMixin,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::RatingMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::RatingMixin,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingMixin,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::RatingMixin,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::RatingMixin,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::RatingMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingMixin,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Average Rating (`rating_avg`, `float`).
     #[inline]
-    pub const fn rating_avg() -> ::runtime::fields::NumField<super::RatingMixin, f64> {
-        ::runtime::fields::NumField::new("rating_avg")
+    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
+        super::RatingMixin,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_avg")
     }
     /// Rating Avg Text (`rating_avg_text`, `selection`).
     #[inline]
-    pub const fn rating_avg_text() -> ::runtime::fields::SelectionField<
+    pub const fn rating_avg_text() -> ::runtime::odoo::fields::SelectionField<
         super::RatingMixin,
         super::RatingAvgText,
     > {
-        ::runtime::fields::SelectionField::new("rating_avg_text")
+        ::runtime::odoo::fields::SelectionField::new("rating_avg_text")
     }
     /// Rating count (`rating_count`, `integer`).
     #[inline]
-    pub const fn rating_count() -> ::runtime::fields::NumField<super::RatingMixin, i64> {
-        ::runtime::fields::NumField::new("rating_count")
+    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
+        super::RatingMixin,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating_count")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingMixin,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Last Feedback (`rating_last_feedback`, `text`).
     #[inline]
-    pub const fn rating_last_feedback() -> ::runtime::fields::CharField<
+    pub const fn rating_last_feedback() -> ::runtime::odoo::fields::CharField<
         super::RatingMixin,
     > {
-        ::runtime::fields::CharField::new("rating_last_feedback")
+        ::runtime::odoo::fields::CharField::new("rating_last_feedback")
     }
     /// Rating Last Image (`rating_last_image`, `binary`).
     #[inline]
-    pub const fn rating_last_image() -> ::runtime::fields::BinaryField<
+    pub const fn rating_last_image() -> ::runtime::odoo::fields::BinaryField<
         super::RatingMixin,
     > {
-        ::runtime::fields::BinaryField::new("rating_last_image")
+        ::runtime::odoo::fields::BinaryField::new("rating_last_image")
     }
     /// Rating Text (`rating_last_text`, `selection`).
     #[inline]
-    pub const fn rating_last_text() -> ::runtime::fields::SelectionField<
+    pub const fn rating_last_text() -> ::runtime::odoo::fields::SelectionField<
         super::RatingMixin,
         super::RatingLastText,
     > {
-        ::runtime::fields::SelectionField::new("rating_last_text")
+        ::runtime::odoo::fields::SelectionField::new("rating_last_text")
     }
     /// Rating Last Value (`rating_last_value`, `float`).
     #[inline]
-    pub const fn rating_last_value() -> ::runtime::fields::NumField<
+    pub const fn rating_last_value() -> ::runtime::odoo::fields::NumField<
         super::RatingMixin,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_last_value")
+        ::runtime::odoo::fields::NumField::new("rating_last_value")
     }
     /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
     #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::fields::NumField<
+    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
         super::RatingMixin,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_percentage_satisfaction")
+        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingMixin,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
 }
 /// Values of `rating_avg_text` (Rating Avg Text) on `rating.mixin`.
@@ -557,7 +565,7 @@ pub enum RatingAvgText {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingAvgText {
+impl ::runtime::odoo::wire::Selection for RatingAvgText {
     const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -580,12 +588,12 @@ impl ::runtime::wire::Selection for RatingAvgText {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingAvgText {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingAvgText {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `rating_last_text` (Rating Text) on `rating.mixin`.
@@ -604,7 +612,7 @@ pub enum RatingLastText {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingLastText {
+impl ::runtime::odoo::wire::Selection for RatingLastText {
     const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -627,11 +635,11 @@ impl ::runtime::wire::Selection for RatingLastText {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingLastText {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingLastText {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,36 +15,36 @@ pub struct RatingParentMixin {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::wire::Computed<f64>,
+    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
     /// Average Rating (%)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
+    pub rating_avg_percentage: ::runtime::odoo::wire::Computed<f64>,
     /// \# Ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::wire::Computed<i64>,
+    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
     /// Percentage of happy ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::wire::Computed<i64>,
+    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<i64>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingParentMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RatingParentMixin {
+impl ::runtime::odoo::wire::FromRecord for RatingParentMixin {
     const FIELDS: &'static [&'static str] = &[
         "rating_avg",
         "rating_avg_percentage",
@@ -53,8 +53,8 @@ impl ::runtime::wire::FromRecord for RatingParentMixin {
         "rating_percentage_satisfaction",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = RatingParentMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -73,7 +73,7 @@ impl ::runtime::wire::FromRecord for RatingParentMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RatingParentMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingParentMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -84,19 +84,19 @@ impl RatingParentMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         RatingParentMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingParentMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingParentMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `rating_ids` (Ratings).
@@ -104,7 +104,7 @@ impl RatingParentMixinCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -115,7 +115,7 @@ impl RatingParentMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RatingParentMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingParentMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -126,19 +126,19 @@ impl RatingParentMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         RatingParentMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingParentMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingParentMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `rating_ids` (Ratings).
@@ -146,7 +146,7 @@ impl RatingParentMixinUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -157,42 +157,42 @@ impl RatingParentMixinUpdate {
 pub mod fields {
     /// Average Rating (`rating_avg`, `float`).
     #[inline]
-    pub const fn rating_avg() -> ::runtime::fields::NumField<
+    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
         super::RatingParentMixin,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_avg")
+        ::runtime::odoo::fields::NumField::new("rating_avg")
     }
     /// Average Rating (%) (`rating_avg_percentage`, `float`).
     #[inline]
-    pub const fn rating_avg_percentage() -> ::runtime::fields::NumField<
+    pub const fn rating_avg_percentage() -> ::runtime::odoo::fields::NumField<
         super::RatingParentMixin,
         f64,
     > {
-        ::runtime::fields::NumField::new("rating_avg_percentage")
+        ::runtime::odoo::fields::NumField::new("rating_avg_percentage")
     }
     /// \# Ratings (`rating_count`, `integer`).
     #[inline]
-    pub const fn rating_count() -> ::runtime::fields::NumField<
+    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
         super::RatingParentMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("rating_count")
+        ::runtime::odoo::fields::NumField::new("rating_count")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RatingParentMixin,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
     #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::fields::NumField<
+    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
         super::RatingParentMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("rating_percentage_satisfaction")
+        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
     }
 }

@@ -29,7 +29,7 @@ pub struct RatingRating {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,13 +51,15 @@ pub struct RatingRating {
     /// Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Parent Ref
     ///
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub parent_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
+    pub parent_ref: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Reference>,
+    >,
     /// Parent Document
     ///
     /// `integer`.
@@ -69,7 +71,9 @@ pub struct RatingRating {
     /// Parent Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub parent_res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub parent_res_model_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
+    >,
     /// Parent Document Name
     ///
     /// `char`, readonly, computed.
@@ -77,7 +81,7 @@ pub struct RatingRating {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Publisher comment
     ///
     /// `text`.
@@ -89,11 +93,13 @@ pub struct RatingRating {
     /// Commented by
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub publisher_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub publisher_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Rated Operator
     ///
     /// `many2one`, to `res.partner`.
-    pub rated_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub rated_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Name
     ///
     /// `char`, readonly, related `rated_partner_id.name`, not stored.
@@ -105,7 +111,7 @@ pub struct RatingRating {
     /// Image URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_image_url())`.
-    pub rating_image_url: ::runtime::wire::Computed<Option<String>>,
+    pub rating_image_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rating
     ///
     /// `selection`, readonly, computed.
@@ -123,7 +129,7 @@ pub struct RatingRating {
     /// Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Resource name
     ///
     /// `char`, readonly, computed.
@@ -133,7 +139,9 @@ pub struct RatingRating {
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
+    pub resource_ref: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Reference>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -141,14 +149,14 @@ pub struct RatingRating {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RatingRating {
+impl ::runtime::odoo::wire::FromRecord for RatingRating {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "consumed",
@@ -182,8 +190,8 @@ impl ::runtime::wire::FromRecord for RatingRating {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = RatingRating::default();
         while let Some(i) = r.next()? {
             match i {
@@ -259,63 +267,65 @@ impl ::runtime::Model for RatingRating {
         "rating_image_url",
         "resource_ref",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("consumed", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("consumed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("feedback", "text"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("feedback", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("parent_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("parent_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("parent_res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("parent_res_model", "char"),
-        ::runtime::verify::FieldSpec::new("parent_res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("parent_res_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("publisher_comment", "text"),
-        ::runtime::verify::FieldSpec::new("publisher_datetime", "datetime"),
-        ::runtime::verify::FieldSpec::new("publisher_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("publisher_comment", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("publisher_datetime", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("publisher_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("rated_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("rated_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("rated_partner_name", "char"),
-        ::runtime::verify::FieldSpec::new("rating", "float"),
-        ::runtime::verify::FieldSpec::new("rating_image", "binary"),
-        ::runtime::verify::FieldSpec::new("rating_image_url", "char"),
-        ::runtime::verify::FieldSpec::new("rating_text", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("rated_partner_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_image_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_text", "selection")
             .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference").required(),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for RatingRating {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("message_id"),
-        ::runtime::nested::Relation::display_name("parent_res_model_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("publisher_id"),
-        ::runtime::nested::Relation::display_name("rated_partner_id"),
-        ::runtime::nested::Relation::display_name("res_model_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for RatingRating {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("message_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("publisher_id"),
+        ::runtime::odoo::projection::Relation::display_name("rated_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("res_model_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -361,7 +371,7 @@ impl super::mixins::BaseModel for RatingRating {
 /// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RatingRatingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingRatingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -372,20 +382,20 @@ impl RatingRatingCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
         RatingRatingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .res_id(res_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingRating>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingRating>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -495,7 +505,7 @@ impl ::runtime::CreateValues for RatingRatingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RatingRatingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RatingRatingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -506,19 +516,19 @@ impl RatingRatingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         RatingRatingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingRating>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingRating>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -628,205 +638,220 @@ impl ::runtime::UpdateValues for RatingRatingUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Filled Rating (`consumed`, `boolean`).
     #[inline]
-    pub const fn consumed() -> ::runtime::fields::BoolField<super::RatingRating> {
-        ::runtime::fields::BoolField::new("consumed")
+    pub const fn consumed() -> ::runtime::odoo::fields::BoolField<super::RatingRating> {
+        ::runtime::odoo::fields::BoolField::new("consumed")
     }
     /// Submitted on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::RatingRating,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Comment (`feedback`, `text`).
     #[inline]
-    pub const fn feedback() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("feedback")
+    pub const fn feedback() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
+        ::runtime::odoo::fields::CharField::new("feedback")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::RatingRating, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::RatingRating, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Visible Internally Only (`is_internal`, `boolean`).
     #[inline]
-    pub const fn is_internal() -> ::runtime::fields::BoolField<super::RatingRating> {
-        ::runtime::fields::BoolField::new("is_internal")
+    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_internal")
     }
     /// Message (`message_id`, `many2one`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("message_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_id")
     }
     /// Parent Ref (`parent_ref`, `reference`).
     #[inline]
-    pub const fn parent_ref() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("parent_ref")
+    pub const fn parent_ref() -> ::runtime::odoo::fields::AnyField<super::RatingRating> {
+        ::runtime::odoo::fields::AnyField::new("parent_ref")
     }
     /// Parent Document (`parent_res_id`, `integer`).
     #[inline]
-    pub const fn parent_res_id() -> ::runtime::fields::NumField<
+    pub const fn parent_res_id() -> ::runtime::odoo::fields::NumField<
         super::RatingRating,
         i64,
     > {
-        ::runtime::fields::NumField::new("parent_res_id")
+        ::runtime::odoo::fields::NumField::new("parent_res_id")
     }
     /// Parent Document Model (`parent_res_model`, `char`).
     #[inline]
-    pub const fn parent_res_model() -> ::runtime::fields::CharField<
+    pub const fn parent_res_model() -> ::runtime::odoo::fields::CharField<
         super::RatingRating,
     > {
-        ::runtime::fields::CharField::new("parent_res_model")
+        ::runtime::odoo::fields::CharField::new("parent_res_model")
     }
     /// Parent Related Document Model (`parent_res_model_id`, `many2one`).
     #[inline]
-    pub const fn parent_res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("parent_res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_res_model_id")
     }
     /// Parent Document Name (`parent_res_name`, `char`).
     #[inline]
-    pub const fn parent_res_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("parent_res_name")
+    pub const fn parent_res_name() -> ::runtime::odoo::fields::CharField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::CharField::new("parent_res_name")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Publisher comment (`publisher_comment`, `text`).
     #[inline]
-    pub const fn publisher_comment() -> ::runtime::fields::CharField<
+    pub const fn publisher_comment() -> ::runtime::odoo::fields::CharField<
         super::RatingRating,
     > {
-        ::runtime::fields::CharField::new("publisher_comment")
+        ::runtime::odoo::fields::CharField::new("publisher_comment")
     }
     /// Commented on (`publisher_datetime`, `datetime`).
     #[inline]
-    pub const fn publisher_datetime() -> ::runtime::fields::DateField<
+    pub const fn publisher_datetime() -> ::runtime::odoo::fields::DateField<
         super::RatingRating,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("publisher_datetime")
+        ::runtime::odoo::fields::DateField::new("publisher_datetime")
     }
     /// Commented by (`publisher_id`, `many2one`).
     #[inline]
-    pub const fn publisher_id() -> ::runtime::fields::Many2OneField<
+    pub const fn publisher_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("publisher_id")
+        ::runtime::odoo::fields::Many2OneField::new("publisher_id")
     }
     /// Rated Operator (`rated_partner_id`, `many2one`).
     #[inline]
-    pub const fn rated_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rated_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("rated_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("rated_partner_id")
     }
     /// Name (`rated_partner_name`, `char`).
     #[inline]
-    pub const fn rated_partner_name() -> ::runtime::fields::CharField<
+    pub const fn rated_partner_name() -> ::runtime::odoo::fields::CharField<
         super::RatingRating,
     > {
-        ::runtime::fields::CharField::new("rated_partner_name")
+        ::runtime::odoo::fields::CharField::new("rated_partner_name")
     }
     /// Rating Value (`rating`, `float`).
     #[inline]
-    pub const fn rating() -> ::runtime::fields::NumField<super::RatingRating, f64> {
-        ::runtime::fields::NumField::new("rating")
+    pub const fn rating() -> ::runtime::odoo::fields::NumField<
+        super::RatingRating,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rating")
     }
     /// Image (`rating_image`, `binary`).
     #[inline]
-    pub const fn rating_image() -> ::runtime::fields::BinaryField<super::RatingRating> {
-        ::runtime::fields::BinaryField::new("rating_image")
+    pub const fn rating_image() -> ::runtime::odoo::fields::BinaryField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("rating_image")
     }
     /// Image URL (`rating_image_url`, `char`).
     #[inline]
-    pub const fn rating_image_url() -> ::runtime::fields::CharField<
+    pub const fn rating_image_url() -> ::runtime::odoo::fields::CharField<
         super::RatingRating,
     > {
-        ::runtime::fields::CharField::new("rating_image_url")
+        ::runtime::odoo::fields::CharField::new("rating_image_url")
     }
     /// Rating (`rating_text`, `selection`).
     #[inline]
-    pub const fn rating_text() -> ::runtime::fields::SelectionField<
+    pub const fn rating_text() -> ::runtime::odoo::fields::SelectionField<
         super::RatingRating,
         super::RatingText,
     > {
-        ::runtime::fields::SelectionField::new("rating_text")
+        ::runtime::odoo::fields::SelectionField::new("rating_text")
     }
     /// Document (`res_id`, `many2one_reference`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::RatingRating> {
+        ::runtime::odoo::fields::AnyField::new("res_id")
     }
     /// Document Model (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Related Document Model (`res_model_id`, `many2one`).
     #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
     }
     /// Resource name (`res_name`, `char`).
     #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("res_name")
+    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
+        ::runtime::odoo::fields::CharField::new("res_name")
     }
     /// Resource Ref (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("resource_ref")
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
+        super::RatingRating,
+    > {
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::RatingRating,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RatingRating,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `rating_text` (Rating) on `rating.rating`.
@@ -845,7 +870,7 @@ pub enum RatingText {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for RatingText {
+impl ::runtime::odoo::wire::Selection for RatingText {
     const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -868,11 +893,11 @@ impl ::runtime::wire::Selection for RatingText {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingText {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for RatingText {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

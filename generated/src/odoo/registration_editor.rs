@@ -21,7 +21,7 @@ pub struct RegistrationEditor {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct RegistrationEditor {
     /// Registrations to Edit
     ///
     /// `one2many`, to `registration.editor.line` (inverse `editor_id`).
-    pub event_registration_ids: ::runtime::wire::X2Many<
+    pub event_registration_ids: ::runtime::odoo::wire::X2Many<
         super::rel::RegistrationEditorLine,
     >,
     /// ID
@@ -39,7 +39,7 @@ pub struct RegistrationEditor {
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct RegistrationEditor {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditor {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RegistrationEditor {
+impl ::runtime::odoo::wire::FromRecord for RegistrationEditor {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -66,8 +66,8 @@ impl ::runtime::wire::FromRecord for RegistrationEditor {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = RegistrationEditor::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,29 +97,30 @@ impl ::runtime::Model for RegistrationEditor {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("event_registration_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("event_registration_ids", "one2many")
             .relation("registration.editor.line"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for RegistrationEditor {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for RegistrationEditor {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -148,7 +149,7 @@ impl super::mixins::BaseModel for RegistrationEditor {
 /// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RegistrationEditorCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RegistrationEditorCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -159,20 +160,20 @@ impl RegistrationEditorCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
         RegistrationEditorCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .sale_order_id(sale_order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditor>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditor>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `event_registration_ids` (Registrations to Edit).
@@ -180,7 +181,7 @@ impl RegistrationEditorCreate {
     pub fn event_registration_ids(
         mut self,
         event_registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RegistrationEditorLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RegistrationEditorLine>,
         >,
     ) -> Self {
         self.values
@@ -204,7 +205,7 @@ impl ::runtime::CreateValues for RegistrationEditorCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RegistrationEditorUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RegistrationEditorUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,19 +216,19 @@ impl RegistrationEditorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         RegistrationEditorUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditor>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditor>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `event_registration_ids` (Registrations to Edit).
@@ -235,7 +236,7 @@ impl RegistrationEditorUpdate {
     pub fn event_registration_ids(
         mut self,
         event_registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RegistrationEditorLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RegistrationEditorLine>,
         >,
     ) -> Self {
         self.values
@@ -259,62 +260,65 @@ impl ::runtime::UpdateValues for RegistrationEditorUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::RegistrationEditor,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditor,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::RegistrationEditor,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Registrations to Edit (`event_registration_ids`, `one2many`).
     #[inline]
-    pub const fn event_registration_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn event_registration_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::RegistrationEditor,
         super::super::rel::RegistrationEditorLine,
     > {
-        ::runtime::fields::X2ManyField::new("event_registration_ids")
+        ::runtime::odoo::fields::X2ManyField::new("event_registration_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::RegistrationEditor, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::RegistrationEditor,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Sales Order (`sale_order_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditor,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::RegistrationEditor,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditor,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

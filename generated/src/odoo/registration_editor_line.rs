@@ -17,8 +17,8 @@ pub struct RegistrationEditorLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `event_id.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct RegistrationEditorLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,7 +35,9 @@ pub struct RegistrationEditorLine {
     /// Editor
     ///
     /// `many2one`, to `registration.editor`.
-    pub editor_id: Option<::runtime::wire::Many2One<super::rel::RegistrationEditor>>,
+    pub editor_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::RegistrationEditor>,
+    >,
     /// Email
     ///
     /// `char`.
@@ -43,11 +45,15 @@ pub struct RegistrationEditorLine {
     /// Event
     ///
     /// `many2one`, to `event.event`, required.
-    pub event_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Event Ticket
     ///
     /// `many2one`, to `event.event.ticket`.
-    pub event_ticket_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_ticket_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,11 +69,15 @@ pub struct RegistrationEditorLine {
     /// Original Registration
     ///
     /// `many2one`, to `event.registration`.
-    pub registration_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub registration_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Sales Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_order_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_order_line_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,14 +85,14 @@ pub struct RegistrationEditorLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditorLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RegistrationEditorLine {
+impl ::runtime::odoo::wire::FromRecord for RegistrationEditorLine {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -101,8 +111,8 @@ impl ::runtime::wire::FromRecord for RegistrationEditorLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = RegistrationEditorLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -146,44 +156,45 @@ impl ::runtime::Model for RegistrationEditorLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["company_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("editor_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("editor_id", "many2one")
             .relation("registration.editor"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
             .relation("event.event")
             .required(),
-        ::runtime::verify::FieldSpec::new("event_ticket_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("event_ticket_id", "many2one")
             .relation("event.event.ticket"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("registration_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("registration_id", "many2one")
             .relation("event.registration"),
-        ::runtime::verify::FieldSpec::new("sale_order_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for RegistrationEditorLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("editor_id"),
-        ::runtime::nested::Relation::display_name("event_id"),
-        ::runtime::nested::Relation::display_name("event_ticket_id"),
-        ::runtime::nested::Relation::display_name("registration_id"),
-        ::runtime::nested::Relation::display_name("sale_order_line_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for RegistrationEditorLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("editor_id"),
+        ::runtime::odoo::projection::Relation::display_name("event_id"),
+        ::runtime::odoo::projection::Relation::display_name("event_ticket_id"),
+        ::runtime::odoo::projection::Relation::display_name("registration_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for RegistrationEditorLine {
@@ -192,7 +203,7 @@ impl super::mixins::BaseModel for RegistrationEditorLine {
 /// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RegistrationEditorLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RegistrationEditorLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,20 +214,20 @@ impl RegistrationEditorLineCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
         RegistrationEditorLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .event_id(event_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditorLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditorLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `editor_id` (Editor).
@@ -275,7 +286,7 @@ impl ::runtime::CreateValues for RegistrationEditorLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct RegistrationEditorLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for RegistrationEditorLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -286,19 +297,19 @@ impl RegistrationEditorLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         RegistrationEditorLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditorLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditorLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `editor_id` (Editor).
@@ -357,112 +368,118 @@ impl ::runtime::UpdateValues for RegistrationEditorLineUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::RegistrationEditorLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::RegistrationEditorLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Editor (`editor_id`, `many2one`).
     #[inline]
-    pub const fn editor_id() -> ::runtime::fields::Many2OneField<
+    pub const fn editor_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
         super::super::rel::RegistrationEditor,
     > {
-        ::runtime::fields::Many2OneField::new("editor_id")
+        ::runtime::odoo::fields::Many2OneField::new("editor_id")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<
+        super::RegistrationEditorLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Event (`event_id`, `many2one`).
     #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_id")
     }
     /// Event Ticket (`event_ticket_id`, `many2one`).
     #[inline]
-    pub const fn event_ticket_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_ticket_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_ticket_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_ticket_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::RegistrationEditorLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::RegistrationEditorLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<
+        super::RegistrationEditorLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Original Registration (`registration_id`, `many2one`).
     #[inline]
-    pub const fn registration_id() -> ::runtime::fields::Many2OneField<
+    pub const fn registration_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("registration_id")
+        ::runtime::odoo::fields::Many2OneField::new("registration_id")
     }
     /// Sales Order Line (`sale_order_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_line_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::RegistrationEditorLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::RegistrationEditorLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

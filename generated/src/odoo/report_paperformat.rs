@@ -19,7 +19,7 @@ pub struct ReportPaperformat {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Use css margins
     ///
     /// `boolean`.
@@ -97,17 +97,17 @@ pub struct ReportPaperformat {
     /// Print page height (mm)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_height())`.
-    pub print_page_height: ::runtime::wire::Computed<f64>,
+    pub print_page_height: ::runtime::odoo::wire::Computed<f64>,
     /// Print page width (mm)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_width())`.
-    pub print_page_width: ::runtime::wire::Computed<f64>,
+    pub print_page_width: ::runtime::odoo::wire::Computed<f64>,
     /// Associated reports
     ///
     /// Explicitly associated reports
     ///
     /// `one2many`, to `ir.actions.report` (inverse `paperformat_id`).
-    pub report_ids: ::runtime::wire::X2Many<super::rel::IrActionsReport>,
+    pub report_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsReport>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -115,14 +115,14 @@ pub struct ReportPaperformat {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ReportPaperformat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ReportPaperformat {
+impl ::runtime::odoo::wire::FromRecord for ReportPaperformat {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -150,8 +150,8 @@ impl ::runtime::wire::FromRecord for ReportPaperformat {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ReportPaperformat::default();
         while let Some(i) = r.next()? {
             match i {
@@ -212,16 +212,16 @@ impl ::runtime::Model for ReportPaperformat {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["print_page_height", "print_page_width"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("css_margins", "boolean"),
-        ::runtime::verify::FieldSpec::new("default", "boolean"),
-        ::runtime::verify::FieldSpec::new("disable_shrinking", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("dpi", "integer").required(),
-        ::runtime::verify::FieldSpec::new("format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("css_margins", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("default", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("disable_shrinking", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("dpi", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("format", "selection")
             .selection(
                 &[
                     "A0",
@@ -257,33 +257,34 @@ impl ::runtime::Model for ReportPaperformat {
                     "custom",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("header_line", "boolean"),
-        ::runtime::verify::FieldSpec::new("header_spacing", "integer"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("margin_bottom", "float"),
-        ::runtime::verify::FieldSpec::new("margin_left", "float"),
-        ::runtime::verify::FieldSpec::new("margin_right", "float"),
-        ::runtime::verify::FieldSpec::new("margin_top", "float"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("orientation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("header_line", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("header_spacing", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("margin_bottom", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("margin_left", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("margin_right", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("margin_top", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("orientation", "selection")
             .selection(&["Landscape", "Portrait"]),
-        ::runtime::verify::FieldSpec::new("page_height", "integer"),
-        ::runtime::verify::FieldSpec::new("page_width", "integer"),
-        ::runtime::verify::FieldSpec::new("print_page_height", "float"),
-        ::runtime::verify::FieldSpec::new("print_page_width", "float"),
-        ::runtime::verify::FieldSpec::new("report_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("page_height", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("page_width", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("print_page_height", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("print_page_width", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("report_ids", "one2many")
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ReportPaperformat {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ReportPaperformat {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ReportPaperformat {
@@ -292,7 +293,7 @@ impl super::mixins::BaseModel for ReportPaperformat {
 /// Values for creating a `report.paperformat` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ReportPaperformatCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportPaperformatCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -303,7 +304,7 @@ impl ReportPaperformatCreate {
     /// Takes the required fields: `dpi`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dpi: i64, name: impl Into<String>) -> Self {
         ReportPaperformatCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .dpi(dpi)
             .name(name)
@@ -311,13 +312,13 @@ impl ReportPaperformatCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportPaperformat>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportPaperformat>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `css_margins` (Use css margins).
@@ -415,7 +416,7 @@ impl ReportPaperformatCreate {
     pub fn report_ids(
         mut self,
         report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
         >,
     ) -> Self {
         self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
@@ -429,7 +430,7 @@ impl ::runtime::CreateValues for ReportPaperformatCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ReportPaperformatUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportPaperformatUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -440,19 +441,19 @@ impl ReportPaperformatUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ReportPaperformatUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportPaperformat>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportPaperformat>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `css_margins` (Use css margins).
@@ -550,7 +551,7 @@ impl ReportPaperformatUpdate {
     pub fn report_ids(
         mut self,
         report_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
         >,
     ) -> Self {
         self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
@@ -564,179 +565,187 @@ impl ::runtime::UpdateValues for ReportPaperformatUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ReportPaperformat,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportPaperformat,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Use css margins (`css_margins`, `boolean`).
     #[inline]
-    pub const fn css_margins() -> ::runtime::fields::BoolField<
+    pub const fn css_margins() -> ::runtime::odoo::fields::BoolField<
         super::ReportPaperformat,
     > {
-        ::runtime::fields::BoolField::new("css_margins")
+        ::runtime::odoo::fields::BoolField::new("css_margins")
     }
     /// Default paper format? (`default`, `boolean`).
     #[inline]
-    pub const fn default() -> ::runtime::fields::BoolField<super::ReportPaperformat> {
-        ::runtime::fields::BoolField::new("default")
+    pub const fn default() -> ::runtime::odoo::fields::BoolField<
+        super::ReportPaperformat,
+    > {
+        ::runtime::odoo::fields::BoolField::new("default")
     }
     /// Disable smart shrinking (`disable_shrinking`, `boolean`).
     #[inline]
-    pub const fn disable_shrinking() -> ::runtime::fields::BoolField<
+    pub const fn disable_shrinking() -> ::runtime::odoo::fields::BoolField<
         super::ReportPaperformat,
     > {
-        ::runtime::fields::BoolField::new("disable_shrinking")
+        ::runtime::odoo::fields::BoolField::new("disable_shrinking")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ReportPaperformat,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Output DPI (`dpi`, `integer`).
     #[inline]
-    pub const fn dpi() -> ::runtime::fields::NumField<super::ReportPaperformat, i64> {
-        ::runtime::fields::NumField::new("dpi")
+    pub const fn dpi() -> ::runtime::odoo::fields::NumField<
+        super::ReportPaperformat,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("dpi")
     }
     /// Paper size (`format`, `selection`).
     #[inline]
-    pub const fn format() -> ::runtime::fields::SelectionField<
+    pub const fn format() -> ::runtime::odoo::fields::SelectionField<
         super::ReportPaperformat,
         super::Format,
     > {
-        ::runtime::fields::SelectionField::new("format")
+        ::runtime::odoo::fields::SelectionField::new("format")
     }
     /// Display a header line (`header_line`, `boolean`).
     #[inline]
-    pub const fn header_line() -> ::runtime::fields::BoolField<
+    pub const fn header_line() -> ::runtime::odoo::fields::BoolField<
         super::ReportPaperformat,
     > {
-        ::runtime::fields::BoolField::new("header_line")
+        ::runtime::odoo::fields::BoolField::new("header_line")
     }
     /// Header spacing (`header_spacing`, `integer`).
     #[inline]
-    pub const fn header_spacing() -> ::runtime::fields::NumField<
+    pub const fn header_spacing() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         i64,
     > {
-        ::runtime::fields::NumField::new("header_spacing")
+        ::runtime::odoo::fields::NumField::new("header_spacing")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ReportPaperformat, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ReportPaperformat,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Bottom Margin (mm) (`margin_bottom`, `float`).
     #[inline]
-    pub const fn margin_bottom() -> ::runtime::fields::NumField<
+    pub const fn margin_bottom() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("margin_bottom")
+        ::runtime::odoo::fields::NumField::new("margin_bottom")
     }
     /// Left Margin (mm) (`margin_left`, `float`).
     #[inline]
-    pub const fn margin_left() -> ::runtime::fields::NumField<
+    pub const fn margin_left() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("margin_left")
+        ::runtime::odoo::fields::NumField::new("margin_left")
     }
     /// Right Margin (mm) (`margin_right`, `float`).
     #[inline]
-    pub const fn margin_right() -> ::runtime::fields::NumField<
+    pub const fn margin_right() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("margin_right")
+        ::runtime::odoo::fields::NumField::new("margin_right")
     }
     /// Top Margin (mm) (`margin_top`, `float`).
     #[inline]
-    pub const fn margin_top() -> ::runtime::fields::NumField<
+    pub const fn margin_top() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("margin_top")
+        ::runtime::odoo::fields::NumField::new("margin_top")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ReportPaperformat> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ReportPaperformat> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Orientation (`orientation`, `selection`).
     #[inline]
-    pub const fn orientation() -> ::runtime::fields::SelectionField<
+    pub const fn orientation() -> ::runtime::odoo::fields::SelectionField<
         super::ReportPaperformat,
         super::Orientation,
     > {
-        ::runtime::fields::SelectionField::new("orientation")
+        ::runtime::odoo::fields::SelectionField::new("orientation")
     }
     /// Page height (mm) (`page_height`, `integer`).
     #[inline]
-    pub const fn page_height() -> ::runtime::fields::NumField<
+    pub const fn page_height() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         i64,
     > {
-        ::runtime::fields::NumField::new("page_height")
+        ::runtime::odoo::fields::NumField::new("page_height")
     }
     /// Page width (mm) (`page_width`, `integer`).
     #[inline]
-    pub const fn page_width() -> ::runtime::fields::NumField<
+    pub const fn page_width() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         i64,
     > {
-        ::runtime::fields::NumField::new("page_width")
+        ::runtime::odoo::fields::NumField::new("page_width")
     }
     /// Print page height (mm) (`print_page_height`, `float`).
     #[inline]
-    pub const fn print_page_height() -> ::runtime::fields::NumField<
+    pub const fn print_page_height() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("print_page_height")
+        ::runtime::odoo::fields::NumField::new("print_page_height")
     }
     /// Print page width (mm) (`print_page_width`, `float`).
     #[inline]
-    pub const fn print_page_width() -> ::runtime::fields::NumField<
+    pub const fn print_page_width() -> ::runtime::odoo::fields::NumField<
         super::ReportPaperformat,
         f64,
     > {
-        ::runtime::fields::NumField::new("print_page_width")
+        ::runtime::odoo::fields::NumField::new("print_page_width")
     }
     /// Associated reports (`report_ids`, `one2many`).
     #[inline]
-    pub const fn report_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn report_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportPaperformat,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::X2ManyField::new("report_ids")
+        ::runtime::odoo::fields::X2ManyField::new("report_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ReportPaperformat,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportPaperformat,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `format` (Paper size) on `report.paperformat`.
@@ -809,7 +818,7 @@ pub enum Format {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Format {
+impl ::runtime::odoo::wire::Selection for Format {
     const VALUES: &'static [&'static str] = &[
         "A0",
         "A1",
@@ -918,12 +927,12 @@ impl ::runtime::wire::Selection for Format {
 }
 impl<'de> ::serde::Deserialize<'de> for Format {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Format {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `orientation` (Orientation) on `report.paperformat`.
@@ -938,7 +947,7 @@ pub enum Orientation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Orientation {
+impl ::runtime::odoo::wire::Selection for Orientation {
     const VALUES: &'static [&'static str] = &["Landscape", "Portrait"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -957,11 +966,11 @@ impl ::runtime::wire::Selection for Orientation {
 }
 impl<'de> ::serde::Deserialize<'de> for Orientation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Orientation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

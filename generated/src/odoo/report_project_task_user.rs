@@ -19,7 +19,7 @@ pub struct ReportProjectTaskUser {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Create Date
     ///
     /// `datetime`, readonly.
@@ -47,7 +47,7 @@ pub struct ReportProjectTaskUser {
     /// Block
     ///
     /// `many2many`, to `project.task`, readonly.
-    pub dependent_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub dependent_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Description
     ///
     /// `text`, readonly.
@@ -67,11 +67,13 @@ pub struct ReportProjectTaskUser {
     /// Is Follower
     ///
     /// `boolean`, readonly, related `task_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Milestone
     ///
     /// `many2one`, to `project.milestone`, readonly.
-    pub milestone_id: Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
+    pub milestone_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
+    >,
     /// Task
     ///
     /// `char`, readonly.
@@ -83,15 +85,17 @@ pub struct ReportProjectTaskUser {
     /// Parent Task
     ///
     /// `many2one`, to `project.task`, readonly.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ProjectTask>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Personal Stage
     ///
     /// `many2many`, to `project.task.type`, readonly.
-    pub personal_stage_type_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
+    pub personal_stage_type_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProjectTaskType,
+    >,
     /// Priority
     ///
     /// `selection`, readonly.
@@ -101,19 +105,19 @@ pub struct ReportProjectTaskUser {
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Sales Order Item
     ///
     /// `many2one`, to `sale.order.line`, readonly.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, readonly.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, readonly.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, readonly.
@@ -123,20 +127,20 @@ pub struct ReportProjectTaskUser {
     /// Tags
     ///
     /// `many2many`, to `project.tags`, readonly.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
     /// Tasks
     ///
     /// `many2one`, to `project.task`, readonly.
-    pub task_id: Option<::runtime::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`, readonly.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
-    pub user_skill_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub user_skill_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Working Days to Close
     ///
@@ -157,10 +161,10 @@ pub struct ReportProjectTaskUser {
 }
 impl<'de> ::serde::Deserialize<'de> for ReportProjectTaskUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ReportProjectTaskUser {
+impl ::runtime::odoo::wire::FromRecord for ReportProjectTaskUser {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -198,8 +202,8 @@ impl ::runtime::wire::FromRecord for ReportProjectTaskUser {
         "working_hours_open",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ReportProjectTaskUser::default();
         while let Some(i) = r.next()? {
             match i {
@@ -280,44 +284,44 @@ impl ::runtime::Model for ReportProjectTaskUser {
         "working_hours_open",
     ];
     const COMPUTED: &'static [&'static str] = &["message_is_follower", "user_skill_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_assign", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::verify::FieldSpec::new("delay_endings_days", "float"),
-        ::runtime::verify::FieldSpec::new("dependent_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_assign", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_endings_days", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("dependent_ids", "many2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("description", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_closed", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("milestone_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_closed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("milestone_id", "many2one")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("nbr", "integer"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
             .relation("project.task.type"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "01_in_progress",
@@ -328,33 +332,34 @@ impl ::runtime::Model for ReportProjectTaskUser {
                     "02_changes_requested",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("project.tags"),
-        ::runtime::verify::FieldSpec::new("task_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("working_days_close", "float"),
-        ::runtime::verify::FieldSpec::new("working_days_open", "float"),
-        ::runtime::verify::FieldSpec::new("working_hours_close", "float"),
-        ::runtime::verify::FieldSpec::new("working_hours_open", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_days_close", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_days_open", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_hours_close", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("working_hours_open", "float"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ReportProjectTaskUser {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("milestone_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("task_id"),
+impl ::runtime::odoo::projection::Projection for ReportProjectTaskUser {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("milestone_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("task_id"),
     ];
 }
 impl super::mixins::BaseModel for ReportProjectTaskUser {
@@ -364,7 +369,7 @@ impl super::mixins::BaseModel for ReportProjectTaskUser {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ReportProjectTaskUserCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportProjectTaskUserCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -375,19 +380,19 @@ impl ReportProjectTaskUserCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ReportProjectTaskUserCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportProjectTaskUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportProjectTaskUser>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -446,7 +451,7 @@ impl ReportProjectTaskUserCreate {
     pub fn dependent_ids(
         mut self,
         dependent_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
@@ -499,7 +504,7 @@ impl ReportProjectTaskUserCreate {
     pub fn personal_stage_type_ids(
         mut self,
         personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values
@@ -550,7 +555,7 @@ impl ReportProjectTaskUserCreate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -567,7 +572,7 @@ impl ReportProjectTaskUserCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -605,7 +610,7 @@ impl ::runtime::CreateValues for ReportProjectTaskUserCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ReportProjectTaskUserUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportProjectTaskUserUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -616,19 +621,19 @@ impl ReportProjectTaskUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ReportProjectTaskUserUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportProjectTaskUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportProjectTaskUser>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -687,7 +692,7 @@ impl ReportProjectTaskUserUpdate {
     pub fn dependent_ids(
         mut self,
         dependent_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
@@ -740,7 +745,7 @@ impl ReportProjectTaskUserUpdate {
     pub fn personal_stage_type_ids(
         mut self,
         personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
         >,
     ) -> Self {
         self.values
@@ -791,7 +796,7 @@ impl ReportProjectTaskUserUpdate {
     pub fn tag_ids(
         mut self,
         tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTags>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
         >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
@@ -808,7 +813,7 @@ impl ReportProjectTaskUserUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -846,262 +851,269 @@ impl ::runtime::UpdateValues for ReportProjectTaskUserUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ReportProjectTaskUser> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ReportProjectTaskUser,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Create Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ReportProjectTaskUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Assignment Date (`date_assign`, `datetime`).
     #[inline]
-    pub const fn date_assign() -> ::runtime::fields::DateField<
+    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
         super::ReportProjectTaskUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_assign")
+        ::runtime::odoo::fields::DateField::new("date_assign")
     }
     /// Deadline (`date_deadline`, `datetime`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ReportProjectTaskUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Ending Date (`date_end`, `datetime`).
     #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
+    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
         super::ReportProjectTaskUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_end")
+        ::runtime::odoo::fields::DateField::new("date_end")
     }
     /// Last Stage Update (`date_last_stage_update`, `datetime`).
     #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::fields::DateField<
+    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
         super::ReportProjectTaskUser,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_last_stage_update")
+        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
     }
     /// Days to Deadline (`delay_endings_days`, `float`).
     #[inline]
-    pub const fn delay_endings_days() -> ::runtime::fields::NumField<
+    pub const fn delay_endings_days() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         f64,
     > {
-        ::runtime::fields::NumField::new("delay_endings_days")
+        ::runtime::odoo::fields::NumField::new("delay_endings_days")
     }
     /// Block (`dependent_ids`, `many2many`).
     #[inline]
-    pub const fn dependent_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn dependent_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("dependent_ids")
+        ::runtime::odoo::fields::X2ManyField::new("dependent_ids")
     }
     /// Description (`description`, `text`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::ReportProjectTaskUser,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ReportProjectTaskUser,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ReportProjectTaskUser, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Closed state (`is_closed`, `boolean`).
-    #[inline]
-    pub const fn is_closed() -> ::runtime::fields::BoolField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::fields::BoolField::new("is_closed")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Milestone (`milestone_id`, `many2one`).
-    #[inline]
-    pub const fn milestone_id() -> ::runtime::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::fields::Many2OneField::new("milestone_id")
-    }
-    /// Task (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ReportProjectTaskUser> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// \# of Tasks (`nbr`, `integer`).
-    #[inline]
-    pub const fn nbr() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         i64,
     > {
-        ::runtime::fields::NumField::new("nbr")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Closed state (`is_closed`, `boolean`).
+    #[inline]
+    pub const fn is_closed() -> ::runtime::odoo::fields::BoolField<
+        super::ReportProjectTaskUser,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_closed")
+    }
+    /// Is Follower (`message_is_follower`, `boolean`).
+    #[inline]
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
+        super::ReportProjectTaskUser,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
+    }
+    /// Milestone (`milestone_id`, `many2one`).
+    #[inline]
+    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ReportProjectTaskUser,
+        super::super::rel::ProjectMilestone,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
+    }
+    /// Task (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ReportProjectTaskUser,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// \# of Tasks (`nbr`, `integer`).
+    #[inline]
+    pub const fn nbr() -> ::runtime::odoo::fields::NumField<
+        super::ReportProjectTaskUser,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("nbr")
     }
     /// Parent Task (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Personal Stage (`personal_stage_type_ids`, `many2many`).
     #[inline]
-    pub const fn personal_stage_type_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn personal_stage_type_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::X2ManyField::new("personal_stage_type_ids")
+        ::runtime::odoo::fields::X2ManyField::new("personal_stage_type_ids")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::ReportProjectTaskUser,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Sales Order Item (`sale_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
     }
     /// Sales Order (`sale_order_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTaskType,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::ReportProjectTaskUser,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTags,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Tasks (`task_id`, `many2one`).
     #[inline]
-    pub const fn task_id() -> ::runtime::fields::Many2OneField<
+    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportProjectTaskUser,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::Many2OneField::new("task_id")
+        ::runtime::odoo::fields::Many2OneField::new("task_id")
     }
     /// Assignees (`user_ids`, `many2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportProjectTaskUser,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Skills (`user_skill_ids`, `one2many`).
     #[inline]
-    pub const fn user_skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ReportProjectTaskUser,
         super::super::rel::HrEmployeeSkill,
     > {
-        ::runtime::fields::X2ManyField::new("user_skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_skill_ids")
     }
     /// Working Days to Close (`working_days_close`, `float`).
     #[inline]
-    pub const fn working_days_close() -> ::runtime::fields::NumField<
+    pub const fn working_days_close() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_days_close")
+        ::runtime::odoo::fields::NumField::new("working_days_close")
     }
     /// Working Days to Assign (`working_days_open`, `float`).
     #[inline]
-    pub const fn working_days_open() -> ::runtime::fields::NumField<
+    pub const fn working_days_open() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_days_open")
+        ::runtime::odoo::fields::NumField::new("working_days_open")
     }
     /// Working Hours to Close (`working_hours_close`, `float`).
     #[inline]
-    pub const fn working_hours_close() -> ::runtime::fields::NumField<
+    pub const fn working_hours_close() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_hours_close")
+        ::runtime::odoo::fields::NumField::new("working_hours_close")
     }
     /// Working Hours to Assign (`working_hours_open`, `float`).
     #[inline]
-    pub const fn working_hours_open() -> ::runtime::fields::NumField<
+    pub const fn working_hours_open() -> ::runtime::odoo::fields::NumField<
         super::ReportProjectTaskUser,
         f64,
     > {
-        ::runtime::fields::NumField::new("working_hours_open")
+        ::runtime::odoo::fields::NumField::new("working_hours_open")
     }
 }
 /// Values of `priority` (Priority) on `report.project.task.user`.
@@ -1116,7 +1128,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1135,12 +1147,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `report.project.task.user`.
@@ -1163,7 +1175,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "01_in_progress",
         "1_done",
@@ -1197,11 +1209,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct ReportStockQuantity {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Date
     ///
     /// `date`, readonly.
@@ -31,7 +31,7 @@ pub struct ReportStockQuantity {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, readonly.
@@ -39,7 +39,9 @@ pub struct ReportStockQuantity {
     /// Product Tmpl
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// State
     ///
     /// `selection`, readonly.
@@ -49,14 +51,16 @@ pub struct ReportStockQuantity {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
 }
 impl<'de> ::serde::Deserialize<'de> for ReportStockQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ReportStockQuantity {
+impl ::runtime::odoo::wire::FromRecord for ReportStockQuantity {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "date",
@@ -69,8 +73,8 @@ impl ::runtime::wire::FromRecord for ReportStockQuantity {
         "warehouse_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ReportStockQuantity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,32 +106,32 @@ impl ::runtime::Model for ReportStockQuantity {
         "state",
         "warehouse_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["forecast", "in", "out"]),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ReportStockQuantity {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
+impl ::runtime::odoo::projection::Projection for ReportStockQuantity {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
     ];
 }
 impl super::mixins::BaseModel for ReportStockQuantity {
@@ -137,7 +141,7 @@ impl super::mixins::BaseModel for ReportStockQuantity {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ReportStockQuantityCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportStockQuantityCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -148,19 +152,19 @@ impl ReportStockQuantityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ReportStockQuantityCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportStockQuantity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportStockQuantity>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -213,7 +217,7 @@ impl ::runtime::CreateValues for ReportStockQuantityCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ReportStockQuantityUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ReportStockQuantityUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +228,19 @@ impl ReportStockQuantityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ReportStockQuantityUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ReportStockQuantity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportStockQuantity>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -289,71 +293,74 @@ impl ::runtime::UpdateValues for ReportStockQuantityUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportStockQuantity,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::ReportStockQuantity,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ReportStockQuantity,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ReportStockQuantity, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ReportStockQuantity,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportStockQuantity,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Quantity (`product_qty`, `float`).
     #[inline]
-    pub const fn product_qty() -> ::runtime::fields::NumField<
+    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
         super::ReportStockQuantity,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_qty")
+        ::runtime::odoo::fields::NumField::new("product_qty")
     }
     /// Product Tmpl (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportStockQuantity,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::ReportStockQuantity,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ReportStockQuantity,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
 }
 /// Values of `state` (State) on `report.stock.quantity`.
@@ -370,7 +377,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["forecast", "in", "out"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -391,11 +398,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

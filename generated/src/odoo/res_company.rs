@@ -20,33 +20,33 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub account_cash_basis_base_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default PoS Receivable Account
     ///
     /// `many2one`, to `account.account`.
     pub account_default_pos_receivable_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Separate account for expense discount
     ///
     /// `many2one`, to `account.account`.
     pub account_discount_expense_allocation_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Separate account for income discount
     ///
     /// `many2one`, to `account.account`.
     pub account_discount_income_allocation_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// l10n-used countries
     ///
     /// Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields).
     ///
     /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_enabled_tax_country_ids())`.
-    pub account_enabled_tax_country_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub account_enabled_tax_country_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     >,
     /// Fiscal Country
     ///
@@ -54,25 +54,25 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `res.country`, computed.
     pub account_fiscal_country_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCountry>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
     >,
     /// Cash Discount Write-Off Gain Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_early_pay_discount_gain_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Cash Discount Write-Off Loss Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_early_pay_discount_loss_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Journal Suspense Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_suspense_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Opening Entry
     ///
@@ -86,7 +86,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`, related `account_opening_move_id.journal_id`, not stored.
     pub account_opening_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Opening Journal Entry
     ///
@@ -94,7 +94,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.move`.
     pub account_opening_move_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
     >,
     /// Default Sales Price Include
     ///
@@ -108,24 +108,26 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub account_production_wip_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Production WIP Overhead Account
     ///
     /// `many2one`, to `account.account`.
     pub account_production_wip_overhead_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Purchase Tax
     ///
     /// `many2one`, to `account.tax`.
     pub account_purchase_tax_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountTax>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountTax>,
     >,
     /// Default Sale Tax
     ///
     /// `many2one`, to `account.tax`.
-    pub account_sale_tax_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub account_sale_tax_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountTax>,
+    >,
     /// Storno accounting
     ///
     /// `boolean`.
@@ -143,7 +145,9 @@ pub struct ResCompany {
     /// Email Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Alias Domain Name
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
@@ -153,7 +157,7 @@ pub struct ResCompany {
     /// All Child
     ///
     /// `one2many`, to `res.company` (inverse `parent_id`).
-    pub all_child_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub all_child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Use anglo-saxon accounting
     ///
     /// `boolean`.
@@ -179,7 +183,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`.
     pub automatic_entry_default_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Auto-validate bills
     ///
@@ -192,25 +196,25 @@ pub struct ResCompany {
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank`, related `partner_id.bank_ids`, not stored.
-    pub bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     /// Bank Journals
     ///
     /// `one2many`, to `account.journal` (inverse `company_id`), computed.
-    pub bank_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub bank_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     /// Batch Payment Sequence
     ///
     /// `many2one`, to `ir.sequence`, readonly.
     pub batch_payment_sequence_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrSequence>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrSequence>,
     >,
     /// Bounce Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
-    pub bounce_email: ::runtime::wire::Computed<Option<String>>,
+    pub bounce_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Bounce
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_formatted())`.
-    pub bounce_formatted: ::runtime::wire::Computed<Option<String>>,
+    pub bounce_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Prefix of the cash accounts
     ///
     /// `char`.
@@ -218,11 +222,11 @@ pub struct ResCompany {
     /// Catchall Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
-    pub catchall_email: ::runtime::wire::Computed<Option<String>>,
+    pub catchall_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Catchall
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_formatted())`.
-    pub catchall_formatted: ::runtime::wire::Computed<Option<String>>,
+    pub catchall_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Chart Template
     ///
     /// `selection`.
@@ -236,15 +240,15 @@ pub struct ResCompany {
     /// Branches
     ///
     /// `one2many`, to `res.company` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// City
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::city())`.
-    pub city: ::runtime::wire::Computed<Option<String>>,
+    pub city: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Color
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
-    pub color: ::runtime::wire::Computed<i64>,
+    pub color: ::runtime::odoo::wire::Computed<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -260,19 +264,19 @@ pub struct ResCompany {
     /// Company Vat Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_vat_placeholder())`.
-    pub company_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
+    pub company_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
-    pub country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -281,17 +285,17 @@ pub struct ResCompany {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Exchange Gain or Loss Journal
     ///
     /// `many2one`, to `account.journal`.
     pub currency_exchange_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
@@ -302,18 +306,18 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub default_cash_difference_expense_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Cash Difference Income
     ///
     /// `many2one`, to `account.account`.
     pub default_cash_difference_income_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default From
     ///
     /// `char`, readonly, related `alias_domain_id.default_from_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
-    pub default_from_email: ::runtime::wire::Computed<Option<String>>,
+    pub default_from_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Total amount of invoice in letters
     ///
     /// `boolean`.
@@ -333,7 +337,7 @@ pub struct ResCompany {
     /// Formatted Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Email Header Color
     ///
     /// `char`, computed.
@@ -356,24 +360,26 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub expense_accrual_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Loss Exchange Rate Account
     ///
     /// `many2one`, to `account.account`.
     pub expense_currency_exchange_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Document Template
     ///
     /// `many2one`, to `ir.ui.view`.
     pub external_report_layout_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrUiView>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
     >,
     /// Fiscal Position
     ///
     /// `one2many`, to `account.fiscal.position` (inverse `company_id`).
-    pub fiscal_position_ids: ::runtime::wire::X2Many<super::rel::AccountFiscalPosition>,
+    pub fiscal_position_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountFiscalPosition,
+    >,
     /// Fiscalyear Last Day
     ///
     /// `integer`, required.
@@ -405,7 +411,7 @@ pub struct ResCompany {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Received Warning Stock Sms
     ///
     /// `boolean`.
@@ -446,19 +452,21 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub income_currency_exchange_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm_id: Option<::runtime::wire::Many2One<super::rel::AccountIncoterms>>,
+    pub incoterm_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
+    >,
     /// Internal Transit Location
     ///
     /// `many2one`, to `stock.location`.
     pub internal_transit_location_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Default Terms and Conditions
     ///
@@ -471,7 +479,7 @@ pub struct ResCompany {
     /// Is Company Details Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
-    pub is_company_details_empty: ::runtime::wire::Computed<bool>,
+    pub is_company_details_empty: ::runtime::odoo::wire::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, required.
@@ -489,58 +497,58 @@ pub struct ResCompany {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -551,8 +559,8 @@ pub struct ResCompany {
     /// Countries for which the company has a VAT number
     ///
     /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::multi_vat_foreign_country_ids())`.
-    pub multi_vat_foreign_country_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub multi_vat_foreign_country_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     >,
     /// Company Name
     ///
@@ -562,21 +570,23 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `barcode.nomenclature`.
     pub nomenclature_id: Option<
-        ::runtime::wire::Many2One<super::rel::BarcodeNomenclature>,
+        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
     >,
     /// Paper format
     ///
     /// `many2one`, to `report.paperformat`.
-    pub paperformat_id: Option<::runtime::wire::Many2One<super::rel::ReportPaperformat>>,
+    pub paperformat_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
+    >,
     /// Parent Company
     ///
     /// `many2one`, to `res.company`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Parent
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ids())`.
-    pub parent_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub parent_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     >,
     /// Parent Path
     ///
@@ -589,7 +599,7 @@ pub struct ResCompany {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Selected onboarding payment method
     ///
     /// `selection`.
@@ -673,7 +683,7 @@ pub struct ResCompany {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
@@ -690,25 +700,27 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `resource.calendar`.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Working Hours
     ///
     /// `one2many`, to `resource.calendar` (inverse `company_id`).
-    pub resource_calendar_ids: ::runtime::wire::X2Many<super::rel::ResourceCalendar>,
+    pub resource_calendar_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ResourceCalendar,
+    >,
     /// Revenue Accrual Account
     ///
     /// Account used to move the period of a revenue
     ///
     /// `many2one`, to `account.account`.
     pub revenue_accrual_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Root
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub root_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Discount Product
     ///
@@ -716,7 +728,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `product.product`.
     pub sale_discount_product_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductProduct>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductProduct>,
     >,
     /// Sales Lock Date
     ///
@@ -734,7 +746,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `sale.order.template`.
     pub sale_order_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Secondary Color
     ///
@@ -767,8 +779,8 @@ pub struct ResCompany {
     /// Fed. State
     ///
     /// `many2one`, to `res.country.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state_id())`.
-    pub state_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     >,
     /// Email Template confirmation picking
     ///
@@ -776,7 +788,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `mail.template`.
     pub stock_mail_confirmation_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
     >,
     /// Email Confirmation picking
     ///
@@ -792,16 +804,16 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `sms.template`.
     pub stock_sms_confirmation_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SmsTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
     >,
     /// Street
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street())`.
-    pub street: ::runtime::wire::Computed<Option<String>>,
+    pub street: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Street2
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street2())`.
-    pub street2: ::runtime::wire::Computed<Option<String>>,
+    pub street2: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Tax Calculation Rounding Method
     ///
     /// `selection`.
@@ -812,7 +824,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`.
     pub tax_cash_basis_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Use Cash Basis
     ///
@@ -840,40 +852,46 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub transfer_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Uninstalled L10N Module
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uninstalled_l10n_module_ids())`.
-    pub uninstalled_l10n_module_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    pub uninstalled_l10n_module_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
     >,
     /// User Fiscalyear Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_fiscalyear_lock_date())`.
-    pub user_fiscalyear_lock_date: ::runtime::wire::Computed<
+    pub user_fiscalyear_lock_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// User Hard Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_hard_lock_date())`.
-    pub user_hard_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub user_hard_lock_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Accepted Users
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// User Purchase Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_purchase_lock_date())`.
-    pub user_purchase_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub user_purchase_lock_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// User Sale Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_sale_lock_date())`.
-    pub user_sale_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub user_sale_lock_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// User Tax Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_tax_lock_date())`.
-    pub user_tax_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub user_tax_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Uses Default Logo
     ///
     /// `boolean`, readonly, computed.
@@ -893,7 +911,7 @@ pub struct ResCompany {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -901,18 +919,18 @@ pub struct ResCompany {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::zip())`.
-    pub zip: ::runtime::wire::Computed<Option<String>>,
+    pub zip: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCompany {
+impl ::runtime::odoo::wire::FromRecord for ResCompany {
     const FIELDS: &'static [&'static str] = &[
         "account_cash_basis_base_account_id",
         "account_default_pos_receivable_account_id",
@@ -1086,8 +1104,8 @@ impl ::runtime::wire::FromRecord for ResCompany {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResCompany::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1449,166 +1467,174 @@ impl ::runtime::Model for ResCompany {
         "user_tax_lock_date",
         "zip",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new(
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_cash_basis_base_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_default_pos_receivable_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_discount_expense_allocation_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_discount_income_allocation_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_enabled_tax_country_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "account_enabled_tax_country_ids",
+                "many2many",
+            )
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_early_pay_discount_gain_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_early_pay_discount_loss_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_suspense_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_opening_date", "date").required(),
-        ::runtime::verify::FieldSpec::new("account_opening_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_opening_date", "date")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("account_opening_journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("account_opening_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_opening_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("account_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("account_price_include", "selection")
             .required()
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_production_wip_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_production_wip_overhead_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_purchase_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_purchase_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("account_sale_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_sale_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("account_storno", "boolean"),
-        ::runtime::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_storno", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("alias_domain_name", "char"),
-        ::runtime::verify::FieldSpec::new("all_child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("all_child_ids", "one2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("anglo_saxon_accounting", "boolean"),
-        ::runtime::verify::FieldSpec::new("annual_inventory_day", "integer"),
-        ::runtime::verify::FieldSpec::new("annual_inventory_month", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("anglo_saxon_accounting", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_day", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_month", "selection")
             .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "automatic_entry_default_journal_id",
                 "many2one",
             )
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("autopost_bills", "boolean"),
-        ::runtime::verify::FieldSpec::new("bank_account_code_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_account_code_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("bank_journal_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("bank_journal_ids", "one2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("batch_payment_sequence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("batch_payment_sequence_id", "many2one")
             .relation("ir.sequence"),
-        ::runtime::verify::FieldSpec::new("bounce_email", "char"),
-        ::runtime::verify::FieldSpec::new("bounce_formatted", "char"),
-        ::runtime::verify::FieldSpec::new("cash_account_code_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("catchall_email", "char"),
-        ::runtime::verify::FieldSpec::new("catchall_formatted", "char"),
-        ::runtime::verify::FieldSpec::new("chart_template", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("bounce_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bounce_formatted", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("cash_account_code_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("catchall_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("catchall_formatted", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
             .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_details", "html"),
-        ::runtime::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::verify::FieldSpec::new("company_vat_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_details", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_vat_placeholder", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_exchange_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "currency_exchange_journal_id",
+                "many2one",
+            )
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("days_to_purchase", "float"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("days_to_purchase", "float"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "default_cash_difference_expense_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "default_cash_difference_income_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("default_from_email", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("default_from_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_amount_total_words",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_tax_company_currency",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::verify::FieldSpec::new("email_primary_color", "char"),
-        ::runtime::verify::FieldSpec::new("email_secondary_color", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_primary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_secondary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "employee_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new("expects_chart_of_accounts", "boolean"),
-        ::runtime::verify::FieldSpec::new("expense_accrual_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("expects_chart_of_accounts", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("expense_accrual_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "expense_currency_exchange_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("external_report_layout_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_ids", "one2many")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("fiscalyear_last_day", "integer").required(),
-        ::runtime::verify::FieldSpec::new("fiscalyear_last_month", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_day", "integer")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_month", "selection")
             .required()
             .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("font", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("font", "selection")
             .selection(
                 &[
                     "Lato",
@@ -1621,224 +1647,282 @@ impl ::runtime::Model for ResCompany {
                     "Fira_Mono",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("hard_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_received_warning_stock_sms", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_attendance", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_email_amount", "integer"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
-        ::runtime::verify::FieldSpec::new("iap_enrich_auto_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("hard_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "has_received_warning_stock_sms",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "hr_presence_control_attendance",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "hr_presence_control_email_amount",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("iap_enrich_auto_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "income_currency_exchange_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("incoterm_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
             .relation("account.incoterms"),
-        ::runtime::verify::FieldSpec::new("internal_transit_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "internal_transit_location_id",
+                "many2one",
+            )
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("invoice_terms", "html"),
-        ::runtime::verify::FieldSpec::new("invoice_terms_html", "html"),
-        ::runtime::verify::FieldSpec::new("is_company_details_empty", "boolean"),
-        ::runtime::verify::FieldSpec::new("layout_background", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_terms", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_terms_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("layout_background", "selection")
             .required()
             .selection(&["Blank", "Demo logo", "Custom"]),
-        ::runtime::verify::FieldSpec::new("layout_background_image", "binary"),
-        ::runtime::verify::FieldSpec::new("logo", "binary"),
-        ::runtime::verify::FieldSpec::new("logo_web", "binary"),
-        ::runtime::verify::FieldSpec::new("manufacturing_lead", "float").required(),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("layout_background_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("logo", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("logo_web", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("manufacturing_lead", "float")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("multi_vat_foreign_country_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "multi_vat_foreign_country_ids",
+                "many2many",
+            )
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("nomenclature_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("nomenclature_id", "many2one")
             .relation("barcode.nomenclature"),
-        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
             .relation("report.paperformat"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("parent_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "payment_onboarding_payment_method",
                 "selection",
             )
             .selection(&["paypal", "stripe", "manual", "other"]),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("po_double_validation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("po_double_validation", "selection")
             .selection(&["one_step", "two_step"]),
-        ::runtime::verify::FieldSpec::new("po_double_validation_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("po_lead", "float").required(),
-        ::runtime::verify::FieldSpec::new("po_lock", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "po_double_validation_amount",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("po_lead", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("po_lock", "selection")
             .selection(&["edit", "lock"]),
-        ::runtime::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
-        ::runtime::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
-        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::verify::FieldSpec::new("primary_color", "char"),
-        ::runtime::verify::FieldSpec::new("purchase_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::verify::FieldSpec::new("quick_edit_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("primary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "selection")
             .selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
-        ::runtime::verify::FieldSpec::new("quotation_validity_days", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("quotation_validity_days", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::verify::FieldSpec::new("report_header", "html"),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("report_header", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("resource_calendar_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_ids", "one2many")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("revenue_accrual_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("revenue_accrual_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("root_id", "many2one").relation("res.company"),
-        ::runtime::verify::FieldSpec::new("sale_discount_product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
+            .relation("res.company"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_discount_product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("sale_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("sale_onboarding_payment_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "sale_onboarding_payment_method",
+                "selection",
+            )
             .selection(&["digital_signature", "paypal", "stripe", "other", "manual"]),
-        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("secondary_color", "char"),
-        ::runtime::verify::FieldSpec::new("security_lead", "float").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("snailmail_color", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_cover", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_duplex", "boolean"),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("secondary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("security_lead", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_color", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_duplex", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "stock_mail_confirmation_template_id",
                 "many2one",
             )
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("stock_move_email_validation", "boolean"),
-        ::runtime::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "stock_move_email_validation",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "stock_sms_confirmation_template_id",
                 "many2one",
             )
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("tax_exigibility", "boolean"),
-        ::runtime::verify::FieldSpec::new("tax_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("terms_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
             .selection(&["plain", "html"]),
-        ::runtime::verify::FieldSpec::new("transfer_account_code_prefix", "char"),
-        ::runtime::verify::FieldSpec::new("transfer_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("transfer_account_code_prefix", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("transfer_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("uninstalled_l10n_module_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "uninstalled_l10n_module_ids",
+                "many2many",
+            )
             .relation("ir.module.module"),
-        ::runtime::verify::FieldSpec::new("user_fiscalyear_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("user_hard_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_purchase_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("user_sale_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("user_tax_lock_date", "date"),
-        ::runtime::verify::FieldSpec::new("uses_default_logo", "boolean"),
-        ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_fiscalyear_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_hard_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_purchase_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_sale_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("user_tax_lock_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("uses_default_logo", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResCompany {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_cash_basis_base_account_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ResCompany {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_cash_basis_base_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "account_default_pos_receivable_account_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "account_discount_expense_allocation_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "account_discount_income_allocation_id",
         ),
-        ::runtime::nested::Relation::display_name("account_fiscal_country_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name("account_fiscal_country_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "account_journal_early_pay_discount_gain_account_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "account_journal_early_pay_discount_loss_account_id",
         ),
-        ::runtime::nested::Relation::display_name("account_journal_suspense_account_id"),
-        ::runtime::nested::Relation::display_name("account_opening_journal_id"),
-        ::runtime::nested::Relation::display_name("account_opening_move_id"),
-        ::runtime::nested::Relation::display_name("account_production_wip_account_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_journal_suspense_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_opening_journal_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("account_opening_move_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_production_wip_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "account_production_wip_overhead_account_id",
         ),
-        ::runtime::nested::Relation::display_name("account_purchase_tax_id"),
-        ::runtime::nested::Relation::display_name("account_sale_tax_id"),
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("automatic_entry_default_journal_id"),
-        ::runtime::nested::Relation::display_name("batch_payment_sequence_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_exchange_journal_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name("account_purchase_tax_id"),
+        ::runtime::odoo::projection::Relation::display_name("account_sale_tax_id"),
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "automatic_entry_default_journal_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("batch_payment_sequence_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "currency_exchange_journal_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "default_cash_difference_expense_account_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "default_cash_difference_income_account_id",
         ),
-        ::runtime::nested::Relation::display_name("expense_accrual_account_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
+            "expense_accrual_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "expense_currency_exchange_account_id",
         ),
-        ::runtime::nested::Relation::display_name("external_report_layout_id"),
-        ::runtime::nested::Relation::display_name("income_currency_exchange_account_id"),
-        ::runtime::nested::Relation::display_name("incoterm_id"),
-        ::runtime::nested::Relation::display_name("internal_transit_location_id"),
-        ::runtime::nested::Relation::display_name("nomenclature_id"),
-        ::runtime::nested::Relation::display_name("paperformat_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
-        ::runtime::nested::Relation::display_name("revenue_accrual_account_id"),
-        ::runtime::nested::Relation::display_name("sale_discount_product_id"),
-        ::runtime::nested::Relation::display_name("sale_order_template_id"),
-        ::runtime::nested::Relation::display_name("stock_mail_confirmation_template_id"),
-        ::runtime::nested::Relation::display_name("stock_sms_confirmation_template_id"),
-        ::runtime::nested::Relation::display_name("tax_cash_basis_journal_id"),
-        ::runtime::nested::Relation::display_name("transfer_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("external_report_layout_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "income_currency_exchange_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("incoterm_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "internal_transit_location_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("nomenclature_id"),
+        ::runtime::odoo::projection::Relation::display_name("paperformat_id"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "revenue_accrual_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("sale_discount_product_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_template_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "stock_mail_confirmation_template_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "stock_sms_confirmation_template_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("tax_cash_basis_journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("transfer_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -2354,7 +2438,7 @@ impl super::mixins::MailThread for ResCompany {}
 /// Values for creating a `res.company` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCompanyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCompanyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2376,7 +2460,7 @@ impl ResCompanyCreate {
         security_lead: f64,
     ) -> Self {
         ResCompanyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .account_opening_date(account_opening_date)
             .account_price_include(account_price_include)
@@ -2391,13 +2475,13 @@ impl ResCompanyCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCompany>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCompany>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
@@ -2594,7 +2678,7 @@ impl ResCompanyCreate {
     pub fn all_child_ids(
         mut self,
         all_child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("all_child_ids", all_child_ids.into_iter().collect::<Vec<_>>());
@@ -2654,7 +2738,7 @@ impl ResCompanyCreate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -2665,7 +2749,7 @@ impl ResCompanyCreate {
     pub fn bank_journal_ids(
         mut self,
         bank_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -2704,7 +2788,7 @@ impl ResCompanyCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -2886,7 +2970,7 @@ impl ResCompanyCreate {
     pub fn fiscal_position_ids(
         mut self,
         fiscal_position_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPosition>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPosition>,
         >,
     ) -> Self {
         self.values
@@ -3046,14 +3130,14 @@ impl ResCompanyCreate {
     #[inline]
     pub fn layout_background_image(
         mut self,
-        layout_background_image: impl Into<::runtime::wire::Binary>,
+        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("layout_background_image", layout_background_image.into());
         self
     }
     /// Set `logo` (Company Logo).
     #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("logo", logo.into());
         self
     }
@@ -3068,7 +3152,7 @@ impl ResCompanyCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -3083,7 +3167,7 @@ impl ResCompanyCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -3094,7 +3178,7 @@ impl ResCompanyCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -3248,7 +3332,7 @@ impl ResCompanyCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -3277,7 +3361,7 @@ impl ResCompanyCreate {
     pub fn resource_calendar_ids(
         mut self,
         resource_calendar_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendar>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendar>,
         >,
     ) -> Self {
         self.values
@@ -3474,7 +3558,7 @@ impl ResCompanyCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -3497,7 +3581,7 @@ impl ResCompanyCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3521,7 +3605,7 @@ impl ::runtime::CreateValues for ResCompanyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResCompanyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCompanyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3532,19 +3616,19 @@ impl ResCompanyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResCompanyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCompany>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCompany>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
@@ -3741,7 +3825,7 @@ impl ResCompanyUpdate {
     pub fn all_child_ids(
         mut self,
         all_child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("all_child_ids", all_child_ids.into_iter().collect::<Vec<_>>());
@@ -3801,7 +3885,7 @@ impl ResCompanyUpdate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -3812,7 +3896,7 @@ impl ResCompanyUpdate {
     pub fn bank_journal_ids(
         mut self,
         bank_journal_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountJournal>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
         >,
     ) -> Self {
         self.values
@@ -3851,7 +3935,7 @@ impl ResCompanyUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -4033,7 +4117,7 @@ impl ResCompanyUpdate {
     pub fn fiscal_position_ids(
         mut self,
         fiscal_position_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPosition>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPosition>,
         >,
     ) -> Self {
         self.values
@@ -4193,14 +4277,14 @@ impl ResCompanyUpdate {
     #[inline]
     pub fn layout_background_image(
         mut self,
-        layout_background_image: impl Into<::runtime::wire::Binary>,
+        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("layout_background_image", layout_background_image.into());
         self
     }
     /// Set `logo` (Company Logo).
     #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("logo", logo.into());
         self
     }
@@ -4215,7 +4299,7 @@ impl ResCompanyUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -4230,7 +4314,7 @@ impl ResCompanyUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -4241,7 +4325,7 @@ impl ResCompanyUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -4395,7 +4479,7 @@ impl ResCompanyUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -4424,7 +4508,7 @@ impl ResCompanyUpdate {
     pub fn resource_calendar_ids(
         mut self,
         resource_calendar_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendar>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendar>,
         >,
     ) -> Self {
         self.values
@@ -4621,7 +4705,7 @@ impl ResCompanyUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -4644,7 +4728,7 @@ impl ResCompanyUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -4668,1232 +4752,1299 @@ impl ::runtime::UpdateValues for ResCompanyUpdate {
 pub mod fields {
     /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
     #[inline]
-    pub const fn account_cash_basis_base_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_cash_basis_base_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_cash_basis_base_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_cash_basis_base_account_id")
     }
     /// Default PoS Receivable Account (`account_default_pos_receivable_account_id`, `many2one`).
     #[inline]
-    pub const fn account_default_pos_receivable_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_default_pos_receivable_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_default_pos_receivable_account_id",
         )
     }
     /// Separate account for expense discount (`account_discount_expense_allocation_id`, `many2one`).
     #[inline]
-    pub const fn account_discount_expense_allocation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_discount_expense_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_discount_expense_allocation_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_discount_expense_allocation_id",
+        )
     }
     /// Separate account for income discount (`account_discount_income_allocation_id`, `many2one`).
     #[inline]
-    pub const fn account_discount_income_allocation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_discount_income_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_discount_income_allocation_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_discount_income_allocation_id",
+        )
     }
     /// l10n-used countries (`account_enabled_tax_country_ids`, `many2many`).
     #[inline]
-    pub const fn account_enabled_tax_country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_enabled_tax_country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("account_enabled_tax_country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_enabled_tax_country_ids")
     }
     /// Fiscal Country (`account_fiscal_country_id`, `many2one`).
     #[inline]
-    pub const fn account_fiscal_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_fiscal_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("account_fiscal_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_fiscal_country_id")
     }
     /// Cash Discount Write-Off Gain Account (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_journal_early_pay_discount_gain_account_id",
         )
     }
     /// Cash Discount Write-Off Loss Account (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_journal_early_pay_discount_loss_account_id",
         )
     }
     /// Journal Suspense Account (`account_journal_suspense_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_suspense_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_journal_suspense_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_journal_suspense_account_id",
+        )
     }
     /// Opening Entry (`account_opening_date`, `date`).
     #[inline]
-    pub const fn account_opening_date() -> ::runtime::fields::DateField<
+    pub const fn account_opening_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("account_opening_date")
+        ::runtime::odoo::fields::DateField::new("account_opening_date")
     }
     /// Opening Journal (`account_opening_journal_id`, `many2one`).
     #[inline]
-    pub const fn account_opening_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_opening_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("account_opening_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_opening_journal_id")
     }
     /// Opening Journal Entry (`account_opening_move_id`, `many2one`).
     #[inline]
-    pub const fn account_opening_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_opening_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("account_opening_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_opening_move_id")
     }
     /// Default Sales Price Include (`account_price_include`, `selection`).
     #[inline]
-    pub const fn account_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn account_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::AccountPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("account_price_include")
+        ::runtime::odoo::fields::SelectionField::new("account_price_include")
     }
     /// Production WIP Account (`account_production_wip_account_id`, `many2one`).
     #[inline]
-    pub const fn account_production_wip_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_production_wip_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_production_wip_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_production_wip_account_id")
     }
     /// Production WIP Overhead Account (`account_production_wip_overhead_account_id`, `many2one`).
     #[inline]
-    pub const fn account_production_wip_overhead_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_production_wip_overhead_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_production_wip_overhead_account_id",
         )
     }
     /// Default Purchase Tax (`account_purchase_tax_id`, `many2one`).
     #[inline]
-    pub const fn account_purchase_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_purchase_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("account_purchase_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_purchase_tax_id")
     }
     /// Default Sale Tax (`account_sale_tax_id`, `many2one`).
     #[inline]
-    pub const fn account_sale_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_sale_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("account_sale_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_sale_tax_id")
     }
     /// Storno accounting (`account_storno`, `boolean`).
     #[inline]
-    pub const fn account_storno() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("account_storno")
+    pub const fn account_storno() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("account_storno")
     }
     /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
     #[inline]
-    pub const fn account_use_credit_limit() -> ::runtime::fields::BoolField<
+    pub const fn account_use_credit_limit() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("account_use_credit_limit")
+        ::runtime::odoo::fields::BoolField::new("account_use_credit_limit")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Email Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Alias Domain Name (`alias_domain_name`, `char`).
     #[inline]
-    pub const fn alias_domain_name() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("alias_domain_name")
+    pub const fn alias_domain_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("alias_domain_name")
     }
     /// All Child (`all_child_ids`, `one2many`).
     #[inline]
-    pub const fn all_child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn all_child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("all_child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("all_child_ids")
     }
     /// Use anglo-saxon accounting (`anglo_saxon_accounting`, `boolean`).
     #[inline]
-    pub const fn anglo_saxon_accounting() -> ::runtime::fields::BoolField<
+    pub const fn anglo_saxon_accounting() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("anglo_saxon_accounting")
+        ::runtime::odoo::fields::BoolField::new("anglo_saxon_accounting")
     }
     /// Day of the month (`annual_inventory_day`, `integer`).
     #[inline]
-    pub const fn annual_inventory_day() -> ::runtime::fields::NumField<
+    pub const fn annual_inventory_day() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("annual_inventory_day")
+        ::runtime::odoo::fields::NumField::new("annual_inventory_day")
     }
     /// Annual Inventory Month (`annual_inventory_month`, `selection`).
     #[inline]
-    pub const fn annual_inventory_month() -> ::runtime::fields::SelectionField<
+    pub const fn annual_inventory_month() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::AnnualInventoryMonth,
     > {
-        ::runtime::fields::SelectionField::new("annual_inventory_month")
+        ::runtime::odoo::fields::SelectionField::new("annual_inventory_month")
     }
     /// Automatic Entry Default Journal (`automatic_entry_default_journal_id`, `many2one`).
     #[inline]
-    pub const fn automatic_entry_default_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn automatic_entry_default_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("automatic_entry_default_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("automatic_entry_default_journal_id")
     }
     /// Auto-validate bills (`autopost_bills`, `boolean`).
     #[inline]
-    pub const fn autopost_bills() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("autopost_bills")
+    pub const fn autopost_bills() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("autopost_bills")
     }
     /// Prefix of the bank accounts (`bank_account_code_prefix`, `char`).
     #[inline]
-    pub const fn bank_account_code_prefix() -> ::runtime::fields::CharField<
+    pub const fn bank_account_code_prefix() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("bank_account_code_prefix")
+        ::runtime::odoo::fields::CharField::new("bank_account_code_prefix")
     }
     /// Banks (`bank_ids`, `one2many`).
     #[inline]
-    pub const fn bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
     }
     /// Bank Journals (`bank_journal_ids`, `one2many`).
     #[inline]
-    pub const fn bank_journal_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bank_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("bank_journal_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bank_journal_ids")
     }
     /// Batch Payment Sequence (`batch_payment_sequence_id`, `many2one`).
     #[inline]
-    pub const fn batch_payment_sequence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn batch_payment_sequence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::IrSequence,
     > {
-        ::runtime::fields::Many2OneField::new("batch_payment_sequence_id")
+        ::runtime::odoo::fields::Many2OneField::new("batch_payment_sequence_id")
     }
     /// Bounce Email (`bounce_email`, `char`).
     #[inline]
-    pub const fn bounce_email() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("bounce_email")
+    pub const fn bounce_email() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("bounce_email")
     }
     /// Bounce (`bounce_formatted`, `char`).
     #[inline]
-    pub const fn bounce_formatted() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("bounce_formatted")
+    pub const fn bounce_formatted() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("bounce_formatted")
     }
     /// Prefix of the cash accounts (`cash_account_code_prefix`, `char`).
     #[inline]
-    pub const fn cash_account_code_prefix() -> ::runtime::fields::CharField<
+    pub const fn cash_account_code_prefix() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("cash_account_code_prefix")
+        ::runtime::odoo::fields::CharField::new("cash_account_code_prefix")
     }
     /// Catchall Email (`catchall_email`, `char`).
     #[inline]
-    pub const fn catchall_email() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("catchall_email")
+    pub const fn catchall_email() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("catchall_email")
     }
     /// Catchall (`catchall_formatted`, `char`).
     #[inline]
-    pub const fn catchall_formatted() -> ::runtime::fields::CharField<
+    pub const fn catchall_formatted() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("catchall_formatted")
+        ::runtime::odoo::fields::CharField::new("catchall_formatted")
     }
     /// Chart Template (`chart_template`, `selection`).
     #[inline]
-    pub const fn chart_template() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("chart_template")
+    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("chart_template")
     }
     /// Audit Trail (`check_account_audit_trail`, `boolean`).
     #[inline]
-    pub const fn check_account_audit_trail() -> ::runtime::fields::BoolField<
+    pub const fn check_account_audit_trail() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("check_account_audit_trail")
+        ::runtime::odoo::fields::BoolField::new("check_account_audit_trail")
     }
     /// Branches (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResCompany, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResCompany, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company Details (`company_details`, `html`).
     #[inline]
-    pub const fn company_details() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("company_details")
+    pub const fn company_details() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("company_details")
     }
     /// Company ID (`company_registry`, `char`).
     #[inline]
-    pub const fn company_registry() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("company_registry")
+    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("company_registry")
     }
     /// Company Vat Placeholder (`company_vat_placeholder`, `char`).
     #[inline]
-    pub const fn company_vat_placeholder() -> ::runtime::fields::CharField<
+    pub const fn company_vat_placeholder() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("company_vat_placeholder")
+        ::runtime::odoo::fields::CharField::new("company_vat_placeholder")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Exchange Gain or Loss Journal (`currency_exchange_journal_id`, `many2one`).
     #[inline]
-    pub const fn currency_exchange_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_exchange_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("currency_exchange_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_exchange_journal_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Days to Purchase (`days_to_purchase`, `float`).
     #[inline]
-    pub const fn days_to_purchase() -> ::runtime::fields::NumField<
+    pub const fn days_to_purchase() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         f64,
     > {
-        ::runtime::fields::NumField::new("days_to_purchase")
+        ::runtime::odoo::fields::NumField::new("days_to_purchase")
     }
     /// Cash Difference Expense (`default_cash_difference_expense_account_id`, `many2one`).
     #[inline]
-    pub const fn default_cash_difference_expense_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_cash_difference_expense_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "default_cash_difference_expense_account_id",
         )
     }
     /// Cash Difference Income (`default_cash_difference_income_account_id`, `many2one`).
     #[inline]
-    pub const fn default_cash_difference_income_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_cash_difference_income_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "default_cash_difference_income_account_id",
         )
     }
     /// Default From (`default_from_email`, `char`).
     #[inline]
-    pub const fn default_from_email() -> ::runtime::fields::CharField<
+    pub const fn default_from_email() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("default_from_email")
+        ::runtime::odoo::fields::CharField::new("default_from_email")
     }
     /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
     #[inline]
-    pub const fn display_invoice_amount_total_words() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_amount_total_words() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_amount_total_words")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_total_words")
     }
     /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
     #[inline]
-    pub const fn display_invoice_tax_company_currency() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_tax_company_currency() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_tax_company_currency")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_tax_company_currency")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Formatted Email (`email_formatted`, `char`).
     #[inline]
-    pub const fn email_formatted() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("email_formatted")
+    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_formatted")
     }
     /// Email Header Color (`email_primary_color`, `char`).
     #[inline]
-    pub const fn email_primary_color() -> ::runtime::fields::CharField<
+    pub const fn email_primary_color() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("email_primary_color")
+        ::runtime::odoo::fields::CharField::new("email_primary_color")
     }
     /// Email Button Color (`email_secondary_color`, `char`).
     #[inline]
-    pub const fn email_secondary_color() -> ::runtime::fields::CharField<
+    pub const fn email_secondary_color() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("email_secondary_color")
+        ::runtime::odoo::fields::CharField::new("email_secondary_color")
     }
     /// Employee Properties (`employee_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn employee_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn employee_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::ResCompany,
     > {
-        ::runtime::fields::AnyField::new("employee_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("employee_properties_definition")
     }
     /// Expects a Chart of Accounts (`expects_chart_of_accounts`, `boolean`).
     #[inline]
-    pub const fn expects_chart_of_accounts() -> ::runtime::fields::BoolField<
+    pub const fn expects_chart_of_accounts() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("expects_chart_of_accounts")
+        ::runtime::odoo::fields::BoolField::new("expects_chart_of_accounts")
     }
     /// Expense Accrual Account (`expense_accrual_account_id`, `many2one`).
     #[inline]
-    pub const fn expense_accrual_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn expense_accrual_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("expense_accrual_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("expense_accrual_account_id")
     }
     /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
     #[inline]
-    pub const fn expense_currency_exchange_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn expense_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("expense_currency_exchange_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "expense_currency_exchange_account_id",
+        )
     }
     /// Document Template (`external_report_layout_id`, `many2one`).
     #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::fields::Many2OneField<
+    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("external_report_layout_id")
+        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
     }
     /// Fiscal Position (`fiscal_position_ids`, `one2many`).
     #[inline]
-    pub const fn fiscal_position_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn fiscal_position_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::X2ManyField::new("fiscal_position_ids")
+        ::runtime::odoo::fields::X2ManyField::new("fiscal_position_ids")
     }
     /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
     #[inline]
-    pub const fn fiscalyear_last_day() -> ::runtime::fields::NumField<
+    pub const fn fiscalyear_last_day() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("fiscalyear_last_day")
+        ::runtime::odoo::fields::NumField::new("fiscalyear_last_day")
     }
     /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
     #[inline]
-    pub const fn fiscalyear_last_month() -> ::runtime::fields::SelectionField<
+    pub const fn fiscalyear_last_month() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::FiscalyearLastMonth,
     > {
-        ::runtime::fields::SelectionField::new("fiscalyear_last_month")
+        ::runtime::odoo::fields::SelectionField::new("fiscalyear_last_month")
     }
     /// Global Lock Date (`fiscalyear_lock_date`, `date`).
     #[inline]
-    pub const fn fiscalyear_lock_date() -> ::runtime::fields::DateField<
+    pub const fn fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("fiscalyear_lock_date")
+        ::runtime::odoo::fields::DateField::new("fiscalyear_lock_date")
     }
     /// Font (`font`, `selection`).
     #[inline]
-    pub const fn font() -> ::runtime::fields::SelectionField<
+    pub const fn font() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::Font,
     > {
-        ::runtime::fields::SelectionField::new("font")
+        ::runtime::odoo::fields::SelectionField::new("font")
     }
     /// Hard Lock Date (`hard_lock_date`, `date`).
     #[inline]
-    pub const fn hard_lock_date() -> ::runtime::fields::DateField<
+    pub const fn hard_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("hard_lock_date")
+        ::runtime::odoo::fields::DateField::new("hard_lock_date")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Received Warning Stock Sms (`has_received_warning_stock_sms`, `boolean`).
     #[inline]
-    pub const fn has_received_warning_stock_sms() -> ::runtime::fields::BoolField<
+    pub const fn has_received_warning_stock_sms() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("has_received_warning_stock_sms")
+        ::runtime::odoo::fields::BoolField::new("has_received_warning_stock_sms")
     }
     /// Based on attendances (`hr_presence_control_attendance`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_attendance() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_attendance() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_attendance")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_attendance")
     }
     /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_email() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_email() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_email")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_email")
     }
     /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
     #[inline]
-    pub const fn hr_presence_control_email_amount() -> ::runtime::fields::NumField<
+    pub const fn hr_presence_control_email_amount() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("hr_presence_control_email_amount")
+        ::runtime::odoo::fields::NumField::new("hr_presence_control_email_amount")
     }
     /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_ip() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_ip() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_ip")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_ip")
     }
     /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
     #[inline]
-    pub const fn hr_presence_control_ip_list() -> ::runtime::fields::CharField<
+    pub const fn hr_presence_control_ip_list() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("hr_presence_control_ip_list")
+        ::runtime::odoo::fields::CharField::new("hr_presence_control_ip_list")
     }
     /// Based on user status in system (`hr_presence_control_login`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_login() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_login() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_login")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_login")
     }
     /// Enrich Done (`iap_enrich_auto_done`, `boolean`).
     #[inline]
-    pub const fn iap_enrich_auto_done() -> ::runtime::fields::BoolField<
+    pub const fn iap_enrich_auto_done() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("iap_enrich_auto_done")
+        ::runtime::odoo::fields::BoolField::new("iap_enrich_auto_done")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCompany, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCompany, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
     #[inline]
-    pub const fn income_currency_exchange_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn income_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("income_currency_exchange_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "income_currency_exchange_account_id",
+        )
     }
     /// Default incoterm (`incoterm_id`, `many2one`).
     #[inline]
-    pub const fn incoterm_id() -> ::runtime::fields::Many2OneField<
+    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountIncoterms,
     > {
-        ::runtime::fields::Many2OneField::new("incoterm_id")
+        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
     }
     /// Internal Transit Location (`internal_transit_location_id`, `many2one`).
     #[inline]
-    pub const fn internal_transit_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn internal_transit_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("internal_transit_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("internal_transit_location_id")
     }
     /// Default Terms and Conditions (`invoice_terms`, `html`).
     #[inline]
-    pub const fn invoice_terms() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("invoice_terms")
+    pub const fn invoice_terms() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("invoice_terms")
     }
     /// Default Terms and Conditions as a Web page (`invoice_terms_html`, `html`).
     #[inline]
-    pub const fn invoice_terms_html() -> ::runtime::fields::CharField<
+    pub const fn invoice_terms_html() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("invoice_terms_html")
+        ::runtime::odoo::fields::CharField::new("invoice_terms_html")
     }
     /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
     #[inline]
-    pub const fn is_company_details_empty() -> ::runtime::fields::BoolField<
+    pub const fn is_company_details_empty() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("is_company_details_empty")
+        ::runtime::odoo::fields::BoolField::new("is_company_details_empty")
     }
     /// Layout Background (`layout_background`, `selection`).
     #[inline]
-    pub const fn layout_background() -> ::runtime::fields::SelectionField<
+    pub const fn layout_background() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::LayoutBackground,
     > {
-        ::runtime::fields::SelectionField::new("layout_background")
+        ::runtime::odoo::fields::SelectionField::new("layout_background")
     }
     /// Background Image (`layout_background_image`, `binary`).
     #[inline]
-    pub const fn layout_background_image() -> ::runtime::fields::BinaryField<
+    pub const fn layout_background_image() -> ::runtime::odoo::fields::BinaryField<
         super::ResCompany,
     > {
-        ::runtime::fields::BinaryField::new("layout_background_image")
+        ::runtime::odoo::fields::BinaryField::new("layout_background_image")
     }
     /// Company Logo (`logo`, `binary`).
     #[inline]
-    pub const fn logo() -> ::runtime::fields::BinaryField<super::ResCompany> {
-        ::runtime::fields::BinaryField::new("logo")
+    pub const fn logo() -> ::runtime::odoo::fields::BinaryField<super::ResCompany> {
+        ::runtime::odoo::fields::BinaryField::new("logo")
     }
     /// Logo Web (`logo_web`, `binary`).
     #[inline]
-    pub const fn logo_web() -> ::runtime::fields::BinaryField<super::ResCompany> {
-        ::runtime::fields::BinaryField::new("logo_web")
+    pub const fn logo_web() -> ::runtime::odoo::fields::BinaryField<super::ResCompany> {
+        ::runtime::odoo::fields::BinaryField::new("logo_web")
     }
     /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
     #[inline]
-    pub const fn manufacturing_lead() -> ::runtime::fields::NumField<
+    pub const fn manufacturing_lead() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         f64,
     > {
-        ::runtime::fields::NumField::new("manufacturing_lead")
+        ::runtime::odoo::fields::NumField::new("manufacturing_lead")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mobile (`mobile`, `char`).
     #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("mobile")
+    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("mobile")
     }
     /// Foreign VAT countries (`multi_vat_foreign_country_ids`, `many2many`).
     #[inline]
-    pub const fn multi_vat_foreign_country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn multi_vat_foreign_country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("multi_vat_foreign_country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("multi_vat_foreign_country_ids")
     }
     /// Company Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Nomenclature (`nomenclature_id`, `many2one`).
     #[inline]
-    pub const fn nomenclature_id() -> ::runtime::fields::Many2OneField<
+    pub const fn nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::BarcodeNomenclature,
     > {
-        ::runtime::fields::Many2OneField::new("nomenclature_id")
+        ::runtime::odoo::fields::Many2OneField::new("nomenclature_id")
     }
     /// Paper format (`paperformat_id`, `many2one`).
     #[inline]
-    pub const fn paperformat_id() -> ::runtime::fields::Many2OneField<
+    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ReportPaperformat,
     > {
-        ::runtime::fields::Many2OneField::new("paperformat_id")
+        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
     }
     /// Parent Company (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent (`parent_ids`, `many2many`).
     #[inline]
-    pub const fn parent_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn parent_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("parent_ids")
+        ::runtime::odoo::fields::X2ManyField::new("parent_ids")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("parent_path")
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Company database ID (`partner_gid`, `integer`).
     #[inline]
-    pub const fn partner_gid() -> ::runtime::fields::NumField<super::ResCompany, i64> {
-        ::runtime::fields::NumField::new("partner_gid")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Selected onboarding payment method (`payment_onboarding_payment_method`, `selection`).
-    #[inline]
-    pub const fn payment_onboarding_payment_method() -> ::runtime::fields::SelectionField<
-        super::ResCompany,
-        super::PaymentOnboardingPaymentMethod,
-    > {
-        ::runtime::fields::SelectionField::new("payment_onboarding_payment_method")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Levels of Approvals (`po_double_validation`, `selection`).
-    #[inline]
-    pub const fn po_double_validation() -> ::runtime::fields::SelectionField<
-        super::ResCompany,
-        super::PoDoubleValidation,
-    > {
-        ::runtime::fields::SelectionField::new("po_double_validation")
-    }
-    /// Double validation amount (`po_double_validation_amount`, `monetary`).
-    #[inline]
-    pub const fn po_double_validation_amount() -> ::runtime::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("po_double_validation_amount")
-    }
-    /// Purchase Lead Time (`po_lead`, `float`).
-    #[inline]
-    pub const fn po_lead() -> ::runtime::fields::NumField<super::ResCompany, f64> {
-        ::runtime::fields::NumField::new("po_lead")
-    }
-    /// Purchase Order Modification (`po_lock`, `selection`).
-    #[inline]
-    pub const fn po_lock() -> ::runtime::fields::SelectionField<
-        super::ResCompany,
-        super::PoLock,
-    > {
-        ::runtime::fields::SelectionField::new("po_lock")
-    }
-    /// Online Payment (`portal_confirmation_pay`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_pay() -> ::runtime::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::fields::BoolField::new("portal_confirmation_pay")
-    }
-    /// Online Signature (`portal_confirmation_sign`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_sign() -> ::runtime::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::fields::BoolField::new("portal_confirmation_sign")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("prepayment_percent")
-    }
-    /// Primary Color (`primary_color`, `char`).
-    #[inline]
-    pub const fn primary_color() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("primary_color")
-    }
-    /// Purchase Lock date (`purchase_lock_date`, `date`).
-    #[inline]
-    pub const fn purchase_lock_date() -> ::runtime::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("purchase_lock_date")
-    }
-    /// Display QR-code on invoices (`qr_code`, `boolean`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("qr_code")
-    }
-    /// Quick encoding (`quick_edit_mode`, `selection`).
-    #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::fields::SelectionField<
-        super::ResCompany,
-        super::QuickEditMode,
-    > {
-        ::runtime::fields::SelectionField::new("quick_edit_mode")
-    }
-    /// Default Quotation Validity (`quotation_validity_days`, `integer`).
-    #[inline]
-    pub const fn quotation_validity_days() -> ::runtime::fields::NumField<
+    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
         super::ResCompany,
         i64,
     > {
-        ::runtime::fields::NumField::new("quotation_validity_days")
+        ::runtime::odoo::fields::NumField::new("partner_gid")
+    }
+    /// Partner (`partner_id`, `many2one`).
+    #[inline]
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::ResCompany,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
+    }
+    /// Selected onboarding payment method (`payment_onboarding_payment_method`, `selection`).
+    #[inline]
+    pub const fn payment_onboarding_payment_method() -> ::runtime::odoo::fields::SelectionField<
+        super::ResCompany,
+        super::PaymentOnboardingPaymentMethod,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("payment_onboarding_payment_method")
+    }
+    /// Phone (`phone`, `char`).
+    #[inline]
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("phone")
+    }
+    /// Levels of Approvals (`po_double_validation`, `selection`).
+    #[inline]
+    pub const fn po_double_validation() -> ::runtime::odoo::fields::SelectionField<
+        super::ResCompany,
+        super::PoDoubleValidation,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("po_double_validation")
+    }
+    /// Double validation amount (`po_double_validation_amount`, `monetary`).
+    #[inline]
+    pub const fn po_double_validation_amount() -> ::runtime::odoo::fields::NumField<
+        super::ResCompany,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("po_double_validation_amount")
+    }
+    /// Purchase Lead Time (`po_lead`, `float`).
+    #[inline]
+    pub const fn po_lead() -> ::runtime::odoo::fields::NumField<super::ResCompany, f64> {
+        ::runtime::odoo::fields::NumField::new("po_lead")
+    }
+    /// Purchase Order Modification (`po_lock`, `selection`).
+    #[inline]
+    pub const fn po_lock() -> ::runtime::odoo::fields::SelectionField<
+        super::ResCompany,
+        super::PoLock,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("po_lock")
+    }
+    /// Online Payment (`portal_confirmation_pay`, `boolean`).
+    #[inline]
+    pub const fn portal_confirmation_pay() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("portal_confirmation_pay")
+    }
+    /// Online Signature (`portal_confirmation_sign`, `boolean`).
+    #[inline]
+    pub const fn portal_confirmation_sign() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("portal_confirmation_sign")
+    }
+    /// Prepayment percentage (`prepayment_percent`, `float`).
+    #[inline]
+    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
+        super::ResCompany,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("prepayment_percent")
+    }
+    /// Primary Color (`primary_color`, `char`).
+    #[inline]
+    pub const fn primary_color() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("primary_color")
+    }
+    /// Purchase Lock date (`purchase_lock_date`, `date`).
+    #[inline]
+    pub const fn purchase_lock_date() -> ::runtime::odoo::fields::DateField<
+        super::ResCompany,
+        ::chrono::NaiveDate,
+    > {
+        ::runtime::odoo::fields::DateField::new("purchase_lock_date")
+    }
+    /// Display QR-code on invoices (`qr_code`, `boolean`).
+    #[inline]
+    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
+        ::runtime::odoo::fields::BoolField::new("qr_code")
+    }
+    /// Quick encoding (`quick_edit_mode`, `selection`).
+    #[inline]
+    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::SelectionField<
+        super::ResCompany,
+        super::QuickEditMode,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("quick_edit_mode")
+    }
+    /// Default Quotation Validity (`quotation_validity_days`, `integer`).
+    #[inline]
+    pub const fn quotation_validity_days() -> ::runtime::odoo::fields::NumField<
+        super::ResCompany,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("quotation_validity_days")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Report Footer (`report_footer`, `html`).
     #[inline]
-    pub const fn report_footer() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("report_footer")
+    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("report_footer")
     }
     /// Company Tagline (`report_header`, `html`).
     #[inline]
-    pub const fn report_header() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("report_header")
+    pub const fn report_header() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("report_header")
     }
     /// Default Working Hours (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Working Hours (`resource_calendar_ids`, `one2many`).
     #[inline]
-    pub const fn resource_calendar_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resource_calendar_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::X2ManyField::new("resource_calendar_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resource_calendar_ids")
     }
     /// Revenue Accrual Account (`revenue_accrual_account_id`, `many2one`).
     #[inline]
-    pub const fn revenue_accrual_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn revenue_accrual_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("revenue_accrual_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("revenue_accrual_account_id")
     }
     /// Root (`root_id`, `many2one`).
     #[inline]
-    pub const fn root_id() -> ::runtime::fields::Many2OneField<
+    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("root_id")
+        ::runtime::odoo::fields::Many2OneField::new("root_id")
     }
     /// Discount Product (`sale_discount_product_id`, `many2one`).
     #[inline]
-    pub const fn sale_discount_product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_discount_product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("sale_discount_product_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_discount_product_id")
     }
     /// Sales Lock Date (`sale_lock_date`, `date`).
     #[inline]
-    pub const fn sale_lock_date() -> ::runtime::fields::DateField<
+    pub const fn sale_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("sale_lock_date")
+        ::runtime::odoo::fields::DateField::new("sale_lock_date")
     }
     /// Sale onboarding selected payment method (`sale_onboarding_payment_method`, `selection`).
     #[inline]
-    pub const fn sale_onboarding_payment_method() -> ::runtime::fields::SelectionField<
+    pub const fn sale_onboarding_payment_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::SaleOnboardingPaymentMethod,
     > {
-        ::runtime::fields::SelectionField::new("sale_onboarding_payment_method")
+        ::runtime::odoo::fields::SelectionField::new("sale_onboarding_payment_method")
     }
     /// Default Sale Template (`sale_order_template_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::SaleOrderTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
     }
     /// Secondary Color (`secondary_color`, `char`).
     #[inline]
-    pub const fn secondary_color() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("secondary_color")
+    pub const fn secondary_color() -> ::runtime::odoo::fields::CharField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::CharField::new("secondary_color")
     }
     /// Sales Safety Days (`security_lead`, `float`).
     #[inline]
-    pub const fn security_lead() -> ::runtime::fields::NumField<super::ResCompany, f64> {
-        ::runtime::fields::NumField::new("security_lead")
+    pub const fn security_lead() -> ::runtime::odoo::fields::NumField<
+        super::ResCompany,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("security_lead")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ResCompany, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ResCompany,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Snailmail Color (`snailmail_color`, `boolean`).
     #[inline]
-    pub const fn snailmail_color() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("snailmail_color")
+    pub const fn snailmail_color() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("snailmail_color")
     }
     /// Add a Cover Page (`snailmail_cover`, `boolean`).
     #[inline]
-    pub const fn snailmail_cover() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("snailmail_cover")
+    pub const fn snailmail_cover() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("snailmail_cover")
     }
     /// Both sides (`snailmail_duplex`, `boolean`).
     #[inline]
-    pub const fn snailmail_duplex() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("snailmail_duplex")
+    pub const fn snailmail_duplex() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("snailmail_duplex")
     }
     /// Fed. State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Email Template confirmation picking (`stock_mail_confirmation_template_id`, `many2one`).
     #[inline]
-    pub const fn stock_mail_confirmation_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_mail_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("stock_mail_confirmation_template_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "stock_mail_confirmation_template_id",
+        )
     }
     /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
     #[inline]
-    pub const fn stock_move_email_validation() -> ::runtime::fields::BoolField<
+    pub const fn stock_move_email_validation() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("stock_move_email_validation")
+        ::runtime::odoo::fields::BoolField::new("stock_move_email_validation")
     }
     /// SMS Confirmation (`stock_move_sms_validation`, `boolean`).
     #[inline]
-    pub const fn stock_move_sms_validation() -> ::runtime::fields::BoolField<
+    pub const fn stock_move_sms_validation() -> ::runtime::odoo::fields::BoolField<
         super::ResCompany,
     > {
-        ::runtime::fields::BoolField::new("stock_move_sms_validation")
+        ::runtime::odoo::fields::BoolField::new("stock_move_sms_validation")
     }
     /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
     #[inline]
-    pub const fn stock_sms_confirmation_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_sms_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("stock_sms_confirmation_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("stock_sms_confirmation_template_id")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("street")
+    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("street2")
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
     #[inline]
-    pub const fn tax_cash_basis_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_cash_basis_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_journal_id")
     }
     /// Use Cash Basis (`tax_exigibility`, `boolean`).
     #[inline]
-    pub const fn tax_exigibility() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("tax_exigibility")
+    pub const fn tax_exigibility() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("tax_exigibility")
     }
     /// Tax Return Lock Date (`tax_lock_date`, `date`).
     #[inline]
-    pub const fn tax_lock_date() -> ::runtime::fields::DateField<
+    pub const fn tax_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("tax_lock_date")
+        ::runtime::odoo::fields::DateField::new("tax_lock_date")
     }
     /// Terms & Conditions format (`terms_type`, `selection`).
     #[inline]
-    pub const fn terms_type() -> ::runtime::fields::SelectionField<
+    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResCompany,
         super::TermsType,
     > {
-        ::runtime::fields::SelectionField::new("terms_type")
+        ::runtime::odoo::fields::SelectionField::new("terms_type")
     }
     /// Prefix of the transfer accounts (`transfer_account_code_prefix`, `char`).
     #[inline]
-    pub const fn transfer_account_code_prefix() -> ::runtime::fields::CharField<
+    pub const fn transfer_account_code_prefix() -> ::runtime::odoo::fields::CharField<
         super::ResCompany,
     > {
-        ::runtime::fields::CharField::new("transfer_account_code_prefix")
+        ::runtime::odoo::fields::CharField::new("transfer_account_code_prefix")
     }
     /// Inter-Banks Transfer Account (`transfer_account_id`, `many2one`).
     #[inline]
-    pub const fn transfer_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn transfer_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("transfer_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("transfer_account_id")
     }
     /// Uninstalled L10N Module (`uninstalled_l10n_module_ids`, `many2many`).
     #[inline]
-    pub const fn uninstalled_l10n_module_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn uninstalled_l10n_module_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::IrModuleModule,
     > {
-        ::runtime::fields::X2ManyField::new("uninstalled_l10n_module_ids")
+        ::runtime::odoo::fields::X2ManyField::new("uninstalled_l10n_module_ids")
     }
     /// User Fiscalyear Lock Date (`user_fiscalyear_lock_date`, `date`).
     #[inline]
-    pub const fn user_fiscalyear_lock_date() -> ::runtime::fields::DateField<
+    pub const fn user_fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("user_fiscalyear_lock_date")
+        ::runtime::odoo::fields::DateField::new("user_fiscalyear_lock_date")
     }
     /// User Hard Lock Date (`user_hard_lock_date`, `date`).
     #[inline]
-    pub const fn user_hard_lock_date() -> ::runtime::fields::DateField<
+    pub const fn user_hard_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("user_hard_lock_date")
+        ::runtime::odoo::fields::DateField::new("user_hard_lock_date")
     }
     /// Accepted Users (`user_ids`, `many2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// User Purchase Lock Date (`user_purchase_lock_date`, `date`).
     #[inline]
-    pub const fn user_purchase_lock_date() -> ::runtime::fields::DateField<
+    pub const fn user_purchase_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("user_purchase_lock_date")
+        ::runtime::odoo::fields::DateField::new("user_purchase_lock_date")
     }
     /// User Sale Lock Date (`user_sale_lock_date`, `date`).
     #[inline]
-    pub const fn user_sale_lock_date() -> ::runtime::fields::DateField<
+    pub const fn user_sale_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("user_sale_lock_date")
+        ::runtime::odoo::fields::DateField::new("user_sale_lock_date")
     }
     /// User Tax Lock Date (`user_tax_lock_date`, `date`).
     #[inline]
-    pub const fn user_tax_lock_date() -> ::runtime::fields::DateField<
+    pub const fn user_tax_lock_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("user_tax_lock_date")
+        ::runtime::odoo::fields::DateField::new("user_tax_lock_date")
     }
     /// Uses Default Logo (`uses_default_logo`, `boolean`).
     #[inline]
-    pub const fn uses_default_logo() -> ::runtime::fields::BoolField<super::ResCompany> {
-        ::runtime::fields::BoolField::new("uses_default_logo")
+    pub const fn uses_default_logo() -> ::runtime::odoo::fields::BoolField<
+        super::ResCompany,
+    > {
+        ::runtime::odoo::fields::BoolField::new("uses_default_logo")
     }
     /// Tax ID (`vat`, `char`).
     #[inline]
-    pub const fn vat() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("vat")
+    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("vat")
     }
     /// Website Link (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCompany,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResCompany,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCompany,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::ResCompany> {
-        ::runtime::fields::CharField::new("zip")
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }
 /// Values of `account_price_include` (Default Sales Price Include) on `res.company`.
@@ -5908,7 +6059,7 @@ pub enum AccountPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountPriceInclude {
+impl ::runtime::odoo::wire::Selection for AccountPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5927,12 +6078,12 @@ impl ::runtime::wire::Selection for AccountPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `annual_inventory_month` (Annual Inventory Month) on `res.company`.
@@ -5967,7 +6118,7 @@ pub enum AnnualInventoryMonth {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AnnualInventoryMonth {
+impl ::runtime::odoo::wire::Selection for AnnualInventoryMonth {
     const VALUES: &'static [&'static str] = &[
         "1",
         "2",
@@ -6019,12 +6170,12 @@ impl ::runtime::wire::Selection for AnnualInventoryMonth {
 }
 impl<'de> ::serde::Deserialize<'de> for AnnualInventoryMonth {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AnnualInventoryMonth {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `res.company`.
@@ -6059,7 +6210,7 @@ pub enum FiscalyearLastMonth {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FiscalyearLastMonth {
+impl ::runtime::odoo::wire::Selection for FiscalyearLastMonth {
     const VALUES: &'static [&'static str] = &[
         "1",
         "2",
@@ -6111,12 +6262,12 @@ impl ::runtime::wire::Selection for FiscalyearLastMonth {
 }
 impl<'de> ::serde::Deserialize<'de> for FiscalyearLastMonth {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FiscalyearLastMonth {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `font` (Font) on `res.company`.
@@ -6143,7 +6294,7 @@ pub enum Font {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Font {
+impl ::runtime::odoo::wire::Selection for Font {
     const VALUES: &'static [&'static str] = &[
         "Lato",
         "Roboto",
@@ -6183,12 +6334,12 @@ impl ::runtime::wire::Selection for Font {
 }
 impl<'de> ::serde::Deserialize<'de> for Font {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Font {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `layout_background` (Layout Background) on `res.company`.
@@ -6205,7 +6356,7 @@ pub enum LayoutBackground {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LayoutBackground {
+impl ::runtime::odoo::wire::Selection for LayoutBackground {
     const VALUES: &'static [&'static str] = &["Blank", "Demo logo", "Custom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6226,12 +6377,12 @@ impl ::runtime::wire::Selection for LayoutBackground {
 }
 impl<'de> ::serde::Deserialize<'de> for LayoutBackground {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LayoutBackground {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `payment_onboarding_payment_method` (Selected onboarding payment method) on `res.company`.
@@ -6250,7 +6401,7 @@ pub enum PaymentOnboardingPaymentMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PaymentOnboardingPaymentMethod {
+impl ::runtime::odoo::wire::Selection for PaymentOnboardingPaymentMethod {
     const VALUES: &'static [&'static str] = &["paypal", "stripe", "manual", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6273,12 +6424,12 @@ impl ::runtime::wire::Selection for PaymentOnboardingPaymentMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentOnboardingPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PaymentOnboardingPaymentMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `po_double_validation` (Levels of Approvals) on `res.company`.
@@ -6293,7 +6444,7 @@ pub enum PoDoubleValidation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PoDoubleValidation {
+impl ::runtime::odoo::wire::Selection for PoDoubleValidation {
     const VALUES: &'static [&'static str] = &["one_step", "two_step"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6312,12 +6463,12 @@ impl ::runtime::wire::Selection for PoDoubleValidation {
 }
 impl<'de> ::serde::Deserialize<'de> for PoDoubleValidation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PoDoubleValidation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `po_lock` (Purchase Order Modification) on `res.company`.
@@ -6332,7 +6483,7 @@ pub enum PoLock {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PoLock {
+impl ::runtime::odoo::wire::Selection for PoLock {
     const VALUES: &'static [&'static str] = &["edit", "lock"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6351,12 +6502,12 @@ impl ::runtime::wire::Selection for PoLock {
 }
 impl<'de> ::serde::Deserialize<'de> for PoLock {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PoLock {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `quick_edit_mode` (Quick encoding) on `res.company`.
@@ -6373,7 +6524,7 @@ pub enum QuickEditMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for QuickEditMode {
+impl ::runtime::odoo::wire::Selection for QuickEditMode {
     const VALUES: &'static [&'static str] = &[
         "out_invoices",
         "in_invoices",
@@ -6398,12 +6549,12 @@ impl ::runtime::wire::Selection for QuickEditMode {
 }
 impl<'de> ::serde::Deserialize<'de> for QuickEditMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for QuickEditMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_onboarding_payment_method` (Sale onboarding selected payment method) on `res.company`.
@@ -6424,7 +6575,7 @@ pub enum SaleOnboardingPaymentMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleOnboardingPaymentMethod {
+impl ::runtime::odoo::wire::Selection for SaleOnboardingPaymentMethod {
     const VALUES: &'static [&'static str] = &[
         "digital_signature",
         "paypal",
@@ -6455,12 +6606,12 @@ impl ::runtime::wire::Selection for SaleOnboardingPaymentMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOnboardingPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleOnboardingPaymentMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `res.company`.
@@ -6475,7 +6626,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6494,12 +6645,12 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `terms_type` (Terms & Conditions format) on `res.company`.
@@ -6514,7 +6665,7 @@ pub enum TermsType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TermsType {
+impl ::runtime::odoo::wire::Selection for TermsType {
     const VALUES: &'static [&'static str] = &["plain", "html"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6533,11 +6684,11 @@ impl ::runtime::wire::Selection for TermsType {
 }
 impl<'de> ::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TermsType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -20,25 +20,25 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_cash_basis_base_account_id`, not stored.
     pub account_cash_basis_base_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Credit Limit
     ///
     /// This is the default credit limit that will be used on partners that do not have a specific limit on them.
     ///
     /// `monetary`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_default_credit_limit())`.
-    pub account_default_credit_limit: ::runtime::wire::Computed<f64>,
+    pub account_default_credit_limit: ::runtime::odoo::wire::Computed<f64>,
     /// Customer Invoices Discounts Account
     ///
     /// `many2one`, to `account.account`, related `company_id.account_discount_expense_allocation_id`, not stored.
     pub account_discount_expense_allocation_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Vendor Bills Discounts Account
     ///
     /// `many2one`, to `account.account`, related `company_id.account_discount_income_allocation_id`, not stored.
     pub account_discount_income_allocation_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Country Code
     ///
@@ -46,7 +46,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `res.country`, related `company_id.account_fiscal_country_id`, not stored.
     pub account_fiscal_country_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCountry>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
     >,
     /// Early Discount Gain
     ///
@@ -54,7 +54,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_early_pay_discount_gain_account_id`, not stored.
     pub account_journal_early_pay_discount_gain_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Early Discount Loss
     ///
@@ -62,7 +62,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_early_pay_discount_loss_account_id`, not stored.
     pub account_journal_early_pay_discount_loss_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Bank Suspense
     ///
@@ -71,7 +71,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_suspense_account_id`, not stored.
     pub account_journal_suspense_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Sales Price Include
     ///
@@ -94,13 +94,15 @@ pub struct ResConfigSettings {
     /// Number of Active Users
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_user_count())`.
-    pub active_user_count: ::runtime::wire::Computed<i64>,
+    pub active_user_count: ::runtime::odoo::wire::Computed<i64>,
     /// Alias Domain
     ///
     /// If you have setup a catch-all email domain redirected to the Odoo server, enter the domain name here.
     ///
     /// `many2one`, to `mail.alias.domain`, related `company_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
+    pub alias_domain_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
+    >,
     /// Day of the month
     ///
     /// Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead.
@@ -124,7 +126,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `res.users`.
     pub auth_signup_template_user_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResUsers>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
     >,
     /// Customer Account
     ///
@@ -148,7 +150,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `barcode.nomenclature`, related `company_id.nomenclature_id`, not stored.
     pub barcode_nomenclature_id: Option<
-        ::runtime::wire::Many2One<super::rel::BarcodeNomenclature>,
+        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
     >,
     /// Separator
     ///
@@ -169,26 +171,28 @@ pub struct ResConfigSettings {
     /// Number of Companies
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_count())`.
-    pub company_count: ::runtime::wire::Computed<i64>,
+    pub company_count: ::runtime::odoo::wire::Computed<i64>,
     /// Company Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
-    pub company_country_code: ::runtime::wire::Computed<Option<String>>,
+    pub company_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Company Informations
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_informations())`.
-    pub company_informations: ::runtime::wire::Computed<Option<String>>,
+    pub company_informations: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.display_name`, not stored.
@@ -197,7 +201,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `sale.order.template`, related `company_id.sale_order_template_id`, not stored.
     pub company_so_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Country Code
     ///
@@ -205,7 +209,7 @@ pub struct ResConfigSettings {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -213,7 +217,7 @@ pub struct ResConfigSettings {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Auto Assignment Action
     ///
     /// Manual assign allow to trigger assignment from team form view using an action button. Automatic configures a cron running repeatedly assignment in all teams.
@@ -250,14 +254,14 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.journal`, related `company_id.currency_exchange_journal_id`, not stored.
     pub currency_exchange_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Currency
     ///
     /// Main currency of the company.
     ///
     /// `many2one`, to `res.currency`, required, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
@@ -295,7 +299,7 @@ pub struct ResConfigSettings {
     /// Digest Email
     ///
     /// `many2one`, to `digest.digest`.
-    pub digest_id: Option<::runtime::wire::Many2One<super::rel::DigestDigest>>,
+    pub digest_id: Option<::runtime::odoo::wire::Many2One<super::rel::DigestDigest>>,
     /// Total amount of invoice in letters
     ///
     /// `boolean`, related `company_id.display_invoice_amount_total_words`, not stored.
@@ -320,7 +324,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.expense_currency_exchange_account_id`, not stored.
     pub expense_currency_exchange_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Use Custom Email Servers
     ///
@@ -330,12 +334,12 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `ir.ui.view`, readonly, related `company_id.external_report_layout_id`, not stored.
     pub external_report_layout_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrUiView>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
     >,
     /// Fail Mail
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fail_counter())`.
-    pub fail_counter: ::runtime::wire::Computed<i64>,
+    pub fail_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Gmail Client Id
     ///
     /// `char`.
@@ -540,11 +544,11 @@ pub struct ResConfigSettings {
     /// Has Accounting Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_accounting_entries())`.
-    pub has_accounting_entries: ::runtime::wire::Computed<bool>,
+    pub has_accounting_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Company has a chart of accounts
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_chart_of_accounts())`.
-    pub has_chart_of_accounts: ::runtime::wire::Computed<bool>,
+    pub has_chart_of_accounts: ::runtime::odoo::wire::Computed<bool>,
     /// Employee Editing
     ///
     /// `boolean`.
@@ -577,21 +581,23 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.income_currency_exchange_account_id`, not stored.
     pub income_currency_exchange_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Default incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`, related `company_id.incoterm_id`, not stored.
-    pub incoterm_id: Option<::runtime::wire::Many2One<super::rel::AccountIncoterms>>,
+    pub incoterm_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
+    >,
     /// Invoice Email Template
     ///
     /// Email sent to the customer once the invoice is available.
     ///
     /// `many2one`, to `mail.template`.
     pub invoice_mail_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
     >,
     /// Terms & Conditions
     ///
@@ -604,7 +610,7 @@ pub struct ResConfigSettings {
     /// PEPPOL eligible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_account_peppol_eligible())`.
-    pub is_account_peppol_eligible: ::runtime::wire::Computed<bool>,
+    pub is_account_peppol_eligible: ::runtime::odoo::wire::Computed<bool>,
     /// Is the Sale Module Installed
     ///
     /// `boolean`.
@@ -616,11 +622,11 @@ pub struct ResConfigSettings {
     /// Is Root Company
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_root_company())`.
-    pub is_root_company: ::runtime::wire::Computed<bool>,
+    pub is_root_company: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Languages
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::language_count())`.
-    pub language_count: ::runtime::wire::Computed<i64>,
+    pub language_count: ::runtime::odoo::wire::Computed<i64>,
     /// Enrich lead automatically
     ///
     /// `selection`.
@@ -1008,7 +1014,7 @@ pub struct ResConfigSettings {
     /// Insufficient credit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_autocomplete_insufficient_credit())`.
-    pub partner_autocomplete_insufficient_credit: ::runtime::wire::Computed<bool>,
+    pub partner_autocomplete_insufficient_credit: ::runtime::odoo::wire::Computed<bool>,
     /// Pay Invoices Online
     ///
     /// `boolean`.
@@ -1048,7 +1054,7 @@ pub struct ResConfigSettings {
     /// Customer API Keys
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_allow_api_keys())`.
-    pub portal_allow_api_keys: ::runtime::wire::Computed<bool>,
+    pub portal_allow_api_keys: ::runtime::odoo::wire::Computed<bool>,
     /// Online Payment
     ///
     /// `boolean`, related `company_id.portal_confirmation_pay`, not stored.
@@ -1060,12 +1066,14 @@ pub struct ResConfigSettings {
     /// Predictive Lead Scoring Field Labels
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_field_labels())`.
-    pub predictive_lead_scoring_field_labels: ::runtime::wire::Computed<Option<String>>,
+    pub predictive_lead_scoring_field_labels: ::runtime::odoo::wire::Computed<
+        Option<String>,
+    >,
     /// Lead Scoring Frequency Fields
     ///
     /// `many2many`, to `crm.lead.scoring.frequency.field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_fields())`.
-    pub predictive_lead_scoring_fields: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::CrmLeadScoringFrequencyField>,
+    pub predictive_lead_scoring_fields: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::CrmLeadScoringFrequencyField>,
     >,
     /// Lead Scoring Frequency Fields in String
     ///
@@ -1074,7 +1082,7 @@ pub struct ResConfigSettings {
     /// Lead Scoring Starting Date
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_start_date())`.
-    pub predictive_lead_scoring_start_date: ::runtime::wire::Computed<
+    pub predictive_lead_scoring_start_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Lead Scoring Starting Date in String
@@ -1090,7 +1098,7 @@ pub struct ResConfigSettings {
     /// Display preview button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_ready())`.
-    pub preview_ready: ::runtime::wire::Computed<bool>,
+    pub preview_ready: ::runtime::odoo::wire::Computed<bool>,
     /// Volume unit of measure
     ///
     /// `selection`.
@@ -1110,7 +1118,7 @@ pub struct ResConfigSettings {
     /// Default Purchase Tax
     ///
     /// `many2one`, to `account.tax`, related `company_id.account_purchase_tax_id`, not stored.
-    pub purchase_tax_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub purchase_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Display SEPA QR-code
     ///
     /// `boolean`, related `company_id.qr_code`, not stored.
@@ -1137,7 +1145,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `resource.calendar`, related `company_id.resource_calendar_id`, not stored.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Restrict Template Rendering
     ///
@@ -1149,7 +1157,7 @@ pub struct ResConfigSettings {
     /// Default Sale Tax
     ///
     /// `many2one`, to `account.tax`, related `company_id.account_sale_tax_id`, not stored.
-    pub sale_tax_id: Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
+    pub sale_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
     /// Security Lead Time
     ///
     /// Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.
@@ -1181,7 +1189,7 @@ pub struct ResConfigSettings {
     /// Snailmail Cover Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_cover_readonly())`.
-    pub snailmail_cover_readonly: ::runtime::wire::Computed<bool>,
+    pub snailmail_cover_readonly: ::runtime::odoo::wire::Computed<bool>,
     /// Print Both sides
     ///
     /// `boolean`, related `company_id.snailmail_duplex`, not stored.
@@ -1200,7 +1208,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `sms.template`, related `company_id.stock_sms_confirmation_template_id`, not stored.
     pub stock_sms_confirmation_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SmsTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
     >,
     /// Tax calculation rounding method
     ///
@@ -1212,7 +1220,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.journal`, related `company_id.tax_cash_basis_journal_id`, not stored.
     pub tax_cash_basis_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Cash Basis
     ///
@@ -1250,7 +1258,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.transfer_account_id`, not stored.
     pub transfer_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Twilio Account SID
     ///
@@ -1319,14 +1327,14 @@ pub struct ResConfigSettings {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResConfigSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResConfigSettings {
+impl ::runtime::odoo::wire::FromRecord for ResConfigSettings {
     const FIELDS: &'static [&'static str] = &[
         "account_cash_basis_base_account_id",
         "account_default_credit_limit",
@@ -1608,8 +1616,8 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResConfigSettings::default();
         while let Some(i) = r.next()? {
             match i {
@@ -2189,457 +2197,584 @@ impl ::runtime::Model for ResConfigSettings {
         "preview_ready",
         "snailmail_cover_readonly",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new(
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_cash_basis_base_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_default_credit_limit", "monetary"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "account_default_credit_limit",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_discount_expense_allocation_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_discount_income_allocation_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_early_pay_discount_gain_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_early_pay_discount_loss_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "account_journal_suspense_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("account_price_include", "selection")
             .required()
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("account_storno", "boolean"),
-        ::runtime::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
-        ::runtime::verify::FieldSpec::new("active_user_count", "integer"),
-        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_storno", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("active_user_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
-        ::runtime::verify::FieldSpec::new("annual_inventory_day", "integer"),
-        ::runtime::verify::FieldSpec::new("annual_inventory_month", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_day", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_month", "selection")
             .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::verify::FieldSpec::new("auth_signup_reset_password", "boolean"),
-        ::runtime::verify::FieldSpec::new("auth_signup_template_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("auth_signup_reset_password", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "auth_signup_template_user_id",
+                "many2one",
+            )
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("auth_signup_uninvited", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("auth_signup_uninvited", "selection")
             .selection(&["b2b", "b2c"]),
-        ::runtime::verify::FieldSpec::new("automatic_invoice", "boolean"),
-        ::runtime::verify::FieldSpec::new("autopost_bills", "boolean"),
-        ::runtime::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("automatic_invoice", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
             .relation("barcode.nomenclature"),
-        ::runtime::verify::FieldSpec::new("barcode_separator", "char"),
-        ::runtime::verify::FieldSpec::new("chart_template", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("barcode_separator", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
             .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_count", "integer"),
-        ::runtime::verify::FieldSpec::new("company_country_code", "char"),
-        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_informations", "text"),
-        ::runtime::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::verify::FieldSpec::new("company_so_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_informations", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_so_template_id", "many2one")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crm_auto_assignment_action", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "crm_auto_assignment_action",
+                "selection",
+            )
             .selection(&["manual", "auto"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "crm_auto_assignment_interval_number",
             "integer",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "crm_auto_assignment_interval_type",
                 "selection",
             )
             .selection(&["minutes", "hours", "days", "weeks"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "crm_auto_assignment_run_datetime",
             "datetime",
         ),
-        ::runtime::verify::FieldSpec::new("crm_use_auto_assignment", "boolean"),
-        ::runtime::verify::FieldSpec::new("currency_exchange_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("crm_use_auto_assignment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "currency_exchange_journal_id",
+                "many2one",
+            )
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("days_to_purchase", "float"),
-        ::runtime::verify::FieldSpec::new("default_invoice_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("days_to_purchase", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("default_invoice_policy", "selection")
             .selection(&["order", "delivery"]),
-        ::runtime::verify::FieldSpec::new("default_picking_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_picking_policy", "selection")
             .required()
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("default_purchase_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("default_purchase_method", "selection")
             .selection(&["purchase", "receive"]),
-        ::runtime::verify::FieldSpec::new("delay_alert_contract", "integer"),
-        ::runtime::verify::FieldSpec::new("digest_emails", "boolean"),
-        ::runtime::verify::FieldSpec::new("digest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("delay_alert_contract", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("digest_emails", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("digest_id", "many2one")
             .relation("digest.digest"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_amount_total_words",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_tax_company_currency",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email_primary_color", "char"),
-        ::runtime::verify::FieldSpec::new("email_secondary_color", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_primary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_secondary_color", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "expense_currency_exchange_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("external_email_server_default", "boolean"),
-        ::runtime::verify::FieldSpec::new("external_report_layout_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "external_email_server_default",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("fail_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("google_gmail_client_identifier", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_client_secret", "char"),
-        ::runtime::verify::FieldSpec::new("google_maps_static_api_key", "char"),
-        ::runtime::verify::FieldSpec::new("google_maps_static_api_secret", "char"),
-        ::runtime::verify::FieldSpec::new("google_translate_api_key", "char"),
-        ::runtime::verify::FieldSpec::new("group_analytic_accounting", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_auto_done_setting", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_cash_rounding", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_discount_per_so_line", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_lot_on_delivery_slip", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_lot_on_invoice", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_mrp_byproducts", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_mrp_reception_report", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_mrp_routings", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_mrp_workorder_dependencies", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_multi_currency", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_product_pricelist", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_product_variant", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_proforma_sales", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_project_milestone", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_project_rating", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_project_recurring_tasks", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_project_stages", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_project_task_dependencies", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_sale_delivery_address", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_sale_order_template", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_send_reminder", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_show_purchase_receipts", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_show_sale_receipts", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_accounting_automatic", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_adv_location", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_lot_print_gs1", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_multi_locations", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_packaging", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_production_lot", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_reception_report", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_sign_delivery", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_tracking_lot", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_stock_tracking_owner", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_unlocked_by_default", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_uom", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_use_lead", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_use_recurring_revenues", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_warning_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_warning_purchase", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_warning_sale", "boolean"),
-        ::runtime::verify::FieldSpec::new("group_warning_stock", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_accounting_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_chart_of_accounts", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_employee_self_edit", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_email_amount", "integer"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
-        ::runtime::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("fail_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "google_gmail_client_identifier",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("google_gmail_client_secret", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("google_maps_static_api_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("google_maps_static_api_secret", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("google_translate_api_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_analytic_accounting", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_auto_done_setting", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_cash_rounding", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_discount_per_so_line", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_lot_on_delivery_slip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_lot_on_invoice", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_mrp_byproducts", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_mrp_reception_report", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_mrp_routings", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_mrp_workorder_dependencies",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_multi_currency", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_product_pricelist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_product_variant", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_proforma_sales", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_project_milestone", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_project_rating", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_project_recurring_tasks",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_project_stages", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_project_task_dependencies",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_sale_delivery_address",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_sale_order_template", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_send_reminder", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_show_purchase_receipts",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_show_sale_receipts", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_stock_accounting_automatic",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_adv_location", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_lot_print_gs1", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_stock_multi_locations",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_packaging", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_production_lot", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_stock_reception_report",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_sign_delivery", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_tracking_lot", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_stock_tracking_owner", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_unlocked_by_default", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_uom", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_use_lead", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "group_use_recurring_revenues",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("group_warning_account", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_warning_purchase", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_warning_sale", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("group_warning_stock", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_accounting_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_chart_of_accounts", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_employee_self_edit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "hr_presence_control_email_amount",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "income_currency_exchange_account_id",
                 "many2one",
             )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("incoterm_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
             .relation("account.incoterms"),
-        ::runtime::verify::FieldSpec::new("invoice_mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("invoice_terms", "html"),
-        ::runtime::verify::FieldSpec::new("invoice_terms_html", "html"),
-        ::runtime::verify::FieldSpec::new("is_account_peppol_eligible", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_installed_sale", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_root_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("language_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_enrich_auto", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_terms", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_terms_html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("is_account_peppol_eligible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_installed_sale", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_root_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("language_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_enrich_auto", "selection")
             .selection(&["manual", "auto"]),
-        ::runtime::verify::FieldSpec::new("lead_mining_in_pipeline", "boolean"),
-        ::runtime::verify::FieldSpec::new("lock_confirmed_po", "boolean"),
-        ::runtime::verify::FieldSpec::new("manufacturing_lead", "float"),
-        ::runtime::verify::FieldSpec::new("module_account_3way_match", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_accountant", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("lead_mining_in_pipeline", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lock_confirmed_po", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("manufacturing_lead", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_3way_match", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_accountant", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_bank_statement_extract",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_bank_statement_import_camt",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_bank_statement_import_csv",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_bank_statement_import_ofx",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_bank_statement_import_qif",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("module_account_batch_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_budget", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_check_printing", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_extract", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_account_batch_payment",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_budget", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_account_check_printing",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_extract", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_account_inter_company_rules",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("module_account_intrastat", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_invoice_extract", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_iso20022", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_peppol", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_reports", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_account_sepa_direct_debit", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_auth_ldap", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_auth_oauth", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_base_geolocalize", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_base_import", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_crm_iap_enrich", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_crm_iap_mine", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_currency_rate_live", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_bpost", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_dhl", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_easypost", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_fedex", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_sendcloud", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_shiprocket", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_starshipit", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_ups", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_delivery_usps", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_event_booth", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_event_sale", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_google_calendar", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_google_gmail", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_google_recaptcha", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_hr_attendance", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_hr_homeworking", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_hr_presence", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_hr_skills", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_hr_timesheet", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_l10n_eu_oss", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_loyalty", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_mail_plugin", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_microsoft_calendar", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_microsoft_outlook", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_mrp_mps", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_mrp_plm", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_mrp_subcontracting", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_partner_autocomplete", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_pos_event", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_product_email_template", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_product_expiry", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_product_images", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_product_margin", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_purchase_product_matrix", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_purchase_requisition", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_quality_control", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_quality_control_worksheet", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_amazon", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_commission", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_loyalty", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_margin", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_pdf_quote_builder", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sale_product_matrix", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_sms", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_snailmail_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_stock_barcode", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("module_account_intrastat", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_account_invoice_extract",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_iso20022", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_payment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_peppol", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_account_reports", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_account_sepa_direct_debit",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_auth_ldap", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_auth_oauth", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_base_geolocalize", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_base_import", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_crm_iap_enrich", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_crm_iap_mine", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_currency_rate_live", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_bpost", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_dhl", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_easypost", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_fedex", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_sendcloud", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_shiprocket", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_starshipit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_ups", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_delivery_usps", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_event_booth", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_event_sale", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_google_calendar", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_google_gmail", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_google_recaptcha", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_hr_attendance", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_hr_homeworking", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_hr_presence", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_hr_skills", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_hr_timesheet", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_l10n_eu_oss", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_loyalty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_mail_plugin", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_microsoft_calendar", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_microsoft_outlook", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_mrp_mps", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_mrp_plm", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_mrp_subcontracting", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_partner_autocomplete",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_pos_event", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_product_email_template",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_product_expiry", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_product_images", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_product_margin", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_purchase_product_matrix",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_purchase_requisition",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_quality_control", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_quality_control_worksheet",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_sale_amazon", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_sale_commission", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_sale_loyalty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_sale_margin", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_sale_pdf_quote_builder",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_sale_product_matrix", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_sms", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_snailmail_account", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_barcode", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "module_stock_barcode_barcodelookup",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("module_stock_dropshipping", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_stock_fleet", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_stock_landed_costs", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_stock_picking_batch", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_stock_sms", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_voip", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_web_unsplash", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_cf_turnstile", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_crm_iap_reveal", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_exhibitor", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_meet", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_sale", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_track", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_track_live", "boolean"),
-        ::runtime::verify::FieldSpec::new("module_website_event_track_quiz", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_dropshipping", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_fleet", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_landed_costs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_picking_batch", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_stock_sms", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_voip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_web_unsplash", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_website_cf_turnstile",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_website_crm_iap_reveal",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_website_event_exhibitor",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("module_website_event_meet", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_website_event_sale", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("module_website_event_track", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_website_event_track_live",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "module_website_event_track_quiz",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "partner_autocomplete_insufficient_credit",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("pay_invoices_online", "boolean"),
-        ::runtime::verify::FieldSpec::new("po_double_validation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("pay_invoices_online", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("po_double_validation", "selection")
             .selection(&["one_step", "two_step"]),
-        ::runtime::verify::FieldSpec::new("po_double_validation_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("po_lead", "float"),
-        ::runtime::verify::FieldSpec::new("po_lock", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "po_double_validation_amount",
+            "monetary",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("po_lead", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("po_lock", "selection")
             .selection(&["edit", "lock"]),
-        ::runtime::verify::FieldSpec::new("po_order_approval", "boolean"),
-        ::runtime::verify::FieldSpec::new("portal_allow_api_keys", "boolean"),
-        ::runtime::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
-        ::runtime::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("po_order_approval", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("portal_allow_api_keys", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "predictive_lead_scoring_field_labels",
             "char",
         ),
-        ::runtime::verify::FieldSpec::new("predictive_lead_scoring_fields", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "predictive_lead_scoring_fields",
+                "many2many",
+            )
             .relation("crm.lead.scoring.frequency.field"),
-        ::runtime::verify::FieldSpec::new("predictive_lead_scoring_fields_str", "char"),
-        ::runtime::verify::FieldSpec::new("predictive_lead_scoring_start_date", "date"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "predictive_lead_scoring_fields_str",
+            "char",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "predictive_lead_scoring_start_date",
+            "date",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "predictive_lead_scoring_start_date_str",
             "char",
         ),
-        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::verify::FieldSpec::new("preview_ready", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("preview_ready", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_volume_volume_in_cubic_feet",
                 "selection",
             )
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("product_weight_in_lbs", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("product_weight_in_lbs", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("profiling_enabled_until", "datetime"),
-        ::runtime::verify::FieldSpec::new("purchase_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("profiling_enabled_until", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::verify::FieldSpec::new("quick_edit_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "selection")
             .selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
-        ::runtime::verify::FieldSpec::new("quotation_validity_days", "integer"),
-        ::runtime::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quotation_validity_days", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("restrict_template_rendering", "boolean"),
-        ::runtime::verify::FieldSpec::new("sale_tax_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "restrict_template_rendering",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("sale_tax_id", "many2one")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("security_lead", "float"),
-        ::runtime::verify::FieldSpec::new("sfu_server_key", "char"),
-        ::runtime::verify::FieldSpec::new("sfu_server_url", "char"),
-        ::runtime::verify::FieldSpec::new("show_effect", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_color", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_cover", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_cover_readonly", "boolean"),
-        ::runtime::verify::FieldSpec::new("snailmail_duplex", "boolean"),
-        ::runtime::verify::FieldSpec::new("stock_move_email_validation", "boolean"),
-        ::runtime::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("security_lead", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("sfu_server_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sfu_server_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("show_effect", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_color", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover_readonly", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("snailmail_duplex", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "stock_move_email_validation",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "stock_sms_confirmation_template_id",
                 "many2one",
             )
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("tax_exigibility", "boolean"),
-        ::runtime::verify::FieldSpec::new("tenor_api_key", "char"),
-        ::runtime::verify::FieldSpec::new("tenor_content_filter", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("tenor_api_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tenor_content_filter", "selection")
             .selection(&["high", "medium", "low", "off"]),
-        ::runtime::verify::FieldSpec::new("tenor_gif_limit", "integer"),
-        ::runtime::verify::FieldSpec::new("terms_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tenor_gif_limit", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
             .selection(&["plain", "html"]),
-        ::runtime::verify::FieldSpec::new("transfer_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("transfer_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("twilio_account_sid", "char"),
-        ::runtime::verify::FieldSpec::new("twilio_account_token", "char"),
-        ::runtime::verify::FieldSpec::new("unsplash_access_key", "char"),
-        ::runtime::verify::FieldSpec::new("unsplash_app_id", "char"),
-        ::runtime::verify::FieldSpec::new("use_event_barcode", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_google_maps_static_api", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_invoice_terms", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_manufacturing_lead", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_po_lead", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_security_lead", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_twilio_rtc_servers", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_default_rights", "boolean"),
-        ::runtime::verify::FieldSpec::new("web_app_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("twilio_account_sid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("twilio_account_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("unsplash_access_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("unsplash_app_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_event_barcode", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_google_maps_static_api", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_invoice_terms", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_manufacturing_lead", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_po_lead", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_security_lead", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_twilio_rtc_servers", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_default_rights", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("web_app_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResConfigSettings {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_cash_basis_base_account_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ResConfigSettings {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_cash_basis_base_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "account_discount_expense_allocation_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "account_discount_income_allocation_id",
         ),
-        ::runtime::nested::Relation::display_name("account_fiscal_country_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name("account_fiscal_country_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "account_journal_early_pay_discount_gain_account_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "account_journal_early_pay_discount_loss_account_id",
         ),
-        ::runtime::nested::Relation::display_name("account_journal_suspense_account_id"),
-        ::runtime::nested::Relation::display_name("alias_domain_id"),
-        ::runtime::nested::Relation::display_name("auth_signup_template_user_id"),
-        ::runtime::nested::Relation::display_name("barcode_nomenclature_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("company_so_template_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_exchange_journal_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("digest_id"),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
+            "account_journal_suspense_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("alias_domain_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "auth_signup_template_user_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("barcode_nomenclature_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_so_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "currency_exchange_journal_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("digest_id"),
+        ::runtime::odoo::projection::Relation::display_name(
             "expense_currency_exchange_account_id",
         ),
-        ::runtime::nested::Relation::display_name("external_report_layout_id"),
-        ::runtime::nested::Relation::display_name("income_currency_exchange_account_id"),
-        ::runtime::nested::Relation::display_name("incoterm_id"),
-        ::runtime::nested::Relation::display_name("invoice_mail_template_id"),
-        ::runtime::nested::Relation::display_name("purchase_tax_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
-        ::runtime::nested::Relation::display_name("sale_tax_id"),
-        ::runtime::nested::Relation::display_name("stock_sms_confirmation_template_id"),
-        ::runtime::nested::Relation::display_name("tax_cash_basis_journal_id"),
-        ::runtime::nested::Relation::display_name("transfer_account_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("external_report_layout_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "income_currency_exchange_account_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("incoterm_id"),
+        ::runtime::odoo::projection::Relation::display_name("invoice_mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_tax_id"),
+        ::runtime::odoo::projection::Relation::display_name("resource_calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_tax_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "stock_sms_confirmation_template_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("tax_cash_basis_journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("transfer_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -3086,7 +3221,7 @@ impl super::mixins::BaseModel for ResConfigSettings {
 /// Values for creating a `res.config.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResConfigSettingsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResConfigSettingsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3097,20 +3232,20 @@ impl ResConfigSettingsCreate {
     /// Takes the required fields: `default_picking_policy` (readonly, computed and x2many fields are left out).
     pub fn new(default_picking_policy: DefaultPickingPolicy) -> Self {
         ResConfigSettingsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .default_picking_policy(default_picking_policy)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResConfigSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResConfigSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
@@ -4682,7 +4817,9 @@ impl ResConfigSettingsCreate {
     pub fn predictive_lead_scoring_fields(
         mut self,
         predictive_lead_scoring_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::CrmLeadScoringFrequencyField,
+            >,
         >,
     ) -> Self {
         self.values
@@ -5039,7 +5176,7 @@ impl ::runtime::CreateValues for ResConfigSettingsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResConfigSettingsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResConfigSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -5050,19 +5187,19 @@ impl ResConfigSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResConfigSettingsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResConfigSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResConfigSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
@@ -6634,7 +6771,9 @@ impl ResConfigSettingsUpdate {
     pub fn predictive_lead_scoring_fields(
         mut self,
         predictive_lead_scoring_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::CrmLeadScoringFrequencyField,
+            >,
         >,
     ) -> Self {
         self.values
@@ -6991,2014 +7130,2045 @@ impl ::runtime::UpdateValues for ResConfigSettingsUpdate {
 pub mod fields {
     /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
     #[inline]
-    pub const fn account_cash_basis_base_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_cash_basis_base_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_cash_basis_base_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_cash_basis_base_account_id")
     }
     /// Default Credit Limit (`account_default_credit_limit`, `monetary`).
     #[inline]
-    pub const fn account_default_credit_limit() -> ::runtime::fields::NumField<
+    pub const fn account_default_credit_limit() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("account_default_credit_limit")
+        ::runtime::odoo::fields::NumField::new("account_default_credit_limit")
     }
     /// Customer Invoices Discounts Account (`account_discount_expense_allocation_id`, `many2one`).
     #[inline]
-    pub const fn account_discount_expense_allocation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_discount_expense_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_discount_expense_allocation_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_discount_expense_allocation_id",
+        )
     }
     /// Vendor Bills Discounts Account (`account_discount_income_allocation_id`, `many2one`).
     #[inline]
-    pub const fn account_discount_income_allocation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_discount_income_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_discount_income_allocation_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_discount_income_allocation_id",
+        )
     }
     /// Fiscal Country Code (`account_fiscal_country_id`, `many2one`).
     #[inline]
-    pub const fn account_fiscal_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_fiscal_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("account_fiscal_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_fiscal_country_id")
     }
     /// Early Discount Gain (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_journal_early_pay_discount_gain_account_id",
         )
     }
     /// Early Discount Loss (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new(
+        ::runtime::odoo::fields::Many2OneField::new(
             "account_journal_early_pay_discount_loss_account_id",
         )
     }
     /// Bank Suspense (`account_journal_suspense_account_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_suspense_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_journal_suspense_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "account_journal_suspense_account_id",
+        )
     }
     /// Default Sales Price Include (`account_price_include`, `selection`).
     #[inline]
-    pub const fn account_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn account_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::AccountPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("account_price_include")
+        ::runtime::odoo::fields::SelectionField::new("account_price_include")
     }
     /// Storno accounting (`account_storno`, `boolean`).
     #[inline]
-    pub const fn account_storno() -> ::runtime::fields::BoolField<
+    pub const fn account_storno() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("account_storno")
+        ::runtime::odoo::fields::BoolField::new("account_storno")
     }
     /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
     #[inline]
-    pub const fn account_use_credit_limit() -> ::runtime::fields::BoolField<
+    pub const fn account_use_credit_limit() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("account_use_credit_limit")
+        ::runtime::odoo::fields::BoolField::new("account_use_credit_limit")
     }
     /// Number of Active Users (`active_user_count`, `integer`).
     #[inline]
-    pub const fn active_user_count() -> ::runtime::fields::NumField<
+    pub const fn active_user_count() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("active_user_count")
+        ::runtime::odoo::fields::NumField::new("active_user_count")
     }
     /// Alias Domain (`alias_domain_id`, `many2one`).
     #[inline]
-    pub const fn alias_domain_id() -> ::runtime::fields::Many2OneField<
+    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::MailAliasDomain,
     > {
-        ::runtime::fields::Many2OneField::new("alias_domain_id")
+        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
     }
     /// Day of the month (`annual_inventory_day`, `integer`).
     #[inline]
-    pub const fn annual_inventory_day() -> ::runtime::fields::NumField<
+    pub const fn annual_inventory_day() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("annual_inventory_day")
+        ::runtime::odoo::fields::NumField::new("annual_inventory_day")
     }
     /// Annual Inventory Month (`annual_inventory_month`, `selection`).
     #[inline]
-    pub const fn annual_inventory_month() -> ::runtime::fields::SelectionField<
+    pub const fn annual_inventory_month() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::AnnualInventoryMonth,
     > {
-        ::runtime::fields::SelectionField::new("annual_inventory_month")
+        ::runtime::odoo::fields::SelectionField::new("annual_inventory_month")
     }
     /// Enable password reset from Login page (`auth_signup_reset_password`, `boolean`).
     #[inline]
-    pub const fn auth_signup_reset_password() -> ::runtime::fields::BoolField<
+    pub const fn auth_signup_reset_password() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("auth_signup_reset_password")
+        ::runtime::odoo::fields::BoolField::new("auth_signup_reset_password")
     }
     /// Template user for new users created through signup (`auth_signup_template_user_id`, `many2one`).
     #[inline]
-    pub const fn auth_signup_template_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn auth_signup_template_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("auth_signup_template_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("auth_signup_template_user_id")
     }
     /// Customer Account (`auth_signup_uninvited`, `selection`).
     #[inline]
-    pub const fn auth_signup_uninvited() -> ::runtime::fields::SelectionField<
+    pub const fn auth_signup_uninvited() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::AuthSignupUninvited,
     > {
-        ::runtime::fields::SelectionField::new("auth_signup_uninvited")
+        ::runtime::odoo::fields::SelectionField::new("auth_signup_uninvited")
     }
     /// Automatic Invoice (`automatic_invoice`, `boolean`).
     #[inline]
-    pub const fn automatic_invoice() -> ::runtime::fields::BoolField<
+    pub const fn automatic_invoice() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("automatic_invoice")
+        ::runtime::odoo::fields::BoolField::new("automatic_invoice")
     }
     /// Auto-validate bills (`autopost_bills`, `boolean`).
     #[inline]
-    pub const fn autopost_bills() -> ::runtime::fields::BoolField<
+    pub const fn autopost_bills() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("autopost_bills")
+        ::runtime::odoo::fields::BoolField::new("autopost_bills")
     }
     /// Nomenclature (`barcode_nomenclature_id`, `many2one`).
     #[inline]
-    pub const fn barcode_nomenclature_id() -> ::runtime::fields::Many2OneField<
+    pub const fn barcode_nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::BarcodeNomenclature,
     > {
-        ::runtime::fields::Many2OneField::new("barcode_nomenclature_id")
+        ::runtime::odoo::fields::Many2OneField::new("barcode_nomenclature_id")
     }
     /// Separator (`barcode_separator`, `char`).
     #[inline]
-    pub const fn barcode_separator() -> ::runtime::fields::CharField<
+    pub const fn barcode_separator() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("barcode_separator")
+        ::runtime::odoo::fields::CharField::new("barcode_separator")
     }
     /// Chart Template (`chart_template`, `selection`).
     #[inline]
-    pub const fn chart_template() -> ::runtime::fields::CharField<
+    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("chart_template")
+        ::runtime::odoo::fields::CharField::new("chart_template")
     }
     /// Audit Trail (`check_account_audit_trail`, `boolean`).
     #[inline]
-    pub const fn check_account_audit_trail() -> ::runtime::fields::BoolField<
+    pub const fn check_account_audit_trail() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("check_account_audit_trail")
+        ::runtime::odoo::fields::BoolField::new("check_account_audit_trail")
     }
     /// Number of Companies (`company_count`, `integer`).
     #[inline]
-    pub const fn company_count() -> ::runtime::fields::NumField<
+    pub const fn company_count() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("company_count")
+        ::runtime::odoo::fields::NumField::new("company_count")
     }
     /// Company Country Code (`company_country_code`, `char`).
     #[inline]
-    pub const fn company_country_code() -> ::runtime::fields::CharField<
+    pub const fn company_country_code() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("company_country_code")
+        ::runtime::odoo::fields::CharField::new("company_country_code")
     }
     /// Company Currency (`company_currency_id`, `many2one`).
     #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Company Informations (`company_informations`, `text`).
     #[inline]
-    pub const fn company_informations() -> ::runtime::fields::CharField<
+    pub const fn company_informations() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("company_informations")
+        ::runtime::odoo::fields::CharField::new("company_informations")
     }
     /// Company Name (`company_name`, `char`).
     #[inline]
-    pub const fn company_name() -> ::runtime::fields::CharField<
+    pub const fn company_name() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("company_name")
+        ::runtime::odoo::fields::CharField::new("company_name")
     }
     /// Default Template (`company_so_template_id`, `many2one`).
     #[inline]
-    pub const fn company_so_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_so_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::SaleOrderTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("company_so_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_so_template_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("country_code")
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResConfigSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Auto Assignment Action (`crm_auto_assignment_action`, `selection`).
     #[inline]
-    pub const fn crm_auto_assignment_action() -> ::runtime::fields::SelectionField<
+    pub const fn crm_auto_assignment_action() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::CrmAutoAssignmentAction,
     > {
-        ::runtime::fields::SelectionField::new("crm_auto_assignment_action")
+        ::runtime::odoo::fields::SelectionField::new("crm_auto_assignment_action")
     }
     /// Repeat every (`crm_auto_assignment_interval_number`, `integer`).
     #[inline]
-    pub const fn crm_auto_assignment_interval_number() -> ::runtime::fields::NumField<
+    pub const fn crm_auto_assignment_interval_number() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("crm_auto_assignment_interval_number")
+        ::runtime::odoo::fields::NumField::new("crm_auto_assignment_interval_number")
     }
     /// Auto Assignment Interval Unit (`crm_auto_assignment_interval_type`, `selection`).
     #[inline]
-    pub const fn crm_auto_assignment_interval_type() -> ::runtime::fields::SelectionField<
+    pub const fn crm_auto_assignment_interval_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::CrmAutoAssignmentIntervalType,
     > {
-        ::runtime::fields::SelectionField::new("crm_auto_assignment_interval_type")
+        ::runtime::odoo::fields::SelectionField::new("crm_auto_assignment_interval_type")
     }
     /// Auto Assignment Next Execution Date (`crm_auto_assignment_run_datetime`, `datetime`).
     #[inline]
-    pub const fn crm_auto_assignment_run_datetime() -> ::runtime::fields::DateField<
+    pub const fn crm_auto_assignment_run_datetime() -> ::runtime::odoo::fields::DateField<
         super::ResConfigSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("crm_auto_assignment_run_datetime")
+        ::runtime::odoo::fields::DateField::new("crm_auto_assignment_run_datetime")
     }
     /// Rule-Based Assignment (`crm_use_auto_assignment`, `boolean`).
     #[inline]
-    pub const fn crm_use_auto_assignment() -> ::runtime::fields::BoolField<
+    pub const fn crm_use_auto_assignment() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("crm_use_auto_assignment")
+        ::runtime::odoo::fields::BoolField::new("crm_use_auto_assignment")
     }
     /// Currency Exchange Journal (`currency_exchange_journal_id`, `many2one`).
     #[inline]
-    pub const fn currency_exchange_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_exchange_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("currency_exchange_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_exchange_journal_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Days to Purchase (`days_to_purchase`, `float`).
     #[inline]
-    pub const fn days_to_purchase() -> ::runtime::fields::NumField<
+    pub const fn days_to_purchase() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("days_to_purchase")
+        ::runtime::odoo::fields::NumField::new("days_to_purchase")
     }
     /// Invoicing Policy (`default_invoice_policy`, `selection`).
     #[inline]
-    pub const fn default_invoice_policy() -> ::runtime::fields::SelectionField<
+    pub const fn default_invoice_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::DefaultInvoicePolicy,
     > {
-        ::runtime::fields::SelectionField::new("default_invoice_policy")
+        ::runtime::odoo::fields::SelectionField::new("default_invoice_policy")
     }
     /// Picking Policy (`default_picking_policy`, `selection`).
     #[inline]
-    pub const fn default_picking_policy() -> ::runtime::fields::SelectionField<
+    pub const fn default_picking_policy() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::DefaultPickingPolicy,
     > {
-        ::runtime::fields::SelectionField::new("default_picking_policy")
+        ::runtime::odoo::fields::SelectionField::new("default_picking_policy")
     }
     /// Bill Control (`default_purchase_method`, `selection`).
     #[inline]
-    pub const fn default_purchase_method() -> ::runtime::fields::SelectionField<
+    pub const fn default_purchase_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::DefaultPurchaseMethod,
     > {
-        ::runtime::fields::SelectionField::new("default_purchase_method")
+        ::runtime::odoo::fields::SelectionField::new("default_purchase_method")
     }
     /// Delay alert contract outdated (`delay_alert_contract`, `integer`).
     #[inline]
-    pub const fn delay_alert_contract() -> ::runtime::fields::NumField<
+    pub const fn delay_alert_contract() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("delay_alert_contract")
+        ::runtime::odoo::fields::NumField::new("delay_alert_contract")
     }
     /// Digest Emails (`digest_emails`, `boolean`).
     #[inline]
-    pub const fn digest_emails() -> ::runtime::fields::BoolField<
+    pub const fn digest_emails() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("digest_emails")
+        ::runtime::odoo::fields::BoolField::new("digest_emails")
     }
     /// Digest Email (`digest_id`, `many2one`).
     #[inline]
-    pub const fn digest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn digest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::DigestDigest,
     > {
-        ::runtime::fields::Many2OneField::new("digest_id")
+        ::runtime::odoo::fields::Many2OneField::new("digest_id")
     }
     /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
     #[inline]
-    pub const fn display_invoice_amount_total_words() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_amount_total_words() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_amount_total_words")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_total_words")
     }
     /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
     #[inline]
-    pub const fn display_invoice_tax_company_currency() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_tax_company_currency() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_tax_company_currency")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_tax_company_currency")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email Header Color (`email_primary_color`, `char`).
     #[inline]
-    pub const fn email_primary_color() -> ::runtime::fields::CharField<
+    pub const fn email_primary_color() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("email_primary_color")
+        ::runtime::odoo::fields::CharField::new("email_primary_color")
     }
     /// Email Button Color (`email_secondary_color`, `char`).
     #[inline]
-    pub const fn email_secondary_color() -> ::runtime::fields::CharField<
+    pub const fn email_secondary_color() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("email_secondary_color")
+        ::runtime::odoo::fields::CharField::new("email_secondary_color")
     }
     /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
     #[inline]
-    pub const fn expense_currency_exchange_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn expense_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("expense_currency_exchange_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "expense_currency_exchange_account_id",
+        )
     }
     /// Use Custom Email Servers (`external_email_server_default`, `boolean`).
     #[inline]
-    pub const fn external_email_server_default() -> ::runtime::fields::BoolField<
+    pub const fn external_email_server_default() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("external_email_server_default")
+        ::runtime::odoo::fields::BoolField::new("external_email_server_default")
     }
     /// Document Template (`external_report_layout_id`, `many2one`).
     #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::fields::Many2OneField<
+    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("external_report_layout_id")
+        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
     }
     /// Fail Mail (`fail_counter`, `integer`).
     #[inline]
-    pub const fn fail_counter() -> ::runtime::fields::NumField<
+    pub const fn fail_counter() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("fail_counter")
+        ::runtime::odoo::fields::NumField::new("fail_counter")
     }
     /// Gmail Client Id (`google_gmail_client_identifier`, `char`).
     #[inline]
-    pub const fn google_gmail_client_identifier() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_client_identifier() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("google_gmail_client_identifier")
+        ::runtime::odoo::fields::CharField::new("google_gmail_client_identifier")
     }
     /// Gmail Client Secret (`google_gmail_client_secret`, `char`).
     #[inline]
-    pub const fn google_gmail_client_secret() -> ::runtime::fields::CharField<
+    pub const fn google_gmail_client_secret() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("google_gmail_client_secret")
+        ::runtime::odoo::fields::CharField::new("google_gmail_client_secret")
     }
     /// Google Maps API key (`google_maps_static_api_key`, `char`).
     #[inline]
-    pub const fn google_maps_static_api_key() -> ::runtime::fields::CharField<
+    pub const fn google_maps_static_api_key() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("google_maps_static_api_key")
+        ::runtime::odoo::fields::CharField::new("google_maps_static_api_key")
     }
     /// Google Maps API secret (`google_maps_static_api_secret`, `char`).
     #[inline]
-    pub const fn google_maps_static_api_secret() -> ::runtime::fields::CharField<
+    pub const fn google_maps_static_api_secret() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("google_maps_static_api_secret")
+        ::runtime::odoo::fields::CharField::new("google_maps_static_api_secret")
     }
     /// Message Translation API Key (`google_translate_api_key`, `char`).
     #[inline]
-    pub const fn google_translate_api_key() -> ::runtime::fields::CharField<
+    pub const fn google_translate_api_key() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("google_translate_api_key")
+        ::runtime::odoo::fields::CharField::new("google_translate_api_key")
     }
     /// Analytic Accounting (`group_analytic_accounting`, `boolean`).
     #[inline]
-    pub const fn group_analytic_accounting() -> ::runtime::fields::BoolField<
+    pub const fn group_analytic_accounting() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_analytic_accounting")
+        ::runtime::odoo::fields::BoolField::new("group_analytic_accounting")
     }
     /// Lock Confirmed Sales (`group_auto_done_setting`, `boolean`).
     #[inline]
-    pub const fn group_auto_done_setting() -> ::runtime::fields::BoolField<
+    pub const fn group_auto_done_setting() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_auto_done_setting")
+        ::runtime::odoo::fields::BoolField::new("group_auto_done_setting")
     }
     /// Cash Rounding (`group_cash_rounding`, `boolean`).
     #[inline]
-    pub const fn group_cash_rounding() -> ::runtime::fields::BoolField<
+    pub const fn group_cash_rounding() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_cash_rounding")
+        ::runtime::odoo::fields::BoolField::new("group_cash_rounding")
     }
     /// Discounts (`group_discount_per_so_line`, `boolean`).
     #[inline]
-    pub const fn group_discount_per_so_line() -> ::runtime::fields::BoolField<
+    pub const fn group_discount_per_so_line() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_discount_per_so_line")
+        ::runtime::odoo::fields::BoolField::new("group_discount_per_so_line")
     }
     /// Display Lots & Serial Numbers on Delivery Slips (`group_lot_on_delivery_slip`, `boolean`).
     #[inline]
-    pub const fn group_lot_on_delivery_slip() -> ::runtime::fields::BoolField<
+    pub const fn group_lot_on_delivery_slip() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_lot_on_delivery_slip")
+        ::runtime::odoo::fields::BoolField::new("group_lot_on_delivery_slip")
     }
     /// Display Lots & Serial Numbers on Invoices (`group_lot_on_invoice`, `boolean`).
     #[inline]
-    pub const fn group_lot_on_invoice() -> ::runtime::fields::BoolField<
+    pub const fn group_lot_on_invoice() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_lot_on_invoice")
+        ::runtime::odoo::fields::BoolField::new("group_lot_on_invoice")
     }
     /// By-Products (`group_mrp_byproducts`, `boolean`).
     #[inline]
-    pub const fn group_mrp_byproducts() -> ::runtime::fields::BoolField<
+    pub const fn group_mrp_byproducts() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_mrp_byproducts")
+        ::runtime::odoo::fields::BoolField::new("group_mrp_byproducts")
     }
     /// Allocation Report for Manufacturing Orders (`group_mrp_reception_report`, `boolean`).
     #[inline]
-    pub const fn group_mrp_reception_report() -> ::runtime::fields::BoolField<
+    pub const fn group_mrp_reception_report() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_mrp_reception_report")
+        ::runtime::odoo::fields::BoolField::new("group_mrp_reception_report")
     }
     /// MRP Work Orders (`group_mrp_routings`, `boolean`).
     #[inline]
-    pub const fn group_mrp_routings() -> ::runtime::fields::BoolField<
+    pub const fn group_mrp_routings() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_mrp_routings")
+        ::runtime::odoo::fields::BoolField::new("group_mrp_routings")
     }
     /// Work Order Dependencies (`group_mrp_workorder_dependencies`, `boolean`).
     #[inline]
-    pub const fn group_mrp_workorder_dependencies() -> ::runtime::fields::BoolField<
+    pub const fn group_mrp_workorder_dependencies() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_mrp_workorder_dependencies")
+        ::runtime::odoo::fields::BoolField::new("group_mrp_workorder_dependencies")
     }
     /// Multi-Currencies (`group_multi_currency`, `boolean`).
     #[inline]
-    pub const fn group_multi_currency() -> ::runtime::fields::BoolField<
+    pub const fn group_multi_currency() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_multi_currency")
+        ::runtime::odoo::fields::BoolField::new("group_multi_currency")
     }
     /// Pricelists (`group_product_pricelist`, `boolean`).
     #[inline]
-    pub const fn group_product_pricelist() -> ::runtime::fields::BoolField<
+    pub const fn group_product_pricelist() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_product_pricelist")
+        ::runtime::odoo::fields::BoolField::new("group_product_pricelist")
     }
     /// Variants (`group_product_variant`, `boolean`).
     #[inline]
-    pub const fn group_product_variant() -> ::runtime::fields::BoolField<
+    pub const fn group_product_variant() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_product_variant")
+        ::runtime::odoo::fields::BoolField::new("group_product_variant")
     }
     /// Pro-Forma Invoice (`group_proforma_sales`, `boolean`).
     #[inline]
-    pub const fn group_proforma_sales() -> ::runtime::fields::BoolField<
+    pub const fn group_proforma_sales() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_proforma_sales")
+        ::runtime::odoo::fields::BoolField::new("group_proforma_sales")
     }
     /// Milestones (`group_project_milestone`, `boolean`).
     #[inline]
-    pub const fn group_project_milestone() -> ::runtime::fields::BoolField<
+    pub const fn group_project_milestone() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_project_milestone")
+        ::runtime::odoo::fields::BoolField::new("group_project_milestone")
     }
     /// Customer Ratings (`group_project_rating`, `boolean`).
     #[inline]
-    pub const fn group_project_rating() -> ::runtime::fields::BoolField<
+    pub const fn group_project_rating() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_project_rating")
+        ::runtime::odoo::fields::BoolField::new("group_project_rating")
     }
     /// Recurring Tasks (`group_project_recurring_tasks`, `boolean`).
     #[inline]
-    pub const fn group_project_recurring_tasks() -> ::runtime::fields::BoolField<
+    pub const fn group_project_recurring_tasks() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_project_recurring_tasks")
+        ::runtime::odoo::fields::BoolField::new("group_project_recurring_tasks")
     }
     /// Project Stages (`group_project_stages`, `boolean`).
     #[inline]
-    pub const fn group_project_stages() -> ::runtime::fields::BoolField<
+    pub const fn group_project_stages() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_project_stages")
+        ::runtime::odoo::fields::BoolField::new("group_project_stages")
     }
     /// Task Dependencies (`group_project_task_dependencies`, `boolean`).
     #[inline]
-    pub const fn group_project_task_dependencies() -> ::runtime::fields::BoolField<
+    pub const fn group_project_task_dependencies() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_project_task_dependencies")
+        ::runtime::odoo::fields::BoolField::new("group_project_task_dependencies")
     }
     /// Customer Addresses (`group_sale_delivery_address`, `boolean`).
     #[inline]
-    pub const fn group_sale_delivery_address() -> ::runtime::fields::BoolField<
+    pub const fn group_sale_delivery_address() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_sale_delivery_address")
+        ::runtime::odoo::fields::BoolField::new("group_sale_delivery_address")
     }
     /// Quotation Templates (`group_sale_order_template`, `boolean`).
     #[inline]
-    pub const fn group_sale_order_template() -> ::runtime::fields::BoolField<
+    pub const fn group_sale_order_template() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_sale_order_template")
+        ::runtime::odoo::fields::BoolField::new("group_sale_order_template")
     }
     /// Receipt Reminder (`group_send_reminder`, `boolean`).
     #[inline]
-    pub const fn group_send_reminder() -> ::runtime::fields::BoolField<
+    pub const fn group_send_reminder() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_send_reminder")
+        ::runtime::odoo::fields::BoolField::new("group_send_reminder")
     }
     /// Purchase Receipt (`group_show_purchase_receipts`, `boolean`).
     #[inline]
-    pub const fn group_show_purchase_receipts() -> ::runtime::fields::BoolField<
+    pub const fn group_show_purchase_receipts() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_show_purchase_receipts")
+        ::runtime::odoo::fields::BoolField::new("group_show_purchase_receipts")
     }
     /// Sale Receipt (`group_show_sale_receipts`, `boolean`).
     #[inline]
-    pub const fn group_show_sale_receipts() -> ::runtime::fields::BoolField<
+    pub const fn group_show_sale_receipts() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_show_sale_receipts")
+        ::runtime::odoo::fields::BoolField::new("group_show_sale_receipts")
     }
     /// Automatic Stock Accounting (`group_stock_accounting_automatic`, `boolean`).
     #[inline]
-    pub const fn group_stock_accounting_automatic() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_accounting_automatic() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_accounting_automatic")
+        ::runtime::odoo::fields::BoolField::new("group_stock_accounting_automatic")
     }
     /// Multi-Step Routes (`group_stock_adv_location`, `boolean`).
     #[inline]
-    pub const fn group_stock_adv_location() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_adv_location() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_adv_location")
+        ::runtime::odoo::fields::BoolField::new("group_stock_adv_location")
     }
     /// Print GS1 Barcodes for Lots & Serial Numbers (`group_stock_lot_print_gs1`, `boolean`).
     #[inline]
-    pub const fn group_stock_lot_print_gs1() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_lot_print_gs1() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_lot_print_gs1")
+        ::runtime::odoo::fields::BoolField::new("group_stock_lot_print_gs1")
     }
     /// Storage Locations (`group_stock_multi_locations`, `boolean`).
     #[inline]
-    pub const fn group_stock_multi_locations() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_multi_locations() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_multi_locations")
+        ::runtime::odoo::fields::BoolField::new("group_stock_multi_locations")
     }
     /// Product Packagings (`group_stock_packaging`, `boolean`).
     #[inline]
-    pub const fn group_stock_packaging() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_packaging() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_packaging")
+        ::runtime::odoo::fields::BoolField::new("group_stock_packaging")
     }
     /// Lots & Serial Numbers (`group_stock_production_lot`, `boolean`).
     #[inline]
-    pub const fn group_stock_production_lot() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_production_lot() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_production_lot")
+        ::runtime::odoo::fields::BoolField::new("group_stock_production_lot")
     }
     /// Reception Report (`group_stock_reception_report`, `boolean`).
     #[inline]
-    pub const fn group_stock_reception_report() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_reception_report() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_reception_report")
+        ::runtime::odoo::fields::BoolField::new("group_stock_reception_report")
     }
     /// Signature (`group_stock_sign_delivery`, `boolean`).
     #[inline]
-    pub const fn group_stock_sign_delivery() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_sign_delivery() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_sign_delivery")
+        ::runtime::odoo::fields::BoolField::new("group_stock_sign_delivery")
     }
     /// Packages (`group_stock_tracking_lot`, `boolean`).
     #[inline]
-    pub const fn group_stock_tracking_lot() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_tracking_lot() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_tracking_lot")
+        ::runtime::odoo::fields::BoolField::new("group_stock_tracking_lot")
     }
     /// Consignment (`group_stock_tracking_owner`, `boolean`).
     #[inline]
-    pub const fn group_stock_tracking_owner() -> ::runtime::fields::BoolField<
+    pub const fn group_stock_tracking_owner() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_stock_tracking_owner")
+        ::runtime::odoo::fields::BoolField::new("group_stock_tracking_owner")
     }
     /// Unlock Manufacturing Orders (`group_unlocked_by_default`, `boolean`).
     #[inline]
-    pub const fn group_unlocked_by_default() -> ::runtime::fields::BoolField<
+    pub const fn group_unlocked_by_default() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_unlocked_by_default")
+        ::runtime::odoo::fields::BoolField::new("group_unlocked_by_default")
     }
     /// Units of Measure (`group_uom`, `boolean`).
     #[inline]
-    pub const fn group_uom() -> ::runtime::fields::BoolField<super::ResConfigSettings> {
-        ::runtime::fields::BoolField::new("group_uom")
+    pub const fn group_uom() -> ::runtime::odoo::fields::BoolField<
+        super::ResConfigSettings,
+    > {
+        ::runtime::odoo::fields::BoolField::new("group_uom")
     }
     /// Leads (`group_use_lead`, `boolean`).
     #[inline]
-    pub const fn group_use_lead() -> ::runtime::fields::BoolField<
+    pub const fn group_use_lead() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_use_lead")
+        ::runtime::odoo::fields::BoolField::new("group_use_lead")
     }
     /// Recurring Revenues (`group_use_recurring_revenues`, `boolean`).
     #[inline]
-    pub const fn group_use_recurring_revenues() -> ::runtime::fields::BoolField<
+    pub const fn group_use_recurring_revenues() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_use_recurring_revenues")
+        ::runtime::odoo::fields::BoolField::new("group_use_recurring_revenues")
     }
     /// Warnings in Invoices (`group_warning_account`, `boolean`).
     #[inline]
-    pub const fn group_warning_account() -> ::runtime::fields::BoolField<
+    pub const fn group_warning_account() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_warning_account")
+        ::runtime::odoo::fields::BoolField::new("group_warning_account")
     }
     /// Purchase Warnings (`group_warning_purchase`, `boolean`).
     #[inline]
-    pub const fn group_warning_purchase() -> ::runtime::fields::BoolField<
+    pub const fn group_warning_purchase() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_warning_purchase")
+        ::runtime::odoo::fields::BoolField::new("group_warning_purchase")
     }
     /// Sale Order Warnings (`group_warning_sale`, `boolean`).
     #[inline]
-    pub const fn group_warning_sale() -> ::runtime::fields::BoolField<
+    pub const fn group_warning_sale() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_warning_sale")
+        ::runtime::odoo::fields::BoolField::new("group_warning_sale")
     }
     /// Warnings for Stock (`group_warning_stock`, `boolean`).
     #[inline]
-    pub const fn group_warning_stock() -> ::runtime::fields::BoolField<
+    pub const fn group_warning_stock() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("group_warning_stock")
+        ::runtime::odoo::fields::BoolField::new("group_warning_stock")
     }
     /// Has Accounting Entries (`has_accounting_entries`, `boolean`).
     #[inline]
-    pub const fn has_accounting_entries() -> ::runtime::fields::BoolField<
+    pub const fn has_accounting_entries() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("has_accounting_entries")
+        ::runtime::odoo::fields::BoolField::new("has_accounting_entries")
     }
     /// Company has a chart of accounts (`has_chart_of_accounts`, `boolean`).
     #[inline]
-    pub const fn has_chart_of_accounts() -> ::runtime::fields::BoolField<
+    pub const fn has_chart_of_accounts() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("has_chart_of_accounts")
+        ::runtime::odoo::fields::BoolField::new("has_chart_of_accounts")
     }
     /// Employee Editing (`hr_employee_self_edit`, `boolean`).
     #[inline]
-    pub const fn hr_employee_self_edit() -> ::runtime::fields::BoolField<
+    pub const fn hr_employee_self_edit() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("hr_employee_self_edit")
+        ::runtime::odoo::fields::BoolField::new("hr_employee_self_edit")
     }
     /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_email() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_email() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_email")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_email")
     }
     /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
     #[inline]
-    pub const fn hr_presence_control_email_amount() -> ::runtime::fields::NumField<
+    pub const fn hr_presence_control_email_amount() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("hr_presence_control_email_amount")
+        ::runtime::odoo::fields::NumField::new("hr_presence_control_email_amount")
     }
     /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_ip() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_ip() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_ip")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_ip")
     }
     /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
     #[inline]
-    pub const fn hr_presence_control_ip_list() -> ::runtime::fields::CharField<
+    pub const fn hr_presence_control_ip_list() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("hr_presence_control_ip_list")
+        ::runtime::odoo::fields::CharField::new("hr_presence_control_ip_list")
     }
     /// Based on user status in system (`hr_presence_control_login`, `boolean`).
     #[inline]
-    pub const fn hr_presence_control_login() -> ::runtime::fields::BoolField<
+    pub const fn hr_presence_control_login() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("hr_presence_control_login")
+        ::runtime::odoo::fields::BoolField::new("hr_presence_control_login")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResConfigSettings, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResConfigSettings,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
     #[inline]
-    pub const fn income_currency_exchange_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn income_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("income_currency_exchange_account_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "income_currency_exchange_account_id",
+        )
     }
     /// Default incoterm (`incoterm_id`, `many2one`).
     #[inline]
-    pub const fn incoterm_id() -> ::runtime::fields::Many2OneField<
+    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountIncoterms,
     > {
-        ::runtime::fields::Many2OneField::new("incoterm_id")
+        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
     }
     /// Invoice Email Template (`invoice_mail_template_id`, `many2one`).
     #[inline]
-    pub const fn invoice_mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_mail_template_id")
     }
     /// Terms & Conditions (`invoice_terms`, `html`).
     #[inline]
-    pub const fn invoice_terms() -> ::runtime::fields::CharField<
+    pub const fn invoice_terms() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("invoice_terms")
+        ::runtime::odoo::fields::CharField::new("invoice_terms")
     }
     /// Terms & Conditions as a Web page (`invoice_terms_html`, `html`).
     #[inline]
-    pub const fn invoice_terms_html() -> ::runtime::fields::CharField<
+    pub const fn invoice_terms_html() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("invoice_terms_html")
+        ::runtime::odoo::fields::CharField::new("invoice_terms_html")
     }
     /// PEPPOL eligible (`is_account_peppol_eligible`, `boolean`).
     #[inline]
-    pub const fn is_account_peppol_eligible() -> ::runtime::fields::BoolField<
+    pub const fn is_account_peppol_eligible() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("is_account_peppol_eligible")
+        ::runtime::odoo::fields::BoolField::new("is_account_peppol_eligible")
     }
     /// Is the Sale Module Installed (`is_installed_sale`, `boolean`).
     #[inline]
-    pub const fn is_installed_sale() -> ::runtime::fields::BoolField<
+    pub const fn is_installed_sale() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("is_installed_sale")
+        ::runtime::odoo::fields::BoolField::new("is_installed_sale")
     }
     /// Multi Teams (`is_membership_multi`, `boolean`).
     #[inline]
-    pub const fn is_membership_multi() -> ::runtime::fields::BoolField<
+    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("is_membership_multi")
+        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
     }
     /// Is Root Company (`is_root_company`, `boolean`).
     #[inline]
-    pub const fn is_root_company() -> ::runtime::fields::BoolField<
+    pub const fn is_root_company() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("is_root_company")
+        ::runtime::odoo::fields::BoolField::new("is_root_company")
     }
     /// Number of Languages (`language_count`, `integer`).
     #[inline]
-    pub const fn language_count() -> ::runtime::fields::NumField<
+    pub const fn language_count() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("language_count")
+        ::runtime::odoo::fields::NumField::new("language_count")
     }
     /// Enrich lead automatically (`lead_enrich_auto`, `selection`).
     #[inline]
-    pub const fn lead_enrich_auto() -> ::runtime::fields::SelectionField<
+    pub const fn lead_enrich_auto() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::LeadEnrichAuto,
     > {
-        ::runtime::fields::SelectionField::new("lead_enrich_auto")
+        ::runtime::odoo::fields::SelectionField::new("lead_enrich_auto")
     }
     /// Create a lead mining request directly from the opportunity pipeline. (`lead_mining_in_pipeline`, `boolean`).
     #[inline]
-    pub const fn lead_mining_in_pipeline() -> ::runtime::fields::BoolField<
+    pub const fn lead_mining_in_pipeline() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("lead_mining_in_pipeline")
+        ::runtime::odoo::fields::BoolField::new("lead_mining_in_pipeline")
     }
     /// Lock Confirmed Orders (`lock_confirmed_po`, `boolean`).
     #[inline]
-    pub const fn lock_confirmed_po() -> ::runtime::fields::BoolField<
+    pub const fn lock_confirmed_po() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("lock_confirmed_po")
+        ::runtime::odoo::fields::BoolField::new("lock_confirmed_po")
     }
     /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
     #[inline]
-    pub const fn manufacturing_lead() -> ::runtime::fields::NumField<
+    pub const fn manufacturing_lead() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("manufacturing_lead")
+        ::runtime::odoo::fields::NumField::new("manufacturing_lead")
     }
     /// 3-way matching: purchases, receptions and bills (`module_account_3way_match`, `boolean`).
     #[inline]
-    pub const fn module_account_3way_match() -> ::runtime::fields::BoolField<
+    pub const fn module_account_3way_match() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_3way_match")
+        ::runtime::odoo::fields::BoolField::new("module_account_3way_match")
     }
     /// Accounting (`module_account_accountant`, `boolean`).
     #[inline]
-    pub const fn module_account_accountant() -> ::runtime::fields::BoolField<
+    pub const fn module_account_accountant() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_accountant")
+        ::runtime::odoo::fields::BoolField::new("module_account_accountant")
     }
     /// Bank Statement Digitization (`module_account_bank_statement_extract`, `boolean`).
     #[inline]
-    pub const fn module_account_bank_statement_extract() -> ::runtime::fields::BoolField<
+    pub const fn module_account_bank_statement_extract() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_bank_statement_extract")
+        ::runtime::odoo::fields::BoolField::new("module_account_bank_statement_extract")
     }
     /// Import in CAMT.053 format (`module_account_bank_statement_import_camt`, `boolean`).
     #[inline]
-    pub const fn module_account_bank_statement_import_camt() -> ::runtime::fields::BoolField<
+    pub const fn module_account_bank_statement_import_camt() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_bank_statement_import_camt")
+        ::runtime::odoo::fields::BoolField::new(
+            "module_account_bank_statement_import_camt",
+        )
     }
     /// Import in .csv, .xls, and .xlsx format (`module_account_bank_statement_import_csv`, `boolean`).
     #[inline]
-    pub const fn module_account_bank_statement_import_csv() -> ::runtime::fields::BoolField<
+    pub const fn module_account_bank_statement_import_csv() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_bank_statement_import_csv")
+        ::runtime::odoo::fields::BoolField::new(
+            "module_account_bank_statement_import_csv",
+        )
     }
     /// Import in .ofx format (`module_account_bank_statement_import_ofx`, `boolean`).
     #[inline]
-    pub const fn module_account_bank_statement_import_ofx() -> ::runtime::fields::BoolField<
+    pub const fn module_account_bank_statement_import_ofx() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_bank_statement_import_ofx")
+        ::runtime::odoo::fields::BoolField::new(
+            "module_account_bank_statement_import_ofx",
+        )
     }
     /// Import .qif files (`module_account_bank_statement_import_qif`, `boolean`).
     #[inline]
-    pub const fn module_account_bank_statement_import_qif() -> ::runtime::fields::BoolField<
+    pub const fn module_account_bank_statement_import_qif() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_bank_statement_import_qif")
+        ::runtime::odoo::fields::BoolField::new(
+            "module_account_bank_statement_import_qif",
+        )
     }
     /// Use batch payments (`module_account_batch_payment`, `boolean`).
     #[inline]
-    pub const fn module_account_batch_payment() -> ::runtime::fields::BoolField<
+    pub const fn module_account_batch_payment() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_batch_payment")
+        ::runtime::odoo::fields::BoolField::new("module_account_batch_payment")
     }
     /// Budget Management (`module_account_budget`, `boolean`).
     #[inline]
-    pub const fn module_account_budget() -> ::runtime::fields::BoolField<
+    pub const fn module_account_budget() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_budget")
+        ::runtime::odoo::fields::BoolField::new("module_account_budget")
     }
     /// Allow check printing and deposits (`module_account_check_printing`, `boolean`).
     #[inline]
-    pub const fn module_account_check_printing() -> ::runtime::fields::BoolField<
+    pub const fn module_account_check_printing() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_check_printing")
+        ::runtime::odoo::fields::BoolField::new("module_account_check_printing")
     }
     /// Document Digitization (`module_account_extract`, `boolean`).
     #[inline]
-    pub const fn module_account_extract() -> ::runtime::fields::BoolField<
+    pub const fn module_account_extract() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_extract")
+        ::runtime::odoo::fields::BoolField::new("module_account_extract")
     }
     /// Manage Inter Company (`module_account_inter_company_rules`, `boolean`).
     #[inline]
-    pub const fn module_account_inter_company_rules() -> ::runtime::fields::BoolField<
+    pub const fn module_account_inter_company_rules() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_inter_company_rules")
+        ::runtime::odoo::fields::BoolField::new("module_account_inter_company_rules")
     }
     /// Intrastat (`module_account_intrastat`, `boolean`).
     #[inline]
-    pub const fn module_account_intrastat() -> ::runtime::fields::BoolField<
+    pub const fn module_account_intrastat() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_intrastat")
+        ::runtime::odoo::fields::BoolField::new("module_account_intrastat")
     }
     /// Invoice Digitization (`module_account_invoice_extract`, `boolean`).
     #[inline]
-    pub const fn module_account_invoice_extract() -> ::runtime::fields::BoolField<
+    pub const fn module_account_invoice_extract() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_invoice_extract")
+        ::runtime::odoo::fields::BoolField::new("module_account_invoice_extract")
     }
     /// SEPA Credit Transfer / ISO20022 (`module_account_iso20022`, `boolean`).
     #[inline]
-    pub const fn module_account_iso20022() -> ::runtime::fields::BoolField<
+    pub const fn module_account_iso20022() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_iso20022")
+        ::runtime::odoo::fields::BoolField::new("module_account_iso20022")
     }
     /// Invoice Online Payment (`module_account_payment`, `boolean`).
     #[inline]
-    pub const fn module_account_payment() -> ::runtime::fields::BoolField<
+    pub const fn module_account_payment() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_payment")
+        ::runtime::odoo::fields::BoolField::new("module_account_payment")
     }
     /// PEPPOL Invoicing (`module_account_peppol`, `boolean`).
     #[inline]
-    pub const fn module_account_peppol() -> ::runtime::fields::BoolField<
+    pub const fn module_account_peppol() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_peppol")
+        ::runtime::odoo::fields::BoolField::new("module_account_peppol")
     }
     /// Dynamic Reports (`module_account_reports`, `boolean`).
     #[inline]
-    pub const fn module_account_reports() -> ::runtime::fields::BoolField<
+    pub const fn module_account_reports() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_reports")
+        ::runtime::odoo::fields::BoolField::new("module_account_reports")
     }
     /// Use SEPA Direct Debit (`module_account_sepa_direct_debit`, `boolean`).
     #[inline]
-    pub const fn module_account_sepa_direct_debit() -> ::runtime::fields::BoolField<
+    pub const fn module_account_sepa_direct_debit() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_account_sepa_direct_debit")
+        ::runtime::odoo::fields::BoolField::new("module_account_sepa_direct_debit")
     }
     /// LDAP Authentication (`module_auth_ldap`, `boolean`).
     #[inline]
-    pub const fn module_auth_ldap() -> ::runtime::fields::BoolField<
+    pub const fn module_auth_ldap() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_auth_ldap")
+        ::runtime::odoo::fields::BoolField::new("module_auth_ldap")
     }
     /// Use external authentication providers (OAuth) (`module_auth_oauth`, `boolean`).
     #[inline]
-    pub const fn module_auth_oauth() -> ::runtime::fields::BoolField<
+    pub const fn module_auth_oauth() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_auth_oauth")
+        ::runtime::odoo::fields::BoolField::new("module_auth_oauth")
     }
     /// GeoLocalize (`module_base_geolocalize`, `boolean`).
     #[inline]
-    pub const fn module_base_geolocalize() -> ::runtime::fields::BoolField<
+    pub const fn module_base_geolocalize() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_base_geolocalize")
+        ::runtime::odoo::fields::BoolField::new("module_base_geolocalize")
     }
     /// Allow users to import data from CSV/XLS/XLSX/ODS files (`module_base_import`, `boolean`).
     #[inline]
-    pub const fn module_base_import() -> ::runtime::fields::BoolField<
+    pub const fn module_base_import() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_base_import")
+        ::runtime::odoo::fields::BoolField::new("module_base_import")
     }
     /// Enrich your leads automatically with company data based on their email address. (`module_crm_iap_enrich`, `boolean`).
     #[inline]
-    pub const fn module_crm_iap_enrich() -> ::runtime::fields::BoolField<
+    pub const fn module_crm_iap_enrich() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_crm_iap_enrich")
+        ::runtime::odoo::fields::BoolField::new("module_crm_iap_enrich")
     }
     /// Generate new leads based on their country, industries, size, etc. (`module_crm_iap_mine`, `boolean`).
     #[inline]
-    pub const fn module_crm_iap_mine() -> ::runtime::fields::BoolField<
+    pub const fn module_crm_iap_mine() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_crm_iap_mine")
+        ::runtime::odoo::fields::BoolField::new("module_crm_iap_mine")
     }
     /// Automatic Currency Rates (`module_currency_rate_live`, `boolean`).
     #[inline]
-    pub const fn module_currency_rate_live() -> ::runtime::fields::BoolField<
+    pub const fn module_currency_rate_live() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_currency_rate_live")
+        ::runtime::odoo::fields::BoolField::new("module_currency_rate_live")
     }
     /// Delivery Methods (`module_delivery`, `boolean`).
     #[inline]
-    pub const fn module_delivery() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery")
+        ::runtime::odoo::fields::BoolField::new("module_delivery")
     }
     /// bpost Connector (`module_delivery_bpost`, `boolean`).
     #[inline]
-    pub const fn module_delivery_bpost() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_bpost() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_bpost")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_bpost")
     }
     /// DHL Express Connector (`module_delivery_dhl`, `boolean`).
     #[inline]
-    pub const fn module_delivery_dhl() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_dhl() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_dhl")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_dhl")
     }
     /// Easypost Connector (`module_delivery_easypost`, `boolean`).
     #[inline]
-    pub const fn module_delivery_easypost() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_easypost() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_easypost")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_easypost")
     }
     /// FedEx Connector (`module_delivery_fedex`, `boolean`).
     #[inline]
-    pub const fn module_delivery_fedex() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_fedex() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_fedex")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_fedex")
     }
     /// Sendcloud Connector (`module_delivery_sendcloud`, `boolean`).
     #[inline]
-    pub const fn module_delivery_sendcloud() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_sendcloud() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_sendcloud")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_sendcloud")
     }
     /// Shiprocket Connector (`module_delivery_shiprocket`, `boolean`).
     #[inline]
-    pub const fn module_delivery_shiprocket() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_shiprocket() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_shiprocket")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_shiprocket")
     }
     /// Starshipit Connector (`module_delivery_starshipit`, `boolean`).
     #[inline]
-    pub const fn module_delivery_starshipit() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_starshipit() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_starshipit")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_starshipit")
     }
     /// UPS Connector (`module_delivery_ups`, `boolean`).
     #[inline]
-    pub const fn module_delivery_ups() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_ups() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_ups")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_ups")
     }
     /// USPS Connector (`module_delivery_usps`, `boolean`).
     #[inline]
-    pub const fn module_delivery_usps() -> ::runtime::fields::BoolField<
+    pub const fn module_delivery_usps() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_delivery_usps")
+        ::runtime::odoo::fields::BoolField::new("module_delivery_usps")
     }
     /// Booth Management (`module_event_booth`, `boolean`).
     #[inline]
-    pub const fn module_event_booth() -> ::runtime::fields::BoolField<
+    pub const fn module_event_booth() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_event_booth")
+        ::runtime::odoo::fields::BoolField::new("module_event_booth")
     }
     /// Tickets with Sale (`module_event_sale`, `boolean`).
     #[inline]
-    pub const fn module_event_sale() -> ::runtime::fields::BoolField<
+    pub const fn module_event_sale() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_event_sale")
+        ::runtime::odoo::fields::BoolField::new("module_event_sale")
     }
     /// Allow the users to synchronize their calendar  with Google Calendar (`module_google_calendar`, `boolean`).
     #[inline]
-    pub const fn module_google_calendar() -> ::runtime::fields::BoolField<
+    pub const fn module_google_calendar() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_google_calendar")
+        ::runtime::odoo::fields::BoolField::new("module_google_calendar")
     }
     /// Support Gmail Authentication (`module_google_gmail`, `boolean`).
     #[inline]
-    pub const fn module_google_gmail() -> ::runtime::fields::BoolField<
+    pub const fn module_google_gmail() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_google_gmail")
+        ::runtime::odoo::fields::BoolField::new("module_google_gmail")
     }
     /// reCAPTCHA (`module_google_recaptcha`, `boolean`).
     #[inline]
-    pub const fn module_google_recaptcha() -> ::runtime::fields::BoolField<
+    pub const fn module_google_recaptcha() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_google_recaptcha")
+        ::runtime::odoo::fields::BoolField::new("module_google_recaptcha")
     }
     /// Based on attendances (`module_hr_attendance`, `boolean`).
     #[inline]
-    pub const fn module_hr_attendance() -> ::runtime::fields::BoolField<
+    pub const fn module_hr_attendance() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_hr_attendance")
+        ::runtime::odoo::fields::BoolField::new("module_hr_attendance")
     }
     /// Remote Work (`module_hr_homeworking`, `boolean`).
     #[inline]
-    pub const fn module_hr_homeworking() -> ::runtime::fields::BoolField<
+    pub const fn module_hr_homeworking() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_hr_homeworking")
+        ::runtime::odoo::fields::BoolField::new("module_hr_homeworking")
     }
     /// Advanced Presence Control (`module_hr_presence`, `boolean`).
     #[inline]
-    pub const fn module_hr_presence() -> ::runtime::fields::BoolField<
+    pub const fn module_hr_presence() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_hr_presence")
+        ::runtime::odoo::fields::BoolField::new("module_hr_presence")
     }
     /// Skills Management (`module_hr_skills`, `boolean`).
     #[inline]
-    pub const fn module_hr_skills() -> ::runtime::fields::BoolField<
+    pub const fn module_hr_skills() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_hr_skills")
+        ::runtime::odoo::fields::BoolField::new("module_hr_skills")
     }
     /// Task Logs (`module_hr_timesheet`, `boolean`).
     #[inline]
-    pub const fn module_hr_timesheet() -> ::runtime::fields::BoolField<
+    pub const fn module_hr_timesheet() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_hr_timesheet")
+        ::runtime::odoo::fields::BoolField::new("module_hr_timesheet")
     }
     /// EU Intra-community Distance Selling (`module_l10n_eu_oss`, `boolean`).
     #[inline]
-    pub const fn module_l10n_eu_oss() -> ::runtime::fields::BoolField<
+    pub const fn module_l10n_eu_oss() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_l10n_eu_oss")
+        ::runtime::odoo::fields::BoolField::new("module_l10n_eu_oss")
     }
     /// Promotions, Coupons, Gift Card & Loyalty Program (`module_loyalty`, `boolean`).
     #[inline]
-    pub const fn module_loyalty() -> ::runtime::fields::BoolField<
+    pub const fn module_loyalty() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_loyalty")
+        ::runtime::odoo::fields::BoolField::new("module_loyalty")
     }
     /// Allow integration with the mail plugins (`module_mail_plugin`, `boolean`).
     #[inline]
-    pub const fn module_mail_plugin() -> ::runtime::fields::BoolField<
+    pub const fn module_mail_plugin() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_mail_plugin")
+        ::runtime::odoo::fields::BoolField::new("module_mail_plugin")
     }
     /// Allow the users to synchronize their calendar with Outlook Calendar (`module_microsoft_calendar`, `boolean`).
     #[inline]
-    pub const fn module_microsoft_calendar() -> ::runtime::fields::BoolField<
+    pub const fn module_microsoft_calendar() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_microsoft_calendar")
+        ::runtime::odoo::fields::BoolField::new("module_microsoft_calendar")
     }
     /// Support Outlook Authentication (`module_microsoft_outlook`, `boolean`).
     #[inline]
-    pub const fn module_microsoft_outlook() -> ::runtime::fields::BoolField<
+    pub const fn module_microsoft_outlook() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_microsoft_outlook")
+        ::runtime::odoo::fields::BoolField::new("module_microsoft_outlook")
     }
     /// Master Production Schedule (`module_mrp_mps`, `boolean`).
     #[inline]
-    pub const fn module_mrp_mps() -> ::runtime::fields::BoolField<
+    pub const fn module_mrp_mps() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_mrp_mps")
+        ::runtime::odoo::fields::BoolField::new("module_mrp_mps")
     }
     /// Product Lifecycle Management (PLM) (`module_mrp_plm`, `boolean`).
     #[inline]
-    pub const fn module_mrp_plm() -> ::runtime::fields::BoolField<
+    pub const fn module_mrp_plm() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_mrp_plm")
+        ::runtime::odoo::fields::BoolField::new("module_mrp_plm")
     }
     /// Subcontracting (`module_mrp_subcontracting`, `boolean`).
     #[inline]
-    pub const fn module_mrp_subcontracting() -> ::runtime::fields::BoolField<
+    pub const fn module_mrp_subcontracting() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_mrp_subcontracting")
+        ::runtime::odoo::fields::BoolField::new("module_mrp_subcontracting")
     }
     /// Partner Autocomplete (`module_partner_autocomplete`, `boolean`).
     #[inline]
-    pub const fn module_partner_autocomplete() -> ::runtime::fields::BoolField<
+    pub const fn module_partner_autocomplete() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_partner_autocomplete")
+        ::runtime::odoo::fields::BoolField::new("module_partner_autocomplete")
     }
     /// Tickets with PoS (`module_pos_event`, `boolean`).
     #[inline]
-    pub const fn module_pos_event() -> ::runtime::fields::BoolField<
+    pub const fn module_pos_event() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_pos_event")
+        ::runtime::odoo::fields::BoolField::new("module_pos_event")
     }
     /// Specific Email (`module_product_email_template`, `boolean`).
     #[inline]
-    pub const fn module_product_email_template() -> ::runtime::fields::BoolField<
+    pub const fn module_product_email_template() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_product_email_template")
+        ::runtime::odoo::fields::BoolField::new("module_product_email_template")
     }
     /// Expiration Dates (`module_product_expiry`, `boolean`).
     #[inline]
-    pub const fn module_product_expiry() -> ::runtime::fields::BoolField<
+    pub const fn module_product_expiry() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_product_expiry")
+        ::runtime::odoo::fields::BoolField::new("module_product_expiry")
     }
     /// Get product pictures using barcode (`module_product_images`, `boolean`).
     #[inline]
-    pub const fn module_product_images() -> ::runtime::fields::BoolField<
+    pub const fn module_product_images() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_product_images")
+        ::runtime::odoo::fields::BoolField::new("module_product_images")
     }
     /// Allow Product Margin (`module_product_margin`, `boolean`).
     #[inline]
-    pub const fn module_product_margin() -> ::runtime::fields::BoolField<
+    pub const fn module_product_margin() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_product_margin")
+        ::runtime::odoo::fields::BoolField::new("module_product_margin")
     }
     /// Purchase Grid Entry (`module_purchase_product_matrix`, `boolean`).
     #[inline]
-    pub const fn module_purchase_product_matrix() -> ::runtime::fields::BoolField<
+    pub const fn module_purchase_product_matrix() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_purchase_product_matrix")
+        ::runtime::odoo::fields::BoolField::new("module_purchase_product_matrix")
     }
     /// Purchase Agreements (`module_purchase_requisition`, `boolean`).
     #[inline]
-    pub const fn module_purchase_requisition() -> ::runtime::fields::BoolField<
+    pub const fn module_purchase_requisition() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_purchase_requisition")
+        ::runtime::odoo::fields::BoolField::new("module_purchase_requisition")
     }
     /// Quality (`module_quality_control`, `boolean`).
     #[inline]
-    pub const fn module_quality_control() -> ::runtime::fields::BoolField<
+    pub const fn module_quality_control() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_quality_control")
+        ::runtime::odoo::fields::BoolField::new("module_quality_control")
     }
     /// Quality Worksheet (`module_quality_control_worksheet`, `boolean`).
     #[inline]
-    pub const fn module_quality_control_worksheet() -> ::runtime::fields::BoolField<
+    pub const fn module_quality_control_worksheet() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_quality_control_worksheet")
+        ::runtime::odoo::fields::BoolField::new("module_quality_control_worksheet")
     }
     /// Amazon Sync (`module_sale_amazon`, `boolean`).
     #[inline]
-    pub const fn module_sale_amazon() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_amazon() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_amazon")
+        ::runtime::odoo::fields::BoolField::new("module_sale_amazon")
     }
     /// Commissions (`module_sale_commission`, `boolean`).
     #[inline]
-    pub const fn module_sale_commission() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_commission() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_commission")
+        ::runtime::odoo::fields::BoolField::new("module_sale_commission")
     }
     /// Coupons & Loyalty (`module_sale_loyalty`, `boolean`).
     #[inline]
-    pub const fn module_sale_loyalty() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_loyalty() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_loyalty")
+        ::runtime::odoo::fields::BoolField::new("module_sale_loyalty")
     }
     /// Margins (`module_sale_margin`, `boolean`).
     #[inline]
-    pub const fn module_sale_margin() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_margin() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_margin")
+        ::runtime::odoo::fields::BoolField::new("module_sale_margin")
     }
     /// PDF Quote builder (`module_sale_pdf_quote_builder`, `boolean`).
     #[inline]
-    pub const fn module_sale_pdf_quote_builder() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_pdf_quote_builder() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_pdf_quote_builder")
+        ::runtime::odoo::fields::BoolField::new("module_sale_pdf_quote_builder")
     }
     /// Sales Grid Entry (`module_sale_product_matrix`, `boolean`).
     #[inline]
-    pub const fn module_sale_product_matrix() -> ::runtime::fields::BoolField<
+    pub const fn module_sale_product_matrix() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_sale_product_matrix")
+        ::runtime::odoo::fields::BoolField::new("module_sale_product_matrix")
     }
     /// SMS (`module_sms`, `boolean`).
     #[inline]
-    pub const fn module_sms() -> ::runtime::fields::BoolField<super::ResConfigSettings> {
-        ::runtime::fields::BoolField::new("module_sms")
+    pub const fn module_sms() -> ::runtime::odoo::fields::BoolField<
+        super::ResConfigSettings,
+    > {
+        ::runtime::odoo::fields::BoolField::new("module_sms")
     }
     /// Snailmail (`module_snailmail_account`, `boolean`).
     #[inline]
-    pub const fn module_snailmail_account() -> ::runtime::fields::BoolField<
+    pub const fn module_snailmail_account() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_snailmail_account")
+        ::runtime::odoo::fields::BoolField::new("module_snailmail_account")
     }
     /// Barcode Scanner (`module_stock_barcode`, `boolean`).
     #[inline]
-    pub const fn module_stock_barcode() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_barcode() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_barcode")
+        ::runtime::odoo::fields::BoolField::new("module_stock_barcode")
     }
     /// Stock Barcode Database (`module_stock_barcode_barcodelookup`, `boolean`).
     #[inline]
-    pub const fn module_stock_barcode_barcodelookup() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_barcode_barcodelookup() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_barcode_barcodelookup")
+        ::runtime::odoo::fields::BoolField::new("module_stock_barcode_barcodelookup")
     }
     /// Dropshipping (`module_stock_dropshipping`, `boolean`).
     #[inline]
-    pub const fn module_stock_dropshipping() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_dropshipping() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_dropshipping")
+        ::runtime::odoo::fields::BoolField::new("module_stock_dropshipping")
     }
     /// Dispatch Management System (`module_stock_fleet`, `boolean`).
     #[inline]
-    pub const fn module_stock_fleet() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_fleet() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_fleet")
+        ::runtime::odoo::fields::BoolField::new("module_stock_fleet")
     }
     /// Landed Costs (`module_stock_landed_costs`, `boolean`).
     #[inline]
-    pub const fn module_stock_landed_costs() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_landed_costs() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_landed_costs")
+        ::runtime::odoo::fields::BoolField::new("module_stock_landed_costs")
     }
     /// Batch, Wave & Cluster Transfers (`module_stock_picking_batch`, `boolean`).
     #[inline]
-    pub const fn module_stock_picking_batch() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_picking_batch() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_picking_batch")
+        ::runtime::odoo::fields::BoolField::new("module_stock_picking_batch")
     }
     /// SMS Confirmation (`module_stock_sms`, `boolean`).
     #[inline]
-    pub const fn module_stock_sms() -> ::runtime::fields::BoolField<
+    pub const fn module_stock_sms() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_stock_sms")
+        ::runtime::odoo::fields::BoolField::new("module_stock_sms")
     }
     /// VoIP (`module_voip`, `boolean`).
     #[inline]
-    pub const fn module_voip() -> ::runtime::fields::BoolField<
+    pub const fn module_voip() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_voip")
+        ::runtime::odoo::fields::BoolField::new("module_voip")
     }
     /// Unsplash Image Library (`module_web_unsplash`, `boolean`).
     #[inline]
-    pub const fn module_web_unsplash() -> ::runtime::fields::BoolField<
+    pub const fn module_web_unsplash() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_web_unsplash")
+        ::runtime::odoo::fields::BoolField::new("module_web_unsplash")
     }
     /// Cloudflare Turnstile (`module_website_cf_turnstile`, `boolean`).
     #[inline]
-    pub const fn module_website_cf_turnstile() -> ::runtime::fields::BoolField<
+    pub const fn module_website_cf_turnstile() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_cf_turnstile")
+        ::runtime::odoo::fields::BoolField::new("module_website_cf_turnstile")
     }
     /// Create Leads/Opportunities from your website's traffic (`module_website_crm_iap_reveal`, `boolean`).
     #[inline]
-    pub const fn module_website_crm_iap_reveal() -> ::runtime::fields::BoolField<
+    pub const fn module_website_crm_iap_reveal() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_crm_iap_reveal")
+        ::runtime::odoo::fields::BoolField::new("module_website_crm_iap_reveal")
     }
     /// Advanced Sponsors (`module_website_event_exhibitor`, `boolean`).
     #[inline]
-    pub const fn module_website_event_exhibitor() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_exhibitor() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_exhibitor")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_exhibitor")
     }
     /// Discussion Rooms (`module_website_event_meet`, `boolean`).
     #[inline]
-    pub const fn module_website_event_meet() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_meet() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_meet")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_meet")
     }
     /// Online Ticketing (`module_website_event_sale`, `boolean`).
     #[inline]
-    pub const fn module_website_event_sale() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_sale() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_sale")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_sale")
     }
     /// Tracks and Agenda (`module_website_event_track`, `boolean`).
     #[inline]
-    pub const fn module_website_event_track() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_track() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_track")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_track")
     }
     /// Live Mode (`module_website_event_track_live`, `boolean`).
     #[inline]
-    pub const fn module_website_event_track_live() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_track_live() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_track_live")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_track_live")
     }
     /// Quiz on Tracks (`module_website_event_track_quiz`, `boolean`).
     #[inline]
-    pub const fn module_website_event_track_quiz() -> ::runtime::fields::BoolField<
+    pub const fn module_website_event_track_quiz() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("module_website_event_track_quiz")
+        ::runtime::odoo::fields::BoolField::new("module_website_event_track_quiz")
     }
     /// Insufficient credit (`partner_autocomplete_insufficient_credit`, `boolean`).
     #[inline]
-    pub const fn partner_autocomplete_insufficient_credit() -> ::runtime::fields::BoolField<
+    pub const fn partner_autocomplete_insufficient_credit() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("partner_autocomplete_insufficient_credit")
+        ::runtime::odoo::fields::BoolField::new(
+            "partner_autocomplete_insufficient_credit",
+        )
     }
     /// Pay Invoices Online (`pay_invoices_online`, `boolean`).
     #[inline]
-    pub const fn pay_invoices_online() -> ::runtime::fields::BoolField<
+    pub const fn pay_invoices_online() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("pay_invoices_online")
+        ::runtime::odoo::fields::BoolField::new("pay_invoices_online")
     }
     /// Levels of Approvals * (`po_double_validation`, `selection`).
     #[inline]
-    pub const fn po_double_validation() -> ::runtime::fields::SelectionField<
+    pub const fn po_double_validation() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::PoDoubleValidation,
     > {
-        ::runtime::fields::SelectionField::new("po_double_validation")
+        ::runtime::odoo::fields::SelectionField::new("po_double_validation")
     }
     /// Minimum Amount (`po_double_validation_amount`, `monetary`).
     #[inline]
-    pub const fn po_double_validation_amount() -> ::runtime::fields::NumField<
+    pub const fn po_double_validation_amount() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("po_double_validation_amount")
+        ::runtime::odoo::fields::NumField::new("po_double_validation_amount")
     }
     /// Purchase Lead Time (`po_lead`, `float`).
     #[inline]
-    pub const fn po_lead() -> ::runtime::fields::NumField<
+    pub const fn po_lead() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("po_lead")
+        ::runtime::odoo::fields::NumField::new("po_lead")
     }
     /// Purchase Order Modification * (`po_lock`, `selection`).
     #[inline]
-    pub const fn po_lock() -> ::runtime::fields::SelectionField<
+    pub const fn po_lock() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::PoLock,
     > {
-        ::runtime::fields::SelectionField::new("po_lock")
+        ::runtime::odoo::fields::SelectionField::new("po_lock")
     }
     /// Purchase Order Approval (`po_order_approval`, `boolean`).
     #[inline]
-    pub const fn po_order_approval() -> ::runtime::fields::BoolField<
+    pub const fn po_order_approval() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("po_order_approval")
+        ::runtime::odoo::fields::BoolField::new("po_order_approval")
     }
     /// Customer API Keys (`portal_allow_api_keys`, `boolean`).
     #[inline]
-    pub const fn portal_allow_api_keys() -> ::runtime::fields::BoolField<
+    pub const fn portal_allow_api_keys() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("portal_allow_api_keys")
+        ::runtime::odoo::fields::BoolField::new("portal_allow_api_keys")
     }
     /// Online Payment (`portal_confirmation_pay`, `boolean`).
     #[inline]
-    pub const fn portal_confirmation_pay() -> ::runtime::fields::BoolField<
+    pub const fn portal_confirmation_pay() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("portal_confirmation_pay")
+        ::runtime::odoo::fields::BoolField::new("portal_confirmation_pay")
     }
     /// Online Signature (`portal_confirmation_sign`, `boolean`).
     #[inline]
-    pub const fn portal_confirmation_sign() -> ::runtime::fields::BoolField<
+    pub const fn portal_confirmation_sign() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("portal_confirmation_sign")
+        ::runtime::odoo::fields::BoolField::new("portal_confirmation_sign")
     }
     /// Predictive Lead Scoring Field Labels (`predictive_lead_scoring_field_labels`, `char`).
     #[inline]
-    pub const fn predictive_lead_scoring_field_labels() -> ::runtime::fields::CharField<
+    pub const fn predictive_lead_scoring_field_labels() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("predictive_lead_scoring_field_labels")
+        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_field_labels")
     }
     /// Lead Scoring Frequency Fields (`predictive_lead_scoring_fields`, `many2many`).
     #[inline]
-    pub const fn predictive_lead_scoring_fields() -> ::runtime::fields::X2ManyField<
+    pub const fn predictive_lead_scoring_fields() -> ::runtime::odoo::fields::X2ManyField<
         super::ResConfigSettings,
         super::super::rel::CrmLeadScoringFrequencyField,
     > {
-        ::runtime::fields::X2ManyField::new("predictive_lead_scoring_fields")
+        ::runtime::odoo::fields::X2ManyField::new("predictive_lead_scoring_fields")
     }
     /// Lead Scoring Frequency Fields in String (`predictive_lead_scoring_fields_str`, `char`).
     #[inline]
-    pub const fn predictive_lead_scoring_fields_str() -> ::runtime::fields::CharField<
+    pub const fn predictive_lead_scoring_fields_str() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("predictive_lead_scoring_fields_str")
+        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_fields_str")
     }
     /// Lead Scoring Starting Date (`predictive_lead_scoring_start_date`, `date`).
     #[inline]
-    pub const fn predictive_lead_scoring_start_date() -> ::runtime::fields::DateField<
+    pub const fn predictive_lead_scoring_start_date() -> ::runtime::odoo::fields::DateField<
         super::ResConfigSettings,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("predictive_lead_scoring_start_date")
+        ::runtime::odoo::fields::DateField::new("predictive_lead_scoring_start_date")
     }
     /// Lead Scoring Starting Date in String (`predictive_lead_scoring_start_date_str`, `char`).
     #[inline]
-    pub const fn predictive_lead_scoring_start_date_str() -> ::runtime::fields::CharField<
+    pub const fn predictive_lead_scoring_start_date_str() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("predictive_lead_scoring_start_date_str")
+        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_start_date_str")
     }
     /// Prepayment percentage (`prepayment_percent`, `float`).
     #[inline]
-    pub const fn prepayment_percent() -> ::runtime::fields::NumField<
+    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("prepayment_percent")
+        ::runtime::odoo::fields::NumField::new("prepayment_percent")
     }
     /// Display preview button (`preview_ready`, `boolean`).
     #[inline]
-    pub const fn preview_ready() -> ::runtime::fields::BoolField<
+    pub const fn preview_ready() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("preview_ready")
+        ::runtime::odoo::fields::BoolField::new("preview_ready")
     }
     /// Volume unit of measure (`product_volume_volume_in_cubic_feet`, `selection`).
     #[inline]
-    pub const fn product_volume_volume_in_cubic_feet() -> ::runtime::fields::SelectionField<
+    pub const fn product_volume_volume_in_cubic_feet() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::ProductVolumeVolumeInCubicFeet,
     > {
-        ::runtime::fields::SelectionField::new("product_volume_volume_in_cubic_feet")
+        ::runtime::odoo::fields::SelectionField::new(
+            "product_volume_volume_in_cubic_feet",
+        )
     }
     /// Weight unit of measure (`product_weight_in_lbs`, `selection`).
     #[inline]
-    pub const fn product_weight_in_lbs() -> ::runtime::fields::SelectionField<
+    pub const fn product_weight_in_lbs() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::ProductWeightInLbs,
     > {
-        ::runtime::fields::SelectionField::new("product_weight_in_lbs")
+        ::runtime::odoo::fields::SelectionField::new("product_weight_in_lbs")
     }
     /// Profiling enabled until (`profiling_enabled_until`, `datetime`).
     #[inline]
-    pub const fn profiling_enabled_until() -> ::runtime::fields::DateField<
+    pub const fn profiling_enabled_until() -> ::runtime::odoo::fields::DateField<
         super::ResConfigSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("profiling_enabled_until")
+        ::runtime::odoo::fields::DateField::new("profiling_enabled_until")
     }
     /// Default Purchase Tax (`purchase_tax_id`, `many2one`).
     #[inline]
-    pub const fn purchase_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_tax_id")
     }
     /// Display SEPA QR-code (`qr_code`, `boolean`).
     #[inline]
-    pub const fn qr_code() -> ::runtime::fields::BoolField<super::ResConfigSettings> {
-        ::runtime::fields::BoolField::new("qr_code")
+    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<
+        super::ResConfigSettings,
+    > {
+        ::runtime::odoo::fields::BoolField::new("qr_code")
     }
     /// Quick encoding (`quick_edit_mode`, `selection`).
     #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::fields::SelectionField<
+    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::QuickEditMode,
     > {
-        ::runtime::fields::SelectionField::new("quick_edit_mode")
+        ::runtime::odoo::fields::SelectionField::new("quick_edit_mode")
     }
     /// Default Quotation Validity (`quotation_validity_days`, `integer`).
     #[inline]
-    pub const fn quotation_validity_days() -> ::runtime::fields::NumField<
+    pub const fn quotation_validity_days() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("quotation_validity_days")
+        ::runtime::odoo::fields::NumField::new("quotation_validity_days")
     }
     /// Custom Report Footer (`report_footer`, `html`).
     #[inline]
-    pub const fn report_footer() -> ::runtime::fields::CharField<
+    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("report_footer")
+        ::runtime::odoo::fields::CharField::new("report_footer")
     }
     /// Company Working Hours (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Restrict Template Rendering (`restrict_template_rendering`, `boolean`).
     #[inline]
-    pub const fn restrict_template_rendering() -> ::runtime::fields::BoolField<
+    pub const fn restrict_template_rendering() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("restrict_template_rendering")
+        ::runtime::odoo::fields::BoolField::new("restrict_template_rendering")
     }
     /// Default Sale Tax (`sale_tax_id`, `many2one`).
     #[inline]
-    pub const fn sale_tax_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_tax_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::Many2OneField::new("sale_tax_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_tax_id")
     }
     /// Security Lead Time (`security_lead`, `float`).
     #[inline]
-    pub const fn security_lead() -> ::runtime::fields::NumField<
+    pub const fn security_lead() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         f64,
     > {
-        ::runtime::fields::NumField::new("security_lead")
+        ::runtime::odoo::fields::NumField::new("security_lead")
     }
     /// SFU Server key (`sfu_server_key`, `char`).
     #[inline]
-    pub const fn sfu_server_key() -> ::runtime::fields::CharField<
+    pub const fn sfu_server_key() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("sfu_server_key")
+        ::runtime::odoo::fields::CharField::new("sfu_server_key")
     }
     /// SFU Server URL (`sfu_server_url`, `char`).
     #[inline]
-    pub const fn sfu_server_url() -> ::runtime::fields::CharField<
+    pub const fn sfu_server_url() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("sfu_server_url")
+        ::runtime::odoo::fields::CharField::new("sfu_server_url")
     }
     /// Show Effect (`show_effect`, `boolean`).
     #[inline]
-    pub const fn show_effect() -> ::runtime::fields::BoolField<
+    pub const fn show_effect() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("show_effect")
+        ::runtime::odoo::fields::BoolField::new("show_effect")
     }
     /// Print In Color (`snailmail_color`, `boolean`).
     #[inline]
-    pub const fn snailmail_color() -> ::runtime::fields::BoolField<
+    pub const fn snailmail_color() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("snailmail_color")
+        ::runtime::odoo::fields::BoolField::new("snailmail_color")
     }
     /// Add a Cover Page (`snailmail_cover`, `boolean`).
     #[inline]
-    pub const fn snailmail_cover() -> ::runtime::fields::BoolField<
+    pub const fn snailmail_cover() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("snailmail_cover")
+        ::runtime::odoo::fields::BoolField::new("snailmail_cover")
     }
     /// Snailmail Cover Readonly (`snailmail_cover_readonly`, `boolean`).
     #[inline]
-    pub const fn snailmail_cover_readonly() -> ::runtime::fields::BoolField<
+    pub const fn snailmail_cover_readonly() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("snailmail_cover_readonly")
+        ::runtime::odoo::fields::BoolField::new("snailmail_cover_readonly")
     }
     /// Print Both sides (`snailmail_duplex`, `boolean`).
     #[inline]
-    pub const fn snailmail_duplex() -> ::runtime::fields::BoolField<
+    pub const fn snailmail_duplex() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("snailmail_duplex")
+        ::runtime::odoo::fields::BoolField::new("snailmail_duplex")
     }
     /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
     #[inline]
-    pub const fn stock_move_email_validation() -> ::runtime::fields::BoolField<
+    pub const fn stock_move_email_validation() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("stock_move_email_validation")
+        ::runtime::odoo::fields::BoolField::new("stock_move_email_validation")
     }
     /// SMS Validation with stock move (`stock_move_sms_validation`, `boolean`).
     #[inline]
-    pub const fn stock_move_sms_validation() -> ::runtime::fields::BoolField<
+    pub const fn stock_move_sms_validation() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("stock_move_sms_validation")
+        ::runtime::odoo::fields::BoolField::new("stock_move_sms_validation")
     }
     /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
     #[inline]
-    pub const fn stock_sms_confirmation_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_sms_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("stock_sms_confirmation_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("stock_sms_confirmation_template_id")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Tax Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
     #[inline]
-    pub const fn tax_cash_basis_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_cash_basis_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_journal_id")
     }
     /// Cash Basis (`tax_exigibility`, `boolean`).
     #[inline]
-    pub const fn tax_exigibility() -> ::runtime::fields::BoolField<
+    pub const fn tax_exigibility() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("tax_exigibility")
+        ::runtime::odoo::fields::BoolField::new("tax_exigibility")
     }
     /// Tenor API key (`tenor_api_key`, `char`).
     #[inline]
-    pub const fn tenor_api_key() -> ::runtime::fields::CharField<
+    pub const fn tenor_api_key() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("tenor_api_key")
+        ::runtime::odoo::fields::CharField::new("tenor_api_key")
     }
     /// Tenor content filter (`tenor_content_filter`, `selection`).
     #[inline]
-    pub const fn tenor_content_filter() -> ::runtime::fields::SelectionField<
+    pub const fn tenor_content_filter() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::TenorContentFilter,
     > {
-        ::runtime::fields::SelectionField::new("tenor_content_filter")
+        ::runtime::odoo::fields::SelectionField::new("tenor_content_filter")
     }
     /// Tenor Gif Limit (`tenor_gif_limit`, `integer`).
     #[inline]
-    pub const fn tenor_gif_limit() -> ::runtime::fields::NumField<
+    pub const fn tenor_gif_limit() -> ::runtime::odoo::fields::NumField<
         super::ResConfigSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("tenor_gif_limit")
+        ::runtime::odoo::fields::NumField::new("tenor_gif_limit")
     }
     /// Terms & Conditions format (`terms_type`, `selection`).
     #[inline]
-    pub const fn terms_type() -> ::runtime::fields::SelectionField<
+    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResConfigSettings,
         super::TermsType,
     > {
-        ::runtime::fields::SelectionField::new("terms_type")
+        ::runtime::odoo::fields::SelectionField::new("terms_type")
     }
     /// Internal Transfer (`transfer_account_id`, `many2one`).
     #[inline]
-    pub const fn transfer_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn transfer_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("transfer_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("transfer_account_id")
     }
     /// Twilio Account SID (`twilio_account_sid`, `char`).
     #[inline]
-    pub const fn twilio_account_sid() -> ::runtime::fields::CharField<
+    pub const fn twilio_account_sid() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("twilio_account_sid")
+        ::runtime::odoo::fields::CharField::new("twilio_account_sid")
     }
     /// Twilio Account Auth Token (`twilio_account_token`, `char`).
     #[inline]
-    pub const fn twilio_account_token() -> ::runtime::fields::CharField<
+    pub const fn twilio_account_token() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("twilio_account_token")
+        ::runtime::odoo::fields::CharField::new("twilio_account_token")
     }
     /// Access Key (`unsplash_access_key`, `char`).
     #[inline]
-    pub const fn unsplash_access_key() -> ::runtime::fields::CharField<
+    pub const fn unsplash_access_key() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("unsplash_access_key")
+        ::runtime::odoo::fields::CharField::new("unsplash_access_key")
     }
     /// Application ID (`unsplash_app_id`, `char`).
     #[inline]
-    pub const fn unsplash_app_id() -> ::runtime::fields::CharField<
+    pub const fn unsplash_app_id() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("unsplash_app_id")
+        ::runtime::odoo::fields::CharField::new("unsplash_app_id")
     }
     /// Use Event Barcode (`use_event_barcode`, `boolean`).
     #[inline]
-    pub const fn use_event_barcode() -> ::runtime::fields::BoolField<
+    pub const fn use_event_barcode() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_event_barcode")
+        ::runtime::odoo::fields::BoolField::new("use_event_barcode")
     }
     /// Google Maps static API (`use_google_maps_static_api`, `boolean`).
     #[inline]
-    pub const fn use_google_maps_static_api() -> ::runtime::fields::BoolField<
+    pub const fn use_google_maps_static_api() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_google_maps_static_api")
+        ::runtime::odoo::fields::BoolField::new("use_google_maps_static_api")
     }
     /// Default Terms & Conditions (`use_invoice_terms`, `boolean`).
     #[inline]
-    pub const fn use_invoice_terms() -> ::runtime::fields::BoolField<
+    pub const fn use_invoice_terms() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_invoice_terms")
+        ::runtime::odoo::fields::BoolField::new("use_invoice_terms")
     }
     /// Default Manufacturing Lead Time (`use_manufacturing_lead`, `boolean`).
     #[inline]
-    pub const fn use_manufacturing_lead() -> ::runtime::fields::BoolField<
+    pub const fn use_manufacturing_lead() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_manufacturing_lead")
+        ::runtime::odoo::fields::BoolField::new("use_manufacturing_lead")
     }
     /// Security Lead Time for Purchase (`use_po_lead`, `boolean`).
     #[inline]
-    pub const fn use_po_lead() -> ::runtime::fields::BoolField<
+    pub const fn use_po_lead() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_po_lead")
+        ::runtime::odoo::fields::BoolField::new("use_po_lead")
     }
     /// Security Lead Time for Sales (`use_security_lead`, `boolean`).
     #[inline]
-    pub const fn use_security_lead() -> ::runtime::fields::BoolField<
+    pub const fn use_security_lead() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_security_lead")
+        ::runtime::odoo::fields::BoolField::new("use_security_lead")
     }
     /// Use Twilio ICE servers (`use_twilio_rtc_servers`, `boolean`).
     #[inline]
-    pub const fn use_twilio_rtc_servers() -> ::runtime::fields::BoolField<
+    pub const fn use_twilio_rtc_servers() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("use_twilio_rtc_servers")
+        ::runtime::odoo::fields::BoolField::new("use_twilio_rtc_servers")
     }
     /// Default Access Rights (`user_default_rights`, `boolean`).
     #[inline]
-    pub const fn user_default_rights() -> ::runtime::fields::BoolField<
+    pub const fn user_default_rights() -> ::runtime::odoo::fields::BoolField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::BoolField::new("user_default_rights")
+        ::runtime::odoo::fields::BoolField::new("user_default_rights")
     }
     /// Web App Name (`web_app_name`, `char`).
     #[inline]
-    pub const fn web_app_name() -> ::runtime::fields::CharField<
+    pub const fn web_app_name() -> ::runtime::odoo::fields::CharField<
         super::ResConfigSettings,
     > {
-        ::runtime::fields::CharField::new("web_app_name")
+        ::runtime::odoo::fields::CharField::new("web_app_name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResConfigSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResConfigSettings,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `account_price_include` (Default Sales Price Include) on `res.config.settings`.
@@ -9013,7 +9183,7 @@ pub enum AccountPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccountPriceInclude {
+impl ::runtime::odoo::wire::Selection for AccountPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9032,12 +9202,12 @@ impl ::runtime::wire::Selection for AccountPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccountPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `annual_inventory_month` (Annual Inventory Month) on `res.config.settings`.
@@ -9072,7 +9242,7 @@ pub enum AnnualInventoryMonth {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AnnualInventoryMonth {
+impl ::runtime::odoo::wire::Selection for AnnualInventoryMonth {
     const VALUES: &'static [&'static str] = &[
         "1",
         "2",
@@ -9124,12 +9294,12 @@ impl ::runtime::wire::Selection for AnnualInventoryMonth {
 }
 impl<'de> ::serde::Deserialize<'de> for AnnualInventoryMonth {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AnnualInventoryMonth {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `auth_signup_uninvited` (Customer Account) on `res.config.settings`.
@@ -9144,7 +9314,7 @@ pub enum AuthSignupUninvited {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AuthSignupUninvited {
+impl ::runtime::odoo::wire::Selection for AuthSignupUninvited {
     const VALUES: &'static [&'static str] = &["b2b", "b2c"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9163,12 +9333,12 @@ impl ::runtime::wire::Selection for AuthSignupUninvited {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthSignupUninvited {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AuthSignupUninvited {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `crm_auto_assignment_action` (Auto Assignment Action) on `res.config.settings`.
@@ -9183,7 +9353,7 @@ pub enum CrmAutoAssignmentAction {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CrmAutoAssignmentAction {
+impl ::runtime::odoo::wire::Selection for CrmAutoAssignmentAction {
     const VALUES: &'static [&'static str] = &["manual", "auto"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9202,12 +9372,12 @@ impl ::runtime::wire::Selection for CrmAutoAssignmentAction {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmAutoAssignmentAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CrmAutoAssignmentAction {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit) on `res.config.settings`.
@@ -9226,7 +9396,7 @@ pub enum CrmAutoAssignmentIntervalType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CrmAutoAssignmentIntervalType {
+impl ::runtime::odoo::wire::Selection for CrmAutoAssignmentIntervalType {
     const VALUES: &'static [&'static str] = &["minutes", "hours", "days", "weeks"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9249,12 +9419,12 @@ impl ::runtime::wire::Selection for CrmAutoAssignmentIntervalType {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmAutoAssignmentIntervalType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CrmAutoAssignmentIntervalType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_invoice_policy` (Invoicing Policy) on `res.config.settings`.
@@ -9269,7 +9439,7 @@ pub enum DefaultInvoicePolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultInvoicePolicy {
+impl ::runtime::odoo::wire::Selection for DefaultInvoicePolicy {
     const VALUES: &'static [&'static str] = &["order", "delivery"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9288,12 +9458,12 @@ impl ::runtime::wire::Selection for DefaultInvoicePolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultInvoicePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultInvoicePolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_picking_policy` (Picking Policy) on `res.config.settings`.
@@ -9308,7 +9478,7 @@ pub enum DefaultPickingPolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultPickingPolicy {
+impl ::runtime::odoo::wire::Selection for DefaultPickingPolicy {
     const VALUES: &'static [&'static str] = &["direct", "one"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9327,12 +9497,12 @@ impl ::runtime::wire::Selection for DefaultPickingPolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultPickingPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultPickingPolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `default_purchase_method` (Bill Control) on `res.config.settings`.
@@ -9347,7 +9517,7 @@ pub enum DefaultPurchaseMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DefaultPurchaseMethod {
+impl ::runtime::odoo::wire::Selection for DefaultPurchaseMethod {
     const VALUES: &'static [&'static str] = &["purchase", "receive"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9366,12 +9536,12 @@ impl ::runtime::wire::Selection for DefaultPurchaseMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultPurchaseMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DefaultPurchaseMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lead_enrich_auto` (Enrich lead automatically) on `res.config.settings`.
@@ -9386,7 +9556,7 @@ pub enum LeadEnrichAuto {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LeadEnrichAuto {
+impl ::runtime::odoo::wire::Selection for LeadEnrichAuto {
     const VALUES: &'static [&'static str] = &["manual", "auto"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9405,12 +9575,12 @@ impl ::runtime::wire::Selection for LeadEnrichAuto {
 }
 impl<'de> ::serde::Deserialize<'de> for LeadEnrichAuto {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LeadEnrichAuto {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `po_double_validation` (Levels of Approvals *) on `res.config.settings`.
@@ -9425,7 +9595,7 @@ pub enum PoDoubleValidation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PoDoubleValidation {
+impl ::runtime::odoo::wire::Selection for PoDoubleValidation {
     const VALUES: &'static [&'static str] = &["one_step", "two_step"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9444,12 +9614,12 @@ impl ::runtime::wire::Selection for PoDoubleValidation {
 }
 impl<'de> ::serde::Deserialize<'de> for PoDoubleValidation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PoDoubleValidation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `po_lock` (Purchase Order Modification *) on `res.config.settings`.
@@ -9464,7 +9634,7 @@ pub enum PoLock {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PoLock {
+impl ::runtime::odoo::wire::Selection for PoLock {
     const VALUES: &'static [&'static str] = &["edit", "lock"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9483,12 +9653,12 @@ impl ::runtime::wire::Selection for PoLock {
 }
 impl<'de> ::serde::Deserialize<'de> for PoLock {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PoLock {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `product_volume_volume_in_cubic_feet` (Volume unit of measure) on `res.config.settings`.
@@ -9503,7 +9673,7 @@ pub enum ProductVolumeVolumeInCubicFeet {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductVolumeVolumeInCubicFeet {
+impl ::runtime::odoo::wire::Selection for ProductVolumeVolumeInCubicFeet {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9522,12 +9692,12 @@ impl ::runtime::wire::Selection for ProductVolumeVolumeInCubicFeet {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductVolumeVolumeInCubicFeet {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductVolumeVolumeInCubicFeet {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `product_weight_in_lbs` (Weight unit of measure) on `res.config.settings`.
@@ -9542,7 +9712,7 @@ pub enum ProductWeightInLbs {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductWeightInLbs {
+impl ::runtime::odoo::wire::Selection for ProductWeightInLbs {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9561,12 +9731,12 @@ impl ::runtime::wire::Selection for ProductWeightInLbs {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductWeightInLbs {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductWeightInLbs {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `quick_edit_mode` (Quick encoding) on `res.config.settings`.
@@ -9583,7 +9753,7 @@ pub enum QuickEditMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for QuickEditMode {
+impl ::runtime::odoo::wire::Selection for QuickEditMode {
     const VALUES: &'static [&'static str] = &[
         "out_invoices",
         "in_invoices",
@@ -9608,12 +9778,12 @@ impl ::runtime::wire::Selection for QuickEditMode {
 }
 impl<'de> ::serde::Deserialize<'de> for QuickEditMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for QuickEditMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `res.config.settings`.
@@ -9628,7 +9798,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9647,12 +9817,12 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tenor_content_filter` (Tenor content filter) on `res.config.settings`.
@@ -9671,7 +9841,7 @@ pub enum TenorContentFilter {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TenorContentFilter {
+impl ::runtime::odoo::wire::Selection for TenorContentFilter {
     const VALUES: &'static [&'static str] = &["high", "medium", "low", "off"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9694,12 +9864,12 @@ impl ::runtime::wire::Selection for TenorContentFilter {
 }
 impl<'de> ::serde::Deserialize<'de> for TenorContentFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TenorContentFilter {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `terms_type` (Terms & Conditions format) on `res.config.settings`.
@@ -9714,7 +9884,7 @@ pub enum TermsType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TermsType {
+impl ::runtime::odoo::wire::Selection for TermsType {
     const VALUES: &'static [&'static str] = &["plain", "html"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9733,11 +9903,11 @@ impl ::runtime::wire::Selection for TermsType {
 }
 impl<'de> ::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TermsType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

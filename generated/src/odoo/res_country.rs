@@ -29,7 +29,7 @@ pub struct ResCountry {
     /// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub address_view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub address_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -40,7 +40,7 @@ pub struct ResCountry {
     /// Country Groups
     ///
     /// `many2many`, to `res.country.group`.
-    pub country_group_ids: ::runtime::wire::X2Many<super::rel::ResCountryGroup>,
+    pub country_group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryGroup>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -48,11 +48,11 @@ pub struct ResCountry {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -66,11 +66,11 @@ pub struct ResCountry {
     /// Url of static flag image
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_url())`.
-    pub image_url: ::runtime::wire::Computed<Option<String>>,
+    pub image_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Is Stripe Supported Country
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_stripe_supported_country())`.
-    pub is_stripe_supported_country: ::runtime::wire::Computed<bool>,
+    pub is_stripe_supported_country: ::runtime::odoo::wire::Computed<bool>,
     /// Country Name
     ///
     /// `char`, required.
@@ -90,7 +90,7 @@ pub struct ResCountry {
     /// States
     ///
     /// `one2many`, to `res.country.state` (inverse `country_id`).
-    pub state_ids: ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
     /// State Required
     ///
     /// `boolean`.
@@ -108,7 +108,7 @@ pub struct ResCountry {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip Required
     ///
     /// `boolean`.
@@ -116,10 +116,10 @@ pub struct ResCountry {
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCountry {
+impl ::runtime::odoo::wire::FromRecord for ResCountry {
     const FIELDS: &'static [&'static str] = &[
         "address_format",
         "address_view_id",
@@ -143,8 +143,8 @@ impl ::runtime::wire::FromRecord for ResCountry {
         "zip_required",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResCountry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -200,44 +200,48 @@ impl ::runtime::Model for ResCountry {
         "image_url",
         "is_stripe_supported_country",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("address_format", "text"),
-        ::runtime::verify::FieldSpec::new("address_view_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("address_format", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("address_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("country_group_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("country_group_ids", "many2many")
             .relation("res.country.group"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("image_url", "char"),
-        ::runtime::verify::FieldSpec::new("is_stripe_supported_country", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("name_position", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("image_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_stripe_supported_country",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("name_position", "selection")
             .selection(&["before", "after"]),
-        ::runtime::verify::FieldSpec::new("phone_code", "integer"),
-        ::runtime::verify::FieldSpec::new("state_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("phone_code", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("state_ids", "one2many")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("state_required", "boolean"),
-        ::runtime::verify::FieldSpec::new("vat_label", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip_required", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("state_required", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("vat_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip_required", "boolean"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResCountry {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("address_view_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResCountry {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("address_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -266,7 +270,7 @@ impl super::mixins::BaseModel for ResCountry {
 /// Values for creating a `res.country` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCountryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCountryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -277,7 +281,7 @@ impl ResCountryCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
         ResCountryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .name(name)
@@ -285,13 +289,13 @@ impl ResCountryCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountry>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `address_format` (Layout in Reports).
@@ -317,7 +321,7 @@ impl ResCountryCreate {
     pub fn country_group_ids(
         mut self,
         country_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryGroup>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryGroup>,
         >,
     ) -> Self {
         self.values
@@ -353,7 +357,7 @@ impl ResCountryCreate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -385,7 +389,7 @@ impl ::runtime::CreateValues for ResCountryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResCountryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCountryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -396,19 +400,19 @@ impl ResCountryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResCountryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountry>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `address_format` (Layout in Reports).
@@ -434,7 +438,7 @@ impl ResCountryUpdate {
     pub fn country_group_ids(
         mut self,
         country_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryGroup>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryGroup>,
         >,
     ) -> Self {
         self.values
@@ -470,7 +474,7 @@ impl ResCountryUpdate {
     pub fn state_ids(
         mut self,
         state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
         >,
     ) -> Self {
         self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
@@ -502,132 +506,143 @@ impl ::runtime::UpdateValues for ResCountryUpdate {
 pub mod fields {
     /// Layout in Reports (`address_format`, `text`).
     #[inline]
-    pub const fn address_format() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("address_format")
+    pub const fn address_format() -> ::runtime::odoo::fields::CharField<
+        super::ResCountry,
+    > {
+        ::runtime::odoo::fields::CharField::new("address_format")
     }
     /// Input View (`address_view_id`, `many2one`).
     #[inline]
-    pub const fn address_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn address_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountry,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("address_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("address_view_id")
     }
     /// Country Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Country Groups (`country_group_ids`, `many2many`).
     #[inline]
-    pub const fn country_group_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn country_group_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCountry,
         super::super::rel::ResCountryGroup,
     > {
-        ::runtime::fields::X2ManyField::new("country_group_ids")
+        ::runtime::odoo::fields::X2ManyField::new("country_group_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResCountry,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountry,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountry,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCountry,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCountry, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCountry, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Flag (`image_url`, `char`).
     #[inline]
-    pub const fn image_url() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("image_url")
+    pub const fn image_url() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
+        ::runtime::odoo::fields::CharField::new("image_url")
     }
     /// Is Stripe Supported Country (`is_stripe_supported_country`, `boolean`).
     #[inline]
-    pub const fn is_stripe_supported_country() -> ::runtime::fields::BoolField<
+    pub const fn is_stripe_supported_country() -> ::runtime::odoo::fields::BoolField<
         super::ResCountry,
     > {
-        ::runtime::fields::BoolField::new("is_stripe_supported_country")
+        ::runtime::odoo::fields::BoolField::new("is_stripe_supported_country")
     }
     /// Country Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Customer Name Position (`name_position`, `selection`).
     #[inline]
-    pub const fn name_position() -> ::runtime::fields::SelectionField<
+    pub const fn name_position() -> ::runtime::odoo::fields::SelectionField<
         super::ResCountry,
         super::NamePosition,
     > {
-        ::runtime::fields::SelectionField::new("name_position")
+        ::runtime::odoo::fields::SelectionField::new("name_position")
     }
     /// Country Calling Code (`phone_code`, `integer`).
     #[inline]
-    pub const fn phone_code() -> ::runtime::fields::NumField<super::ResCountry, i64> {
-        ::runtime::fields::NumField::new("phone_code")
+    pub const fn phone_code() -> ::runtime::odoo::fields::NumField<
+        super::ResCountry,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("phone_code")
     }
     /// States (`state_ids`, `one2many`).
     #[inline]
-    pub const fn state_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCountry,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::X2ManyField::new("state_ids")
+        ::runtime::odoo::fields::X2ManyField::new("state_ids")
     }
     /// State Required (`state_required`, `boolean`).
     #[inline]
-    pub const fn state_required() -> ::runtime::fields::BoolField<super::ResCountry> {
-        ::runtime::fields::BoolField::new("state_required")
+    pub const fn state_required() -> ::runtime::odoo::fields::BoolField<
+        super::ResCountry,
+    > {
+        ::runtime::odoo::fields::BoolField::new("state_required")
     }
     /// Vat Label (`vat_label`, `char`).
     #[inline]
-    pub const fn vat_label() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("vat_label")
+    pub const fn vat_label() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
+        ::runtime::odoo::fields::CharField::new("vat_label")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResCountry,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountry,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip Required (`zip_required`, `boolean`).
     #[inline]
-    pub const fn zip_required() -> ::runtime::fields::BoolField<super::ResCountry> {
-        ::runtime::fields::BoolField::new("zip_required")
+    pub const fn zip_required() -> ::runtime::odoo::fields::BoolField<
+        super::ResCountry,
+    > {
+        ::runtime::odoo::fields::BoolField::new("zip_required")
     }
 }
 /// Values of `name_position` (Customer Name Position) on `res.country`.
@@ -642,7 +657,7 @@ pub enum NamePosition {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for NamePosition {
+impl ::runtime::odoo::wire::Selection for NamePosition {
     const VALUES: &'static [&'static str] = &["before", "after"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -661,11 +676,11 @@ impl ::runtime::wire::Selection for NamePosition {
 }
 impl<'de> ::serde::Deserialize<'de> for NamePosition {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for NamePosition {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,7 +15,7 @@ pub struct ResCountryGroup {
     /// Countries
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct ResCountryGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct ResCountryGroup {
     /// Pricelists
     ///
     /// `many2many`, to `product.pricelist`.
-    pub pricelist_ids: ::runtime::wire::X2Many<super::rel::ProductPricelist>,
+    pub pricelist_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductPricelist>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct ResCountryGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountryGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCountryGroup {
+impl ::runtime::odoo::wire::FromRecord for ResCountryGroup {
     const FIELDS: &'static [&'static str] = &[
         "country_ids",
         "create_date",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for ResCountryGroup {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResCountryGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,28 +100,29 @@ impl ::runtime::Model for ResCountryGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("country_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("pricelist_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_ids", "many2many")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResCountryGroup {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResCountryGroup {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ResCountryGroup {
@@ -130,7 +131,7 @@ impl super::mixins::BaseModel for ResCountryGroup {
 /// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCountryGroupCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCountryGroupCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -141,20 +142,20 @@ impl ResCountryGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ResCountryGroupCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountryGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `country_ids` (Countries).
@@ -162,7 +163,7 @@ impl ResCountryGroupCreate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -179,7 +180,7 @@ impl ResCountryGroupCreate {
     pub fn pricelist_ids(
         mut self,
         pricelist_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPricelist>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPricelist>,
         >,
     ) -> Self {
         self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
@@ -193,7 +194,7 @@ impl ::runtime::CreateValues for ResCountryGroupCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResCountryGroupUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCountryGroupUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,19 +205,19 @@ impl ResCountryGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResCountryGroupUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountryGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `country_ids` (Countries).
@@ -224,7 +225,7 @@ impl ResCountryGroupUpdate {
     pub fn country_ids(
         mut self,
         country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
         >,
     ) -> Self {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
@@ -241,7 +242,7 @@ impl ResCountryGroupUpdate {
     pub fn pricelist_ids(
         mut self,
         pricelist_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPricelist>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPricelist>,
         >,
     ) -> Self {
         self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
@@ -255,65 +256,67 @@ impl ::runtime::UpdateValues for ResCountryGroupUpdate {
 pub mod fields {
     /// Countries (`country_ids`, `many2many`).
     #[inline]
-    pub const fn country_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCountryGroup,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::X2ManyField::new("country_ids")
+        ::runtime::odoo::fields::X2ManyField::new("country_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResCountryGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountryGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCountryGroup> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCountryGroup,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCountryGroup, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCountryGroup, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCountryGroup> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCountryGroup> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Pricelists (`pricelist_ids`, `many2many`).
     #[inline]
-    pub const fn pricelist_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn pricelist_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCountryGroup,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::X2ManyField::new("pricelist_ids")
+        ::runtime::odoo::fields::X2ManyField::new("pricelist_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResCountryGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCountryGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

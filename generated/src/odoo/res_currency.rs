@@ -23,7 +23,7 @@ pub struct ResCurrency {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency Subunit
     ///
     /// `char`.
@@ -35,7 +35,7 @@ pub struct ResCurrency {
     /// Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::date())`.
-    pub date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Decimal Places
     ///
     /// Decimal places taken into account for operations on amounts in this currency. It is determined by the rounding factor.
@@ -51,11 +51,11 @@ pub struct ResCurrency {
     /// The warning informs a rounding factor change might be dangerous on res.currency's form view.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_rounding_warning())`.
-    pub display_rounding_warning: ::runtime::wire::Computed<bool>,
+    pub display_rounding_warning: ::runtime::odoo::wire::Computed<bool>,
     /// Fiscal Country Codes
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`.
@@ -69,11 +69,11 @@ pub struct ResCurrency {
     /// The currency of rate 1 to the rate of the currency.
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_rate())`.
-    pub inverse_rate: ::runtime::wire::Computed<f64>,
+    pub inverse_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Is Current Company Currency
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_company_currency())`.
-    pub is_current_company_currency: ::runtime::wire::Computed<bool>,
+    pub is_current_company_currency: ::runtime::odoo::wire::Computed<bool>,
     /// Currency numeric code.
     ///
     /// Currency Numeric Code (ISO 4217).
@@ -99,15 +99,15 @@ pub struct ResCurrency {
     /// The rate of the currency to the currency of rate 1.
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate())`.
-    pub rate: ::runtime::wire::Computed<f64>,
+    pub rate: ::runtime::odoo::wire::Computed<f64>,
     /// Rates
     ///
     /// `one2many`, to `res.currency.rate` (inverse `currency_id`).
-    pub rate_ids: ::runtime::wire::X2Many<super::rel::ResCurrencyRate>,
+    pub rate_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrencyRate>,
     /// Rate String
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate_string())`.
-    pub rate_string: ::runtime::wire::Computed<Option<String>>,
+    pub rate_string: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Rounding Factor
     ///
     /// Amounts in this currency are rounded off to the nearest multiple of the rounding factor.
@@ -127,14 +127,14 @@ pub struct ResCurrency {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCurrency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCurrency {
+impl ::runtime::odoo::wire::FromRecord for ResCurrency {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "create_date",
@@ -162,8 +162,8 @@ impl ::runtime::wire::FromRecord for ResCurrency {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResCurrency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -227,43 +227,47 @@ impl ::runtime::Model for ResCurrency {
         "rate",
         "rate_string",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_subunit_label", "char"),
-        ::runtime::verify::FieldSpec::new("currency_unit_label", "char"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("decimal_places", "integer"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_rounding_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("full_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inverse_rate", "float"),
-        ::runtime::verify::FieldSpec::new("is_current_company_currency", "boolean"),
-        ::runtime::verify::FieldSpec::new("iso_numeric", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("position", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("currency_subunit_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("currency_unit_label", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("decimal_places", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_rounding_warning", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("full_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inverse_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_current_company_currency",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("iso_numeric", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("position", "selection")
             .selection(&["after", "before"]),
-        ::runtime::verify::FieldSpec::new("rate", "float"),
-        ::runtime::verify::FieldSpec::new("rate_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rate_ids", "one2many")
             .relation("res.currency.rate"),
-        ::runtime::verify::FieldSpec::new("rate_string", "char"),
-        ::runtime::verify::FieldSpec::new("rounding", "float"),
-        ::runtime::verify::FieldSpec::new("symbol", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("rate_string", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("rounding", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("symbol", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResCurrency {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResCurrency {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -433,7 +437,7 @@ impl super::mixins::BaseModel for ResCurrency {
 /// Values for creating a `res.currency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCurrencyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCurrencyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -444,7 +448,7 @@ impl ResCurrencyCreate {
     /// Takes the required fields: `name`, `symbol` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, symbol: impl Into<String>) -> Self {
         ResCurrencyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .symbol(symbol)
@@ -452,13 +456,13 @@ impl ResCurrencyCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCurrency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrency>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -523,7 +527,7 @@ impl ResCurrencyCreate {
     pub fn rate_ids(
         mut self,
         rate_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrencyRate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrencyRate>,
         >,
     ) -> Self {
         self.values.set("rate_ids", rate_ids.into_iter().collect::<Vec<_>>());
@@ -549,7 +553,7 @@ impl ::runtime::CreateValues for ResCurrencyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResCurrencyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCurrencyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -560,19 +564,19 @@ impl ResCurrencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResCurrencyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCurrency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrency>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -637,7 +641,7 @@ impl ResCurrencyUpdate {
     pub fn rate_ids(
         mut self,
         rate_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCurrencyRate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrencyRate>,
         >,
     ) -> Self {
         self.values.set("rate_ids", rate_ids.into_iter().collect::<Vec<_>>());
@@ -663,157 +667,170 @@ impl ::runtime::UpdateValues for ResCurrencyUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResCurrency> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResCurrency> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResCurrency,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrency,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency Subunit (`currency_subunit_label`, `char`).
     #[inline]
-    pub const fn currency_subunit_label() -> ::runtime::fields::CharField<
+    pub const fn currency_subunit_label() -> ::runtime::odoo::fields::CharField<
         super::ResCurrency,
     > {
-        ::runtime::fields::CharField::new("currency_subunit_label")
+        ::runtime::odoo::fields::CharField::new("currency_subunit_label")
     }
     /// Currency Unit (`currency_unit_label`, `char`).
     #[inline]
-    pub const fn currency_unit_label() -> ::runtime::fields::CharField<
+    pub const fn currency_unit_label() -> ::runtime::odoo::fields::CharField<
         super::ResCurrency,
     > {
-        ::runtime::fields::CharField::new("currency_unit_label")
+        ::runtime::odoo::fields::CharField::new("currency_unit_label")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::ResCurrency,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Decimal Places (`decimal_places`, `integer`).
     #[inline]
-    pub const fn decimal_places() -> ::runtime::fields::NumField<
+    pub const fn decimal_places() -> ::runtime::odoo::fields::NumField<
         super::ResCurrency,
         i64,
     > {
-        ::runtime::fields::NumField::new("decimal_places")
+        ::runtime::odoo::fields::NumField::new("decimal_places")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCurrency> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCurrency,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Rounding Warning (`display_rounding_warning`, `boolean`).
     #[inline]
-    pub const fn display_rounding_warning() -> ::runtime::fields::BoolField<
+    pub const fn display_rounding_warning() -> ::runtime::odoo::fields::BoolField<
         super::ResCurrency,
     > {
-        ::runtime::fields::BoolField::new("display_rounding_warning")
+        ::runtime::odoo::fields::BoolField::new("display_rounding_warning")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::ResCurrency,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Name (`full_name`, `char`).
     #[inline]
-    pub const fn full_name() -> ::runtime::fields::CharField<super::ResCurrency> {
-        ::runtime::fields::CharField::new("full_name")
+    pub const fn full_name() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
+        ::runtime::odoo::fields::CharField::new("full_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCurrency, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCurrency, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inverse Rate (`inverse_rate`, `float`).
     #[inline]
-    pub const fn inverse_rate() -> ::runtime::fields::NumField<super::ResCurrency, f64> {
-        ::runtime::fields::NumField::new("inverse_rate")
+    pub const fn inverse_rate() -> ::runtime::odoo::fields::NumField<
+        super::ResCurrency,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("inverse_rate")
     }
     /// Is Current Company Currency (`is_current_company_currency`, `boolean`).
     #[inline]
-    pub const fn is_current_company_currency() -> ::runtime::fields::BoolField<
+    pub const fn is_current_company_currency() -> ::runtime::odoo::fields::BoolField<
         super::ResCurrency,
     > {
-        ::runtime::fields::BoolField::new("is_current_company_currency")
+        ::runtime::odoo::fields::BoolField::new("is_current_company_currency")
     }
     /// Currency numeric code. (`iso_numeric`, `integer`).
     #[inline]
-    pub const fn iso_numeric() -> ::runtime::fields::NumField<super::ResCurrency, i64> {
-        ::runtime::fields::NumField::new("iso_numeric")
+    pub const fn iso_numeric() -> ::runtime::odoo::fields::NumField<
+        super::ResCurrency,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("iso_numeric")
     }
     /// Currency (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCurrency> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Symbol Position (`position`, `selection`).
     #[inline]
-    pub const fn position() -> ::runtime::fields::SelectionField<
+    pub const fn position() -> ::runtime::odoo::fields::SelectionField<
         super::ResCurrency,
         super::Position,
     > {
-        ::runtime::fields::SelectionField::new("position")
+        ::runtime::odoo::fields::SelectionField::new("position")
     }
     /// Current Rate (`rate`, `float`).
     #[inline]
-    pub const fn rate() -> ::runtime::fields::NumField<super::ResCurrency, f64> {
-        ::runtime::fields::NumField::new("rate")
+    pub const fn rate() -> ::runtime::odoo::fields::NumField<super::ResCurrency, f64> {
+        ::runtime::odoo::fields::NumField::new("rate")
     }
     /// Rates (`rate_ids`, `one2many`).
     #[inline]
-    pub const fn rate_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rate_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResCurrency,
         super::super::rel::ResCurrencyRate,
     > {
-        ::runtime::fields::X2ManyField::new("rate_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rate_ids")
     }
     /// Rate String (`rate_string`, `char`).
     #[inline]
-    pub const fn rate_string() -> ::runtime::fields::CharField<super::ResCurrency> {
-        ::runtime::fields::CharField::new("rate_string")
+    pub const fn rate_string() -> ::runtime::odoo::fields::CharField<
+        super::ResCurrency,
+    > {
+        ::runtime::odoo::fields::CharField::new("rate_string")
     }
     /// Rounding Factor (`rounding`, `float`).
     #[inline]
-    pub const fn rounding() -> ::runtime::fields::NumField<super::ResCurrency, f64> {
-        ::runtime::fields::NumField::new("rounding")
+    pub const fn rounding() -> ::runtime::odoo::fields::NumField<
+        super::ResCurrency,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rounding")
     }
     /// Symbol (`symbol`, `char`).
     #[inline]
-    pub const fn symbol() -> ::runtime::fields::CharField<super::ResCurrency> {
-        ::runtime::fields::CharField::new("symbol")
+    pub const fn symbol() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
+        ::runtime::odoo::fields::CharField::new("symbol")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResCurrency,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrency,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `position` (Symbol Position) on `res.currency`.
@@ -828,7 +845,7 @@ pub enum Position {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Position {
+impl ::runtime::odoo::wire::Selection for Position {
     const VALUES: &'static [&'static str] = &["after", "before"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -847,11 +864,11 @@ impl ::runtime::wire::Selection for Position {
 }
 impl<'de> ::serde::Deserialize<'de> for Position {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Position {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

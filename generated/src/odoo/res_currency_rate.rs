@@ -15,13 +15,13 @@ pub struct ResCurrencyRate {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Company Rate
     ///
     /// The currency of rate 1 to the rate of the currency.
     ///
     /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_rate())`.
-    pub company_rate: ::runtime::wire::Computed<f64>,
+    pub company_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,11 +29,11 @@ pub struct ResCurrencyRate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct ResCurrencyRate {
     /// The rate of the currency to the currency of rate 1
     ///
     /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_company_rate())`.
-    pub inverse_company_rate: ::runtime::wire::Computed<f64>,
+    pub inverse_company_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Date
     ///
     /// `date`, required.
@@ -65,14 +65,14 @@ pub struct ResCurrencyRate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCurrencyRate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCurrencyRate {
+impl ::runtime::odoo::wire::FromRecord for ResCurrencyRate {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "company_rate",
@@ -88,8 +88,8 @@ impl ::runtime::wire::FromRecord for ResCurrencyRate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResCurrencyRate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -126,34 +126,35 @@ impl ::runtime::Model for ResCurrencyRate {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["company_rate", "inverse_company_rate"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("company_rate", "float"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inverse_company_rate", "float"),
-        ::runtime::verify::FieldSpec::new("name", "date").required(),
-        ::runtime::verify::FieldSpec::new("rate", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inverse_company_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "date").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResCurrencyRate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResCurrencyRate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -188,7 +189,7 @@ impl super::mixins::BaseModel for ResCurrencyRate {
 /// Values for creating a `res.currency.rate` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCurrencyRateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCurrencyRateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -199,20 +200,20 @@ impl ResCurrencyRateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: ::chrono::NaiveDate) -> Self {
         ResCurrencyRateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCurrencyRate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrencyRate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -259,7 +260,7 @@ impl ::runtime::CreateValues for ResCurrencyRateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResCurrencyRateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResCurrencyRateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -270,19 +271,19 @@ impl ResCurrencyRateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResCurrencyRateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCurrencyRate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrencyRate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -329,89 +330,94 @@ impl ::runtime::UpdateValues for ResCurrencyRateUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrencyRate,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Company Rate (`company_rate`, `float`).
     #[inline]
-    pub const fn company_rate() -> ::runtime::fields::NumField<
+    pub const fn company_rate() -> ::runtime::odoo::fields::NumField<
         super::ResCurrencyRate,
         f64,
     > {
-        ::runtime::fields::NumField::new("company_rate")
+        ::runtime::odoo::fields::NumField::new("company_rate")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResCurrencyRate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrencyRate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrencyRate,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCurrencyRate> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResCurrencyRate,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCurrencyRate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCurrencyRate, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inverse Company Rate (`inverse_company_rate`, `float`).
     #[inline]
-    pub const fn inverse_company_rate() -> ::runtime::fields::NumField<
+    pub const fn inverse_company_rate() -> ::runtime::odoo::fields::NumField<
         super::ResCurrencyRate,
         f64,
     > {
-        ::runtime::fields::NumField::new("inverse_company_rate")
+        ::runtime::odoo::fields::NumField::new("inverse_company_rate")
     }
     /// Date (`name`, `date`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::DateField<
+    pub const fn name() -> ::runtime::odoo::fields::DateField<
         super::ResCurrencyRate,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("name")
+        ::runtime::odoo::fields::DateField::new("name")
     }
     /// Technical Rate (`rate`, `float`).
     #[inline]
-    pub const fn rate() -> ::runtime::fields::NumField<super::ResCurrencyRate, f64> {
-        ::runtime::fields::NumField::new("rate")
+    pub const fn rate() -> ::runtime::odoo::fields::NumField<
+        super::ResCurrencyRate,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rate")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResCurrencyRate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResCurrencyRate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -31,7 +31,7 @@ pub struct ResDevice {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Device Type
     ///
     /// `selection`.
@@ -57,7 +57,7 @@ pub struct ResDevice {
     /// Current Device
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current())`.
-    pub is_current: ::runtime::wire::Computed<bool>,
+    pub is_current: ::runtime::odoo::wire::Computed<bool>,
     /// Last Activity
     ///
     /// `datetime`.
@@ -65,7 +65,7 @@ pub struct ResDevice {
     /// Linked IP address
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::linked_ip_addresses())`.
-    pub linked_ip_addresses: ::runtime::wire::Computed<Option<String>>,
+    pub linked_ip_addresses: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Platform
     ///
     /// `char`.
@@ -84,7 +84,7 @@ pub struct ResDevice {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -92,14 +92,14 @@ pub struct ResDevice {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResDevice {
+impl ::runtime::odoo::wire::FromRecord for ResDevice {
     const FIELDS: &'static [&'static str] = &[
         "browser",
         "city",
@@ -122,8 +122,8 @@ impl ::runtime::wire::FromRecord for ResDevice {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResDevice::default();
         while let Some(i) = r.next()? {
             match i {
@@ -174,38 +174,40 @@ impl ::runtime::Model for ResDevice {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_current", "linked_ip_addresses"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("browser", "char"),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("country", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("browser", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("device_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("device_type", "selection")
             .selection(&["computer", "mobile"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("first_activity", "datetime"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("ip_address", "char"),
-        ::runtime::verify::FieldSpec::new("is_current", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_activity", "datetime"),
-        ::runtime::verify::FieldSpec::new("linked_ip_addresses", "text"),
-        ::runtime::verify::FieldSpec::new("platform", "char"),
-        ::runtime::verify::FieldSpec::new("revoked", "boolean"),
-        ::runtime::verify::FieldSpec::new("session_identifier", "char").required(),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("first_activity", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("ip_address", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("is_current", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("linked_ip_addresses", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("platform", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("revoked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("session_identifier", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResDevice {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResDevice {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -234,7 +236,7 @@ impl super::mixins::BaseModel for ResDevice {
 /// Values for creating a `res.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResDeviceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResDeviceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -245,20 +247,20 @@ impl ResDeviceCreate {
     /// Takes the required fields: `session_identifier` (readonly, computed and x2many fields are left out).
     pub fn new(session_identifier: impl Into<String>) -> Self {
         ResDeviceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .session_identifier(session_identifier)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResDevice>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResDevice>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `browser` (Browser).
@@ -341,7 +343,7 @@ impl ::runtime::CreateValues for ResDeviceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResDeviceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResDeviceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -352,19 +354,19 @@ impl ResDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResDeviceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResDevice>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResDevice>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `browser` (Browser).
@@ -447,124 +449,126 @@ impl ::runtime::UpdateValues for ResDeviceUpdate {
 pub mod fields {
     /// Browser (`browser`, `char`).
     #[inline]
-    pub const fn browser() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("browser")
+    pub const fn browser() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("browser")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Country (`country`, `char`).
     #[inline]
-    pub const fn country() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("country")
+    pub const fn country() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("country")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResDevice,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResDevice,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Device Type (`device_type`, `selection`).
     #[inline]
-    pub const fn device_type() -> ::runtime::fields::SelectionField<
+    pub const fn device_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResDevice,
         super::DeviceType,
     > {
-        ::runtime::fields::SelectionField::new("device_type")
+        ::runtime::odoo::fields::SelectionField::new("device_type")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// First Activity (`first_activity`, `datetime`).
     #[inline]
-    pub const fn first_activity() -> ::runtime::fields::DateField<
+    pub const fn first_activity() -> ::runtime::odoo::fields::DateField<
         super::ResDevice,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("first_activity")
+        ::runtime::odoo::fields::DateField::new("first_activity")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResDevice, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResDevice, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// IP Address (`ip_address`, `char`).
     #[inline]
-    pub const fn ip_address() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("ip_address")
+    pub const fn ip_address() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("ip_address")
     }
     /// Current Device (`is_current`, `boolean`).
     #[inline]
-    pub const fn is_current() -> ::runtime::fields::BoolField<super::ResDevice> {
-        ::runtime::fields::BoolField::new("is_current")
+    pub const fn is_current() -> ::runtime::odoo::fields::BoolField<super::ResDevice> {
+        ::runtime::odoo::fields::BoolField::new("is_current")
     }
     /// Last Activity (`last_activity`, `datetime`).
     #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
+    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
         super::ResDevice,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("last_activity")
+        ::runtime::odoo::fields::DateField::new("last_activity")
     }
     /// Linked IP address (`linked_ip_addresses`, `text`).
     #[inline]
-    pub const fn linked_ip_addresses() -> ::runtime::fields::CharField<
+    pub const fn linked_ip_addresses() -> ::runtime::odoo::fields::CharField<
         super::ResDevice,
     > {
-        ::runtime::fields::CharField::new("linked_ip_addresses")
+        ::runtime::odoo::fields::CharField::new("linked_ip_addresses")
     }
     /// Platform (`platform`, `char`).
     #[inline]
-    pub const fn platform() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("platform")
+    pub const fn platform() -> ::runtime::odoo::fields::CharField<super::ResDevice> {
+        ::runtime::odoo::fields::CharField::new("platform")
     }
     /// Revoked (`revoked`, `boolean`).
     #[inline]
-    pub const fn revoked() -> ::runtime::fields::BoolField<super::ResDevice> {
-        ::runtime::fields::BoolField::new("revoked")
+    pub const fn revoked() -> ::runtime::odoo::fields::BoolField<super::ResDevice> {
+        ::runtime::odoo::fields::BoolField::new("revoked")
     }
     /// Session Identifier (`session_identifier`, `char`).
     #[inline]
-    pub const fn session_identifier() -> ::runtime::fields::CharField<super::ResDevice> {
-        ::runtime::fields::CharField::new("session_identifier")
+    pub const fn session_identifier() -> ::runtime::odoo::fields::CharField<
+        super::ResDevice,
+    > {
+        ::runtime::odoo::fields::CharField::new("session_identifier")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResDevice,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResDevice,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResDevice,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `device_type` (Device Type) on `res.device`.
@@ -579,7 +583,7 @@ pub enum DeviceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DeviceType {
+impl ::runtime::odoo::wire::Selection for DeviceType {
     const VALUES: &'static [&'static str] = &["computer", "mobile"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -598,11 +602,11 @@ impl ::runtime::wire::Selection for DeviceType {
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DeviceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

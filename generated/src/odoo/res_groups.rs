@@ -21,7 +21,9 @@ pub struct ResGroups {
     /// Application
     ///
     /// `many2one`, to `ir.module.category`.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::IrModuleCategory>>,
+    pub category_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>,
+    >,
     /// Color Index
     ///
     /// `integer`.
@@ -37,7 +39,7 @@ pub struct ResGroups {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,7 +47,7 @@ pub struct ResGroups {
     /// Group Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_name())`.
-    pub full_name: ::runtime::wire::Computed<Option<String>>,
+    pub full_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,15 +57,15 @@ pub struct ResGroups {
     /// Users of this group automatically inherit those groups
     ///
     /// `many2many`, to `res.groups`.
-    pub implied_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub implied_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Access Menu
     ///
     /// `many2many`, to `ir.ui.menu`.
-    pub menu_access: ::runtime::wire::X2Many<super::rel::IrUiMenu>,
+    pub menu_access: ::runtime::odoo::wire::X2Many<super::rel::IrUiMenu>,
     /// Access Controls
     ///
     /// `one2many`, to `ir.model.access` (inverse `group_id`).
-    pub model_access: ::runtime::wire::X2Many<super::rel::IrModelAccess>,
+    pub model_access: ::runtime::odoo::wire::X2Many<super::rel::IrModelAccess>,
     /// Name
     ///
     /// `char`, required.
@@ -71,7 +73,7 @@ pub struct ResGroups {
     /// Rules
     ///
     /// `many2many`, to `ir.rule`.
-    pub rule_groups: ::runtime::wire::X2Many<super::rel::IrRule>,
+    pub rule_groups: ::runtime::odoo::wire::X2Many<super::rel::IrRule>,
     /// Share Group
     ///
     /// Group created to set access rights for sharing data with some users.
@@ -81,17 +83,17 @@ pub struct ResGroups {
     /// Transitively inherits
     ///
     /// `many2many`, to `res.groups`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::trans_implied_ids())`.
-    pub trans_implied_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub trans_implied_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     >,
     /// Users
     ///
     /// `many2many`, to `res.users`.
-    pub users: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub users: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Views
     ///
     /// `many2many`, to `ir.ui.view`.
-    pub view_access: ::runtime::wire::X2Many<super::rel::IrUiView>,
+    pub view_access: ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -99,14 +101,14 @@ pub struct ResGroups {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResGroups {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResGroups {
+impl ::runtime::odoo::wire::FromRecord for ResGroups {
     const FIELDS: &'static [&'static str] = &[
         "api_key_duration",
         "category_id",
@@ -130,8 +132,8 @@ impl ::runtime::wire::FromRecord for ResGroups {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResGroups::default();
         while let Some(i) = r.next()? {
             match i {
@@ -184,45 +186,47 @@ impl ::runtime::Model for ResGroups {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["full_name", "trans_implied_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("api_key_duration", "float"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("api_key_duration", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("ir.module.category"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("comment", "text"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("comment", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("full_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("implied_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("full_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("implied_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("menu_access", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("menu_access", "many2many")
             .relation("ir.ui.menu"),
-        ::runtime::verify::FieldSpec::new("model_access", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("model_access", "one2many")
             .relation("ir.model.access"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("rule_groups", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rule_groups", "many2many")
             .relation("ir.rule"),
-        ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("trans_implied_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("trans_implied_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("users", "many2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("view_access", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("users", "many2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("view_access", "many2many")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResGroups {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResGroups {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -268,7 +272,7 @@ impl super::mixins::BaseModel for ResGroups {
 /// Values for creating a `res.groups` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResGroupsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResGroupsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -279,20 +283,20 @@ impl ResGroupsCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ResGroupsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResGroups>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResGroups>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `api_key_duration` (API Keys maximum duration days).
@@ -324,7 +328,7 @@ impl ResGroupsCreate {
     pub fn implied_ids(
         mut self,
         implied_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("implied_ids", implied_ids.into_iter().collect::<Vec<_>>());
@@ -335,7 +339,7 @@ impl ResGroupsCreate {
     pub fn menu_access(
         mut self,
         menu_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiMenu>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
         >,
     ) -> Self {
         self.values.set("menu_access", menu_access.into_iter().collect::<Vec<_>>());
@@ -346,7 +350,7 @@ impl ResGroupsCreate {
     pub fn model_access(
         mut self,
         model_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
         >,
     ) -> Self {
         self.values.set("model_access", model_access.into_iter().collect::<Vec<_>>());
@@ -363,7 +367,7 @@ impl ResGroupsCreate {
     pub fn rule_groups(
         mut self,
         rule_groups: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
         >,
     ) -> Self {
         self.values.set("rule_groups", rule_groups.into_iter().collect::<Vec<_>>());
@@ -379,7 +383,9 @@ impl ResGroupsCreate {
     #[inline]
     pub fn users(
         mut self,
-        users: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResUsers>>,
+        users: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
+        >,
     ) -> Self {
         self.values.set("users", users.into_iter().collect::<Vec<_>>());
         self
@@ -389,7 +395,7 @@ impl ResGroupsCreate {
     pub fn view_access(
         mut self,
         view_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
         >,
     ) -> Self {
         self.values.set("view_access", view_access.into_iter().collect::<Vec<_>>());
@@ -403,7 +409,7 @@ impl ::runtime::CreateValues for ResGroupsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResGroupsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResGroupsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -414,19 +420,19 @@ impl ResGroupsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResGroupsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResGroups>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResGroups>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `api_key_duration` (API Keys maximum duration days).
@@ -458,7 +464,7 @@ impl ResGroupsUpdate {
     pub fn implied_ids(
         mut self,
         implied_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("implied_ids", implied_ids.into_iter().collect::<Vec<_>>());
@@ -469,7 +475,7 @@ impl ResGroupsUpdate {
     pub fn menu_access(
         mut self,
         menu_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiMenu>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
         >,
     ) -> Self {
         self.values.set("menu_access", menu_access.into_iter().collect::<Vec<_>>());
@@ -480,7 +486,7 @@ impl ResGroupsUpdate {
     pub fn model_access(
         mut self,
         model_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
         >,
     ) -> Self {
         self.values.set("model_access", model_access.into_iter().collect::<Vec<_>>());
@@ -497,7 +503,7 @@ impl ResGroupsUpdate {
     pub fn rule_groups(
         mut self,
         rule_groups: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
         >,
     ) -> Self {
         self.values.set("rule_groups", rule_groups.into_iter().collect::<Vec<_>>());
@@ -513,7 +519,9 @@ impl ResGroupsUpdate {
     #[inline]
     pub fn users(
         mut self,
-        users: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResUsers>>,
+        users: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
+        >,
     ) -> Self {
         self.values.set("users", users.into_iter().collect::<Vec<_>>());
         self
@@ -523,7 +531,7 @@ impl ResGroupsUpdate {
     pub fn view_access(
         mut self,
         view_access: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrUiView>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
         >,
     ) -> Self {
         self.values.set("view_access", view_access.into_iter().collect::<Vec<_>>());
@@ -537,141 +545,141 @@ impl ::runtime::UpdateValues for ResGroupsUpdate {
 pub mod fields {
     /// API Keys maximum duration days (`api_key_duration`, `float`).
     #[inline]
-    pub const fn api_key_duration() -> ::runtime::fields::NumField<
+    pub const fn api_key_duration() -> ::runtime::odoo::fields::NumField<
         super::ResGroups,
         f64,
     > {
-        ::runtime::fields::NumField::new("api_key_duration")
+        ::runtime::odoo::fields::NumField::new("api_key_duration")
     }
     /// Application (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResGroups,
         super::super::rel::IrModuleCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResGroups, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResGroups, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Comment (`comment`, `text`).
     #[inline]
-    pub const fn comment() -> ::runtime::fields::CharField<super::ResGroups> {
-        ::runtime::fields::CharField::new("comment")
+    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
+        ::runtime::odoo::fields::CharField::new("comment")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResGroups,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResGroups,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResGroups> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Group Name (`full_name`, `char`).
     #[inline]
-    pub const fn full_name() -> ::runtime::fields::CharField<super::ResGroups> {
-        ::runtime::fields::CharField::new("full_name")
+    pub const fn full_name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
+        ::runtime::odoo::fields::CharField::new("full_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResGroups, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResGroups, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inherits (`implied_ids`, `many2many`).
     #[inline]
-    pub const fn implied_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn implied_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("implied_ids")
+        ::runtime::odoo::fields::X2ManyField::new("implied_ids")
     }
     /// Access Menu (`menu_access`, `many2many`).
     #[inline]
-    pub const fn menu_access() -> ::runtime::fields::X2ManyField<
+    pub const fn menu_access() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::IrUiMenu,
     > {
-        ::runtime::fields::X2ManyField::new("menu_access")
+        ::runtime::odoo::fields::X2ManyField::new("menu_access")
     }
     /// Access Controls (`model_access`, `one2many`).
     #[inline]
-    pub const fn model_access() -> ::runtime::fields::X2ManyField<
+    pub const fn model_access() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::IrModelAccess,
     > {
-        ::runtime::fields::X2ManyField::new("model_access")
+        ::runtime::odoo::fields::X2ManyField::new("model_access")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResGroups> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Rules (`rule_groups`, `many2many`).
     #[inline]
-    pub const fn rule_groups() -> ::runtime::fields::X2ManyField<
+    pub const fn rule_groups() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::IrRule,
     > {
-        ::runtime::fields::X2ManyField::new("rule_groups")
+        ::runtime::odoo::fields::X2ManyField::new("rule_groups")
     }
     /// Share Group (`share`, `boolean`).
     #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::ResGroups> {
-        ::runtime::fields::BoolField::new("share")
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResGroups> {
+        ::runtime::odoo::fields::BoolField::new("share")
     }
     /// Transitively inherits (`trans_implied_ids`, `many2many`).
     #[inline]
-    pub const fn trans_implied_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn trans_implied_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("trans_implied_ids")
+        ::runtime::odoo::fields::X2ManyField::new("trans_implied_ids")
     }
     /// Users (`users`, `many2many`).
     #[inline]
-    pub const fn users() -> ::runtime::fields::X2ManyField<
+    pub const fn users() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("users")
+        ::runtime::odoo::fields::X2ManyField::new("users")
     }
     /// Views (`view_access`, `many2many`).
     #[inline]
-    pub const fn view_access() -> ::runtime::fields::X2ManyField<
+    pub const fn view_access() -> ::runtime::odoo::fields::X2ManyField<
         super::ResGroups,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::X2ManyField::new("view_access")
+        ::runtime::odoo::fields::X2ManyField::new("view_access")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResGroups,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResGroups,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -31,7 +31,7 @@ pub struct ResLang {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date Format
     ///
     /// `char`, required.
@@ -53,7 +53,7 @@ pub struct ResLang {
     /// Flag Image Url
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::flag_image_url())`.
-    pub flag_image_url: ::runtime::wire::Computed<Option<String>>,
+    pub flag_image_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Separator Format
     ///
     /// The Separator Format should be like \[,n\] where 0 \< n :starting from Unit digit. -1 will end the separation. e.g. \[3,2,-1\] will represent 106500 to be 1,06,500; \[1,2,-1\] will represent it to be 106,50,0;\[3\] will represent it as 106,500. Provided ',' as the thousand separator in each case.
@@ -107,14 +107,14 @@ pub struct ResLang {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResLang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResLang {
+impl ::runtime::odoo::wire::FromRecord for ResLang {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "code",
@@ -138,8 +138,8 @@ impl ::runtime::wire::FromRecord for ResLang {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResLang::default();
         while let Some(i) = r.next()? {
             match i {
@@ -193,42 +193,43 @@ impl ::runtime::Model for ResLang {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["flag_image_url"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_format", "char").required(),
-        ::runtime::verify::FieldSpec::new("decimal_point", "char").required(),
-        ::runtime::verify::FieldSpec::new("direction", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_format", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("decimal_point", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("direction", "selection")
             .required()
             .selection(&["ltr", "rtl"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("flag_image", "binary"),
-        ::runtime::verify::FieldSpec::new("flag_image_url", "char"),
-        ::runtime::verify::FieldSpec::new("grouping", "char").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("iso_code", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("short_time_format", "char").required(),
-        ::runtime::verify::FieldSpec::new("thousands_sep", "char"),
-        ::runtime::verify::FieldSpec::new("time_format", "char").required(),
-        ::runtime::verify::FieldSpec::new("url_code", "char").required(),
-        ::runtime::verify::FieldSpec::new("week_start", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("flag_image", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("flag_image_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("grouping", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("iso_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("short_time_format", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("thousands_sep", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("time_format", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("url_code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("week_start", "selection")
             .required()
             .selection(&["1", "2", "3", "4", "5", "6", "7"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResLang {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResLang {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -339,7 +340,7 @@ impl super::mixins::BaseModel for ResLang {
 /// Values for creating a `res.lang` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResLangCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResLangCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -362,7 +363,7 @@ impl ResLangCreate {
         week_start: WeekStart,
     ) -> Self {
         ResLangCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .date_format(date_format)
@@ -378,13 +379,13 @@ impl ResLangCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResLang>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResLang>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -419,7 +420,10 @@ impl ResLangCreate {
     }
     /// Set `flag_image` (Image).
     #[inline]
-    pub fn flag_image(mut self, flag_image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn flag_image(
+        mut self,
+        flag_image: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("flag_image", flag_image.into());
         self
     }
@@ -479,7 +483,7 @@ impl ::runtime::CreateValues for ResLangCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResLangUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResLangUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -490,19 +494,19 @@ impl ResLangUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResLangUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResLang>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResLang>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -537,7 +541,10 @@ impl ResLangUpdate {
     }
     /// Set `flag_image` (Image).
     #[inline]
-    pub fn flag_image(mut self, flag_image: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn flag_image(
+        mut self,
+        flag_image: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("flag_image", flag_image.into());
         self
     }
@@ -597,126 +604,128 @@ impl ::runtime::UpdateValues for ResLangUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResLang> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResLang> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Locale Code (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResLang,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResLang,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date Format (`date_format`, `char`).
     #[inline]
-    pub const fn date_format() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("date_format")
+    pub const fn date_format() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("date_format")
     }
     /// Decimal Separator (`decimal_point`, `char`).
     #[inline]
-    pub const fn decimal_point() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("decimal_point")
+    pub const fn decimal_point() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("decimal_point")
     }
     /// Direction (`direction`, `selection`).
     #[inline]
-    pub const fn direction() -> ::runtime::fields::SelectionField<
+    pub const fn direction() -> ::runtime::odoo::fields::SelectionField<
         super::ResLang,
         super::Direction,
     > {
-        ::runtime::fields::SelectionField::new("direction")
+        ::runtime::odoo::fields::SelectionField::new("direction")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Image (`flag_image`, `binary`).
     #[inline]
-    pub const fn flag_image() -> ::runtime::fields::BinaryField<super::ResLang> {
-        ::runtime::fields::BinaryField::new("flag_image")
+    pub const fn flag_image() -> ::runtime::odoo::fields::BinaryField<super::ResLang> {
+        ::runtime::odoo::fields::BinaryField::new("flag_image")
     }
     /// Flag Image Url (`flag_image_url`, `char`).
     #[inline]
-    pub const fn flag_image_url() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("flag_image_url")
+    pub const fn flag_image_url() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("flag_image_url")
     }
     /// Separator Format (`grouping`, `char`).
     #[inline]
-    pub const fn grouping() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("grouping")
+    pub const fn grouping() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("grouping")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResLang, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResLang, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// ISO code (`iso_code`, `char`).
     #[inline]
-    pub const fn iso_code() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("iso_code")
+    pub const fn iso_code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("iso_code")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Short Time Format (`short_time_format`, `char`).
     #[inline]
-    pub const fn short_time_format() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("short_time_format")
+    pub const fn short_time_format() -> ::runtime::odoo::fields::CharField<
+        super::ResLang,
+    > {
+        ::runtime::odoo::fields::CharField::new("short_time_format")
     }
     /// Thousands Separator (`thousands_sep`, `char`).
     #[inline]
-    pub const fn thousands_sep() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("thousands_sep")
+    pub const fn thousands_sep() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("thousands_sep")
     }
     /// Time Format (`time_format`, `char`).
     #[inline]
-    pub const fn time_format() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("time_format")
+    pub const fn time_format() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("time_format")
     }
     /// URL Code (`url_code`, `char`).
     #[inline]
-    pub const fn url_code() -> ::runtime::fields::CharField<super::ResLang> {
-        ::runtime::fields::CharField::new("url_code")
+    pub const fn url_code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
+        ::runtime::odoo::fields::CharField::new("url_code")
     }
     /// First Day of Week (`week_start`, `selection`).
     #[inline]
-    pub const fn week_start() -> ::runtime::fields::SelectionField<
+    pub const fn week_start() -> ::runtime::odoo::fields::SelectionField<
         super::ResLang,
         super::WeekStart,
     > {
-        ::runtime::fields::SelectionField::new("week_start")
+        ::runtime::odoo::fields::SelectionField::new("week_start")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResLang,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResLang,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `direction` (Direction) on `res.lang`.
@@ -731,7 +740,7 @@ pub enum Direction {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Direction {
+impl ::runtime::odoo::wire::Selection for Direction {
     const VALUES: &'static [&'static str] = &["ltr", "rtl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -750,12 +759,12 @@ impl ::runtime::wire::Selection for Direction {
 }
 impl<'de> ::serde::Deserialize<'de> for Direction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Direction {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `week_start` (First Day of Week) on `res.lang`.
@@ -780,7 +789,7 @@ pub enum WeekStart {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WeekStart {
+impl ::runtime::odoo::wire::Selection for WeekStart {
     const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "5", "6", "7"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -809,11 +818,11 @@ impl ::runtime::wire::Selection for WeekStart {
 }
 impl<'de> ::serde::Deserialize<'de> for WeekStart {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WeekStart {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,21 +21,23 @@ pub struct ResPartner {
     /// Active Lang Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
-    pub active_lang_count: ::runtime::wire::Computed<i64>,
+    pub active_lang_count: ::runtime::odoo::wire::Computed<i64>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -43,7 +45,7 @@ pub struct ResPartner {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -51,13 +53,13 @@ pub struct ResPartner {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -70,34 +72,34 @@ pub struct ResPartner {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional info
     ///
@@ -114,11 +116,11 @@ pub struct ResPartner {
     /// Bank
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
-    pub bank_account_count: ::runtime::wire::Computed<i64>,
+    pub bank_account_count: ::runtime::odoo::wire::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank` (inverse `partner_id`).
-    pub bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
@@ -128,7 +130,7 @@ pub struct ResPartner {
     /// Buyer
     ///
     /// `many2one`, to `res.users`.
-    pub buyer_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub buyer_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last notification marked as read from base Calendar
     ///
     /// `datetime`.
@@ -136,15 +138,15 @@ pub struct ResPartner {
     /// Tags
     ///
     /// `many2many`, to `res.partner.category`.
-    pub category_id: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub category_id: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`.
-    pub channel_ids: ::runtime::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
     /// Contact
     ///
     /// `one2many`, to `res.partner` (inverse `parent_id`), computed.
-    pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// City
     ///
     /// `char`.
@@ -164,11 +166,13 @@ pub struct ResPartner {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Company Name
     ///
     /// `char`.
@@ -184,7 +188,7 @@ pub struct ResPartner {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: ::runtime::wire::Computed<Option<CompanyType>>,
+    pub company_type: ::runtime::odoo::wire::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
@@ -192,15 +196,15 @@ pub struct ResPartner {
     /// Complete Address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
-    pub contact_address: ::runtime::wire::Computed<Option<String>>,
+    pub contact_address: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
-    pub contact_address_inline: ::runtime::wire::Computed<Option<String>>,
+    pub contact_address_inline: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `partner_id`), readonly.
-    pub contract_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub contract_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -211,7 +215,7 @@ pub struct ResPartner {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -219,7 +223,7 @@ pub struct ResPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Total Receivable
     ///
     /// Total amount this customer owes you.
@@ -227,7 +231,7 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit: ::runtime::wire::Computed<f64>,
+    pub credit: ::runtime::odoo::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -241,12 +245,12 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit_to_invoice: ::runtime::wire::Computed<f64>,
+    pub credit_to_invoice: ::runtime::odoo::wire::Computed<f64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Customer Rank
     ///
@@ -257,7 +261,7 @@ pub struct ResPartner {
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
-    pub days_sales_outstanding: ::runtime::wire::Computed<f64>,
+    pub days_sales_outstanding: ::runtime::odoo::wire::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
@@ -265,7 +269,7 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub debit: ::runtime::wire::Computed<f64>,
+    pub debit: ::runtime::odoo::wire::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, currency in `currency_id`.
@@ -273,11 +277,11 @@ pub struct ResPartner {
     /// Display Invoice Edi Format
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
-    pub display_invoice_edi_format: ::runtime::wire::Computed<bool>,
+    pub display_invoice_edi_format: ::runtime::odoo::wire::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
-    pub display_invoice_template_pdf_report_id: ::runtime::wire::Computed<bool>,
+    pub display_invoice_template_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -285,7 +289,7 @@ pub struct ResPartner {
     /// Duplicated Bank Account Partners Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
-    pub duplicated_bank_account_partners_count: ::runtime::wire::Computed<i64>,
+    pub duplicated_bank_account_partners_count: ::runtime::odoo::wire::Computed<i64>,
     /// Email
     ///
     /// `char`.
@@ -295,7 +299,7 @@ pub struct ResPartner {
     /// Format email address "Name \<email@domain\>"
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -315,23 +319,23 @@ pub struct ResPartner {
     /// `one2many`, to `hr.employee` (inverse `work_contact_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// Employees Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employees_count: ::runtime::wire::Computed<i64>,
+    pub employees_count: ::runtime::odoo::wire::Computed<i64>,
     /// \# Events
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub event_count: ::runtime::wire::Computed<i64>,
+    pub event_count: ::runtime::odoo::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`.
@@ -339,7 +343,7 @@ pub struct ResPartner {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -355,17 +359,19 @@ pub struct ResPartner {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`.
-    pub industry_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerIndustry>>,
+    pub industry_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
+    >,
     /// eInvoice format
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, company-dependent.
@@ -373,7 +379,7 @@ pub struct ResPartner {
     /// Invoices
     ///
     /// `one2many`, to `account.move` (inverse `partner_id`), readonly.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Invoice sending
     ///
     /// `selection`, company-dependent.
@@ -384,7 +390,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `ir.actions.report`.
     pub invoice_template_pdf_report_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsReport>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
     >,
     /// Invoice
     ///
@@ -405,7 +411,7 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -415,19 +421,19 @@ pub struct ResPartner {
     /// Is Peppol Edi Format
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
-    pub is_peppol_edi_format: ::runtime::wire::Computed<bool>,
+    pub is_peppol_edi_format: ::runtime::odoo::wire::Computed<bool>,
     /// Is Public
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
-    pub is_public: ::runtime::wire::Computed<bool>,
+    pub is_public: ::runtime::odoo::wire::Computed<bool>,
     /// Is Ubl Format
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
-    pub is_ubl_format: ::runtime::wire::Computed<bool>,
+    pub is_ubl_format: ::runtime::odoo::wire::Computed<bool>,
     /// Journal Items
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
-    pub journal_item_count: ::runtime::wire::Computed<i64>,
+    pub journal_item_count: ::runtime::odoo::wire::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -439,17 +445,17 @@ pub struct ResPartner {
     /// \# Meetings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
-    pub meeting_count: ::runtime::wire::Computed<i64>,
+    pub meeting_count: ::runtime::odoo::wire::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`.
-    pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
+    pub meeting_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -461,52 +467,52 @@ pub struct ResPartner {
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -519,13 +525,13 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Name
@@ -537,21 +543,21 @@ pub struct ResPartner {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Opportunity Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub opportunity_count: ::runtime::wire::Computed<i64>,
+    pub opportunity_count: ::runtime::odoo::wire::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead` (inverse `partner_id`), computed.
-    pub opportunity_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub opportunity_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     /// Related Company
     ///
     /// `many2one`, to `res.partner`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Parent name
     ///
     /// `char`, readonly, related `parent_id.name`, not stored.
@@ -577,15 +583,15 @@ pub struct ResPartner {
     /// Partner Vat Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
-    pub partner_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
+    pub partner_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Payment Token Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
-    pub payment_token_count: ::runtime::wire::Computed<i64>,
+    pub payment_token_count: ::runtime::odoo::wire::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token` (inverse `partner_id`).
-    pub payment_token_ids: ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    pub payment_token_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -612,11 +618,11 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -630,7 +636,7 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -654,14 +660,14 @@ pub struct ResPartner {
     /// Projects
     ///
     /// `one2many`, to `project.project` (inverse `partner_id`).
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     /// Account Payable
     ///
     /// This account will be used instead of the default one as the payable account for the current partner
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_payable_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Position
     ///
@@ -669,7 +675,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.fiscal.position`, company-dependent.
     pub property_account_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Account Receivable
     ///
@@ -677,7 +683,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_receivable_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Property Inbound Payment Method Line
     ///
@@ -685,7 +691,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.method.line`, company-dependent.
     pub property_inbound_payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Property Outbound Payment Method Line
     ///
@@ -693,7 +699,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.method.line`, company-dependent.
     pub property_outbound_payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Customer Payment Terms
     ///
@@ -701,15 +707,15 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.term`, company-dependent.
     pub property_payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Pricelist
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
     /// `many2one`, to `product.pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
-    pub property_product_pricelist: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub property_product_pricelist: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -717,7 +723,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `res.currency`, company-dependent.
     pub property_purchase_currency_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCurrency>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
     >,
     /// Customer Location
     ///
@@ -725,7 +731,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `stock.location`, company-dependent.
     pub property_stock_customer: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Vendor Location
     ///
@@ -733,7 +739,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `stock.location`, company-dependent.
     pub property_stock_supplier: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Vendor Payment Terms
     ///
@@ -741,18 +747,18 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.term`, company-dependent.
     pub property_supplier_payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Purchase Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `partner_id`).
-    pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -770,7 +776,7 @@ pub struct ResPartner {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -784,7 +790,7 @@ pub struct ResPartner {
     /// Companies that refers to partner
     ///
     /// `one2many`, to `res.company` (inverse `partner_id`).
-    pub ref_company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub ref_company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
@@ -796,11 +802,11 @@ pub struct ResPartner {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order` (inverse `partner_id`).
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// Sales Warnings
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -816,27 +822,27 @@ pub struct ResPartner {
     /// Partner with same Company Registry
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
-    pub same_company_registry_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub same_company_registry_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
-    pub same_vat_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub same_vat_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Self
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
-    pub self_: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub self_: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Show Credit Limit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub show_credit_limit: ::runtime::wire::Computed<bool>,
+    pub show_credit_limit: ::runtime::odoo::wire::Computed<bool>,
     /// Signup Token Type
     ///
     /// `char`.
@@ -847,24 +853,24 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `product.pricelist`, company-dependent.
     pub specific_property_product_pricelist: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelist>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
     >,
     /// Starred Message
     ///
     /// `many2many`, to `mail.message`.
-    pub starred_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub starred_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
-    pub static_map_url: ::runtime::wire::Computed<Option<String>>,
+    pub static_map_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
-    pub static_map_url_is_valid: ::runtime::wire::Computed<bool>,
+    pub static_map_url_is_valid: ::runtime::odoo::wire::Computed<bool>,
     /// Street
     ///
     /// `char`.
@@ -876,7 +882,7 @@ pub struct ResPartner {
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
-    pub supplier_invoice_count: ::runtime::wire::Computed<i64>,
+    pub supplier_invoice_count: ::runtime::odoo::wire::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`.
@@ -884,21 +890,21 @@ pub struct ResPartner {
     /// \# Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::wire::Computed<i64>,
+    pub task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `partner_id`).
-    pub task_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`.
-    pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub total_invoiced: ::runtime::wire::Computed<f64>,
+    pub total_invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Degree of trust you have in this debtor
     ///
     /// `selection`, company-dependent.
@@ -924,23 +930,23 @@ pub struct ResPartner {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
+    pub use_partner_credit_limit: ::runtime::odoo::wire::Computed<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Users
     ///
     /// `one2many`, to `res.users` (inverse `partner_id`).
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -956,7 +962,7 @@ pub struct ResPartner {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -964,7 +970,7 @@ pub struct ResPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -972,10 +978,10 @@ pub struct ResPartner {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartner {
+impl ::runtime::odoo::wire::FromRecord for ResPartner {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "active_lang_count",
@@ -1155,8 +1161,8 @@ impl ::runtime::wire::FromRecord for ResPartner {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1524,355 +1530,405 @@ impl ::runtime::Model for ResPartner {
         "tz_offset",
         "use_partner_credit_limit",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("active_lang_count", "integer"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("active_lang_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::verify::FieldSpec::new("autopost_bills", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("additional_info", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "selection")
             .required()
             .selection(&["always", "ask", "never"]),
-        ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::verify::FieldSpec::new("bank_account_count", "integer"),
-        ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_account_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("buyer_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2many")
-            .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("channel_ids", "many2many")
-            .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("comment", "html"),
-        ::runtime::verify::FieldSpec::new("commercial_company_name", "char"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::verify::FieldSpec::new("company_type", "selection")
-            .selection(&["person", "company"]),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("contact_address", "char"),
-        ::runtime::verify::FieldSpec::new("contact_address_inline", "char"),
-        ::runtime::verify::FieldSpec::new("contract_ids", "one2many")
-            .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("buyer_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2many")
+            .relation("res.partner.category"),
+        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
+            .relation("discuss.channel"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
+            .relation("res.partner"),
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("commercial_company_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_type", "selection")
+            .selection(&["person", "company"]),
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contact_address", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contact_address_inline", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contract_ids", "one2many")
+            .relation("account.analytic.account"),
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("credit_limit", "float")
+        ::runtime::odoo::verify::FieldSpec::new("credit_limit", "float")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("credit_to_invoice", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("customer_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("customer_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("days_sales_outstanding", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("debit_limit", "monetary"),
-        ::runtime::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("debit_limit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_template_pdf_report_id",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "duplicated_bank_account_partners_count",
             "integer",
         ),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::verify::FieldSpec::new("employee", "boolean"),
-        ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "one2many")
             .relation("hr.employee")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employees_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("employees_count", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("event_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("event_count", "integer")
             .groups(&["event.group_event_registration_desk"]),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("function", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_date", "boolean"),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("industry_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "ignore_abnormal_invoice_amount",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "ignore_abnormal_invoice_date",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
             .relation("res.partner.industry"),
-        ::runtime::verify::FieldSpec::new("invoice_edi_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
             .selection(
                 &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
             ),
-        ::runtime::verify::FieldSpec::new("invoice_edi_format_store", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format_store", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "one2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("invoice_sending_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_sending_method", "selection")
             .selection(&["manual", "email", "snailmail"]),
-        ::runtime::verify::FieldSpec::new("invoice_template_pdf_report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "invoice_template_pdf_report_id",
+                "many2one",
+            )
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("invoice_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("is_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_public", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_ubl_format", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("meeting_count", "integer"),
-        ::runtime::verify::FieldSpec::new("meeting_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("is_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_public", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_ubl_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_item_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::odoo::verify::FieldSpec::new("meeting_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("meeting_ids", "many2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("opportunity_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("opportunity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_ids", "one2many")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("parent_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_latitude", "float"),
-        ::runtime::verify::FieldSpec::new("partner_longitude", "float"),
-        ::runtime::verify::FieldSpec::new("partner_share", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("payment_token_count", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_token_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_latitude", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_longitude", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_vat_placeholder", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_ids", "one2many")
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("peppol_eas", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("peppol_eas", "selection")
             .selection(super::verify::KEYS_B590746B),
-        ::runtime::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("peppol_endpoint", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("picking_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picking_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
-        ::runtime::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::verify::FieldSpec::new("project_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("picking_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_car", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("property_account_payable_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_payable_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_position_id",
+                "many2one",
+            )
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("property_account_receivable_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_receivable_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_inbound_payment_method_line_id",
                 "many2one",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_outbound_payment_method_line_id",
                 "many2one",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("property_payment_term_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("property_product_pricelist", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_product_pricelist", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("property_purchase_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_purchase_currency_id",
+                "many2one",
+            )
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("property_stock_customer", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_customer", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("property_stock_supplier", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_supplier", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_supplier_payment_term_id",
                 "many2one",
             )
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
             .groups(&["purchase.group_purchase_user"]),
-        ::runtime::verify::FieldSpec::new("purchase_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("purchase_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("ref", "char"),
-        ::runtime::verify::FieldSpec::new("ref_company_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("ref_company_ids", "one2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("reminder_date_before_receipt", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "reminder_date_before_receipt",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("sale_order_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "one2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("sale_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("same_company_registry_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "same_company_registry_partner_id",
+                "many2one",
+            )
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("same_vat_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("same_vat_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("self", "many2one").relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("self", "many2one")
+            .relation("res.partner"),
+        ::runtime::odoo::verify::FieldSpec::new("show_credit_limit", "boolean")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("signup_type", "char")
+        ::runtime::odoo::verify::FieldSpec::new("signup_type", "char")
             .groups(&["base.group_erp_manager"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "specific_property_product_pricelist",
                 "many2one",
             )
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("starred_message_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("starred_message_ids", "many2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("static_map_url", "char"),
-        ::runtime::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("supplier_invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("supplier_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("static_map_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("supplier_invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("supplier_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("title", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("total_invoiced", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("trust", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("trust", "selection")
             .selection(&["good", "normal", "bad"]),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .selection(&["contact", "invoice", "delivery", "other"]),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_ids", "one2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResPartner {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("buyer_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("industry_id"),
-        ::runtime::nested::Relation::display_name("invoice_template_pdf_report_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("property_account_payable_id"),
-        ::runtime::nested::Relation::display_name("property_account_position_id"),
-        ::runtime::nested::Relation::display_name("property_account_receivable_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ResPartner {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("buyer_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("industry_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "invoice_template_pdf_report_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_payable_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_position_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_receivable_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_inbound_payment_method_line_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "property_outbound_payment_method_line_id",
         ),
-        ::runtime::nested::Relation::display_name("property_payment_term_id"),
-        ::runtime::nested::Relation::display_name("property_purchase_currency_id"),
-        ::runtime::nested::Relation::display_name("property_stock_customer"),
-        ::runtime::nested::Relation::display_name("property_stock_supplier"),
-        ::runtime::nested::Relation::display_name("property_supplier_payment_term_id"),
-        ::runtime::nested::Relation::display_name("specific_property_product_pricelist"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("title"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("property_payment_term_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_purchase_currency_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_customer"),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_supplier"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_supplier_payment_term_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "specific_property_product_pricelist",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("title"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -2547,7 +2603,7 @@ impl super::mixins::MailThreadPhone for ResPartner {}
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResPartnerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2558,19 +2614,19 @@ impl ResPartnerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ResPartnerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -2584,7 +2640,7 @@ impl ResPartnerCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2619,7 +2675,7 @@ impl ResPartnerCreate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -2651,7 +2707,7 @@ impl ResPartnerCreate {
     pub fn category_id(
         mut self,
         category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
@@ -2662,7 +2718,7 @@ impl ResPartnerCreate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -2673,7 +2729,7 @@ impl ResPartnerCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -2726,7 +2782,7 @@ impl ResPartnerCreate {
     pub fn contract_ids(
         mut self,
         contract_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
         >,
     ) -> Self {
         self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
@@ -2795,7 +2851,7 @@ impl ResPartnerCreate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -2828,7 +2884,10 @@ impl ResPartnerCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -2858,7 +2917,7 @@ impl ResPartnerCreate {
     pub fn invoice_ids(
         mut self,
         invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
@@ -2912,7 +2971,7 @@ impl ResPartnerCreate {
     pub fn meeting_ids(
         mut self,
         meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
@@ -2929,7 +2988,7 @@ impl ResPartnerCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2944,7 +3003,7 @@ impl ResPartnerCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2955,7 +3014,7 @@ impl ResPartnerCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2982,7 +3041,7 @@ impl ResPartnerCreate {
     pub fn opportunity_ids(
         mut self,
         opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -3018,7 +3077,7 @@ impl ResPartnerCreate {
     pub fn payment_token_ids(
         mut self,
         payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
         >,
     ) -> Self {
         self.values
@@ -3081,7 +3140,7 @@ impl ResPartnerCreate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -3192,7 +3251,7 @@ impl ResPartnerCreate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -3216,7 +3275,7 @@ impl ResPartnerCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -3239,7 +3298,7 @@ impl ResPartnerCreate {
     pub fn ref_company_ids(
         mut self,
         ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values
@@ -3260,7 +3319,7 @@ impl ResPartnerCreate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -3303,7 +3362,7 @@ impl ResPartnerCreate {
     pub fn starred_message_ids(
         mut self,
         starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3342,7 +3401,7 @@ impl ResPartnerCreate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -3389,7 +3448,7 @@ impl ResPartnerCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -3412,7 +3471,7 @@ impl ResPartnerCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -3436,7 +3495,7 @@ impl ::runtime::CreateValues for ResPartnerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResPartnerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3447,19 +3506,19 @@ impl ResPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResPartnerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -3473,7 +3532,7 @@ impl ResPartnerUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -3508,7 +3567,7 @@ impl ResPartnerUpdate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -3540,7 +3599,7 @@ impl ResPartnerUpdate {
     pub fn category_id(
         mut self,
         category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
@@ -3551,7 +3610,7 @@ impl ResPartnerUpdate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -3562,7 +3621,7 @@ impl ResPartnerUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -3615,7 +3674,7 @@ impl ResPartnerUpdate {
     pub fn contract_ids(
         mut self,
         contract_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
         >,
     ) -> Self {
         self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
@@ -3684,7 +3743,7 @@ impl ResPartnerUpdate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -3717,7 +3776,10 @@ impl ResPartnerUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -3747,7 +3809,7 @@ impl ResPartnerUpdate {
     pub fn invoice_ids(
         mut self,
         invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
@@ -3801,7 +3863,7 @@ impl ResPartnerUpdate {
     pub fn meeting_ids(
         mut self,
         meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
@@ -3818,7 +3880,7 @@ impl ResPartnerUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -3833,7 +3895,7 @@ impl ResPartnerUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -3844,7 +3906,7 @@ impl ResPartnerUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -3871,7 +3933,7 @@ impl ResPartnerUpdate {
     pub fn opportunity_ids(
         mut self,
         opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -3907,7 +3969,7 @@ impl ResPartnerUpdate {
     pub fn payment_token_ids(
         mut self,
         payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
         >,
     ) -> Self {
         self.values
@@ -3970,7 +4032,7 @@ impl ResPartnerUpdate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -4081,7 +4143,7 @@ impl ResPartnerUpdate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -4105,7 +4167,7 @@ impl ResPartnerUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -4128,7 +4190,7 @@ impl ResPartnerUpdate {
     pub fn ref_company_ids(
         mut self,
         ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values
@@ -4149,7 +4211,7 @@ impl ResPartnerUpdate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -4192,7 +4254,7 @@ impl ResPartnerUpdate {
     pub fn starred_message_ids(
         mut self,
         starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -4231,7 +4293,7 @@ impl ResPartnerUpdate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -4278,7 +4340,7 @@ impl ResPartnerUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -4301,7 +4363,7 @@ impl ResPartnerUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -4325,1255 +4387,1348 @@ impl ::runtime::UpdateValues for ResPartnerUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Active Lang Count (`active_lang_count`, `integer`).
     #[inline]
-    pub const fn active_lang_count() -> ::runtime::fields::NumField<
+    pub const fn active_lang_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("active_lang_count")
+        ::runtime::odoo::fields::NumField::new("active_lang_count")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResPartner,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Additional info (`additional_info`, `char`).
     #[inline]
-    pub const fn additional_info() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("additional_info")
+    pub const fn additional_info() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("additional_info")
     }
     /// Auto-post bills (`autopost_bills`, `selection`).
     #[inline]
-    pub const fn autopost_bills() -> ::runtime::fields::SelectionField<
+    pub const fn autopost_bills() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::AutopostBills,
     > {
-        ::runtime::fields::SelectionField::new("autopost_bills")
+        ::runtime::odoo::fields::SelectionField::new("autopost_bills")
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("avatar_512")
     }
     /// Bank (`bank_account_count`, `integer`).
     #[inline]
-    pub const fn bank_account_count() -> ::runtime::fields::NumField<
+    pub const fn bank_account_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("bank_account_count")
+        ::runtime::odoo::fields::NumField::new("bank_account_count")
     }
     /// Banks (`bank_ids`, `one2many`).
     #[inline]
-    pub const fn bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
     }
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Buyer (`buyer_id`, `many2one`).
     #[inline]
-    pub const fn buyer_id() -> ::runtime::fields::Many2OneField<
+    pub const fn buyer_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("buyer_id")
+        ::runtime::odoo::fields::Many2OneField::new("buyer_id")
     }
     /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
     #[inline]
-    pub const fn calendar_last_notif_ack() -> ::runtime::fields::DateField<
+    pub const fn calendar_last_notif_ack() -> ::runtime::odoo::fields::DateField<
         super::ResPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("calendar_last_notif_ack")
+        ::runtime::odoo::fields::DateField::new("calendar_last_notif_ack")
     }
     /// Tags (`category_id`, `many2many`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::X2ManyField<
+    pub const fn category_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::X2ManyField::new("category_id")
+        ::runtime::odoo::fields::X2ManyField::new("category_id")
     }
     /// Channels (`channel_ids`, `many2many`).
     #[inline]
-    pub const fn channel_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::X2ManyField::new("channel_ids")
+        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
     }
     /// Contact (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResPartner, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Notes (`comment`, `html`).
     #[inline]
-    pub const fn comment() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("comment")
+    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("comment")
     }
     /// Company Name Entity (`commercial_company_name`, `char`).
     #[inline]
-    pub const fn commercial_company_name() -> ::runtime::fields::CharField<
+    pub const fn commercial_company_name() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("commercial_company_name")
+        ::runtime::odoo::fields::CharField::new("commercial_company_name")
     }
     /// Commercial Entity (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Company Name (`company_name`, `char`).
     #[inline]
-    pub const fn company_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("company_name")
+    pub const fn company_name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("company_name")
     }
     /// Company ID (`company_registry`, `char`).
     #[inline]
-    pub const fn company_registry() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("company_registry")
+    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("company_registry")
     }
     /// Company Type (`company_type`, `selection`).
     #[inline]
-    pub const fn company_type() -> ::runtime::fields::SelectionField<
+    pub const fn company_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::CompanyType,
     > {
-        ::runtime::fields::SelectionField::new("company_type")
+        ::runtime::odoo::fields::SelectionField::new("company_type")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Complete Address (`contact_address`, `char`).
     #[inline]
-    pub const fn contact_address() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("contact_address")
+    pub const fn contact_address() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("contact_address")
     }
     /// Inlined Complete Address (`contact_address_inline`, `char`).
     #[inline]
-    pub const fn contact_address_inline() -> ::runtime::fields::CharField<
+    pub const fn contact_address_inline() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("contact_address_inline")
+        ::runtime::odoo::fields::CharField::new("contact_address_inline")
     }
     /// Partner Contracts (`contract_ids`, `one2many`).
     #[inline]
-    pub const fn contract_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn contract_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("contract_ids")
+        ::runtime::odoo::fields::X2ManyField::new("contract_ids")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Total Receivable (`credit`, `monetary`).
     #[inline]
-    pub const fn credit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("credit")
+    pub const fn credit() -> ::runtime::odoo::fields::NumField<super::ResPartner, f64> {
+        ::runtime::odoo::fields::NumField::new("credit")
     }
     /// Credit Limit (`credit_limit`, `float`).
     #[inline]
-    pub const fn credit_limit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("credit_limit")
+    pub const fn credit_limit() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("credit_limit")
     }
     /// Credit To Invoice (`credit_to_invoice`, `monetary`).
     #[inline]
-    pub const fn credit_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn credit_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         f64,
     > {
-        ::runtime::fields::NumField::new("credit_to_invoice")
+        ::runtime::odoo::fields::NumField::new("credit_to_invoice")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Customer Rank (`customer_rank`, `integer`).
     #[inline]
-    pub const fn customer_rank() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("customer_rank")
+    pub const fn customer_rank() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("customer_rank")
     }
     /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
     #[inline]
-    pub const fn days_sales_outstanding() -> ::runtime::fields::NumField<
+    pub const fn days_sales_outstanding() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         f64,
     > {
-        ::runtime::fields::NumField::new("days_sales_outstanding")
+        ::runtime::odoo::fields::NumField::new("days_sales_outstanding")
     }
     /// Total Payable (`debit`, `monetary`).
     #[inline]
-    pub const fn debit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("debit")
+    pub const fn debit() -> ::runtime::odoo::fields::NumField<super::ResPartner, f64> {
+        ::runtime::odoo::fields::NumField::new("debit")
     }
     /// Payable Limit (`debit_limit`, `monetary`).
     #[inline]
-    pub const fn debit_limit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("debit_limit")
+    pub const fn debit_limit() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("debit_limit")
     }
     /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
     #[inline]
-    pub const fn display_invoice_edi_format() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_edi_format() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_edi_format")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_edi_format")
     }
     /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
     #[inline]
-    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_template_pdf_report_id")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_template_pdf_report_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
     #[inline]
-    pub const fn duplicated_bank_account_partners_count() -> ::runtime::fields::NumField<
+    pub const fn duplicated_bank_account_partners_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("duplicated_bank_account_partners_count")
+        ::runtime::odoo::fields::NumField::new("duplicated_bank_account_partners_count")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Formatted Email (`email_formatted`, `char`).
     #[inline]
-    pub const fn email_formatted() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email_formatted")
+    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_formatted")
     }
     /// Normalized Email (`email_normalized`, `char`).
     #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email_normalized")
+    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_normalized")
     }
     /// Employee (`employee`, `boolean`).
     #[inline]
-    pub const fn employee() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("employee")
+    pub const fn employee() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
+        ::runtime::odoo::fields::BoolField::new("employee")
     }
     /// Employees (`employee_ids`, `one2many`).
     #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
     }
     /// Employees Count (`employees_count`, `integer`).
     #[inline]
-    pub const fn employees_count() -> ::runtime::fields::NumField<
+    pub const fn employees_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("employees_count")
+        ::runtime::odoo::fields::NumField::new("employees_count")
     }
     /// \# Events (`event_count`, `integer`).
     #[inline]
-    pub const fn event_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("event_count")
+    pub const fn event_count() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("event_count")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Job Position (`function`, `char`).
     #[inline]
-    pub const fn function() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("function")
+    pub const fn function() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("function")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResPartner, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_amount")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_amount")
     }
     /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_invoice_date() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_invoice_date() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_date")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_date")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Industry (`industry_id`, `many2one`).
     #[inline]
-    pub const fn industry_id() -> ::runtime::fields::Many2OneField<
+    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartnerIndustry,
     > {
-        ::runtime::fields::Many2OneField::new("industry_id")
+        ::runtime::odoo::fields::Many2OneField::new("industry_id")
     }
     /// eInvoice format (`invoice_edi_format`, `selection`).
     #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::InvoiceEdiFormat,
     > {
-        ::runtime::fields::SelectionField::new("invoice_edi_format")
+        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
     }
     /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
     #[inline]
-    pub const fn invoice_edi_format_store() -> ::runtime::fields::CharField<
+    pub const fn invoice_edi_format_store() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("invoice_edi_format_store")
+        ::runtime::odoo::fields::CharField::new("invoice_edi_format_store")
     }
     /// Invoices (`invoice_ids`, `one2many`).
     #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
     /// Invoice sending (`invoice_sending_method`, `selection`).
     #[inline]
-    pub const fn invoice_sending_method() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_sending_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::InvoiceSendingMethod,
     > {
-        ::runtime::fields::SelectionField::new("invoice_sending_method")
+        ::runtime::odoo::fields::SelectionField::new("invoice_sending_method")
     }
     /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
     #[inline]
-    pub const fn invoice_template_pdf_report_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_template_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_template_pdf_report_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_template_pdf_report_id")
     }
     /// Invoice (`invoice_warn`, `selection`).
     #[inline]
-    pub const fn invoice_warn() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::InvoiceWarn,
     > {
-        ::runtime::fields::SelectionField::new("invoice_warn")
+        ::runtime::odoo::fields::SelectionField::new("invoice_warn")
     }
     /// Message for Invoice (`invoice_warn_msg`, `text`).
     #[inline]
-    pub const fn invoice_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("invoice_warn_msg")
+    pub const fn invoice_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("invoice_warn_msg")
     }
     /// Blacklist (`is_blacklisted`, `boolean`).
     #[inline]
-    pub const fn is_blacklisted() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_blacklisted")
+    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
     }
     /// Is a Company (`is_company`, `boolean`).
     #[inline]
-    pub const fn is_company() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_company")
+    pub const fn is_company() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
+        ::runtime::odoo::fields::BoolField::new("is_company")
     }
     /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
     #[inline]
-    pub const fn is_peppol_edi_format() -> ::runtime::fields::BoolField<
+    pub const fn is_peppol_edi_format() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("is_peppol_edi_format")
+        ::runtime::odoo::fields::BoolField::new("is_peppol_edi_format")
     }
     /// Is Public (`is_public`, `boolean`).
     #[inline]
-    pub const fn is_public() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_public")
+    pub const fn is_public() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
+        ::runtime::odoo::fields::BoolField::new("is_public")
     }
     /// Is Ubl Format (`is_ubl_format`, `boolean`).
     #[inline]
-    pub const fn is_ubl_format() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_ubl_format")
+    pub const fn is_ubl_format() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_ubl_format")
     }
     /// Journal Items (`journal_item_count`, `integer`).
     #[inline]
-    pub const fn journal_item_count() -> ::runtime::fields::NumField<
+    pub const fn journal_item_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("journal_item_count")
+        ::runtime::odoo::fields::NumField::new("journal_item_count")
     }
     /// Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// \# Meetings (`meeting_count`, `integer`).
     #[inline]
-    pub const fn meeting_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("meeting_count")
+    pub const fn meeting_count() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("meeting_count")
     }
     /// Meetings (`meeting_ids`, `many2many`).
     #[inline]
-    pub const fn meeting_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn meeting_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::X2ManyField::new("meeting_ids")
+        ::runtime::odoo::fields::X2ManyField::new("meeting_ids")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Bounce (`message_bounce`, `integer`).
     #[inline]
-    pub const fn message_bounce() -> ::runtime::fields::NumField<
+    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_bounce")
+        ::runtime::odoo::fields::NumField::new("message_bounce")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mobile (`mobile`, `char`).
     #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("mobile")
+    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("mobile")
     }
     /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
     #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::fields::BoolField<
+    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("mobile_blacklisted")
+        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResPartner,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// On-Time Delivery Rate (`on_time_rate`, `float`).
     #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("on_time_rate")
+    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("on_time_rate")
     }
     /// Opportunity Count (`opportunity_count`, `integer`).
     #[inline]
-    pub const fn opportunity_count() -> ::runtime::fields::NumField<
+    pub const fn opportunity_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("opportunity_count")
+        ::runtime::odoo::fields::NumField::new("opportunity_count")
     }
     /// Opportunities (`opportunity_ids`, `one2many`).
     #[inline]
-    pub const fn opportunity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn opportunity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("opportunity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("opportunity_ids")
     }
     /// Related Company (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent name (`parent_name`, `char`).
     #[inline]
-    pub const fn parent_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("parent_name")
+    pub const fn parent_name() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("parent_name")
     }
     /// Company database ID (`partner_gid`, `integer`).
     #[inline]
-    pub const fn partner_gid() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("partner_gid")
+    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("partner_gid")
     }
     /// Geo Latitude (`partner_latitude`, `float`).
     #[inline]
-    pub const fn partner_latitude() -> ::runtime::fields::NumField<
+    pub const fn partner_latitude() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         f64,
     > {
-        ::runtime::fields::NumField::new("partner_latitude")
+        ::runtime::odoo::fields::NumField::new("partner_latitude")
     }
     /// Geo Longitude (`partner_longitude`, `float`).
     #[inline]
-    pub const fn partner_longitude() -> ::runtime::fields::NumField<
+    pub const fn partner_longitude() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         f64,
     > {
-        ::runtime::fields::NumField::new("partner_longitude")
+        ::runtime::odoo::fields::NumField::new("partner_longitude")
     }
     /// Share Partner (`partner_share`, `boolean`).
     #[inline]
-    pub const fn partner_share() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("partner_share")
+    pub const fn partner_share() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("partner_share")
     }
     /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
     #[inline]
-    pub const fn partner_vat_placeholder() -> ::runtime::fields::CharField<
+    pub const fn partner_vat_placeholder() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("partner_vat_placeholder")
+        ::runtime::odoo::fields::CharField::new("partner_vat_placeholder")
     }
     /// Payment Token Count (`payment_token_count`, `integer`).
     #[inline]
-    pub const fn payment_token_count() -> ::runtime::fields::NumField<
+    pub const fn payment_token_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("payment_token_count")
+        ::runtime::odoo::fields::NumField::new("payment_token_count")
     }
     /// Payment Tokens (`payment_token_ids`, `one2many`).
     #[inline]
-    pub const fn payment_token_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::X2ManyField::new("payment_token_ids")
+        ::runtime::odoo::fields::X2ManyField::new("payment_token_ids")
     }
     /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
     #[inline]
-    pub const fn peppol_eas() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("peppol_eas")
+    pub const fn peppol_eas() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("peppol_eas")
     }
     /// Peppol Endpoint (`peppol_endpoint`, `char`).
     #[inline]
-    pub const fn peppol_endpoint() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("peppol_endpoint")
+    pub const fn peppol_endpoint() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("peppol_endpoint")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("phone_blacklisted")
+    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
     }
     /// Phone/Mobile (`phone_mobile_search`, `char`).
     #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::fields::CharField<
+    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
         super::ResPartner,
     > {
-        ::runtime::fields::CharField::new("phone_mobile_search")
+        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
     }
     /// Sanitized Number (`phone_sanitized`, `char`).
     #[inline]
-    pub const fn phone_sanitized() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("phone_sanitized")
+    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone_sanitized")
     }
     /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::fields::BoolField<
+    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("phone_sanitized_blacklisted")
+        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
     }
     /// Stock Picking (`picking_warn`, `selection`).
     #[inline]
-    pub const fn picking_warn() -> ::runtime::fields::SelectionField<
+    pub const fn picking_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::PickingWarn,
     > {
-        ::runtime::fields::SelectionField::new("picking_warn")
+        ::runtime::odoo::fields::SelectionField::new("picking_warn")
     }
     /// Message for Stock Picking (`picking_warn_msg`, `text`).
     #[inline]
-    pub const fn picking_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("picking_warn_msg")
+    pub const fn picking_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("picking_warn_msg")
     }
     /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
     #[inline]
-    pub const fn plan_to_change_bike() -> ::runtime::fields::BoolField<
+    pub const fn plan_to_change_bike() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("plan_to_change_bike")
+        ::runtime::odoo::fields::BoolField::new("plan_to_change_bike")
     }
     /// Plan To Change Car (`plan_to_change_car`, `boolean`).
     #[inline]
-    pub const fn plan_to_change_car() -> ::runtime::fields::BoolField<
+    pub const fn plan_to_change_car() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("plan_to_change_car")
+        ::runtime::odoo::fields::BoolField::new("plan_to_change_car")
     }
     /// Projects (`project_ids`, `one2many`).
     #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::X2ManyField::new("project_ids")
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
     }
     /// Account Payable (`property_account_payable_id`, `many2one`).
     #[inline]
-    pub const fn property_account_payable_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_payable_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_payable_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_payable_id")
     }
     /// Fiscal Position (`property_account_position_id`, `many2one`).
     #[inline]
-    pub const fn property_account_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_position_id")
     }
     /// Account Receivable (`property_account_receivable_id`, `many2one`).
     #[inline]
-    pub const fn property_account_receivable_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_receivable_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_receivable_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_receivable_id")
     }
     /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn property_inbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_inbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("property_inbound_payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_inbound_payment_method_line_id",
+        )
     }
     /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn property_outbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_outbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("property_outbound_payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_outbound_payment_method_line_id",
+        )
     }
     /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
     #[inline]
-    pub const fn property_payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("property_payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_payment_term_id")
     }
     /// Pricelist (`property_product_pricelist`, `many2one`).
     #[inline]
-    pub const fn property_product_pricelist() -> ::runtime::fields::Many2OneField<
+    pub const fn property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("property_product_pricelist")
+        ::runtime::odoo::fields::Many2OneField::new("property_product_pricelist")
     }
     /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
     #[inline]
-    pub const fn property_purchase_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_purchase_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("property_purchase_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_purchase_currency_id")
     }
     /// Customer Location (`property_stock_customer`, `many2one`).
     #[inline]
-    pub const fn property_stock_customer() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_customer() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_customer")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_customer")
     }
     /// Vendor Location (`property_stock_supplier`, `many2one`).
     #[inline]
-    pub const fn property_stock_supplier() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_supplier() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_supplier")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_supplier")
     }
     /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
     #[inline]
-    pub const fn property_supplier_payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_supplier_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("property_supplier_payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_supplier_payment_term_id")
     }
     /// Purchase Lines (`purchase_line_ids`, `one2many`).
     #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
     }
     /// Purchase Order Count (`purchase_order_count`, `integer`).
     #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_order_count")
+        ::runtime::odoo::fields::NumField::new("purchase_order_count")
     }
     /// Purchase Order Warning (`purchase_warn`, `selection`).
     #[inline]
-    pub const fn purchase_warn() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::PurchaseWarn,
     > {
-        ::runtime::fields::SelectionField::new("purchase_warn")
+        ::runtime::odoo::fields::SelectionField::new("purchase_warn")
     }
     /// Message for Purchase Order (`purchase_warn_msg`, `text`).
     #[inline]
-    pub const fn purchase_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("purchase_warn_msg")
+    pub const fn purchase_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("purchase_warn_msg")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
     #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::fields::BoolField<
+    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("receipt_reminder_email")
+        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
     }
     /// Reference (`ref`, `char`).
     #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("ref")
+    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("ref")
     }
     /// Companies that refers to partner (`ref_company_ids`, `one2many`).
     #[inline]
-    pub const fn ref_company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn ref_company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("ref_company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("ref_company_ids")
     }
     /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
     #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::fields::NumField<
+    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("reminder_date_before_receipt")
+        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
     }
     /// Sale Order Count (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Sales Order (`sale_order_ids`, `one2many`).
     #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
     }
     /// Sales Warnings (`sale_warn`, `selection`).
     #[inline]
-    pub const fn sale_warn() -> ::runtime::fields::SelectionField<
+    pub const fn sale_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::SaleWarn,
     > {
-        ::runtime::fields::SelectionField::new("sale_warn")
+        ::runtime::odoo::fields::SelectionField::new("sale_warn")
     }
     /// Message for Sales Order (`sale_warn_msg`, `text`).
     #[inline]
-    pub const fn sale_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("sale_warn_msg")
+    pub const fn sale_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("sale_warn_msg")
     }
     /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
     #[inline]
-    pub const fn same_company_registry_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn same_company_registry_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("same_company_registry_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("same_company_registry_partner_id")
     }
     /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
     #[inline]
-    pub const fn same_vat_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn same_vat_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("same_vat_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("same_vat_partner_id")
     }
     /// Self (`self`, `many2one`).
     #[inline]
-    pub const fn self_() -> ::runtime::fields::Many2OneField<
+    pub const fn self_() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("self")
+        ::runtime::odoo::fields::Many2OneField::new("self")
     }
     /// Show Credit Limit (`show_credit_limit`, `boolean`).
     #[inline]
-    pub const fn show_credit_limit() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("show_credit_limit")
+    pub const fn show_credit_limit() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_credit_limit")
     }
     /// Signup Token Type (`signup_type`, `char`).
     #[inline]
-    pub const fn signup_type() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("signup_type")
+    pub const fn signup_type() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("signup_type")
     }
     /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
     #[inline]
-    pub const fn specific_property_product_pricelist() -> ::runtime::fields::Many2OneField<
+    pub const fn specific_property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("specific_property_product_pricelist")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "specific_property_product_pricelist",
+        )
     }
     /// Starred Message (`starred_message_ids`, `many2many`).
     #[inline]
-    pub const fn starred_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn starred_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("starred_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("starred_message_ids")
     }
     /// State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Static Map Url (`static_map_url`, `char`).
     #[inline]
-    pub const fn static_map_url() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("static_map_url")
+    pub const fn static_map_url() -> ::runtime::odoo::fields::CharField<
+        super::ResPartner,
+    > {
+        ::runtime::odoo::fields::CharField::new("static_map_url")
     }
     /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
     #[inline]
-    pub const fn static_map_url_is_valid() -> ::runtime::fields::BoolField<
+    pub const fn static_map_url_is_valid() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("static_map_url_is_valid")
+        ::runtime::odoo::fields::BoolField::new("static_map_url_is_valid")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("street")
+    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("street2")
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
     #[inline]
-    pub const fn supplier_invoice_count() -> ::runtime::fields::NumField<
+    pub const fn supplier_invoice_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         i64,
     > {
-        ::runtime::fields::NumField::new("supplier_invoice_count")
+        ::runtime::odoo::fields::NumField::new("supplier_invoice_count")
     }
     /// Supplier Rank (`supplier_rank`, `integer`).
     #[inline]
-    pub const fn supplier_rank() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("supplier_rank")
+    pub const fn supplier_rank() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("supplier_rank")
     }
     /// \# Tasks (`task_count`, `integer`).
     #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("task_count")
+    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
+        super::ResPartner,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("task_count")
     }
     /// Tasks (`task_ids`, `one2many`).
     #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("task_ids")
+        ::runtime::odoo::fields::X2ManyField::new("task_ids")
     }
     /// Title (`title`, `many2one`).
     #[inline]
-    pub const fn title() -> ::runtime::fields::Many2OneField<
+    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResPartnerTitle,
     > {
-        ::runtime::fields::Many2OneField::new("title")
+        ::runtime::odoo::fields::Many2OneField::new("title")
     }
     /// Total Invoiced (`total_invoiced`, `monetary`).
     #[inline]
-    pub const fn total_invoiced() -> ::runtime::fields::NumField<
+    pub const fn total_invoiced() -> ::runtime::odoo::fields::NumField<
         super::ResPartner,
         f64,
     > {
-        ::runtime::fields::NumField::new("total_invoiced")
+        ::runtime::odoo::fields::NumField::new("total_invoiced")
     }
     /// Degree of trust you have in this debtor (`trust`, `selection`).
     #[inline]
-    pub const fn trust() -> ::runtime::fields::SelectionField<
+    pub const fn trust() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::Trust,
     > {
-        ::runtime::fields::SelectionField::new("trust")
+        ::runtime::odoo::fields::SelectionField::new("trust")
     }
     /// Address Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartner,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// Timezone offset (`tz_offset`, `char`).
     #[inline]
-    pub const fn tz_offset() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("tz_offset")
+    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("tz_offset")
     }
     /// Partner Limit (`use_partner_credit_limit`, `boolean`).
     #[inline]
-    pub const fn use_partner_credit_limit() -> ::runtime::fields::BoolField<
+    pub const fn use_partner_credit_limit() -> ::runtime::odoo::fields::BoolField<
         super::ResPartner,
     > {
-        ::runtime::fields::BoolField::new("use_partner_credit_limit")
+        ::runtime::odoo::fields::BoolField::new("use_partner_credit_limit")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Users (`user_ids`, `one2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Tax ID (`vat`, `char`).
     #[inline]
-    pub const fn vat() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("vat")
+    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("vat")
     }
     /// Website Link (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartner,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartner,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartner,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("zip")
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner`.
@@ -5588,7 +5743,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5607,12 +5762,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `res.partner`.
@@ -5629,7 +5784,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5650,12 +5805,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `autopost_bills` (Auto-post bills) on `res.partner`.
@@ -5672,7 +5827,7 @@ pub enum AutopostBills {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AutopostBills {
+impl ::runtime::odoo::wire::Selection for AutopostBills {
     const VALUES: &'static [&'static str] = &["always", "ask", "never"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5693,12 +5848,12 @@ impl ::runtime::wire::Selection for AutopostBills {
 }
 impl<'de> ::serde::Deserialize<'de> for AutopostBills {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AutopostBills {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_type` (Company Type) on `res.partner`.
@@ -5713,7 +5868,7 @@ pub enum CompanyType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyType {
+impl ::runtime::odoo::wire::Selection for CompanyType {
     const VALUES: &'static [&'static str] = &["person", "company"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5732,12 +5887,12 @@ impl ::runtime::wire::Selection for CompanyType {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_edi_format` (eInvoice format) on `res.partner`.
@@ -5760,7 +5915,7 @@ pub enum InvoiceEdiFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceEdiFormat {
+impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
     const VALUES: &'static [&'static str] = &[
         "facturx",
         "ubl_bis3",
@@ -5794,12 +5949,12 @@ impl ::runtime::wire::Selection for InvoiceEdiFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceEdiFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_sending_method` (Invoice sending) on `res.partner`.
@@ -5816,7 +5971,7 @@ pub enum InvoiceSendingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceSendingMethod {
+impl ::runtime::odoo::wire::Selection for InvoiceSendingMethod {
     const VALUES: &'static [&'static str] = &["manual", "email", "snailmail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5837,12 +5992,12 @@ impl ::runtime::wire::Selection for InvoiceSendingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceSendingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceSendingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_warn` (Invoice) on `res.partner`.
@@ -5859,7 +6014,7 @@ pub enum InvoiceWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceWarn {
+impl ::runtime::odoo::wire::Selection for InvoiceWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5880,12 +6035,12 @@ impl ::runtime::wire::Selection for InvoiceWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lang` (Language) on `res.partner`.
@@ -5898,7 +6053,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5915,12 +6070,12 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_warn` (Stock Picking) on `res.partner`.
@@ -5937,7 +6092,7 @@ pub enum PickingWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingWarn {
+impl ::runtime::odoo::wire::Selection for PickingWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5958,12 +6113,12 @@ impl ::runtime::wire::Selection for PickingWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_warn` (Purchase Order Warning) on `res.partner`.
@@ -5980,7 +6135,7 @@ pub enum PurchaseWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseWarn {
+impl ::runtime::odoo::wire::Selection for PurchaseWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6001,12 +6156,12 @@ impl ::runtime::wire::Selection for PurchaseWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_warn` (Sales Warnings) on `res.partner`.
@@ -6023,7 +6178,7 @@ pub enum SaleWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleWarn {
+impl ::runtime::odoo::wire::Selection for SaleWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6044,12 +6199,12 @@ impl ::runtime::wire::Selection for SaleWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `trust` (Degree of trust you have in this debtor) on `res.partner`.
@@ -6066,7 +6221,7 @@ pub enum Trust {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Trust {
+impl ::runtime::odoo::wire::Selection for Trust {
     const VALUES: &'static [&'static str] = &["good", "normal", "bad"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6087,12 +6242,12 @@ impl ::runtime::wire::Selection for Trust {
 }
 impl<'de> ::serde::Deserialize<'de> for Trust {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Trust {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Address Type) on `res.partner`.
@@ -6111,7 +6266,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["contact", "invoice", "delivery", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6134,11 +6289,11 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

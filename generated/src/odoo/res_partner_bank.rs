@@ -35,7 +35,7 @@ pub struct ResPartnerBank {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::acc_type())`.
     ///
     /// Values: `bank` (Normal).
-    pub acc_type: ::runtime::wire::Computed<Option<AccType>>,
+    pub acc_type: ::runtime::odoo::wire::Computed<Option<AccType>>,
     /// Active
     ///
     /// `boolean`.
@@ -45,15 +45,17 @@ pub struct ResPartnerBank {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -61,7 +63,7 @@ pub struct ResPartnerBank {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -69,13 +71,13 @@ pub struct ResPartnerBank {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -88,34 +90,34 @@ pub struct ResPartnerBank {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Send Money
     ///
@@ -132,7 +134,7 @@ pub struct ResPartnerBank {
     /// Bank
     ///
     /// `many2one`, to `res.bank`.
-    pub bank_id: Option<::runtime::wire::Many2One<super::rel::ResBank>>,
+    pub bank_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResBank>>,
     /// Name
     ///
     /// `char`, related `bank_id.name`, not stored.
@@ -140,14 +142,14 @@ pub struct ResPartnerBank {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `partner_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `partner_id.country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -155,11 +157,11 @@ pub struct ResPartnerBank {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -173,7 +175,7 @@ pub struct ResPartnerBank {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Money Transfer Warning
     ///
     /// Technical field used to display a warning if the account is a transfer service account.
@@ -189,85 +191,85 @@ pub struct ResPartnerBank {
     /// The accounting journal corresponding to this bank account.
     ///
     /// `one2many`, to `account.journal` (inverse `bank_account_id`), readonly, computed.
-    pub journal_id: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    pub journal_id: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
     /// Lock Trust Fields
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lock_trust_fields())`.
-    pub lock_trust_fields: ::runtime::wire::Computed<bool>,
+    pub lock_trust_fields: ::runtime::odoo::wire::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Money Transfer Service
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::money_transfer_service())`.
-    pub money_transfer_service: ::runtime::wire::Computed<Option<String>>,
+    pub money_transfer_service: ::runtime::odoo::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Country Name
     ///
     /// `char`, readonly, related `partner_id.country_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_country_name())`.
-    pub partner_country_name: ::runtime::wire::Computed<Option<String>>,
+    pub partner_country_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Customer Rank
     ///
     /// `integer`, readonly, related `partner_id.customer_rank`, not stored.
@@ -275,7 +277,7 @@ pub struct ResPartnerBank {
     /// Account Holder
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Supplier Rank
     ///
     /// `integer`, readonly, related `partner_id.supplier_rank`, not stored.
@@ -285,11 +287,11 @@ pub struct ResPartnerBank {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Related Moves
     ///
     /// `one2many`, to `account.move` (inverse `partner_bank_id`).
-    pub related_moves: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub related_moves: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Sanitized Account Number
     ///
     /// `char`, readonly, computed.
@@ -301,13 +303,13 @@ pub struct ResPartnerBank {
     /// User Has Group Validate Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_has_group_validate_bank_account())`.
-    pub user_has_group_validate_bank_account: ::runtime::wire::Computed<bool>,
+    pub user_has_group_validate_bank_account: ::runtime::odoo::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -315,14 +317,14 @@ pub struct ResPartnerBank {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerBank {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartnerBank {
+impl ::runtime::odoo::wire::FromRecord for ResPartnerBank {
     const FIELDS: &'static [&'static str] = &[
         "aba_routing",
         "acc_holder_name",
@@ -381,8 +383,8 @@ impl ::runtime::wire::FromRecord for ResPartnerBank {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResPartnerBank::default();
         while let Some(i) = r.next()? {
             match i {
@@ -508,108 +510,114 @@ impl ::runtime::Model for ResPartnerBank {
         "partner_country_name",
         "user_has_group_validate_bank_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("aba_routing", "char"),
-        ::runtime::verify::FieldSpec::new("acc_holder_name", "char"),
-        ::runtime::verify::FieldSpec::new("acc_number", "char").required(),
-        ::runtime::verify::FieldSpec::new("acc_type", "selection").selection(&["bank"]),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("aba_routing", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("acc_holder_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("acc_number", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("acc_type", "selection")
+            .selection(&["bank"]),
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("allow_out_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("bank_bic", "char"),
-        ::runtime::verify::FieldSpec::new("bank_id", "many2one").relation("res.bank"),
-        ::runtime::verify::FieldSpec::new("bank_name", "char"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("allow_out_payment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_bic", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_id", "many2one")
+            .relation("res.bank"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_iban_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_money_transfer_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_iban_warning", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_money_transfer_warning", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "one2many")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("lock_trust_fields", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("lock_trust_fields", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("money_transfer_service", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("money_transfer_service", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("partner_country_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_customer_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_country_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_customer_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_supplier_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("partner_supplier_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("related_moves", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("related_moves", "one2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("sanitized_acc_number", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("sanitized_acc_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "user_has_group_validate_bank_account",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResPartnerBank {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("bank_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResPartnerBank {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("bank_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -791,7 +799,7 @@ impl super::mixins::MailThread for ResPartnerBank {}
 /// Values for creating a `res.partner.bank` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResPartnerBankCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerBankCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -802,7 +810,7 @@ impl ResPartnerBankCreate {
     /// Takes the required fields: `acc_number`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(acc_number: impl Into<String>, partner_id: i64) -> Self {
         ResPartnerBankCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .acc_number(acc_number)
             .partner_id(partner_id)
@@ -810,13 +818,13 @@ impl ResPartnerBankCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerBank>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerBank>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `aba_routing` (ABA/Routing).
@@ -848,7 +856,7 @@ impl ResPartnerBankCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -901,7 +909,7 @@ impl ResPartnerBankCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -916,7 +924,7 @@ impl ResPartnerBankCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -927,7 +935,7 @@ impl ResPartnerBankCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -948,7 +956,7 @@ impl ResPartnerBankCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -959,7 +967,7 @@ impl ResPartnerBankCreate {
     pub fn related_moves(
         mut self,
         related_moves: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("related_moves", related_moves.into_iter().collect::<Vec<_>>());
@@ -976,7 +984,7 @@ impl ResPartnerBankCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -994,7 +1002,7 @@ impl ::runtime::CreateValues for ResPartnerBankCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResPartnerBankUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerBankUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1005,19 +1013,19 @@ impl ResPartnerBankUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResPartnerBankUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerBank>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerBank>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `aba_routing` (ABA/Routing).
@@ -1049,7 +1057,7 @@ impl ResPartnerBankUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1102,7 +1110,7 @@ impl ResPartnerBankUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1117,7 +1125,7 @@ impl ResPartnerBankUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1128,7 +1136,7 @@ impl ResPartnerBankUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1149,7 +1157,7 @@ impl ResPartnerBankUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1160,7 +1168,7 @@ impl ResPartnerBankUpdate {
     pub fn related_moves(
         mut self,
         related_moves: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("related_moves", related_moves.into_iter().collect::<Vec<_>>());
@@ -1177,7 +1185,7 @@ impl ResPartnerBankUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1195,397 +1203,414 @@ impl ::runtime::UpdateValues for ResPartnerBankUpdate {
 pub mod fields {
     /// ABA/Routing (`aba_routing`, `char`).
     #[inline]
-    pub const fn aba_routing() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("aba_routing")
+    pub const fn aba_routing() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("aba_routing")
     }
     /// Account Holder Name (`acc_holder_name`, `char`).
     #[inline]
-    pub const fn acc_holder_name() -> ::runtime::fields::CharField<
+    pub const fn acc_holder_name() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("acc_holder_name")
+        ::runtime::odoo::fields::CharField::new("acc_holder_name")
     }
     /// Account Number (`acc_number`, `char`).
     #[inline]
-    pub const fn acc_number() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("acc_number")
+    pub const fn acc_number() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("acc_number")
     }
     /// Type (`acc_type`, `selection`).
     #[inline]
-    pub const fn acc_type() -> ::runtime::fields::SelectionField<
+    pub const fn acc_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartnerBank,
         super::AccType,
     > {
-        ::runtime::fields::SelectionField::new("acc_type")
+        ::runtime::odoo::fields::SelectionField::new("acc_type")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResPartnerBank> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResPartnerBank> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerBank,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartnerBank,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ResPartnerBank,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Send Money (`allow_out_payment`, `boolean`).
     #[inline]
-    pub const fn allow_out_payment() -> ::runtime::fields::BoolField<
+    pub const fn allow_out_payment() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("allow_out_payment")
+        ::runtime::odoo::fields::BoolField::new("allow_out_payment")
     }
     /// Bank Identifier Code (`bank_bic`, `char`).
     #[inline]
-    pub const fn bank_bic() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("bank_bic")
+    pub const fn bank_bic() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("bank_bic")
     }
     /// Bank (`bank_id`, `many2one`).
     #[inline]
-    pub const fn bank_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bank_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResBank,
     > {
-        ::runtime::fields::Many2OneField::new("bank_id")
+        ::runtime::odoo::fields::Many2OneField::new("bank_id")
     }
     /// Name (`bank_name`, `char`).
     #[inline]
-    pub const fn bank_name() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("bank_name")
+    pub const fn bank_name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("bank_name")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerBank,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResPartnerBank> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Iban Warning (`has_iban_warning`, `boolean`).
     #[inline]
-    pub const fn has_iban_warning() -> ::runtime::fields::BoolField<
+    pub const fn has_iban_warning() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("has_iban_warning")
+        ::runtime::odoo::fields::BoolField::new("has_iban_warning")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ResPartnerBank> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartnerBank,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Money Transfer Warning (`has_money_transfer_warning`, `boolean`).
     #[inline]
-    pub const fn has_money_transfer_warning() -> ::runtime::fields::BoolField<
+    pub const fn has_money_transfer_warning() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("has_money_transfer_warning")
+        ::runtime::odoo::fields::BoolField::new("has_money_transfer_warning")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartnerBank, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResPartnerBank, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Account Journal (`journal_id`, `one2many`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::X2ManyField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::X2ManyField::new("journal_id")
+        ::runtime::odoo::fields::X2ManyField::new("journal_id")
     }
     /// Lock Trust Fields (`lock_trust_fields`, `boolean`).
     #[inline]
-    pub const fn lock_trust_fields() -> ::runtime::fields::BoolField<
+    pub const fn lock_trust_fields() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("lock_trust_fields")
+        ::runtime::odoo::fields::BoolField::new("lock_trust_fields")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ResPartnerBank,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ResPartnerBank,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ResPartnerBank,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Money Transfer Service (`money_transfer_service`, `char`).
     #[inline]
-    pub const fn money_transfer_service() -> ::runtime::fields::CharField<
+    pub const fn money_transfer_service() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("money_transfer_service")
+        ::runtime::odoo::fields::CharField::new("money_transfer_service")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerBank,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Country Name (`partner_country_name`, `char`).
     #[inline]
-    pub const fn partner_country_name() -> ::runtime::fields::CharField<
+    pub const fn partner_country_name() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("partner_country_name")
+        ::runtime::odoo::fields::CharField::new("partner_country_name")
     }
     /// Customer Rank (`partner_customer_rank`, `integer`).
     #[inline]
-    pub const fn partner_customer_rank() -> ::runtime::fields::NumField<
+    pub const fn partner_customer_rank() -> ::runtime::odoo::fields::NumField<
         super::ResPartnerBank,
         i64,
     > {
-        ::runtime::fields::NumField::new("partner_customer_rank")
+        ::runtime::odoo::fields::NumField::new("partner_customer_rank")
     }
     /// Account Holder (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Supplier Rank (`partner_supplier_rank`, `integer`).
     #[inline]
-    pub const fn partner_supplier_rank() -> ::runtime::fields::NumField<
+    pub const fn partner_supplier_rank() -> ::runtime::odoo::fields::NumField<
         super::ResPartnerBank,
         i64,
     > {
-        ::runtime::fields::NumField::new("partner_supplier_rank")
+        ::runtime::odoo::fields::NumField::new("partner_supplier_rank")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Related Moves (`related_moves`, `one2many`).
     #[inline]
-    pub const fn related_moves() -> ::runtime::fields::X2ManyField<
+    pub const fn related_moves() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("related_moves")
+        ::runtime::odoo::fields::X2ManyField::new("related_moves")
     }
     /// Sanitized Account Number (`sanitized_acc_number`, `char`).
     #[inline]
-    pub const fn sanitized_acc_number() -> ::runtime::fields::CharField<
+    pub const fn sanitized_acc_number() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::CharField::new("sanitized_acc_number")
+        ::runtime::odoo::fields::CharField::new("sanitized_acc_number")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ResPartnerBank, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::ResPartnerBank,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// User Has Group Validate Bank Account (`user_has_group_validate_bank_account`, `boolean`).
     #[inline]
-    pub const fn user_has_group_validate_bank_account() -> ::runtime::fields::BoolField<
+    pub const fn user_has_group_validate_bank_account() -> ::runtime::odoo::fields::BoolField<
         super::ResPartnerBank,
     > {
-        ::runtime::fields::BoolField::new("user_has_group_validate_bank_account")
+        ::runtime::odoo::fields::BoolField::new("user_has_group_validate_bank_account")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerBank,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerBank,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerBank,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `acc_type` (Type) on `res.partner.bank`.
@@ -1598,7 +1623,7 @@ pub enum AccType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AccType {
+impl ::runtime::odoo::wire::Selection for AccType {
     const VALUES: &'static [&'static str] = &["bank"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1615,12 +1640,12 @@ impl ::runtime::wire::Selection for AccType {
 }
 impl<'de> ::serde::Deserialize<'de> for AccType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AccType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner.bank`.
@@ -1635,7 +1660,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1654,12 +1679,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `res.partner.bank`.
@@ -1676,7 +1701,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1697,11 +1722,11 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

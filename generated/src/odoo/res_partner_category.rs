@@ -21,7 +21,7 @@ pub struct ResPartnerCategory {
     /// Child Tags
     ///
     /// `one2many`, to `res.partner.category` (inverse `parent_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Color
     ///
     /// `integer`.
@@ -33,7 +33,7 @@ pub struct ResPartnerCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,7 +49,9 @@ pub struct ResPartnerCategory {
     /// Category
     ///
     /// `many2one`, to `res.partner.category`.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerCategory>>,
+    pub parent_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerCategory>,
+    >,
     /// Parent Path
     ///
     /// `char`.
@@ -57,7 +59,7 @@ pub struct ResPartnerCategory {
     /// Partners
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,14 +67,14 @@ pub struct ResPartnerCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartnerCategory {
+impl ::runtime::odoo::wire::FromRecord for ResPartnerCategory {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "child_ids",
@@ -89,8 +91,8 @@ impl ::runtime::wire::FromRecord for ResPartnerCategory {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResPartnerCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,34 +132,35 @@ impl ::runtime::Model for ResPartnerCategory {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResPartnerCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResPartnerCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ResPartnerCategory {
@@ -166,7 +169,7 @@ impl super::mixins::BaseModel for ResPartnerCategory {
 /// Values for creating a `res.partner.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResPartnerCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -177,20 +180,20 @@ impl ResPartnerCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         ResPartnerCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -204,7 +207,7 @@ impl ResPartnerCategoryCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -239,7 +242,7 @@ impl ResPartnerCategoryCreate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -253,7 +256,7 @@ impl ::runtime::CreateValues for ResPartnerCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResPartnerCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResPartnerCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -264,19 +267,19 @@ impl ResPartnerCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResPartnerCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -290,7 +293,7 @@ impl ResPartnerCategoryUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -325,7 +328,7 @@ impl ResPartnerCategoryUpdate {
     pub fn partner_ids(
         mut self,
         partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
@@ -339,92 +342,102 @@ impl ::runtime::UpdateValues for ResPartnerCategoryUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResPartnerCategory> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ResPartnerCategory,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Child Tags (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerCategory,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResPartnerCategory, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::ResPartnerCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerCategory,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartnerCategory, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResPartnerCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResPartnerCategory> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ResPartnerCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Category (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerCategory,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
         super::ResPartnerCategory,
     > {
-        ::runtime::fields::CharField::new("parent_path")
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Partners (`partner_ids`, `many2many`).
     #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResPartnerCategory,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResPartnerCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResPartnerCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

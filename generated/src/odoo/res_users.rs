@@ -19,13 +19,13 @@ pub struct ResUsers {
     /// Number of access rights that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accesses_count())`.
-    pub accesses_count: ::runtime::wire::Computed<i64>,
+    pub accesses_count: ::runtime::odoo::wire::Computed<i64>,
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
     /// Active
     ///
     /// `boolean`.
@@ -33,7 +33,7 @@ pub struct ResUsers {
     /// Active Lang Count
     ///
     /// `integer`, readonly, related `partner_id.active_lang_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
-    pub active_lang_count: ::runtime::wire::Computed<i64>,
+    pub active_lang_count: ::runtime::odoo::wire::Computed<i64>,
     /// Partner is Active
     ///
     /// `boolean`, readonly, related `partner_id.active`, not stored.
@@ -43,15 +43,17 @@ pub struct ResUsers {
     /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, related `partner_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -59,7 +61,7 @@ pub struct ResUsers {
     /// `selection`, readonly, related `partner_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -67,13 +69,13 @@ pub struct ResUsers {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, related `partner_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -86,34 +88,34 @@ pub struct ResUsers {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `partner_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `partner_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional info
     ///
@@ -124,17 +126,17 @@ pub struct ResUsers {
     /// `text`, related `employee_id.additional_note`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::additional_note())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub additional_note: ::runtime::wire::Computed<Option<String>>,
+    pub additional_note: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, related `employee_id.address_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::address_id())`.
-    pub address_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// API Keys
     ///
     /// `one2many`, to `res.users.apikeys` (inverse `user_id`).
-    pub api_key_ids: ::runtime::wire::X2Many<super::rel::ResUsersApikeys>,
+    pub api_key_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsersApikeys>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
@@ -146,11 +148,11 @@ pub struct ResUsers {
     /// Bank
     ///
     /// `integer`, readonly, related `partner_id.bank_account_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
-    pub bank_account_count: ::runtime::wire::Computed<i64>,
+    pub bank_account_count: ::runtime::odoo::wire::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank`, related `partner_id.bank_ids`, not stored.
-    pub bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -158,23 +160,23 @@ pub struct ResUsers {
     /// `char`, related `employee_id.barcode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub barcode: ::runtime::wire::Computed<Option<String>>,
+    pub barcode: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Date of Birth
     ///
     /// `date`, related `employee_id.birthday`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::birthday())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub birthday: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub birthday: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Buyer
     ///
     /// `many2one`, to `res.users`, related `partner_id.buyer_id`, not stored.
-    pub buyer_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub buyer_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Calendar Default Privacy
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::calendar_default_privacy())`.
     ///
     /// Values: `public` (Public), `private` (Private), `confidential` (Only internal users).
-    pub calendar_default_privacy: ::runtime::wire::Computed<
+    pub calendar_default_privacy: ::runtime::odoo::wire::Computed<
         Option<CalendarDefaultPrivacy>,
     >,
     /// Last notification marked as read from base Calendar
@@ -184,18 +186,18 @@ pub struct ResUsers {
     /// Can Edit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit())`.
-    pub can_edit: ::runtime::wire::Computed<bool>,
+    pub can_edit: ::runtime::odoo::wire::Computed<bool>,
     /// Tags
     ///
     /// `many2many`, to `res.partner.category`, related `partner_id.category_id`, not stored.
-    pub category_id: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub category_id: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Employee Tags
     ///
     /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::category_ids())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub category_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
+    pub category_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeCategory>,
     >,
     /// Certificate Level
     ///
@@ -204,21 +206,21 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
-    pub certificate: ::runtime::wire::Computed<Option<Certificate>>,
+    pub certificate: ::runtime::odoo::wire::Computed<Option<Certificate>>,
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`, related `partner_id.channel_ids`, not stored.
-    pub channel_ids: ::runtime::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
     /// Contact
     ///
     /// `one2many`, to `res.partner`, related `partner_id.child_ids`, not stored.
-    pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     /// Number of Dependent Children
     ///
     /// `integer`, related `employee_id.children`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub children: ::runtime::wire::Computed<i64>,
+    pub children: ::runtime::odoo::wire::Computed<i64>,
     /// City
     ///
     /// `char`, related `partner_id.city`, not stored.
@@ -229,8 +231,8 @@ pub struct ResUsers {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, related `employee_id.coach_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::coach_id())`.
-    pub coach_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     >,
     /// Color Index
     ///
@@ -247,21 +249,23 @@ pub struct ResUsers {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.commercial_partner_id`, not stored.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Number of Companies
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::companies_count())`.
-    pub companies_count: ::runtime::wire::Computed<i64>,
+    pub companies_count: ::runtime::odoo::wire::Computed<i64>,
     /// Company
     ///
     /// The default company for this user.
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`.
-    pub company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Company Name
     ///
     /// `char`, related `partner_id.company_name`, not stored.
@@ -277,7 +281,7 @@ pub struct ResUsers {
     /// `selection`, related `partner_id.company_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: ::runtime::wire::Computed<Option<CompanyType>>,
+    pub company_type: ::runtime::odoo::wire::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, related `partner_id.complete_name`, not stored.
@@ -285,33 +289,33 @@ pub struct ResUsers {
     /// Complete Address
     ///
     /// `char`, readonly, related `partner_id.contact_address`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
-    pub contact_address: ::runtime::wire::Computed<Option<String>>,
+    pub contact_address: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
     /// `char`, readonly, related `partner_id.contact_address_inline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
-    pub contact_address_inline: ::runtime::wire::Computed<Option<String>>,
+    pub contact_address_inline: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account`, readonly, related `partner_id.contract_ids`, not stored.
-    pub contract_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub contract_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `partner_id.country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, related `partner_id.country_id`, not stored.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
     /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_of_birth())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_of_birth: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_of_birth: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -320,17 +324,17 @@ pub struct ResUsers {
     /// Technical field, whether to create an employee
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee())`.
-    pub create_employee: ::runtime::wire::Computed<bool>,
+    pub create_employee: ::runtime::odoo::wire::Computed<bool>,
     /// Technical field, bind user to this employee on create
     ///
     /// `many2one`, to `hr.employee`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee_id())`.
-    pub create_employee_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub create_employee_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     >,
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Total Receivable
     ///
     /// Total amount this customer owes you.
@@ -338,7 +342,7 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit: ::runtime::wire::Computed<f64>,
+    pub credit: ::runtime::odoo::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -352,22 +356,22 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.credit_to_invoice`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit_to_invoice: ::runtime::wire::Computed<f64>,
+    pub credit_to_invoice: ::runtime::odoo::wire::Computed<f64>,
     /// Sales Teams
     ///
     /// `many2many`, to `crm.team`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crm_team_ids())`.
-    pub crm_team_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::CrmTeam>,
+    pub crm_team_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::CrmTeam>,
     >,
     /// Sales Team Members
     ///
     /// `one2many`, to `crm.team.member` (inverse `user_id`).
-    pub crm_team_member_ids: ::runtime::wire::X2Many<super::rel::CrmTeamMember>,
+    pub crm_team_member_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTeamMember>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `partner_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Customer Rank
     ///
@@ -378,7 +382,7 @@ pub struct ResUsers {
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
     /// `float`, readonly, related `partner_id.days_sales_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
-    pub days_sales_outstanding: ::runtime::wire::Computed<f64>,
+    pub days_sales_outstanding: ::runtime::odoo::wire::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
@@ -386,7 +390,7 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.debit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub debit: ::runtime::wire::Computed<f64>,
+    pub debit: ::runtime::odoo::wire::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, related `partner_id.debit_limit`, not stored, currency in `currency_id`.
@@ -394,21 +398,21 @@ pub struct ResUsers {
     /// Department
     ///
     /// `many2one`, to `hr.department`, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     >,
     /// User devices
     ///
     /// `one2many`, to `res.device` (inverse `user_id`).
-    pub device_ids: ::runtime::wire::X2Many<super::rel::ResDevice>,
+    pub device_ids: ::runtime::odoo::wire::X2Many<super::rel::ResDevice>,
     /// Display Invoice Edi Format
     ///
     /// `boolean`, related `partner_id.display_invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
-    pub display_invoice_edi_format: ::runtime::wire::Computed<bool>,
+    pub display_invoice_edi_format: ::runtime::odoo::wire::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `boolean`, related `partner_id.display_invoice_template_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
-    pub display_invoice_template_pdf_report_id: ::runtime::wire::Computed<bool>,
+    pub display_invoice_template_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -418,7 +422,7 @@ pub struct ResUsers {
     /// `integer`, related `employee_id.distance_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub distance_home_work: ::runtime::wire::Computed<i64>,
+    pub distance_home_work: ::runtime::odoo::wire::Computed<i64>,
     /// Home-Work Distance unit
     ///
     /// `selection`, related `employee_id.distance_home_work_unit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work_unit())`.
@@ -426,11 +430,13 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
-    pub distance_home_work_unit: ::runtime::wire::Computed<Option<DistanceHomeWorkUnit>>,
+    pub distance_home_work_unit: ::runtime::odoo::wire::Computed<
+        Option<DistanceHomeWorkUnit>,
+    >,
     /// Duplicated Bank Account Partners Count
     ///
     /// `integer`, readonly, related `partner_id.duplicated_bank_account_partners_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
-    pub duplicated_bank_account_partners_count: ::runtime::wire::Computed<i64>,
+    pub duplicated_bank_account_partners_count: ::runtime::odoo::wire::Computed<i64>,
     /// Email
     ///
     /// `char`, related `partner_id.email`, not stored.
@@ -440,7 +446,7 @@ pub struct ResUsers {
     /// Format email address "Name \<email@domain\>"
     ///
     /// `char`, readonly, related `partner_id.email_formatted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -452,13 +458,13 @@ pub struct ResUsers {
     /// `char`, related `employee_id.emergency_contact`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_contact())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub emergency_contact: ::runtime::wire::Computed<Option<String>>,
+    pub emergency_contact: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Contact Phone
     ///
     /// `char`, related `employee_id.emergency_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_phone())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub emergency_phone: ::runtime::wire::Computed<Option<String>>,
+    pub emergency_phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Employee
     ///
     /// Check this box if this contact is an Employee.
@@ -472,56 +478,56 @@ pub struct ResUsers {
     /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_bank_account_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_bank_account_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub employee_bank_account_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>>,
     >,
     /// Cars
     ///
     /// `integer`, readonly, related `employee_id.employee_cars_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
     ///
     /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
-    pub employee_cars_count: ::runtime::wire::Computed<i64>,
+    pub employee_cars_count: ::runtime::odoo::wire::Computed<i64>,
     /// Employee Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_count())`.
-    pub employee_count: ::runtime::wire::Computed<i64>,
+    pub employee_count: ::runtime::odoo::wire::Computed<i64>,
     /// Employee's Country
     ///
     /// `many2one`, to `res.country`, related `employee_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_country_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub employee_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Company employee
     ///
     /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
-    pub employee_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     >,
     /// Related employee
     ///
     /// `one2many`, to `hr.employee` (inverse `user_id`).
-    pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, related `employee_id.parent_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_parent_id())`.
-    pub employee_parent_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_parent_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
     >,
     /// Employee's Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, readonly, related `employee_id.resource_calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_resource_calendar_id())`.
-    pub employee_resource_calendar_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub employee_resource_calendar_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
-    pub employee_skill_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Employee Type
     ///
@@ -532,23 +538,23 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
-    pub employee_type: ::runtime::wire::Computed<Option<EmployeeType>>,
+    pub employee_type: ::runtime::odoo::wire::Computed<Option<EmployeeType>>,
     /// Employees Count
     ///
     /// `integer`, readonly, related `partner_id.employees_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employees_count: ::runtime::wire::Computed<i64>,
+    pub employees_count: ::runtime::odoo::wire::Computed<i64>,
     /// \# Events
     ///
     /// `integer`, readonly, related `partner_id.event_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub event_count: ::runtime::wire::Computed<i64>,
+    pub event_count: ::runtime::odoo::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, related `partner_id.fiscal_country_codes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`, related `partner_id.function`, not stored.
@@ -560,27 +566,27 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
-    pub gender: ::runtime::wire::Computed<Option<Gender>>,
+    pub gender: ::runtime::odoo::wire::Computed<Option<Gender>>,
     /// \# Groups
     ///
     /// Number of groups that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::groups_count())`.
-    pub groups_count: ::runtime::wire::Computed<i64>,
+    pub groups_count: ::runtime::odoo::wire::Computed<i64>,
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// Has Message
     ///
     /// `boolean`, readonly, related `partner_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, related `employee_id.hr_presence_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -590,7 +596,7 @@ pub struct ResUsers {
     /// `char`, related `employee_id.identification_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::identification_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub identification_id: ::runtime::wire::Computed<Option<String>>,
+    pub identification_id: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `boolean`, related `partner_id.ignore_abnormal_invoice_amount`, not stored.
@@ -602,17 +608,19 @@ pub struct ResUsers {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`, related `partner_id.industry_id`, not stored.
-    pub industry_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerIndustry>>,
+    pub industry_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
+    >,
     /// eInvoice format
     ///
     /// `selection`, related `partner_id.invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, related `partner_id.invoice_edi_format_store`, not stored.
@@ -620,7 +628,7 @@ pub struct ResUsers {
     /// Invoices
     ///
     /// `one2many`, to `account.move`, readonly, related `partner_id.invoice_ids`, not stored.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Invoice sending
     ///
     /// `selection`, related `partner_id.invoice_sending_method`, not stored.
@@ -631,7 +639,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `ir.actions.report`, related `partner_id.invoice_template_pdf_report_id`, not stored.
     pub invoice_template_pdf_report_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsReport>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
     >,
     /// Invoice
     ///
@@ -652,7 +660,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -662,33 +670,33 @@ pub struct ResUsers {
     /// Is Peppol Edi Format
     ///
     /// `boolean`, readonly, related `partner_id.is_peppol_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
-    pub is_peppol_edi_format: ::runtime::wire::Computed<bool>,
+    pub is_peppol_edi_format: ::runtime::odoo::wire::Computed<bool>,
     /// Is Public
     ///
     /// `boolean`, readonly, related `partner_id.is_public`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
-    pub is_public: ::runtime::wire::Computed<bool>,
+    pub is_public: ::runtime::odoo::wire::Computed<bool>,
     /// Is System
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_system())`.
-    pub is_system: ::runtime::wire::Computed<bool>,
+    pub is_system: ::runtime::odoo::wire::Computed<bool>,
     /// Is Ubl Format
     ///
     /// `boolean`, readonly, related `partner_id.is_ubl_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
-    pub is_ubl_format: ::runtime::wire::Computed<bool>,
+    pub is_ubl_format: ::runtime::odoo::wire::Computed<bool>,
     /// Job Title
     ///
     /// `char`, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
-    pub job_title: ::runtime::wire::Computed<Option<String>>,
+    pub job_title: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Journal Items
     ///
     /// `integer`, readonly, related `partner_id.journal_item_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
-    pub journal_item_count: ::runtime::wire::Computed<i64>,
+    pub journal_item_count: ::runtime::odoo::wire::Computed<i64>,
     /// Home-Work Distance in Km
     ///
     /// `integer`, related `employee_id.km_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::km_home_work())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub km_home_work: ::runtime::wire::Computed<i64>,
+    pub km_home_work: ::runtime::odoo::wire::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -700,15 +708,15 @@ pub struct ResUsers {
     /// Last Activity
     ///
     /// `date`, readonly, related `employee_id.last_activity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, related `employee_id.last_activity_time`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// User log entries
     ///
     /// `one2many`, to `res.users.log` (inverse `create_uid`).
-    pub log_ids: ::runtime::wire::X2Many<super::rel::ResUsersLog>,
+    pub log_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsersLog>,
     /// Login
     ///
     /// Used to log into the system
@@ -718,7 +726,9 @@ pub struct ResUsers {
     /// Latest authentication
     ///
     /// `datetime`, related `log_ids.create_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
-    pub login_date: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
+    pub login_date: ::runtime::odoo::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Marital Status
     ///
     /// `selection`, related `employee_id.marital`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::marital())`.
@@ -726,21 +736,21 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
-    pub marital: ::runtime::wire::Computed<Option<Marital>>,
+    pub marital: ::runtime::odoo::wire::Computed<Option<Marital>>,
     /// \# Meetings
     ///
     /// `integer`, readonly, related `partner_id.meeting_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
-    pub meeting_count: ::runtime::wire::Computed<i64>,
+    pub meeting_count: ::runtime::odoo::wire::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`, related `partner_id.meeting_ids`, not stored.
-    pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
+    pub meeting_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
     /// `integer`, readonly, related `partner_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -752,52 +762,52 @@ pub struct ResUsers {
     /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `partner_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, related `partner_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `partner_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `partner_id.message_ids`, not stored.
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, related `partner_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, related `partner_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, related `partner_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -810,17 +820,17 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, related `employee_id.mobile_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_phone())`.
-    pub mobile_phone: ::runtime::wire::Computed<Option<String>>,
+    pub mobile_phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, related `partner_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Name
@@ -832,7 +842,7 @@ pub struct ResUsers {
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_password())`.
-    pub new_password: ::runtime::wire::Computed<Option<String>>,
+    pub new_password: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Notification
     ///
     /// Policy on how to handle Chatter notifications:
@@ -858,25 +868,25 @@ pub struct ResUsers {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
     /// Opportunity Count
     ///
     /// `integer`, readonly, related `partner_id.opportunity_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub opportunity_count: ::runtime::wire::Computed<i64>,
+    pub opportunity_count: ::runtime::odoo::wire::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead`, related `partner_id.opportunity_ids`, not stored.
-    pub opportunity_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    pub opportunity_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
     /// Related Company
     ///
     /// `many2one`, to `res.partner`, related `partner_id.parent_id`, not stored.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Parent name
     ///
     /// `char`, readonly, related `partner_id.parent_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_name())`.
-    pub parent_name: ::runtime::wire::Computed<Option<String>>,
+    pub parent_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Company database ID
     ///
     /// `integer`, related `partner_id.partner_gid`, not stored.
@@ -886,7 +896,7 @@ pub struct ResUsers {
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Geo Latitude
     ///
     /// `float`, related `partner_id.partner_latitude`, not stored, digits (10, 7).
@@ -904,27 +914,27 @@ pub struct ResUsers {
     /// Partner Vat Placeholder
     ///
     /// `char`, readonly, related `partner_id.partner_vat_placeholder`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
-    pub partner_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
+    pub partner_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Passport No
     ///
     /// `char`, related `employee_id.passport_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::passport_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub passport_id: ::runtime::wire::Computed<Option<String>>,
+    pub passport_id: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::password())`.
-    pub password: ::runtime::wire::Computed<Option<String>>,
+    pub password: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Payment Token Count
     ///
     /// `integer`, readonly, related `partner_id.payment_token_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
-    pub payment_token_count: ::runtime::wire::Computed<i64>,
+    pub payment_token_count: ::runtime::odoo::wire::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token`, related `partner_id.payment_token_ids`, not stored.
-    pub payment_token_ids: ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    pub payment_token_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -945,7 +955,7 @@ pub struct ResUsers {
     /// `char`, related `employee_id.permit_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::permit_no())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub permit_no: ::runtime::wire::Computed<Option<String>>,
+    pub permit_no: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Phone
     ///
     /// `char`, related `partner_id.phone`, not stored.
@@ -957,11 +967,11 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.phone_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, related `partner_id.phone_mobile_search`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -975,7 +985,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -995,13 +1005,13 @@ pub struct ResUsers {
     /// `char`, related `employee_id.pin`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pin())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub pin: ::runtime::wire::Computed<Option<String>>,
+    pub pin: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Place of Birth
     ///
     /// `char`, related `employee_id.place_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::place_of_birth())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub place_of_birth: ::runtime::wire::Computed<Option<String>>,
+    pub place_of_birth: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Plan To Change Bike
     ///
     /// `boolean`, related `partner_id.plan_to_change_bike`, not stored.
@@ -1015,21 +1025,21 @@ pub struct ResUsers {
     /// `char`, related `employee_id.private_city`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_city())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_city: ::runtime::wire::Computed<Option<String>>,
+    pub private_city: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Private Country
     ///
     /// `many2one`, to `res.country`, related `employee_id.private_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_country_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub private_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Private Email
     ///
     /// `char`, related `employee_id.private_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_email())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_email: ::runtime::wire::Computed<Option<String>>,
+    pub private_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Employee Lang
     ///
     /// `selection`, related `employee_id.lang`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_lang())`.
@@ -1037,50 +1047,50 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `en_US` (English (US)).
-    pub private_lang: ::runtime::wire::Computed<Option<PrivateLang>>,
+    pub private_lang: ::runtime::odoo::wire::Computed<Option<PrivateLang>>,
     /// Private Phone
     ///
     /// `char`, related `employee_id.private_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_phone())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_phone: ::runtime::wire::Computed<Option<String>>,
+    pub private_phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Private State
     ///
     /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_state_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_state_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub private_state_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     >,
     /// Private Street
     ///
     /// `char`, related `employee_id.private_street`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_street: ::runtime::wire::Computed<Option<String>>,
+    pub private_street: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Private Street2
     ///
     /// `char`, related `employee_id.private_street2`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street2())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_street2: ::runtime::wire::Computed<Option<String>>,
+    pub private_street2: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Private Zip
     ///
     /// `char`, related `employee_id.private_zip`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_zip())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_zip: ::runtime::wire::Computed<Option<String>>,
+    pub private_zip: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Projects
     ///
     /// `one2many`, to `project.project`, related `partner_id.project_ids`, not stored.
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     /// Account Payable
     ///
     /// This account will be used instead of the default one as the payable account for the current partner
     ///
     /// `many2one`, to `account.account`, related `partner_id.property_account_payable_id`, not stored.
     pub property_account_payable_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Position
     ///
@@ -1088,7 +1098,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.fiscal.position`, related `partner_id.property_account_position_id`, not stored.
     pub property_account_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Account Receivable
     ///
@@ -1096,7 +1106,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.account`, related `partner_id.property_account_receivable_id`, not stored.
     pub property_account_receivable_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Property Inbound Payment Method Line
     ///
@@ -1104,7 +1114,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.method.line`, related `partner_id.property_inbound_payment_method_line_id`, not stored.
     pub property_inbound_payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Property Outbound Payment Method Line
     ///
@@ -1112,7 +1122,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.method.line`, related `partner_id.property_outbound_payment_method_line_id`, not stored.
     pub property_outbound_payment_method_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Customer Payment Terms
     ///
@@ -1120,15 +1130,15 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.term`, related `partner_id.property_payment_term_id`, not stored.
     pub property_payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Pricelist
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
     /// `many2one`, to `product.pricelist`, related `partner_id.property_product_pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
-    pub property_product_pricelist: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub property_product_pricelist: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -1136,7 +1146,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `res.currency`, related `partner_id.property_purchase_currency_id`, not stored.
     pub property_purchase_currency_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCurrency>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
     >,
     /// Customer Location
     ///
@@ -1144,7 +1154,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `stock.location`, related `partner_id.property_stock_customer`, not stored.
     pub property_stock_customer: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Vendor Location
     ///
@@ -1152,7 +1162,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `stock.location`, related `partner_id.property_stock_supplier`, not stored.
     pub property_stock_supplier: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Vendor Payment Terms
     ///
@@ -1160,24 +1170,24 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.term`, related `partner_id.property_supplier_payment_term_id`, not stored.
     pub property_supplier_payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Default Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, company-dependent.
     pub property_warehouse_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockWarehouse>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
     >,
     /// Purchase Lines
     ///
     /// `one2many`, to `purchase.order.line`, related `partner_id.purchase_line_ids`, not stored.
-    pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, related `partner_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1195,7 +1205,7 @@ pub struct ResUsers {
     /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -1209,7 +1219,7 @@ pub struct ResUsers {
     /// Companies that refers to partner
     ///
     /// `one2many`, to `res.company`, related `partner_id.ref_company_ids`, not stored.
-    pub ref_company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    pub ref_company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
@@ -1219,53 +1229,55 @@ pub struct ResUsers {
     /// Settings
     ///
     /// `many2one`, to `res.users.settings`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_users_settings_id())`.
-    pub res_users_settings_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsersSettings>>,
+    pub res_users_settings_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsersSettings>>,
     >,
     /// Res Users Settings
     ///
     /// `one2many`, to `res.users.settings` (inverse `user_id`).
-    pub res_users_settings_ids: ::runtime::wire::X2Many<super::rel::ResUsersSettings>,
+    pub res_users_settings_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ResUsersSettings,
+    >,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_ids.calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
-    pub resource_calendar_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub resource_calendar_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Resources
     ///
     /// `one2many`, to `resource.resource` (inverse `user_id`).
-    pub resource_ids: ::runtime::wire::X2Many<super::rel::ResourceResource>,
+    pub resource_ids: ::runtime::odoo::wire::X2Many<super::rel::ResourceResource>,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line`, related `employee_id.resume_line_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resume_line_ids())`.
-    pub resume_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
     >,
     /// \# Record Rules
     ///
     /// Number of record rules that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rules_count())`.
-    pub rules_count: ::runtime::wire::Computed<i64>,
+    pub rules_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, related `partner_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order`, related `partner_id.sale_order_ids`, not stored.
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// User Sales Team
     ///
     /// Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription.
     ///
     /// `many2one`, to `crm.team`, readonly, computed.
-    pub sale_team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub sale_team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Sales Warnings
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1281,20 +1293,20 @@ pub struct ResUsers {
     /// Partner with same Company Registry
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.same_company_registry_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
-    pub same_company_registry_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub same_company_registry_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.same_vat_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
-    pub same_vat_partner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub same_vat_partner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Self
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.self`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
-    pub self_: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub self_: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Share User
     ///
@@ -1307,7 +1319,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.show_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub show_credit_limit: ::runtime::wire::Computed<bool>,
+    pub show_credit_limit: ::runtime::odoo::wire::Computed<bool>,
     /// Email Signature
     ///
     /// `html`, computed.
@@ -1322,20 +1334,20 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `product.pricelist`, related `partner_id.specific_property_product_pricelist`, not stored.
     pub specific_property_product_pricelist: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelist>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
     >,
     /// Spouse Birthdate
     ///
     /// `date`, related `employee_id.spouse_birthdate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_birthdate())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub spouse_birthdate: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub spouse_birthdate: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Spouse Complete Name
     ///
     /// `char`, related `employee_id.spouse_complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_complete_name())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub spouse_complete_name: ::runtime::wire::Computed<Option<String>>,
+    pub spouse_complete_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// SSN No
     ///
     /// Social Security Number
@@ -1343,29 +1355,29 @@ pub struct ResUsers {
     /// `char`, related `employee_id.ssnid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ssnid())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub ssnid: ::runtime::wire::Computed<Option<String>>,
+    pub ssnid: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Starred Message
     ///
     /// `many2many`, to `mail.message`, related `partner_id.starred_message_ids`, not stored.
-    pub starred_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub starred_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Status
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `new` (Never Connected), `active` (Confirmed).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`, related `partner_id.state_id`, not stored.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
     /// `char`, readonly, related `partner_id.static_map_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
-    pub static_map_url: ::runtime::wire::Computed<Option<String>>,
+    pub static_map_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
     /// `boolean`, readonly, related `partner_id.static_map_url_is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
-    pub static_map_url_is_valid: ::runtime::wire::Computed<bool>,
+    pub static_map_url_is_valid: ::runtime::odoo::wire::Computed<bool>,
     /// Street
     ///
     /// `char`, related `partner_id.street`, not stored.
@@ -1379,17 +1391,17 @@ pub struct ResUsers {
     /// `char`, related `employee_id.study_field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_field())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub study_field: ::runtime::wire::Computed<Option<String>>,
+    pub study_field: ::runtime::odoo::wire::Computed<Option<String>>,
     /// School
     ///
     /// `char`, related `employee_id.study_school`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_school())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub study_school: ::runtime::wire::Computed<Option<String>>,
+    pub study_school: ::runtime::odoo::wire::Computed<Option<String>>,
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
-    pub supplier_invoice_count: ::runtime::wire::Computed<i64>,
+    pub supplier_invoice_count: ::runtime::odoo::wire::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`, related `partner_id.supplier_rank`, not stored.
@@ -1409,29 +1421,31 @@ pub struct ResUsers {
     /// \# Tasks
     ///
     /// `integer`, readonly, related `partner_id.task_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::wire::Computed<i64>,
+    pub task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task`, related `partner_id.task_ids`, not stored.
-    pub task_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`, related `partner_id.title`, not stored.
-    pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
     /// `monetary`, readonly, related `partner_id.total_invoiced`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub total_invoiced: ::runtime::wire::Computed<f64>,
+    pub total_invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Two-factor authentication
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::totp_enabled())`.
-    pub totp_enabled: ::runtime::wire::Computed<bool>,
+    pub totp_enabled: ::runtime::odoo::wire::Computed<bool>,
     /// Trusted Devices
     ///
     /// `one2many`, to `auth_totp.device` (inverse `user_id`).
-    pub totp_trusted_device_ids: ::runtime::wire::X2Many<super::rel::AuthTotpDevice>,
+    pub totp_trusted_device_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AuthTotpDevice,
+    >,
     /// Onboarding
     ///
     /// `boolean`, computed.
@@ -1461,27 +1475,27 @@ pub struct ResUsers {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
     /// `boolean`, related `partner_id.use_partner_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
+    pub use_partner_credit_limit: ::runtime::odoo::wire::Computed<bool>,
     /// User Group Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_group_warning())`.
-    pub user_group_warning: ::runtime::wire::Computed<Option<String>>,
+    pub user_group_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `many2one`, to `res.users`, related `partner_id.user_id`, not stored.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Users
     ///
     /// `one2many`, to `res.users`, related `partner_id.user_ids`, not stored.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -1493,13 +1507,13 @@ pub struct ResUsers {
     /// `date`, related `employee_id.visa_expire`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_expire())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub visa_expire: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub visa_expire: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Visa No
     ///
     /// `char`, related `employee_id.visa_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_no())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub visa_no: ::runtime::wire::Computed<Option<String>>,
+    pub visa_no: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Website Link
     ///
     /// `char`, related `partner_id.website`, not stored.
@@ -1509,37 +1523,37 @@ pub struct ResUsers {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message`, related `partner_id.website_message_ids`, not stored.
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`, related `employee_id.work_contact_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_contact_id())`.
-    pub work_contact_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Work Email
     ///
     /// `char`, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
-    pub work_email: ::runtime::wire::Computed<Option<String>>,
+    pub work_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`, related `employee_id.work_location_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_id())`.
-    pub work_location_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    pub work_location_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>>,
     >,
     /// Work Location Name
     ///
     /// `char`, readonly, related `employee_id.work_location_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, related `employee_id.work_location_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
-    pub work_phone: ::runtime::wire::Computed<Option<String>>,
+    pub work_phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -1547,7 +1561,7 @@ pub struct ResUsers {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, related `partner_id.zip`, not stored.
@@ -1555,10 +1569,10 @@ pub struct ResUsers {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsers {
+impl ::runtime::odoo::wire::FromRecord for ResUsers {
     const FIELDS: &'static [&'static str] = &[
         "accesses_count",
         "action_id",
@@ -1838,8 +1852,8 @@ impl ::runtime::wire::FromRecord for ResUsers {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -2407,284 +2421,301 @@ impl ::runtime::Model for ResUsers {
         "work_location_type",
         "work_phone",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("accesses_count", "integer"),
-        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("accesses_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
             .relation("ir.actions.actions"),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("active_lang_count", "integer"),
-        ::runtime::verify::FieldSpec::new("active_partner", "boolean"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("active_lang_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("active_partner", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::verify::FieldSpec::new("additional_note", "text")
+        ::runtime::odoo::verify::FieldSpec::new("additional_info", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("address_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("api_key_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("api_key_ids", "one2many")
             .relation("res.users.apikeys"),
-        ::runtime::verify::FieldSpec::new("autopost_bills", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "selection")
             .required()
             .selection(&["always", "ask", "never"]),
-        ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::verify::FieldSpec::new("bank_account_count", "integer"),
-        ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_account_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("barcode", "char")
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("birthday", "date")
+        ::runtime::odoo::verify::FieldSpec::new("birthday", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("buyer_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("calendar_default_privacy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("buyer_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("calendar_default_privacy", "selection")
             .selection(&["public", "private", "confidential"]),
-        ::runtime::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
-        ::runtime::verify::FieldSpec::new("can_edit", "boolean"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("can_edit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2many")
             .relation("res.partner.category"),
-        ::runtime::verify::FieldSpec::new("category_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("category_ids", "many2many")
             .relation("hr.employee.category")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("certificate", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("certificate", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
-        ::runtime::verify::FieldSpec::new("channel_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
             .relation("discuss.channel"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("children", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("children", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("coach_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("comment", "html"),
-        ::runtime::verify::FieldSpec::new("commercial_company_name", "char"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("commercial_company_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("companies_count", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("companies_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::verify::FieldSpec::new("company_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("company_type", "selection")
             .selection(&["person", "company"]),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("contact_address", "char"),
-        ::runtime::verify::FieldSpec::new("contact_address_inline", "char"),
-        ::runtime::verify::FieldSpec::new("contract_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contact_address", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contact_address_inline", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("contract_ids", "one2many")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("country_of_birth", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_of_birth", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_employee", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_employee", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_employee_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("credit_limit", "float")
+        ::runtime::odoo::verify::FieldSpec::new("credit_limit", "float")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("credit_to_invoice", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("crm_team_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("crm_team_ids", "many2many")
             .relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("crm_team_member_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_ids", "one2many")
             .relation("crm.team.member"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("customer_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("customer_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("days_sales_outstanding", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("debit_limit", "monetary"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("debit_limit", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("device_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("device_ids", "one2many")
             .relation("res.device"),
-        ::runtime::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "display_invoice_template_pdf_report_id",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("distance_home_work", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("distance_home_work", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("distance_home_work_unit", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("distance_home_work_unit", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["kilometers", "miles"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "duplicated_bank_account_partners_count",
             "integer",
         ),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_contact", "char")
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("emergency_contact", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("emergency_phone", "char")
+        ::runtime::odoo::verify::FieldSpec::new("emergency_phone", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employee", "boolean"),
-        ::runtime::verify::FieldSpec::new("employee_bank_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("employee", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_bank_account_id", "many2one")
             .relation("res.partner.bank")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("employee_cars_count", "integer")
             .groups(&["fleet.fleet_group_manager"]),
-        ::runtime::verify::FieldSpec::new("employee_count", "integer"),
-        ::runtime::verify::FieldSpec::new("employee_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("employee_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_country_id", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employee_parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("employee_parent_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employee_resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "employee_resource_calendar_id",
+                "many2one",
+            )
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("employee_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("employee_type", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(
                 &["employee", "worker", "student", "trainee", "contractor", "freelance"],
             ),
-        ::runtime::verify::FieldSpec::new("employees_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("employees_count", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("event_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("event_count", "integer")
             .groups(&["event.group_event_registration_desk"]),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("function", "char"),
-        ::runtime::verify::FieldSpec::new("gender", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("gender", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["male", "female", "other"]),
-        ::runtime::verify::FieldSpec::new("groups_count", "integer"),
-        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("groups_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("identification_id", "char")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("identification_id", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_date", "boolean"),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::verify::FieldSpec::new("industry_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "ignore_abnormal_invoice_amount",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "ignore_abnormal_invoice_date",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
             .relation("res.partner.industry"),
-        ::runtime::verify::FieldSpec::new("invoice_edi_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
             .selection(
                 &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
             ),
-        ::runtime::verify::FieldSpec::new("invoice_edi_format_store", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format_store", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "one2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("invoice_sending_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_sending_method", "selection")
             .selection(&["manual", "email", "snailmail"]),
-        ::runtime::verify::FieldSpec::new("invoice_template_pdf_report_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "invoice_template_pdf_report_id",
+                "many2one",
+            )
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("invoice_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("is_company", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_public", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_system", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_ubl_format", "boolean"),
-        ::runtime::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("km_home_work", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("is_company", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_public", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_system", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_ubl_format", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_item_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("km_home_work", "integer")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::verify::FieldSpec::new("log_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("log_ids", "one2many")
             .relation("res.users.log"),
-        ::runtime::verify::FieldSpec::new("login", "char").required(),
-        ::runtime::verify::FieldSpec::new("login_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("marital", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("login", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("login_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("marital", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
-        ::runtime::verify::FieldSpec::new("meeting_count", "integer"),
-        ::runtime::verify::FieldSpec::new("meeting_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("meeting_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("meeting_ids", "many2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("new_password", "char"),
-        ::runtime::verify::FieldSpec::new("notification_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("new_password", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_type", "selection")
             .required()
             .selection(&["email", "inbox"]),
-        ::runtime::verify::FieldSpec::new("odoobot_failed", "boolean"),
-        ::runtime::verify::FieldSpec::new("odoobot_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("odoobot_failed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("odoobot_state", "selection")
             .selection(
                 &[
                     "not_initialized",
@@ -2697,266 +2728,304 @@ impl ::runtime::Model for ResUsers {
                     "disabled",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("opportunity_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("opportunity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_ids", "one2many")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("parent_name", "char"),
-        ::runtime::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("parent_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_latitude", "float"),
-        ::runtime::verify::FieldSpec::new("partner_longitude", "float"),
-        ::runtime::verify::FieldSpec::new("partner_share", "boolean"),
-        ::runtime::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("passport_id", "char")
+        ::runtime::odoo::verify::FieldSpec::new("partner_latitude", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_longitude", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_vat_placeholder", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("passport_id", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("password", "char"),
-        ::runtime::verify::FieldSpec::new("payment_token_count", "integer"),
-        ::runtime::verify::FieldSpec::new("payment_token_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("payment_token_ids", "one2many")
             .relation("payment.token"),
-        ::runtime::verify::FieldSpec::new("peppol_eas", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("peppol_eas", "selection")
             .selection(super::verify::KEYS_B590746B),
-        ::runtime::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::verify::FieldSpec::new("permit_no", "char")
+        ::runtime::odoo::verify::FieldSpec::new("peppol_endpoint", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("permit_no", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("picking_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picking_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("pin", "char").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("place_of_birth", "char")
+        ::runtime::odoo::verify::FieldSpec::new("picking_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("pin", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
-        ::runtime::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::verify::FieldSpec::new("private_city", "char")
+        ::runtime::odoo::verify::FieldSpec::new("place_of_birth", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_car", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("private_city", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("private_country_id", "many2one")
             .relation("res.country")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_email", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_email", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_lang", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("private_lang", "selection")
             .groups(&["hr.group_hr_user"])
             .selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("private_phone", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_phone", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("private_state_id", "many2one")
             .relation("res.country.state")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_street", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_street", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_street2", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_street2", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("private_zip", "char")
+        ::runtime::odoo::verify::FieldSpec::new("private_zip", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("project_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("property_account_payable_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_payable_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("property_account_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_position_id",
+                "many2one",
+            )
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("property_account_receivable_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_account_receivable_id",
+                "many2one",
+            )
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_inbound_payment_method_line_id",
                 "many2one",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_outbound_payment_method_line_id",
                 "many2one",
             )
             .relation("account.payment.method.line"),
-        ::runtime::verify::FieldSpec::new("property_payment_term_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("property_product_pricelist", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_product_pricelist", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("property_purchase_currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "property_purchase_currency_id",
+                "many2one",
+            )
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("property_stock_customer", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_customer", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("property_stock_supplier", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_stock_supplier", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "property_supplier_payment_term_id",
                 "many2one",
             )
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("property_warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("property_warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
             .groups(&["purchase.group_purchase_user"]),
-        ::runtime::verify::FieldSpec::new("purchase_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("purchase_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::verify::FieldSpec::new("ref", "char"),
-        ::runtime::verify::FieldSpec::new("ref_company_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("ref_company_ids", "one2many")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("reminder_date_before_receipt", "integer"),
-        ::runtime::verify::FieldSpec::new("res_users_settings_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "reminder_date_before_receipt",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("res_users_settings_id", "many2one")
             .relation("res.users.settings"),
-        ::runtime::verify::FieldSpec::new("res_users_settings_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("res_users_settings_ids", "one2many")
             .relation("res.users.settings"),
-        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("resource_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resource_ids", "one2many")
             .relation("resource.resource"),
-        ::runtime::verify::FieldSpec::new("resume_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
             .relation("hr.resume.line"),
-        ::runtime::verify::FieldSpec::new("rules_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("rules_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("sale_order_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "one2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_team_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_team_id", "many2one")
             .relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("sale_warn", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
-        ::runtime::verify::FieldSpec::new("sale_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("same_company_registry_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_warn_msg", "text"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "same_company_registry_partner_id",
+                "many2one",
+            )
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("same_vat_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("same_vat_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("self", "many2one").relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("self", "many2one")
+            .relation("res.partner"),
+        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_credit_limit", "boolean")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("signature", "html"),
-        ::runtime::verify::FieldSpec::new("signup_type", "char")
+        ::runtime::odoo::verify::FieldSpec::new("signature", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("signup_type", "char")
             .groups(&["base.group_erp_manager"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "specific_property_product_pricelist",
                 "many2one",
             )
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date")
+        ::runtime::odoo::verify::FieldSpec::new("spouse_birthdate", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char")
+        ::runtime::odoo::verify::FieldSpec::new("spouse_complete_name", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("ssnid", "char").groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("starred_message_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("ssnid", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::odoo::verify::FieldSpec::new("starred_message_ids", "many2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["new", "active"]),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("static_map_url", "char"),
-        ::runtime::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("study_field", "char")
+        ::runtime::odoo::verify::FieldSpec::new("static_map_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("study_field", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("study_school", "char")
+        ::runtime::odoo::verify::FieldSpec::new("study_school", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("supplier_invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("supplier_rank", "integer"),
-        ::runtime::verify::FieldSpec::new("target_sales_done", "integer"),
-        ::runtime::verify::FieldSpec::new("target_sales_invoiced", "integer"),
-        ::runtime::verify::FieldSpec::new("target_sales_won", "integer"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("supplier_invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("supplier_rank", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("target_sales_done", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("target_sales_invoiced", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("target_sales_won", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("title", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("total_invoiced", "monetary")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("totp_enabled", "boolean"),
-        ::runtime::verify::FieldSpec::new("totp_trusted_device_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("totp_enabled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("totp_trusted_device_ids", "one2many")
             .relation("auth_totp.device"),
-        ::runtime::verify::FieldSpec::new("tour_enabled", "boolean"),
-        ::runtime::verify::FieldSpec::new("trust", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tour_enabled", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("trust", "selection")
             .selection(&["good", "normal", "bad"]),
-        ::runtime::verify::FieldSpec::new("type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
             .selection(&["contact", "invoice", "delivery", "other"]),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
             .groups(
                 &["account.group_account_invoice", "account.group_account_readonly"],
             ),
-        ::runtime::verify::FieldSpec::new("user_group_warning", "text"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_ids", "one2many").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("visa_expire", "date")
+        ::runtime::odoo::verify::FieldSpec::new("user_group_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("visa_expire", "date")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("visa_no", "char")
+        ::runtime::odoo::verify::FieldSpec::new("visa_no", "char")
             .groups(&["hr.group_hr_user"]),
-        ::runtime::verify::FieldSpec::new("website", "char"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("work_contact_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
             .relation("hr.work.location"),
-        ::runtime::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::verify::FieldSpec::new("work_location_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
             .selection(&["home", "office", "other"]),
-        ::runtime::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsers {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("action_id"),
-        ::runtime::nested::Relation::display_name("buyer_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("industry_id"),
-        ::runtime::nested::Relation::display_name("invoice_template_pdf_report_id"),
-        ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("property_account_payable_id"),
-        ::runtime::nested::Relation::display_name("property_account_position_id"),
-        ::runtime::nested::Relation::display_name("property_account_receivable_id"),
-        ::runtime::nested::Relation::display_name(
+impl ::runtime::odoo::projection::Projection for ResUsers {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("action_id"),
+        ::runtime::odoo::projection::Relation::display_name("buyer_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("industry_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "invoice_template_pdf_report_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("parent_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_payable_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_position_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_account_receivable_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name(
             "property_inbound_payment_method_line_id",
         ),
-        ::runtime::nested::Relation::display_name(
+        ::runtime::odoo::projection::Relation::display_name(
             "property_outbound_payment_method_line_id",
         ),
-        ::runtime::nested::Relation::display_name("property_payment_term_id"),
-        ::runtime::nested::Relation::display_name("property_purchase_currency_id"),
-        ::runtime::nested::Relation::display_name("property_stock_customer"),
-        ::runtime::nested::Relation::display_name("property_stock_supplier"),
-        ::runtime::nested::Relation::display_name("property_supplier_payment_term_id"),
-        ::runtime::nested::Relation::display_name("property_warehouse_id"),
-        ::runtime::nested::Relation::display_name("sale_team_id"),
-        ::runtime::nested::Relation::display_name("specific_property_product_pricelist"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("title"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("property_payment_term_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_purchase_currency_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_customer"),
+        ::runtime::odoo::projection::Relation::display_name("property_stock_supplier"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "property_supplier_payment_term_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("property_warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_team_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "specific_property_product_pricelist",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("title"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -3662,7 +3731,7 @@ impl super::mixins::BaseModel for ResUsers {
 /// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -3673,7 +3742,7 @@ impl ResUsersCreate {
     /// Takes the required fields: `login`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(login: impl Into<String>, partner_id: i64) -> Self {
         ResUsersCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .login(login)
             .partner_id(partner_id)
@@ -3681,13 +3750,13 @@ impl ResUsersCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsers>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Home Action).
@@ -3707,7 +3776,7 @@ impl ResUsersCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -3748,7 +3817,7 @@ impl ResUsersCreate {
     pub fn api_key_ids(
         mut self,
         api_key_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersApikeys>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersApikeys>,
         >,
     ) -> Self {
         self.values.set("api_key_ids", api_key_ids.into_iter().collect::<Vec<_>>());
@@ -3765,7 +3834,7 @@ impl ResUsersCreate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -3812,7 +3881,7 @@ impl ResUsersCreate {
     pub fn category_id(
         mut self,
         category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
@@ -3823,7 +3892,7 @@ impl ResUsersCreate {
     pub fn category_ids(
         mut self,
         category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
         >,
     ) -> Self {
         self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
@@ -3840,7 +3909,7 @@ impl ResUsersCreate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -3851,7 +3920,7 @@ impl ResUsersCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -3898,7 +3967,7 @@ impl ResUsersCreate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -3957,7 +4026,7 @@ impl ResUsersCreate {
     pub fn crm_team_member_ids(
         mut self,
         crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -3990,7 +4059,7 @@ impl ResUsersCreate {
     pub fn device_ids(
         mut self,
         device_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResDevice>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResDevice>,
         >,
     ) -> Self {
         self.values.set("device_ids", device_ids.into_iter().collect::<Vec<_>>());
@@ -4074,7 +4143,7 @@ impl ResUsersCreate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -4091,7 +4160,7 @@ impl ResUsersCreate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -4124,7 +4193,7 @@ impl ResUsersCreate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -4157,7 +4226,10 @@ impl ResUsersCreate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -4242,7 +4314,7 @@ impl ResUsersCreate {
     pub fn log_ids(
         mut self,
         log_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersLog>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersLog>,
         >,
     ) -> Self {
         self.values.set("log_ids", log_ids.into_iter().collect::<Vec<_>>());
@@ -4271,7 +4343,7 @@ impl ResUsersCreate {
     pub fn meeting_ids(
         mut self,
         meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
@@ -4288,7 +4360,7 @@ impl ResUsersCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -4303,7 +4375,7 @@ impl ResUsersCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -4314,7 +4386,7 @@ impl ResUsersCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -4371,7 +4443,7 @@ impl ResUsersCreate {
     pub fn opportunity_ids(
         mut self,
         opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -4425,7 +4497,7 @@ impl ResUsersCreate {
     pub fn payment_token_ids(
         mut self,
         payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
         >,
     ) -> Self {
         self.values
@@ -4560,7 +4632,7 @@ impl ResUsersCreate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -4677,7 +4749,7 @@ impl ResUsersCreate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -4701,7 +4773,7 @@ impl ResUsersCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -4724,7 +4796,7 @@ impl ResUsersCreate {
     pub fn ref_company_ids(
         mut self,
         ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values
@@ -4745,7 +4817,7 @@ impl ResUsersCreate {
     pub fn res_users_settings_ids(
         mut self,
         res_users_settings_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersSettings>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettings>,
         >,
     ) -> Self {
         self.values
@@ -4766,7 +4838,7 @@ impl ResUsersCreate {
     pub fn resource_ids(
         mut self,
         resource_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceResource>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceResource>,
         >,
     ) -> Self {
         self.values.set("resource_ids", resource_ids.into_iter().collect::<Vec<_>>());
@@ -4777,7 +4849,7 @@ impl ResUsersCreate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -4789,7 +4861,7 @@ impl ResUsersCreate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -4859,7 +4931,7 @@ impl ResUsersCreate {
     pub fn starred_message_ids(
         mut self,
         starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -4928,7 +5000,7 @@ impl ResUsersCreate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -4945,7 +5017,7 @@ impl ResUsersCreate {
     pub fn totp_trusted_device_ids(
         mut self,
         totp_trusted_device_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AuthTotpDevice>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AuthTotpDevice>,
         >,
     ) -> Self {
         self.values
@@ -4996,7 +5068,7 @@ impl ResUsersCreate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -5031,7 +5103,7 @@ impl ResUsersCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -5079,7 +5151,7 @@ impl ::runtime::CreateValues for ResUsersCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -5090,19 +5162,19 @@ impl ResUsersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsers>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action_id` (Home Action).
@@ -5122,7 +5194,7 @@ impl ResUsersUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -5163,7 +5235,7 @@ impl ResUsersUpdate {
     pub fn api_key_ids(
         mut self,
         api_key_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersApikeys>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersApikeys>,
         >,
     ) -> Self {
         self.values.set("api_key_ids", api_key_ids.into_iter().collect::<Vec<_>>());
@@ -5180,7 +5252,7 @@ impl ResUsersUpdate {
     pub fn bank_ids(
         mut self,
         bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
         >,
     ) -> Self {
         self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
@@ -5227,7 +5299,7 @@ impl ResUsersUpdate {
     pub fn category_id(
         mut self,
         category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
         >,
     ) -> Self {
         self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
@@ -5238,7 +5310,7 @@ impl ResUsersUpdate {
     pub fn category_ids(
         mut self,
         category_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
         >,
     ) -> Self {
         self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
@@ -5255,7 +5327,7 @@ impl ResUsersUpdate {
     pub fn channel_ids(
         mut self,
         channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
         >,
     ) -> Self {
         self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
@@ -5266,7 +5338,7 @@ impl ResUsersUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -5313,7 +5385,7 @@ impl ResUsersUpdate {
     pub fn company_ids(
         mut self,
         company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
@@ -5372,7 +5444,7 @@ impl ResUsersUpdate {
     pub fn crm_team_member_ids(
         mut self,
         crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmTeamMember>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
         >,
     ) -> Self {
         self.values
@@ -5405,7 +5477,7 @@ impl ResUsersUpdate {
     pub fn device_ids(
         mut self,
         device_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResDevice>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResDevice>,
         >,
     ) -> Self {
         self.values.set("device_ids", device_ids.into_iter().collect::<Vec<_>>());
@@ -5489,7 +5561,7 @@ impl ResUsersUpdate {
     pub fn employee_ids(
         mut self,
         employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
@@ -5506,7 +5578,7 @@ impl ResUsersUpdate {
     pub fn employee_skill_ids(
         mut self,
         employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
         >,
     ) -> Self {
         self.values
@@ -5539,7 +5611,7 @@ impl ResUsersUpdate {
     pub fn groups_id(
         mut self,
         groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
@@ -5572,7 +5644,10 @@ impl ResUsersUpdate {
     }
     /// Set `image_1920` (Image).
     #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn image_1920(
+        mut self,
+        image_1920: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("image_1920", image_1920.into());
         self
     }
@@ -5657,7 +5732,7 @@ impl ResUsersUpdate {
     pub fn log_ids(
         mut self,
         log_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersLog>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersLog>,
         >,
     ) -> Self {
         self.values.set("log_ids", log_ids.into_iter().collect::<Vec<_>>());
@@ -5686,7 +5761,7 @@ impl ResUsersUpdate {
     pub fn meeting_ids(
         mut self,
         meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
         >,
     ) -> Self {
         self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
@@ -5703,7 +5778,7 @@ impl ResUsersUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -5718,7 +5793,7 @@ impl ResUsersUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -5729,7 +5804,7 @@ impl ResUsersUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -5786,7 +5861,7 @@ impl ResUsersUpdate {
     pub fn opportunity_ids(
         mut self,
         opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
         >,
     ) -> Self {
         self.values
@@ -5840,7 +5915,7 @@ impl ResUsersUpdate {
     pub fn payment_token_ids(
         mut self,
         payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
         >,
     ) -> Self {
         self.values
@@ -5975,7 +6050,7 @@ impl ResUsersUpdate {
     pub fn project_ids(
         mut self,
         project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
         >,
     ) -> Self {
         self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
@@ -6092,7 +6167,7 @@ impl ResUsersUpdate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -6116,7 +6191,7 @@ impl ResUsersUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -6139,7 +6214,7 @@ impl ResUsersUpdate {
     pub fn ref_company_ids(
         mut self,
         ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
         >,
     ) -> Self {
         self.values
@@ -6160,7 +6235,7 @@ impl ResUsersUpdate {
     pub fn res_users_settings_ids(
         mut self,
         res_users_settings_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersSettings>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettings>,
         >,
     ) -> Self {
         self.values
@@ -6181,7 +6256,7 @@ impl ResUsersUpdate {
     pub fn resource_ids(
         mut self,
         resource_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceResource>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceResource>,
         >,
     ) -> Self {
         self.values.set("resource_ids", resource_ids.into_iter().collect::<Vec<_>>());
@@ -6192,7 +6267,7 @@ impl ResUsersUpdate {
     pub fn resume_line_ids(
         mut self,
         resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
         >,
     ) -> Self {
         self.values
@@ -6204,7 +6279,7 @@ impl ResUsersUpdate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -6274,7 +6349,7 @@ impl ResUsersUpdate {
     pub fn starred_message_ids(
         mut self,
         starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -6343,7 +6418,7 @@ impl ResUsersUpdate {
     pub fn task_ids(
         mut self,
         task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
         >,
     ) -> Self {
         self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
@@ -6360,7 +6435,7 @@ impl ResUsersUpdate {
     pub fn totp_trusted_device_ids(
         mut self,
         totp_trusted_device_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AuthTotpDevice>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AuthTotpDevice>,
         >,
     ) -> Self {
         self.values
@@ -6411,7 +6486,7 @@ impl ResUsersUpdate {
     pub fn user_ids(
         mut self,
         user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
@@ -6446,7 +6521,7 @@ impl ResUsersUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -6494,1899 +6569,2031 @@ impl ::runtime::UpdateValues for ResUsersUpdate {
 pub mod fields {
     /// \# Access Rights (`accesses_count`, `integer`).
     #[inline]
-    pub const fn accesses_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("accesses_count")
+    pub const fn accesses_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("accesses_count")
     }
     /// Home Action (`action_id`, `many2one`).
     #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::IrActionsActions,
     > {
-        ::runtime::fields::Many2OneField::new("action_id")
+        ::runtime::odoo::fields::Many2OneField::new("action_id")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Active Lang Count (`active_lang_count`, `integer`).
     #[inline]
-    pub const fn active_lang_count() -> ::runtime::fields::NumField<
+    pub const fn active_lang_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("active_lang_count")
+        ::runtime::odoo::fields::NumField::new("active_lang_count")
     }
     /// Partner is Active (`active_partner`, `boolean`).
     #[inline]
-    pub const fn active_partner() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("active_partner")
+    pub const fn active_partner() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active_partner")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("activity_type_icon")
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Additional info (`additional_info`, `char`).
     #[inline]
-    pub const fn additional_info() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("additional_info")
+    pub const fn additional_info() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("additional_info")
     }
     /// Additional Note (`additional_note`, `text`).
     #[inline]
-    pub const fn additional_note() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("additional_note")
+    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("additional_note")
     }
     /// Work Address (`address_id`, `many2one`).
     #[inline]
-    pub const fn address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("address_id")
+        ::runtime::odoo::fields::Many2OneField::new("address_id")
     }
     /// API Keys (`api_key_ids`, `one2many`).
     #[inline]
-    pub const fn api_key_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn api_key_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResUsersApikeys,
     > {
-        ::runtime::fields::X2ManyField::new("api_key_ids")
+        ::runtime::odoo::fields::X2ManyField::new("api_key_ids")
     }
     /// Auto-post bills (`autopost_bills`, `selection`).
     #[inline]
-    pub const fn autopost_bills() -> ::runtime::fields::SelectionField<
+    pub const fn autopost_bills() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::AutopostBills,
     > {
-        ::runtime::fields::SelectionField::new("autopost_bills")
+        ::runtime::odoo::fields::SelectionField::new("autopost_bills")
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("avatar_512")
     }
     /// Bank (`bank_account_count`, `integer`).
     #[inline]
-    pub const fn bank_account_count() -> ::runtime::fields::NumField<
+    pub const fn bank_account_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("bank_account_count")
+        ::runtime::odoo::fields::NumField::new("bank_account_count")
     }
     /// Banks (`bank_ids`, `one2many`).
     #[inline]
-    pub const fn bank_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::X2ManyField::new("bank_ids")
+        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
     }
     /// Badge ID (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Date of Birth (`birthday`, `date`).
     #[inline]
-    pub const fn birthday() -> ::runtime::fields::DateField<
+    pub const fn birthday() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("birthday")
+        ::runtime::odoo::fields::DateField::new("birthday")
     }
     /// Buyer (`buyer_id`, `many2one`).
     #[inline]
-    pub const fn buyer_id() -> ::runtime::fields::Many2OneField<
+    pub const fn buyer_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("buyer_id")
+        ::runtime::odoo::fields::Many2OneField::new("buyer_id")
     }
     /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
     #[inline]
-    pub const fn calendar_default_privacy() -> ::runtime::fields::SelectionField<
+    pub const fn calendar_default_privacy() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::CalendarDefaultPrivacy,
     > {
-        ::runtime::fields::SelectionField::new("calendar_default_privacy")
+        ::runtime::odoo::fields::SelectionField::new("calendar_default_privacy")
     }
     /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
     #[inline]
-    pub const fn calendar_last_notif_ack() -> ::runtime::fields::DateField<
+    pub const fn calendar_last_notif_ack() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("calendar_last_notif_ack")
+        ::runtime::odoo::fields::DateField::new("calendar_last_notif_ack")
     }
     /// Can Edit (`can_edit`, `boolean`).
     #[inline]
-    pub const fn can_edit() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("can_edit")
+    pub const fn can_edit() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("can_edit")
     }
     /// Tags (`category_id`, `many2many`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::X2ManyField<
+    pub const fn category_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResPartnerCategory,
     > {
-        ::runtime::fields::X2ManyField::new("category_id")
+        ::runtime::odoo::fields::X2ManyField::new("category_id")
     }
     /// Employee Tags (`category_ids`, `many2many`).
     #[inline]
-    pub const fn category_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn category_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::HrEmployeeCategory,
     > {
-        ::runtime::fields::X2ManyField::new("category_ids")
+        ::runtime::odoo::fields::X2ManyField::new("category_ids")
     }
     /// Certificate Level (`certificate`, `selection`).
     #[inline]
-    pub const fn certificate() -> ::runtime::fields::SelectionField<
+    pub const fn certificate() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Certificate,
     > {
-        ::runtime::fields::SelectionField::new("certificate")
+        ::runtime::odoo::fields::SelectionField::new("certificate")
     }
     /// Channels (`channel_ids`, `many2many`).
     #[inline]
-    pub const fn channel_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::DiscussChannel,
     > {
-        ::runtime::fields::X2ManyField::new("channel_ids")
+        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
     }
     /// Contact (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Number of Dependent Children (`children`, `integer`).
     #[inline]
-    pub const fn children() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("children")
+    pub const fn children() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
+        ::runtime::odoo::fields::NumField::new("children")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Coach (`coach_id`, `many2one`).
     #[inline]
-    pub const fn coach_id() -> ::runtime::fields::Many2OneField<
+    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("coach_id")
+        ::runtime::odoo::fields::Many2OneField::new("coach_id")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Notes (`comment`, `html`).
     #[inline]
-    pub const fn comment() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("comment")
+    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("comment")
     }
     /// Company Name Entity (`commercial_company_name`, `char`).
     #[inline]
-    pub const fn commercial_company_name() -> ::runtime::fields::CharField<
+    pub const fn commercial_company_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("commercial_company_name")
+        ::runtime::odoo::fields::CharField::new("commercial_company_name")
     }
     /// Commercial Entity (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Number of Companies (`companies_count`, `integer`).
     #[inline]
-    pub const fn companies_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("companies_count")
+    pub const fn companies_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("companies_count")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Companies (`company_ids`, `many2many`).
     #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("company_ids")
     }
     /// Company Name (`company_name`, `char`).
     #[inline]
-    pub const fn company_name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("company_name")
+    pub const fn company_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("company_name")
     }
     /// Company ID (`company_registry`, `char`).
     #[inline]
-    pub const fn company_registry() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("company_registry")
+    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("company_registry")
     }
     /// Company Type (`company_type`, `selection`).
     #[inline]
-    pub const fn company_type() -> ::runtime::fields::SelectionField<
+    pub const fn company_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::CompanyType,
     > {
-        ::runtime::fields::SelectionField::new("company_type")
+        ::runtime::odoo::fields::SelectionField::new("company_type")
     }
     /// Complete Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Complete Address (`contact_address`, `char`).
     #[inline]
-    pub const fn contact_address() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("contact_address")
+    pub const fn contact_address() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("contact_address")
     }
     /// Inlined Complete Address (`contact_address_inline`, `char`).
     #[inline]
-    pub const fn contact_address_inline() -> ::runtime::fields::CharField<
+    pub const fn contact_address_inline() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("contact_address_inline")
+        ::runtime::odoo::fields::CharField::new("contact_address_inline")
     }
     /// Partner Contracts (`contract_ids`, `one2many`).
     #[inline]
-    pub const fn contract_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn contract_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("contract_ids")
+        ::runtime::odoo::fields::X2ManyField::new("contract_ids")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Country of Birth (`country_of_birth`, `many2one`).
     #[inline]
-    pub const fn country_of_birth() -> ::runtime::fields::Many2OneField<
+    pub const fn country_of_birth() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_of_birth")
+        ::runtime::odoo::fields::Many2OneField::new("country_of_birth")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Technical field, whether to create an employee (`create_employee`, `boolean`).
     #[inline]
-    pub const fn create_employee() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("create_employee")
+    pub const fn create_employee() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("create_employee")
     }
     /// Technical field, bind user to this employee on create (`create_employee_id`, `many2one`).
     #[inline]
-    pub const fn create_employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn create_employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("create_employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("create_employee_id")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Total Receivable (`credit`, `monetary`).
     #[inline]
-    pub const fn credit() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("credit")
+    pub const fn credit() -> ::runtime::odoo::fields::NumField<super::ResUsers, f64> {
+        ::runtime::odoo::fields::NumField::new("credit")
     }
     /// Credit Limit (`credit_limit`, `float`).
     #[inline]
-    pub const fn credit_limit() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("credit_limit")
+    pub const fn credit_limit() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("credit_limit")
     }
     /// Credit To Invoice (`credit_to_invoice`, `monetary`).
     #[inline]
-    pub const fn credit_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn credit_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         f64,
     > {
-        ::runtime::fields::NumField::new("credit_to_invoice")
+        ::runtime::odoo::fields::NumField::new("credit_to_invoice")
     }
     /// Sales Teams (`crm_team_ids`, `many2many`).
     #[inline]
-    pub const fn crm_team_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn crm_team_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::X2ManyField::new("crm_team_ids")
+        ::runtime::odoo::fields::X2ManyField::new("crm_team_ids")
     }
     /// Sales Team Members (`crm_team_member_ids`, `one2many`).
     #[inline]
-    pub const fn crm_team_member_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn crm_team_member_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::CrmTeamMember,
     > {
-        ::runtime::fields::X2ManyField::new("crm_team_member_ids")
+        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_ids")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Customer Rank (`customer_rank`, `integer`).
     #[inline]
-    pub const fn customer_rank() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("customer_rank")
+    pub const fn customer_rank() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("customer_rank")
     }
     /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
     #[inline]
-    pub const fn days_sales_outstanding() -> ::runtime::fields::NumField<
+    pub const fn days_sales_outstanding() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         f64,
     > {
-        ::runtime::fields::NumField::new("days_sales_outstanding")
+        ::runtime::odoo::fields::NumField::new("days_sales_outstanding")
     }
     /// Total Payable (`debit`, `monetary`).
     #[inline]
-    pub const fn debit() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("debit")
+    pub const fn debit() -> ::runtime::odoo::fields::NumField<super::ResUsers, f64> {
+        ::runtime::odoo::fields::NumField::new("debit")
     }
     /// Payable Limit (`debit_limit`, `monetary`).
     #[inline]
-    pub const fn debit_limit() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("debit_limit")
+    pub const fn debit_limit() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("debit_limit")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// User devices (`device_ids`, `one2many`).
     #[inline]
-    pub const fn device_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn device_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResDevice,
     > {
-        ::runtime::fields::X2ManyField::new("device_ids")
+        ::runtime::odoo::fields::X2ManyField::new("device_ids")
     }
     /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
     #[inline]
-    pub const fn display_invoice_edi_format() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_edi_format() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_edi_format")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_edi_format")
     }
     /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
     #[inline]
-    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_template_pdf_report_id")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_template_pdf_report_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Home-Work Distance (`distance_home_work`, `integer`).
     #[inline]
-    pub const fn distance_home_work() -> ::runtime::fields::NumField<
+    pub const fn distance_home_work() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("distance_home_work")
+        ::runtime::odoo::fields::NumField::new("distance_home_work")
     }
     /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
     #[inline]
-    pub const fn distance_home_work_unit() -> ::runtime::fields::SelectionField<
+    pub const fn distance_home_work_unit() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::DistanceHomeWorkUnit,
     > {
-        ::runtime::fields::SelectionField::new("distance_home_work_unit")
+        ::runtime::odoo::fields::SelectionField::new("distance_home_work_unit")
     }
     /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
     #[inline]
-    pub const fn duplicated_bank_account_partners_count() -> ::runtime::fields::NumField<
+    pub const fn duplicated_bank_account_partners_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("duplicated_bank_account_partners_count")
+        ::runtime::odoo::fields::NumField::new("duplicated_bank_account_partners_count")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Formatted Email (`email_formatted`, `char`).
     #[inline]
-    pub const fn email_formatted() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("email_formatted")
+    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_formatted")
     }
     /// Normalized Email (`email_normalized`, `char`).
     #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("email_normalized")
+    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("email_normalized")
     }
     /// Contact Name (`emergency_contact`, `char`).
     #[inline]
-    pub const fn emergency_contact() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("emergency_contact")
+    pub const fn emergency_contact() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("emergency_contact")
     }
     /// Contact Phone (`emergency_phone`, `char`).
     #[inline]
-    pub const fn emergency_phone() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("emergency_phone")
+    pub const fn emergency_phone() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("emergency_phone")
     }
     /// Employee (`employee`, `boolean`).
     #[inline]
-    pub const fn employee() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("employee")
+    pub const fn employee() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("employee")
     }
     /// Employee's Bank Account Number (`employee_bank_account_id`, `many2one`).
     #[inline]
-    pub const fn employee_bank_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartnerBank,
     > {
-        ::runtime::fields::Many2OneField::new("employee_bank_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_bank_account_id")
     }
     /// Cars (`employee_cars_count`, `integer`).
     #[inline]
-    pub const fn employee_cars_count() -> ::runtime::fields::NumField<
+    pub const fn employee_cars_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("employee_cars_count")
+        ::runtime::odoo::fields::NumField::new("employee_cars_count")
     }
     /// Employee Count (`employee_count`, `integer`).
     #[inline]
-    pub const fn employee_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("employee_count")
+    pub const fn employee_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("employee_count")
     }
     /// Employee's Country (`employee_country_id`, `many2one`).
     #[inline]
-    pub const fn employee_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("employee_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_country_id")
     }
     /// Company employee (`employee_id`, `many2one`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_id")
     }
     /// Related employee (`employee_ids`, `one2many`).
     #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
     }
     /// Manager (`employee_parent_id`, `many2one`).
     #[inline]
-    pub const fn employee_parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::Many2OneField::new("employee_parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_parent_id")
     }
     /// Employee's Working Hours (`employee_resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn employee_resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn employee_resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("employee_resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("employee_resource_calendar_id")
     }
     /// Skills (`employee_skill_ids`, `one2many`).
     #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::HrEmployeeSkill,
     > {
-        ::runtime::fields::X2ManyField::new("employee_skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
     }
     /// Employee Type (`employee_type`, `selection`).
     #[inline]
-    pub const fn employee_type() -> ::runtime::fields::SelectionField<
+    pub const fn employee_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::EmployeeType,
     > {
-        ::runtime::fields::SelectionField::new("employee_type")
+        ::runtime::odoo::fields::SelectionField::new("employee_type")
     }
     /// Employees Count (`employees_count`, `integer`).
     #[inline]
-    pub const fn employees_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("employees_count")
+    pub const fn employees_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("employees_count")
     }
     /// \# Events (`event_count`, `integer`).
     #[inline]
-    pub const fn event_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("event_count")
+    pub const fn event_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("event_count")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// Job Position (`function`, `char`).
     #[inline]
-    pub const fn function() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("function")
+    pub const fn function() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("function")
     }
     /// Gender (`gender`, `selection`).
     #[inline]
-    pub const fn gender() -> ::runtime::fields::SelectionField<
+    pub const fn gender() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Gender,
     > {
-        ::runtime::fields::SelectionField::new("gender")
+        ::runtime::odoo::fields::SelectionField::new("gender")
     }
     /// \# Groups (`groups_count`, `integer`).
     #[inline]
-    pub const fn groups_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("groups_count")
+    pub const fn groups_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("groups_count")
     }
     /// Groups (`groups_id`, `many2many`).
     #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
+    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("groups_id")
+        ::runtime::odoo::fields::X2ManyField::new("groups_id")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Hr Presence State (`hr_presence_state`, `selection`).
     #[inline]
-    pub const fn hr_presence_state() -> ::runtime::fields::SelectionField<
+    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::HrPresenceState,
     > {
-        ::runtime::fields::SelectionField::new("hr_presence_state")
+        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Identification No (`identification_id`, `char`).
     #[inline]
-    pub const fn identification_id() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("identification_id")
+    pub const fn identification_id() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("identification_id")
     }
     /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_amount")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_amount")
     }
     /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_invoice_date() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_invoice_date() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_date")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_date")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("image_128")
+    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("image_256")
+    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ResUsers> {
-        ::runtime::fields::BinaryField::new("image_512")
+    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
+        ::runtime::odoo::fields::BinaryField::new("image_512")
     }
     /// Industry (`industry_id`, `many2one`).
     #[inline]
-    pub const fn industry_id() -> ::runtime::fields::Many2OneField<
+    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartnerIndustry,
     > {
-        ::runtime::fields::Many2OneField::new("industry_id")
+        ::runtime::odoo::fields::Many2OneField::new("industry_id")
     }
     /// eInvoice format (`invoice_edi_format`, `selection`).
     #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::InvoiceEdiFormat,
     > {
-        ::runtime::fields::SelectionField::new("invoice_edi_format")
+        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
     }
     /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
     #[inline]
-    pub const fn invoice_edi_format_store() -> ::runtime::fields::CharField<
+    pub const fn invoice_edi_format_store() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("invoice_edi_format_store")
+        ::runtime::odoo::fields::CharField::new("invoice_edi_format_store")
     }
     /// Invoices (`invoice_ids`, `one2many`).
     #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
     /// Invoice sending (`invoice_sending_method`, `selection`).
     #[inline]
-    pub const fn invoice_sending_method() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_sending_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::InvoiceSendingMethod,
     > {
-        ::runtime::fields::SelectionField::new("invoice_sending_method")
+        ::runtime::odoo::fields::SelectionField::new("invoice_sending_method")
     }
     /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
     #[inline]
-    pub const fn invoice_template_pdf_report_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_template_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::Many2OneField::new("invoice_template_pdf_report_id")
+        ::runtime::odoo::fields::Many2OneField::new("invoice_template_pdf_report_id")
     }
     /// Invoice (`invoice_warn`, `selection`).
     #[inline]
-    pub const fn invoice_warn() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::InvoiceWarn,
     > {
-        ::runtime::fields::SelectionField::new("invoice_warn")
+        ::runtime::odoo::fields::SelectionField::new("invoice_warn")
     }
     /// Message for Invoice (`invoice_warn_msg`, `text`).
     #[inline]
-    pub const fn invoice_warn_msg() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("invoice_warn_msg")
+    pub const fn invoice_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("invoice_warn_msg")
     }
     /// Blacklist (`is_blacklisted`, `boolean`).
     #[inline]
-    pub const fn is_blacklisted() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("is_blacklisted")
+    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
     }
     /// Is a Company (`is_company`, `boolean`).
     #[inline]
-    pub const fn is_company() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("is_company")
+    pub const fn is_company() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("is_company")
     }
     /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
     #[inline]
-    pub const fn is_peppol_edi_format() -> ::runtime::fields::BoolField<
+    pub const fn is_peppol_edi_format() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("is_peppol_edi_format")
+        ::runtime::odoo::fields::BoolField::new("is_peppol_edi_format")
     }
     /// Is Public (`is_public`, `boolean`).
     #[inline]
-    pub const fn is_public() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("is_public")
+    pub const fn is_public() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("is_public")
     }
     /// Is System (`is_system`, `boolean`).
     #[inline]
-    pub const fn is_system() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("is_system")
+    pub const fn is_system() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("is_system")
     }
     /// Is Ubl Format (`is_ubl_format`, `boolean`).
     #[inline]
-    pub const fn is_ubl_format() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("is_ubl_format")
+    pub const fn is_ubl_format() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("is_ubl_format")
     }
     /// Job Title (`job_title`, `char`).
     #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("job_title")
+    pub const fn job_title() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("job_title")
     }
     /// Journal Items (`journal_item_count`, `integer`).
     #[inline]
-    pub const fn journal_item_count() -> ::runtime::fields::NumField<
+    pub const fn journal_item_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("journal_item_count")
+        ::runtime::odoo::fields::NumField::new("journal_item_count")
     }
     /// Home-Work Distance in Km (`km_home_work`, `integer`).
     #[inline]
-    pub const fn km_home_work() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("km_home_work")
+    pub const fn km_home_work() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("km_home_work")
     }
     /// Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Last Activity (`last_activity`, `date`).
     #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
+    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_activity")
+        ::runtime::odoo::fields::DateField::new("last_activity")
     }
     /// Last Activity Time (`last_activity_time`, `char`).
     #[inline]
-    pub const fn last_activity_time() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("last_activity_time")
+    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("last_activity_time")
     }
     /// User log entries (`log_ids`, `one2many`).
     #[inline]
-    pub const fn log_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn log_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResUsersLog,
     > {
-        ::runtime::fields::X2ManyField::new("log_ids")
+        ::runtime::odoo::fields::X2ManyField::new("log_ids")
     }
     /// Login (`login`, `char`).
     #[inline]
-    pub const fn login() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("login")
+    pub const fn login() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("login")
     }
     /// Latest authentication (`login_date`, `datetime`).
     #[inline]
-    pub const fn login_date() -> ::runtime::fields::DateField<
+    pub const fn login_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("login_date")
+        ::runtime::odoo::fields::DateField::new("login_date")
     }
     /// Marital Status (`marital`, `selection`).
     #[inline]
-    pub const fn marital() -> ::runtime::fields::SelectionField<
+    pub const fn marital() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Marital,
     > {
-        ::runtime::fields::SelectionField::new("marital")
+        ::runtime::odoo::fields::SelectionField::new("marital")
     }
     /// \# Meetings (`meeting_count`, `integer`).
     #[inline]
-    pub const fn meeting_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("meeting_count")
+    pub const fn meeting_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("meeting_count")
     }
     /// Meetings (`meeting_ids`, `many2many`).
     #[inline]
-    pub const fn meeting_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn meeting_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::X2ManyField::new("meeting_ids")
+        ::runtime::odoo::fields::X2ManyField::new("meeting_ids")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Bounce (`message_bounce`, `integer`).
     #[inline]
-    pub const fn message_bounce() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("message_bounce")
+    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("message_bounce")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("message_is_follower")
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("message_needaction")
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Mobile (`mobile`, `char`).
     #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("mobile")
+    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("mobile")
     }
     /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
     #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("mobile_blacklisted")
+    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
     }
     /// Work Mobile (`mobile_phone`, `char`).
     #[inline]
-    pub const fn mobile_phone() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("mobile_phone")
+    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("mobile_phone")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Set Password (`new_password`, `char`).
     #[inline]
-    pub const fn new_password() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("new_password")
+    pub const fn new_password() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("new_password")
     }
     /// Notification (`notification_type`, `selection`).
     #[inline]
-    pub const fn notification_type() -> ::runtime::fields::SelectionField<
+    pub const fn notification_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::NotificationType,
     > {
-        ::runtime::fields::SelectionField::new("notification_type")
+        ::runtime::odoo::fields::SelectionField::new("notification_type")
     }
     /// Odoobot Failed (`odoobot_failed`, `boolean`).
     #[inline]
-    pub const fn odoobot_failed() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("odoobot_failed")
+    pub const fn odoobot_failed() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("odoobot_failed")
     }
     /// OdooBot Status (`odoobot_state`, `selection`).
     #[inline]
-    pub const fn odoobot_state() -> ::runtime::fields::SelectionField<
+    pub const fn odoobot_state() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::OdoobotState,
     > {
-        ::runtime::fields::SelectionField::new("odoobot_state")
+        ::runtime::odoo::fields::SelectionField::new("odoobot_state")
     }
     /// On-Time Delivery Rate (`on_time_rate`, `float`).
     #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("on_time_rate")
+    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("on_time_rate")
     }
     /// Opportunity Count (`opportunity_count`, `integer`).
     #[inline]
-    pub const fn opportunity_count() -> ::runtime::fields::NumField<
+    pub const fn opportunity_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("opportunity_count")
+        ::runtime::odoo::fields::NumField::new("opportunity_count")
     }
     /// Opportunities (`opportunity_ids`, `one2many`).
     #[inline]
-    pub const fn opportunity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn opportunity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::CrmLead,
     > {
-        ::runtime::fields::X2ManyField::new("opportunity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("opportunity_ids")
     }
     /// Related Company (`parent_id`, `many2one`).
     #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
+    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+        ::runtime::odoo::fields::Many2OneField::new("parent_id")
     }
     /// Parent name (`parent_name`, `char`).
     #[inline]
-    pub const fn parent_name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("parent_name")
+    pub const fn parent_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("parent_name")
     }
     /// Company database ID (`partner_gid`, `integer`).
     #[inline]
-    pub const fn partner_gid() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("partner_gid")
+    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("partner_gid")
     }
     /// Related Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Geo Latitude (`partner_latitude`, `float`).
     #[inline]
-    pub const fn partner_latitude() -> ::runtime::fields::NumField<
+    pub const fn partner_latitude() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         f64,
     > {
-        ::runtime::fields::NumField::new("partner_latitude")
+        ::runtime::odoo::fields::NumField::new("partner_latitude")
     }
     /// Geo Longitude (`partner_longitude`, `float`).
     #[inline]
-    pub const fn partner_longitude() -> ::runtime::fields::NumField<
+    pub const fn partner_longitude() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         f64,
     > {
-        ::runtime::fields::NumField::new("partner_longitude")
+        ::runtime::odoo::fields::NumField::new("partner_longitude")
     }
     /// Share Partner (`partner_share`, `boolean`).
     #[inline]
-    pub const fn partner_share() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("partner_share")
+    pub const fn partner_share() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("partner_share")
     }
     /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
     #[inline]
-    pub const fn partner_vat_placeholder() -> ::runtime::fields::CharField<
+    pub const fn partner_vat_placeholder() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("partner_vat_placeholder")
+        ::runtime::odoo::fields::CharField::new("partner_vat_placeholder")
     }
     /// Passport No (`passport_id`, `char`).
     #[inline]
-    pub const fn passport_id() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("passport_id")
+    pub const fn passport_id() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("passport_id")
     }
     /// Password (`password`, `char`).
     #[inline]
-    pub const fn password() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("password")
+    pub const fn password() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("password")
     }
     /// Payment Token Count (`payment_token_count`, `integer`).
     #[inline]
-    pub const fn payment_token_count() -> ::runtime::fields::NumField<
+    pub const fn payment_token_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("payment_token_count")
+        ::runtime::odoo::fields::NumField::new("payment_token_count")
     }
     /// Payment Tokens (`payment_token_ids`, `one2many`).
     #[inline]
-    pub const fn payment_token_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::PaymentToken,
     > {
-        ::runtime::fields::X2ManyField::new("payment_token_ids")
+        ::runtime::odoo::fields::X2ManyField::new("payment_token_ids")
     }
     /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
     #[inline]
-    pub const fn peppol_eas() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("peppol_eas")
+    pub const fn peppol_eas() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("peppol_eas")
     }
     /// Peppol Endpoint (`peppol_endpoint`, `char`).
     #[inline]
-    pub const fn peppol_endpoint() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("peppol_endpoint")
+    pub const fn peppol_endpoint() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("peppol_endpoint")
     }
     /// Work Permit No (`permit_no`, `char`).
     #[inline]
-    pub const fn permit_no() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("permit_no")
+    pub const fn permit_no() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("permit_no")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("phone_blacklisted")
+    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
     }
     /// Phone/Mobile (`phone_mobile_search`, `char`).
     #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("phone_mobile_search")
+    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
     }
     /// Sanitized Number (`phone_sanitized`, `char`).
     #[inline]
-    pub const fn phone_sanitized() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("phone_sanitized")
+    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("phone_sanitized")
     }
     /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
     #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::fields::BoolField<
+    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("phone_sanitized_blacklisted")
+        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
     }
     /// Stock Picking (`picking_warn`, `selection`).
     #[inline]
-    pub const fn picking_warn() -> ::runtime::fields::SelectionField<
+    pub const fn picking_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::PickingWarn,
     > {
-        ::runtime::fields::SelectionField::new("picking_warn")
+        ::runtime::odoo::fields::SelectionField::new("picking_warn")
     }
     /// Message for Stock Picking (`picking_warn_msg`, `text`).
     #[inline]
-    pub const fn picking_warn_msg() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("picking_warn_msg")
+    pub const fn picking_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("picking_warn_msg")
     }
     /// PIN (`pin`, `char`).
     #[inline]
-    pub const fn pin() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("pin")
+    pub const fn pin() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("pin")
     }
     /// Place of Birth (`place_of_birth`, `char`).
     #[inline]
-    pub const fn place_of_birth() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("place_of_birth")
+    pub const fn place_of_birth() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("place_of_birth")
     }
     /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
     #[inline]
-    pub const fn plan_to_change_bike() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("plan_to_change_bike")
+    pub const fn plan_to_change_bike() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("plan_to_change_bike")
     }
     /// Plan To Change Car (`plan_to_change_car`, `boolean`).
     #[inline]
-    pub const fn plan_to_change_car() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("plan_to_change_car")
+    pub const fn plan_to_change_car() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("plan_to_change_car")
     }
     /// Private City (`private_city`, `char`).
     #[inline]
-    pub const fn private_city() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_city")
+    pub const fn private_city() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("private_city")
     }
     /// Private Country (`private_country_id`, `many2one`).
     #[inline]
-    pub const fn private_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn private_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("private_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("private_country_id")
     }
     /// Private Email (`private_email`, `char`).
     #[inline]
-    pub const fn private_email() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_email")
+    pub const fn private_email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("private_email")
     }
     /// Employee Lang (`private_lang`, `selection`).
     #[inline]
-    pub const fn private_lang() -> ::runtime::fields::SelectionField<
+    pub const fn private_lang() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::PrivateLang,
     > {
-        ::runtime::fields::SelectionField::new("private_lang")
+        ::runtime::odoo::fields::SelectionField::new("private_lang")
     }
     /// Private Phone (`private_phone`, `char`).
     #[inline]
-    pub const fn private_phone() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_phone")
+    pub const fn private_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("private_phone")
     }
     /// Private State (`private_state_id`, `many2one`).
     #[inline]
-    pub const fn private_state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn private_state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("private_state_id")
+        ::runtime::odoo::fields::Many2OneField::new("private_state_id")
     }
     /// Private Street (`private_street`, `char`).
     #[inline]
-    pub const fn private_street() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_street")
+    pub const fn private_street() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_street")
     }
     /// Private Street2 (`private_street2`, `char`).
     #[inline]
-    pub const fn private_street2() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_street2")
+    pub const fn private_street2() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("private_street2")
     }
     /// Private Zip (`private_zip`, `char`).
     #[inline]
-    pub const fn private_zip() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("private_zip")
+    pub const fn private_zip() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("private_zip")
     }
     /// Projects (`project_ids`, `one2many`).
     #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::X2ManyField::new("project_ids")
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
     }
     /// Account Payable (`property_account_payable_id`, `many2one`).
     #[inline]
-    pub const fn property_account_payable_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_payable_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_payable_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_payable_id")
     }
     /// Fiscal Position (`property_account_position_id`, `many2one`).
     #[inline]
-    pub const fn property_account_position_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_position_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_position_id")
     }
     /// Account Receivable (`property_account_receivable_id`, `many2one`).
     #[inline]
-    pub const fn property_account_receivable_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_account_receivable_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("property_account_receivable_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_account_receivable_id")
     }
     /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn property_inbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_inbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("property_inbound_payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_inbound_payment_method_line_id",
+        )
     }
     /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
     #[inline]
-    pub const fn property_outbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_outbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountPaymentMethodLine,
     > {
-        ::runtime::fields::Many2OneField::new("property_outbound_payment_method_line_id")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "property_outbound_payment_method_line_id",
+        )
     }
     /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
     #[inline]
-    pub const fn property_payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("property_payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_payment_term_id")
     }
     /// Pricelist (`property_product_pricelist`, `many2one`).
     #[inline]
-    pub const fn property_product_pricelist() -> ::runtime::fields::Many2OneField<
+    pub const fn property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("property_product_pricelist")
+        ::runtime::odoo::fields::Many2OneField::new("property_product_pricelist")
     }
     /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
     #[inline]
-    pub const fn property_purchase_currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_purchase_currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("property_purchase_currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_purchase_currency_id")
     }
     /// Customer Location (`property_stock_customer`, `many2one`).
     #[inline]
-    pub const fn property_stock_customer() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_customer() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_customer")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_customer")
     }
     /// Vendor Location (`property_stock_supplier`, `many2one`).
     #[inline]
-    pub const fn property_stock_supplier() -> ::runtime::fields::Many2OneField<
+    pub const fn property_stock_supplier() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("property_stock_supplier")
+        ::runtime::odoo::fields::Many2OneField::new("property_stock_supplier")
     }
     /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
     #[inline]
-    pub const fn property_supplier_payment_term_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_supplier_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::AccountPaymentTerm,
     > {
-        ::runtime::fields::Many2OneField::new("property_supplier_payment_term_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_supplier_payment_term_id")
     }
     /// Default Warehouse (`property_warehouse_id`, `many2one`).
     #[inline]
-    pub const fn property_warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn property_warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("property_warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("property_warehouse_id")
     }
     /// Purchase Lines (`purchase_line_ids`, `one2many`).
     #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
     }
     /// Purchase Order Count (`purchase_order_count`, `integer`).
     #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_order_count")
+        ::runtime::odoo::fields::NumField::new("purchase_order_count")
     }
     /// Purchase Order Warning (`purchase_warn`, `selection`).
     #[inline]
-    pub const fn purchase_warn() -> ::runtime::fields::SelectionField<
+    pub const fn purchase_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::PurchaseWarn,
     > {
-        ::runtime::fields::SelectionField::new("purchase_warn")
+        ::runtime::odoo::fields::SelectionField::new("purchase_warn")
     }
     /// Message for Purchase Order (`purchase_warn_msg`, `text`).
     #[inline]
-    pub const fn purchase_warn_msg() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("purchase_warn_msg")
+    pub const fn purchase_warn_msg() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("purchase_warn_msg")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
     #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::fields::BoolField<
+    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("receipt_reminder_email")
+        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
     }
     /// Reference (`ref`, `char`).
     #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("ref")
+    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("ref")
     }
     /// Companies that refers to partner (`ref_company_ids`, `one2many`).
     #[inline]
-    pub const fn ref_company_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn ref_company_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::X2ManyField::new("ref_company_ids")
+        ::runtime::odoo::fields::X2ManyField::new("ref_company_ids")
     }
     /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
     #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::fields::NumField<
+    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("reminder_date_before_receipt")
+        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
     }
     /// Settings (`res_users_settings_id`, `many2one`).
     #[inline]
-    pub const fn res_users_settings_id() -> ::runtime::fields::Many2OneField<
+    pub const fn res_users_settings_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsersSettings,
     > {
-        ::runtime::fields::Many2OneField::new("res_users_settings_id")
+        ::runtime::odoo::fields::Many2OneField::new("res_users_settings_id")
     }
     /// Res Users Settings (`res_users_settings_ids`, `one2many`).
     #[inline]
-    pub const fn res_users_settings_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn res_users_settings_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResUsersSettings,
     > {
-        ::runtime::fields::X2ManyField::new("res_users_settings_ids")
+        ::runtime::odoo::fields::X2ManyField::new("res_users_settings_ids")
     }
     /// Default Working Hours (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Resources (`resource_ids`, `one2many`).
     #[inline]
-    pub const fn resource_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resource_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::X2ManyField::new("resource_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resource_ids")
     }
     /// Resume lines (`resume_line_ids`, `one2many`).
     #[inline]
-    pub const fn resume_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::HrResumeLine,
     > {
-        ::runtime::fields::X2ManyField::new("resume_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
     }
     /// \# Record Rules (`rules_count`, `integer`).
     #[inline]
-    pub const fn rules_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("rules_count")
+    pub const fn rules_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("rules_count")
     }
     /// Sale Order Count (`sale_order_count`, `integer`).
     #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
+    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_order_count")
+        ::runtime::odoo::fields::NumField::new("sale_order_count")
     }
     /// Sales Order (`sale_order_ids`, `one2many`).
     #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
     }
     /// User Sales Team (`sale_team_id`, `many2one`).
     #[inline]
-    pub const fn sale_team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("sale_team_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_team_id")
     }
     /// Sales Warnings (`sale_warn`, `selection`).
     #[inline]
-    pub const fn sale_warn() -> ::runtime::fields::SelectionField<
+    pub const fn sale_warn() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::SaleWarn,
     > {
-        ::runtime::fields::SelectionField::new("sale_warn")
+        ::runtime::odoo::fields::SelectionField::new("sale_warn")
     }
     /// Message for Sales Order (`sale_warn_msg`, `text`).
     #[inline]
-    pub const fn sale_warn_msg() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("sale_warn_msg")
+    pub const fn sale_warn_msg() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("sale_warn_msg")
     }
     /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
     #[inline]
-    pub const fn same_company_registry_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn same_company_registry_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("same_company_registry_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("same_company_registry_partner_id")
     }
     /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
     #[inline]
-    pub const fn same_vat_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn same_vat_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("same_vat_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("same_vat_partner_id")
     }
     /// Self (`self`, `many2one`).
     #[inline]
-    pub const fn self_() -> ::runtime::fields::Many2OneField<
+    pub const fn self_() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("self")
+        ::runtime::odoo::fields::Many2OneField::new("self")
     }
     /// Share User (`share`, `boolean`).
     #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("share")
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("share")
     }
     /// Show Credit Limit (`show_credit_limit`, `boolean`).
     #[inline]
-    pub const fn show_credit_limit() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("show_credit_limit")
+    pub const fn show_credit_limit() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_credit_limit")
     }
     /// Email Signature (`signature`, `html`).
     #[inline]
-    pub const fn signature() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("signature")
+    pub const fn signature() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("signature")
     }
     /// Signup Token Type (`signup_type`, `char`).
     #[inline]
-    pub const fn signup_type() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("signup_type")
+    pub const fn signup_type() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("signup_type")
     }
     /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
     #[inline]
-    pub const fn specific_property_product_pricelist() -> ::runtime::fields::Many2OneField<
+    pub const fn specific_property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("specific_property_product_pricelist")
+        ::runtime::odoo::fields::Many2OneField::new(
+            "specific_property_product_pricelist",
+        )
     }
     /// Spouse Birthdate (`spouse_birthdate`, `date`).
     #[inline]
-    pub const fn spouse_birthdate() -> ::runtime::fields::DateField<
+    pub const fn spouse_birthdate() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("spouse_birthdate")
+        ::runtime::odoo::fields::DateField::new("spouse_birthdate")
     }
     /// Spouse Complete Name (`spouse_complete_name`, `char`).
     #[inline]
-    pub const fn spouse_complete_name() -> ::runtime::fields::CharField<
+    pub const fn spouse_complete_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsers,
     > {
-        ::runtime::fields::CharField::new("spouse_complete_name")
+        ::runtime::odoo::fields::CharField::new("spouse_complete_name")
     }
     /// SSN No (`ssnid`, `char`).
     #[inline]
-    pub const fn ssnid() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("ssnid")
+    pub const fn ssnid() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("ssnid")
     }
     /// Starred Message (`starred_message_ids`, `many2many`).
     #[inline]
-    pub const fn starred_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn starred_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("starred_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("starred_message_ids")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Static Map Url (`static_map_url`, `char`).
     #[inline]
-    pub const fn static_map_url() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("static_map_url")
+    pub const fn static_map_url() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("static_map_url")
     }
     /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
     #[inline]
-    pub const fn static_map_url_is_valid() -> ::runtime::fields::BoolField<
+    pub const fn static_map_url_is_valid() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("static_map_url_is_valid")
+        ::runtime::odoo::fields::BoolField::new("static_map_url_is_valid")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("street")
+    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("street2")
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// Field of Study (`study_field`, `char`).
     #[inline]
-    pub const fn study_field() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("study_field")
+    pub const fn study_field() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("study_field")
     }
     /// School (`study_school`, `char`).
     #[inline]
-    pub const fn study_school() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("study_school")
+    pub const fn study_school() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("study_school")
     }
     /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
     #[inline]
-    pub const fn supplier_invoice_count() -> ::runtime::fields::NumField<
+    pub const fn supplier_invoice_count() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("supplier_invoice_count")
+        ::runtime::odoo::fields::NumField::new("supplier_invoice_count")
     }
     /// Supplier Rank (`supplier_rank`, `integer`).
     #[inline]
-    pub const fn supplier_rank() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("supplier_rank")
+    pub const fn supplier_rank() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("supplier_rank")
     }
     /// Activities Done Target (`target_sales_done`, `integer`).
     #[inline]
-    pub const fn target_sales_done() -> ::runtime::fields::NumField<
+    pub const fn target_sales_done() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("target_sales_done")
+        ::runtime::odoo::fields::NumField::new("target_sales_done")
     }
     /// Invoiced in Sales Orders Target (`target_sales_invoiced`, `integer`).
     #[inline]
-    pub const fn target_sales_invoiced() -> ::runtime::fields::NumField<
+    pub const fn target_sales_invoiced() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("target_sales_invoiced")
+        ::runtime::odoo::fields::NumField::new("target_sales_invoiced")
     }
     /// Won in Opportunities Target (`target_sales_won`, `integer`).
     #[inline]
-    pub const fn target_sales_won() -> ::runtime::fields::NumField<
+    pub const fn target_sales_won() -> ::runtime::odoo::fields::NumField<
         super::ResUsers,
         i64,
     > {
-        ::runtime::fields::NumField::new("target_sales_won")
+        ::runtime::odoo::fields::NumField::new("target_sales_won")
     }
     /// \# Tasks (`task_count`, `integer`).
     #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<super::ResUsers, i64> {
-        ::runtime::fields::NumField::new("task_count")
+    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("task_count")
     }
     /// Tasks (`task_ids`, `one2many`).
     #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("task_ids")
+        ::runtime::odoo::fields::X2ManyField::new("task_ids")
     }
     /// Title (`title`, `many2one`).
     #[inline]
-    pub const fn title() -> ::runtime::fields::Many2OneField<
+    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartnerTitle,
     > {
-        ::runtime::fields::Many2OneField::new("title")
+        ::runtime::odoo::fields::Many2OneField::new("title")
     }
     /// Total Invoiced (`total_invoiced`, `monetary`).
     #[inline]
-    pub const fn total_invoiced() -> ::runtime::fields::NumField<super::ResUsers, f64> {
-        ::runtime::fields::NumField::new("total_invoiced")
+    pub const fn total_invoiced() -> ::runtime::odoo::fields::NumField<
+        super::ResUsers,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("total_invoiced")
     }
     /// Two-factor authentication (`totp_enabled`, `boolean`).
     #[inline]
-    pub const fn totp_enabled() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("totp_enabled")
+    pub const fn totp_enabled() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("totp_enabled")
     }
     /// Trusted Devices (`totp_trusted_device_ids`, `one2many`).
     #[inline]
-    pub const fn totp_trusted_device_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn totp_trusted_device_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::AuthTotpDevice,
     > {
-        ::runtime::fields::X2ManyField::new("totp_trusted_device_ids")
+        ::runtime::odoo::fields::X2ManyField::new("totp_trusted_device_ids")
     }
     /// Onboarding (`tour_enabled`, `boolean`).
     #[inline]
-    pub const fn tour_enabled() -> ::runtime::fields::BoolField<super::ResUsers> {
-        ::runtime::fields::BoolField::new("tour_enabled")
+    pub const fn tour_enabled() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
+        ::runtime::odoo::fields::BoolField::new("tour_enabled")
     }
     /// Degree of trust you have in this debtor (`trust`, `selection`).
     #[inline]
-    pub const fn trust() -> ::runtime::fields::SelectionField<
+    pub const fn trust() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Trust,
     > {
-        ::runtime::fields::SelectionField::new("trust")
+        ::runtime::odoo::fields::SelectionField::new("trust")
     }
     /// Address Type (`type`, `selection`).
     #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
+    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::Type,
     > {
-        ::runtime::fields::SelectionField::new("type")
+        ::runtime::odoo::fields::SelectionField::new("type")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// Timezone offset (`tz_offset`, `char`).
     #[inline]
-    pub const fn tz_offset() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("tz_offset")
+    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("tz_offset")
     }
     /// Partner Limit (`use_partner_credit_limit`, `boolean`).
     #[inline]
-    pub const fn use_partner_credit_limit() -> ::runtime::fields::BoolField<
+    pub const fn use_partner_credit_limit() -> ::runtime::odoo::fields::BoolField<
         super::ResUsers,
     > {
-        ::runtime::fields::BoolField::new("use_partner_credit_limit")
+        ::runtime::odoo::fields::BoolField::new("use_partner_credit_limit")
     }
     /// User Group Warning (`user_group_warning`, `text`).
     #[inline]
-    pub const fn user_group_warning() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("user_group_warning")
+    pub const fn user_group_warning() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("user_group_warning")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Users (`user_ids`, `one2many`).
     #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_ids")
     }
     /// Tax ID (`vat`, `char`).
     #[inline]
-    pub const fn vat() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("vat")
+    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("vat")
     }
     /// Visa Expiration Date (`visa_expire`, `date`).
     #[inline]
-    pub const fn visa_expire() -> ::runtime::fields::DateField<
+    pub const fn visa_expire() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("visa_expire")
+        ::runtime::odoo::fields::DateField::new("visa_expire")
     }
     /// Visa No (`visa_no`, `char`).
     #[inline]
-    pub const fn visa_no() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("visa_no")
+    pub const fn visa_no() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("visa_no")
     }
     /// Website Link (`website`, `char`).
     #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("website")
+    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("website")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResUsers,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Work Contact (`work_contact_id`, `many2one`).
     #[inline]
-    pub const fn work_contact_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("work_contact_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
     }
     /// Work Email (`work_email`, `char`).
     #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("work_email")
+    pub const fn work_email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("work_email")
     }
     /// Work Location (`work_location_id`, `many2one`).
     #[inline]
-    pub const fn work_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::HrWorkLocation,
     > {
-        ::runtime::fields::Many2OneField::new("work_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
     }
     /// Work Location Name (`work_location_name`, `char`).
     #[inline]
-    pub const fn work_location_name() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("work_location_name")
+    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
+        super::ResUsers,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_location_name")
     }
     /// Work Location Type (`work_location_type`, `selection`).
     #[inline]
-    pub const fn work_location_type() -> ::runtime::fields::SelectionField<
+    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsers,
         super::WorkLocationType,
     > {
-        ::runtime::fields::SelectionField::new("work_location_type")
+        ::runtime::odoo::fields::SelectionField::new("work_location_type")
     }
     /// Work Phone (`work_phone`, `char`).
     #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("work_phone")
+    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("work_phone")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsers,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsers,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::ResUsers> {
-        ::runtime::fields::CharField::new("zip")
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.users`.
@@ -8401,7 +8608,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8420,12 +8627,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `res.users`.
@@ -8442,7 +8649,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8463,12 +8670,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `autopost_bills` (Auto-post bills) on `res.users`.
@@ -8485,7 +8692,7 @@ pub enum AutopostBills {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AutopostBills {
+impl ::runtime::odoo::wire::Selection for AutopostBills {
     const VALUES: &'static [&'static str] = &["always", "ask", "never"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8506,12 +8713,12 @@ impl ::runtime::wire::Selection for AutopostBills {
 }
 impl<'de> ::serde::Deserialize<'de> for AutopostBills {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AutopostBills {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users`.
@@ -8528,7 +8735,7 @@ pub enum CalendarDefaultPrivacy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CalendarDefaultPrivacy {
+impl ::runtime::odoo::wire::Selection for CalendarDefaultPrivacy {
     const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8549,12 +8756,12 @@ impl ::runtime::wire::Selection for CalendarDefaultPrivacy {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarDefaultPrivacy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CalendarDefaultPrivacy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `certificate` (Certificate Level) on `res.users`.
@@ -8575,7 +8782,7 @@ pub enum Certificate {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Certificate {
+impl ::runtime::odoo::wire::Selection for Certificate {
     const VALUES: &'static [&'static str] = &[
         "graduate",
         "bachelor",
@@ -8606,12 +8813,12 @@ impl ::runtime::wire::Selection for Certificate {
 }
 impl<'de> ::serde::Deserialize<'de> for Certificate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Certificate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_type` (Company Type) on `res.users`.
@@ -8626,7 +8833,7 @@ pub enum CompanyType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyType {
+impl ::runtime::odoo::wire::Selection for CompanyType {
     const VALUES: &'static [&'static str] = &["person", "company"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8645,12 +8852,12 @@ impl ::runtime::wire::Selection for CompanyType {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `distance_home_work_unit` (Home-Work Distance unit) on `res.users`.
@@ -8665,7 +8872,7 @@ pub enum DistanceHomeWorkUnit {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DistanceHomeWorkUnit {
+impl ::runtime::odoo::wire::Selection for DistanceHomeWorkUnit {
     const VALUES: &'static [&'static str] = &["kilometers", "miles"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8684,12 +8891,12 @@ impl ::runtime::wire::Selection for DistanceHomeWorkUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for DistanceHomeWorkUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DistanceHomeWorkUnit {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `employee_type` (Employee Type) on `res.users`.
@@ -8712,7 +8919,7 @@ pub enum EmployeeType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for EmployeeType {
+impl ::runtime::odoo::wire::Selection for EmployeeType {
     const VALUES: &'static [&'static str] = &[
         "employee",
         "worker",
@@ -8746,12 +8953,12 @@ impl ::runtime::wire::Selection for EmployeeType {
 }
 impl<'de> ::serde::Deserialize<'de> for EmployeeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for EmployeeType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `gender` (Gender) on `res.users`.
@@ -8768,7 +8975,7 @@ pub enum Gender {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Gender {
+impl ::runtime::odoo::wire::Selection for Gender {
     const VALUES: &'static [&'static str] = &["male", "female", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8789,12 +8996,12 @@ impl ::runtime::wire::Selection for Gender {
 }
 impl<'de> ::serde::Deserialize<'de> for Gender {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Gender {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `hr_presence_state` (Hr Presence State) on `res.users`.
@@ -8813,7 +9020,7 @@ pub enum HrPresenceState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrPresenceState {
+impl ::runtime::odoo::wire::Selection for HrPresenceState {
     const VALUES: &'static [&'static str] = &[
         "present",
         "absent",
@@ -8841,12 +9048,12 @@ impl ::runtime::wire::Selection for HrPresenceState {
 }
 impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrPresenceState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_edi_format` (eInvoice format) on `res.users`.
@@ -8869,7 +9076,7 @@ pub enum InvoiceEdiFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceEdiFormat {
+impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
     const VALUES: &'static [&'static str] = &[
         "facturx",
         "ubl_bis3",
@@ -8903,12 +9110,12 @@ impl ::runtime::wire::Selection for InvoiceEdiFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceEdiFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_sending_method` (Invoice sending) on `res.users`.
@@ -8925,7 +9132,7 @@ pub enum InvoiceSendingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceSendingMethod {
+impl ::runtime::odoo::wire::Selection for InvoiceSendingMethod {
     const VALUES: &'static [&'static str] = &["manual", "email", "snailmail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8946,12 +9153,12 @@ impl ::runtime::wire::Selection for InvoiceSendingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceSendingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceSendingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_warn` (Invoice) on `res.users`.
@@ -8968,7 +9175,7 @@ pub enum InvoiceWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceWarn {
+impl ::runtime::odoo::wire::Selection for InvoiceWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8989,12 +9196,12 @@ impl ::runtime::wire::Selection for InvoiceWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lang` (Language) on `res.users`.
@@ -9007,7 +9214,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9024,12 +9231,12 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `marital` (Marital Status) on `res.users`.
@@ -9050,7 +9257,7 @@ pub enum Marital {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Marital {
+impl ::runtime::odoo::wire::Selection for Marital {
     const VALUES: &'static [&'static str] = &[
         "single",
         "married",
@@ -9081,12 +9288,12 @@ impl ::runtime::wire::Selection for Marital {
 }
 impl<'de> ::serde::Deserialize<'de> for Marital {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Marital {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `notification_type` (Notification) on `res.users`.
@@ -9101,7 +9308,7 @@ pub enum NotificationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for NotificationType {
+impl ::runtime::odoo::wire::Selection for NotificationType {
     const VALUES: &'static [&'static str] = &["email", "inbox"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9120,12 +9327,12 @@ impl ::runtime::wire::Selection for NotificationType {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for NotificationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `odoobot_state` (OdooBot Status) on `res.users`.
@@ -9152,7 +9359,7 @@ pub enum OdoobotState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for OdoobotState {
+impl ::runtime::odoo::wire::Selection for OdoobotState {
     const VALUES: &'static [&'static str] = &[
         "not_initialized",
         "onboarding_emoji",
@@ -9192,12 +9399,12 @@ impl ::runtime::wire::Selection for OdoobotState {
 }
 impl<'de> ::serde::Deserialize<'de> for OdoobotState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for OdoobotState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_warn` (Stock Picking) on `res.users`.
@@ -9214,7 +9421,7 @@ pub enum PickingWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingWarn {
+impl ::runtime::odoo::wire::Selection for PickingWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9235,12 +9442,12 @@ impl ::runtime::wire::Selection for PickingWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `private_lang` (Employee Lang) on `res.users`.
@@ -9253,7 +9460,7 @@ pub enum PrivateLang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PrivateLang {
+impl ::runtime::odoo::wire::Selection for PrivateLang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9270,12 +9477,12 @@ impl ::runtime::wire::Selection for PrivateLang {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivateLang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PrivateLang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `purchase_warn` (Purchase Order Warning) on `res.users`.
@@ -9292,7 +9499,7 @@ pub enum PurchaseWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PurchaseWarn {
+impl ::runtime::odoo::wire::Selection for PurchaseWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9313,12 +9520,12 @@ impl ::runtime::wire::Selection for PurchaseWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PurchaseWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `sale_warn` (Sales Warnings) on `res.users`.
@@ -9335,7 +9542,7 @@ pub enum SaleWarn {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SaleWarn {
+impl ::runtime::odoo::wire::Selection for SaleWarn {
     const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9356,12 +9563,12 @@ impl ::runtime::wire::Selection for SaleWarn {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleWarn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SaleWarn {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `res.users`.
@@ -9376,7 +9583,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["new", "active"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9395,12 +9602,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `trust` (Degree of trust you have in this debtor) on `res.users`.
@@ -9417,7 +9624,7 @@ pub enum Trust {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Trust {
+impl ::runtime::odoo::wire::Selection for Trust {
     const VALUES: &'static [&'static str] = &["good", "normal", "bad"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9438,12 +9645,12 @@ impl ::runtime::wire::Selection for Trust {
 }
 impl<'de> ::serde::Deserialize<'de> for Trust {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Trust {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `type` (Address Type) on `res.users`.
@@ -9462,7 +9669,7 @@ pub enum Type {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Type {
+impl ::runtime::odoo::wire::Selection for Type {
     const VALUES: &'static [&'static str] = &["contact", "invoice", "delivery", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9485,12 +9692,12 @@ impl ::runtime::wire::Selection for Type {
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Type {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `work_location_type` (Work Location Type) on `res.users`.
@@ -9507,7 +9714,7 @@ pub enum WorkLocationType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WorkLocationType {
+impl ::runtime::odoo::wire::Selection for WorkLocationType {
     const VALUES: &'static [&'static str] = &["home", "office", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9528,11 +9735,11 @@ impl ::runtime::wire::Selection for WorkLocationType {
 }
 impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WorkLocationType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -39,14 +39,14 @@ pub struct ResUsersApikeys {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersApikeys {
+impl ::runtime::odoo::wire::FromRecord for ResUsersApikeys {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "display_name",
@@ -57,8 +57,8 @@ impl ::runtime::wire::FromRecord for ResUsersApikeys {
         "user_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersApikeys::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,14 +86,14 @@ impl ::runtime::Model for ResUsersApikeys {
         "scope",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("expiration_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("scope", "char"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("expiration_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("scope", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
     ];
@@ -101,9 +101,9 @@ impl ::runtime::Model for ResUsersApikeys {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersApikeys {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("user_id"),
+impl ::runtime::odoo::projection::Projection for ResUsersApikeys {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -133,7 +133,7 @@ impl super::mixins::BaseModel for ResUsersApikeys {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersApikeysCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersApikeysCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -144,19 +144,19 @@ impl ResUsersApikeysCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ResUsersApikeysCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeys>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeys>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `expiration_date` (Expiration Date).
@@ -194,7 +194,7 @@ impl ::runtime::CreateValues for ResUsersApikeysCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersApikeysUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersApikeysUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -205,19 +205,19 @@ impl ResUsersApikeysUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersApikeysUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeys>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeys>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `expiration_date` (Expiration Date).
@@ -255,46 +255,48 @@ impl ::runtime::UpdateValues for ResUsersApikeysUpdate {
 pub mod fields {
     /// Creation Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersApikeys,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::ResUsersApikeys,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Expiration Date (`expiration_date`, `datetime`).
     #[inline]
-    pub const fn expiration_date() -> ::runtime::fields::DateField<
+    pub const fn expiration_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersApikeys,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("expiration_date")
+        ::runtime::odoo::fields::DateField::new("expiration_date")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersApikeys, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResUsersApikeys, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Description (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResUsersApikeys> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Scope (`scope`, `char`).
     #[inline]
-    pub const fn scope() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("scope")
+    pub const fn scope() -> ::runtime::odoo::fields::CharField<super::ResUsersApikeys> {
+        ::runtime::odoo::fields::CharField::new("scope")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersApikeys,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
 }

@@ -25,14 +25,14 @@ pub struct ResUsersApikeysShow {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeysShow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersApikeysShow {
+impl ::runtime::odoo::wire::FromRecord for ResUsersApikeysShow {
     const FIELDS: &'static [&'static str] = &["id", "key"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersApikeysShow::default();
         while let Some(i) = r.next()? {
             match i {
@@ -47,16 +47,16 @@ impl ::runtime::wire::FromRecord for ResUsersApikeysShow {
 impl ::runtime::Model for ResUsersApikeysShow {
     const MODEL: &'static str = "res.users.apikeys.show";
     const FIELDS: &'static [&'static str] = &["id", "key"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("key", "char"),
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("key", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersApikeysShow {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+impl ::runtime::odoo::projection::Projection for ResUsersApikeysShow {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[];
 }
 impl super::mixins::BaseModel for ResUsersApikeysShow {
     type Update = ResUsersApikeysShowUpdate;
@@ -65,7 +65,7 @@ impl super::mixins::BaseModel for ResUsersApikeysShow {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersApikeysShowCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersApikeysShowCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -76,19 +76,19 @@ impl ResUsersApikeysShowCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ResUsersApikeysShowCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeysShow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeysShow>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `key` (Key).
@@ -105,7 +105,7 @@ impl ::runtime::CreateValues for ResUsersApikeysShowCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersApikeysShowUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersApikeysShowUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -116,19 +116,19 @@ impl ResUsersApikeysShowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersApikeysShowUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeysShow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeysShow>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `key` (Key).
@@ -145,12 +145,17 @@ impl ::runtime::UpdateValues for ResUsersApikeysShowUpdate {
 pub mod fields {
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersApikeysShow, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResUsersApikeysShow,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Key (`key`, `char`).
     #[inline]
-    pub const fn key() -> ::runtime::fields::CharField<super::ResUsersApikeysShow> {
-        ::runtime::fields::CharField::new("key")
+    pub const fn key() -> ::runtime::odoo::fields::CharField<
+        super::ResUsersApikeysShow,
+    > {
+        ::runtime::odoo::fields::CharField::new("key")
     }
 }

@@ -19,7 +19,7 @@ pub struct ResUsersDeletion {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,7 +37,7 @@ pub struct ResUsersDeletion {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// User Id
     ///
     /// `integer`, readonly, computed.
@@ -49,14 +49,14 @@ pub struct ResUsersDeletion {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersDeletion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersDeletion {
+impl ::runtime::odoo::wire::FromRecord for ResUsersDeletion {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +69,8 @@ impl ::runtime::wire::FromRecord for ResUsersDeletion {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersDeletion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,29 +102,31 @@ impl ::runtime::Model for ResUsersDeletion {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["todo", "done", "fail"]),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("user_id_int", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id_int", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersDeletion {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResUsersDeletion {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ResUsersDeletion {
@@ -133,7 +135,7 @@ impl super::mixins::BaseModel for ResUsersDeletion {
 /// Values for creating a `res.users.deletion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersDeletionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersDeletionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -144,20 +146,20 @@ impl ResUsersDeletionCreate {
     /// Takes the required fields: `state` (readonly, computed and x2many fields are left out).
     pub fn new(state: State) -> Self {
         ResUsersDeletionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .state(state)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersDeletion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersDeletion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `state` (State).
@@ -180,7 +182,7 @@ impl ::runtime::CreateValues for ResUsersDeletionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersDeletionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersDeletionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -191,19 +193,19 @@ impl ResUsersDeletionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersDeletionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersDeletion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersDeletion>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `state` (State).
@@ -226,71 +228,74 @@ impl ::runtime::UpdateValues for ResUsersDeletionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersDeletion,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersDeletion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsersDeletion,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersDeletion, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::ResUsersDeletion,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ResUsersDeletion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// User Id (`user_id_int`, `integer`).
-    #[inline]
-    pub const fn user_id_int() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ResUsersDeletion,
         i64,
     > {
-        ::runtime::fields::NumField::new("user_id_int")
+        ::runtime::odoo::fields::NumField::new("id")
     }
-    /// Last Updated on (`write_date`, `datetime`).
+    /// State (`state`, `selection`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsersDeletion,
-        ::chrono::DateTime<::chrono::Utc>,
+        super::State,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersDeletion,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    }
+    /// User Id (`user_id_int`, `integer`).
+    #[inline]
+    pub const fn user_id_int() -> ::runtime::odoo::fields::NumField<
+        super::ResUsersDeletion,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("user_id_int")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::ResUsersDeletion,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::ResUsersDeletion,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (State) on `res.users.deletion`.
@@ -307,7 +312,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["todo", "done", "fail"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -328,11 +333,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -27,7 +27,7 @@ pub struct ResUsersIdentitycheck {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,14 +47,14 @@ pub struct ResUsersIdentitycheck {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersIdentitycheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersIdentitycheck {
+impl ::runtime::odoo::wire::FromRecord for ResUsersIdentitycheck {
     const FIELDS: &'static [&'static str] = &[
         "auth_method",
         "create_date",
@@ -66,8 +66,8 @@ impl ::runtime::wire::FromRecord for ResUsersIdentitycheck {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersIdentitycheck::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,26 +97,27 @@ impl ::runtime::Model for ResUsersIdentitycheck {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("auth_method", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("auth_method", "selection")
             .selection(&["password"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("password", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersIdentitycheck {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResUsersIdentitycheck {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -146,7 +147,7 @@ impl super::mixins::BaseModel for ResUsersIdentitycheck {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersIdentitycheckCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersIdentitycheckCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -157,19 +158,19 @@ impl ResUsersIdentitycheckCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ResUsersIdentitycheckCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersIdentitycheck>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersIdentitycheck>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auth_method` (Auth Method).
@@ -192,7 +193,7 @@ impl ::runtime::CreateValues for ResUsersIdentitycheckCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersIdentitycheckUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersIdentitycheckUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,19 +204,19 @@ impl ResUsersIdentitycheckUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersIdentitycheckUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersIdentitycheck>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersIdentitycheck>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `auth_method` (Auth Method).
@@ -238,62 +239,65 @@ impl ::runtime::UpdateValues for ResUsersIdentitycheckUpdate {
 pub mod fields {
     /// Auth Method (`auth_method`, `selection`).
     #[inline]
-    pub const fn auth_method() -> ::runtime::fields::SelectionField<
+    pub const fn auth_method() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsersIdentitycheck,
         super::AuthMethod,
     > {
-        ::runtime::fields::SelectionField::new("auth_method")
+        ::runtime::odoo::fields::SelectionField::new("auth_method")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersIdentitycheck,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersIdentitycheck,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsersIdentitycheck,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersIdentitycheck, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResUsersIdentitycheck,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Password (`password`, `char`).
     #[inline]
-    pub const fn password() -> ::runtime::fields::CharField<
+    pub const fn password() -> ::runtime::odoo::fields::CharField<
         super::ResUsersIdentitycheck,
     > {
-        ::runtime::fields::CharField::new("password")
+        ::runtime::odoo::fields::CharField::new("password")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersIdentitycheck,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersIdentitycheck,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `auth_method` (Auth Method) on `res.users.identitycheck`.
@@ -306,7 +310,7 @@ pub enum AuthMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AuthMethod {
+impl ::runtime::odoo::wire::Selection for AuthMethod {
     const VALUES: &'static [&'static str] = &["password"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -323,11 +327,11 @@ impl ::runtime::wire::Selection for AuthMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AuthMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -35,7 +35,7 @@ pub struct ResUsersSettings {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -71,7 +71,7 @@ pub struct ResUsersSettings {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Duration of voice activity in ms
     ///
     /// How long the audio broadcast will remain active after passing the volume threshold
@@ -81,7 +81,7 @@ pub struct ResUsersSettings {
     /// Volumes of other partners
     ///
     /// `one2many`, to `res.users.settings.volumes` (inverse `user_setting_id`).
-    pub volume_settings_ids: ::runtime::wire::X2Many<
+    pub volume_settings_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ResUsersSettingsVolumes,
     >,
     /// Last Updated on
@@ -91,14 +91,14 @@ pub struct ResUsersSettings {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersSettings {
+impl ::runtime::odoo::wire::FromRecord for ResUsersSettings {
     const FIELDS: &'static [&'static str] = &[
         "calendar_default_privacy",
         "channel_notifications",
@@ -118,8 +118,8 @@ impl ::runtime::wire::FromRecord for ResUsersSettings {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersSettings::default();
         while let Some(i) = r.next()? {
             match i {
@@ -165,46 +165,47 @@ impl ::runtime::Model for ResUsersSettings {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("calendar_default_privacy", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("calendar_default_privacy", "selection")
             .required()
             .selection(&["public", "private", "confidential"]),
-        ::runtime::verify::FieldSpec::new("channel_notifications", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("channel_notifications", "selection")
             .selection(&["all", "no_notif"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "is_discuss_sidebar_category_channel_open",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "is_discuss_sidebar_category_chat_open",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("mute_until_dt", "datetime"),
-        ::runtime::verify::FieldSpec::new("push_to_talk_key", "char"),
-        ::runtime::verify::FieldSpec::new("use_push_to_talk", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mute_until_dt", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("push_to_talk_key", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("use_push_to_talk", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("voice_active_duration", "integer"),
-        ::runtime::verify::FieldSpec::new("volume_settings_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("voice_active_duration", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("volume_settings_ids", "one2many")
             .relation("res.users.settings.volumes"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersSettings {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResUsersSettings {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -319,7 +320,7 @@ impl super::mixins::BaseModel for ResUsersSettings {
 /// Values for creating a `res.users.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersSettingsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersSettingsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -330,20 +331,20 @@ impl ResUsersSettingsCreate {
     /// Takes the required fields: `calendar_default_privacy` (readonly, computed and x2many fields are left out).
     pub fn new(calendar_default_privacy: CalendarDefaultPrivacy) -> Self {
         ResUsersSettingsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .calendar_default_privacy(calendar_default_privacy)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_default_privacy` (Calendar Default Privacy).
@@ -428,7 +429,7 @@ impl ResUsersSettingsCreate {
     pub fn volume_settings_ids(
         mut self,
         volume_settings_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersSettingsVolumes>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettingsVolumes>,
         >,
     ) -> Self {
         self.values
@@ -446,7 +447,7 @@ impl ::runtime::CreateValues for ResUsersSettingsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersSettingsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -457,19 +458,19 @@ impl ResUsersSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersSettingsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_default_privacy` (Calendar Default Privacy).
@@ -554,7 +555,7 @@ impl ResUsersSettingsUpdate {
     pub fn volume_settings_ids(
         mut self,
         volume_settings_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsersSettingsVolumes>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettingsVolumes>,
         >,
     ) -> Self {
         self.values
@@ -572,123 +573,128 @@ impl ::runtime::UpdateValues for ResUsersSettingsUpdate {
 pub mod fields {
     /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
     #[inline]
-    pub const fn calendar_default_privacy() -> ::runtime::fields::SelectionField<
+    pub const fn calendar_default_privacy() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsersSettings,
         super::CalendarDefaultPrivacy,
     > {
-        ::runtime::fields::SelectionField::new("calendar_default_privacy")
+        ::runtime::odoo::fields::SelectionField::new("calendar_default_privacy")
     }
     /// Channel Notifications (`channel_notifications`, `selection`).
     #[inline]
-    pub const fn channel_notifications() -> ::runtime::fields::SelectionField<
+    pub const fn channel_notifications() -> ::runtime::odoo::fields::SelectionField<
         super::ResUsersSettings,
         super::ChannelNotifications,
     > {
-        ::runtime::fields::SelectionField::new("channel_notifications")
+        ::runtime::odoo::fields::SelectionField::new("channel_notifications")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettings,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsersSettings,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersSettings, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is discuss sidebar category channel open? (`is_discuss_sidebar_category_channel_open`, `boolean`).
-    #[inline]
-    pub const fn is_discuss_sidebar_category_channel_open() -> ::runtime::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::fields::BoolField::new("is_discuss_sidebar_category_channel_open")
-    }
-    /// Is discuss sidebar category chat open? (`is_discuss_sidebar_category_chat_open`, `boolean`).
-    #[inline]
-    pub const fn is_discuss_sidebar_category_chat_open() -> ::runtime::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::fields::BoolField::new("is_discuss_sidebar_category_chat_open")
-    }
-    /// Mute notifications until (`mute_until_dt`, `datetime`).
-    #[inline]
-    pub const fn mute_until_dt() -> ::runtime::fields::DateField<
-        super::ResUsersSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("mute_until_dt")
-    }
-    /// Push-To-Talk shortcut (`push_to_talk_key`, `char`).
-    #[inline]
-    pub const fn push_to_talk_key() -> ::runtime::fields::CharField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::fields::CharField::new("push_to_talk_key")
-    }
-    /// Use the push to talk feature (`use_push_to_talk`, `boolean`).
-    #[inline]
-    pub const fn use_push_to_talk() -> ::runtime::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::fields::BoolField::new("use_push_to_talk")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ResUsersSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Duration of voice activity in ms (`voice_active_duration`, `integer`).
-    #[inline]
-    pub const fn voice_active_duration() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ResUsersSettings,
         i64,
     > {
-        ::runtime::fields::NumField::new("voice_active_duration")
+        ::runtime::odoo::fields::NumField::new("id")
     }
-    /// Volumes of other partners (`volume_settings_ids`, `one2many`).
+    /// Is discuss sidebar category channel open? (`is_discuss_sidebar_category_channel_open`, `boolean`).
     #[inline]
-    pub const fn volume_settings_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn is_discuss_sidebar_category_channel_open() -> ::runtime::odoo::fields::BoolField<
         super::ResUsersSettings,
-        super::super::rel::ResUsersSettingsVolumes,
     > {
-        ::runtime::fields::X2ManyField::new("volume_settings_ids")
+        ::runtime::odoo::fields::BoolField::new(
+            "is_discuss_sidebar_category_channel_open",
+        )
     }
-    /// Last Updated on (`write_date`, `datetime`).
+    /// Is discuss sidebar category chat open? (`is_discuss_sidebar_category_chat_open`, `boolean`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn is_discuss_sidebar_category_chat_open() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsersSettings,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_discuss_sidebar_category_chat_open")
+    }
+    /// Mute notifications until (`mute_until_dt`, `datetime`).
+    #[inline]
+    pub const fn mute_until_dt() -> ::runtime::odoo::fields::DateField<
         super::ResUsersSettings,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("mute_until_dt")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Push-To-Talk shortcut (`push_to_talk_key`, `char`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn push_to_talk_key() -> ::runtime::odoo::fields::CharField<
+        super::ResUsersSettings,
+    > {
+        ::runtime::odoo::fields::CharField::new("push_to_talk_key")
+    }
+    /// Use the push to talk feature (`use_push_to_talk`, `boolean`).
+    #[inline]
+    pub const fn use_push_to_talk() -> ::runtime::odoo::fields::BoolField<
+        super::ResUsersSettings,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_push_to_talk")
+    }
+    /// User (`user_id`, `many2one`).
+    #[inline]
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettings,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    }
+    /// Duration of voice activity in ms (`voice_active_duration`, `integer`).
+    #[inline]
+    pub const fn voice_active_duration() -> ::runtime::odoo::fields::NumField<
+        super::ResUsersSettings,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("voice_active_duration")
+    }
+    /// Volumes of other partners (`volume_settings_ids`, `one2many`).
+    #[inline]
+    pub const fn volume_settings_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::ResUsersSettings,
+        super::super::rel::ResUsersSettingsVolumes,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("volume_settings_ids")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::ResUsersSettings,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::ResUsersSettings,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users.settings`.
@@ -705,7 +711,7 @@ pub enum CalendarDefaultPrivacy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CalendarDefaultPrivacy {
+impl ::runtime::odoo::wire::Selection for CalendarDefaultPrivacy {
     const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -726,12 +732,12 @@ impl ::runtime::wire::Selection for CalendarDefaultPrivacy {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarDefaultPrivacy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CalendarDefaultPrivacy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `channel_notifications` (Channel Notifications) on `res.users.settings`.
@@ -746,7 +752,7 @@ pub enum ChannelNotifications {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ChannelNotifications {
+impl ::runtime::odoo::wire::Selection for ChannelNotifications {
     const VALUES: &'static [&'static str] = &["all", "no_notif"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -765,11 +771,11 @@ impl ::runtime::wire::Selection for ChannelNotifications {
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelNotifications {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ChannelNotifications {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct ResUsersSettingsVolumes {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct ResUsersSettingsVolumes {
     /// Guest
     ///
     /// `many2one`, to `res.partner`.
-    pub guest_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -35,11 +35,13 @@ pub struct ResUsersSettingsVolumes {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// User Setting
     ///
     /// `many2one`, to `res.users.settings`, required.
-    pub user_setting_id: Option<::runtime::wire::Many2One<super::rel::ResUsersSettings>>,
+    pub user_setting_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResUsersSettings>,
+    >,
     /// Volume
     ///
     /// Ranges between 0.0 and 1.0, scale depends on the browser implementation
@@ -53,14 +55,14 @@ pub struct ResUsersSettingsVolumes {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersSettingsVolumes {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersSettingsVolumes {
+impl ::runtime::odoo::wire::FromRecord for ResUsersSettingsVolumes {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -74,8 +76,8 @@ impl ::runtime::wire::FromRecord for ResUsersSettingsVolumes {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResUsersSettingsVolumes::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,34 +111,35 @@ impl ::runtime::Model for ResUsersSettingsVolumes {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("guest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("user_setting_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("user_setting_id", "many2one")
             .relation("res.users.settings")
             .required(),
-        ::runtime::verify::FieldSpec::new("volume", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResUsersSettingsVolumes {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("guest_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("user_setting_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResUsersSettingsVolumes {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("guest_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_setting_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for ResUsersSettingsVolumes {
@@ -145,7 +148,7 @@ impl super::mixins::BaseModel for ResUsersSettingsVolumes {
 /// Values for creating a `res.users.settings.volumes` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersSettingsVolumesCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersSettingsVolumesCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,20 +159,20 @@ impl ResUsersSettingsVolumesCreate {
     /// Takes the required fields: `user_setting_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_setting_id: i64) -> Self {
         ResUsersSettingsVolumesCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .user_setting_id(user_setting_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `guest_id` (Guest).
@@ -204,7 +207,7 @@ impl ::runtime::CreateValues for ResUsersSettingsVolumesCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResUsersSettingsVolumesUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResUsersSettingsVolumesUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,19 +218,19 @@ impl ResUsersSettingsVolumesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResUsersSettingsVolumesUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `guest_id` (Guest).
@@ -262,81 +265,81 @@ impl ::runtime::UpdateValues for ResUsersSettingsVolumesUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersSettingsVolumes,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettingsVolumes,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResUsersSettingsVolumes,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Guest (`guest_id`, `many2one`).
     #[inline]
-    pub const fn guest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettingsVolumes,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("guest_id")
+        ::runtime::odoo::fields::Many2OneField::new("guest_id")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ResUsersSettingsVolumes,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettingsVolumes,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// User Setting (`user_setting_id`, `many2one`).
     #[inline]
-    pub const fn user_setting_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_setting_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettingsVolumes,
         super::super::rel::ResUsersSettings,
     > {
-        ::runtime::fields::Many2OneField::new("user_setting_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_setting_id")
     }
     /// Volume (`volume`, `float`).
     #[inline]
-    pub const fn volume() -> ::runtime::fields::NumField<
+    pub const fn volume() -> ::runtime::odoo::fields::NumField<
         super::ResUsersSettingsVolumes,
         f64,
     > {
-        ::runtime::fields::NumField::new("volume")
+        ::runtime::odoo::fields::NumField::new("volume")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResUsersSettingsVolumes,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResUsersSettingsVolumes,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

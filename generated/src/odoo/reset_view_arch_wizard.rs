@@ -17,15 +17,15 @@ pub struct ResetViewArchWizard {
     /// Architecture Diff
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_diff())`.
-    pub arch_diff: ::runtime::wire::Computed<Option<String>>,
+    pub arch_diff: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Arch To Compare To
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_to_compare())`.
-    pub arch_to_compare: ::runtime::wire::Computed<Option<String>>,
+    pub arch_to_compare: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Compare To View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub compare_view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub compare_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct ResetViewArchWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,7 +41,7 @@ pub struct ResetViewArchWizard {
     /// Has Diff
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_diff())`.
-    pub has_diff: ::runtime::wire::Computed<bool>,
+    pub has_diff: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,7 +55,7 @@ pub struct ResetViewArchWizard {
     /// View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
     /// View Name
     ///
     /// `char`, readonly, related `view_id.name`, not stored.
@@ -67,14 +67,14 @@ pub struct ResetViewArchWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResetViewArchWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResetViewArchWizard {
+impl ::runtime::odoo::wire::FromRecord for ResetViewArchWizard {
     const FIELDS: &'static [&'static str] = &[
         "arch_diff",
         "arch_to_compare",
@@ -91,8 +91,8 @@ impl ::runtime::wire::FromRecord for ResetViewArchWizard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResetViewArchWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,35 +134,37 @@ impl ::runtime::Model for ResetViewArchWizard {
         "arch_to_compare",
         "has_diff",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("arch_diff", "html"),
-        ::runtime::verify::FieldSpec::new("arch_to_compare", "text"),
-        ::runtime::verify::FieldSpec::new("compare_view_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("arch_diff", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("arch_to_compare", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("compare_view_id", "many2one")
             .relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_diff", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("reset_mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_diff", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("reset_mode", "selection")
             .required()
             .selection(&["soft", "hard", "other_view"]),
-        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
-        ::runtime::verify::FieldSpec::new("view_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::odoo::verify::FieldSpec::new("view_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResetViewArchWizard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("compare_view_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("view_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResetViewArchWizard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("compare_view_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("view_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -191,7 +193,7 @@ impl super::mixins::BaseModel for ResetViewArchWizard {
 /// Values for creating a `reset.view.arch.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResetViewArchWizardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResetViewArchWizardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,20 +204,20 @@ impl ResetViewArchWizardCreate {
     /// Takes the required fields: `reset_mode` (readonly, computed and x2many fields are left out).
     pub fn new(reset_mode: ResetMode) -> Self {
         ResetViewArchWizardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .reset_mode(reset_mode)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResetViewArchWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResetViewArchWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `compare_view_id` (Compare To View).
@@ -244,7 +246,7 @@ impl ::runtime::CreateValues for ResetViewArchWizardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResetViewArchWizardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResetViewArchWizardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -255,19 +257,19 @@ impl ResetViewArchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResetViewArchWizardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResetViewArchWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResetViewArchWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `compare_view_id` (Compare To View).
@@ -296,97 +298,102 @@ impl ::runtime::UpdateValues for ResetViewArchWizardUpdate {
 pub mod fields {
     /// Architecture Diff (`arch_diff`, `html`).
     #[inline]
-    pub const fn arch_diff() -> ::runtime::fields::CharField<
+    pub const fn arch_diff() -> ::runtime::odoo::fields::CharField<
         super::ResetViewArchWizard,
     > {
-        ::runtime::fields::CharField::new("arch_diff")
+        ::runtime::odoo::fields::CharField::new("arch_diff")
     }
     /// Arch To Compare To (`arch_to_compare`, `text`).
     #[inline]
-    pub const fn arch_to_compare() -> ::runtime::fields::CharField<
+    pub const fn arch_to_compare() -> ::runtime::odoo::fields::CharField<
         super::ResetViewArchWizard,
     > {
-        ::runtime::fields::CharField::new("arch_to_compare")
+        ::runtime::odoo::fields::CharField::new("arch_to_compare")
     }
     /// Compare To View (`compare_view_id`, `many2one`).
     #[inline]
-    pub const fn compare_view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn compare_view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResetViewArchWizard,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("compare_view_id")
+        ::runtime::odoo::fields::Many2OneField::new("compare_view_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResetViewArchWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResetViewArchWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResetViewArchWizard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Diff (`has_diff`, `boolean`).
     #[inline]
-    pub const fn has_diff() -> ::runtime::fields::BoolField<super::ResetViewArchWizard> {
-        ::runtime::fields::BoolField::new("has_diff")
+    pub const fn has_diff() -> ::runtime::odoo::fields::BoolField<
+        super::ResetViewArchWizard,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_diff")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResetViewArchWizard, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResetViewArchWizard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Reset Mode (`reset_mode`, `selection`).
     #[inline]
-    pub const fn reset_mode() -> ::runtime::fields::SelectionField<
+    pub const fn reset_mode() -> ::runtime::odoo::fields::SelectionField<
         super::ResetViewArchWizard,
         super::ResetMode,
     > {
-        ::runtime::fields::SelectionField::new("reset_mode")
+        ::runtime::odoo::fields::SelectionField::new("reset_mode")
     }
     /// View (`view_id`, `many2one`).
     #[inline]
-    pub const fn view_id() -> ::runtime::fields::Many2OneField<
+    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResetViewArchWizard,
         super::super::rel::IrUiView,
     > {
-        ::runtime::fields::Many2OneField::new("view_id")
+        ::runtime::odoo::fields::Many2OneField::new("view_id")
     }
     /// View Name (`view_name`, `char`).
     #[inline]
-    pub const fn view_name() -> ::runtime::fields::CharField<
+    pub const fn view_name() -> ::runtime::odoo::fields::CharField<
         super::ResetViewArchWizard,
     > {
-        ::runtime::fields::CharField::new("view_name")
+        ::runtime::odoo::fields::CharField::new("view_name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResetViewArchWizard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResetViewArchWizard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `reset_mode` (Reset Mode) on `reset.view.arch.wizard`.
@@ -403,7 +410,7 @@ pub enum ResetMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResetMode {
+impl ::runtime::odoo::wire::Selection for ResetMode {
     const VALUES: &'static [&'static str] = &["soft", "hard", "other_view"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -424,11 +431,11 @@ impl ::runtime::wire::Selection for ResetMode {
 }
 impl<'de> ::serde::Deserialize<'de> for ResetMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResetMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,11 +21,13 @@ pub struct ResourceCalendar {
     /// Working Time
     ///
     /// `one2many`, to `resource.calendar.attendance` (inverse `calendar_id`), computed.
-    pub attendance_ids: ::runtime::wire::X2Many<super::rel::ResourceCalendarAttendance>,
+    pub attendance_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ResourceCalendarAttendance,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +35,7 @@ pub struct ResourceCalendar {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -53,7 +55,9 @@ pub struct ResourceCalendar {
     /// Global Time Off
     ///
     /// `one2many`, to `resource.calendar.leaves` (inverse `calendar_id`), computed.
-    pub global_leave_ids: ::runtime::wire::X2Many<super::rel::ResourceCalendarLeaves>,
+    pub global_leave_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ResourceCalendarLeaves,
+    >,
     /// Average Hour per Day
     ///
     /// Average hours per day a resource is supposed to work with this calendar.
@@ -67,7 +71,7 @@ pub struct ResourceCalendar {
     /// Time Off
     ///
     /// `one2many`, to `resource.calendar.leaves` (inverse `calendar_id`).
-    pub leave_ids: ::runtime::wire::X2Many<super::rel::ResourceCalendarLeaves>,
+    pub leave_ids: ::runtime::odoo::wire::X2Many<super::rel::ResourceCalendarLeaves>,
     /// Name
     ///
     /// `char`, required.
@@ -79,7 +83,7 @@ pub struct ResourceCalendar {
     /// Explanation
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::two_weeks_explanation())`.
-    pub two_weeks_explanation: ::runtime::wire::Computed<Option<String>>,
+    pub two_weeks_explanation: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -91,7 +95,7 @@ pub struct ResourceCalendar {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -99,14 +103,14 @@ pub struct ResourceCalendar {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendar {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceCalendar {
+impl ::runtime::odoo::wire::FromRecord for ResourceCalendar {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "attendance_ids",
@@ -129,8 +133,8 @@ impl ::runtime::wire::FromRecord for ResourceCalendar {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResourceCalendar::default();
         while let Some(i) = r.next()? {
             match i {
@@ -181,43 +185,44 @@ impl ::runtime::Model for ResourceCalendar {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["two_weeks_explanation", "tz_offset"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("attendance_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("attendance_ids", "one2many")
             .relation("resource.calendar.attendance"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("flexible_hours", "boolean"),
-        ::runtime::verify::FieldSpec::new("full_time_required_hours", "float"),
-        ::runtime::verify::FieldSpec::new("global_leave_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("flexible_hours", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("full_time_required_hours", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("global_leave_ids", "one2many")
             .relation("resource.calendar.leaves"),
-        ::runtime::verify::FieldSpec::new("hours_per_day", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("leave_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("hours_per_day", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("leave_ids", "one2many")
             .relation("resource.calendar.leaves"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
-        ::runtime::verify::FieldSpec::new("two_weeks_explanation", "char"),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("two_weeks_explanation", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .required()
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResourceCalendar {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResourceCalendar {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -442,7 +447,7 @@ impl super::mixins::BaseModel for ResourceCalendar {
 /// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceCalendarCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -453,7 +458,7 @@ impl ResourceCalendarCreate {
     /// Takes the required fields: `name`, `tz` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, tz: impl Into<String>) -> Self {
         ResourceCalendarCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .tz(tz)
@@ -461,13 +466,13 @@ impl ResourceCalendarCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendar>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendar>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -481,7 +486,7 @@ impl ResourceCalendarCreate {
     pub fn attendance_ids(
         mut self,
         attendance_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarAttendance>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarAttendance>,
         >,
     ) -> Self {
         self.values
@@ -511,7 +516,7 @@ impl ResourceCalendarCreate {
     pub fn global_leave_ids(
         mut self,
         global_leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
         >,
     ) -> Self {
         self.values
@@ -529,7 +534,7 @@ impl ResourceCalendarCreate {
     pub fn leave_ids(
         mut self,
         leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
         >,
     ) -> Self {
         self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
@@ -561,7 +566,7 @@ impl ::runtime::CreateValues for ResourceCalendarCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResourceCalendarUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -572,19 +577,19 @@ impl ResourceCalendarUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResourceCalendarUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendar>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendar>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -598,7 +603,7 @@ impl ResourceCalendarUpdate {
     pub fn attendance_ids(
         mut self,
         attendance_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarAttendance>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarAttendance>,
         >,
     ) -> Self {
         self.values
@@ -628,7 +633,7 @@ impl ResourceCalendarUpdate {
     pub fn global_leave_ids(
         mut self,
         global_leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
         >,
     ) -> Self {
         self.values
@@ -646,7 +651,7 @@ impl ResourceCalendarUpdate {
     pub fn leave_ids(
         mut self,
         leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
         >,
     ) -> Self {
         self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
@@ -678,135 +683,142 @@ impl ::runtime::UpdateValues for ResourceCalendarUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResourceCalendar> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ResourceCalendar,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Working Time (`attendance_ids`, `one2many`).
     #[inline]
-    pub const fn attendance_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn attendance_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResourceCalendar,
         super::super::rel::ResourceCalendarAttendance,
     > {
-        ::runtime::fields::X2ManyField::new("attendance_ids")
+        ::runtime::odoo::fields::X2ManyField::new("attendance_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendar,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendar,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendar,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResourceCalendar,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Flexible Hours (`flexible_hours`, `boolean`).
     #[inline]
-    pub const fn flexible_hours() -> ::runtime::fields::BoolField<
+    pub const fn flexible_hours() -> ::runtime::odoo::fields::BoolField<
         super::ResourceCalendar,
     > {
-        ::runtime::fields::BoolField::new("flexible_hours")
+        ::runtime::odoo::fields::BoolField::new("flexible_hours")
     }
     /// Company Full Time (`full_time_required_hours`, `float`).
     #[inline]
-    pub const fn full_time_required_hours() -> ::runtime::fields::NumField<
+    pub const fn full_time_required_hours() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendar,
         f64,
     > {
-        ::runtime::fields::NumField::new("full_time_required_hours")
+        ::runtime::odoo::fields::NumField::new("full_time_required_hours")
     }
     /// Global Time Off (`global_leave_ids`, `one2many`).
     #[inline]
-    pub const fn global_leave_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn global_leave_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResourceCalendar,
         super::super::rel::ResourceCalendarLeaves,
     > {
-        ::runtime::fields::X2ManyField::new("global_leave_ids")
+        ::runtime::odoo::fields::X2ManyField::new("global_leave_ids")
     }
     /// Average Hour per Day (`hours_per_day`, `float`).
     #[inline]
-    pub const fn hours_per_day() -> ::runtime::fields::NumField<
+    pub const fn hours_per_day() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendar,
         f64,
     > {
-        ::runtime::fields::NumField::new("hours_per_day")
+        ::runtime::odoo::fields::NumField::new("hours_per_day")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResourceCalendar, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResourceCalendar,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Time Off (`leave_ids`, `one2many`).
     #[inline]
-    pub const fn leave_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn leave_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResourceCalendar,
         super::super::rel::ResourceCalendarLeaves,
     > {
-        ::runtime::fields::X2ManyField::new("leave_ids")
+        ::runtime::odoo::fields::X2ManyField::new("leave_ids")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResourceCalendar> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
     #[inline]
-    pub const fn two_weeks_calendar() -> ::runtime::fields::BoolField<
+    pub const fn two_weeks_calendar() -> ::runtime::odoo::fields::BoolField<
         super::ResourceCalendar,
     > {
-        ::runtime::fields::BoolField::new("two_weeks_calendar")
+        ::runtime::odoo::fields::BoolField::new("two_weeks_calendar")
     }
     /// Explanation (`two_weeks_explanation`, `char`).
     #[inline]
-    pub const fn two_weeks_explanation() -> ::runtime::fields::CharField<
+    pub const fn two_weeks_explanation() -> ::runtime::odoo::fields::CharField<
         super::ResourceCalendar,
     > {
-        ::runtime::fields::CharField::new("two_weeks_explanation")
+        ::runtime::odoo::fields::CharField::new("two_weeks_explanation")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceCalendar> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// Timezone offset (`tz_offset`, `char`).
     #[inline]
-    pub const fn tz_offset() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("tz_offset")
+    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<
+        super::ResourceCalendar,
+    > {
+        ::runtime::odoo::fields::CharField::new("tz_offset")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendar,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendar,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

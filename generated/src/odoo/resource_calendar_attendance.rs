@@ -15,7 +15,9 @@ pub struct ResourceCalendarAttendance {
     /// Resource's Calendar
     ///
     /// `many2one`, to `resource.calendar`, required.
-    pub calendar_id: Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub calendar_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +25,7 @@ pub struct ResourceCalendarAttendance {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Starting Date
     ///
     /// `date`.
@@ -63,7 +65,7 @@ pub struct ResourceCalendarAttendance {
     /// Duration (hours)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_hours())`.
-    pub duration_hours: ::runtime::wire::Computed<f64>,
+    pub duration_hours: ::runtime::odoo::wire::Computed<f64>,
     /// Work from
     ///
     /// Start and End time of working.
@@ -86,7 +88,9 @@ pub struct ResourceCalendarAttendance {
     /// Resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence of this line when displaying the resource calendar.
@@ -110,14 +114,14 @@ pub struct ResourceCalendarAttendance {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendarAttendance {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceCalendarAttendance {
+impl ::runtime::odoo::wire::FromRecord for ResourceCalendarAttendance {
     const FIELDS: &'static [&'static str] = &[
         "calendar_id",
         "create_date",
@@ -142,8 +146,8 @@ impl ::runtime::wire::FromRecord for ResourceCalendarAttendance {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResourceCalendarAttendance::default();
         while let Some(i) = r.next()? {
             match i {
@@ -199,49 +203,50 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["duration_hours"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
             .relation("resource.calendar")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_from", "date"),
-        ::runtime::verify::FieldSpec::new("date_to", "date"),
-        ::runtime::verify::FieldSpec::new("day_period", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("date_from", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("date_to", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("day_period", "selection")
             .required()
             .selection(&["morning", "lunch", "afternoon"]),
-        ::runtime::verify::FieldSpec::new("dayofweek", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("dayofweek", "selection")
             .required()
             .selection(&["0", "1", "2", "3", "4", "5", "6"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["line_section"]),
-        ::runtime::verify::FieldSpec::new("duration_days", "float"),
-        ::runtime::verify::FieldSpec::new("duration_hours", "float"),
-        ::runtime::verify::FieldSpec::new("hour_from", "float").required(),
-        ::runtime::verify::FieldSpec::new("hour_to", "float").required(),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("duration_days", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("duration_hours", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("hour_from", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("hour_to", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
             .relation("resource.resource"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
-        ::runtime::verify::FieldSpec::new("week_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("week_type", "selection")
             .selection(&["1", "0"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResourceCalendarAttendance {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("calendar_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("resource_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResourceCalendarAttendance {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("resource_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -276,7 +281,7 @@ impl super::mixins::BaseModel for ResourceCalendarAttendance {
 /// Values for creating a `resource.calendar.attendance` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceCalendarAttendanceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarAttendanceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -294,7 +299,7 @@ impl ResourceCalendarAttendanceCreate {
         name: impl Into<String>,
     ) -> Self {
         ResourceCalendarAttendanceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .calendar_id(calendar_id)
             .day_period(day_period)
@@ -306,13 +311,15 @@ impl ResourceCalendarAttendanceCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendarAttendance>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ResourceCalendarAttendance,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_id` (Resource's Calendar).
@@ -401,7 +408,7 @@ impl ::runtime::CreateValues for ResourceCalendarAttendanceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResourceCalendarAttendanceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarAttendanceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -412,19 +419,21 @@ impl ResourceCalendarAttendanceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResourceCalendarAttendanceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendarAttendance>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = ResourceCalendarAttendance,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_id` (Resource's Calendar).
@@ -513,168 +522,168 @@ impl ::runtime::UpdateValues for ResourceCalendarAttendanceUpdate {
 pub mod fields {
     /// Resource's Calendar (`calendar_id`, `many2one`).
     #[inline]
-    pub const fn calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarAttendance,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarAttendance,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarAttendance,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Starting Date (`date_from`, `date`).
     #[inline]
-    pub const fn date_from() -> ::runtime::fields::DateField<
+    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarAttendance,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_from")
+        ::runtime::odoo::fields::DateField::new("date_from")
     }
     /// End Date (`date_to`, `date`).
     #[inline]
-    pub const fn date_to() -> ::runtime::fields::DateField<
+    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarAttendance,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date_to")
+        ::runtime::odoo::fields::DateField::new("date_to")
     }
     /// Day Period (`day_period`, `selection`).
     #[inline]
-    pub const fn day_period() -> ::runtime::fields::SelectionField<
+    pub const fn day_period() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceCalendarAttendance,
         super::DayPeriod,
     > {
-        ::runtime::fields::SelectionField::new("day_period")
+        ::runtime::odoo::fields::SelectionField::new("day_period")
     }
     /// Day of Week (`dayofweek`, `selection`).
     #[inline]
-    pub const fn dayofweek() -> ::runtime::fields::SelectionField<
+    pub const fn dayofweek() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceCalendarAttendance,
         super::Dayofweek,
     > {
-        ::runtime::fields::SelectionField::new("dayofweek")
+        ::runtime::odoo::fields::SelectionField::new("dayofweek")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResourceCalendarAttendance,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceCalendarAttendance,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Duration (days) (`duration_days`, `float`).
     #[inline]
-    pub const fn duration_days() -> ::runtime::fields::NumField<
+    pub const fn duration_days() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         f64,
     > {
-        ::runtime::fields::NumField::new("duration_days")
+        ::runtime::odoo::fields::NumField::new("duration_days")
     }
     /// Duration (hours) (`duration_hours`, `float`).
     #[inline]
-    pub const fn duration_hours() -> ::runtime::fields::NumField<
+    pub const fn duration_hours() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         f64,
     > {
-        ::runtime::fields::NumField::new("duration_hours")
+        ::runtime::odoo::fields::NumField::new("duration_hours")
     }
     /// Work from (`hour_from`, `float`).
     #[inline]
-    pub const fn hour_from() -> ::runtime::fields::NumField<
+    pub const fn hour_from() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         f64,
     > {
-        ::runtime::fields::NumField::new("hour_from")
+        ::runtime::odoo::fields::NumField::new("hour_from")
     }
     /// Work to (`hour_to`, `float`).
     #[inline]
-    pub const fn hour_to() -> ::runtime::fields::NumField<
+    pub const fn hour_to() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         f64,
     > {
-        ::runtime::fields::NumField::new("hour_to")
+        ::runtime::odoo::fields::NumField::new("hour_to")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::ResourceCalendarAttendance,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Resource (`resource_id`, `many2one`).
     #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarAttendance,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::Many2OneField::new("resource_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarAttendance,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
     #[inline]
-    pub const fn two_weeks_calendar() -> ::runtime::fields::BoolField<
+    pub const fn two_weeks_calendar() -> ::runtime::odoo::fields::BoolField<
         super::ResourceCalendarAttendance,
     > {
-        ::runtime::fields::BoolField::new("two_weeks_calendar")
+        ::runtime::odoo::fields::BoolField::new("two_weeks_calendar")
     }
     /// Week Number (`week_type`, `selection`).
     #[inline]
-    pub const fn week_type() -> ::runtime::fields::SelectionField<
+    pub const fn week_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceCalendarAttendance,
         super::WeekType,
     > {
-        ::runtime::fields::SelectionField::new("week_type")
+        ::runtime::odoo::fields::SelectionField::new("week_type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarAttendance,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarAttendance,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `day_period` (Day Period) on `resource.calendar.attendance`.
@@ -691,7 +700,7 @@ pub enum DayPeriod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DayPeriod {
+impl ::runtime::odoo::wire::Selection for DayPeriod {
     const VALUES: &'static [&'static str] = &["morning", "lunch", "afternoon"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -712,12 +721,12 @@ impl ::runtime::wire::Selection for DayPeriod {
 }
 impl<'de> ::serde::Deserialize<'de> for DayPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DayPeriod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `dayofweek` (Day of Week) on `resource.calendar.attendance`.
@@ -742,7 +751,7 @@ pub enum Dayofweek {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Dayofweek {
+impl ::runtime::odoo::wire::Selection for Dayofweek {
     const VALUES: &'static [&'static str] = &["0", "1", "2", "3", "4", "5", "6"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -771,12 +780,12 @@ impl ::runtime::wire::Selection for Dayofweek {
 }
 impl<'de> ::serde::Deserialize<'de> for Dayofweek {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Dayofweek {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `display_type` (Display Type) on `resource.calendar.attendance`.
@@ -789,7 +798,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["line_section"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -806,12 +815,12 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `week_type` (Week Number) on `resource.calendar.attendance`.
@@ -826,7 +835,7 @@ pub enum WeekType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for WeekType {
+impl ::runtime::odoo::wire::Selection for WeekType {
     const VALUES: &'static [&'static str] = &["1", "0"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -845,11 +854,11 @@ impl ::runtime::wire::Selection for WeekType {
 }
 impl<'de> ::serde::Deserialize<'de> for WeekType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for WeekType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

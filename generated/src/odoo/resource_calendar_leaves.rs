@@ -15,11 +15,13 @@ pub struct ResourceCalendarLeaves {
     /// Working Hours
     ///
     /// `many2one`, to `resource.calendar`, computed.
-    pub calendar_id: Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub calendar_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +29,7 @@ pub struct ResourceCalendarLeaves {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Start Date
     ///
     /// `datetime`, required.
@@ -53,7 +55,9 @@ pub struct ResourceCalendarLeaves {
     /// If empty, this is a generic time off for the company. If a resource is set, the time off is only for this resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Time Type
     ///
     /// Whether this should be computed as a time off or as work time (eg: formation)
@@ -69,14 +73,14 @@ pub struct ResourceCalendarLeaves {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendarLeaves {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceCalendarLeaves {
+impl ::runtime::odoo::wire::FromRecord for ResourceCalendarLeaves {
     const FIELDS: &'static [&'static str] = &[
         "calendar_id",
         "company_id",
@@ -93,8 +97,8 @@ impl ::runtime::wire::FromRecord for ResourceCalendarLeaves {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResourceCalendarLeaves::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,37 +138,38 @@ impl ::runtime::Model for ResourceCalendarLeaves {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_from", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("date_to", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_from", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("date_to", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
             .relation("resource.resource"),
-        ::runtime::verify::FieldSpec::new("time_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("time_type", "selection")
             .selection(&["leave", "other"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResourceCalendarLeaves {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("calendar_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("resource_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResourceCalendarLeaves {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("resource_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -193,7 +198,7 @@ impl super::mixins::BaseModel for ResourceCalendarLeaves {
 /// Values for creating a `resource.calendar.leaves` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceCalendarLeavesCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarLeavesCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,20 +209,20 @@ impl ResourceCalendarLeavesCreate {
     /// Takes the required fields: `date_from` (readonly, computed and x2many fields are left out).
     pub fn new(date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
         ResourceCalendarLeavesCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date_from(date_from)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendarLeaves>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendarLeaves>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_id` (Working Hours).
@@ -264,7 +269,7 @@ impl ::runtime::CreateValues for ResourceCalendarLeavesCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResourceCalendarLeavesUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceCalendarLeavesUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -275,19 +280,19 @@ impl ResourceCalendarLeavesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResourceCalendarLeavesUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendarLeaves>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendarLeaves>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `calendar_id` (Working Hours).
@@ -334,103 +339,105 @@ impl ::runtime::UpdateValues for ResourceCalendarLeavesUpdate {
 pub mod fields {
     /// Working Hours (`calendar_id`, `many2one`).
     #[inline]
-    pub const fn calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarLeaves,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarLeaves,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarLeaves,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarLeaves,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Start Date (`date_from`, `datetime`).
     #[inline]
-    pub const fn date_from() -> ::runtime::fields::DateField<
+    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarLeaves,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_from")
+        ::runtime::odoo::fields::DateField::new("date_from")
     }
     /// End Date (`date_to`, `datetime`).
     #[inline]
-    pub const fn date_to() -> ::runtime::fields::DateField<
+    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarLeaves,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_to")
+        ::runtime::odoo::fields::DateField::new("date_to")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResourceCalendarLeaves,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::ResourceCalendarLeaves,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Reason (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResourceCalendarLeaves> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::ResourceCalendarLeaves,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Resource (`resource_id`, `many2one`).
     #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarLeaves,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::Many2OneField::new("resource_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
     }
     /// Time Type (`time_type`, `selection`).
     #[inline]
-    pub const fn time_type() -> ::runtime::fields::SelectionField<
+    pub const fn time_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceCalendarLeaves,
         super::TimeType,
     > {
-        ::runtime::fields::SelectionField::new("time_type")
+        ::runtime::odoo::fields::SelectionField::new("time_type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceCalendarLeaves,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceCalendarLeaves,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `time_type` (Time Type) on `resource.calendar.leaves`.
@@ -445,7 +452,7 @@ pub enum TimeType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TimeType {
+impl ::runtime::odoo::wire::Selection for TimeType {
     const VALUES: &'static [&'static str] = &["leave", "other"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -464,11 +471,11 @@ impl ::runtime::wire::Selection for TimeType {
 }
 impl<'de> ::serde::Deserialize<'de> for TimeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TimeType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

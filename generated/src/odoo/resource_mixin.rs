@@ -13,19 +13,21 @@ pub struct ResourceMixin {
     /// Company
     ///
     /// `many2one`, to `res.company`, related `resource_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_id.calendar_id`.
     pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
     >,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, required.
-    pub resource_id: Option<::runtime::wire::Many2One<super::rel::ResourceResource>>,
+    pub resource_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
+    >,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -37,10 +39,10 @@ pub struct ResourceMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceMixin {
+impl ::runtime::odoo::wire::FromRecord for ResourceMixin {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "resource_calendar_id",
@@ -48,8 +50,8 @@ impl ::runtime::wire::FromRecord for ResourceMixin {
         "tz",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResourceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -66,7 +68,7 @@ impl ::runtime::wire::FromRecord for ResourceMixin {
 /// Values for creating a `resource.mixin` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -77,20 +79,20 @@ impl ResourceMixinCreate {
     /// Takes the required fields: `resource_id` (readonly, computed and x2many fields are left out).
     pub fn new(resource_id: i64) -> Self {
         ResourceMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .resource_id(resource_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -122,7 +124,7 @@ impl ResourceMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResourceMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -133,19 +135,19 @@ impl ResourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResourceMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -177,31 +179,31 @@ impl ResourceMixinUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceMixin,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Working Hours (`resource_calendar_id`, `many2one`).
     #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceMixin,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
     }
     /// Resource (`resource_id`, `many2one`).
     #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
+    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceMixin,
         super::super::rel::ResourceResource,
     > {
-        ::runtime::fields::Many2OneField::new("resource_id")
+        ::runtime::odoo::fields::Many2OneField::new("resource_id")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResourceMixin> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceMixin> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
 }

@@ -25,11 +25,13 @@ pub struct ResourceResource {
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`.
-    pub calendar_id: Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub calendar_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,12 +39,12 @@ pub struct ResourceResource {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
     >,
     /// Display Name
     ///
@@ -51,23 +53,23 @@ pub struct ResourceResource {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::wire::Computed<Option<String>>,
+    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Employee
     ///
     /// `one2many`, to `hr.employee` (inverse `resource_id`).
-    pub employee_id: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_id: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
-    pub employee_skill_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, related `employee_id.hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -75,11 +77,11 @@ pub struct ResourceResource {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Job Title
     ///
     /// `char`, readonly, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
-    pub job_title: ::runtime::wire::Computed<Option<String>>,
+    pub job_title: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, required.
@@ -87,7 +89,7 @@ pub struct ResourceResource {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::wire::Computed<Option<String>>,
+    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -103,7 +105,7 @@ pub struct ResourceResource {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, related `employee_id.show_hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
     /// Efficiency Factor
     ///
     /// This field is used to calculate the expected duration of a work order at this work center. For example, if a work order takes one hour and the efficiency factor is 100%, then the expected duration will be one hour. If the efficiency factor is 200%, however the expected duration will be 30 minutes.
@@ -121,15 +123,15 @@ pub struct ResourceResource {
     /// Related user name for the resource to manage its access.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Work Email
     ///
     /// `char`, readonly, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
-    pub work_email: ::runtime::wire::Computed<Option<String>>,
+    pub work_email: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Work Phone
     ///
     /// `char`, readonly, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
-    pub work_phone: ::runtime::wire::Computed<Option<String>>,
+    pub work_phone: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -137,14 +139,14 @@ pub struct ResourceResource {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceResource {
+impl ::runtime::odoo::wire::FromRecord for ResourceResource {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "calendar_id",
@@ -174,8 +176,8 @@ impl ::runtime::wire::FromRecord for ResourceResource {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ResourceResource::default();
         while let Some(i) = r.next()? {
             match i {
@@ -243,25 +245,25 @@ impl ::runtime::Model for ResourceResource {
         "work_email",
         "work_phone",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
             .relation("resource.calendar"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("employee_id", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("employee_id", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
-        ::runtime::verify::FieldSpec::new("hr_icon_display", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
             .selection(
                 &[
                     "presence_present",
@@ -271,37 +273,39 @@ impl ::runtime::Model for ResourceResource {
                     "presence_undetermined",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("resource_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_type", "selection")
             .required()
             .selection(&["user", "material"]),
-        ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::verify::FieldSpec::new("time_efficiency", "float").required(),
-        ::runtime::verify::FieldSpec::new("tz", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("time_efficiency", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
             .required()
             .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ResourceResource {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("calendar_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ResourceResource {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("calendar_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -337,7 +341,7 @@ impl super::mixins::BaseModel for ResourceResource {
 /// Values for creating a `resource.resource` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceResourceCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceResourceCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -353,7 +357,7 @@ impl ResourceResourceCreate {
         tz: impl Into<String>,
     ) -> Self {
         ResourceResourceCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .resource_type(resource_type)
@@ -363,13 +367,13 @@ impl ResourceResourceCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceResource>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceResource>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -395,7 +399,7 @@ impl ResourceResourceCreate {
     pub fn employee_id(
         mut self,
         employee_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_id", employee_id.into_iter().collect::<Vec<_>>());
@@ -439,7 +443,7 @@ impl ::runtime::CreateValues for ResourceResourceCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ResourceResourceUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ResourceResourceUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -450,19 +454,19 @@ impl ResourceResourceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ResourceResourceUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceResource>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceResource>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -488,7 +492,7 @@ impl ResourceResourceUpdate {
     pub fn employee_id(
         mut self,
         employee_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
+            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
         >,
     ) -> Self {
         self.values.set("employee_id", employee_id.into_iter().collect::<Vec<_>>());
@@ -532,183 +536,196 @@ impl ::runtime::UpdateValues for ResourceResourceUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResourceResource> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::ResourceResource,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<
+    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
         super::ResourceResource,
     > {
-        ::runtime::fields::BinaryField::new("avatar_128")
+        ::runtime::odoo::fields::BinaryField::new("avatar_128")
     }
     /// Working Time (`calendar_id`, `many2one`).
     #[inline]
-    pub const fn calendar_id() -> ::runtime::fields::Many2OneField<
+    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::ResourceCalendar,
     > {
-        ::runtime::fields::Many2OneField::new("calendar_id")
+        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceResource,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Department (`department_id`, `many2one`).
     #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
+    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::HrDepartment,
     > {
-        ::runtime::fields::Many2OneField::new("department_id")
+        ::runtime::odoo::fields::Many2OneField::new("department_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ResourceResource,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Email (`email`, `char`).
     #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("email")
+    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
+        ::runtime::odoo::fields::CharField::new("email")
     }
     /// Employee (`employee_id`, `one2many`).
     #[inline]
-    pub const fn employee_id() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_id() -> ::runtime::odoo::fields::X2ManyField<
         super::ResourceResource,
         super::super::rel::HrEmployee,
     > {
-        ::runtime::fields::X2ManyField::new("employee_id")
+        ::runtime::odoo::fields::X2ManyField::new("employee_id")
     }
     /// Skills (`employee_skill_ids`, `one2many`).
     #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ResourceResource,
         super::super::rel::HrEmployeeSkill,
     > {
-        ::runtime::fields::X2ManyField::new("employee_skill_ids")
+        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
     }
     /// Hr Icon Display (`hr_icon_display`, `selection`).
     #[inline]
-    pub const fn hr_icon_display() -> ::runtime::fields::SelectionField<
+    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceResource,
         super::HrIconDisplay,
     > {
-        ::runtime::fields::SelectionField::new("hr_icon_display")
+        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResourceResource, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ResourceResource,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// IM Status (`im_status`, `char`).
     #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("im_status")
+    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
+        super::ResourceResource,
+    > {
+        ::runtime::odoo::fields::CharField::new("im_status")
     }
     /// Job Title (`job_title`, `char`).
     #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("job_title")
+    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
+        super::ResourceResource,
+    > {
+        ::runtime::odoo::fields::CharField::new("job_title")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Phone (`phone`, `char`).
     #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("phone")
+    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
+        ::runtime::odoo::fields::CharField::new("phone")
     }
     /// Type (`resource_type`, `selection`).
     #[inline]
-    pub const fn resource_type() -> ::runtime::fields::SelectionField<
+    pub const fn resource_type() -> ::runtime::odoo::fields::SelectionField<
         super::ResourceResource,
         super::ResourceType,
     > {
-        ::runtime::fields::SelectionField::new("resource_type")
+        ::runtime::odoo::fields::SelectionField::new("resource_type")
     }
     /// Share User (`share`, `boolean`).
     #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::ResourceResource> {
-        ::runtime::fields::BoolField::new("share")
+    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResourceResource> {
+        ::runtime::odoo::fields::BoolField::new("share")
     }
     /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
     #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::fields::BoolField<
+    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
         super::ResourceResource,
     > {
-        ::runtime::fields::BoolField::new("show_hr_icon_display")
+        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
     }
     /// Efficiency Factor (`time_efficiency`, `float`).
     #[inline]
-    pub const fn time_efficiency() -> ::runtime::fields::NumField<
+    pub const fn time_efficiency() -> ::runtime::odoo::fields::NumField<
         super::ResourceResource,
         f64,
     > {
-        ::runtime::fields::NumField::new("time_efficiency")
+        ::runtime::odoo::fields::NumField::new("time_efficiency")
     }
     /// Timezone (`tz`, `selection`).
     #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("tz")
+    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
+        ::runtime::odoo::fields::CharField::new("tz")
     }
     /// User (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Work Email (`work_email`, `char`).
     #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("work_email")
+    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
+        super::ResourceResource,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_email")
     }
     /// Work Phone (`work_phone`, `char`).
     #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::ResourceResource> {
-        ::runtime::fields::CharField::new("work_phone")
+    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
+        super::ResourceResource,
+    > {
+        ::runtime::odoo::fields::CharField::new("work_phone")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ResourceResource,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ResourceResource,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `hr_icon_display` (Hr Icon Display) on `resource.resource`.
@@ -729,7 +746,7 @@ pub enum HrIconDisplay {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HrIconDisplay {
+impl ::runtime::odoo::wire::Selection for HrIconDisplay {
     const VALUES: &'static [&'static str] = &[
         "presence_present",
         "presence_out_of_working_hour",
@@ -760,12 +777,12 @@ impl ::runtime::wire::Selection for HrIconDisplay {
 }
 impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HrIconDisplay {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `resource_type` (Type) on `resource.resource`.
@@ -780,7 +797,7 @@ pub enum ResourceType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ResourceType {
+impl ::runtime::odoo::wire::Selection for ResourceType {
     const VALUES: &'static [&'static str] = &["user", "material"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -799,11 +816,11 @@ impl ::runtime::wire::Selection for ResourceType {
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ResourceType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -33,17 +33,17 @@ pub struct SaleAdvancePaymentInv {
     /// Only confirmed down payments are considered.
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Amount to invoice
     ///
     /// The amount to invoice = Sale Order Total - Confirmed Down Payments.
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Consolidated Billing
     ///
     /// Create one invoice for all orders related to same customer and same invoicing address
@@ -53,7 +53,7 @@ pub struct SaleAdvancePaymentInv {
     /// Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::wire::Computed<i64>,
+    pub count: ::runtime::odoo::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -61,11 +61,11 @@ pub struct SaleAdvancePaymentInv {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Deduct down payments
     ///
     /// `boolean`.
@@ -73,11 +73,11 @@ pub struct SaleAdvancePaymentInv {
     /// Display Draft Invoice Warning
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_draft_invoice_warning())`.
-    pub display_draft_invoice_warning: ::runtime::wire::Computed<bool>,
+    pub display_draft_invoice_warning: ::runtime::odoo::wire::Computed<bool>,
     /// Display Invoice Amount Warning
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_amount_warning())`.
-    pub display_invoice_amount_warning: ::runtime::wire::Computed<bool>,
+    pub display_invoice_amount_warning: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -91,7 +91,7 @@ pub struct SaleAdvancePaymentInv {
     /// Has down payments
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_down_payments())`.
-    pub has_down_payments: ::runtime::wire::Computed<bool>,
+    pub has_down_payments: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -99,7 +99,7 @@ pub struct SaleAdvancePaymentInv {
     /// Sale Order
     ///
     /// `many2many`, to `sale.order`.
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -107,14 +107,14 @@ pub struct SaleAdvancePaymentInv {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleAdvancePaymentInv {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleAdvancePaymentInv {
+impl ::runtime::odoo::wire::FromRecord for SaleAdvancePaymentInv {
     const FIELDS: &'static [&'static str] = &[
         "advance_payment_method",
         "amount",
@@ -138,8 +138,8 @@ impl ::runtime::wire::FromRecord for SaleAdvancePaymentInv {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleAdvancePaymentInv::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,44 +195,51 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
         "display_invoice_amount_warning",
         "has_down_payments",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("advance_payment_method", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("advance_payment_method", "selection")
             .required()
             .selection(&["delivered", "percentage", "fixed"]),
-        ::runtime::verify::FieldSpec::new("amount", "float"),
-        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("consolidated_billing", "boolean"),
-        ::runtime::verify::FieldSpec::new("count", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("consolidated_billing", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("deduct_down_payments", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_draft_invoice_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_invoice_amount_warning", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("fixed_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("has_down_payments", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("deduct_down_payments", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "display_draft_invoice_warning",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "display_invoice_amount_warning",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("fixed_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("has_down_payments", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleAdvancePaymentInv {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleAdvancePaymentInv {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -278,7 +285,7 @@ impl super::mixins::BaseModel for SaleAdvancePaymentInv {
 /// Values for creating a `sale.advance.payment.inv` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleAdvancePaymentInvCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleAdvancePaymentInvCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -289,20 +296,20 @@ impl SaleAdvancePaymentInvCreate {
     /// Takes the required fields: `advance_payment_method` (readonly, computed and x2many fields are left out).
     pub fn new(advance_payment_method: AdvancePaymentMethod) -> Self {
         SaleAdvancePaymentInvCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .advance_payment_method(advance_payment_method)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `advance_payment_method` (Create Invoice).
@@ -343,7 +350,7 @@ impl SaleAdvancePaymentInvCreate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -358,7 +365,7 @@ impl ::runtime::CreateValues for SaleAdvancePaymentInvCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleAdvancePaymentInvUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleAdvancePaymentInvUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -369,19 +376,19 @@ impl SaleAdvancePaymentInvUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleAdvancePaymentInvUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `advance_payment_method` (Create Invoice).
@@ -422,7 +429,7 @@ impl SaleAdvancePaymentInvUpdate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -437,154 +444,157 @@ impl ::runtime::UpdateValues for SaleAdvancePaymentInvUpdate {
 pub mod fields {
     /// Create Invoice (`advance_payment_method`, `selection`).
     #[inline]
-    pub const fn advance_payment_method() -> ::runtime::fields::SelectionField<
+    pub const fn advance_payment_method() -> ::runtime::odoo::fields::SelectionField<
         super::SaleAdvancePaymentInv,
         super::AdvancePaymentMethod,
     > {
-        ::runtime::fields::SelectionField::new("advance_payment_method")
+        ::runtime::odoo::fields::SelectionField::new("advance_payment_method")
     }
     /// Down Payment (`amount`, `float`).
     #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
+    pub const fn amount() -> ::runtime::odoo::fields::NumField<
         super::SaleAdvancePaymentInv,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount")
+        ::runtime::odoo::fields::NumField::new("amount")
     }
     /// Already invoiced (`amount_invoiced`, `monetary`).
     #[inline]
-    pub const fn amount_invoiced() -> ::runtime::fields::NumField<
+    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleAdvancePaymentInv,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_invoiced")
+        ::runtime::odoo::fields::NumField::new("amount_invoiced")
     }
     /// Amount to invoice (`amount_to_invoice`, `monetary`).
     #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleAdvancePaymentInv,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_to_invoice")
+        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleAdvancePaymentInv,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Consolidated Billing (`consolidated_billing`, `boolean`).
     #[inline]
-    pub const fn consolidated_billing() -> ::runtime::fields::BoolField<
+    pub const fn consolidated_billing() -> ::runtime::odoo::fields::BoolField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::BoolField::new("consolidated_billing")
+        ::runtime::odoo::fields::BoolField::new("consolidated_billing")
     }
     /// Order Count (`count`, `integer`).
     #[inline]
-    pub const fn count() -> ::runtime::fields::NumField<
+    pub const fn count() -> ::runtime::odoo::fields::NumField<
         super::SaleAdvancePaymentInv,
         i64,
     > {
-        ::runtime::fields::NumField::new("count")
+        ::runtime::odoo::fields::NumField::new("count")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleAdvancePaymentInv,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleAdvancePaymentInv,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleAdvancePaymentInv,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Deduct down payments (`deduct_down_payments`, `boolean`).
     #[inline]
-    pub const fn deduct_down_payments() -> ::runtime::fields::BoolField<
+    pub const fn deduct_down_payments() -> ::runtime::odoo::fields::BoolField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::BoolField::new("deduct_down_payments")
+        ::runtime::odoo::fields::BoolField::new("deduct_down_payments")
     }
     /// Display Draft Invoice Warning (`display_draft_invoice_warning`, `boolean`).
     #[inline]
-    pub const fn display_draft_invoice_warning() -> ::runtime::fields::BoolField<
+    pub const fn display_draft_invoice_warning() -> ::runtime::odoo::fields::BoolField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::BoolField::new("display_draft_invoice_warning")
+        ::runtime::odoo::fields::BoolField::new("display_draft_invoice_warning")
     }
     /// Display Invoice Amount Warning (`display_invoice_amount_warning`, `boolean`).
     #[inline]
-    pub const fn display_invoice_amount_warning() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_amount_warning() -> ::runtime::odoo::fields::BoolField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_amount_warning")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_warning")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Down Payment Amount (Fixed) (`fixed_amount`, `monetary`).
     #[inline]
-    pub const fn fixed_amount() -> ::runtime::fields::NumField<
+    pub const fn fixed_amount() -> ::runtime::odoo::fields::NumField<
         super::SaleAdvancePaymentInv,
         f64,
     > {
-        ::runtime::fields::NumField::new("fixed_amount")
+        ::runtime::odoo::fields::NumField::new("fixed_amount")
     }
     /// Has down payments (`has_down_payments`, `boolean`).
     #[inline]
-    pub const fn has_down_payments() -> ::runtime::fields::BoolField<
+    pub const fn has_down_payments() -> ::runtime::odoo::fields::BoolField<
         super::SaleAdvancePaymentInv,
     > {
-        ::runtime::fields::BoolField::new("has_down_payments")
+        ::runtime::odoo::fields::BoolField::new("has_down_payments")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleAdvancePaymentInv, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SaleAdvancePaymentInv,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Sale Order (`sale_order_ids`, `many2many`).
     #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleAdvancePaymentInv,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleAdvancePaymentInv,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleAdvancePaymentInv,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `advance_payment_method` (Create Invoice) on `sale.advance.payment.inv`.
@@ -601,7 +611,7 @@ pub enum AdvancePaymentMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AdvancePaymentMethod {
+impl ::runtime::odoo::wire::Selection for AdvancePaymentMethod {
     const VALUES: &'static [&'static str] = &["delivered", "percentage", "fixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -622,11 +632,11 @@ impl ::runtime::wire::Selection for AdvancePaymentMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancePaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AdvancePaymentMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct SaleMassCancelOrders {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct SaleMassCancelOrders {
     /// Has Confirmed Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_confirmed_order())`.
-    pub has_confirmed_order: ::runtime::wire::Computed<bool>,
+    pub has_confirmed_order: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -37,11 +37,11 @@ pub struct SaleMassCancelOrders {
     /// Sale orders to cancel
     ///
     /// `many2many`, to `sale.order`.
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     /// Sale Orders Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_orders_count())`.
-    pub sale_orders_count: ::runtime::wire::Computed<i64>,
+    pub sale_orders_count: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,14 +49,14 @@ pub struct SaleMassCancelOrders {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleMassCancelOrders {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleMassCancelOrders {
+impl ::runtime::odoo::wire::FromRecord for SaleMassCancelOrders {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -69,8 +69,8 @@ impl ::runtime::wire::FromRecord for SaleMassCancelOrders {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleMassCancelOrders::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,27 +104,28 @@ impl ::runtime::Model for SaleMassCancelOrders {
         "has_confirmed_order",
         "sale_orders_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_confirmed_order", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_confirmed_order", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_orders_count", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_orders_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleMassCancelOrders {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleMassCancelOrders {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -154,7 +155,7 @@ impl super::mixins::BaseModel for SaleMassCancelOrders {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleMassCancelOrdersCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleMassCancelOrdersCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -165,19 +166,19 @@ impl SaleMassCancelOrdersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SaleMassCancelOrdersCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleMassCancelOrders>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleMassCancelOrders>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `sale_order_ids` (Sale orders to cancel).
@@ -185,7 +186,7 @@ impl SaleMassCancelOrdersCreate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -200,7 +201,7 @@ impl ::runtime::CreateValues for SaleMassCancelOrdersCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleMassCancelOrdersUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleMassCancelOrdersUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,19 +212,19 @@ impl SaleMassCancelOrdersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleMassCancelOrdersUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleMassCancelOrders>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleMassCancelOrders>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `sale_order_ids` (Sale orders to cancel).
@@ -231,7 +232,7 @@ impl SaleMassCancelOrdersUpdate {
     pub fn sale_order_ids(
         mut self,
         sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
         >,
     ) -> Self {
         self.values
@@ -246,69 +247,72 @@ impl ::runtime::UpdateValues for SaleMassCancelOrdersUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleMassCancelOrders,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleMassCancelOrders,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SaleMassCancelOrders,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Confirmed Order (`has_confirmed_order`, `boolean`).
     #[inline]
-    pub const fn has_confirmed_order() -> ::runtime::fields::BoolField<
+    pub const fn has_confirmed_order() -> ::runtime::odoo::fields::BoolField<
         super::SaleMassCancelOrders,
     > {
-        ::runtime::fields::BoolField::new("has_confirmed_order")
+        ::runtime::odoo::fields::BoolField::new("has_confirmed_order")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleMassCancelOrders, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Sale orders to cancel (`sale_order_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleMassCancelOrders,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Sale Orders Count (`sale_orders_count`, `integer`).
-    #[inline]
-    pub const fn sale_orders_count() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SaleMassCancelOrders,
         i64,
     > {
-        ::runtime::fields::NumField::new("sale_orders_count")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Sale orders to cancel (`sale_order_ids`, `many2many`).
+    #[inline]
+    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleMassCancelOrders,
+        super::super::rel::SaleOrder,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
+    }
+    /// Sale Orders Count (`sale_orders_count`, `integer`).
+    #[inline]
+    pub const fn sale_orders_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleMassCancelOrders,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sale_orders_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleMassCancelOrders,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleMassCancelOrders,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

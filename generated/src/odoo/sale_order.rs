@@ -23,25 +23,27 @@ pub struct SaleOrder {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -49,7 +51,7 @@ pub struct SaleOrder {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -57,13 +59,13 @@ pub struct SaleOrder {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -76,45 +78,45 @@ pub struct SaleOrder {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Already invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Payment Transactions Amount
     ///
     /// Sum of transactions made in through the online payment form that are in the state 'done' or 'authorized' and linked to this order.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
-    pub amount_paid: ::runtime::wire::Computed<f64>,
+    pub amount_paid: ::runtime::odoo::wire::Computed<f64>,
     /// Taxes
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -122,7 +124,7 @@ pub struct SaleOrder {
     /// Un-invoiced Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
     /// Total
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -130,7 +132,7 @@ pub struct SaleOrder {
     /// Amount Before Discount
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_undiscounted())`.
-    pub amount_undiscounted: ::runtime::wire::Computed<f64>,
+    pub amount_undiscounted: ::runtime::odoo::wire::Computed<f64>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -138,25 +140,25 @@ pub struct SaleOrder {
     /// Attendee Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendee_count())`.
-    pub attendee_count: ::runtime::wire::Computed<i64>,
+    pub attendee_count: ::runtime::odoo::wire::Computed<i64>,
     /// Authorized Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
-    pub authorized_transaction_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub authorized_transaction_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Available Product Documents
     ///
     /// `many2many`, to `quotation.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
-    pub available_product_document_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::QuotationDocument>,
+    pub available_product_document_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::QuotationDocument>,
     >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
     /// Customer Reference
     ///
     /// `char`.
@@ -164,7 +166,7 @@ pub struct SaleOrder {
     /// Closed Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
-    pub closed_task_count: ::runtime::wire::Computed<i64>,
+    pub closed_task_count: ::runtime::odoo::wire::Computed<i64>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
@@ -174,7 +176,7 @@ pub struct SaleOrder {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -186,14 +188,14 @@ pub struct SaleOrder {
     /// Completed Task Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::completed_task_percentage())`.
-    pub completed_task_percentage: ::runtime::wire::Computed<f64>,
+    pub completed_task_percentage: ::runtime::odoo::wire::Computed<f64>,
     /// Country code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Creation Date
     ///
     /// `datetime`, readonly.
@@ -201,11 +203,11 @@ pub struct SaleOrder {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// `float`, readonly, computed, digits: not rounded.
@@ -224,7 +226,7 @@ pub struct SaleOrder {
     /// Delivery Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delivery_count())`.
-    pub delivery_count: ::runtime::wire::Computed<i64>,
+    pub delivery_count: ::runtime::odoo::wire::Computed<i64>,
     /// Delivery Status
     ///
     /// Blue: Not Delivered/Started
@@ -242,8 +244,8 @@ pub struct SaleOrder {
     /// Duplicated Order
     ///
     /// `many2many`, to `sale.order`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_order_ids())`.
-    pub duplicated_order_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    pub duplicated_order_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
     >,
     /// Effective Date
     ///
@@ -256,7 +258,7 @@ pub struct SaleOrder {
     /// Delivery date you can promise to the customer, computed from the minimum lead time of the order lines in case of Service products. In case of shipping, the shipping policy of the order will be taken into account to either use the minimum or maximum lead time of the order lines.
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expected_date())`.
-    pub expected_date: ::runtime::wire::Computed<
+    pub expected_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Fiscal Position
@@ -265,20 +267,20 @@ pub struct SaleOrder {
     ///
     /// `many2one`, to `account.fiscal.position`, computed.
     pub fiscal_position_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Has Active Pricelist
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_active_pricelist())`.
-    pub has_active_pricelist: ::runtime::wire::Computed<bool>,
+    pub has_active_pricelist: ::runtime::odoo::wire::Computed<bool>,
     /// Has Archived Products
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_archived_products())`.
-    pub has_archived_products: ::runtime::wire::Computed<bool>,
+    pub has_archived_products: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -288,7 +290,7 @@ pub struct SaleOrder {
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm: Option<::runtime::wire::Many2One<super::rel::AccountIncoterms>>,
+    pub incoterm: Option<::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>>,
     /// Incoterm Location
     ///
     /// `char`.
@@ -296,12 +298,12 @@ pub struct SaleOrder {
     /// Invoice Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
-    pub invoice_count: ::runtime::wire::Computed<i64>,
+    pub invoice_count: ::runtime::odoo::wire::Computed<i64>,
     /// Invoices
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_ids())`.
-    pub invoice_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     >,
     /// Invoice Status
     ///
@@ -312,25 +314,25 @@ pub struct SaleOrder {
     /// Is Expired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_expired())`.
-    pub is_expired: ::runtime::wire::Computed<bool>,
+    pub is_expired: ::runtime::odoo::wire::Computed<bool>,
     /// Is Pdf Quote Builder Available
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pdf_quote_builder_available())`.
-    pub is_pdf_quote_builder_available: ::runtime::wire::Computed<bool>,
+    pub is_pdf_quote_builder_available: ::runtime::odoo::wire::Computed<bool>,
     /// Is Product Milestone
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_milestone())`.
-    pub is_product_milestone: ::runtime::wire::Computed<bool>,
+    pub is_product_milestone: ::runtime::odoo::wire::Computed<bool>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// JSON data for the popover widget
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
-    pub json_popover: ::runtime::wire::Computed<Option<String>>,
+    pub json_popover: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
@@ -342,89 +344,89 @@ pub struct SaleOrder {
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
-    pub milestone_count: ::runtime::wire::Computed<i64>,
+    pub milestone_count: ::runtime::odoo::wire::Computed<i64>,
     /// Count of MO generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_count: ::runtime::wire::Computed<i64>,
+    pub mrp_production_count: ::runtime::odoo::wire::Computed<i64>,
     /// Manufacturing orders associated with this sales order.
     ///
     /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_ids())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub mrp_production_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Order Reference
@@ -438,11 +440,11 @@ pub struct SaleOrder {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`.
-    pub opportunity_id: Option<::runtime::wire::Many2One<super::rel::CrmLead>>,
+    pub opportunity_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
     /// Order Lines
     ///
     /// `one2many`, to `sale.order.line` (inverse `order_id`).
-    pub order_line: ::runtime::wire::X2Many<super::rel::SaleOrderLine>,
+    pub order_line: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
@@ -452,24 +454,28 @@ pub struct SaleOrder {
     /// Partner Credit Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
-    pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
+    pub partner_credit_warning: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Invoice Address
     ///
     /// `many2one`, to `res.partner`, required, computed.
-    pub partner_invoice_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_invoice_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Delivery Address
     ///
     /// `many2one`, to `res.partner`, required, computed.
-    pub partner_shipping_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_shipping_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Payment Terms
     ///
     /// `many2one`, to `account.payment.term`, computed.
     pub payment_term_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Pending Email Template
     ///
@@ -477,12 +483,12 @@ pub struct SaleOrder {
     ///
     /// `many2one`, to `mail.template`, readonly.
     pub pending_email_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
     >,
     /// Transfers
     ///
     /// `one2many`, to `stock.picking` (inverse `sale_id`).
-    pub picking_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
@@ -502,55 +508,59 @@ pub struct SaleOrder {
     /// If you change the pricelist, only newly added lines will be affected.
     ///
     /// `many2one`, to `product.pricelist`, computed.
-    pub pricelist_id: Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub pricelist_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+    >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
     pub procurement_group_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProcurementGroup>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>,
     >,
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`, readonly, related `project_id.account_id`, not stored.
     pub project_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Number of Projects
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub project_count: ::runtime::wire::Computed<i64>,
+    pub project_count: ::runtime::odoo::wire::Computed<i64>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Projects
     ///
     /// `many2many`, to `project.project`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_ids())`.
     ///
     /// Readable by: Project / User, Technical / Use Milestones (`project.group_project_user,project.group_project_milestone`); other users read it as empty.
-    pub project_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
     >,
     /// Number of Purchase Order Generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
     /// Headers/Footers
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::wire::X2Many<super::rel::QuotationDocument>,
+    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::QuotationDocument,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Payment Ref.
     ///
     /// The payment communication of this sale order.
@@ -572,43 +582,45 @@ pub struct SaleOrder {
     /// Optional Products Lines
     ///
     /// `one2many`, to `sale.order.option` (inverse `order_id`).
-    pub sale_order_option_ids: ::runtime::wire::X2Many<super::rel::SaleOrderOption>,
+    pub sale_order_option_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::SaleOrderOption,
+    >,
     /// Quotation Template
     ///
     /// `many2one`, to `sale.order.template`.
     pub sale_order_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Show Create Project Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_create_project_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_create_project_button: ::runtime::wire::Computed<bool>,
+    pub show_create_project_button: ::runtime::odoo::wire::Computed<bool>,
     /// Has late picking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_json_popover())`.
-    pub show_json_popover: ::runtime::wire::Computed<bool>,
+    pub show_json_popover: ::runtime::odoo::wire::Computed<bool>,
     /// Show Project Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_project_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_project_button: ::runtime::wire::Computed<bool>,
+    pub show_project_button: ::runtime::odoo::wire::Computed<bool>,
     /// Show Task Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_task_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_task_button: ::runtime::wire::Computed<bool>,
+    pub show_task_button: ::runtime::odoo::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
-    pub show_update_fpos: ::runtime::wire::Computed<bool>,
+    pub show_update_fpos: ::runtime::odoo::wire::Computed<bool>,
     /// Has Pricelist Changed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_pricelist())`.
-    pub show_update_pricelist: ::runtime::wire::Computed<bool>,
+    pub show_update_pricelist: ::runtime::odoo::wire::Computed<bool>,
     /// Signed By
     ///
     /// `char`.
@@ -622,7 +634,7 @@ pub struct SaleOrder {
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -632,18 +644,18 @@ pub struct SaleOrder {
     /// Tags
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
     /// Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub tasks_count: ::runtime::wire::Computed<i64>,
+    pub tasks_count: ::runtime::odoo::wire::Computed<i64>,
     /// Tasks associated with this sale
     ///
     /// `many2many`, to `project.task`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_ids())`.
-    pub tasks_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    pub tasks_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
     >,
     /// Tax Calculation Rounding Method
     ///
@@ -654,13 +666,13 @@ pub struct SaleOrder {
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Terms & Conditions format
     ///
     /// `selection`, readonly, related `company_id.terms_type`, not stored.
@@ -670,15 +682,15 @@ pub struct SaleOrder {
     /// Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly.
-    pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
     /// Type Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
-    pub type_name: ::runtime::wire::Computed<Option<String>>,
+    pub type_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Expiration
     ///
     /// Validity of the order, after that you will not able to sign & pay the quotation.
@@ -688,17 +700,19 @@ pub struct SaleOrder {
     /// Display project
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_project())`.
-    pub visible_project: ::runtime::wire::Computed<bool>,
+    pub visible_project: ::runtime::odoo::wire::Computed<bool>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -706,14 +720,14 @@ pub struct SaleOrder {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrder {
+impl ::runtime::odoo::wire::FromRecord for SaleOrder {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
@@ -845,8 +859,8 @@ impl ::runtime::wire::FromRecord for SaleOrder {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrder::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1118,246 +1132,265 @@ impl ::runtime::Model for SaleOrder {
         "type_name",
         "visible_project",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_paid", "float"),
-        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_undiscounted", "float"),
-        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::verify::FieldSpec::new("attendee_count", "integer"),
-        ::runtime::verify::FieldSpec::new("authorized_transaction_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_undiscounted", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("attendee_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "authorized_transaction_ids",
+                "many2many",
+            )
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("available_product_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_product_document_ids",
+                "many2many",
+            )
             .relation("quotation.document"),
-        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
-        ::runtime::verify::FieldSpec::new("client_order_ref", "char"),
-        ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
-        ::runtime::verify::FieldSpec::new("commitment_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("client_order_ref", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("commitment_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("completed_task_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("completed_task_percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::verify::FieldSpec::new("customizable_pdf_form_fields", "json"),
-        ::runtime::verify::FieldSpec::new("date_order", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("delivery_count", "integer"),
-        ::runtime::verify::FieldSpec::new("delivery_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("customizable_pdf_form_fields", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("delivery_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("delivery_status", "selection")
             .selection(&["pending", "started", "partial", "full"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplicated_order_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplicated_order_ids", "many2many")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("expected_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("expected_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
             .relation("account.fiscal.position"),
-        ::runtime::verify::FieldSpec::new("has_active_pricelist", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_archived_products", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("incoterm", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("has_active_pricelist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_archived_products", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("incoterm", "many2one")
             .relation("account.incoterms"),
-        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
             .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::verify::FieldSpec::new("is_expired", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_pdf_quote_builder_available", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_product_milestone", "boolean"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_expired", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "is_pdf_quote_builder_available",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("is_product_milestone", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("json_popover", "char"),
-        ::runtime::verify::FieldSpec::new("locked", "boolean"),
-        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("json_popover", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("locked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("milestone_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mrp_production_count", "integer")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("mrp_production_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("mrp_production_ids", "many2many")
             .relation("mrp.production")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("opportunity_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("opportunity_id", "many2one")
             .relation("crm.lead"),
-        ::runtime::verify::FieldSpec::new("order_line", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("order_line", "one2many")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_invoice_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_invoice_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_shipping_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_shipping_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("payment_term_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("pending_email_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pending_email_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("picking_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "one2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("picking_policy", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picking_policy", "selection")
             .required()
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("procurement_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("procurement_group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("project_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("project_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("project_count", "integer")
             .groups(&["project.group_project_user"]),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("project_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
             .relation("project.project")
             .groups(&["project.group_project_user", "project.group_project_milestone"]),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
             .groups(&["purchase.group_purchase_user"]),
-        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
             .relation("quotation.document"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
-        ::runtime::verify::FieldSpec::new("sale_order_option_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("require_payment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("require_signature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_option_ids", "one2many")
             .relation("sale.order.option"),
-        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("show_create_project_button", "boolean")
             .groups(&["project.group_project_user"]),
-        ::runtime::verify::FieldSpec::new("show_json_popover", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_project_button", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("show_json_popover", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_project_button", "boolean")
             .groups(&["project.group_project_user"]),
-        ::runtime::verify::FieldSpec::new("show_task_button", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("show_task_button", "boolean")
             .groups(&["project.group_project_user"]),
-        ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_update_pricelist", "boolean"),
-        ::runtime::verify::FieldSpec::new("signature", "binary"),
-        ::runtime::verify::FieldSpec::new("signed_by", "char"),
-        ::runtime::verify::FieldSpec::new("signed_on", "datetime"),
-        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("show_update_fpos", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_update_pricelist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("signature", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("signed_by", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("signed_on", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
             .relation("utm.source"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("tasks_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("crm.tag"),
+        ::runtime::odoo::verify::FieldSpec::new("tasks_count", "integer")
             .groups(&["project.group_project_user"]),
-        ::runtime::verify::FieldSpec::new("tasks_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tasks_ids", "many2many")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("terms_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
             .selection(&["plain", "html"]),
-        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
             .relation("payment.transaction"),
-        ::runtime::verify::FieldSpec::new("type_name", "char"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("validity_date", "date"),
-        ::runtime::verify::FieldSpec::new("visible_project", "boolean"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("type_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("validity_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("visible_project", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrder {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("campaign_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("incoterm"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("medium_id"),
-        ::runtime::nested::Relation::display_name("opportunity_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("partner_invoice_id"),
-        ::runtime::nested::Relation::display_name("partner_shipping_id"),
-        ::runtime::nested::Relation::display_name("payment_term_id"),
-        ::runtime::nested::Relation::display_name("pending_email_template_id"),
-        ::runtime::nested::Relation::display_name("pricelist_id"),
-        ::runtime::nested::Relation::display_name("procurement_group_id"),
-        ::runtime::nested::Relation::display_name("project_account_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("sale_order_template_id"),
-        ::runtime::nested::Relation::display_name("source_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrder {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("campaign_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("fiscal_position_id"),
+        ::runtime::odoo::projection::Relation::display_name("incoterm"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("medium_id"),
+        ::runtime::odoo::projection::Relation::display_name("opportunity_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_invoice_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_shipping_id"),
+        ::runtime::odoo::projection::Relation::display_name("payment_term_id"),
+        ::runtime::odoo::projection::Relation::display_name("pending_email_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("pricelist_id"),
+        ::runtime::odoo::projection::Relation::display_name("procurement_group_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1844,7 +1877,7 @@ impl super::mixins::UtmMixin for SaleOrder {}
 /// Values for creating a `sale.order` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1855,20 +1888,20 @@ impl SaleOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
         SaleOrderCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -1882,7 +1915,7 @@ impl SaleOrderCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1983,7 +2016,7 @@ impl SaleOrderCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1998,7 +2031,7 @@ impl SaleOrderCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2009,7 +2042,7 @@ impl SaleOrderCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2042,7 +2075,7 @@ impl SaleOrderCreate {
     pub fn order_line(
         mut self,
         order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
@@ -2089,7 +2122,7 @@ impl SaleOrderCreate {
     pub fn picking_ids(
         mut self,
         picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
@@ -2130,7 +2163,7 @@ impl SaleOrderCreate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -2145,7 +2178,7 @@ impl SaleOrderCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2174,7 +2207,7 @@ impl SaleOrderCreate {
     pub fn sale_order_option_ids(
         mut self,
         sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
         >,
     ) -> Self {
         self.values
@@ -2204,7 +2237,10 @@ impl SaleOrderCreate {
     }
     /// Set `signature` (Signature).
     #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn signature(
+        mut self,
+        signature: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("signature", signature.into());
         self
     }
@@ -2236,7 +2272,9 @@ impl SaleOrderCreate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -2252,7 +2290,7 @@ impl SaleOrderCreate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -2282,7 +2320,7 @@ impl SaleOrderCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2300,7 +2338,7 @@ impl ::runtime::CreateValues for SaleOrderCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2311,19 +2349,19 @@ impl SaleOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Security Token).
@@ -2337,7 +2375,7 @@ impl SaleOrderUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2438,7 +2476,7 @@ impl SaleOrderUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2453,7 +2491,7 @@ impl SaleOrderUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2464,7 +2502,7 @@ impl SaleOrderUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2497,7 +2535,7 @@ impl SaleOrderUpdate {
     pub fn order_line(
         mut self,
         order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
@@ -2544,7 +2582,7 @@ impl SaleOrderUpdate {
     pub fn picking_ids(
         mut self,
         picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
@@ -2585,7 +2623,7 @@ impl SaleOrderUpdate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -2600,7 +2638,7 @@ impl SaleOrderUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2629,7 +2667,7 @@ impl SaleOrderUpdate {
     pub fn sale_order_option_ids(
         mut self,
         sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
         >,
     ) -> Self {
         self.values
@@ -2659,7 +2697,10 @@ impl SaleOrderUpdate {
     }
     /// Set `signature` (Signature).
     #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn signature(
+        mut self,
+        signature: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("signature", signature.into());
         self
     }
@@ -2691,7 +2732,9 @@ impl SaleOrderUpdate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -2707,7 +2750,7 @@ impl SaleOrderUpdate {
     pub fn transaction_ids(
         mut self,
         transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
         >,
     ) -> Self {
         self.values
@@ -2737,7 +2780,7 @@ impl SaleOrderUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2755,911 +2798,967 @@ impl ::runtime::UpdateValues for SaleOrderUpdate {
 pub mod fields {
     /// Security Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("access_token")
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Portal Access URL (`access_url`, `char`).
     #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("access_url")
+    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("access_url")
     }
     /// Access warning (`access_warning`, `text`).
     #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("access_warning")
+    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("access_warning")
     }
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrder,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::SaleOrder,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrder,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("activity_summary")
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("activity_type_icon")
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Already invoiced (`amount_invoiced`, `monetary`).
     #[inline]
-    pub const fn amount_invoiced() -> ::runtime::fields::NumField<
+    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_invoiced")
+        ::runtime::odoo::fields::NumField::new("amount_invoiced")
     }
     /// Payment Transactions Amount (`amount_paid`, `float`).
     #[inline]
-    pub const fn amount_paid() -> ::runtime::fields::NumField<super::SaleOrder, f64> {
-        ::runtime::fields::NumField::new("amount_paid")
+    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount_paid")
     }
     /// Taxes (`amount_tax`, `monetary`).
     #[inline]
-    pub const fn amount_tax() -> ::runtime::fields::NumField<super::SaleOrder, f64> {
-        ::runtime::fields::NumField::new("amount_tax")
+    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount_tax")
     }
     /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
     #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_to_invoice")
+        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
     }
     /// Total (`amount_total`, `monetary`).
     #[inline]
-    pub const fn amount_total() -> ::runtime::fields::NumField<super::SaleOrder, f64> {
-        ::runtime::fields::NumField::new("amount_total")
+    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount_total")
     }
     /// Amount Before Discount (`amount_undiscounted`, `float`).
     #[inline]
-    pub const fn amount_undiscounted() -> ::runtime::fields::NumField<
+    pub const fn amount_undiscounted() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_undiscounted")
+        ::runtime::odoo::fields::NumField::new("amount_undiscounted")
     }
     /// Untaxed Amount (`amount_untaxed`, `monetary`).
     #[inline]
-    pub const fn amount_untaxed() -> ::runtime::fields::NumField<super::SaleOrder, f64> {
-        ::runtime::fields::NumField::new("amount_untaxed")
+    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("amount_untaxed")
     }
     /// Attendee Count (`attendee_count`, `integer`).
     #[inline]
-    pub const fn attendee_count() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("attendee_count")
+    pub const fn attendee_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("attendee_count")
     }
     /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
     #[inline]
-    pub const fn authorized_transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn authorized_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
         super::super::rel::PaymentTransaction,
     > {
-        ::runtime::fields::X2ManyField::new("authorized_transaction_ids")
+        ::runtime::odoo::fields::X2ManyField::new("authorized_transaction_ids")
     }
     /// Available Product Documents (`available_product_document_ids`, `many2many`).
     #[inline]
-    pub const fn available_product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
         super::super::rel::QuotationDocument,
     > {
-        ::runtime::fields::X2ManyField::new("available_product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_product_document_ids")
     }
     /// Campaign (`campaign_id`, `many2one`).
     #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
+    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::UtmCampaign,
     > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
+        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
     }
     /// Customer Reference (`client_order_ref`, `char`).
     #[inline]
-    pub const fn client_order_ref() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("client_order_ref")
+    pub const fn client_order_ref() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("client_order_ref")
     }
     /// Closed Task Count (`closed_task_count`, `integer`).
     #[inline]
-    pub const fn closed_task_count() -> ::runtime::fields::NumField<
+    pub const fn closed_task_count() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("closed_task_count")
+        ::runtime::odoo::fields::NumField::new("closed_task_count")
     }
     /// Delivery Date (`commitment_date`, `datetime`).
     #[inline]
-    pub const fn commitment_date() -> ::runtime::fields::DateField<
+    pub const fn commitment_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("commitment_date")
+        ::runtime::odoo::fields::DateField::new("commitment_date")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Default Sales Price Include (`company_price_include`, `selection`).
     #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrder,
         super::CompanyPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("company_price_include")
+        ::runtime::odoo::fields::SelectionField::new("company_price_include")
     }
     /// Completed Task Percentage (`completed_task_percentage`, `float`).
     #[inline]
-    pub const fn completed_task_percentage() -> ::runtime::fields::NumField<
+    pub const fn completed_task_percentage() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("completed_task_percentage")
+        ::runtime::odoo::fields::NumField::new("completed_task_percentage")
     }
     /// Country code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Creation Date (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Currency Rate (`currency_rate`, `float`).
     #[inline]
-    pub const fn currency_rate() -> ::runtime::fields::NumField<super::SaleOrder, f64> {
-        ::runtime::fields::NumField::new("currency_rate")
-    }
-    /// Customizable PDF Form Fields (`customizable_pdf_form_fields`, `json`).
-    #[inline]
-    pub const fn customizable_pdf_form_fields() -> ::runtime::fields::AnyField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::AnyField::new("customizable_pdf_form_fields")
-    }
-    /// Order Date (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_order")
-    }
-    /// Delivery Orders (`delivery_count`, `integer`).
-    #[inline]
-    pub const fn delivery_count() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("delivery_count")
-    }
-    /// Delivery Status (`delivery_status`, `selection`).
-    #[inline]
-    pub const fn delivery_status() -> ::runtime::fields::SelectionField<
-        super::SaleOrder,
-        super::DeliveryStatus,
-    > {
-        ::runtime::fields::SelectionField::new("delivery_status")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Duplicated Order (`duplicated_order_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_order_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::X2ManyField::new("duplicated_order_ids")
-    }
-    /// Effective Date (`effective_date`, `datetime`).
-    #[inline]
-    pub const fn effective_date() -> ::runtime::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("effective_date")
-    }
-    /// Expected Date (`expected_date`, `datetime`).
-    #[inline]
-    pub const fn expected_date() -> ::runtime::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("expected_date")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Has Active Pricelist (`has_active_pricelist`, `boolean`).
-    #[inline]
-    pub const fn has_active_pricelist() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("has_active_pricelist")
-    }
-    /// Has Archived Products (`has_archived_products`, `boolean`).
-    #[inline]
-    pub const fn has_archived_products() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("has_archived_products")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Incoterm (`incoterm`, `many2one`).
-    #[inline]
-    pub const fn incoterm() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::fields::Many2OneField::new("incoterm")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("incoterm_location")
-    }
-    /// Invoice Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("invoice_count")
-    }
-    /// Invoices (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoice Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::fields::SelectionField<
-        super::SaleOrder,
-        super::InvoiceStatus,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_status")
-    }
-    /// Is Expired (`is_expired`, `boolean`).
-    #[inline]
-    pub const fn is_expired() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("is_expired")
-    }
-    /// Is Pdf Quote Builder Available (`is_pdf_quote_builder_available`, `boolean`).
-    #[inline]
-    pub const fn is_pdf_quote_builder_available() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("is_pdf_quote_builder_available")
-    }
-    /// Is Product Milestone (`is_product_milestone`, `boolean`).
-    #[inline]
-    pub const fn is_product_milestone() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("is_product_milestone")
-    }
-    /// Invoicing Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// JSON data for the popover widget (`json_popover`, `char`).
-    #[inline]
-    pub const fn json_popover() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("json_popover")
-    }
-    /// Locked (`locked`, `boolean`).
-    #[inline]
-    pub const fn locked() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("locked")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::fields::Many2OneField::new("medium_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Milestone Count (`milestone_count`, `integer`).
-    #[inline]
-    pub const fn milestone_count() -> ::runtime::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("milestone_count")
-    }
-    /// Count of MO generated (`mrp_production_count`, `integer`).
-    #[inline]
-    pub const fn mrp_production_count() -> ::runtime::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("mrp_production_count")
-    }
-    /// Manufacturing orders associated with this sales order. (`mrp_production_ids`, `many2many`).
-    #[inline]
-    pub const fn mrp_production_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("mrp_production_ids")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::SaleOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Order Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Terms and conditions (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Opportunity (`opportunity_id`, `many2one`).
-    #[inline]
-    pub const fn opportunity_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::Many2OneField::new("opportunity_id")
-    }
-    /// Order Lines (`order_line`, `one2many`).
-    #[inline]
-    pub const fn order_line() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("order_line")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("origin")
-    }
-    /// Partner Credit Warning (`partner_credit_warning`, `text`).
-    #[inline]
-    pub const fn partner_credit_warning() -> ::runtime::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::CharField::new("partner_credit_warning")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Invoice Address (`partner_invoice_id`, `many2one`).
-    #[inline]
-    pub const fn partner_invoice_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_invoice_id")
-    }
-    /// Delivery Address (`partner_shipping_id`, `many2one`).
-    #[inline]
-    pub const fn partner_shipping_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_shipping_id")
-    }
-    /// Payment Terms (`payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn payment_term_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_term_id")
-    }
-    /// Pending Email Template (`pending_email_template_id`, `many2one`).
-    #[inline]
-    pub const fn pending_email_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("pending_email_template_id")
-    }
-    /// Transfers (`picking_ids`, `one2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("picking_ids")
-    }
-    /// Shipping Policy (`picking_policy`, `selection`).
-    #[inline]
-    pub const fn picking_policy() -> ::runtime::fields::SelectionField<
-        super::SaleOrder,
-        super::PickingPolicy,
-    > {
-        ::runtime::fields::SelectionField::new("picking_policy")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::fields::NumField<
+    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         f64,
     > {
-        ::runtime::fields::NumField::new("prepayment_percent")
+        ::runtime::odoo::fields::NumField::new("currency_rate")
     }
-    /// Pricelist (`pricelist_id`, `many2one`).
+    /// Customizable PDF Form Fields (`customizable_pdf_form_fields`, `json`).
     #[inline]
-    pub const fn pricelist_id() -> ::runtime::fields::Many2OneField<
+    pub const fn customizable_pdf_form_fields() -> ::runtime::odoo::fields::AnyField<
         super::SaleOrder,
-        super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("pricelist_id")
+        ::runtime::odoo::fields::AnyField::new("customizable_pdf_form_fields")
     }
-    /// Procurement Group (`procurement_group_id`, `many2one`).
+    /// Order Date (`date_order`, `datetime`).
     #[inline]
-    pub const fn procurement_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
-        super::super::rel::ProcurementGroup,
+        ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::Many2OneField::new("procurement_group_id")
+        ::runtime::odoo::fields::DateField::new("date_order")
     }
-    /// Project Account (`project_account_id`, `many2one`).
+    /// Delivery Orders (`delivery_count`, `integer`).
     #[inline]
-    pub const fn project_account_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("project_account_id")
-    }
-    /// Number of Projects (`project_count`, `integer`).
-    #[inline]
-    pub const fn project_count() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("project_count")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::Many2OneField::new("project_id")
-    }
-    /// Projects (`project_ids`, `many2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::X2ManyField::new("project_ids")
-    }
-    /// Number of Purchase Order Generated (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
+    pub const fn delivery_count() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_order_count")
+        ::runtime::odoo::fields::NumField::new("delivery_count")
     }
-    /// Headers/Footers (`quotation_document_ids`, `many2many`).
+    /// Delivery Status (`delivery_status`, `selection`).
     #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn delivery_status() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrder,
-        super::super::rel::QuotationDocument,
+        super::DeliveryStatus,
     > {
-        ::runtime::fields::X2ManyField::new("quotation_document_ids")
+        ::runtime::odoo::fields::SelectionField::new("delivery_status")
     }
-    /// Ratings (`rating_ids`, `one2many`).
+    /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// Duplicated Order (`duplicated_order_ids`, `many2many`).
+    #[inline]
+    pub const fn duplicated_order_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
-        super::super::rel::RatingRating,
+        super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("duplicated_order_ids")
     }
-    /// Payment Ref. (`reference`, `char`).
+    /// Effective Date (`effective_date`, `datetime`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("reference")
-    }
-    /// Online payment (`require_payment`, `boolean`).
-    #[inline]
-    pub const fn require_payment() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("require_payment")
-    }
-    /// Online signature (`require_signature`, `boolean`).
-    #[inline]
-    pub const fn require_signature() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("require_signature")
-    }
-    /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_option_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderOption,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_option_ids")
-    }
-    /// Quotation Template (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Show Create Project Button (`show_create_project_button`, `boolean`).
-    #[inline]
-    pub const fn show_create_project_button() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("show_create_project_button")
-    }
-    /// Has late picking (`show_json_popover`, `boolean`).
-    #[inline]
-    pub const fn show_json_popover() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("show_json_popover")
-    }
-    /// Show Project Button (`show_project_button`, `boolean`).
-    #[inline]
-    pub const fn show_project_button() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("show_project_button")
-    }
-    /// Show Task Button (`show_task_button`, `boolean`).
-    #[inline]
-    pub const fn show_task_button() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("show_task_button")
-    }
-    /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
-    #[inline]
-    pub const fn show_update_fpos() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("show_update_fpos")
-    }
-    /// Has Pricelist Changed (`show_update_pricelist`, `boolean`).
-    #[inline]
-    pub const fn show_update_pricelist() -> ::runtime::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::fields::BoolField::new("show_update_pricelist")
-    }
-    /// Signature (`signature`, `binary`).
-    #[inline]
-    pub const fn signature() -> ::runtime::fields::BinaryField<super::SaleOrder> {
-        ::runtime::fields::BinaryField::new("signature")
-    }
-    /// Signed By (`signed_by`, `char`).
-    #[inline]
-    pub const fn signed_by() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("signed_by")
-    }
-    /// Signed On (`signed_on`, `datetime`).
-    #[inline]
-    pub const fn signed_on() -> ::runtime::fields::DateField<
+    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("signed_on")
+        ::runtime::odoo::fields::DateField::new("effective_date")
     }
-    /// Source (`source_id`, `many2one`).
+    /// Expected Date (`expected_date`, `datetime`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn expected_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
-        super::super::rel::UtmSource,
+        ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::DateField::new("expected_date")
     }
-    /// Status (`state`, `selection`).
+    /// Fiscal Position (`fiscal_position_id`, `many2one`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
-        super::State,
+        super::super::rel::AccountFiscalPosition,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
     }
-    /// Tags (`tag_ids`, `many2many`).
+    /// Has Active Pricelist (`has_active_pricelist`, `boolean`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn has_active_pricelist() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrder,
-        super::super::rel::CrmTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::BoolField::new("has_active_pricelist")
     }
-    /// Tasks (`tasks_count`, `integer`).
+    /// Has Archived Products (`has_archived_products`, `boolean`).
     #[inline]
-    pub const fn tasks_count() -> ::runtime::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::fields::NumField::new("tasks_count")
-    }
-    /// Tasks associated with this sale (`tasks_ids`, `many2many`).
-    #[inline]
-    pub const fn tasks_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn has_archived_products() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrder,
-        super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::X2ManyField::new("tasks_ids")
+        ::runtime::odoo::fields::BoolField::new("has_archived_products")
     }
-    /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
+    /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrder, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Incoterm (`incoterm`, `many2one`).
+    #[inline]
+    pub const fn incoterm() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
-        super::TaxCalculationRoundingMethod,
+        super::super::rel::AccountIncoterms,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::Many2OneField::new("incoterm")
     }
-    /// Tax Country (`tax_country_id`, `many2one`).
+    /// Incoterm Location (`incoterm_location`, `char`).
     #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
         super::SaleOrder,
-        super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
+        ::runtime::odoo::fields::CharField::new("incoterm_location")
     }
-    /// Tax Totals (`tax_totals`, `binary`).
+    /// Invoice Count (`invoice_count`, `integer`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::SaleOrder> {
-        ::runtime::fields::BinaryField::new("tax_totals")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
         super::SaleOrder,
-        super::super::rel::CrmTeam,
+        i64,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::NumField::new("invoice_count")
     }
-    /// Terms & Conditions format (`terms_type`, `selection`).
+    /// Invoices (`invoice_ids`, `many2many`).
     #[inline]
-    pub const fn terms_type() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
-        super::TermsType,
+        super::super::rel::AccountMove,
     > {
-        ::runtime::fields::SelectionField::new("terms_type")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
     }
-    /// Transactions (`transaction_ids`, `many2many`).
+    /// Invoice Status (`invoice_status`, `selection`).
     #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrder,
-        super::super::rel::PaymentTransaction,
+        super::InvoiceStatus,
     > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
+        ::runtime::odoo::fields::SelectionField::new("invoice_status")
     }
-    /// Type Name (`type_name`, `char`).
+    /// Is Expired (`is_expired`, `boolean`).
     #[inline]
-    pub const fn type_name() -> ::runtime::fields::CharField<super::SaleOrder> {
-        ::runtime::fields::CharField::new("type_name")
+    pub const fn is_expired() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
+        ::runtime::odoo::fields::BoolField::new("is_expired")
     }
-    /// Salesperson (`user_id`, `many2one`).
+    /// Is Pdf Quote Builder Available (`is_pdf_quote_builder_available`, `boolean`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn is_pdf_quote_builder_available() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrder,
-        super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::BoolField::new("is_pdf_quote_builder_available")
     }
-    /// Expiration (`validity_date`, `date`).
+    /// Is Product Milestone (`is_product_milestone`, `boolean`).
     #[inline]
-    pub const fn validity_date() -> ::runtime::fields::DateField<
+    pub const fn is_product_milestone() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrder,
-        ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("validity_date")
+        ::runtime::odoo::fields::BoolField::new("is_product_milestone")
     }
-    /// Display project (`visible_project`, `boolean`).
+    /// Invoicing Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn visible_project() -> ::runtime::fields::BoolField<super::SaleOrder> {
-        ::runtime::fields::BoolField::new("visible_project")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
-        super::super::rel::StockWarehouse,
+        super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
-    /// Website Messages (`website_message_ids`, `one2many`).
+    /// JSON data for the popover widget (`json_popover`, `char`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn json_popover() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("json_popover")
+    }
+    /// Locked (`locked`, `boolean`).
+    #[inline]
+    pub const fn locked() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
+        ::runtime::odoo::fields::BoolField::new("locked")
+    }
+    /// Medium (`medium_id`, `many2one`).
+    #[inline]
+    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::UtmMedium,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("medium_id")
+    }
+    /// Attachment Count (`message_attachment_count`, `integer`).
+    #[inline]
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
+    }
+    /// Followers (`message_follower_ids`, `one2many`).
+    #[inline]
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::MailFollowers,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
+    }
+    /// Message Delivery error (`message_has_error`, `boolean`).
+    #[inline]
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
+    }
+    /// Number of errors (`message_has_error_counter`, `integer`).
+    #[inline]
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
+    }
+    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+    #[inline]
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
+    }
+    /// Messages (`message_ids`, `one2many`).
+    #[inline]
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrder,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
-    /// Last Updated on (`write_date`, `datetime`).
+    /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
+    }
+    /// Action Needed (`message_needaction`, `boolean`).
+    #[inline]
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
+    }
+    /// Number of Actions (`message_needaction_counter`, `integer`).
+    #[inline]
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
+    }
+    /// Followers (Partners) (`message_partner_ids`, `many2many`).
+    #[inline]
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
+    }
+    /// Milestone Count (`milestone_count`, `integer`).
+    #[inline]
+    pub const fn milestone_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("milestone_count")
+    }
+    /// Count of MO generated (`mrp_production_count`, `integer`).
+    #[inline]
+    pub const fn mrp_production_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("mrp_production_count")
+    }
+    /// Manufacturing orders associated with this sales order. (`mrp_production_ids`, `many2many`).
+    #[inline]
+    pub const fn mrp_production_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        ::runtime::odoo::wire::AnyModel,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("mrp_production_ids")
+    }
+    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+    #[inline]
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
+        super::SaleOrder,
+        ::chrono::NaiveDate,
+    > {
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
+    }
+    /// Order Reference (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Terms and conditions (`note`, `html`).
+    #[inline]
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("note")
+    }
+    /// Opportunity (`opportunity_id`, `many2one`).
+    #[inline]
+    pub const fn opportunity_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::CrmLead,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("opportunity_id")
+    }
+    /// Order Lines (`order_line`, `one2many`).
+    #[inline]
+    pub const fn order_line() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("order_line")
+    }
+    /// Source Document (`origin`, `char`).
+    #[inline]
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("origin")
+    }
+    /// Partner Credit Warning (`partner_credit_warning`, `text`).
+    #[inline]
+    pub const fn partner_credit_warning() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::CharField::new("partner_credit_warning")
+    }
+    /// Customer (`partner_id`, `many2one`).
+    #[inline]
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
+    }
+    /// Invoice Address (`partner_invoice_id`, `many2one`).
+    #[inline]
+    pub const fn partner_invoice_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("partner_invoice_id")
+    }
+    /// Delivery Address (`partner_shipping_id`, `many2one`).
+    #[inline]
+    pub const fn partner_shipping_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ResPartner,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("partner_shipping_id")
+    }
+    /// Payment Terms (`payment_term_id`, `many2one`).
+    #[inline]
+    pub const fn payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::AccountPaymentTerm,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("payment_term_id")
+    }
+    /// Pending Email Template (`pending_email_template_id`, `many2one`).
+    #[inline]
+    pub const fn pending_email_template_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::MailTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("pending_email_template_id")
+    }
+    /// Transfers (`picking_ids`, `one2many`).
+    #[inline]
+    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::StockPicking,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
+    }
+    /// Shipping Policy (`picking_policy`, `selection`).
+    #[inline]
+    pub const fn picking_policy() -> ::runtime::odoo::fields::SelectionField<
+        super::SaleOrder,
+        super::PickingPolicy,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("picking_policy")
+    }
+    /// Prepayment percentage (`prepayment_percent`, `float`).
+    #[inline]
+    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("prepayment_percent")
+    }
+    /// Pricelist (`pricelist_id`, `many2one`).
+    #[inline]
+    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ProductPricelist,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
+    }
+    /// Procurement Group (`procurement_group_id`, `many2one`).
+    #[inline]
+    pub const fn procurement_group_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ProcurementGroup,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("procurement_group_id")
+    }
+    /// Project Account (`project_account_id`, `many2one`).
+    #[inline]
+    pub const fn project_account_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::AccountAnalyticAccount,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("project_account_id")
+    }
+    /// Number of Projects (`project_count`, `integer`).
+    #[inline]
+    pub const fn project_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("project_count")
+    }
+    /// Project (`project_id`, `many2one`).
+    #[inline]
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ProjectProject,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
+    }
+    /// Projects (`project_ids`, `many2many`).
+    #[inline]
+    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::ProjectProject,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("project_ids")
+    }
+    /// Number of Purchase Order Generated (`purchase_order_count`, `integer`).
+    #[inline]
+    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("purchase_order_count")
+    }
+    /// Headers/Footers (`quotation_document_ids`, `many2many`).
+    #[inline]
+    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::QuotationDocument,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
+    }
+    /// Ratings (`rating_ids`, `one2many`).
+    #[inline]
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::RatingRating,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
+    }
+    /// Payment Ref. (`reference`, `char`).
+    #[inline]
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("reference")
+    }
+    /// Online payment (`require_payment`, `boolean`).
+    #[inline]
+    pub const fn require_payment() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("require_payment")
+    }
+    /// Online signature (`require_signature`, `boolean`).
+    #[inline]
+    pub const fn require_signature() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("require_signature")
+    }
+    /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
+    #[inline]
+    pub const fn sale_order_option_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::SaleOrderOption,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_option_ids")
+    }
+    /// Quotation Template (`sale_order_template_id`, `many2one`).
+    #[inline]
+    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::SaleOrderTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
+    }
+    /// Show Create Project Button (`show_create_project_button`, `boolean`).
+    #[inline]
+    pub const fn show_create_project_button() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_create_project_button")
+    }
+    /// Has late picking (`show_json_popover`, `boolean`).
+    #[inline]
+    pub const fn show_json_popover() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_json_popover")
+    }
+    /// Show Project Button (`show_project_button`, `boolean`).
+    #[inline]
+    pub const fn show_project_button() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_project_button")
+    }
+    /// Show Task Button (`show_task_button`, `boolean`).
+    #[inline]
+    pub const fn show_task_button() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_task_button")
+    }
+    /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
+    #[inline]
+    pub const fn show_update_fpos() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_update_fpos")
+    }
+    /// Has Pricelist Changed (`show_update_pricelist`, `boolean`).
+    #[inline]
+    pub const fn show_update_pricelist() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_update_pricelist")
+    }
+    /// Signature (`signature`, `binary`).
+    #[inline]
+    pub const fn signature() -> ::runtime::odoo::fields::BinaryField<super::SaleOrder> {
+        ::runtime::odoo::fields::BinaryField::new("signature")
+    }
+    /// Signed By (`signed_by`, `char`).
+    #[inline]
+    pub const fn signed_by() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("signed_by")
+    }
+    /// Signed On (`signed_on`, `datetime`).
+    #[inline]
+    pub const fn signed_on() -> ::runtime::odoo::fields::DateField<
         super::SaleOrder,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("signed_on")
     }
-    /// Last Updated by (`write_uid`, `many2one`).
+    /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::UtmSource,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
+    }
+    /// Status (`state`, `selection`).
+    #[inline]
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
+        super::SaleOrder,
+        super::State,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("state")
+    }
+    /// Tags (`tag_ids`, `many2many`).
+    #[inline]
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::CrmTag,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
+    }
+    /// Tasks (`tasks_count`, `integer`).
+    #[inline]
+    pub const fn tasks_count() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrder,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("tasks_count")
+    }
+    /// Tasks associated with this sale (`tasks_ids`, `many2many`).
+    #[inline]
+    pub const fn tasks_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::ProjectTask,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("tasks_ids")
+    }
+    /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
+    #[inline]
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
+        super::SaleOrder,
+        super::TaxCalculationRoundingMethod,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
+    }
+    /// Tax Country (`tax_country_id`, `many2one`).
+    #[inline]
+    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ResCountry,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
+    }
+    /// Tax Totals (`tax_totals`, `binary`).
+    #[inline]
+    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<super::SaleOrder> {
+        ::runtime::odoo::fields::BinaryField::new("tax_totals")
+    }
+    /// Sales Team (`team_id`, `many2one`).
+    #[inline]
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::CrmTeam,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
+    }
+    /// Terms & Conditions format (`terms_type`, `selection`).
+    #[inline]
+    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
+        super::SaleOrder,
+        super::TermsType,
+    > {
+        ::runtime::odoo::fields::SelectionField::new("terms_type")
+    }
+    /// Transactions (`transaction_ids`, `many2many`).
+    #[inline]
+    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::PaymentTransaction,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
+    }
+    /// Type Name (`type_name`, `char`).
+    #[inline]
+    pub const fn type_name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
+        ::runtime::odoo::fields::CharField::new("type_name")
+    }
+    /// Salesperson (`user_id`, `many2one`).
+    #[inline]
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrder,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    }
+    /// Expiration (`validity_date`, `date`).
+    #[inline]
+    pub const fn validity_date() -> ::runtime::odoo::fields::DateField<
+        super::SaleOrder,
+        ::chrono::NaiveDate,
+    > {
+        ::runtime::odoo::fields::DateField::new("validity_date")
+    }
+    /// Display project (`visible_project`, `boolean`).
+    #[inline]
+    pub const fn visible_project() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrder,
+    > {
+        ::runtime::odoo::fields::BoolField::new("visible_project")
+    }
+    /// Warehouse (`warehouse_id`, `many2one`).
+    #[inline]
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::StockWarehouse,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
+    }
+    /// Website Messages (`website_message_ids`, `one2many`).
+    #[inline]
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SaleOrder,
+        super::super::rel::MailMessage,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
+    }
+    /// Last Updated on (`write_date`, `datetime`).
+    #[inline]
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
+        super::SaleOrder,
+        ::chrono::DateTime<::chrono::Utc>,
+    > {
+        ::runtime::odoo::fields::DateField::new("write_date")
+    }
+    /// Last Updated by (`write_uid`, `many2one`).
+    #[inline]
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrder,
+        super::super::rel::ResUsers,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `sale.order`.
@@ -3674,7 +3773,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3693,12 +3792,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `sale.order`.
@@ -3715,7 +3814,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3736,12 +3835,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `company_price_include` (Default Sales Price Include) on `sale.order`.
@@ -3756,7 +3855,7 @@ pub enum CompanyPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyPriceInclude {
+impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3775,12 +3874,12 @@ impl ::runtime::wire::Selection for CompanyPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `delivery_status` (Delivery Status) on `sale.order`.
@@ -3799,7 +3898,7 @@ pub enum DeliveryStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DeliveryStatus {
+impl ::runtime::odoo::wire::Selection for DeliveryStatus {
     const VALUES: &'static [&'static str] = &["pending", "started", "partial", "full"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3822,12 +3921,12 @@ impl ::runtime::wire::Selection for DeliveryStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DeliveryStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DeliveryStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_status` (Invoice Status) on `sale.order`.
@@ -3846,7 +3945,7 @@ pub enum InvoiceStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceStatus {
+impl ::runtime::odoo::wire::Selection for InvoiceStatus {
     const VALUES: &'static [&'static str] = &[
         "upselling",
         "invoiced",
@@ -3874,12 +3973,12 @@ impl ::runtime::wire::Selection for InvoiceStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_policy` (Shipping Policy) on `sale.order`.
@@ -3894,7 +3993,7 @@ pub enum PickingPolicy {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingPolicy {
+impl ::runtime::odoo::wire::Selection for PickingPolicy {
     const VALUES: &'static [&'static str] = &["direct", "one"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3913,12 +4012,12 @@ impl ::runtime::wire::Selection for PickingPolicy {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingPolicy {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `sale.order`.
@@ -3937,7 +4036,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3960,12 +4059,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `sale.order`.
@@ -3980,7 +4079,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3999,12 +4098,12 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `terms_type` (Terms & Conditions format) on `sale.order`.
@@ -4019,7 +4118,7 @@ pub enum TermsType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TermsType {
+impl ::runtime::odoo::wire::Selection for TermsType {
     const VALUES: &'static [&'static str] = &["plain", "html"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4038,11 +4137,11 @@ impl ::runtime::wire::Selection for TermsType {
 }
 impl<'de> ::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TermsType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

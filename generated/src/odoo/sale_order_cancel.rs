@@ -15,7 +15,7 @@ pub struct SaleOrderCancel {
     /// Author
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Contents
     ///
     /// `html`, computed.
@@ -23,11 +23,11 @@ pub struct SaleOrderCancel {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,15 +35,15 @@ pub struct SaleOrderCancel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Delivery Alert
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_delivery_alert())`.
-    pub display_delivery_alert: ::runtime::wire::Computed<bool>,
+    pub display_delivery_alert: ::runtime::odoo::wire::Computed<bool>,
     /// Invoice Alert
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_alert())`.
-    pub display_invoice_alert: ::runtime::wire::Computed<bool>,
+    pub display_invoice_alert: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -53,7 +53,7 @@ pub struct SaleOrderCancel {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_purchase_orders_alert())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub display_purchase_orders_alert: ::runtime::wire::Computed<bool>,
+    pub display_purchase_orders_alert: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +61,7 @@ pub struct SaleOrderCancel {
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -71,17 +71,17 @@ pub struct SaleOrderCancel {
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_ids())`.
-    pub recipient_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub recipient_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -89,7 +89,7 @@ pub struct SaleOrderCancel {
     /// Mail Template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -97,14 +97,14 @@ pub struct SaleOrderCancel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderCancel {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderCancel {
     const FIELDS: &'static [&'static str] = &[
         "author_id",
         "body",
@@ -128,8 +128,8 @@ impl ::runtime::wire::FromRecord for SaleOrderCancel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderCancel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -185,52 +185,56 @@ impl ::runtime::Model for SaleOrderCancel {
         "recipient_ids",
         "render_model",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("body", "html"),
-        ::runtime::verify::FieldSpec::new("body_has_template_value", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_edit_body", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_delivery_alert", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_invoice_alert", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_purchase_orders_alert", "boolean")
+        ::runtime::odoo::verify::FieldSpec::new("display_delivery_alert", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_invoice_alert", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "display_purchase_orders_alert",
+                "boolean",
+            )
             .groups(&["purchase.group_purchase_user"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
-        ::runtime::verify::FieldSpec::new("lang", "char"),
-        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
             .relation("sale.order")
             .required(),
-        ::runtime::verify::FieldSpec::new("recipient_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "many2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::verify::FieldSpec::new("subject", "char"),
-        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderCancel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("author_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("order_id"),
-        ::runtime::nested::Relation::display_name("template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderCancel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("author_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("order_id"),
+        ::runtime::odoo::projection::Relation::display_name("template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderCancelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderCancelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -241,20 +245,20 @@ impl SaleOrderCancelCreate {
     /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
     pub fn new(order_id: i64) -> Self {
         SaleOrderCancelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .order_id(order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderCancel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderCancel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `author_id` (Author).
@@ -286,7 +290,7 @@ impl SaleOrderCancelCreate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -312,7 +316,7 @@ impl ::runtime::CreateValues for SaleOrderCancelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderCancelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderCancelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -323,19 +327,19 @@ impl SaleOrderCancelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderCancelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderCancel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderCancel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `author_id` (Author).
@@ -367,7 +371,7 @@ impl SaleOrderCancelUpdate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -393,138 +397,144 @@ impl ::runtime::UpdateValues for SaleOrderCancelUpdate {
 pub mod fields {
     /// Author (`author_id`, `many2one`).
     #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
+    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderCancel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("author_id")
+        ::runtime::odoo::fields::Many2OneField::new("author_id")
     }
     /// Contents (`body`, `html`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SaleOrderCancel> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Body content is the same as the template (`body_has_template_value`, `boolean`).
     #[inline]
-    pub const fn body_has_template_value() -> ::runtime::fields::BoolField<
+    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("body_has_template_value")
+        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
     }
     /// Can Edit Body (`can_edit_body`, `boolean`).
     #[inline]
-    pub const fn can_edit_body() -> ::runtime::fields::BoolField<
+    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("can_edit_body")
+        ::runtime::odoo::fields::BoolField::new("can_edit_body")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderCancel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderCancel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Delivery Alert (`display_delivery_alert`, `boolean`).
     #[inline]
-    pub const fn display_delivery_alert() -> ::runtime::fields::BoolField<
+    pub const fn display_delivery_alert() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("display_delivery_alert")
+        ::runtime::odoo::fields::BoolField::new("display_delivery_alert")
     }
     /// Invoice Alert (`display_invoice_alert`, `boolean`).
     #[inline]
-    pub const fn display_invoice_alert() -> ::runtime::fields::BoolField<
+    pub const fn display_invoice_alert() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("display_invoice_alert")
+        ::runtime::odoo::fields::BoolField::new("display_invoice_alert")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderCancel,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Purchase Order Alert (`display_purchase_orders_alert`, `boolean`).
     #[inline]
-    pub const fn display_purchase_orders_alert() -> ::runtime::fields::BoolField<
+    pub const fn display_purchase_orders_alert() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("display_purchase_orders_alert")
+        ::runtime::odoo::fields::BoolField::new("display_purchase_orders_alert")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderCancel, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderCancel, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Editor (`is_mail_template_editor`, `boolean`).
     #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::fields::BoolField<
+    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderCancel,
     > {
-        ::runtime::fields::BoolField::new("is_mail_template_editor")
+        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
     }
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::SaleOrderCancel> {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Sale Order (`order_id`, `many2one`).
     #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderCancel,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("order_id")
+        ::runtime::odoo::fields::Many2OneField::new("order_id")
     }
     /// Recipients (`recipient_ids`, `many2many`).
     #[inline]
-    pub const fn recipient_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderCancel,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("recipient_ids")
+        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("render_model")
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderCancel,
+    > {
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
     /// Subject (`subject`, `char`).
     #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("subject")
+    pub const fn subject() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderCancel,
+    > {
+        ::runtime::odoo::fields::CharField::new("subject")
     }
     /// Mail Template (`template_id`, `many2one`).
     #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderCancel,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("template_id")
+        ::runtime::odoo::fields::Many2OneField::new("template_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderCancel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderCancel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,7 +17,7 @@ pub struct SaleOrderDiscount {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `sale_order_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,11 +25,11 @@ pub struct SaleOrderDiscount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `sale_order_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Amount
     ///
     /// `monetary`, currency in `currency_id`.
@@ -55,13 +55,13 @@ pub struct SaleOrderDiscount {
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Taxes
     ///
     /// Taxes to add on the discount line.
     ///
     /// `many2many`, to `account.tax`.
-    pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,14 +69,14 @@ pub struct SaleOrderDiscount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderDiscount {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderDiscount {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -93,8 +93,8 @@ impl ::runtime::wire::FromRecord for SaleOrderDiscount {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderDiscount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,39 +134,40 @@ impl ::runtime::Model for SaleOrderDiscount {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("discount_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("discount_percentage", "float"),
-        ::runtime::verify::FieldSpec::new("discount_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("discount_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_percentage", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_type", "selection")
             .selection(&["sol_discount", "so_discount", "amount"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order")
             .required(),
-        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
             .relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderDiscount {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("sale_order_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderDiscount {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -195,7 +196,7 @@ impl super::mixins::BaseModel for SaleOrderDiscount {
 /// Values for creating a `sale.order.discount` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderDiscountCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderDiscountCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -206,20 +207,20 @@ impl SaleOrderDiscountCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
         SaleOrderDiscountCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .sale_order_id(sale_order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderDiscount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderDiscount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `discount_amount` (Amount).
@@ -251,7 +252,7 @@ impl SaleOrderDiscountCreate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -265,7 +266,7 @@ impl ::runtime::CreateValues for SaleOrderDiscountCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderDiscountUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderDiscountUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -276,19 +277,19 @@ impl SaleOrderDiscountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderDiscountUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderDiscount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderDiscount>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `discount_amount` (Amount).
@@ -320,7 +321,7 @@ impl SaleOrderDiscountUpdate {
     pub fn tax_ids(
         mut self,
         tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
@@ -334,103 +335,106 @@ impl ::runtime::UpdateValues for SaleOrderDiscountUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderDiscount,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderDiscount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderDiscount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderDiscount,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Amount (`discount_amount`, `monetary`).
     #[inline]
-    pub const fn discount_amount() -> ::runtime::fields::NumField<
+    pub const fn discount_amount() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderDiscount,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_amount")
+        ::runtime::odoo::fields::NumField::new("discount_amount")
     }
     /// Percentage (`discount_percentage`, `float`).
     #[inline]
-    pub const fn discount_percentage() -> ::runtime::fields::NumField<
+    pub const fn discount_percentage() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderDiscount,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_percentage")
+        ::runtime::odoo::fields::NumField::new("discount_percentage")
     }
     /// Discount Type (`discount_type`, `selection`).
     #[inline]
-    pub const fn discount_type() -> ::runtime::fields::SelectionField<
+    pub const fn discount_type() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderDiscount,
         super::DiscountType,
     > {
-        ::runtime::fields::SelectionField::new("discount_type")
+        ::runtime::odoo::fields::SelectionField::new("discount_type")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SaleOrderDiscount,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderDiscount, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderDiscount,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Sale Order (`sale_order_id`, `many2one`).
     #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderDiscount,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
     }
     /// Taxes (`tax_ids`, `many2many`).
     #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderDiscount,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderDiscount,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderDiscount,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `discount_type` (Discount Type) on `sale.order.discount`.
@@ -447,7 +451,7 @@ pub enum DiscountType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DiscountType {
+impl ::runtime::odoo::wire::Selection for DiscountType {
     const VALUES: &'static [&'static str] = &["sol_discount", "so_discount", "amount"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -468,11 +472,11 @@ impl ::runtime::wire::Selection for DiscountType {
 }
 impl<'de> ::serde::Deserialize<'de> for DiscountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DiscountType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

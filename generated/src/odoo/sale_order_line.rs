@@ -15,11 +15,11 @@ pub struct SaleOrderLine {
     /// Invoiced Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
     /// Un-invoiced Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
     /// Analytic Distribution
     ///
     /// `json`, computed.
@@ -27,25 +27,29 @@ pub struct SaleOrderLine {
     /// Analytic lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `so_line`).
-    pub analytic_line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
+    pub analytic_line_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::AccountAnalyticLine,
+    >,
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
     /// Available Product Documents
     ///
     /// `many2many`, to `product.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
-    pub available_product_document_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ProductDocument>,
+    pub available_product_document_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
     >,
     /// Combo Item
     ///
     /// `many2one`, to `product.combo.item`.
-    pub combo_item_id: Option<::runtime::wire::Many2One<super::rel::ProductComboItem>>,
+    pub combo_item_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductComboItem>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `order_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -61,11 +65,11 @@ pub struct SaleOrderLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `order_id.currency_id`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Lead Time
     ///
     /// Number of days between the order confirmation and the shipping of the products to the customer
@@ -83,7 +87,7 @@ pub struct SaleOrderLine {
     /// Display Qty Widget
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qty_widget())`.
-    pub display_qty_widget: ::runtime::wire::Computed<bool>,
+    pub display_qty_widget: ::runtime::odoo::wire::Computed<bool>,
     /// Display Type
     ///
     /// `selection`.
@@ -93,31 +97,35 @@ pub struct SaleOrderLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Event
     ///
     /// Choose an event and it will automatically create a registration for this event.
     ///
     /// `many2one`, to `event.event`, computed.
-    pub event_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Ticket Type
     ///
     /// Choose an event ticket and it will automatically create a registration for this event ticket.
     ///
     /// `many2one`, to `event.event.ticket`, computed.
-    pub event_ticket_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub event_ticket_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Forecast Expected Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
-    pub forecast_expected_date: ::runtime::wire::Computed<
+    pub forecast_expected_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Free Qty Today
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty_today())`.
-    pub free_qty_today: ::runtime::wire::Computed<f64>,
+    pub free_qty_today: ::runtime::odoo::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -125,7 +133,7 @@ pub struct SaleOrderLine {
     /// Invoice Lines
     ///
     /// `many2many`, to `account.move.line`.
-    pub invoice_lines: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_lines: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
     /// Invoice Status
     ///
     /// `selection`, readonly, computed.
@@ -135,7 +143,7 @@ pub struct SaleOrderLine {
     /// Is the product configurable?
     ///
     /// `boolean`, readonly, related `product_template_id.has_configurable_attributes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_configurable_product())`.
-    pub is_configurable_product: ::runtime::wire::Computed<bool>,
+    pub is_configurable_product: ::runtime::odoo::wire::Computed<bool>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -151,11 +159,11 @@ pub struct SaleOrderLine {
     /// Is Mto
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mto())`.
-    pub is_mto: ::runtime::wire::Computed<bool>,
+    pub is_mto: ::runtime::odoo::wire::Computed<bool>,
     /// Is Product Archived
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_archived())`.
-    pub is_product_archived: ::runtime::wire::Computed<bool>,
+    pub is_product_archived: ::runtime::odoo::wire::Computed<bool>,
     /// Is a Service
     ///
     /// `boolean`, readonly, computed.
@@ -165,15 +173,17 @@ pub struct SaleOrderLine {
     /// A storable product is a product for which you manage stock.
     ///
     /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
-    pub is_storable: ::runtime::wire::Computed<bool>,
+    pub is_storable: ::runtime::odoo::wire::Computed<bool>,
     /// Linked Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub linked_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub linked_line_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
+    >,
     /// Linked Order Lines
     ///
     /// `one2many`, to `sale.order.line` (inverse `linked_line_id`).
-    pub linked_line_ids: ::runtime::wire::X2Many<super::rel::SaleOrderLine>,
+    pub linked_line_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
     /// Linked Virtual
     ///
     /// `char`.
@@ -181,7 +191,7 @@ pub struct SaleOrderLine {
     /// Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `sale_line_id`).
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -189,11 +199,13 @@ pub struct SaleOrderLine {
     /// Order Reference
     ///
     /// `many2one`, to `sale.order`, required.
-    pub order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly, related `order_id.partner_id`.
-    pub order_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub order_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Price Reduce Tax excl
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -221,13 +233,13 @@ pub struct SaleOrderLine {
     /// Pricelist Item
     ///
     /// `many2one`, to `product.pricelist.item`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_id())`.
-    pub pricelist_item_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductPricelistItem>>,
+    pub pricelist_item_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelistItem>>,
     >,
     /// Custom Values
     ///
     /// `one2many`, to `product.attribute.custom.value` (inverse `sale_order_line_id`), computed.
-    pub product_custom_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_custom_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductAttributeCustomValue,
     >,
     /// Product Documents
@@ -235,22 +247,22 @@ pub struct SaleOrderLine {
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `many2many`, to `product.document`.
-    pub product_document_ids: ::runtime::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Extra Values
     ///
     /// `many2many`, to `product.template.attribute.value`, computed.
-    pub product_no_variant_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_no_variant_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`, computed.
     pub product_packaging_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPackaging>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
     >,
     /// Packaging Quantity
     ///
@@ -259,14 +271,14 @@ pub struct SaleOrderLine {
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`, readonly, related `product_id.product_template_attribute_value_ids`, not stored.
-    pub product_template_attribute_value_ids: ::runtime::wire::X2Many<
+    pub product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_template_id())`.
-    pub product_template_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_template_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>>,
     >,
     /// Product Type
     ///
@@ -276,18 +288,18 @@ pub struct SaleOrderLine {
     /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: ::runtime::wire::Computed<Option<ProductType>>,
+    pub product_type: ::runtime::odoo::wire::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -296,29 +308,29 @@ pub struct SaleOrderLine {
     /// Product Uom Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_readonly())`.
-    pub product_uom_readonly: ::runtime::wire::Computed<bool>,
+    pub product_uom_readonly: ::runtime::odoo::wire::Computed<bool>,
     /// Can Edit Product
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_updatable())`.
-    pub product_updatable: ::runtime::wire::Computed<bool>,
+    pub product_updatable: ::runtime::odoo::wire::Computed<bool>,
     /// Generated Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Number of generated purchase items
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_line_count())`.
-    pub purchase_line_count: ::runtime::wire::Computed<i64>,
+    pub purchase_line_count: ::runtime::odoo::wire::Computed<i64>,
     /// Generated Purchase Lines
     ///
     /// Purchase line generated by this Sales item on order confirmation, or when the quantity was increased.
     ///
     /// `one2many`, to `purchase.order.line` (inverse `sale_line_id`), readonly.
-    pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Qty Available Today
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available_today())`.
-    pub qty_available_today: ::runtime::wire::Computed<f64>,
+    pub qty_available_today: ::runtime::odoo::wire::Computed<f64>,
     /// Delivery Quantity
     ///
     /// `float`, computed, digits (16, 2).
@@ -342,11 +354,11 @@ pub struct SaleOrderLine {
     /// Invoiced Quantity (posted)
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_invoiced_posted())`.
-    pub qty_invoiced_posted: ::runtime::wire::Computed<f64>,
+    pub qty_invoiced_posted: ::runtime::odoo::wire::Computed<f64>,
     /// Qty To Deliver
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_deliver())`.
-    pub qty_to_deliver: ::runtime::wire::Computed<f64>,
+    pub qty_to_deliver: ::runtime::odoo::wire::Computed<f64>,
     /// Quantity To Invoice
     ///
     /// `float`, readonly, computed, digits (16, 2).
@@ -354,33 +366,37 @@ pub struct SaleOrderLine {
     /// Reached Milestones
     ///
     /// `one2many`, to `project.milestone` (inverse `sale_line_id`), computed.
-    pub reached_milestones_ids: ::runtime::wire::X2Many<super::rel::ProjectMilestone>,
+    pub reached_milestones_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::ProjectMilestone,
+    >,
     /// Registrations
     ///
     /// `one2many`, to `event.registration` (inverse `sale_order_line_id`).
-    pub registration_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub registration_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     /// Route
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Optional Products Lines
     ///
     /// `one2many`, to `sale.order.option` (inverse `line_id`).
-    pub sale_order_option_ids: ::runtime::wire::X2Many<super::rel::SaleOrderOption>,
+    pub sale_order_option_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::SaleOrderOption,
+    >,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly, related `order_id.user_id`.
-    pub salesman_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub salesman_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Scheduled Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
-    pub scheduled_date: ::runtime::wire::Computed<
+    pub scheduled_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Selected Combo Items
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_combo_items())`.
-    pub selected_combo_items: ::runtime::wire::Computed<Option<String>>,
+    pub selected_combo_items: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -390,7 +406,7 @@ pub struct SaleOrderLine {
     /// `selection`, readonly, related `product_id.service_tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_tracking())`.
     ///
     /// Values: `no` (Nothing), `event` (Event Registration), `task_global_project` (Task), `task_in_project` (Project & Task), `project_only` (Project).
-    pub service_tracking: ::runtime::wire::Computed<Option<ServiceTracking>>,
+    pub service_tracking: ::runtime::odoo::wire::Computed<Option<ServiceTracking>>,
     /// Order Status
     ///
     /// `selection`, readonly, related `order_id.state`.
@@ -400,7 +416,7 @@ pub struct SaleOrderLine {
     /// Generated Task
     ///
     /// `many2one`, to `project.task`.
-    pub task_id: Option<::runtime::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
     /// Tax calculation rounding method
     ///
     /// `selection`, readonly, related `company_id.tax_calculation_rounding_method`, not stored.
@@ -410,13 +426,13 @@ pub struct SaleOrderLine {
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, related `order_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
+    pub tax_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
     /// Technical Price Unit
     ///
     /// `float`.
@@ -432,7 +448,7 @@ pub struct SaleOrderLine {
     /// Virtual Available At Date
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available_at_date())`.
-    pub virtual_available_at_date: ::runtime::wire::Computed<f64>,
+    pub virtual_available_at_date: ::runtime::odoo::wire::Computed<f64>,
     /// Virtual
     ///
     /// `char`.
@@ -440,7 +456,9 @@ pub struct SaleOrderLine {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -448,14 +466,14 @@ pub struct SaleOrderLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderLine {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderLine {
     const FIELDS: &'static [&'static str] = &[
         "amount_invoiced",
         "amount_to_invoice",
@@ -551,8 +569,8 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -752,134 +770,139 @@ impl ::runtime::Model for SaleOrderLine {
         "tax_country_id",
         "virtual_available_at_date",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::verify::FieldSpec::new("analytic_line_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_line_ids", "one2many")
             .relation("account.analytic.line"),
-        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::verify::FieldSpec::new("available_product_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "available_product_document_ids",
+                "many2many",
+            )
             .relation("product.document"),
-        ::runtime::verify::FieldSpec::new("combo_item_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("combo_item_id", "many2one")
             .relation("product.combo.item"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
             .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("customer_lead", "float").required(),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_qty_widget", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("customer_lead", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_qty_widget", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["line_section", "line_note"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "distribution_analytic_account_ids",
                 "many2many",
             )
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
             .relation("event.event"),
-        ::runtime::verify::FieldSpec::new("event_ticket_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("event_ticket_id", "many2one")
             .relation("event.event.ticket"),
-        ::runtime::verify::FieldSpec::new("forecast_expected_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("free_qty_today", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoice_lines", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("free_qty_today", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoice_lines", "many2many")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
             .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::verify::FieldSpec::new("is_configurable_product", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_expense", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_mto", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_product_archived", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_service", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::verify::FieldSpec::new("linked_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_configurable_product", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_expense", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_mto", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_product_archived", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_service", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("linked_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("linked_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("linked_line_ids", "one2many")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("linked_virtual_id", "char"),
-        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("linked_virtual_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
             .relation("sale.order")
             .required(),
-        ::runtime::verify::FieldSpec::new("order_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("order_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("price_reduce_taxexcl", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_reduce_taxinc", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_tax", "float"),
-        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::verify::FieldSpec::new("pricelist_item_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("price_reduce_taxexcl", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_reduce_taxinc", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_tax", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_item_id", "many2one")
             .relation("product.pricelist.item"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_custom_attribute_value_ids",
                 "one2many",
             )
             .relation("product.attribute.custom.value"),
-        ::runtime::verify::FieldSpec::new("product_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "many2many")
             .relation("product.document"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_no_variant_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "product_template_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("product_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_template_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("product_type", "selection")
             .selection(&["consu", "service", "combo"]),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("product_uom_readonly", "boolean"),
-        ::runtime::verify::FieldSpec::new("product_updatable", "boolean"),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_readonly", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("product_updatable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("purchase_line_count", "integer"),
-        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("qty_available_today", "float"),
-        ::runtime::verify::FieldSpec::new("qty_delivered", "float"),
-        ::runtime::verify::FieldSpec::new("qty_delivered_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("qty_available_today", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_delivered", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_delivered_method", "selection")
             .selection(&["manual", "analytic", "stock_move", "milestones"]),
-        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::verify::FieldSpec::new("qty_invoiced_posted", "float"),
-        ::runtime::verify::FieldSpec::new("qty_to_deliver", "float"),
-        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::verify::FieldSpec::new("reached_milestones_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced_posted", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_deliver", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reached_milestones_ids", "one2many")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("registration_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("registration_ids", "one2many")
             .relation("event.registration"),
-        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("sale_order_option_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_option_ids", "one2many")
             .relation("sale.order.option"),
-        ::runtime::verify::FieldSpec::new("salesman_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("salesman_id", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("selected_combo_items", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("service_tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("selected_combo_items", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("service_tracking", "selection")
             .selection(
                 &[
                     "no",
@@ -889,49 +912,54 @@ impl ::runtime::Model for SaleOrderLine {
                     "project_only",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::verify::FieldSpec::new("task_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
             .relation("project.task"),
-        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "tax_calculation_rounding_method",
+                "selection",
+            )
             .selection(&["round_per_line", "round_globally"]),
-        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("tax_id", "many2many").relation("account.tax"),
-        ::runtime::verify::FieldSpec::new("technical_price_unit", "float"),
-        ::runtime::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
-        ::runtime::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
-        ::runtime::verify::FieldSpec::new("virtual_available_at_date", "float"),
-        ::runtime::verify::FieldSpec::new("virtual_id", "char"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tax_id", "many2many")
+            .relation("account.tax"),
+        ::runtime::odoo::verify::FieldSpec::new("technical_price_unit", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("virtual_available_at_date", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("virtual_id", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("combo_item_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("event_id"),
-        ::runtime::nested::Relation::display_name("event_ticket_id"),
-        ::runtime::nested::Relation::display_name("linked_line_id"),
-        ::runtime::nested::Relation::display_name("order_id"),
-        ::runtime::nested::Relation::display_name("order_partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_packaging_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("route_id"),
-        ::runtime::nested::Relation::display_name("salesman_id"),
-        ::runtime::nested::Relation::display_name("task_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("combo_item_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("event_id"),
+        ::runtime::odoo::projection::Relation::display_name("event_ticket_id"),
+        ::runtime::odoo::projection::Relation::display_name("linked_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_packaging_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("route_id"),
+        ::runtime::odoo::projection::Relation::display_name("salesman_id"),
+        ::runtime::odoo::projection::Relation::display_name("task_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1021,7 +1049,7 @@ impl super::mixins::BaseModel for SaleOrderLine {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1032,19 +1060,19 @@ impl SaleOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SaleOrderLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -1061,7 +1089,7 @@ impl SaleOrderLineCreate {
     pub fn analytic_line_ids(
         mut self,
         analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1115,7 +1143,7 @@ impl SaleOrderLineCreate {
     pub fn invoice_lines(
         mut self,
         invoice_lines: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
@@ -1144,7 +1172,7 @@ impl SaleOrderLineCreate {
     pub fn linked_line_ids(
         mut self,
         linked_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -1162,7 +1190,7 @@ impl SaleOrderLineCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -1191,7 +1219,9 @@ impl SaleOrderLineCreate {
     pub fn product_custom_attribute_value_ids(
         mut self,
         product_custom_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeCustomValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductAttributeCustomValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1206,7 +1236,7 @@ impl SaleOrderLineCreate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -1227,7 +1257,9 @@ impl SaleOrderLineCreate {
     pub fn product_no_variant_attribute_value_ids(
         mut self,
         product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1278,7 +1310,7 @@ impl SaleOrderLineCreate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -1296,7 +1328,7 @@ impl SaleOrderLineCreate {
     pub fn reached_milestones_ids(
         mut self,
         reached_milestones_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectMilestone>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
         >,
     ) -> Self {
         self.values
@@ -1311,7 +1343,7 @@ impl SaleOrderLineCreate {
     pub fn registration_ids(
         mut self,
         registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -1329,7 +1361,7 @@ impl SaleOrderLineCreate {
     pub fn sale_order_option_ids(
         mut self,
         sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
         >,
     ) -> Self {
         self.values
@@ -1365,7 +1397,7 @@ impl SaleOrderLineCreate {
     pub fn tax_id(
         mut self,
         tax_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_id", tax_id.into_iter().collect::<Vec<_>>());
@@ -1391,7 +1423,7 @@ impl ::runtime::CreateValues for SaleOrderLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1402,19 +1434,19 @@ impl SaleOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `analytic_distribution` (Analytic Distribution).
@@ -1431,7 +1463,7 @@ impl SaleOrderLineUpdate {
     pub fn analytic_line_ids(
         mut self,
         analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1485,7 +1517,7 @@ impl SaleOrderLineUpdate {
     pub fn invoice_lines(
         mut self,
         invoice_lines: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
         >,
     ) -> Self {
         self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
@@ -1514,7 +1546,7 @@ impl SaleOrderLineUpdate {
     pub fn linked_line_ids(
         mut self,
         linked_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -1532,7 +1564,7 @@ impl SaleOrderLineUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -1561,7 +1593,9 @@ impl SaleOrderLineUpdate {
     pub fn product_custom_attribute_value_ids(
         mut self,
         product_custom_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeCustomValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductAttributeCustomValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1576,7 +1610,7 @@ impl SaleOrderLineUpdate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -1597,7 +1631,9 @@ impl SaleOrderLineUpdate {
     pub fn product_no_variant_attribute_value_ids(
         mut self,
         product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1648,7 +1684,7 @@ impl SaleOrderLineUpdate {
     pub fn purchase_line_ids(
         mut self,
         purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -1666,7 +1702,7 @@ impl SaleOrderLineUpdate {
     pub fn reached_milestones_ids(
         mut self,
         reached_milestones_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectMilestone>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
         >,
     ) -> Self {
         self.values
@@ -1681,7 +1717,7 @@ impl SaleOrderLineUpdate {
     pub fn registration_ids(
         mut self,
         registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
+            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
         >,
     ) -> Self {
         self.values
@@ -1699,7 +1735,7 @@ impl SaleOrderLineUpdate {
     pub fn sale_order_option_ids(
         mut self,
         sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
         >,
     ) -> Self {
         self.values
@@ -1735,7 +1771,7 @@ impl SaleOrderLineUpdate {
     pub fn tax_id(
         mut self,
         tax_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountTax>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
         >,
     ) -> Self {
         self.values.set("tax_id", tax_id.into_iter().collect::<Vec<_>>());
@@ -1761,692 +1797,718 @@ impl ::runtime::UpdateValues for SaleOrderLineUpdate {
 pub mod fields {
     /// Invoiced Amount (`amount_invoiced`, `monetary`).
     #[inline]
-    pub const fn amount_invoiced() -> ::runtime::fields::NumField<
+    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_invoiced")
+        ::runtime::odoo::fields::NumField::new("amount_invoiced")
     }
     /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
     #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("amount_to_invoice")
+        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
     }
     /// Analytic Distribution (`analytic_distribution`, `json`).
     #[inline]
-    pub const fn analytic_distribution() -> ::runtime::fields::AnyField<
+    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::AnyField::new("analytic_distribution")
+        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
     }
     /// Analytic lines (`analytic_line_ids`, `one2many`).
     #[inline]
-    pub const fn analytic_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn analytic_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::AccountAnalyticLine,
     > {
-        ::runtime::fields::X2ManyField::new("analytic_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("analytic_line_ids")
     }
     /// Analytic Precision (`analytic_precision`, `integer`).
     #[inline]
-    pub const fn analytic_precision() -> ::runtime::fields::NumField<
+    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("analytic_precision")
+        ::runtime::odoo::fields::NumField::new("analytic_precision")
     }
     /// Available Product Documents (`available_product_document_ids`, `many2many`).
     #[inline]
-    pub const fn available_product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn available_product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProductDocument,
     > {
-        ::runtime::fields::X2ManyField::new("available_product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("available_product_document_ids")
     }
     /// Combo Item (`combo_item_id`, `many2one`).
     #[inline]
-    pub const fn combo_item_id() -> ::runtime::fields::Many2OneField<
+    pub const fn combo_item_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProductComboItem,
     > {
-        ::runtime::fields::Many2OneField::new("combo_item_id")
+        ::runtime::odoo::fields::Many2OneField::new("combo_item_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Default Sales Price Include (`company_price_include`, `selection`).
     #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
+    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::CompanyPriceInclude,
     > {
-        ::runtime::fields::SelectionField::new("company_price_include")
+        ::runtime::odoo::fields::SelectionField::new("company_price_include")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Lead Time (`customer_lead`, `float`).
     #[inline]
-    pub const fn customer_lead() -> ::runtime::fields::NumField<
+    pub const fn customer_lead() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("customer_lead")
+        ::runtime::odoo::fields::NumField::new("customer_lead")
     }
     /// Discount (%) (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<super::SaleOrderLine, f64> {
-        ::runtime::fields::NumField::new("discount")
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("discount")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrderLine> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Qty Widget (`display_qty_widget`, `boolean`).
     #[inline]
-    pub const fn display_qty_widget() -> ::runtime::fields::BoolField<
+    pub const fn display_qty_widget() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::BoolField::new("display_qty_widget")
+        ::runtime::odoo::fields::BoolField::new("display_qty_widget")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
     #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::AccountAnalyticAccount,
     > {
-        ::runtime::fields::X2ManyField::new("distribution_analytic_account_ids")
+        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
     }
     /// Event (`event_id`, `many2one`).
     #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_id")
     }
     /// Ticket Type (`event_ticket_id`, `many2one`).
     #[inline]
-    pub const fn event_ticket_id() -> ::runtime::fields::Many2OneField<
+    pub const fn event_ticket_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("event_ticket_id")
+        ::runtime::odoo::fields::Many2OneField::new("event_ticket_id")
     }
     /// Forecast Expected Date (`forecast_expected_date`, `datetime`).
     #[inline]
-    pub const fn forecast_expected_date() -> ::runtime::fields::DateField<
+    pub const fn forecast_expected_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("forecast_expected_date")
+        ::runtime::odoo::fields::DateField::new("forecast_expected_date")
     }
     /// Free Qty Today (`free_qty_today`, `float`).
     #[inline]
-    pub const fn free_qty_today() -> ::runtime::fields::NumField<
+    pub const fn free_qty_today() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("free_qty_today")
+        ::runtime::odoo::fields::NumField::new("free_qty_today")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderLine, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoice Lines (`invoice_lines`, `many2many`).
     #[inline]
-    pub const fn invoice_lines() -> ::runtime::fields::X2ManyField<
+    pub const fn invoice_lines() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("invoice_lines")
+        ::runtime::odoo::fields::X2ManyField::new("invoice_lines")
     }
     /// Invoice Status (`invoice_status`, `selection`).
     #[inline]
-    pub const fn invoice_status() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::InvoiceStatus,
     > {
-        ::runtime::fields::SelectionField::new("invoice_status")
+        ::runtime::odoo::fields::SelectionField::new("invoice_status")
     }
     /// Is the product configurable? (`is_configurable_product`, `boolean`).
     #[inline]
-    pub const fn is_configurable_product() -> ::runtime::fields::BoolField<
+    pub const fn is_configurable_product() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::BoolField::new("is_configurable_product")
+        ::runtime::odoo::fields::BoolField::new("is_configurable_product")
     }
     /// Is a down payment (`is_downpayment`, `boolean`).
     #[inline]
-    pub const fn is_downpayment() -> ::runtime::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::fields::BoolField::new("is_downpayment")
+    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_downpayment")
     }
     /// Is expense (`is_expense`, `boolean`).
     #[inline]
-    pub const fn is_expense() -> ::runtime::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::fields::BoolField::new("is_expense")
+    pub const fn is_expense() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_expense")
     }
     /// Is Mto (`is_mto`, `boolean`).
     #[inline]
-    pub const fn is_mto() -> ::runtime::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::fields::BoolField::new("is_mto")
+    pub const fn is_mto() -> ::runtime::odoo::fields::BoolField<super::SaleOrderLine> {
+        ::runtime::odoo::fields::BoolField::new("is_mto")
     }
     /// Is Product Archived (`is_product_archived`, `boolean`).
     #[inline]
-    pub const fn is_product_archived() -> ::runtime::fields::BoolField<
+    pub const fn is_product_archived() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::BoolField::new("is_product_archived")
+        ::runtime::odoo::fields::BoolField::new("is_product_archived")
     }
     /// Is a Service (`is_service`, `boolean`).
     #[inline]
-    pub const fn is_service() -> ::runtime::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::fields::BoolField::new("is_service")
+    pub const fn is_service() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_service")
     }
     /// Track Inventory (`is_storable`, `boolean`).
     #[inline]
-    pub const fn is_storable() -> ::runtime::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::fields::BoolField::new("is_storable")
+    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_storable")
     }
     /// Linked Order Line (`linked_line_id`, `many2one`).
     #[inline]
-    pub const fn linked_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn linked_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("linked_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("linked_line_id")
     }
     /// Linked Order Lines (`linked_line_ids`, `one2many`).
     #[inline]
-    pub const fn linked_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn linked_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("linked_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("linked_line_ids")
     }
     /// Linked Virtual (`linked_virtual_id`, `char`).
     #[inline]
-    pub const fn linked_virtual_id() -> ::runtime::fields::CharField<
+    pub const fn linked_virtual_id() -> ::runtime::odoo::fields::CharField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::CharField::new("linked_virtual_id")
+        ::runtime::odoo::fields::CharField::new("linked_virtual_id")
     }
     /// Stock Moves (`move_ids`, `one2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Description (`name`, `text`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderLine> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderLine> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Order Reference (`order_id`, `many2one`).
     #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
+    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("order_id")
+        ::runtime::odoo::fields::Many2OneField::new("order_id")
     }
     /// Customer (`order_partner_id`, `many2one`).
     #[inline]
-    pub const fn order_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn order_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("order_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("order_partner_id")
     }
     /// Price Reduce Tax excl (`price_reduce_taxexcl`, `monetary`).
     #[inline]
-    pub const fn price_reduce_taxexcl() -> ::runtime::fields::NumField<
+    pub const fn price_reduce_taxexcl() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_reduce_taxexcl")
+        ::runtime::odoo::fields::NumField::new("price_reduce_taxexcl")
     }
     /// Price Reduce Tax incl (`price_reduce_taxinc`, `monetary`).
     #[inline]
-    pub const fn price_reduce_taxinc() -> ::runtime::fields::NumField<
+    pub const fn price_reduce_taxinc() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_reduce_taxinc")
+        ::runtime::odoo::fields::NumField::new("price_reduce_taxinc")
     }
     /// Subtotal (`price_subtotal`, `monetary`).
     #[inline]
-    pub const fn price_subtotal() -> ::runtime::fields::NumField<
+    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_subtotal")
+        ::runtime::odoo::fields::NumField::new("price_subtotal")
     }
     /// Total Tax (`price_tax`, `float`).
     #[inline]
-    pub const fn price_tax() -> ::runtime::fields::NumField<super::SaleOrderLine, f64> {
-        ::runtime::fields::NumField::new("price_tax")
+    pub const fn price_tax() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_tax")
     }
     /// Total (`price_total`, `monetary`).
     #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_total")
+        ::runtime::odoo::fields::NumField::new("price_total")
     }
     /// Unit Price (`price_unit`, `float`).
     #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<super::SaleOrderLine, f64> {
-        ::runtime::fields::NumField::new("price_unit")
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit")
     }
     /// Pricelist Item (`pricelist_item_id`, `many2one`).
     #[inline]
-    pub const fn pricelist_item_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pricelist_item_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProductPricelistItem,
     > {
-        ::runtime::fields::Many2OneField::new("pricelist_item_id")
+        ::runtime::odoo::fields::Many2OneField::new("pricelist_item_id")
     }
     /// Custom Values (`product_custom_attribute_value_ids`, `one2many`).
     #[inline]
-    pub const fn product_custom_attribute_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_custom_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProductAttributeCustomValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_custom_attribute_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_custom_attribute_value_ids")
     }
     /// Product Documents (`product_document_ids`, `many2many`).
     #[inline]
-    pub const fn product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProductDocument,
     > {
-        ::runtime::fields::X2ManyField::new("product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Extra Values (`product_no_variant_attribute_value_ids`, `many2many`).
     #[inline]
-    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_no_variant_attribute_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new(
+            "product_no_variant_attribute_value_ids",
+        )
     }
     /// Packaging (`product_packaging_id`, `many2one`).
     #[inline]
-    pub const fn product_packaging_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProductPackaging,
     > {
-        ::runtime::fields::Many2OneField::new("product_packaging_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
     }
     /// Packaging Quantity (`product_packaging_qty`, `float`).
     #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::fields::NumField<
+    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_packaging_qty")
+        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
     }
     /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
     #[inline]
-    pub const fn product_template_attribute_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("product_template_attribute_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_template_attribute_value_ids")
     }
     /// Product Template (`product_template_id`, `many2one`).
     #[inline]
-    pub const fn product_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_template_id")
     }
     /// Product Type (`product_type`, `selection`).
     #[inline]
-    pub const fn product_type() -> ::runtime::fields::SelectionField<
+    pub const fn product_type() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::ProductType,
     > {
-        ::runtime::fields::SelectionField::new("product_type")
+        ::runtime::odoo::fields::SelectionField::new("product_type")
     }
     /// Unit of Measure (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Quantity (`product_uom_qty`, `float`).
     #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_qty")
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
     }
     /// Product Uom Readonly (`product_uom_readonly`, `boolean`).
     #[inline]
-    pub const fn product_uom_readonly() -> ::runtime::fields::BoolField<
+    pub const fn product_uom_readonly() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::BoolField::new("product_uom_readonly")
+        ::runtime::odoo::fields::BoolField::new("product_uom_readonly")
     }
     /// Can Edit Product (`product_updatable`, `boolean`).
     #[inline]
-    pub const fn product_updatable() -> ::runtime::fields::BoolField<
+    pub const fn product_updatable() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::BoolField::new("product_updatable")
+        ::runtime::odoo::fields::BoolField::new("product_updatable")
     }
     /// Generated Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Number of generated purchase items (`purchase_line_count`, `integer`).
     #[inline]
-    pub const fn purchase_line_count() -> ::runtime::fields::NumField<
+    pub const fn purchase_line_count() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("purchase_line_count")
+        ::runtime::odoo::fields::NumField::new("purchase_line_count")
     }
     /// Generated Purchase Lines (`purchase_line_ids`, `one2many`).
     #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
     }
     /// Qty Available Today (`qty_available_today`, `float`).
     #[inline]
-    pub const fn qty_available_today() -> ::runtime::fields::NumField<
+    pub const fn qty_available_today() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_available_today")
+        ::runtime::odoo::fields::NumField::new("qty_available_today")
     }
     /// Delivery Quantity (`qty_delivered`, `float`).
     #[inline]
-    pub const fn qty_delivered() -> ::runtime::fields::NumField<
+    pub const fn qty_delivered() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_delivered")
+        ::runtime::odoo::fields::NumField::new("qty_delivered")
     }
     /// Method to update delivered qty (`qty_delivered_method`, `selection`).
     #[inline]
-    pub const fn qty_delivered_method() -> ::runtime::fields::SelectionField<
+    pub const fn qty_delivered_method() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::QtyDeliveredMethod,
     > {
-        ::runtime::fields::SelectionField::new("qty_delivered_method")
+        ::runtime::odoo::fields::SelectionField::new("qty_delivered_method")
     }
     /// Invoiced Quantity (`qty_invoiced`, `float`).
     #[inline]
-    pub const fn qty_invoiced() -> ::runtime::fields::NumField<
+    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_invoiced")
+        ::runtime::odoo::fields::NumField::new("qty_invoiced")
     }
     /// Invoiced Quantity (posted) (`qty_invoiced_posted`, `float`).
     #[inline]
-    pub const fn qty_invoiced_posted() -> ::runtime::fields::NumField<
+    pub const fn qty_invoiced_posted() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_invoiced_posted")
+        ::runtime::odoo::fields::NumField::new("qty_invoiced_posted")
     }
     /// Qty To Deliver (`qty_to_deliver`, `float`).
     #[inline]
-    pub const fn qty_to_deliver() -> ::runtime::fields::NumField<
+    pub const fn qty_to_deliver() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_deliver")
+        ::runtime::odoo::fields::NumField::new("qty_to_deliver")
     }
     /// Quantity To Invoice (`qty_to_invoice`, `float`).
     #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_invoice")
+        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
     }
     /// Reached Milestones (`reached_milestones_ids`, `one2many`).
     #[inline]
-    pub const fn reached_milestones_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn reached_milestones_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::ProjectMilestone,
     > {
-        ::runtime::fields::X2ManyField::new("reached_milestones_ids")
+        ::runtime::odoo::fields::X2ManyField::new("reached_milestones_ids")
     }
     /// Registrations (`registration_ids`, `one2many`).
     #[inline]
-    pub const fn registration_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn registration_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("registration_ids")
+        ::runtime::odoo::fields::X2ManyField::new("registration_ids")
     }
     /// Route (`route_id`, `many2one`).
     #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("route_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_id")
     }
     /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
     #[inline]
-    pub const fn sale_order_option_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_option_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::SaleOrderOption,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_option_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_option_ids")
     }
     /// Salesperson (`salesman_id`, `many2one`).
     #[inline]
-    pub const fn salesman_id() -> ::runtime::fields::Many2OneField<
+    pub const fn salesman_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("salesman_id")
+        ::runtime::odoo::fields::Many2OneField::new("salesman_id")
     }
     /// Scheduled Date (`scheduled_date`, `datetime`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::DateField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("scheduled_date")
+        ::runtime::odoo::fields::DateField::new("scheduled_date")
     }
     /// Selected Combo Items (`selected_combo_items`, `char`).
     #[inline]
-    pub const fn selected_combo_items() -> ::runtime::fields::CharField<
+    pub const fn selected_combo_items() -> ::runtime::odoo::fields::CharField<
         super::SaleOrderLine,
     > {
-        ::runtime::fields::CharField::new("selected_combo_items")
+        ::runtime::odoo::fields::CharField::new("selected_combo_items")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::SaleOrderLine, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Create on Order (`service_tracking`, `selection`).
     #[inline]
-    pub const fn service_tracking() -> ::runtime::fields::SelectionField<
+    pub const fn service_tracking() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::ServiceTracking,
     > {
-        ::runtime::fields::SelectionField::new("service_tracking")
+        ::runtime::odoo::fields::SelectionField::new("service_tracking")
     }
     /// Order Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Generated Task (`task_id`, `many2one`).
     #[inline]
-    pub const fn task_id() -> ::runtime::fields::Many2OneField<
+    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ProjectTask,
     > {
-        ::runtime::fields::Many2OneField::new("task_id")
+        ::runtime::odoo::fields::Many2OneField::new("task_id")
     }
     /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
     #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
+    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderLine,
         super::TaxCalculationRoundingMethod,
     > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
+        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
     }
     /// Tax Country (`tax_country_id`, `many2one`).
     #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
+        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
     }
     /// Taxes (`tax_id`, `many2many`).
     #[inline]
-    pub const fn tax_id() -> ::runtime::fields::X2ManyField<
+    pub const fn tax_id() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderLine,
         super::super::rel::AccountTax,
     > {
-        ::runtime::fields::X2ManyField::new("tax_id")
+        ::runtime::odoo::fields::X2ManyField::new("tax_id")
     }
     /// Technical Price Unit (`technical_price_unit`, `float`).
     #[inline]
-    pub const fn technical_price_unit() -> ::runtime::fields::NumField<
+    pub const fn technical_price_unit() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("technical_price_unit")
+        ::runtime::odoo::fields::NumField::new("technical_price_unit")
     }
     /// Untaxed Invoiced Amount (`untaxed_amount_invoiced`, `monetary`).
     #[inline]
-    pub const fn untaxed_amount_invoiced() -> ::runtime::fields::NumField<
+    pub const fn untaxed_amount_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("untaxed_amount_invoiced")
+        ::runtime::odoo::fields::NumField::new("untaxed_amount_invoiced")
     }
     /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
     #[inline]
-    pub const fn untaxed_amount_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn untaxed_amount_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("untaxed_amount_to_invoice")
+        ::runtime::odoo::fields::NumField::new("untaxed_amount_to_invoice")
     }
     /// Virtual Available At Date (`virtual_available_at_date`, `float`).
     #[inline]
-    pub const fn virtual_available_at_date() -> ::runtime::fields::NumField<
+    pub const fn virtual_available_at_date() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("virtual_available_at_date")
+        ::runtime::odoo::fields::NumField::new("virtual_available_at_date")
     }
     /// Virtual (`virtual_id`, `char`).
     #[inline]
-    pub const fn virtual_id() -> ::runtime::fields::CharField<super::SaleOrderLine> {
-        ::runtime::fields::CharField::new("virtual_id")
+    pub const fn virtual_id() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("virtual_id")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `company_price_include` (Default Sales Price Include) on `sale.order.line`.
@@ -2461,7 +2523,7 @@ pub enum CompanyPriceInclude {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompanyPriceInclude {
+impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
     const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2480,12 +2542,12 @@ impl ::runtime::wire::Selection for CompanyPriceInclude {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompanyPriceInclude {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `display_type` (Display Type) on `sale.order.line`.
@@ -2500,7 +2562,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["line_section", "line_note"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2519,12 +2581,12 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `invoice_status` (Invoice Status) on `sale.order.line`.
@@ -2543,7 +2605,7 @@ pub enum InvoiceStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceStatus {
+impl ::runtime::odoo::wire::Selection for InvoiceStatus {
     const VALUES: &'static [&'static str] = &[
         "upselling",
         "invoiced",
@@ -2571,12 +2633,12 @@ impl ::runtime::wire::Selection for InvoiceStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `product_type` (Product Type) on `sale.order.line`.
@@ -2593,7 +2655,7 @@ pub enum ProductType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductType {
+impl ::runtime::odoo::wire::Selection for ProductType {
     const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2614,12 +2676,12 @@ impl ::runtime::wire::Selection for ProductType {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `qty_delivered_method` (Method to update delivered qty) on `sale.order.line`.
@@ -2638,7 +2700,7 @@ pub enum QtyDeliveredMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for QtyDeliveredMethod {
+impl ::runtime::odoo::wire::Selection for QtyDeliveredMethod {
     const VALUES: &'static [&'static str] = &[
         "manual",
         "analytic",
@@ -2666,12 +2728,12 @@ impl ::runtime::wire::Selection for QtyDeliveredMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for QtyDeliveredMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for QtyDeliveredMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `service_tracking` (Create on Order) on `sale.order.line`.
@@ -2692,7 +2754,7 @@ pub enum ServiceTracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ServiceTracking {
+impl ::runtime::odoo::wire::Selection for ServiceTracking {
     const VALUES: &'static [&'static str] = &[
         "no",
         "event",
@@ -2723,12 +2785,12 @@ impl ::runtime::wire::Selection for ServiceTracking {
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceTracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ServiceTracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Order Status) on `sale.order.line`.
@@ -2747,7 +2809,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2770,12 +2832,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `sale.order.line`.
@@ -2790,7 +2852,7 @@ pub enum TaxCalculationRoundingMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
+impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
     const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2809,11 +2871,11 @@ impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for TaxCalculationRoundingMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

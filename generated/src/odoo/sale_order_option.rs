@@ -17,7 +17,7 @@ pub struct SaleOrderOption {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Discount (%)
     ///
     /// `float`, computed, digits (16, 2).
@@ -35,11 +35,11 @@ pub struct SaleOrderOption {
     /// This field will be checked if the option line's product is already present in the quotation.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_present())`.
-    pub is_present: ::runtime::wire::Computed<bool>,
+    pub is_present: ::runtime::odoo::wire::Computed<bool>,
     /// Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -47,7 +47,7 @@ pub struct SaleOrderOption {
     /// Sales Order Reference
     ///
     /// `many2one`, to `sale.order`.
-    pub order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Unit Price
     ///
     /// `float`, required, computed, digits (16, 2).
@@ -55,14 +55,14 @@ pub struct SaleOrderOption {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -77,7 +77,7 @@ pub struct SaleOrderOption {
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,14 +85,14 @@ pub struct SaleOrderOption {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderOption {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderOption {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -113,8 +113,8 @@ impl ::runtime::wire::FromRecord for SaleOrderOption {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,50 +161,52 @@ impl ::runtime::Model for SaleOrderOption {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_present", "product_uom_category_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_present", "boolean"),
-        ::runtime::verify::FieldSpec::new("line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_present", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::verify::FieldSpec::new("order_id", "many2one").relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderOption {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("line_id"),
-        ::runtime::nested::Relation::display_name("order_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderOption {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("line_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderOptionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderOptionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,7 +217,7 @@ impl SaleOrderOptionCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
         SaleOrderOptionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_id(product_id)
             .quantity(quantity)
@@ -223,13 +225,13 @@ impl SaleOrderOptionCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderOption>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `discount` (Discount (%)).
@@ -294,7 +296,7 @@ impl ::runtime::CreateValues for SaleOrderOptionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderOptionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderOptionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -305,19 +307,19 @@ impl SaleOrderOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderOptionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderOption>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `discount` (Discount (%)).
@@ -382,117 +384,130 @@ impl ::runtime::UpdateValues for SaleOrderOptionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderOption,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderOption,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Discount (%) (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<super::SaleOrderOption, f64> {
-        ::runtime::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrderOption> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderOption, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Present on Quotation (`is_present`, `boolean`).
-    #[inline]
-    pub const fn is_present() -> ::runtime::fields::BoolField<super::SaleOrderOption> {
-        ::runtime::fields::BoolField::new("is_present")
-    }
-    /// Line (`line_id`, `many2one`).
-    #[inline]
-    pub const fn line_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("line_id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderOption> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sales Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("order_id")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderOption,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_unit")
+        ::runtime::odoo::fields::NumField::new("discount")
+    }
+    /// Display Name (`display_name`, `char`).
+    #[inline]
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderOption,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
+    }
+    /// ID (`id`, `integer`).
+    #[inline]
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderOption, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Present on Quotation (`is_present`, `boolean`).
+    #[inline]
+    pub const fn is_present() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderOption,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_present")
+    }
+    /// Line (`line_id`, `many2one`).
+    #[inline]
+    pub const fn line_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderOption,
+        super::super::rel::SaleOrderLine,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("line_id")
+    }
+    /// Description (`name`, `text`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderOption> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Sales Order Reference (`order_id`, `many2one`).
+    #[inline]
+    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderOption,
+        super::super::rel::SaleOrder,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("order_id")
+    }
+    /// Unit Price (`price_unit`, `float`).
+    #[inline]
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderOption,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderOption,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderOption,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::SaleOrderOption, f64> {
-        ::runtime::fields::NumField::new("quantity")
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderOption,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::SaleOrderOption, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderOption,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Unit of Measure (`uom_id`, `many2one`).
     #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderOption,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderOption,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderOption,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

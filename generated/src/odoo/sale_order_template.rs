@@ -21,7 +21,7 @@ pub struct SaleOrderTemplate {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct SaleOrderTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,13 +43,15 @@ pub struct SaleOrderTemplate {
     /// If set, SO with this template will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `many2one`, to `account.journal`, company-dependent.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
     /// Confirmation Mail
     ///
     /// This e-mail template will be sent on confirmation. Leave empty to send nothing.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<::runtime::wire::Many2One<super::rel::MailTemplate>>,
+    pub mail_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+    >,
     /// Quotation Template
     ///
     /// `char`, required.
@@ -73,7 +75,9 @@ pub struct SaleOrderTemplate {
     /// Headers and footers
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::wire::X2Many<super::rel::QuotationDocument>,
+    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::QuotationDocument,
+    >,
     /// Online Payment
     ///
     /// Request an online payment to the customer in order to confirm orders automatically.
@@ -89,13 +93,13 @@ pub struct SaleOrderTemplate {
     /// Lines
     ///
     /// `one2many`, to `sale.order.template.line` (inverse `sale_order_template_id`).
-    pub sale_order_template_line_ids: ::runtime::wire::X2Many<
+    pub sale_order_template_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::SaleOrderTemplateLine,
     >,
     /// Optional Products
     ///
     /// `one2many`, to `sale.order.template.option` (inverse `sale_order_template_id`).
-    pub sale_order_template_option_ids: ::runtime::wire::X2Many<
+    pub sale_order_template_option_ids: ::runtime::odoo::wire::X2Many<
         super::rel::SaleOrderTemplateOption,
     >,
     /// Sequence
@@ -109,14 +113,14 @@ pub struct SaleOrderTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderTemplate {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderTemplate {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "company_id",
@@ -140,8 +144,8 @@ impl ::runtime::wire::FromRecord for SaleOrderTemplate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,46 +199,53 @@ impl ::runtime::Model for SaleOrderTemplate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
             .relation("mail.template"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("number_of_days", "integer"),
-        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("number_of_days", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
             .relation("quotation.document"),
-        ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
-        ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
-        ::runtime::verify::FieldSpec::new("sale_order_template_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("require_payment", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("require_signature", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "sale_order_template_line_ids",
+                "one2many",
+            )
             .relation("sale.order.template.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_template_option_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "sale_order_template_option_ids",
+                "one2many",
+            )
             .relation("sale.order.template.option"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderTemplate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("mail_template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderTemplate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("mail_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SaleOrderTemplate {
@@ -243,7 +254,7 @@ impl super::mixins::BaseModel for SaleOrderTemplate {
 /// Values for creating a `sale.order.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderTemplateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderTemplateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -254,20 +265,20 @@ impl SaleOrderTemplateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         SaleOrderTemplateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -323,7 +334,7 @@ impl SaleOrderTemplateCreate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -350,7 +361,7 @@ impl SaleOrderTemplateCreate {
     pub fn sale_order_template_line_ids(
         mut self,
         sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateLine>,
         >,
     ) -> Self {
         self.values
@@ -365,7 +376,7 @@ impl SaleOrderTemplateCreate {
     pub fn sale_order_template_option_ids(
         mut self,
         sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateOption>,
         >,
     ) -> Self {
         self.values
@@ -389,7 +400,7 @@ impl ::runtime::CreateValues for SaleOrderTemplateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderTemplateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderTemplateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -400,19 +411,19 @@ impl SaleOrderTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderTemplateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -468,7 +479,7 @@ impl SaleOrderTemplateUpdate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -495,7 +506,7 @@ impl SaleOrderTemplateUpdate {
     pub fn sale_order_template_line_ids(
         mut self,
         sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateLine>,
         >,
     ) -> Self {
         self.values
@@ -510,7 +521,7 @@ impl SaleOrderTemplateUpdate {
     pub fn sale_order_template_option_ids(
         mut self,
         sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateOption>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateOption>,
         >,
     ) -> Self {
         self.values
@@ -534,147 +545,152 @@ impl ::runtime::UpdateValues for SaleOrderTemplateUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::SaleOrderTemplate> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::SaleOrderTemplate,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplate,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SaleOrderTemplate,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderTemplate,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Invoicing Journal (`journal_id`, `many2one`).
     #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplate,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("journal_id")
     }
     /// Confirmation Mail (`mail_template_id`, `many2one`).
     #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplate,
         super::super::rel::MailTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
     }
     /// Quotation Template (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderTemplate> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Terms and conditions (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::SaleOrderTemplate> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Quotation Duration (`number_of_days`, `integer`).
     #[inline]
-    pub const fn number_of_days() -> ::runtime::fields::NumField<
+    pub const fn number_of_days() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("number_of_days")
+        ::runtime::odoo::fields::NumField::new("number_of_days")
     }
     /// Prepayment percentage (`prepayment_percent`, `float`).
     #[inline]
-    pub const fn prepayment_percent() -> ::runtime::fields::NumField<
+    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderTemplate,
         f64,
     > {
-        ::runtime::fields::NumField::new("prepayment_percent")
+        ::runtime::odoo::fields::NumField::new("prepayment_percent")
     }
     /// Headers and footers (`quotation_document_ids`, `many2many`).
     #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderTemplate,
         super::super::rel::QuotationDocument,
     > {
-        ::runtime::fields::X2ManyField::new("quotation_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
     }
     /// Online Payment (`require_payment`, `boolean`).
     #[inline]
-    pub const fn require_payment() -> ::runtime::fields::BoolField<
+    pub const fn require_payment() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderTemplate,
     > {
-        ::runtime::fields::BoolField::new("require_payment")
+        ::runtime::odoo::fields::BoolField::new("require_payment")
     }
     /// Online Signature (`require_signature`, `boolean`).
     #[inline]
-    pub const fn require_signature() -> ::runtime::fields::BoolField<
+    pub const fn require_signature() -> ::runtime::odoo::fields::BoolField<
         super::SaleOrderTemplate,
     > {
-        ::runtime::fields::BoolField::new("require_signature")
+        ::runtime::odoo::fields::BoolField::new("require_signature")
     }
     /// Lines (`sale_order_template_line_ids`, `one2many`).
     #[inline]
-    pub const fn sale_order_template_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_template_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderTemplate,
         super::super::rel::SaleOrderTemplateLine,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_template_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_template_line_ids")
     }
     /// Optional Products (`sale_order_template_option_ids`, `one2many`).
     #[inline]
-    pub const fn sale_order_template_option_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn sale_order_template_option_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SaleOrderTemplate,
         super::super::rel::SaleOrderTemplateOption,
     > {
-        ::runtime::fields::X2ManyField::new("sale_order_template_option_ids")
+        ::runtime::odoo::fields::X2ManyField::new("sale_order_template_option_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderTemplate,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,7 +15,7 @@ pub struct SaleOrderTemplateLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `sale_order_template_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct SaleOrderTemplateLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,19 +45,19 @@ pub struct SaleOrderTemplateLine {
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, required, digits (16, 2).
@@ -66,7 +66,7 @@ pub struct SaleOrderTemplateLine {
     ///
     /// `many2one`, to `sale.order.template`, required.
     pub sale_order_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Sequence
     ///
@@ -81,14 +81,14 @@ pub struct SaleOrderTemplateLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderTemplateLine {
+impl ::runtime::odoo::wire::FromRecord for SaleOrderTemplateLine {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -107,8 +107,8 @@ impl ::runtime::wire::FromRecord for SaleOrderTemplateLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleOrderTemplateLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,43 +152,44 @@ impl ::runtime::Model for SaleOrderTemplateLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_category_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
             .selection(&["line_section", "line_note"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "text"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
             .relation("sale.order.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleOrderTemplateLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("sale_order_template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SaleOrderTemplateLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_order_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SaleOrderTemplateLine {
@@ -197,7 +198,7 @@ impl super::mixins::BaseModel for SaleOrderTemplateLine {
 /// Values for creating a `sale.order.template.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderTemplateLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderTemplateLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -208,7 +209,7 @@ impl SaleOrderTemplateLineCreate {
     /// Takes the required fields: `product_uom_qty`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom_qty: f64, sale_order_template_id: i64) -> Self {
         SaleOrderTemplateLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_uom_qty(product_uom_qty)
             .sale_order_template_id(sale_order_template_id)
@@ -216,13 +217,13 @@ impl SaleOrderTemplateLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `display_type` (Display Type).
@@ -275,7 +276,7 @@ impl ::runtime::CreateValues for SaleOrderTemplateLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleOrderTemplateLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleOrderTemplateLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -286,19 +287,19 @@ impl SaleOrderTemplateLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleOrderTemplateLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `display_type` (Display Type).
@@ -351,116 +352,121 @@ impl ::runtime::UpdateValues for SaleOrderTemplateLineUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplateLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderTemplateLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplateLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SaleOrderTemplateLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Display Type (`display_type`, `selection`).
     #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
+    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
         super::SaleOrderTemplateLine,
         super::DisplayType,
     > {
-        ::runtime::fields::SelectionField::new("display_type")
+        ::runtime::odoo::fields::SelectionField::new("display_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderTemplateLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderTemplateLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplateLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_uom_qty")
-    }
-    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SaleOrderTemplateLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Description (`name`, `text`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::SaleOrderTemplateLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Product (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderTemplateLine,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Category (`product_uom_category_id`, `many2one`).
+    #[inline]
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderTemplateLine,
+        super::super::rel::UomCategory,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
+    }
+    /// Unit of Measure (`product_uom_id`, `many2one`).
+    #[inline]
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderTemplateLine,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
+    }
+    /// Quantity (`product_uom_qty`, `float`).
+    #[inline]
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderTemplateLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
+    }
+    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
+    #[inline]
+    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::SaleOrderTemplateLine,
+        super::super::rel::SaleOrderTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::SaleOrderTemplateLine,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SaleOrderTemplateLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleOrderTemplateLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `display_type` (Display Type) on `sale.order.template.line`.
@@ -475,7 +481,7 @@ pub enum DisplayType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DisplayType {
+impl ::runtime::odoo::wire::Selection for DisplayType {
     const VALUES: &'static [&'static str] = &["line_section", "line_note"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -494,11 +500,11 @@ impl ::runtime::wire::Selection for DisplayType {
 }
 impl<'de> ::serde::Deserialize<'de> for DisplayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DisplayType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

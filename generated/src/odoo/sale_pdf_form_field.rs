@@ -19,7 +19,7 @@ pub struct SalePdfFormField {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -50,11 +50,13 @@ pub struct SalePdfFormField {
     /// Product Documents
     ///
     /// `many2many`, to `product.document`.
-    pub product_document_ids: ::runtime::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
     /// Quotation Documents
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::wire::X2Many<super::rel::QuotationDocument>,
+    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::QuotationDocument,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -62,14 +64,14 @@ pub struct SalePdfFormField {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SalePdfFormField {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SalePdfFormField {
+impl ::runtime::odoo::wire::FromRecord for SalePdfFormField {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -84,8 +86,8 @@ impl ::runtime::wire::FromRecord for SalePdfFormField {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SalePdfFormField::default();
         while let Some(i) = r.next()? {
             match i {
@@ -121,32 +123,33 @@ impl ::runtime::Model for SalePdfFormField {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("document_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
             .required()
             .selection(&["quotation_document", "product_document"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("path", "char"),
-        ::runtime::verify::FieldSpec::new("product_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "many2many")
             .relation("product.document"),
-        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
             .relation("quotation.document"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SalePdfFormField {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SalePdfFormField {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SalePdfFormField {
@@ -156,7 +159,7 @@ impl super::mixins::BaseModel for SalePdfFormField {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SalePdfFormFieldCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SalePdfFormFieldCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,19 +170,19 @@ impl SalePdfFormFieldCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SalePdfFormFieldCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SalePdfFormField>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SalePdfFormField>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `document_type` (Document Type).
@@ -205,7 +208,7 @@ impl SalePdfFormFieldCreate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -220,7 +223,7 @@ impl SalePdfFormFieldCreate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -238,7 +241,7 @@ impl ::runtime::CreateValues for SalePdfFormFieldCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SalePdfFormFieldUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SalePdfFormFieldUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -249,19 +252,19 @@ impl SalePdfFormFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SalePdfFormFieldUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SalePdfFormField>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SalePdfFormField>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `document_type` (Document Type).
@@ -287,7 +290,7 @@ impl SalePdfFormFieldUpdate {
     pub fn product_document_ids(
         mut self,
         product_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
         >,
     ) -> Self {
         self.values
@@ -302,7 +305,7 @@ impl SalePdfFormFieldUpdate {
     pub fn quotation_document_ids(
         mut self,
         quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
+            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
         >,
     ) -> Self {
         self.values
@@ -320,81 +323,84 @@ impl ::runtime::UpdateValues for SalePdfFormFieldUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SalePdfFormField,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SalePdfFormField,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SalePdfFormField,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Document Type (`document_type`, `selection`).
     #[inline]
-    pub const fn document_type() -> ::runtime::fields::SelectionField<
+    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
         super::SalePdfFormField,
         super::DocumentType,
     > {
-        ::runtime::fields::SelectionField::new("document_type")
+        ::runtime::odoo::fields::SelectionField::new("document_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SalePdfFormField, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SalePdfFormField,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Form Field Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SalePdfFormField> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SalePdfFormField> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Path (`path`, `char`).
     #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::SalePdfFormField> {
-        ::runtime::fields::CharField::new("path")
+    pub const fn path() -> ::runtime::odoo::fields::CharField<super::SalePdfFormField> {
+        ::runtime::odoo::fields::CharField::new("path")
     }
     /// Product Documents (`product_document_ids`, `many2many`).
     #[inline]
-    pub const fn product_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SalePdfFormField,
         super::super::rel::ProductDocument,
     > {
-        ::runtime::fields::X2ManyField::new("product_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
     }
     /// Quotation Documents (`quotation_document_ids`, `many2many`).
     #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SalePdfFormField,
         super::super::rel::QuotationDocument,
     > {
-        ::runtime::fields::X2ManyField::new("quotation_document_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SalePdfFormField,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SalePdfFormField,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `document_type` (Document Type) on `sale.pdf.form.field`.
@@ -409,7 +415,7 @@ pub enum DocumentType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DocumentType {
+impl ::runtime::odoo::wire::Selection for DocumentType {
     const VALUES: &'static [&'static str] = &["quotation_document", "product_document"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -428,11 +434,11 @@ impl ::runtime::wire::Selection for DocumentType {
 }
 impl<'de> ::serde::Deserialize<'de> for DocumentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DocumentType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

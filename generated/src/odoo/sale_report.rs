@@ -15,28 +15,30 @@ pub struct SaleReport {
     /// Campaign
     ///
     /// `many2one`, to `utm.campaign`, readonly.
-    pub campaign_id: Option<::runtime::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Customer Entity
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub commercial_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Customer Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Order Date
     ///
@@ -61,7 +63,9 @@ pub struct SaleReport {
     /// Customer Industry
     ///
     /// `many2one`, to `res.partner.industry`, readonly.
-    pub industry_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerIndustry>>,
+    pub industry_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
+    >,
     /// Order Invoice Status
     ///
     /// `selection`, readonly.
@@ -77,7 +81,7 @@ pub struct SaleReport {
     /// Medium
     ///
     /// `many2one`, to `utm.medium`, readonly.
-    pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
     /// Order Reference
     ///
     /// `char`, readonly.
@@ -91,11 +95,11 @@ pub struct SaleReport {
     /// `reference`.
     ///
     /// Values: `sale.order` (Sales Order).
-    pub order_reference: Option<::runtime::wire::Reference>,
+    pub order_reference: Option<::runtime::odoo::wire::Reference>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Customer ZIP
     ///
     /// `char`, readonly.
@@ -115,19 +119,23 @@ pub struct SaleReport {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`, readonly.
-    pub pricelist_id: Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
+    pub pricelist_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+    >,
     /// Product Variant
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Qty Ordered
     ///
     /// `float`, readonly.
@@ -135,7 +143,7 @@ pub struct SaleReport {
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Qty Delivered
     ///
     /// `float`, readonly.
@@ -155,7 +163,7 @@ pub struct SaleReport {
     /// Source
     ///
     /// `many2one`, to `utm.source`, readonly.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -165,11 +173,11 @@ pub struct SaleReport {
     /// Customer State
     ///
     /// `many2one`, to `res.country.state`, readonly.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, readonly.
-    pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
     /// Untaxed Amount Invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`.
@@ -181,7 +189,7 @@ pub struct SaleReport {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Volume
     ///
     /// `float`, readonly.
@@ -189,7 +197,9 @@ pub struct SaleReport {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Gross Weight
     ///
     /// `float`, readonly.
@@ -197,10 +207,10 @@ pub struct SaleReport {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleReport {
+impl ::runtime::odoo::wire::FromRecord for SaleReport {
     const FIELDS: &'static [&'static str] = &[
         "campaign_id",
         "categ_id",
@@ -247,8 +257,8 @@ impl ::runtime::wire::FromRecord for SaleReport {
         "weight",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SaleReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -348,95 +358,98 @@ impl ::runtime::Model for SaleReport {
         "weight",
     ];
     const COMPUTED: &'static [&'static str] = &["currency_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
-        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("discount", "float"),
-        ::runtime::verify::FieldSpec::new("discount_amount", "monetary"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("industry_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("discount_amount", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
             .relation("res.partner.industry"),
-        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
             .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::verify::FieldSpec::new("line_invoice_status", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("line_invoice_status", "selection")
             .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("nbr", "integer"),
-        ::runtime::verify::FieldSpec::new("order_reference", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("nbr", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("order_reference", "reference")
             .selection(&["sale.order"]),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_zip", "char"),
-        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("qty_delivered", "float"),
-        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::verify::FieldSpec::new("qty_to_deliver", "float"),
-        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qty_delivered", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_deliver", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
             .relation("utm.source"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
-        ::runtime::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
-        ::runtime::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("volume", "float"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
+            .relation("crm.team"),
+        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SaleReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("campaign_id"),
-        ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("industry_id"),
-        ::runtime::nested::Relation::display_name("medium_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("pricelist_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("source_id"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
+impl ::runtime::odoo::projection::Projection for SaleReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("campaign_id"),
+        ::runtime::odoo::projection::Relation::display_name("categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("commercial_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("industry_id"),
+        ::runtime::odoo::projection::Relation::display_name("medium_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("pricelist_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("source_id"),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("team_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -466,7 +479,7 @@ impl super::mixins::BaseModel for SaleReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -477,19 +490,19 @@ impl SaleReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SaleReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `campaign_id` (Campaign).
@@ -583,7 +596,7 @@ impl SaleReportCreate {
     #[inline]
     pub fn order_reference(
         mut self,
-        order_reference: ::runtime::wire::Reference,
+        order_reference: ::runtime::odoo::wire::Reference,
     ) -> Self {
         self.values.set("order_reference", order_reference);
         self
@@ -746,7 +759,7 @@ impl ::runtime::CreateValues for SaleReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SaleReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SaleReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -757,19 +770,19 @@ impl SaleReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SaleReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `campaign_id` (Campaign).
@@ -863,7 +876,7 @@ impl SaleReportUpdate {
     #[inline]
     pub fn order_reference(
         mut self,
-        order_reference: ::runtime::wire::Reference,
+        order_reference: ::runtime::odoo::wire::Reference,
     ) -> Self {
         self.values.set("order_reference", order_reference);
         self
@@ -1026,308 +1039,327 @@ impl ::runtime::UpdateValues for SaleReportUpdate {
 pub mod fields {
     /// Campaign (`campaign_id`, `many2one`).
     #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
+    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::UtmCampaign,
     > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
+        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
     }
     /// Product Category (`categ_id`, `many2one`).
     #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("categ_id")
     }
     /// Customer Entity (`commercial_partner_id`, `many2one`).
     #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Customer Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Order Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::SaleReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Discount % (`discount`, `float`).
     #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("discount")
+    pub const fn discount() -> ::runtime::odoo::fields::NumField<
+        super::SaleReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("discount")
     }
     /// Discount Amount (`discount_amount`, `monetary`).
     #[inline]
-    pub const fn discount_amount() -> ::runtime::fields::NumField<
+    pub const fn discount_amount() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("discount_amount")
+        ::runtime::odoo::fields::NumField::new("discount_amount")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleReport> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SaleReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleReport, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Customer Industry (`industry_id`, `many2one`).
     #[inline]
-    pub const fn industry_id() -> ::runtime::fields::Many2OneField<
+    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResPartnerIndustry,
     > {
-        ::runtime::fields::Many2OneField::new("industry_id")
+        ::runtime::odoo::fields::Many2OneField::new("industry_id")
     }
     /// Order Invoice Status (`invoice_status`, `selection`).
     #[inline]
-    pub const fn invoice_status() -> ::runtime::fields::SelectionField<
+    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
         super::SaleReport,
         super::InvoiceStatus,
     > {
-        ::runtime::fields::SelectionField::new("invoice_status")
+        ::runtime::odoo::fields::SelectionField::new("invoice_status")
     }
     /// Invoice Status (`line_invoice_status`, `selection`).
     #[inline]
-    pub const fn line_invoice_status() -> ::runtime::fields::SelectionField<
+    pub const fn line_invoice_status() -> ::runtime::odoo::fields::SelectionField<
         super::SaleReport,
         super::LineInvoiceStatus,
     > {
-        ::runtime::fields::SelectionField::new("line_invoice_status")
+        ::runtime::odoo::fields::SelectionField::new("line_invoice_status")
     }
     /// Medium (`medium_id`, `many2one`).
     #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
+    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::UtmMedium,
     > {
-        ::runtime::fields::Many2OneField::new("medium_id")
+        ::runtime::odoo::fields::Many2OneField::new("medium_id")
     }
     /// Order Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleReport> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleReport> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// \# of Lines (`nbr`, `integer`).
     #[inline]
-    pub const fn nbr() -> ::runtime::fields::NumField<super::SaleReport, i64> {
-        ::runtime::fields::NumField::new("nbr")
+    pub const fn nbr() -> ::runtime::odoo::fields::NumField<super::SaleReport, i64> {
+        ::runtime::odoo::fields::NumField::new("nbr")
     }
     /// Order (`order_reference`, `reference`).
     #[inline]
-    pub const fn order_reference() -> ::runtime::fields::AnyField<super::SaleReport> {
-        ::runtime::fields::AnyField::new("order_reference")
+    pub const fn order_reference() -> ::runtime::odoo::fields::AnyField<
+        super::SaleReport,
+    > {
+        ::runtime::odoo::fields::AnyField::new("order_reference")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Customer ZIP (`partner_zip`, `char`).
     #[inline]
-    pub const fn partner_zip() -> ::runtime::fields::CharField<super::SaleReport> {
-        ::runtime::fields::CharField::new("partner_zip")
+    pub const fn partner_zip() -> ::runtime::odoo::fields::CharField<super::SaleReport> {
+        ::runtime::odoo::fields::CharField::new("partner_zip")
     }
     /// Untaxed Total (`price_subtotal`, `monetary`).
     #[inline]
-    pub const fn price_subtotal() -> ::runtime::fields::NumField<
+    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_subtotal")
+        ::runtime::odoo::fields::NumField::new("price_subtotal")
     }
     /// Total (`price_total`, `monetary`).
     #[inline]
-    pub const fn price_total() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("price_total")
+    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
+        super::SaleReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_total")
     }
     /// Unit Price (`price_unit`, `float`).
     #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("price_unit")
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
+        super::SaleReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit")
     }
     /// Pricelist (`pricelist_id`, `many2one`).
     #[inline]
-    pub const fn pricelist_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ProductPricelist,
     > {
-        ::runtime::fields::Many2OneField::new("pricelist_id")
+        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
     }
     /// Product Variant (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Unit of Measure (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Qty Ordered (`product_uom_qty`, `float`).
     #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_qty")
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Qty Delivered (`qty_delivered`, `float`).
     #[inline]
-    pub const fn qty_delivered() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("qty_delivered")
+    pub const fn qty_delivered() -> ::runtime::odoo::fields::NumField<
+        super::SaleReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_delivered")
     }
     /// Qty Invoiced (`qty_invoiced`, `float`).
     #[inline]
-    pub const fn qty_invoiced() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("qty_invoiced")
+    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
+        super::SaleReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("qty_invoiced")
     }
     /// Qty To Deliver (`qty_to_deliver`, `float`).
     #[inline]
-    pub const fn qty_to_deliver() -> ::runtime::fields::NumField<
+    pub const fn qty_to_deliver() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_deliver")
+        ::runtime::odoo::fields::NumField::new("qty_to_deliver")
     }
     /// Qty To Invoice (`qty_to_invoice`, `float`).
     #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_invoice")
+        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
     }
     /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::UtmSource,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::SaleReport,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Customer State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
+    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::CrmTeam,
     > {
-        ::runtime::fields::Many2OneField::new("team_id")
+        ::runtime::odoo::fields::Many2OneField::new("team_id")
     }
     /// Untaxed Amount Invoiced (`untaxed_amount_invoiced`, `monetary`).
     #[inline]
-    pub const fn untaxed_amount_invoiced() -> ::runtime::fields::NumField<
+    pub const fn untaxed_amount_invoiced() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("untaxed_amount_invoiced")
+        ::runtime::odoo::fields::NumField::new("untaxed_amount_invoiced")
     }
     /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
     #[inline]
-    pub const fn untaxed_amount_to_invoice() -> ::runtime::fields::NumField<
+    pub const fn untaxed_amount_to_invoice() -> ::runtime::odoo::fields::NumField<
         super::SaleReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("untaxed_amount_to_invoice")
+        ::runtime::odoo::fields::NumField::new("untaxed_amount_to_invoice")
     }
     /// Salesperson (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Volume (`volume`, `float`).
     #[inline]
-    pub const fn volume() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("volume")
+    pub const fn volume() -> ::runtime::odoo::fields::NumField<super::SaleReport, f64> {
+        ::runtime::odoo::fields::NumField::new("volume")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SaleReport,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Gross Weight (`weight`, `float`).
     #[inline]
-    pub const fn weight() -> ::runtime::fields::NumField<super::SaleReport, f64> {
-        ::runtime::fields::NumField::new("weight")
+    pub const fn weight() -> ::runtime::odoo::fields::NumField<super::SaleReport, f64> {
+        ::runtime::odoo::fields::NumField::new("weight")
     }
 }
 /// Values of `invoice_status` (Order Invoice Status) on `sale.report`.
@@ -1346,7 +1378,7 @@ pub enum InvoiceStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for InvoiceStatus {
+impl ::runtime::odoo::wire::Selection for InvoiceStatus {
     const VALUES: &'static [&'static str] = &[
         "upselling",
         "invoiced",
@@ -1374,12 +1406,12 @@ impl ::runtime::wire::Selection for InvoiceStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for InvoiceStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `line_invoice_status` (Invoice Status) on `sale.report`.
@@ -1398,7 +1430,7 @@ pub enum LineInvoiceStatus {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LineInvoiceStatus {
+impl ::runtime::odoo::wire::Selection for LineInvoiceStatus {
     const VALUES: &'static [&'static str] = &[
         "upselling",
         "invoiced",
@@ -1426,12 +1458,12 @@ impl ::runtime::wire::Selection for LineInvoiceStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for LineInvoiceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LineInvoiceStatus {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `sale.report`.
@@ -1450,7 +1482,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1473,11 +1505,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,14 +21,14 @@ pub struct SequenceMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for SequenceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SequenceMixin {
+impl ::runtime::odoo::wire::FromRecord for SequenceMixin {
     const FIELDS: &'static [&'static str] = &["sequence_number", "sequence_prefix"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SequenceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -44,7 +44,7 @@ impl ::runtime::wire::FromRecord for SequenceMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SequenceMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SequenceMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -55,19 +55,19 @@ impl SequenceMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SequenceMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SequenceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SequenceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -75,7 +75,7 @@ impl SequenceMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SequenceMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SequenceMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -86,19 +86,19 @@ impl SequenceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SequenceMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SequenceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SequenceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
 }
@@ -106,17 +106,17 @@ impl SequenceMixinUpdate {
 pub mod fields {
     /// Sequence Number (`sequence_number`, `integer`).
     #[inline]
-    pub const fn sequence_number() -> ::runtime::fields::NumField<
+    pub const fn sequence_number() -> ::runtime::odoo::fields::NumField<
         super::SequenceMixin,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence_number")
+        ::runtime::odoo::fields::NumField::new("sequence_number")
     }
     /// Sequence Prefix (`sequence_prefix`, `char`).
     #[inline]
-    pub const fn sequence_prefix() -> ::runtime::fields::CharField<
+    pub const fn sequence_prefix() -> ::runtime::odoo::fields::CharField<
         super::SequenceMixin,
     > {
-        ::runtime::fields::CharField::new("sequence_prefix")
+        ::runtime::odoo::fields::CharField::new("sequence_prefix")
     }
 }

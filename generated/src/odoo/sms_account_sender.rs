@@ -17,7 +17,7 @@ pub struct SmsAccountSender {
     /// Account
     ///
     /// `many2one`, to `iap.account`, required.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::IapAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::IapAccount>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsAccountSender {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,14 +45,14 @@ pub struct SmsAccountSender {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountSender {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsAccountSender {
+impl ::runtime::odoo::wire::FromRecord for SmsAccountSender {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "create_date",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for SmsAccountSender {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsAccountSender::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,28 +95,29 @@ impl ::runtime::Model for SmsAccountSender {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("iap.account")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("sender_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sender_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsAccountSender {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsAccountSender {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -145,7 +146,7 @@ impl super::mixins::BaseModel for SmsAccountSender {
 /// Values for creating a `sms.account.sender` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsAccountSenderCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsAccountSenderCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,20 +157,20 @@ impl SmsAccountSenderCreate {
     /// Takes the required fields: `account_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64) -> Self {
         SmsAccountSenderCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .account_id(account_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountSender>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountSender>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -192,7 +193,7 @@ impl ::runtime::CreateValues for SmsAccountSenderCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsAccountSenderUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsAccountSenderUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,19 +204,19 @@ impl SmsAccountSenderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsAccountSenderUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountSender>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountSender>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Account).
@@ -238,59 +239,64 @@ impl ::runtime::UpdateValues for SmsAccountSenderUpdate {
 pub mod fields {
     /// Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsAccountSender,
         super::super::rel::IapAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsAccountSender,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsAccountSender,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SmsAccountSender,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsAccountSender, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SmsAccountSender,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Sender Name (`sender_name`, `char`).
     #[inline]
-    pub const fn sender_name() -> ::runtime::fields::CharField<super::SmsAccountSender> {
-        ::runtime::fields::CharField::new("sender_name")
+    pub const fn sender_name() -> ::runtime::odoo::fields::CharField<
+        super::SmsAccountSender,
+    > {
+        ::runtime::odoo::fields::CharField::new("sender_name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsAccountSender,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsAccountSender,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

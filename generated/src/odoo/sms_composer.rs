@@ -23,7 +23,7 @@ pub struct SmsComposer {
     /// Indicates if the SMS composer targets a single specific recipient
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::comment_single_recipient())`.
-    pub comment_single_recipient: ::runtime::wire::Computed<bool>,
+    pub comment_single_recipient: ::runtime::odoo::wire::Computed<bool>,
     /// Composition Mode
     ///
     /// `selection`, required, computed.
@@ -37,7 +37,7 @@ pub struct SmsComposer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -69,15 +69,15 @@ pub struct SmsComposer {
     /// \# Invalid recipients
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_invalid_count())`.
-    pub recipient_invalid_count: ::runtime::wire::Computed<i64>,
+    pub recipient_invalid_count: ::runtime::odoo::wire::Computed<i64>,
     /// Recipients (Partners)
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_description())`.
-    pub recipient_single_description: ::runtime::wire::Computed<Option<String>>,
+    pub recipient_single_description: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Stored Recipient Number
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_number())`.
-    pub recipient_single_number: ::runtime::wire::Computed<Option<String>>,
+    pub recipient_single_number: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Recipient Number
     ///
     /// Phone number of the recipient. If changed, it will be recorded on recipient's profile.
@@ -87,11 +87,11 @@ pub struct SmsComposer {
     /// Is valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_valid())`.
-    pub recipient_single_valid: ::runtime::wire::Computed<bool>,
+    pub recipient_single_valid: ::runtime::odoo::wire::Computed<bool>,
     /// \# Valid recipients
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_valid_count())`.
-    pub recipient_valid_count: ::runtime::wire::Computed<i64>,
+    pub recipient_valid_count: ::runtime::odoo::wire::Computed<i64>,
     /// Document ID
     ///
     /// `integer`.
@@ -105,7 +105,7 @@ pub struct SmsComposer {
     /// Number of recipients that will receive the SMS if sent in mass mode, without applying the Active Domain value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_ids_count())`.
-    pub res_ids_count: ::runtime::wire::Computed<i64>,
+    pub res_ids_count: ::runtime::odoo::wire::Computed<i64>,
     /// Document Model Name
     ///
     /// `char`.
@@ -113,15 +113,15 @@ pub struct SmsComposer {
     /// Document Model Description
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_description())`.
-    pub res_model_description: ::runtime::wire::Computed<Option<String>>,
+    pub res_model_description: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sanitized_numbers())`.
-    pub sanitized_numbers: ::runtime::wire::Computed<Option<String>>,
+    pub sanitized_numbers: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Use Template
     ///
     /// `many2one`, to `sms.template`.
-    pub template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -129,14 +129,14 @@ pub struct SmsComposer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsComposer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsComposer {
+impl ::runtime::odoo::wire::FromRecord for SmsComposer {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "comment_single_recipient",
@@ -167,8 +167,8 @@ impl ::runtime::wire::FromRecord for SmsComposer {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsComposer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -238,48 +238,49 @@ impl ::runtime::Model for SmsComposer {
         "res_model_description",
         "sanitized_numbers",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("body", "text").required(),
-        ::runtime::verify::FieldSpec::new("comment_single_recipient", "boolean"),
-        ::runtime::verify::FieldSpec::new("composition_mode", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("body", "text").required(),
+        ::runtime::odoo::verify::FieldSpec::new("comment_single_recipient", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("composition_mode", "selection")
             .required()
             .selection(&["numbers", "comment", "mass"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mass_force_send", "boolean"),
-        ::runtime::verify::FieldSpec::new("mass_keep_log", "boolean"),
-        ::runtime::verify::FieldSpec::new("mass_use_blacklist", "boolean"),
-        ::runtime::verify::FieldSpec::new("number_field_name", "char"),
-        ::runtime::verify::FieldSpec::new("numbers", "char"),
-        ::runtime::verify::FieldSpec::new("recipient_invalid_count", "integer"),
-        ::runtime::verify::FieldSpec::new("recipient_single_description", "text"),
-        ::runtime::verify::FieldSpec::new("recipient_single_number", "char"),
-        ::runtime::verify::FieldSpec::new("recipient_single_number_itf", "char"),
-        ::runtime::verify::FieldSpec::new("recipient_single_valid", "boolean"),
-        ::runtime::verify::FieldSpec::new("recipient_valid_count", "integer"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::verify::FieldSpec::new("res_ids", "char"),
-        ::runtime::verify::FieldSpec::new("res_ids_count", "integer"),
-        ::runtime::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::verify::FieldSpec::new("res_model_description", "char"),
-        ::runtime::verify::FieldSpec::new("sanitized_numbers", "char"),
-        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mass_force_send", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mass_keep_log", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mass_use_blacklist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("number_field_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("numbers", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_invalid_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_single_description", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_single_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_single_number_itf", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_single_valid", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("recipient_valid_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_ids", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_ids_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("res_model_description", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sanitized_numbers", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
             .relation("sms.template"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsComposer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsComposer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -326,7 +327,7 @@ impl super::mixins::BaseModel for SmsComposer {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsComposerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsComposerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -337,19 +338,19 @@ impl SmsComposerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SmsComposerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsComposer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsComposer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Message).
@@ -436,7 +437,7 @@ impl ::runtime::CreateValues for SmsComposerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsComposerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsComposerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -447,19 +448,19 @@ impl SmsComposerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsComposerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsComposer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsComposer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Message).
@@ -546,183 +547,189 @@ impl ::runtime::UpdateValues for SmsComposerUpdate {
 pub mod fields {
     /// Message (`body`, `text`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Single Mode (`comment_single_recipient`, `boolean`).
     #[inline]
-    pub const fn comment_single_recipient() -> ::runtime::fields::BoolField<
+    pub const fn comment_single_recipient() -> ::runtime::odoo::fields::BoolField<
         super::SmsComposer,
     > {
-        ::runtime::fields::BoolField::new("comment_single_recipient")
+        ::runtime::odoo::fields::BoolField::new("comment_single_recipient")
     }
     /// Composition Mode (`composition_mode`, `selection`).
     #[inline]
-    pub const fn composition_mode() -> ::runtime::fields::SelectionField<
+    pub const fn composition_mode() -> ::runtime::odoo::fields::SelectionField<
         super::SmsComposer,
         super::CompositionMode,
     > {
-        ::runtime::fields::SelectionField::new("composition_mode")
+        ::runtime::odoo::fields::SelectionField::new("composition_mode")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsComposer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsComposer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SmsComposer,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsComposer, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Send directly (`mass_force_send`, `boolean`).
     #[inline]
-    pub const fn mass_force_send() -> ::runtime::fields::BoolField<super::SmsComposer> {
-        ::runtime::fields::BoolField::new("mass_force_send")
+    pub const fn mass_force_send() -> ::runtime::odoo::fields::BoolField<
+        super::SmsComposer,
+    > {
+        ::runtime::odoo::fields::BoolField::new("mass_force_send")
     }
     /// Keep a note on document (`mass_keep_log`, `boolean`).
     #[inline]
-    pub const fn mass_keep_log() -> ::runtime::fields::BoolField<super::SmsComposer> {
-        ::runtime::fields::BoolField::new("mass_keep_log")
+    pub const fn mass_keep_log() -> ::runtime::odoo::fields::BoolField<
+        super::SmsComposer,
+    > {
+        ::runtime::odoo::fields::BoolField::new("mass_keep_log")
     }
     /// Use blacklist (`mass_use_blacklist`, `boolean`).
     #[inline]
-    pub const fn mass_use_blacklist() -> ::runtime::fields::BoolField<
+    pub const fn mass_use_blacklist() -> ::runtime::odoo::fields::BoolField<
         super::SmsComposer,
     > {
-        ::runtime::fields::BoolField::new("mass_use_blacklist")
+        ::runtime::odoo::fields::BoolField::new("mass_use_blacklist")
     }
     /// Number Field (`number_field_name`, `char`).
     #[inline]
-    pub const fn number_field_name() -> ::runtime::fields::CharField<
+    pub const fn number_field_name() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("number_field_name")
+        ::runtime::odoo::fields::CharField::new("number_field_name")
     }
     /// Recipients (Numbers) (`numbers`, `char`).
     #[inline]
-    pub const fn numbers() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("numbers")
+    pub const fn numbers() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
+        ::runtime::odoo::fields::CharField::new("numbers")
     }
     /// \# Invalid recipients (`recipient_invalid_count`, `integer`).
     #[inline]
-    pub const fn recipient_invalid_count() -> ::runtime::fields::NumField<
+    pub const fn recipient_invalid_count() -> ::runtime::odoo::fields::NumField<
         super::SmsComposer,
         i64,
     > {
-        ::runtime::fields::NumField::new("recipient_invalid_count")
+        ::runtime::odoo::fields::NumField::new("recipient_invalid_count")
     }
     /// Recipients (Partners) (`recipient_single_description`, `text`).
     #[inline]
-    pub const fn recipient_single_description() -> ::runtime::fields::CharField<
+    pub const fn recipient_single_description() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("recipient_single_description")
+        ::runtime::odoo::fields::CharField::new("recipient_single_description")
     }
     /// Stored Recipient Number (`recipient_single_number`, `char`).
     #[inline]
-    pub const fn recipient_single_number() -> ::runtime::fields::CharField<
+    pub const fn recipient_single_number() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("recipient_single_number")
+        ::runtime::odoo::fields::CharField::new("recipient_single_number")
     }
     /// Recipient Number (`recipient_single_number_itf`, `char`).
     #[inline]
-    pub const fn recipient_single_number_itf() -> ::runtime::fields::CharField<
+    pub const fn recipient_single_number_itf() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("recipient_single_number_itf")
+        ::runtime::odoo::fields::CharField::new("recipient_single_number_itf")
     }
     /// Is valid (`recipient_single_valid`, `boolean`).
     #[inline]
-    pub const fn recipient_single_valid() -> ::runtime::fields::BoolField<
+    pub const fn recipient_single_valid() -> ::runtime::odoo::fields::BoolField<
         super::SmsComposer,
     > {
-        ::runtime::fields::BoolField::new("recipient_single_valid")
+        ::runtime::odoo::fields::BoolField::new("recipient_single_valid")
     }
     /// \# Valid recipients (`recipient_valid_count`, `integer`).
     #[inline]
-    pub const fn recipient_valid_count() -> ::runtime::fields::NumField<
+    pub const fn recipient_valid_count() -> ::runtime::odoo::fields::NumField<
         super::SmsComposer,
         i64,
     > {
-        ::runtime::fields::NumField::new("recipient_valid_count")
+        ::runtime::odoo::fields::NumField::new("recipient_valid_count")
     }
     /// Document ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::fields::NumField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<super::SmsComposer, i64> {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Document IDs (`res_ids`, `char`).
     #[inline]
-    pub const fn res_ids() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("res_ids")
+    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
+        ::runtime::odoo::fields::CharField::new("res_ids")
     }
     /// Visible records count (`res_ids_count`, `integer`).
     #[inline]
-    pub const fn res_ids_count() -> ::runtime::fields::NumField<
+    pub const fn res_ids_count() -> ::runtime::odoo::fields::NumField<
         super::SmsComposer,
         i64,
     > {
-        ::runtime::fields::NumField::new("res_ids_count")
+        ::runtime::odoo::fields::NumField::new("res_ids_count")
     }
     /// Document Model Name (`res_model`, `char`).
     #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("res_model")
+    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
+        ::runtime::odoo::fields::CharField::new("res_model")
     }
     /// Document Model Description (`res_model_description`, `char`).
     #[inline]
-    pub const fn res_model_description() -> ::runtime::fields::CharField<
+    pub const fn res_model_description() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("res_model_description")
+        ::runtime::odoo::fields::CharField::new("res_model_description")
     }
     /// Sanitized Number (`sanitized_numbers`, `char`).
     #[inline]
-    pub const fn sanitized_numbers() -> ::runtime::fields::CharField<
+    pub const fn sanitized_numbers() -> ::runtime::odoo::fields::CharField<
         super::SmsComposer,
     > {
-        ::runtime::fields::CharField::new("sanitized_numbers")
+        ::runtime::odoo::fields::CharField::new("sanitized_numbers")
     }
     /// Use Template (`template_id`, `many2one`).
     #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsComposer,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("template_id")
+        ::runtime::odoo::fields::Many2OneField::new("template_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsComposer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsComposer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `composition_mode` (Composition Mode) on `sms.composer`.
@@ -739,7 +746,7 @@ pub enum CompositionMode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CompositionMode {
+impl ::runtime::odoo::wire::Selection for CompositionMode {
     const VALUES: &'static [&'static str] = &["numbers", "comment", "mass"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -760,11 +767,11 @@ impl ::runtime::wire::Selection for CompositionMode {
 }
 impl<'de> ::serde::Deserialize<'de> for CompositionMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CompositionMode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,11 +15,11 @@ pub struct SmsResend {
     /// Can Cancel
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
-    pub can_cancel: ::runtime::wire::Computed<bool>,
+    pub can_cancel: ::runtime::odoo::wire::Computed<bool>,
     /// Can Resend
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
-    pub can_resend: ::runtime::wire::Computed<bool>,
+    pub can_resend: ::runtime::odoo::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct SmsResend {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct SmsResend {
     /// Has Insufficient Credit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_insufficient_credit())`.
-    pub has_insufficient_credit: ::runtime::wire::Computed<bool>,
+    pub has_insufficient_credit: ::runtime::odoo::wire::Computed<bool>,
     /// Has Unregistered Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unregistered_account())`.
-    pub has_unregistered_account: ::runtime::wire::Computed<bool>,
+    pub has_unregistered_account: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,11 +47,13 @@ pub struct SmsResend {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required, readonly.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Recipients
     ///
     /// `one2many`, to `sms.resend.recipient` (inverse `sms_resend_id`).
-    pub recipient_ids: ::runtime::wire::X2Many<super::rel::SmsResendRecipient>,
+    pub recipient_ids: ::runtime::odoo::wire::X2Many<super::rel::SmsResendRecipient>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +61,14 @@ pub struct SmsResend {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsResend {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsResend {
+impl ::runtime::odoo::wire::FromRecord for SmsResend {
     const FIELDS: &'static [&'static str] = &[
         "can_cancel",
         "can_resend",
@@ -82,8 +84,8 @@ impl ::runtime::wire::FromRecord for SmsResend {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsResend::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,40 +125,41 @@ impl ::runtime::Model for SmsResend {
         "has_insufficient_credit",
         "has_unregistered_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("can_cancel", "boolean"),
-        ::runtime::verify::FieldSpec::new("can_resend", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("can_cancel", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("can_resend", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_insufficient_credit", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_unregistered_account", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_insufficient_credit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_unregistered_account", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
-        ::runtime::verify::FieldSpec::new("recipient_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "one2many")
             .relation("sms.resend.recipient"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsResend {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsResend {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `sms.resend` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsResendCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsResendCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -167,19 +170,19 @@ impl SmsResendCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SmsResendCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsResend>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResend>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -193,7 +196,7 @@ impl SmsResendCreate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SmsResendRecipient>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SmsResendRecipient>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -207,7 +210,7 @@ impl ::runtime::CreateValues for SmsResendCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsResendUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsResendUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -218,19 +221,19 @@ impl SmsResendUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsResendUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsResend>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResend>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_message_id` (Message).
@@ -244,7 +247,7 @@ impl SmsResendUpdate {
     pub fn recipient_ids(
         mut self,
         recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SmsResendRecipient>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SmsResendRecipient>,
         >,
     ) -> Self {
         self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
@@ -258,84 +261,84 @@ impl ::runtime::UpdateValues for SmsResendUpdate {
 pub mod fields {
     /// Can Cancel (`can_cancel`, `boolean`).
     #[inline]
-    pub const fn can_cancel() -> ::runtime::fields::BoolField<super::SmsResend> {
-        ::runtime::fields::BoolField::new("can_cancel")
+    pub const fn can_cancel() -> ::runtime::odoo::fields::BoolField<super::SmsResend> {
+        ::runtime::odoo::fields::BoolField::new("can_cancel")
     }
     /// Can Resend (`can_resend`, `boolean`).
     #[inline]
-    pub const fn can_resend() -> ::runtime::fields::BoolField<super::SmsResend> {
-        ::runtime::fields::BoolField::new("can_resend")
+    pub const fn can_resend() -> ::runtime::odoo::fields::BoolField<super::SmsResend> {
+        ::runtime::odoo::fields::BoolField::new("can_resend")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsResend,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResend,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsResend> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SmsResend> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Insufficient Credit (`has_insufficient_credit`, `boolean`).
     #[inline]
-    pub const fn has_insufficient_credit() -> ::runtime::fields::BoolField<
+    pub const fn has_insufficient_credit() -> ::runtime::odoo::fields::BoolField<
         super::SmsResend,
     > {
-        ::runtime::fields::BoolField::new("has_insufficient_credit")
+        ::runtime::odoo::fields::BoolField::new("has_insufficient_credit")
     }
     /// Has Unregistered Account (`has_unregistered_account`, `boolean`).
     #[inline]
-    pub const fn has_unregistered_account() -> ::runtime::fields::BoolField<
+    pub const fn has_unregistered_account() -> ::runtime::odoo::fields::BoolField<
         super::SmsResend,
     > {
-        ::runtime::fields::BoolField::new("has_unregistered_account")
+        ::runtime::odoo::fields::BoolField::new("has_unregistered_account")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsResend, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsResend, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResend,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// Recipients (`recipient_ids`, `one2many`).
     #[inline]
-    pub const fn recipient_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SmsResend,
         super::super::rel::SmsResendRecipient,
     > {
-        ::runtime::fields::X2ManyField::new("recipient_ids")
+        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsResend,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResend,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -19,7 +19,7 @@ pub struct SmsResendRecipient {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,11 +37,13 @@ pub struct SmsResendRecipient {
     /// Notification
     ///
     /// `many2one`, to `mail.notification`, required.
-    pub notification_id: Option<::runtime::wire::Many2One<super::rel::MailNotification>>,
+    pub notification_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
+    >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `notification_id.res_partner_id`, not stored.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Recipient Name
     ///
     /// `char`, readonly.
@@ -57,7 +59,7 @@ pub struct SmsResendRecipient {
     /// Sms Resend
     ///
     /// `many2one`, to `sms.resend`, required.
-    pub sms_resend_id: Option<::runtime::wire::Many2One<super::rel::SmsResend>>,
+    pub sms_resend_id: Option<::runtime::odoo::wire::Many2One<super::rel::SmsResend>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,14 +67,14 @@ pub struct SmsResendRecipient {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsResendRecipient {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsResendRecipient {
+impl ::runtime::odoo::wire::FromRecord for SmsResendRecipient {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -89,8 +91,8 @@ impl ::runtime::wire::FromRecord for SmsResendRecipient {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsResendRecipient::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,45 +132,46 @@ impl ::runtime::Model for SmsResendRecipient {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
             .selection(super::verify::KEYS_CFBBA068),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("notification_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("notification_id", "many2one")
             .relation("mail.notification")
             .required(),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::verify::FieldSpec::new("resend", "boolean"),
-        ::runtime::verify::FieldSpec::new("sms_number", "char"),
-        ::runtime::verify::FieldSpec::new("sms_resend_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("resend", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_resend_id", "many2one")
             .relation("sms.resend")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsResendRecipient {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("notification_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("sms_resend_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsResendRecipient {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("notification_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("sms_resend_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `sms.resend.recipient` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsResendRecipientCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsResendRecipientCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -179,7 +182,7 @@ impl SmsResendRecipientCreate {
     /// Takes the required fields: `notification_id`, `sms_resend_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64, sms_resend_id: i64) -> Self {
         SmsResendRecipientCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .notification_id(notification_id)
             .sms_resend_id(sms_resend_id)
@@ -187,13 +190,13 @@ impl SmsResendRecipientCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsResendRecipient>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResendRecipient>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `notification_id` (Notification).
@@ -234,7 +237,7 @@ impl ::runtime::CreateValues for SmsResendRecipientCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsResendRecipientUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsResendRecipientUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -245,19 +248,19 @@ impl SmsResendRecipientUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsResendRecipientUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsResendRecipient>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResendRecipient>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `notification_id` (Notification).
@@ -298,98 +301,103 @@ impl ::runtime::UpdateValues for SmsResendRecipientUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsResendRecipient,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResendRecipient,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SmsResendRecipient,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Error Message (`failure_type`, `selection`).
     #[inline]
-    pub const fn failure_type() -> ::runtime::fields::SelectionField<
+    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
         super::SmsResendRecipient,
         super::FailureType,
     > {
-        ::runtime::fields::SelectionField::new("failure_type")
+        ::runtime::odoo::fields::SelectionField::new("failure_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsResendRecipient, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SmsResendRecipient,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Notification (`notification_id`, `many2one`).
     #[inline]
-    pub const fn notification_id() -> ::runtime::fields::Many2OneField<
+    pub const fn notification_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResendRecipient,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::Many2OneField::new("notification_id")
+        ::runtime::odoo::fields::Many2OneField::new("notification_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResendRecipient,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Recipient Name (`partner_name`, `char`).
     #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<
+    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
         super::SmsResendRecipient,
     > {
-        ::runtime::fields::CharField::new("partner_name")
+        ::runtime::odoo::fields::CharField::new("partner_name")
     }
     /// Try Again (`resend`, `boolean`).
     #[inline]
-    pub const fn resend() -> ::runtime::fields::BoolField<super::SmsResendRecipient> {
-        ::runtime::fields::BoolField::new("resend")
+    pub const fn resend() -> ::runtime::odoo::fields::BoolField<
+        super::SmsResendRecipient,
+    > {
+        ::runtime::odoo::fields::BoolField::new("resend")
     }
     /// Phone Number (`sms_number`, `char`).
     #[inline]
-    pub const fn sms_number() -> ::runtime::fields::CharField<
+    pub const fn sms_number() -> ::runtime::odoo::fields::CharField<
         super::SmsResendRecipient,
     > {
-        ::runtime::fields::CharField::new("sms_number")
+        ::runtime::odoo::fields::CharField::new("sms_number")
     }
     /// Sms Resend (`sms_resend_id`, `many2one`).
     #[inline]
-    pub const fn sms_resend_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_resend_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResendRecipient,
         super::super::rel::SmsResend,
     > {
-        ::runtime::fields::Many2OneField::new("sms_resend_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_resend_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsResendRecipient,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsResendRecipient,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `failure_type` (Error Message) on `sms.resend.recipient`.
@@ -450,7 +458,7 @@ pub enum FailureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FailureType {
+impl ::runtime::odoo::wire::Selection for FailureType {
     const VALUES: &'static [&'static str] = &[
         "unknown",
         "mail_bounce",
@@ -541,11 +549,11 @@ impl ::runtime::wire::Selection for FailureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FailureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

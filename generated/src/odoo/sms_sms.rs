@@ -23,7 +23,7 @@ pub struct SmsSms {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,7 +41,9 @@ pub struct SmsSms {
     /// Mail Message
     ///
     /// `many2one`, to `mail.message`.
-    pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub mail_message_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
+    >,
     /// Number
     ///
     /// `char`.
@@ -49,12 +51,12 @@ pub struct SmsSms {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// SMS trackers
     ///
     /// `many2one`, to `sms.tracker`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_tracker_id())`.
-    pub sms_tracker_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::SmsTracker>>,
+    pub sms_tracker_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::SmsTracker>>,
     >,
     /// SMS Status
     ///
@@ -81,14 +83,14 @@ pub struct SmsSms {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsSms {
+impl ::runtime::odoo::wire::FromRecord for SmsSms {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "create_date",
@@ -107,8 +109,8 @@ impl ::runtime::wire::FromRecord for SmsSms {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsSms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,13 +154,13 @@ impl ::runtime::Model for SmsSms {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["sms_tracker_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("body", "text"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("body", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
             .selection(
                 &[
                     "unknown",
@@ -174,32 +176,33 @@ impl ::runtime::Model for SmsSms {
                     "sms_optout",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("number", "char"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("number", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("sms_tracker_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sms_tracker_id", "many2one")
             .relation("sms.tracker"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["outgoing", "process", "pending", "sent", "error", "canceled"]),
-        ::runtime::verify::FieldSpec::new("to_delete", "boolean"),
-        ::runtime::verify::FieldSpec::new("uuid", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("to_delete", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("uuid", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsSms {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_message_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsSms {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_message_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -321,7 +324,7 @@ impl super::mixins::BaseModel for SmsSms {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsSmsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsSmsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -332,19 +335,19 @@ impl SmsSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SmsSmsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Body).
@@ -403,7 +406,7 @@ impl ::runtime::CreateValues for SmsSmsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsSmsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsSmsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -414,19 +417,19 @@ impl SmsSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsSmsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Body).
@@ -485,105 +488,105 @@ impl ::runtime::UpdateValues for SmsSmsUpdate {
 pub mod fields {
     /// Body (`body`, `text`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsSms> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsSms,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsSms,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsSms> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Failure Type (`failure_type`, `selection`).
     #[inline]
-    pub const fn failure_type() -> ::runtime::fields::SelectionField<
+    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
         super::SmsSms,
         super::FailureType,
     > {
-        ::runtime::fields::SelectionField::new("failure_type")
+        ::runtime::odoo::fields::SelectionField::new("failure_type")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsSms, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsSms, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Mail Message (`mail_message_id`, `many2one`).
     #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsSms,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
     }
     /// Number (`number`, `char`).
     #[inline]
-    pub const fn number() -> ::runtime::fields::CharField<super::SmsSms> {
-        ::runtime::fields::CharField::new("number")
+    pub const fn number() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
+        ::runtime::odoo::fields::CharField::new("number")
     }
     /// Customer (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsSms,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// SMS trackers (`sms_tracker_id`, `many2one`).
     #[inline]
-    pub const fn sms_tracker_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_tracker_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsSms,
         super::super::rel::SmsTracker,
     > {
-        ::runtime::fields::Many2OneField::new("sms_tracker_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_tracker_id")
     }
     /// SMS Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::SmsSms,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Marked for deletion (`to_delete`, `boolean`).
     #[inline]
-    pub const fn to_delete() -> ::runtime::fields::BoolField<super::SmsSms> {
-        ::runtime::fields::BoolField::new("to_delete")
+    pub const fn to_delete() -> ::runtime::odoo::fields::BoolField<super::SmsSms> {
+        ::runtime::odoo::fields::BoolField::new("to_delete")
     }
     /// UUID (`uuid`, `char`).
     #[inline]
-    pub const fn uuid() -> ::runtime::fields::CharField<super::SmsSms> {
-        ::runtime::fields::CharField::new("uuid")
+    pub const fn uuid() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
+        ::runtime::odoo::fields::CharField::new("uuid")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsSms,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsSms,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `failure_type` (Failure Type) on `sms.sms`.
@@ -616,7 +619,7 @@ pub enum FailureType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for FailureType {
+impl ::runtime::odoo::wire::Selection for FailureType {
     const VALUES: &'static [&'static str] = &[
         "unknown",
         "sms_number_missing",
@@ -665,12 +668,12 @@ impl ::runtime::wire::Selection for FailureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for FailureType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (SMS Status) on `sms.sms`.
@@ -693,7 +696,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "outgoing",
         "process",
@@ -727,11 +730,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct SmsTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct SmsTemplate {
     /// The type of document this template can be used with
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -55,14 +55,14 @@ pub struct SmsTemplate {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sidebar action
     ///
     /// Sidebar action to make this template available on records of the related document model
     ///
     /// `many2one`, to `ir.actions.act_window`, readonly.
     pub sidebar_action_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrActionsActWindow>,
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
     >,
     /// Template Filename
     ///
@@ -77,14 +77,14 @@ pub struct SmsTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsTemplate {
+impl ::runtime::odoo::wire::FromRecord for SmsTemplate {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "create_date",
@@ -102,8 +102,8 @@ impl ::runtime::wire::FromRecord for SmsTemplate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,36 +145,37 @@ impl ::runtime::Model for SmsTemplate {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["render_model"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("body", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("body", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "char"),
-        ::runtime::verify::FieldSpec::new("model", "char"),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
             .relation("ir.model")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::verify::FieldSpec::new("sidebar_action_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sidebar_action_id", "many2one")
             .relation("ir.actions.act_window"),
-        ::runtime::verify::FieldSpec::new("template_fs", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("template_fs", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsTemplate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("sidebar_action_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsTemplate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("sidebar_action_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -221,7 +222,7 @@ impl super::mixins::TemplateResetMixin for SmsTemplate {}
 /// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTemplateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTemplateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -232,7 +233,7 @@ impl SmsTemplateCreate {
     /// Takes the required fields: `body`, `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(body: impl Into<String>, model_id: i64) -> Self {
         SmsTemplateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .body(body)
             .model_id(model_id)
@@ -240,13 +241,13 @@ impl SmsTemplateCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Body).
@@ -293,7 +294,7 @@ impl ::runtime::CreateValues for SmsTemplateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsTemplateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTemplateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -304,19 +305,19 @@ impl SmsTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsTemplateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `body` (Body).
@@ -363,90 +364,96 @@ impl ::runtime::UpdateValues for SmsTemplateUpdate {
 pub mod fields {
     /// Body (`body`, `char`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SmsTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsTemplate, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Language (`lang`, `char`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("lang")
+    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
+        ::runtime::odoo::fields::CharField::new("lang")
     }
     /// Related Document Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Applies to (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplate,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Rendering Model (`render_model`, `char`).
     #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("render_model")
+    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
+        super::SmsTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("render_model")
     }
     /// Sidebar action (`sidebar_action_id`, `many2one`).
     #[inline]
-    pub const fn sidebar_action_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sidebar_action_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplate,
         super::super::rel::IrActionsActWindow,
     > {
-        ::runtime::fields::Many2OneField::new("sidebar_action_id")
+        ::runtime::odoo::fields::Many2OneField::new("sidebar_action_id")
     }
     /// Template Filename (`template_fs`, `char`).
     #[inline]
-    pub const fn template_fs() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("template_fs")
+    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
+        super::SmsTemplate,
+    > {
+        ::runtime::odoo::fields::CharField::new("template_fs")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTemplate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

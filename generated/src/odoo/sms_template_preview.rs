@@ -17,7 +17,7 @@ pub struct SmsTemplatePreview {
     /// Body
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body())`.
-    pub body: ::runtime::wire::Computed<Option<String>>,
+    pub body: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsTemplatePreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,21 +45,23 @@ pub struct SmsTemplatePreview {
     /// The type of document this template can be used with
     ///
     /// `many2one`, to `ir.model`, readonly, related `sms_template_id.model_id`, not stored.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
-    pub no_record: ::runtime::wire::Computed<bool>,
+    pub no_record: ::runtime::odoo::wire::Computed<bool>,
     /// Record reference
     ///
     /// `reference`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: Option<::runtime::odoo::wire::Reference>,
     /// Sms Template
     ///
     /// `many2one`, to `sms.template`, required.
-    pub sms_template_id: Option<::runtime::wire::Many2One<super::rel::SmsTemplate>>,
+    pub sms_template_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,14 +69,14 @@ pub struct SmsTemplatePreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTemplatePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsTemplatePreview {
+impl ::runtime::odoo::wire::FromRecord for SmsTemplatePreview {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "create_date",
@@ -90,8 +92,8 @@ impl ::runtime::wire::FromRecord for SmsTemplatePreview {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -128,34 +130,37 @@ impl ::runtime::Model for SmsTemplatePreview {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["body", "no_record"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("body", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("body", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("no_record", "boolean"),
-        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::odoo::verify::FieldSpec::new("no_record", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
             .selection(super::verify::KEYS_31892618),
-        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
             .relation("sms.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsTemplatePreview {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
-        ::runtime::nested::Relation::display_name("sms_template_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsTemplatePreview {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("model_id"),
+        ::runtime::odoo::projection::Relation::display_name("sms_template_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SmsTemplatePreview {
@@ -164,7 +169,7 @@ impl super::mixins::BaseModel for SmsTemplatePreview {
 /// Values for creating a `sms.template.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTemplatePreviewCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTemplatePreviewCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -175,20 +180,20 @@ impl SmsTemplatePreviewCreate {
     /// Takes the required fields: `sms_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(sms_template_id: i64) -> Self {
         SmsTemplatePreviewCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .sms_template_id(sms_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplatePreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Template Preview Language).
@@ -199,7 +204,10 @@ impl SmsTemplatePreviewCreate {
     }
     /// Set `resource_ref` (Record reference).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -217,7 +225,7 @@ impl ::runtime::CreateValues for SmsTemplatePreviewCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsTemplatePreviewUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTemplatePreviewUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -228,19 +236,19 @@ impl SmsTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsTemplatePreviewUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplatePreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `lang` (Template Preview Language).
@@ -251,7 +259,10 @@ impl SmsTemplatePreviewUpdate {
     }
     /// Set `resource_ref` (Record reference).
     #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
+    pub fn resource_ref(
+        mut self,
+        resource_ref: ::runtime::odoo::wire::Reference,
+    ) -> Self {
         self.values.set("resource_ref", resource_ref);
         self
     }
@@ -269,88 +280,95 @@ impl ::runtime::UpdateValues for SmsTemplatePreviewUpdate {
 pub mod fields {
     /// Body (`body`, `char`).
     #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsTemplatePreview> {
-        ::runtime::fields::CharField::new("body")
+    pub const fn body() -> ::runtime::odoo::fields::CharField<
+        super::SmsTemplatePreview,
+    > {
+        ::runtime::odoo::fields::CharField::new("body")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTemplatePreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplatePreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SmsTemplatePreview,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsTemplatePreview, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::SmsTemplatePreview,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Template Preview Language (`lang`, `selection`).
     #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
+    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
         super::SmsTemplatePreview,
         super::Lang,
     > {
-        ::runtime::fields::SelectionField::new("lang")
+        ::runtime::odoo::fields::SelectionField::new("lang")
     }
     /// Applies to (`model_id`, `many2one`).
     #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
+    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplatePreview,
         super::super::rel::IrModel,
     > {
-        ::runtime::fields::Many2OneField::new("model_id")
+        ::runtime::odoo::fields::Many2OneField::new("model_id")
     }
     /// No Record (`no_record`, `boolean`).
     #[inline]
-    pub const fn no_record() -> ::runtime::fields::BoolField<super::SmsTemplatePreview> {
-        ::runtime::fields::BoolField::new("no_record")
+    pub const fn no_record() -> ::runtime::odoo::fields::BoolField<
+        super::SmsTemplatePreview,
+    > {
+        ::runtime::odoo::fields::BoolField::new("no_record")
     }
     /// Record reference (`resource_ref`, `reference`).
     #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
+    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
         super::SmsTemplatePreview,
     > {
-        ::runtime::fields::AnyField::new("resource_ref")
+        ::runtime::odoo::fields::AnyField::new("resource_ref")
     }
     /// Sms Template (`sms_template_id`, `many2one`).
     #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplatePreview,
         super::super::rel::SmsTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
+        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTemplatePreview,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTemplatePreview,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `lang` (Template Preview Language) on `sms.template.preview`.
@@ -363,7 +381,7 @@ pub enum Lang {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Lang {
+impl ::runtime::odoo::wire::Selection for Lang {
     const VALUES: &'static [&'static str] = &["en_US"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -380,11 +398,11 @@ impl ::runtime::wire::Selection for Lang {
 }
 impl<'de> ::serde::Deserialize<'de> for Lang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Lang {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct SmsTracker {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -32,7 +32,7 @@ pub struct SmsTracker {
     ///
     /// `many2one`, to `mail.notification`.
     pub mail_notification_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailNotification>,
+        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
     >,
     /// SMS uuid
     ///
@@ -45,14 +45,14 @@ pub struct SmsTracker {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTracker {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsTracker {
+impl ::runtime::odoo::wire::FromRecord for SmsTracker {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for SmsTracker {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SmsTracker::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,27 +95,28 @@ impl ::runtime::Model for SmsTracker {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("mail_notification_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("mail_notification_id", "many2one")
             .relation("mail.notification"),
-        ::runtime::verify::FieldSpec::new("sms_uuid", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sms_uuid", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SmsTracker {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("mail_notification_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SmsTracker {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("mail_notification_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SmsTracker {
@@ -124,7 +125,7 @@ impl super::mixins::BaseModel for SmsTracker {
 /// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTrackerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTrackerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -135,20 +136,20 @@ impl SmsTrackerCreate {
     /// Takes the required fields: `sms_uuid` (readonly, computed and x2many fields are left out).
     pub fn new(sms_uuid: impl Into<String>) -> Self {
         SmsTrackerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .sms_uuid(sms_uuid)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTracker>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTracker>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_notification_id` (Mail Notification).
@@ -171,7 +172,7 @@ impl ::runtime::CreateValues for SmsTrackerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SmsTrackerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SmsTrackerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -182,19 +183,19 @@ impl SmsTrackerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SmsTrackerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTracker>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTracker>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `mail_notification_id` (Mail Notification).
@@ -217,57 +218,59 @@ impl ::runtime::UpdateValues for SmsTrackerUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTracker,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTracker,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsTracker> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SmsTracker,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsTracker, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsTracker, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Mail Notification (`mail_notification_id`, `many2one`).
     #[inline]
-    pub const fn mail_notification_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mail_notification_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTracker,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::Many2OneField::new("mail_notification_id")
+        ::runtime::odoo::fields::Many2OneField::new("mail_notification_id")
     }
     /// SMS uuid (`sms_uuid`, `char`).
     #[inline]
-    pub const fn sms_uuid() -> ::runtime::fields::CharField<super::SmsTracker> {
-        ::runtime::fields::CharField::new("sms_uuid")
+    pub const fn sms_uuid() -> ::runtime::odoo::fields::CharField<super::SmsTracker> {
+        ::runtime::odoo::fields::CharField::new("sms_uuid")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SmsTracker,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SmsTracker,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

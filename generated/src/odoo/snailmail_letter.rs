@@ -21,7 +21,7 @@ pub struct SnailmailLetter {
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    pub attachment_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
     /// City
     ///
     /// `char`.
@@ -33,11 +33,11 @@ pub struct SnailmailLetter {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Cover Page
     ///
     /// `boolean`.
@@ -49,7 +49,7 @@ pub struct SnailmailLetter {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -75,7 +75,7 @@ pub struct SnailmailLetter {
     /// Snailmail Status Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
     /// Model
     ///
     /// `char`, required.
@@ -83,19 +83,21 @@ pub struct SnailmailLetter {
     /// Notifications
     ///
     /// `one2many`, to `mail.notification` (inverse `letter_id`).
-    pub notification_ids: ::runtime::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
     /// Recipient
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Related Record
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
-    pub reference: ::runtime::wire::Computed<Option<String>>,
+    pub reference: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Optional report to print and attach
     ///
     /// `many2one`, to `ir.actions.report`.
-    pub report_template: Option<::runtime::wire::Many2One<super::rel::IrActionsReport>>,
+    pub report_template: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
+    >,
     /// Document ID
     ///
     /// `integer`, required.
@@ -113,7 +115,7 @@ pub struct SnailmailLetter {
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`.
@@ -125,7 +127,7 @@ pub struct SnailmailLetter {
     /// Sent by
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -133,7 +135,7 @@ pub struct SnailmailLetter {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -141,10 +143,10 @@ pub struct SnailmailLetter {
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SnailmailLetter {
+impl ::runtime::odoo::wire::FromRecord for SnailmailLetter {
     const FIELDS: &'static [&'static str] = &[
         "attachment_fname",
         "attachment_id",
@@ -177,8 +179,8 @@ impl ::runtime::wire::FromRecord for SnailmailLetter {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SnailmailLetter::default();
         while let Some(i) = r.next()? {
             match i {
@@ -250,25 +252,25 @@ impl ::runtime::Model for SnailmailLetter {
         "zip",
     ];
     const COMPUTED: &'static [&'static str] = &["reference"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attachment_datas", "binary"),
-        ::runtime::verify::FieldSpec::new("attachment_fname", "char"),
-        ::runtime::verify::FieldSpec::new("attachment_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attachment_datas", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_fname", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("attachment_id", "many2one")
             .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("color", "boolean"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("cover", "boolean"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("cover", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("duplex", "boolean"),
-        ::runtime::verify::FieldSpec::new("error_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("duplex", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("error_code", "selection")
             .selection(
                 &[
                     "MISSING_REQUIRED_FIELDS",
@@ -280,48 +282,50 @@ impl ::runtime::Model for SnailmailLetter {
                     "ATTACHMENT_ERROR",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("info_msg", "char"),
-        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("info_msg", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::verify::FieldSpec::new("notification_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
             .relation("mail.notification"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner")
             .required(),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("report_template", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("report_template", "many2one")
             .relation("ir.actions.report"),
-        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .required()
             .selection(&["pending", "sent", "error", "canceled"]),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SnailmailLetter {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attachment_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("message_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("report_template"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SnailmailLetter {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attachment_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("message_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("report_template"),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -367,7 +371,7 @@ impl super::mixins::BaseModel for SnailmailLetter {
 /// Values for creating a `snailmail.letter` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SnailmailLetterCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SnailmailLetterCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -378,7 +382,7 @@ impl SnailmailLetterCreate {
     /// Takes the required fields: `model`, `partner_id`, `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(model: impl Into<String>, partner_id: i64, res_id: i64) -> Self {
         SnailmailLetterCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .model(model)
             .partner_id(partner_id)
@@ -387,13 +391,13 @@ impl SnailmailLetterCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SnailmailLetter>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SnailmailLetter>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_id` (Attachment).
@@ -467,7 +471,7 @@ impl SnailmailLetterCreate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -536,7 +540,7 @@ impl ::runtime::CreateValues for SnailmailLetterCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SnailmailLetterUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SnailmailLetterUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -547,19 +551,19 @@ impl SnailmailLetterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SnailmailLetterUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SnailmailLetter>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SnailmailLetter>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attachment_id` (Attachment).
@@ -633,7 +637,7 @@ impl SnailmailLetterUpdate {
     pub fn notification_ids(
         mut self,
         notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
         >,
     ) -> Self {
         self.values
@@ -702,202 +706,213 @@ impl ::runtime::UpdateValues for SnailmailLetterUpdate {
 pub mod fields {
     /// Document (`attachment_datas`, `binary`).
     #[inline]
-    pub const fn attachment_datas() -> ::runtime::fields::BinaryField<
+    pub const fn attachment_datas() -> ::runtime::odoo::fields::BinaryField<
         super::SnailmailLetter,
     > {
-        ::runtime::fields::BinaryField::new("attachment_datas")
+        ::runtime::odoo::fields::BinaryField::new("attachment_datas")
     }
     /// Attachment Filename (`attachment_fname`, `char`).
     #[inline]
-    pub const fn attachment_fname() -> ::runtime::fields::CharField<
+    pub const fn attachment_fname() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetter,
     > {
-        ::runtime::fields::CharField::new("attachment_fname")
+        ::runtime::odoo::fields::CharField::new("attachment_fname")
     }
     /// Attachment (`attachment_id`, `many2one`).
     #[inline]
-    pub const fn attachment_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attachment_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::IrAttachment,
     > {
-        ::runtime::fields::Many2OneField::new("attachment_id")
+        ::runtime::odoo::fields::Many2OneField::new("attachment_id")
     }
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("city")
+    pub const fn city() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Color (`color`, `boolean`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::fields::BoolField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::BoolField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Cover Page (`cover`, `boolean`).
     #[inline]
-    pub const fn cover() -> ::runtime::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::fields::BoolField::new("cover")
+    pub const fn cover() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::BoolField::new("cover")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SnailmailLetter,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::SnailmailLetter,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Both side (`duplex`, `boolean`).
     #[inline]
-    pub const fn duplex() -> ::runtime::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::fields::BoolField::new("duplex")
+    pub const fn duplex() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::BoolField::new("duplex")
     }
     /// Error (`error_code`, `selection`).
     #[inline]
-    pub const fn error_code() -> ::runtime::fields::SelectionField<
+    pub const fn error_code() -> ::runtime::odoo::fields::SelectionField<
         super::SnailmailLetter,
         super::ErrorCode,
     > {
-        ::runtime::fields::SelectionField::new("error_code")
+        ::runtime::odoo::fields::SelectionField::new("error_code")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SnailmailLetter, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SnailmailLetter, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Information (`info_msg`, `char`).
     #[inline]
-    pub const fn info_msg() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("info_msg")
+    pub const fn info_msg() -> ::runtime::odoo::fields::CharField<
+        super::SnailmailLetter,
+    > {
+        ::runtime::odoo::fields::CharField::new("info_msg")
     }
     /// Snailmail Status Message (`message_id`, `many2one`).
     #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
+    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::Many2OneField::new("message_id")
+        ::runtime::odoo::fields::Many2OneField::new("message_id")
     }
     /// Model (`model`, `char`).
     #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("model")
+    pub const fn model() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::CharField::new("model")
     }
     /// Notifications (`notification_ids`, `one2many`).
     #[inline]
-    pub const fn notification_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SnailmailLetter,
         super::super::rel::MailNotification,
     > {
-        ::runtime::fields::X2ManyField::new("notification_ids")
+        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
     }
     /// Recipient (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Related Record (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("reference")
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
+        super::SnailmailLetter,
+    > {
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Optional report to print and attach (`report_template`, `many2one`).
     #[inline]
-    pub const fn report_template() -> ::runtime::fields::Many2OneField<
+    pub const fn report_template() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::IrActionsReport,
     > {
-        ::runtime::fields::Many2OneField::new("report_template")
+        ::runtime::odoo::fields::Many2OneField::new("report_template")
     }
     /// Document ID (`res_id`, `integer`).
     #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::SnailmailLetter, i64> {
-        ::runtime::fields::NumField::new("res_id")
+    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
+        super::SnailmailLetter,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("res_id")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::SnailmailLetter,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("street")
+    pub const fn street() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("street2")
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<
+        super::SnailmailLetter,
+    > {
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// Sent by (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SnailmailLetter,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetter,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::SnailmailLetter> {
-        ::runtime::fields::CharField::new("zip")
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }
 /// Values of `error_code` (Error) on `snailmail.letter`.
@@ -922,7 +937,7 @@ pub enum ErrorCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ErrorCode {
+impl ::runtime::odoo::wire::Selection for ErrorCode {
     const VALUES: &'static [&'static str] = &[
         "MISSING_REQUIRED_FIELDS",
         "CREDIT_ERROR",
@@ -959,12 +974,12 @@ impl ::runtime::wire::Selection for ErrorCode {
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ErrorCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `snailmail.letter`.
@@ -983,7 +998,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["pending", "sent", "error", "canceled"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1006,11 +1021,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,15 +39,15 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Letter
     ///
     /// `many2one`, to `snailmail.letter`.
-    pub letter_id: Option<::runtime::wire::Many2One<super::rel::SnailmailLetter>>,
+    pub letter_id: Option<::runtime::odoo::wire::Many2One<super::rel::SnailmailLetter>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`.
@@ -63,7 +63,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -71,10 +71,10 @@ pub struct SnailmailLetterMissingRequiredFields {
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetterMissingRequiredFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SnailmailLetterMissingRequiredFields {
+impl ::runtime::odoo::wire::FromRecord for SnailmailLetterMissingRequiredFields {
     const FIELDS: &'static [&'static str] = &[
         "city",
         "country_id",
@@ -92,8 +92,8 @@ impl ::runtime::wire::FromRecord for SnailmailLetterMissingRequiredFields {
         "zip",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SnailmailLetterMissingRequiredFields::default();
         while let Some(i) = r.next()? {
             match i {
@@ -135,46 +135,47 @@ impl ::runtime::Model for SnailmailLetterMissingRequiredFields {
         "write_uid",
         "zip",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("city", "char"),
-        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("letter_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("letter_id", "many2one")
             .relation("snailmail.letter"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
             .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("street", "char"),
-        ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("zip", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SnailmailLetterMissingRequiredFields {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("letter_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("state_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SnailmailLetterMissingRequiredFields {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("country_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("letter_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("state_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `snailmail.letter.missing.required.fields` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SnailmailLetterMissingRequiredFieldsCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -185,13 +186,13 @@ impl SnailmailLetterMissingRequiredFieldsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SnailmailLetterMissingRequiredFieldsCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = SnailmailLetterMissingRequiredFields,
         >,
     ) -> Self {
@@ -199,7 +200,7 @@ impl SnailmailLetterMissingRequiredFieldsCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `city` (City).
@@ -258,7 +259,7 @@ impl ::runtime::CreateValues for SnailmailLetterMissingRequiredFieldsCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SnailmailLetterMissingRequiredFieldsUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -269,13 +270,13 @@ impl SnailmailLetterMissingRequiredFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SnailmailLetterMissingRequiredFieldsUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = SnailmailLetterMissingRequiredFields,
         >,
     ) -> Self {
@@ -283,7 +284,7 @@ impl SnailmailLetterMissingRequiredFieldsUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `city` (City).
@@ -342,109 +343,109 @@ impl ::runtime::UpdateValues for SnailmailLetterMissingRequiredFieldsUpdate {
 pub mod fields {
     /// City (`city`, `char`).
     #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<
+    pub const fn city() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetterMissingRequiredFields,
     > {
-        ::runtime::fields::CharField::new("city")
+        ::runtime::odoo::fields::CharField::new("city")
     }
     /// Country (`country_id`, `many2one`).
     #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
+    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::ResCountry,
     > {
-        ::runtime::fields::Many2OneField::new("country_id")
+        ::runtime::odoo::fields::Many2OneField::new("country_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SnailmailLetterMissingRequiredFields,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetterMissingRequiredFields,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SnailmailLetterMissingRequiredFields,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Letter (`letter_id`, `many2one`).
     #[inline]
-    pub const fn letter_id() -> ::runtime::fields::Many2OneField<
+    pub const fn letter_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::SnailmailLetter,
     > {
-        ::runtime::fields::Many2OneField::new("letter_id")
+        ::runtime::odoo::fields::Many2OneField::new("letter_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// State (`state_id`, `many2one`).
     #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
+    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::ResCountryState,
     > {
-        ::runtime::fields::Many2OneField::new("state_id")
+        ::runtime::odoo::fields::Many2OneField::new("state_id")
     }
     /// Street (`street`, `char`).
     #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<
+    pub const fn street() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetterMissingRequiredFields,
     > {
-        ::runtime::fields::CharField::new("street")
+        ::runtime::odoo::fields::CharField::new("street")
     }
     /// Street2 (`street2`, `char`).
     #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<
+    pub const fn street2() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetterMissingRequiredFields,
     > {
-        ::runtime::fields::CharField::new("street2")
+        ::runtime::odoo::fields::CharField::new("street2")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SnailmailLetterMissingRequiredFields,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SnailmailLetterMissingRequiredFields,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Zip (`zip`, `char`).
     #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<
+    pub const fn zip() -> ::runtime::odoo::fields::CharField<
         super::SnailmailLetterMissingRequiredFields,
     > {
-        ::runtime::fields::CharField::new("zip")
+        ::runtime::odoo::fields::CharField::new("zip")
     }
 }

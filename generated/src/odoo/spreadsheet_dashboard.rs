@@ -17,7 +17,7 @@ pub struct SpreadsheetDashboard {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,12 +25,12 @@ pub struct SpreadsheetDashboard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Dashboard Group
     ///
     /// `many2one`, to `spreadsheet.dashboard.group`, required.
     pub dashboard_group_id: Option<
-        ::runtime::wire::Many2One<super::rel::SpreadsheetDashboardGroup>,
+        ::runtime::odoo::wire::Many2One<super::rel::SpreadsheetDashboardGroup>,
     >,
     /// Display Name
     ///
@@ -39,7 +39,7 @@ pub struct SpreadsheetDashboard {
     /// Group
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,7 +51,7 @@ pub struct SpreadsheetDashboard {
     /// Main Data Model
     ///
     /// `many2many`, to `ir.model`.
-    pub main_data_model_ids: ::runtime::wire::X2Many<super::rel::IrModel>,
+    pub main_data_model_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
     /// Name
     ///
     /// `char`, required.
@@ -67,11 +67,11 @@ pub struct SpreadsheetDashboard {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,14 +79,14 @@ pub struct SpreadsheetDashboard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SpreadsheetDashboard {
+impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboard {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -106,8 +106,8 @@ impl ::runtime::wire::FromRecord for SpreadsheetDashboard {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SpreadsheetDashboard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,42 +155,43 @@ impl ::runtime::Model for SpreadsheetDashboard {
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("dashboard_group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dashboard_group_id", "many2one")
             .relation("spreadsheet.dashboard.group")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
             .relation("res.groups"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_published", "boolean"),
-        ::runtime::verify::FieldSpec::new("main_data_model_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_published", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("main_data_model_ids", "many2many")
             .relation("ir.model"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("sample_dashboard_file_path", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_data", "text"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_file_name", "char"),
-        ::runtime::verify::FieldSpec::new("thumbnail", "binary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sample_dashboard_file_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("thumbnail", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SpreadsheetDashboard {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("dashboard_group_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SpreadsheetDashboard {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("dashboard_group_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -220,7 +221,7 @@ impl super::mixins::SpreadsheetMixin for SpreadsheetDashboard {}
 /// Values for creating a `spreadsheet.dashboard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -231,7 +232,7 @@ impl SpreadsheetDashboardCreate {
     /// Takes the required fields: `dashboard_group_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dashboard_group_id: i64, name: impl Into<String>) -> Self {
         SpreadsheetDashboardCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .dashboard_group_id(dashboard_group_id)
             .name(name)
@@ -239,13 +240,13 @@ impl SpreadsheetDashboardCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetDashboard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -265,7 +266,7 @@ impl SpreadsheetDashboardCreate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -282,7 +283,7 @@ impl SpreadsheetDashboardCreate {
     pub fn main_data_model_ids(
         mut self,
         main_data_model_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModel>,
         >,
     ) -> Self {
         self.values
@@ -317,7 +318,7 @@ impl SpreadsheetDashboardCreate {
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -330,7 +331,10 @@ impl SpreadsheetDashboardCreate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -342,7 +346,7 @@ impl ::runtime::CreateValues for SpreadsheetDashboardCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SpreadsheetDashboardUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -353,19 +357,19 @@ impl SpreadsheetDashboardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SpreadsheetDashboardUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetDashboard>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -385,7 +389,7 @@ impl SpreadsheetDashboardUpdate {
     pub fn group_ids(
         mut self,
         group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
@@ -402,7 +406,7 @@ impl SpreadsheetDashboardUpdate {
     pub fn main_data_model_ids(
         mut self,
         main_data_model_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::IrModel>,
         >,
     ) -> Self {
         self.values
@@ -437,7 +441,7 @@ impl SpreadsheetDashboardUpdate {
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -450,7 +454,10 @@ impl SpreadsheetDashboardUpdate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -462,133 +469,138 @@ impl ::runtime::UpdateValues for SpreadsheetDashboardUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboard,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Dashboard Group (`dashboard_group_id`, `many2one`).
     #[inline]
-    pub const fn dashboard_group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dashboard_group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboard,
         super::super::rel::SpreadsheetDashboardGroup,
     > {
-        ::runtime::fields::Many2OneField::new("dashboard_group_id")
+        ::runtime::odoo::fields::Many2OneField::new("dashboard_group_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Group (`group_ids`, `many2many`).
     #[inline]
-    pub const fn group_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SpreadsheetDashboard,
         super::super::rel::ResGroups,
     > {
-        ::runtime::fields::X2ManyField::new("group_ids")
+        ::runtime::odoo::fields::X2ManyField::new("group_ids")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SpreadsheetDashboard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Published (`is_published`, `boolean`).
-    #[inline]
-    pub const fn is_published() -> ::runtime::fields::BoolField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::fields::BoolField::new("is_published")
-    }
-    /// Main Data Model (`main_data_model_ids`, `many2many`).
-    #[inline]
-    pub const fn main_data_model_ids() -> ::runtime::fields::X2ManyField<
-        super::SpreadsheetDashboard,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::X2ManyField::new("main_data_model_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SpreadsheetDashboard> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sample Dashboard File Path (`sample_dashboard_file_path`, `char`).
-    #[inline]
-    pub const fn sample_dashboard_file_path() -> ::runtime::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::fields::CharField::new("sample_dashboard_file_path")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SpreadsheetDashboard,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Is Published (`is_published`, `boolean`).
+    #[inline]
+    pub const fn is_published() -> ::runtime::odoo::fields::BoolField<
+        super::SpreadsheetDashboard,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_published")
+    }
+    /// Main Data Model (`main_data_model_ids`, `many2many`).
+    #[inline]
+    pub const fn main_data_model_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::SpreadsheetDashboard,
+        super::super::rel::IrModel,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("main_data_model_ids")
+    }
+    /// Name (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::SpreadsheetDashboard,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Sample Dashboard File Path (`sample_dashboard_file_path`, `char`).
+    #[inline]
+    pub const fn sample_dashboard_file_path() -> ::runtime::odoo::fields::CharField<
+        super::SpreadsheetDashboard,
+    > {
+        ::runtime::odoo::fields::CharField::new("sample_dashboard_file_path")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::SpreadsheetDashboard,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
+        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_data")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
     }
     /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
     #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_file_name")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::BinaryField<
+    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::BinaryField::new("thumbnail")
+        ::runtime::odoo::fields::BinaryField::new("thumbnail")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboard,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboard,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

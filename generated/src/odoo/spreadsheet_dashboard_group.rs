@@ -19,11 +19,11 @@ pub struct SpreadsheetDashboardGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Dashboard
     ///
     /// `one2many`, to `spreadsheet.dashboard` (inverse `dashboard_group_id`).
-    pub dashboard_ids: ::runtime::wire::X2Many<super::rel::SpreadsheetDashboard>,
+    pub dashboard_ids: ::runtime::odoo::wire::X2Many<super::rel::SpreadsheetDashboard>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct SpreadsheetDashboardGroup {
     /// Published Dashboard
     ///
     /// `one2many`, to `spreadsheet.dashboard` (inverse `dashboard_group_id`), computed.
-    pub published_dashboard_ids: ::runtime::wire::X2Many<
+    pub published_dashboard_ids: ::runtime::odoo::wire::X2Many<
         super::rel::SpreadsheetDashboard,
     >,
     /// Sequence
@@ -53,14 +53,14 @@ pub struct SpreadsheetDashboardGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SpreadsheetDashboardGroup {
+impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboardGroup {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -74,8 +74,8 @@ impl ::runtime::wire::FromRecord for SpreadsheetDashboardGroup {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SpreadsheetDashboardGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,29 +109,30 @@ impl ::runtime::Model for SpreadsheetDashboardGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("dashboard_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("dashboard_ids", "one2many")
             .relation("spreadsheet.dashboard"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("published_dashboard_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("published_dashboard_ids", "one2many")
             .relation("spreadsheet.dashboard"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SpreadsheetDashboardGroup {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SpreadsheetDashboardGroup {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for SpreadsheetDashboardGroup {
@@ -140,7 +141,7 @@ impl super::mixins::BaseModel for SpreadsheetDashboardGroup {
 /// Values for creating a `spreadsheet.dashboard.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardGroupCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardGroupCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,20 +152,22 @@ impl SpreadsheetDashboardGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         SpreadsheetDashboardGroupCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboardGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = SpreadsheetDashboardGroup,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dashboard_ids` (Dashboard).
@@ -172,7 +175,7 @@ impl SpreadsheetDashboardGroupCreate {
     pub fn dashboard_ids(
         mut self,
         dashboard_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SpreadsheetDashboard>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
         >,
     ) -> Self {
         self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
@@ -189,7 +192,7 @@ impl SpreadsheetDashboardGroupCreate {
     pub fn published_dashboard_ids(
         mut self,
         published_dashboard_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SpreadsheetDashboard>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
         >,
     ) -> Self {
         self.values
@@ -213,7 +216,7 @@ impl ::runtime::CreateValues for SpreadsheetDashboardGroupCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SpreadsheetDashboardGroupUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardGroupUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +227,21 @@ impl SpreadsheetDashboardGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SpreadsheetDashboardGroupUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboardGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = SpreadsheetDashboardGroup,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dashboard_ids` (Dashboard).
@@ -244,7 +249,7 @@ impl SpreadsheetDashboardGroupUpdate {
     pub fn dashboard_ids(
         mut self,
         dashboard_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SpreadsheetDashboard>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
         >,
     ) -> Self {
         self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
@@ -261,7 +266,7 @@ impl SpreadsheetDashboardGroupUpdate {
     pub fn published_dashboard_ids(
         mut self,
         published_dashboard_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SpreadsheetDashboard>,
+            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
         >,
     ) -> Self {
         self.values
@@ -285,80 +290,80 @@ impl ::runtime::UpdateValues for SpreadsheetDashboardGroupUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboardGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboardGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Dashboard (`dashboard_ids`, `one2many`).
     #[inline]
-    pub const fn dashboard_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn dashboard_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SpreadsheetDashboardGroup,
         super::super::rel::SpreadsheetDashboard,
     > {
-        ::runtime::fields::X2ManyField::new("dashboard_ids")
+        ::runtime::odoo::fields::X2ManyField::new("dashboard_ids")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardGroup,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SpreadsheetDashboardGroup,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardGroup,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Published Dashboard (`published_dashboard_ids`, `one2many`).
     #[inline]
-    pub const fn published_dashboard_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn published_dashboard_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::SpreadsheetDashboardGroup,
         super::super::rel::SpreadsheetDashboard,
     > {
-        ::runtime::fields::X2ManyField::new("published_dashboard_ids")
+        ::runtime::odoo::fields::X2ManyField::new("published_dashboard_ids")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::SpreadsheetDashboardGroup,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboardGroup,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboardGroup,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -25,12 +25,12 @@ pub struct SpreadsheetDashboardShare {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Dashboard
     ///
     /// `many2one`, to `spreadsheet.dashboard`, required.
     pub dashboard_id: Option<
-        ::runtime::wire::Many2One<super::rel::SpreadsheetDashboard>,
+        ::runtime::odoo::wire::Many2One<super::rel::SpreadsheetDashboard>,
     >,
     /// Display Name
     ///
@@ -39,7 +39,7 @@ pub struct SpreadsheetDashboardShare {
     /// URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_url())`.
-    pub full_url: ::runtime::wire::Computed<Option<String>>,
+    pub full_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,11 +51,11 @@ pub struct SpreadsheetDashboardShare {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,14 +63,14 @@ pub struct SpreadsheetDashboardShare {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardShare {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SpreadsheetDashboardShare {
+impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboardShare {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "create_date",
@@ -86,8 +86,8 @@ impl ::runtime::wire::FromRecord for SpreadsheetDashboardShare {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SpreadsheetDashboardShare::default();
         while let Some(i) = r.next()? {
             match i {
@@ -127,35 +127,36 @@ impl ::runtime::Model for SpreadsheetDashboardShare {
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char").required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("access_token", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("dashboard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dashboard_id", "many2one")
             .relation("spreadsheet.dashboard")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("excel_export", "binary"),
-        ::runtime::verify::FieldSpec::new("full_url", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_data", "text"),
-        ::runtime::verify::FieldSpec::new("spreadsheet_file_name", "char"),
-        ::runtime::verify::FieldSpec::new("thumbnail", "binary"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("excel_export", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("full_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_data", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("thumbnail", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for SpreadsheetDashboardShare {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("dashboard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for SpreadsheetDashboardShare {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("dashboard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -191,7 +192,7 @@ impl super::mixins::SpreadsheetMixin for SpreadsheetDashboardShare {}
 /// Values for creating a `spreadsheet.dashboard.share` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardShareCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardShareCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,7 +203,7 @@ impl SpreadsheetDashboardShareCreate {
     /// Takes the required fields: `access_token`, `dashboard_id` (readonly, computed and x2many fields are left out).
     pub fn new(access_token: impl Into<String>, dashboard_id: i64) -> Self {
         SpreadsheetDashboardShareCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .access_token(access_token)
             .dashboard_id(dashboard_id)
@@ -210,13 +211,15 @@ impl SpreadsheetDashboardShareCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboardShare>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = SpreadsheetDashboardShare,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -235,7 +238,7 @@ impl SpreadsheetDashboardShareCreate {
     #[inline]
     pub fn excel_export(
         mut self,
-        excel_export: impl Into<::runtime::wire::Binary>,
+        excel_export: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("excel_export", excel_export.into());
         self
@@ -244,7 +247,7 @@ impl SpreadsheetDashboardShareCreate {
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -257,7 +260,10 @@ impl SpreadsheetDashboardShareCreate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -269,7 +275,7 @@ impl ::runtime::CreateValues for SpreadsheetDashboardShareCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SpreadsheetDashboardShareUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetDashboardShareUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -280,19 +286,21 @@ impl SpreadsheetDashboardShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SpreadsheetDashboardShareUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetDashboardShare>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = SpreadsheetDashboardShare,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `access_token` (Access Token).
@@ -311,7 +319,7 @@ impl SpreadsheetDashboardShareUpdate {
     #[inline]
     pub fn excel_export(
         mut self,
-        excel_export: impl Into<::runtime::wire::Binary>,
+        excel_export: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("excel_export", excel_export.into());
         self
@@ -320,7 +328,7 @@ impl SpreadsheetDashboardShareUpdate {
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -333,7 +341,10 @@ impl SpreadsheetDashboardShareUpdate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -345,113 +356,113 @@ impl ::runtime::UpdateValues for SpreadsheetDashboardShareUpdate {
 pub mod fields {
     /// Access Token (`access_token`, `char`).
     #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<
+    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("access_token")
+        ::runtime::odoo::fields::CharField::new("access_token")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboardShare,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboardShare,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Dashboard (`dashboard_id`, `many2one`).
     #[inline]
-    pub const fn dashboard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dashboard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboardShare,
         super::super::rel::SpreadsheetDashboard,
     > {
-        ::runtime::fields::Many2OneField::new("dashboard_id")
+        ::runtime::odoo::fields::Many2OneField::new("dashboard_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Excel Export (`excel_export`, `binary`).
     #[inline]
-    pub const fn excel_export() -> ::runtime::fields::BinaryField<
+    pub const fn excel_export() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::BinaryField::new("excel_export")
+        ::runtime::odoo::fields::BinaryField::new("excel_export")
     }
     /// URL (`full_url`, `char`).
     #[inline]
-    pub const fn full_url() -> ::runtime::fields::CharField<
+    pub const fn full_url() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("full_url")
+        ::runtime::odoo::fields::CharField::new("full_url")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::SpreadsheetDashboardShare,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("name")
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
+        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_data")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
     }
     /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
     #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_file_name")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::BinaryField<
+    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::BinaryField::new("thumbnail")
+        ::runtime::odoo::fields::BinaryField::new("thumbnail")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::SpreadsheetDashboardShare,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::SpreadsheetDashboardShare,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

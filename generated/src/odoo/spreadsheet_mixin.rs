@@ -15,25 +15,25 @@ pub struct SpreadsheetMixin {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SpreadsheetMixin {
+impl ::runtime::odoo::wire::FromRecord for SpreadsheetMixin {
     const FIELDS: &'static [&'static str] = &[
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = SpreadsheetMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -49,7 +49,7 @@ impl ::runtime::wire::FromRecord for SpreadsheetMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SpreadsheetMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -60,26 +60,26 @@ impl SpreadsheetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         SpreadsheetMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `spreadsheet_binary_data` (Spreadsheet file).
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -92,7 +92,10 @@ impl SpreadsheetMixinCreate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -101,7 +104,7 @@ impl SpreadsheetMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct SpreadsheetMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for SpreadsheetMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -112,26 +115,26 @@ impl SpreadsheetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         SpreadsheetMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SpreadsheetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `spreadsheet_binary_data` (Spreadsheet file).
     #[inline]
     pub fn spreadsheet_binary_data(
         mut self,
-        spreadsheet_binary_data: impl Into<::runtime::wire::Binary>,
+        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
     ) -> Self {
         self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
         self
@@ -144,7 +147,10 @@ impl SpreadsheetMixinUpdate {
     }
     /// Set `thumbnail` (Thumbnail).
     #[inline]
-    pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn thumbnail(
+        mut self,
+        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("thumbnail", thumbnail.into());
         self
     }
@@ -153,28 +159,30 @@ impl SpreadsheetMixinUpdate {
 pub mod fields {
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
         super::SpreadsheetMixin,
     > {
-        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
+        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetMixin,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_data")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
     }
     /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
     #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::fields::CharField<
+    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
         super::SpreadsheetMixin,
     > {
-        ::runtime::fields::CharField::new("spreadsheet_file_name")
+        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::BinaryField<super::SpreadsheetMixin> {
-        ::runtime::fields::BinaryField::new("thumbnail")
+    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
+        super::SpreadsheetMixin,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("thumbnail")
     }
 }

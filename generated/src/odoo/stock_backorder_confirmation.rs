@@ -17,7 +17,7 @@ pub struct StockBackorderConfirmation {
     /// Backorder Confirmation Lines
     ///
     /// `one2many`, to `stock.backorder.confirmation.line` (inverse `backorder_confirmation_id`).
-    pub backorder_confirmation_line_ids: ::runtime::wire::X2Many<
+    pub backorder_confirmation_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockBackorderConfirmationLine,
     >,
     /// Created on
@@ -27,7 +27,7 @@ pub struct StockBackorderConfirmation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct StockBackorderConfirmation {
     /// Pick
     ///
     /// `many2many`, to `stock.picking`.
-    pub pick_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub pick_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Show Transfers
     ///
     /// `boolean`.
@@ -51,14 +51,14 @@ pub struct StockBackorderConfirmation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockBackorderConfirmation {
+impl ::runtime::odoo::wire::FromRecord for StockBackorderConfirmation {
     const FIELDS: &'static [&'static str] = &[
         "backorder_confirmation_line_ids",
         "create_date",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for StockBackorderConfirmation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockBackorderConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,28 +104,32 @@ impl ::runtime::Model for StockBackorderConfirmation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("backorder_confirmation_line_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "backorder_confirmation_line_ids",
+                "one2many",
+            )
             .relation("stock.backorder.confirmation.line"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("pick_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("pick_ids", "many2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("show_transfers", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("show_transfers", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockBackorderConfirmation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockBackorderConfirmation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -172,7 +176,7 @@ impl super::mixins::BaseModel for StockBackorderConfirmation {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockBackorderConfirmationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockBackorderConfirmationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -183,19 +187,21 @@ impl StockBackorderConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockBackorderConfirmationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockBackorderConfirmation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockBackorderConfirmation,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
@@ -203,7 +209,9 @@ impl StockBackorderConfirmationCreate {
     pub fn backorder_confirmation_line_ids(
         mut self,
         backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockBackorderConfirmationLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockBackorderConfirmationLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -218,7 +226,7 @@ impl StockBackorderConfirmationCreate {
     pub fn pick_ids(
         mut self,
         pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
@@ -238,7 +246,7 @@ impl ::runtime::CreateValues for StockBackorderConfirmationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockBackorderConfirmationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockBackorderConfirmationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -249,19 +257,21 @@ impl StockBackorderConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockBackorderConfirmationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockBackorderConfirmation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockBackorderConfirmation,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
@@ -269,7 +279,9 @@ impl StockBackorderConfirmationUpdate {
     pub fn backorder_confirmation_line_ids(
         mut self,
         backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockBackorderConfirmationLine>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockBackorderConfirmationLine,
+            >,
         >,
     ) -> Self {
         self.values
@@ -284,7 +296,7 @@ impl StockBackorderConfirmationUpdate {
     pub fn pick_ids(
         mut self,
         pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
@@ -304,72 +316,72 @@ impl ::runtime::UpdateValues for StockBackorderConfirmationUpdate {
 pub mod fields {
     /// Backorder Confirmation Lines (`backorder_confirmation_line_ids`, `one2many`).
     #[inline]
-    pub const fn backorder_confirmation_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn backorder_confirmation_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockBackorderConfirmation,
         super::super::rel::StockBackorderConfirmationLine,
     > {
-        ::runtime::fields::X2ManyField::new("backorder_confirmation_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("backorder_confirmation_line_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockBackorderConfirmation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockBackorderConfirmation,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockBackorderConfirmation,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Pick (`pick_ids`, `many2many`).
     #[inline]
-    pub const fn pick_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn pick_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockBackorderConfirmation,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("pick_ids")
+        ::runtime::odoo::fields::X2ManyField::new("pick_ids")
     }
     /// Show Transfers (`show_transfers`, `boolean`).
     #[inline]
-    pub const fn show_transfers() -> ::runtime::fields::BoolField<
+    pub const fn show_transfers() -> ::runtime::odoo::fields::BoolField<
         super::StockBackorderConfirmation,
     > {
-        ::runtime::fields::BoolField::new("show_transfers")
+        ::runtime::odoo::fields::BoolField::new("show_transfers")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockBackorderConfirmation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

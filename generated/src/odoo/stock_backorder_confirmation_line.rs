@@ -18,7 +18,7 @@ pub struct StockBackorderConfirmationLine {
     ///
     /// `many2one`, to `stock.backorder.confirmation`.
     pub backorder_confirmation_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockBackorderConfirmation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockBackorderConfirmation>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct StockBackorderConfirmationLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct StockBackorderConfirmationLine {
     /// Transfer
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// To Backorder
     ///
     /// `boolean`.
@@ -51,14 +51,14 @@ pub struct StockBackorderConfirmationLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmationLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockBackorderConfirmationLine {
+impl ::runtime::odoo::wire::FromRecord for StockBackorderConfirmationLine {
     const FIELDS: &'static [&'static str] = &[
         "backorder_confirmation_id",
         "create_date",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for StockBackorderConfirmationLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockBackorderConfirmationLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,30 +104,31 @@ impl ::runtime::Model for StockBackorderConfirmationLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("backorder_confirmation_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("backorder_confirmation_id", "many2one")
             .relation("stock.backorder.confirmation"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("to_backorder", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("to_backorder", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockBackorderConfirmationLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("backorder_confirmation_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockBackorderConfirmationLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("backorder_confirmation_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockBackorderConfirmationLine {
@@ -137,7 +138,7 @@ impl super::mixins::BaseModel for StockBackorderConfirmationLine {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockBackorderConfirmationLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -148,13 +149,13 @@ impl StockBackorderConfirmationLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockBackorderConfirmationLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockBackorderConfirmationLine,
         >,
     ) -> Self {
@@ -162,7 +163,7 @@ impl StockBackorderConfirmationLineCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `backorder_confirmation_id` (Immediate Transfer).
@@ -191,7 +192,7 @@ impl ::runtime::CreateValues for StockBackorderConfirmationLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockBackorderConfirmationLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockBackorderConfirmationLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -202,13 +203,13 @@ impl StockBackorderConfirmationLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockBackorderConfirmationLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockBackorderConfirmationLine,
         >,
     ) -> Self {
@@ -216,7 +217,7 @@ impl StockBackorderConfirmationLineUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `backorder_confirmation_id` (Immediate Transfer).
@@ -245,72 +246,72 @@ impl ::runtime::UpdateValues for StockBackorderConfirmationLineUpdate {
 pub mod fields {
     /// Immediate Transfer (`backorder_confirmation_id`, `many2one`).
     #[inline]
-    pub const fn backorder_confirmation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn backorder_confirmation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmationLine,
         super::super::rel::StockBackorderConfirmation,
     > {
-        ::runtime::fields::Many2OneField::new("backorder_confirmation_id")
+        ::runtime::odoo::fields::Many2OneField::new("backorder_confirmation_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockBackorderConfirmationLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmationLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockBackorderConfirmationLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockBackorderConfirmationLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Transfer (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmationLine,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// To Backorder (`to_backorder`, `boolean`).
     #[inline]
-    pub const fn to_backorder() -> ::runtime::fields::BoolField<
+    pub const fn to_backorder() -> ::runtime::odoo::fields::BoolField<
         super::StockBackorderConfirmationLine,
     > {
-        ::runtime::fields::BoolField::new("to_backorder")
+        ::runtime::odoo::fields::BoolField::new("to_backorder")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockBackorderConfirmationLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockBackorderConfirmationLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

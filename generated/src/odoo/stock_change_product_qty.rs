@@ -19,7 +19,7 @@ pub struct StockChangeProductQty {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,21 +37,23 @@ pub struct StockChangeProductQty {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_tmpl_id.uom_id`, not stored.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Variant Count
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,14 +61,14 @@ pub struct StockChangeProductQty {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockChangeProductQty {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockChangeProductQty {
+impl ::runtime::odoo::wire::FromRecord for StockChangeProductQty {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -81,8 +83,8 @@ impl ::runtime::wire::FromRecord for StockChangeProductQty {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockChangeProductQty::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,42 +120,43 @@ impl ::runtime::Model for StockChangeProductQty {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_variant_count"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("new_quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("new_quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockChangeProductQty {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockChangeProductQty {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.change.product.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockChangeProductQtyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockChangeProductQtyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -164,7 +167,7 @@ impl StockChangeProductQtyCreate {
     /// Takes the required fields: `new_quantity`, `product_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(new_quantity: f64, product_id: i64, product_tmpl_id: i64) -> Self {
         StockChangeProductQtyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .new_quantity(new_quantity)
             .product_id(product_id)
@@ -173,13 +176,13 @@ impl StockChangeProductQtyCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockChangeProductQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockChangeProductQty>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `new_quantity` (New Quantity on Hand).
@@ -208,7 +211,7 @@ impl ::runtime::CreateValues for StockChangeProductQtyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockChangeProductQtyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockChangeProductQtyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -219,19 +222,19 @@ impl StockChangeProductQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockChangeProductQtyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockChangeProductQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockChangeProductQty>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `new_quantity` (New Quantity on Hand).
@@ -260,86 +263,89 @@ impl ::runtime::UpdateValues for StockChangeProductQtyUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockChangeProductQty,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockChangeProductQty,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockChangeProductQty,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockChangeProductQty, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// New Quantity on Hand (`new_quantity`, `float`).
-    #[inline]
-    pub const fn new_quantity() -> ::runtime::fields::NumField<
-        super::StockChangeProductQty,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("new_quantity")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockChangeProductQty,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockChangeProductQty,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::StockChangeProductQty,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Variant Count (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockChangeProductQty,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_variant_count")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// New Quantity on Hand (`new_quantity`, `float`).
+    #[inline]
+    pub const fn new_quantity() -> ::runtime::odoo::fields::NumField<
+        super::StockChangeProductQty,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("new_quantity")
+    }
+    /// Product (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockChangeProductQty,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Template (`product_tmpl_id`, `many2one`).
+    #[inline]
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockChangeProductQty,
+        super::super::rel::ProductTemplate,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
+    }
+    /// Unit of Measure (`product_uom_id`, `many2one`).
+    #[inline]
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockChangeProductQty,
+        super::super::rel::UomUom,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
+    }
+    /// Variant Count (`product_variant_count`, `integer`).
+    #[inline]
+    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
+        super::StockChangeProductQty,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_variant_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockChangeProductQty,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockChangeProductQty,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct StockInventoryAdjustmentName {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct StockInventoryAdjustmentName {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -45,14 +45,14 @@ pub struct StockInventoryAdjustmentName {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryAdjustmentName {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockInventoryAdjustmentName {
+impl ::runtime::odoo::wire::FromRecord for StockInventoryAdjustmentName {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for StockInventoryAdjustmentName {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockInventoryAdjustmentName::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,26 +95,27 @@ impl ::runtime::Model for StockInventoryAdjustmentName {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("inventory_adjustment_name", "char"),
-        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_adjustment_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockInventoryAdjustmentName {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockInventoryAdjustmentName {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -144,7 +145,7 @@ impl super::mixins::BaseModel for StockInventoryAdjustmentName {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockInventoryAdjustmentNameCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -155,19 +156,21 @@ impl StockInventoryAdjustmentNameCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockInventoryAdjustmentNameCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryAdjustmentName>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockInventoryAdjustmentName,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `inventory_adjustment_name` (Inventory Reason).
@@ -184,7 +187,7 @@ impl StockInventoryAdjustmentNameCreate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -198,7 +201,7 @@ impl ::runtime::CreateValues for StockInventoryAdjustmentNameCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockInventoryAdjustmentNameUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockInventoryAdjustmentNameUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -209,19 +212,21 @@ impl StockInventoryAdjustmentNameUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockInventoryAdjustmentNameUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryAdjustmentName>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockInventoryAdjustmentName,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `inventory_adjustment_name` (Inventory Reason).
@@ -238,7 +243,7 @@ impl StockInventoryAdjustmentNameUpdate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -252,64 +257,64 @@ impl ::runtime::UpdateValues for StockInventoryAdjustmentNameUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockInventoryAdjustmentName,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockInventoryAdjustmentName,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockInventoryAdjustmentName,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockInventoryAdjustmentName,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inventory Reason (`inventory_adjustment_name`, `char`).
     #[inline]
-    pub const fn inventory_adjustment_name() -> ::runtime::fields::CharField<
+    pub const fn inventory_adjustment_name() -> ::runtime::odoo::fields::CharField<
         super::StockInventoryAdjustmentName,
     > {
-        ::runtime::fields::CharField::new("inventory_adjustment_name")
+        ::runtime::odoo::fields::CharField::new("inventory_adjustment_name")
     }
     /// Quant (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockInventoryAdjustmentName,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockInventoryAdjustmentName,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockInventoryAdjustmentName,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct StockInventoryConflict {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct StockInventoryConflict {
     /// Quants
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Conflicts
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_to_fix_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_to_fix_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -45,14 +45,14 @@ pub struct StockInventoryConflict {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryConflict {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockInventoryConflict {
+impl ::runtime::odoo::wire::FromRecord for StockInventoryConflict {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for StockInventoryConflict {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockInventoryConflict::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,27 +95,28 @@ impl ::runtime::Model for StockInventoryConflict {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("quant_to_fix_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("quant_to_fix_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockInventoryConflict {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockInventoryConflict {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -162,7 +163,7 @@ impl super::mixins::BaseModel for StockInventoryConflict {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockInventoryConflictCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockInventoryConflictCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -173,19 +174,19 @@ impl StockInventoryConflictCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockInventoryConflictCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryConflict>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockInventoryConflict>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `quant_ids` (Quants).
@@ -193,7 +194,7 @@ impl StockInventoryConflictCreate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -204,7 +205,7 @@ impl StockInventoryConflictCreate {
     pub fn quant_to_fix_ids(
         mut self,
         quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values
@@ -219,7 +220,7 @@ impl ::runtime::CreateValues for StockInventoryConflictCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockInventoryConflictUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockInventoryConflictUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -230,19 +231,19 @@ impl StockInventoryConflictUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockInventoryConflictUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryConflict>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockInventoryConflict>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `quant_ids` (Quants).
@@ -250,7 +251,7 @@ impl StockInventoryConflictUpdate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -261,7 +262,7 @@ impl StockInventoryConflictUpdate {
     pub fn quant_to_fix_ids(
         mut self,
         quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values
@@ -276,65 +277,65 @@ impl ::runtime::UpdateValues for StockInventoryConflictUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockInventoryConflict,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockInventoryConflict,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockInventoryConflict,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockInventoryConflict,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Quants (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockInventoryConflict,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Conflicts (`quant_to_fix_ids`, `many2many`).
     #[inline]
-    pub const fn quant_to_fix_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_to_fix_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockInventoryConflict,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_to_fix_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_to_fix_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockInventoryConflict,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockInventoryConflict,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -25,14 +25,14 @@ pub struct StockLocation {
     /// Contains
     ///
     /// `one2many`, to `stock.location` (inverse `location_id`).
-    pub child_ids: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
     /// Internal locations among descendants
     ///
     /// This location (if it's internal) and all its descendants filtered by type=Internal.
     ///
     /// `many2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_internal_location_ids())`.
-    pub child_internal_location_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    pub child_internal_location_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
     >,
     /// Additional Information
     ///
@@ -43,7 +43,7 @@ pub struct StockLocation {
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Full Location Name
     ///
     /// `char`, readonly, computed.
@@ -55,7 +55,7 @@ pub struct StockLocation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Inventory Frequency
     ///
     /// When different than 0, inventory count date for products stored at this location will be automatically set at the defined frequency.
@@ -69,7 +69,7 @@ pub struct StockLocation {
     /// Forecasted Weight
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_weight())`.
-    pub forecast_weight: ::runtime::wire::Computed<f64>,
+    pub forecast_weight: ::runtime::odoo::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -77,11 +77,11 @@ pub struct StockLocation {
     /// Incoming Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `location_dest_id`).
-    pub incoming_move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub incoming_move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Is Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_empty())`.
-    pub is_empty: ::runtime::wire::Computed<bool>,
+    pub is_empty: ::runtime::odoo::wire::Computed<bool>,
     /// Last Inventory
     ///
     /// Date of the last inventory at this location.
@@ -93,7 +93,7 @@ pub struct StockLocation {
     /// The parent location that includes this location. Example : The 'Dispatch Zone' is the 'Gate 1' parent location.
     ///
     /// `many2one`, to `stock.location`.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Location Name
     ///
     /// `char`, required.
@@ -101,7 +101,7 @@ pub struct StockLocation {
     /// Net Weight
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::net_weight())`.
-    pub net_weight: ::runtime::wire::Computed<f64>,
+    pub net_weight: ::runtime::odoo::wire::Computed<f64>,
     /// Next Expected
     ///
     /// Date for next planned inventory based on cyclic schedule.
@@ -111,7 +111,7 @@ pub struct StockLocation {
     /// Outgoing Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `location_id`).
-    pub outgoing_move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub outgoing_move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Parent Path
     ///
     /// `char`.
@@ -137,11 +137,11 @@ pub struct StockLocation {
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `location_in_id`).
-    pub putaway_rule_ids: ::runtime::wire::X2Many<super::rel::StockPutawayRule>,
+    pub putaway_rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPutawayRule>,
     /// Quant
     ///
     /// `one2many`, to `stock.quant` (inverse `location_id`).
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Removal Strategy
     ///
     /// Defines the default method used for suggesting the exact location (shelf) where to take the products from, which lot etc. for this location. This method can be enforced at the product category level, and a fallback is made on the parent locations if none is set here.
@@ -153,7 +153,7 @@ pub struct StockLocation {
     ///
     /// `many2one`, to `product.removal`.
     pub removal_strategy_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductRemoval>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductRemoval>,
     >,
     /// Replenish Location
     ///
@@ -171,7 +171,7 @@ pub struct StockLocation {
     ///
     /// `many2one`, to `stock.storage.category`.
     pub storage_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Location Type
     ///
@@ -193,7 +193,7 @@ pub struct StockLocation {
     ///
     /// `many2one`, to `account.account`.
     pub valuation_in_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Stock Valuation Account (Outgoing)
     ///
@@ -201,16 +201,18 @@ pub struct StockLocation {
     ///
     /// `many2one`, to `account.account`.
     pub valuation_out_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
     >,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Warehouse View
     ///
     /// `one2many`, to `stock.warehouse` (inverse `view_location_id`), readonly.
-    pub warehouse_view_ids: ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_view_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -218,14 +220,14 @@ pub struct StockLocation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockLocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockLocation {
+impl ::runtime::odoo::wire::FromRecord for StockLocation {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "barcode",
@@ -267,8 +269,8 @@ impl ::runtime::wire::FromRecord for StockLocation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockLocation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -360,50 +362,53 @@ impl ::runtime::Model for StockLocation {
         "is_empty",
         "net_weight",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("child_internal_location_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "child_internal_location_ids",
+                "many2many",
+            )
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("comment", "html"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("forecast_weight", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("incoming_move_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("forecast_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("incoming_move_line_ids", "one2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("is_empty", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_inventory_date", "date"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("is_empty", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_inventory_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("net_weight", "float"),
-        ::runtime::verify::FieldSpec::new("next_inventory_date", "date"),
-        ::runtime::verify::FieldSpec::new("outgoing_move_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("net_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("next_inventory_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("outgoing_move_line_ids", "one2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::verify::FieldSpec::new("posx", "integer"),
-        ::runtime::verify::FieldSpec::new("posy", "integer"),
-        ::runtime::verify::FieldSpec::new("posz", "integer"),
-        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("posx", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("posy", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("posz", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("putaway_rule_ids", "one2many")
             .relation("stock.putaway.rule"),
-        ::runtime::verify::FieldSpec::new("quant_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "one2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("removal_strategy_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("removal_strategy_id", "many2one")
             .relation("product.removal"),
-        ::runtime::verify::FieldSpec::new("replenish_location", "boolean"),
-        ::runtime::verify::FieldSpec::new("scrap_location", "boolean"),
-        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("replenish_location", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("scrap_location", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
             .relation("stock.storage.category"),
-        ::runtime::verify::FieldSpec::new("usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("usage", "selection")
             .required()
             .selection(
                 &[
@@ -416,32 +421,33 @@ impl ::runtime::Model for StockLocation {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("valuation_in_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("valuation_in_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("valuation_out_account_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("valuation_out_account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("warehouse_view_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_view_ids", "one2many")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockLocation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("removal_strategy_id"),
-        ::runtime::nested::Relation::display_name("storage_category_id"),
-        ::runtime::nested::Relation::display_name("valuation_in_account_id"),
-        ::runtime::nested::Relation::display_name("valuation_out_account_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockLocation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("removal_strategy_id"),
+        ::runtime::odoo::projection::Relation::display_name("storage_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("valuation_in_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("valuation_out_account_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -470,7 +476,7 @@ impl super::mixins::BaseModel for StockLocation {
 /// Values for creating a `stock.location` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockLocationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockLocationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -481,7 +487,7 @@ impl StockLocationCreate {
     /// Takes the required fields: `name`, `usage` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, usage: Usage) -> Self {
         StockLocationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .usage(usage)
@@ -489,13 +495,13 @@ impl StockLocationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockLocation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLocation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -515,7 +521,7 @@ impl StockLocationCreate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockLocation>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -547,7 +553,7 @@ impl StockLocationCreate {
     pub fn incoming_move_line_ids(
         mut self,
         incoming_move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -583,7 +589,7 @@ impl StockLocationCreate {
     pub fn outgoing_move_line_ids(
         mut self,
         outgoing_move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -622,7 +628,7 @@ impl StockLocationCreate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -634,7 +640,7 @@ impl StockLocationCreate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -687,7 +693,7 @@ impl StockLocationCreate {
     pub fn warehouse_view_ids(
         mut self,
         warehouse_view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values
@@ -705,7 +711,7 @@ impl ::runtime::CreateValues for StockLocationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockLocationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockLocationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -716,19 +722,19 @@ impl StockLocationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockLocationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockLocation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLocation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -748,7 +754,7 @@ impl StockLocationUpdate {
     pub fn child_ids(
         mut self,
         child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockLocation>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
         >,
     ) -> Self {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
@@ -780,7 +786,7 @@ impl StockLocationUpdate {
     pub fn incoming_move_line_ids(
         mut self,
         incoming_move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -816,7 +822,7 @@ impl StockLocationUpdate {
     pub fn outgoing_move_line_ids(
         mut self,
         outgoing_move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -855,7 +861,7 @@ impl StockLocationUpdate {
     pub fn putaway_rule_ids(
         mut self,
         putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
         >,
     ) -> Self {
         self.values
@@ -867,7 +873,7 @@ impl StockLocationUpdate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -920,7 +926,7 @@ impl StockLocationUpdate {
     pub fn warehouse_view_ids(
         mut self,
         warehouse_view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values
@@ -938,264 +944,275 @@ impl ::runtime::UpdateValues for StockLocationUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockLocation> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockLocation> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Contains (`child_ids`, `one2many`).
     #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::X2ManyField::new("child_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_ids")
     }
     /// Internal locations among descendants (`child_internal_location_ids`, `many2many`).
     #[inline]
-    pub const fn child_internal_location_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn child_internal_location_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::X2ManyField::new("child_internal_location_ids")
+        ::runtime::odoo::fields::X2ManyField::new("child_internal_location_ids")
     }
     /// Additional Information (`comment`, `html`).
     #[inline]
-    pub const fn comment() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("comment")
+    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
+        ::runtime::odoo::fields::CharField::new("comment")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Full Location Name (`complete_name`, `char`).
     #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("complete_name")
+    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
+        super::StockLocation,
+    > {
+        ::runtime::odoo::fields::CharField::new("complete_name")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockLocation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
     #[inline]
-    pub const fn cyclic_inventory_frequency() -> ::runtime::fields::NumField<
+    pub const fn cyclic_inventory_frequency() -> ::runtime::odoo::fields::NumField<
         super::StockLocation,
         i64,
     > {
-        ::runtime::fields::NumField::new("cyclic_inventory_frequency")
+        ::runtime::odoo::fields::NumField::new("cyclic_inventory_frequency")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockLocation,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Forecasted Weight (`forecast_weight`, `float`).
     #[inline]
-    pub const fn forecast_weight() -> ::runtime::fields::NumField<
+    pub const fn forecast_weight() -> ::runtime::odoo::fields::NumField<
         super::StockLocation,
         f64,
     > {
-        ::runtime::fields::NumField::new("forecast_weight")
+        ::runtime::odoo::fields::NumField::new("forecast_weight")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockLocation, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Incoming Move Line (`incoming_move_line_ids`, `one2many`).
     #[inline]
-    pub const fn incoming_move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn incoming_move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("incoming_move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("incoming_move_line_ids")
     }
     /// Is Empty (`is_empty`, `boolean`).
     #[inline]
-    pub const fn is_empty() -> ::runtime::fields::BoolField<super::StockLocation> {
-        ::runtime::fields::BoolField::new("is_empty")
+    pub const fn is_empty() -> ::runtime::odoo::fields::BoolField<super::StockLocation> {
+        ::runtime::odoo::fields::BoolField::new("is_empty")
     }
     /// Last Inventory (`last_inventory_date`, `date`).
     #[inline]
-    pub const fn last_inventory_date() -> ::runtime::fields::DateField<
+    pub const fn last_inventory_date() -> ::runtime::odoo::fields::DateField<
         super::StockLocation,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_inventory_date")
+        ::runtime::odoo::fields::DateField::new("last_inventory_date")
     }
     /// Parent Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Location Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Net Weight (`net_weight`, `float`).
     #[inline]
-    pub const fn net_weight() -> ::runtime::fields::NumField<super::StockLocation, f64> {
-        ::runtime::fields::NumField::new("net_weight")
+    pub const fn net_weight() -> ::runtime::odoo::fields::NumField<
+        super::StockLocation,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("net_weight")
     }
     /// Next Expected (`next_inventory_date`, `date`).
     #[inline]
-    pub const fn next_inventory_date() -> ::runtime::fields::DateField<
+    pub const fn next_inventory_date() -> ::runtime::odoo::fields::DateField<
         super::StockLocation,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("next_inventory_date")
+        ::runtime::odoo::fields::DateField::new("next_inventory_date")
     }
     /// Outgoing Move Line (`outgoing_move_line_ids`, `one2many`).
     #[inline]
-    pub const fn outgoing_move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn outgoing_move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("outgoing_move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("outgoing_move_line_ids")
     }
     /// Parent Path (`parent_path`, `char`).
     #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::StockLocation> {
-        ::runtime::fields::CharField::new("parent_path")
+    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
+        super::StockLocation,
+    > {
+        ::runtime::odoo::fields::CharField::new("parent_path")
     }
     /// Corridor (X) (`posx`, `integer`).
     #[inline]
-    pub const fn posx() -> ::runtime::fields::NumField<super::StockLocation, i64> {
-        ::runtime::fields::NumField::new("posx")
+    pub const fn posx() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
+        ::runtime::odoo::fields::NumField::new("posx")
     }
     /// Shelves (Y) (`posy`, `integer`).
     #[inline]
-    pub const fn posy() -> ::runtime::fields::NumField<super::StockLocation, i64> {
-        ::runtime::fields::NumField::new("posy")
+    pub const fn posy() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
+        ::runtime::odoo::fields::NumField::new("posy")
     }
     /// Height (Z) (`posz`, `integer`).
     #[inline]
-    pub const fn posz() -> ::runtime::fields::NumField<super::StockLocation, i64> {
-        ::runtime::fields::NumField::new("posz")
+    pub const fn posz() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
+        ::runtime::odoo::fields::NumField::new("posz")
     }
     /// Putaway Rules (`putaway_rule_ids`, `one2many`).
     #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn putaway_rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockPutawayRule,
     > {
-        ::runtime::fields::X2ManyField::new("putaway_rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("putaway_rule_ids")
     }
     /// Quant (`quant_ids`, `one2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Removal Strategy (`removal_strategy_id`, `many2one`).
     #[inline]
-    pub const fn removal_strategy_id() -> ::runtime::fields::Many2OneField<
+    pub const fn removal_strategy_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::ProductRemoval,
     > {
-        ::runtime::fields::Many2OneField::new("removal_strategy_id")
+        ::runtime::odoo::fields::Many2OneField::new("removal_strategy_id")
     }
     /// Replenish Location (`replenish_location`, `boolean`).
     #[inline]
-    pub const fn replenish_location() -> ::runtime::fields::BoolField<
+    pub const fn replenish_location() -> ::runtime::odoo::fields::BoolField<
         super::StockLocation,
     > {
-        ::runtime::fields::BoolField::new("replenish_location")
+        ::runtime::odoo::fields::BoolField::new("replenish_location")
     }
     /// Is a Scrap Location? (`scrap_location`, `boolean`).
     #[inline]
-    pub const fn scrap_location() -> ::runtime::fields::BoolField<super::StockLocation> {
-        ::runtime::fields::BoolField::new("scrap_location")
+    pub const fn scrap_location() -> ::runtime::odoo::fields::BoolField<
+        super::StockLocation,
+    > {
+        ::runtime::odoo::fields::BoolField::new("scrap_location")
     }
     /// Storage Category (`storage_category_id`, `many2one`).
     #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::StockStorageCategory,
     > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
     }
     /// Location Type (`usage`, `selection`).
     #[inline]
-    pub const fn usage() -> ::runtime::fields::SelectionField<
+    pub const fn usage() -> ::runtime::odoo::fields::SelectionField<
         super::StockLocation,
         super::Usage,
     > {
-        ::runtime::fields::SelectionField::new("usage")
+        ::runtime::odoo::fields::SelectionField::new("usage")
     }
     /// Stock Valuation Account (Incoming) (`valuation_in_account_id`, `many2one`).
     #[inline]
-    pub const fn valuation_in_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn valuation_in_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("valuation_in_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("valuation_in_account_id")
     }
     /// Stock Valuation Account (Outgoing) (`valuation_out_account_id`, `many2one`).
     #[inline]
-    pub const fn valuation_out_account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn valuation_out_account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("valuation_out_account_id")
+        ::runtime::odoo::fields::Many2OneField::new("valuation_out_account_id")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Warehouse View (`warehouse_view_ids`, `one2many`).
     #[inline]
-    pub const fn warehouse_view_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn warehouse_view_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockLocation,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::X2ManyField::new("warehouse_view_ids")
+        ::runtime::odoo::fields::X2ManyField::new("warehouse_view_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockLocation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLocation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `usage` (Location Type) on `stock.location`.
@@ -1220,7 +1237,7 @@ pub enum Usage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Usage {
+impl ::runtime::odoo::wire::Selection for Usage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -1257,11 +1274,11 @@ impl ::runtime::wire::Selection for Usage {
 }
 impl<'de> ::serde::Deserialize<'de> for Usage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Usage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -33,19 +33,19 @@ pub struct StockLotReport {
     /// Lot/Serial
     ///
     /// `many2one`, to `stock.lot`, readonly.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, readonly.
@@ -53,14 +53,14 @@ pub struct StockLotReport {
     /// Uom
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockLotReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockLotReport {
+impl ::runtime::odoo::wire::FromRecord for StockLotReport {
     const FIELDS: &'static [&'static str] = &[
         "address",
         "delivery_date",
@@ -75,8 +75,8 @@ impl ::runtime::wire::FromRecord for StockLotReport {
         "uom_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockLotReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,40 +112,41 @@ impl ::runtime::Model for StockLotReport {
         "quantity",
         "uom_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("address", "char"),
-        ::runtime::verify::FieldSpec::new("delivery_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_return", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("address", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("delivery_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_return", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockLotReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
+impl ::runtime::odoo::projection::Projection for StockLotReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("uom_id"),
     ];
 }
 /// Values for creating a `stock.lot.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockLotReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockLotReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,19 +157,19 @@ impl StockLotReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockLotReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockLotReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLotReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `address` (Address).
@@ -236,7 +237,7 @@ impl ::runtime::CreateValues for StockLotReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockLotReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockLotReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -247,19 +248,19 @@ impl StockLotReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockLotReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockLotReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLotReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `address` (Address).
@@ -327,75 +328,82 @@ impl ::runtime::UpdateValues for StockLotReportUpdate {
 pub mod fields {
     /// Address (`address`, `char`).
     #[inline]
-    pub const fn address() -> ::runtime::fields::CharField<super::StockLotReport> {
-        ::runtime::fields::CharField::new("address")
+    pub const fn address() -> ::runtime::odoo::fields::CharField<super::StockLotReport> {
+        ::runtime::odoo::fields::CharField::new("address")
     }
     /// Delivery Date (`delivery_date`, `datetime`).
     #[inline]
-    pub const fn delivery_date() -> ::runtime::fields::DateField<
+    pub const fn delivery_date() -> ::runtime::odoo::fields::DateField<
         super::StockLotReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("delivery_date")
+        ::runtime::odoo::fields::DateField::new("delivery_date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockLotReport> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockLotReport,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Return (`has_return`, `boolean`).
     #[inline]
-    pub const fn has_return() -> ::runtime::fields::BoolField<super::StockLotReport> {
-        ::runtime::fields::BoolField::new("has_return")
+    pub const fn has_return() -> ::runtime::odoo::fields::BoolField<
+        super::StockLotReport,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_return")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockLotReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockLotReport, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Lot/Serial (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLotReport,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Partner (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLotReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Picking (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLotReport,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLotReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockLotReport, f64> {
-        ::runtime::fields::NumField::new("quantity")
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
+        super::StockLotReport,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Uom (`uom_id`, `many2one`).
     #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockLotReport,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
     }
 }

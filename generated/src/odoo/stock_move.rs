@@ -15,7 +15,7 @@ pub struct StockMove {
     /// Account Move
     ///
     /// `one2many`, to `account.move` (inverse `stock_move_id`).
-    pub account_move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub account_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Whether the move was added after the picking's confirmation
     ///
     /// `boolean`.
@@ -23,13 +23,13 @@ pub struct StockMove {
     /// Operations
     ///
     /// `one2many`, to `mrp.routing.workcenter`, readonly, related `raw_material_production_id.bom_id.operation_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_operation_ids())`.
-    pub allowed_operation_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub allowed_operation_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     >,
     /// Analytic Account Line
     ///
     /// `many2many`, to `account.analytic.line`.
-    pub analytic_account_line_ids: ::runtime::wire::X2Many<
+    pub analytic_account_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::AccountAnalyticLine,
     >,
     /// Forecasted Quantity
@@ -37,25 +37,31 @@ pub struct StockMove {
     /// Quantity in stock that can still be reserved for this move
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::availability())`.
-    pub availability: ::runtime::wire::Computed<f64>,
+    pub availability: ::runtime::odoo::wire::Computed<f64>,
     /// BoM Line
     ///
     /// `many2one`, to `mrp.bom.line`.
-    pub bom_line_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub bom_line_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// By-products
     ///
     /// By-product line that generated the move in a manufacturing order
     ///
     /// `many2one`, to `mrp.bom.byproduct`.
-    pub byproduct_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub byproduct_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Consumed Disassembly Order
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub consume_unbuild_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub consume_unbuild_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Cost Share (%)
     ///
     /// The percentage of the final production cost for this by-product. The total of all by-products' cost share must be smaller or equal to 100.
@@ -69,17 +75,17 @@ pub struct StockMove {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Created Production Order
     ///
     /// `many2one`, to `mrp.production`.
     pub created_production_id: Option<
-        ::runtime::wire::Many2One<::runtime::wire::AnyModel>,
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
     >,
     /// Created Purchase Order Lines
     ///
     /// `many2many`, to `purchase.order.line`.
-    pub created_purchase_line_ids: ::runtime::wire::X2Many<
+    pub created_purchase_line_ids: ::runtime::odoo::wire::X2Many<
         super::rel::PurchaseOrderLine,
     >,
     /// Date Scheduled
@@ -104,7 +110,7 @@ pub struct StockMove {
     /// Kit
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
-    pub description_bom_line: ::runtime::wire::Computed<Option<String>>,
+    pub description_bom_line: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Description of Picking
     ///
     /// `text`.
@@ -112,11 +118,11 @@ pub struct StockMove {
     /// Display Assign Serial
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_assign_serial())`.
-    pub display_assign_serial: ::runtime::wire::Computed<bool>,
+    pub display_assign_serial: ::runtime::odoo::wire::Computed<bool>,
     /// Display Import Lot
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_import_lot())`.
-    pub display_import_lot: ::runtime::wire::Computed<bool>,
+    pub display_import_lot: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -124,17 +130,17 @@ pub struct StockMove {
     /// Forecast Availability
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_availability())`.
-    pub forecast_availability: ::runtime::wire::Computed<f64>,
+    pub forecast_availability: ::runtime::odoo::wire::Computed<f64>,
     /// Forecasted Expected date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
-    pub forecast_expected_date: ::runtime::wire::Computed<
+    pub forecast_expected_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
     /// Product with Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -142,7 +148,7 @@ pub struct StockMove {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub has_tracking: ::runtime::wire::Computed<Option<HasTracking>>,
+    pub has_tracking: ::runtime::odoo::wire::Computed<Option<HasTracking>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -154,7 +160,7 @@ pub struct StockMove {
     /// Is initial demand editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_initial_demand_editable())`.
-    pub is_initial_demand_editable: ::runtime::wire::Computed<bool>,
+    pub is_initial_demand_editable: ::runtime::odoo::wire::Computed<bool>,
     /// Inventory
     ///
     /// `boolean`.
@@ -162,23 +168,25 @@ pub struct StockMove {
     /// Is Locked
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
-    pub is_locked: ::runtime::wire::Computed<bool>,
+    pub is_locked: ::runtime::odoo::wire::Computed<bool>,
     /// Is quantity done editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_quantity_done_editable())`.
-    pub is_quantity_done_editable: ::runtime::wire::Computed<bool>,
+    pub is_quantity_done_editable: ::runtime::odoo::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
     ///
     /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
-    pub is_storable: ::runtime::wire::Computed<bool>,
+    pub is_storable: ::runtime::odoo::wire::Computed<bool>,
     /// Intermediate Location
     ///
     /// The operations brings product to this location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Destination Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -198,13 +206,15 @@ pub struct StockMove {
     /// The operation brings the products to the intermediate location.But this operation is part of a chain of operations targeting the final location.
     ///
     /// `many2one`, to `stock.location`.
-    pub location_final_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_final_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Source Location
     ///
     /// The operation takes and suggests products from this location.
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Source Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -222,8 +232,8 @@ pub struct StockMove {
     /// Serial Numbers
     ///
     /// `many2many`, to `stock.lot`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_ids())`.
-    pub lot_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockLot>,
+    pub lot_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockLot>,
     >,
     /// Manual Consumption
     ///
@@ -237,21 +247,21 @@ pub struct StockMove {
     /// Optional: next stock move when chaining them
     ///
     /// `many2many`, to `stock.move`.
-    pub move_dest_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_dest_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `move_id`).
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Move Lines Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_lines_count())`.
-    pub move_lines_count: ::runtime::wire::Computed<i64>,
+    pub move_lines_count: ::runtime::odoo::wire::Computed<i64>,
     /// Original Move
     ///
     /// Optional: previous stock move when chaining them
     ///
     /// `many2many`, to `stock.move`.
-    pub move_orig_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_orig_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `char`, required.
@@ -259,7 +269,7 @@ pub struct StockMove {
     /// Never attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub never_product_template_attribute_value_ids: ::runtime::wire::X2Many<
+    pub never_product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// First SN/Lot
@@ -273,16 +283,20 @@ pub struct StockMove {
     /// Operation To Consume
     ///
     /// `many2one`, to `mrp.routing.workcenter`.
-    pub operation_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub operation_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Finished Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`, readonly, related `raw_material_production_id.lot_producing_id`.
-    pub order_finished_lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub order_finished_lot_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLot>,
+    >,
     /// Original Reordering Rule
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
     pub orderpoint_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
     >,
     /// Source Document
     ///
@@ -294,20 +308,20 @@ pub struct StockMove {
     ///
     /// `many2one`, to `stock.move`.
     pub origin_returned_move_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockMove>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockMove>,
     >,
     /// Package Level
     ///
     /// `many2one`, to `stock.package_level`.
     pub package_level_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockPackageLevel>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockPackageLevel>,
     >,
     /// Destination Address
     ///
     /// Optional address where goods are to be delivered, specifically used for allotment
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Picked
     ///
     /// This checkbox is just indicative, it doesn't validate or generate any product moves.
@@ -319,11 +333,11 @@ pub struct StockMove {
     /// `selection`, readonly, related `picking_id.picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: ::runtime::wire::Computed<Option<PickingCode>>,
+    pub picking_code: ::runtime::odoo::wire::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
@@ -333,7 +347,9 @@ pub struct StockMove {
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, computed.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Unit Price
     ///
     /// `float`.
@@ -355,21 +371,21 @@ pub struct StockMove {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`.
     pub product_packaging_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPackaging>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
     >,
     /// Reserved Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
-    pub product_packaging_qty: ::runtime::wire::Computed<f64>,
+    pub product_packaging_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Done Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_quantity())`.
-    pub product_packaging_quantity: ::runtime::wire::Computed<f64>,
+    pub product_packaging_quantity: ::runtime::odoo::wire::Computed<f64>,
     /// Real Quantity
     ///
     /// Quantity in the default UoM of the product
@@ -385,22 +401,24 @@ pub struct StockMove {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, related `product_id.qty_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_qty_available())`.
-    pub product_qty_available: ::runtime::wire::Computed<f64>,
+    pub product_qty_available: ::runtime::odoo::wire::Computed<f64>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// UoM
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Demand
     ///
@@ -416,11 +434,13 @@ pub struct StockMove {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, related `product_id.virtual_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_virtual_available())`.
-    pub product_virtual_available: ::runtime::wire::Computed<f64>,
+    pub product_virtual_available: ::runtime::odoo::wire::Computed<f64>,
     /// Production Order for finished products
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub production_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Propagate cancel and split
     ///
     /// If checked, when this move is cancelled, cancel the linked move too
@@ -431,7 +451,7 @@ pub struct StockMove {
     ///
     /// `many2one`, to `purchase.order.line`, readonly.
     pub purchase_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::PurchaseOrderLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>,
     >,
     /// Quantity
     ///
@@ -441,7 +461,7 @@ pub struct StockMove {
     ///
     /// `many2one`, to `mrp.production`.
     pub raw_material_production_id: Option<
-        ::runtime::wire::Many2One<::runtime::wire::AnyModel>,
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
     >,
     /// Reference
     ///
@@ -456,33 +476,35 @@ pub struct StockMove {
     /// Owner
     ///
     /// `many2one`, to `res.partner`.
-    pub restrict_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub restrict_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// All returned moves
     ///
     /// Optional: all returned moves created from this move
     ///
     /// `one2many`, to `stock.move` (inverse `origin_returned_move_id`).
-    pub returned_move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub returned_move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Destination route
     ///
     /// Preferred route
     ///
     /// `many2many`, to `stock.route`.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Stock Rule
     ///
     /// The stock rule that created this stock move
     ///
     /// `many2one`, to `stock.rule`.
-    pub rule_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub rule_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
     /// Sale Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Scrap operation
     ///
     /// `many2one`, to `stock.scrap`, readonly.
-    pub scrap_id: Option<::runtime::wire::Many2One<super::rel::StockScrap>>,
+    pub scrap_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockScrap>>,
     /// Scrapped
     ///
     /// Check this box to allow using this location to put scrapped/damaged goods.
@@ -496,29 +518,29 @@ pub struct StockMove {
     /// Quantity To Consume
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_consume_qty())`.
-    pub should_consume_qty: ::runtime::wire::Computed<f64>,
+    pub should_consume_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Details Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_details_visible())`.
-    pub show_details_visible: ::runtime::wire::Computed<bool>,
+    pub show_details_visible: ::runtime::odoo::wire::Computed<bool>,
     /// Show lot_id
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
-    pub show_lots_m2o: ::runtime::wire::Computed<bool>,
+    pub show_lots_m2o: ::runtime::odoo::wire::Computed<bool>,
     /// Show lot_name
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
     ///
     /// `boolean`, readonly, related `picking_id.picking_type_id.show_operations`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_operations())`.
-    pub show_operations: ::runtime::wire::Computed<bool>,
+    pub show_operations: ::runtime::odoo::wire::Computed<bool>,
     /// Show Quant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_quant())`.
-    pub show_quant: ::runtime::wire::Computed<bool>,
+    pub show_quant: ::runtime::odoo::wire::Computed<bool>,
     /// Status
     ///
     /// \* New: The stock move is created but not confirmed.
@@ -534,7 +556,7 @@ pub struct StockMove {
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `stock_move_id`).
-    pub stock_valuation_layer_ids: ::runtime::wire::X2Many<
+    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockValuationLayer,
     >,
     /// Update quantities on SO/PO
@@ -546,7 +568,9 @@ pub struct StockMove {
     /// Disassembly Order
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub unbuild_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub unbuild_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Unit Factor
     ///
     /// `float`, readonly, computed.
@@ -556,11 +580,15 @@ pub struct StockMove {
     /// the warehouse to consider for the route selection on the next procurement (if any).
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Work Order To Consume
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub workorder_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -568,14 +596,14 @@ pub struct StockMove {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockMove {
+impl ::runtime::odoo::wire::FromRecord for StockMove {
     const FIELDS: &'static [&'static str] = &[
         "account_move_ids",
         "additional",
@@ -683,8 +711,8 @@ impl ::runtime::wire::FromRecord for StockMove {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -908,57 +936,57 @@ impl ::runtime::Model for StockMove {
         "show_operations",
         "show_quant",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_move_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_move_ids", "one2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("additional", "boolean"),
-        ::runtime::verify::FieldSpec::new("allowed_operation_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("additional", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("allowed_operation_ids", "one2many")
             .relation("mrp.routing.workcenter"),
-        ::runtime::verify::FieldSpec::new("analytic_account_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("analytic_account_line_ids", "many2many")
             .relation("account.analytic.line"),
-        ::runtime::verify::FieldSpec::new("availability", "float"),
-        ::runtime::verify::FieldSpec::new("bom_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("availability", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("bom_line_id", "many2one")
             .relation("mrp.bom.line"),
-        ::runtime::verify::FieldSpec::new("byproduct_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("byproduct_id", "many2one")
             .relation("mrp.bom.byproduct"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("consume_unbuild_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("consume_unbuild_id", "many2one")
             .relation("mrp.unbuild"),
-        ::runtime::verify::FieldSpec::new("cost_share", "float"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("cost_share", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("created_production_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("created_production_id", "many2one")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("created_purchase_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("created_purchase_line_ids", "many2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::verify::FieldSpec::new("delay_alert_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("description_bom_line", "char"),
-        ::runtime::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::verify::FieldSpec::new("display_assign_serial", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_import_lot", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("forecast_availability", "float"),
-        ::runtime::verify::FieldSpec::new("forecast_expected_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_assign_serial", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_import_lot", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("forecast_availability", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("has_tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("has_tracking", "selection")
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_initial_demand_editable", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_inventory", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_quantity_done_editable", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_initial_demand_editable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_inventory", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_quantity_done_editable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_dest_usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_usage", "selection")
             .selection(
                 &[
                     "supplier",
@@ -970,12 +998,12 @@ impl ::runtime::Model for StockMove {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("location_final_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_final_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("location_usage", "selection")
             .selection(
                 &[
                     "supplier",
@@ -987,98 +1015,100 @@ impl ::runtime::Model for StockMove {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("lot_ids", "many2many").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("manual_consumption", "boolean"),
-        ::runtime::verify::FieldSpec::new("move_dest_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("lot_ids", "many2many")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("manual_consumption", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("move_dest_ids", "many2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("move_lines_count", "integer"),
-        ::runtime::verify::FieldSpec::new("move_orig_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_lines_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_orig_ids", "many2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new(
                 "never_product_template_attribute_value_ids",
                 "many2many",
             )
             .relation("product.template.attribute.value"),
-        ::runtime::verify::FieldSpec::new("next_serial", "char"),
-        ::runtime::verify::FieldSpec::new("next_serial_count", "integer"),
-        ::runtime::verify::FieldSpec::new("operation_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("next_serial", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("next_serial_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("operation_id", "many2one")
             .relation("mrp.routing.workcenter"),
-        ::runtime::verify::FieldSpec::new("order_finished_lot_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("order_finished_lot_id", "many2one")
             .relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
             .relation("stock.warehouse.orderpoint"),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("origin_returned_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("origin_returned_move_id", "many2one")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("package_level_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_level_id", "many2one")
             .relation("stock.package_level"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picked", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_code", "selection")
             .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("procure_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("procure_method", "selection")
             .required()
             .selection(&["make_to_stock", "make_to_order"]),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::verify::FieldSpec::new("product_packaging_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("product_qty", "float"),
-        ::runtime::verify::FieldSpec::new("product_qty_available", "float"),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_qty_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("product_virtual_available", "float"),
-        ::runtime::verify::FieldSpec::new("production_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_virtual_available", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::verify::FieldSpec::new("purchase_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("purchase_line_id", "many2one")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("raw_material_production_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("raw_material_production_id", "many2one")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("reservation_date", "date"),
-        ::runtime::verify::FieldSpec::new("restrict_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("reservation_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("restrict_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("returned_move_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("returned_move_ids", "one2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("rule_id", "many2one").relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("rule_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("scrap_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("scrap_id", "many2one")
             .relation("stock.scrap"),
-        ::runtime::verify::FieldSpec::new("scrapped", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("should_consume_qty", "float"),
-        ::runtime::verify::FieldSpec::new("show_details_visible", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_lots_m2o", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_quant", "boolean"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("scrapped", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("should_consume_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("show_details_visible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_quant", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "draft",
@@ -1090,58 +1120,61 @@ impl ::runtime::Model for StockMove {
                     "cancel",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("to_refund", "boolean"),
-        ::runtime::verify::FieldSpec::new("unbuild_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("to_refund", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("unbuild_id", "many2one")
             .relation("mrp.unbuild"),
-        ::runtime::verify::FieldSpec::new("unit_factor", "float"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("unit_factor", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("workorder_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
             .relation("mrp.workorder"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockMove {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("bom_line_id"),
-        ::runtime::nested::Relation::display_name("byproduct_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("consume_unbuild_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("created_production_id"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("location_final_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("operation_id"),
-        ::runtime::nested::Relation::display_name("order_finished_lot_id"),
-        ::runtime::nested::Relation::display_name("orderpoint_id"),
-        ::runtime::nested::Relation::display_name("origin_returned_move_id"),
-        ::runtime::nested::Relation::display_name("package_level_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_packaging_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("production_id"),
-        ::runtime::nested::Relation::display_name("purchase_line_id"),
-        ::runtime::nested::Relation::display_name("raw_material_production_id"),
-        ::runtime::nested::Relation::display_name("restrict_partner_id"),
-        ::runtime::nested::Relation::display_name("rule_id"),
-        ::runtime::nested::Relation::display_name("sale_line_id"),
-        ::runtime::nested::Relation::display_name("scrap_id"),
-        ::runtime::nested::Relation::display_name("unbuild_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("workorder_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockMove {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("bom_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("byproduct_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("consume_unbuild_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("created_production_id"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_final_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("operation_id"),
+        ::runtime::odoo::projection::Relation::display_name("order_finished_lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("orderpoint_id"),
+        ::runtime::odoo::projection::Relation::display_name("origin_returned_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_level_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_packaging_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom"),
+        ::runtime::odoo::projection::Relation::display_name("production_id"),
+        ::runtime::odoo::projection::Relation::display_name("purchase_line_id"),
+        ::runtime::odoo::projection::Relation::display_name(
+            "raw_material_production_id",
+        ),
+        ::runtime::odoo::projection::Relation::display_name("restrict_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("rule_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("scrap_id"),
+        ::runtime::odoo::projection::Relation::display_name("unbuild_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("workorder_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1362,7 +1395,7 @@ impl super::mixins::BaseModel for StockMove {
 /// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockMoveCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockMoveCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1380,7 +1413,7 @@ impl StockMoveCreate {
         product_uom_qty: f64,
     ) -> Self {
         StockMoveCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date(date)
             .location_id(location_id)
@@ -1392,13 +1425,13 @@ impl StockMoveCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_ids` (Account Move).
@@ -1406,7 +1439,7 @@ impl StockMoveCreate {
     pub fn account_move_ids(
         mut self,
         account_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -1424,7 +1457,7 @@ impl StockMoveCreate {
     pub fn analytic_account_line_ids(
         mut self,
         analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1475,7 +1508,7 @@ impl StockMoveCreate {
     pub fn created_purchase_line_ids(
         mut self,
         created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -1543,7 +1576,9 @@ impl StockMoveCreate {
     #[inline]
     pub fn lot_ids(
         mut self,
-        lot_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::StockLot>>,
+        lot_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLot>,
+        >,
     ) -> Self {
         self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
         self
@@ -1559,7 +1594,7 @@ impl StockMoveCreate {
     pub fn move_dest_ids(
         mut self,
         move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
@@ -1570,7 +1605,7 @@ impl StockMoveCreate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -1581,7 +1616,7 @@ impl StockMoveCreate {
     pub fn move_orig_ids(
         mut self,
         move_orig_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
@@ -1598,7 +1633,9 @@ impl StockMoveCreate {
     pub fn never_product_template_attribute_value_ids(
         mut self,
         never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -1762,7 +1799,7 @@ impl StockMoveCreate {
     pub fn returned_move_ids(
         mut self,
         returned_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -1774,7 +1811,7 @@ impl StockMoveCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -1815,7 +1852,7 @@ impl StockMoveCreate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -1857,7 +1894,7 @@ impl ::runtime::CreateValues for StockMoveCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockMoveUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockMoveUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1868,19 +1905,19 @@ impl StockMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockMoveUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_ids` (Account Move).
@@ -1888,7 +1925,7 @@ impl StockMoveUpdate {
     pub fn account_move_ids(
         mut self,
         account_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values
@@ -1906,7 +1943,7 @@ impl StockMoveUpdate {
     pub fn analytic_account_line_ids(
         mut self,
         analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
         >,
     ) -> Self {
         self.values
@@ -1957,7 +1994,7 @@ impl StockMoveUpdate {
     pub fn created_purchase_line_ids(
         mut self,
         created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
         >,
     ) -> Self {
         self.values
@@ -2025,7 +2062,9 @@ impl StockMoveUpdate {
     #[inline]
     pub fn lot_ids(
         mut self,
-        lot_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::StockLot>>,
+        lot_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLot>,
+        >,
     ) -> Self {
         self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
         self
@@ -2041,7 +2080,7 @@ impl StockMoveUpdate {
     pub fn move_dest_ids(
         mut self,
         move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
@@ -2052,7 +2091,7 @@ impl StockMoveUpdate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -2063,7 +2102,7 @@ impl StockMoveUpdate {
     pub fn move_orig_ids(
         mut self,
         move_orig_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
@@ -2080,7 +2119,9 @@ impl StockMoveUpdate {
     pub fn never_product_template_attribute_value_ids(
         mut self,
         never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::ProductTemplateAttributeValue,
+            >,
         >,
     ) -> Self {
         self.values
@@ -2244,7 +2285,7 @@ impl StockMoveUpdate {
     pub fn returned_move_ids(
         mut self,
         returned_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -2256,7 +2297,7 @@ impl StockMoveUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -2297,7 +2338,7 @@ impl StockMoveUpdate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -2339,744 +2380,773 @@ impl ::runtime::UpdateValues for StockMoveUpdate {
 pub mod fields {
     /// Account Move (`account_move_ids`, `one2many`).
     #[inline]
-    pub const fn account_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn account_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("account_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("account_move_ids")
     }
     /// Whether the move was added after the picking's confirmation (`additional`, `boolean`).
     #[inline]
-    pub const fn additional() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("additional")
+    pub const fn additional() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("additional")
     }
     /// Operations (`allowed_operation_ids`, `one2many`).
     #[inline]
-    pub const fn allowed_operation_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn allowed_operation_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("allowed_operation_ids")
+        ::runtime::odoo::fields::X2ManyField::new("allowed_operation_ids")
     }
     /// Analytic Account Line (`analytic_account_line_ids`, `many2many`).
     #[inline]
-    pub const fn analytic_account_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn analytic_account_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::AccountAnalyticLine,
     > {
-        ::runtime::fields::X2ManyField::new("analytic_account_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("analytic_account_line_ids")
     }
     /// Forecasted Quantity (`availability`, `float`).
     #[inline]
-    pub const fn availability() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("availability")
+    pub const fn availability() -> ::runtime::odoo::fields::NumField<
+        super::StockMove,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("availability")
     }
     /// BoM Line (`bom_line_id`, `many2one`).
     #[inline]
-    pub const fn bom_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bom_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("bom_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("bom_line_id")
     }
     /// By-products (`byproduct_id`, `many2one`).
     #[inline]
-    pub const fn byproduct_id() -> ::runtime::fields::Many2OneField<
+    pub const fn byproduct_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("byproduct_id")
+        ::runtime::odoo::fields::Many2OneField::new("byproduct_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Consumed Disassembly Order (`consume_unbuild_id`, `many2one`).
     #[inline]
-    pub const fn consume_unbuild_id() -> ::runtime::fields::Many2OneField<
+    pub const fn consume_unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("consume_unbuild_id")
+        ::runtime::odoo::fields::Many2OneField::new("consume_unbuild_id")
     }
     /// Cost Share (%) (`cost_share`, `float`).
     #[inline]
-    pub const fn cost_share() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("cost_share")
+    pub const fn cost_share() -> ::runtime::odoo::fields::NumField<
+        super::StockMove,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("cost_share")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Created Production Order (`created_production_id`, `many2one`).
     #[inline]
-    pub const fn created_production_id() -> ::runtime::fields::Many2OneField<
+    pub const fn created_production_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("created_production_id")
+        ::runtime::odoo::fields::Many2OneField::new("created_production_id")
     }
     /// Created Purchase Order Lines (`created_purchase_line_ids`, `many2many`).
     #[inline]
-    pub const fn created_purchase_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn created_purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::X2ManyField::new("created_purchase_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("created_purchase_line_ids")
     }
     /// Date Scheduled (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Deadline (`date_deadline`, `datetime`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Delay Alert Date (`delay_alert_date`, `datetime`).
     #[inline]
-    pub const fn delay_alert_date() -> ::runtime::fields::DateField<
+    pub const fn delay_alert_date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("delay_alert_date")
+        ::runtime::odoo::fields::DateField::new("delay_alert_date")
     }
     /// Kit (`description_bom_line`, `char`).
     #[inline]
-    pub const fn description_bom_line() -> ::runtime::fields::CharField<
+    pub const fn description_bom_line() -> ::runtime::odoo::fields::CharField<
         super::StockMove,
     > {
-        ::runtime::fields::CharField::new("description_bom_line")
+        ::runtime::odoo::fields::CharField::new("description_bom_line")
     }
     /// Description of Picking (`description_picking`, `text`).
     #[inline]
-    pub const fn description_picking() -> ::runtime::fields::CharField<
+    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
         super::StockMove,
     > {
-        ::runtime::fields::CharField::new("description_picking")
+        ::runtime::odoo::fields::CharField::new("description_picking")
     }
     /// Display Assign Serial (`display_assign_serial`, `boolean`).
     #[inline]
-    pub const fn display_assign_serial() -> ::runtime::fields::BoolField<
+    pub const fn display_assign_serial() -> ::runtime::odoo::fields::BoolField<
         super::StockMove,
     > {
-        ::runtime::fields::BoolField::new("display_assign_serial")
+        ::runtime::odoo::fields::BoolField::new("display_assign_serial")
     }
     /// Display Import Lot (`display_import_lot`, `boolean`).
     #[inline]
-    pub const fn display_import_lot() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("display_import_lot")
+    pub const fn display_import_lot() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("display_import_lot")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::StockMove> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Forecast Availability (`forecast_availability`, `float`).
     #[inline]
-    pub const fn forecast_availability() -> ::runtime::fields::NumField<
+    pub const fn forecast_availability() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("forecast_availability")
+        ::runtime::odoo::fields::NumField::new("forecast_availability")
     }
     /// Forecasted Expected date (`forecast_expected_date`, `datetime`).
     #[inline]
-    pub const fn forecast_expected_date() -> ::runtime::fields::DateField<
+    pub const fn forecast_expected_date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("forecast_expected_date")
+        ::runtime::odoo::fields::DateField::new("forecast_expected_date")
     }
     /// Procurement Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ProcurementGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// Product with Tracking (`has_tracking`, `selection`).
     #[inline]
-    pub const fn has_tracking() -> ::runtime::fields::SelectionField<
+    pub const fn has_tracking() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::HasTracking,
     > {
-        ::runtime::fields::SelectionField::new("has_tracking")
+        ::runtime::odoo::fields::SelectionField::new("has_tracking")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockMove, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockMove, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Done (`is_done`, `boolean`).
     #[inline]
-    pub const fn is_done() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_done")
+    pub const fn is_done() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("is_done")
     }
     /// Is initial demand editable (`is_initial_demand_editable`, `boolean`).
     #[inline]
-    pub const fn is_initial_demand_editable() -> ::runtime::fields::BoolField<
+    pub const fn is_initial_demand_editable() -> ::runtime::odoo::fields::BoolField<
         super::StockMove,
     > {
-        ::runtime::fields::BoolField::new("is_initial_demand_editable")
+        ::runtime::odoo::fields::BoolField::new("is_initial_demand_editable")
     }
     /// Inventory (`is_inventory`, `boolean`).
     #[inline]
-    pub const fn is_inventory() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_inventory")
+    pub const fn is_inventory() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("is_inventory")
     }
     /// Is Locked (`is_locked`, `boolean`).
     #[inline]
-    pub const fn is_locked() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_locked")
+    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("is_locked")
     }
     /// Is quantity done editable (`is_quantity_done_editable`, `boolean`).
     #[inline]
-    pub const fn is_quantity_done_editable() -> ::runtime::fields::BoolField<
+    pub const fn is_quantity_done_editable() -> ::runtime::odoo::fields::BoolField<
         super::StockMove,
     > {
-        ::runtime::fields::BoolField::new("is_quantity_done_editable")
+        ::runtime::odoo::fields::BoolField::new("is_quantity_done_editable")
     }
     /// Track Inventory (`is_storable`, `boolean`).
     #[inline]
-    pub const fn is_storable() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_storable")
+    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("is_storable")
     }
     /// Intermediate Location (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// Destination Location Type (`location_dest_usage`, `selection`).
     #[inline]
-    pub const fn location_dest_usage() -> ::runtime::fields::SelectionField<
+    pub const fn location_dest_usage() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::LocationDestUsage,
     > {
-        ::runtime::fields::SelectionField::new("location_dest_usage")
+        ::runtime::odoo::fields::SelectionField::new("location_dest_usage")
     }
     /// Final Location (`location_final_id`, `many2one`).
     #[inline]
-    pub const fn location_final_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_final_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_final_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_final_id")
     }
     /// Source Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Source Location Type (`location_usage`, `selection`).
     #[inline]
-    pub const fn location_usage() -> ::runtime::fields::SelectionField<
+    pub const fn location_usage() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::LocationUsage,
     > {
-        ::runtime::fields::SelectionField::new("location_usage")
+        ::runtime::odoo::fields::SelectionField::new("location_usage")
     }
     /// Serial Numbers (`lot_ids`, `many2many`).
     #[inline]
-    pub const fn lot_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn lot_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::X2ManyField::new("lot_ids")
+        ::runtime::odoo::fields::X2ManyField::new("lot_ids")
     }
     /// Manual Consumption (`manual_consumption`, `boolean`).
     #[inline]
-    pub const fn manual_consumption() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("manual_consumption")
+    pub const fn manual_consumption() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("manual_consumption")
     }
     /// Destination Moves (`move_dest_ids`, `many2many`).
     #[inline]
-    pub const fn move_dest_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_dest_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_dest_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_dest_ids")
     }
     /// Move Line (`move_line_ids`, `one2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Move Lines Count (`move_lines_count`, `integer`).
     #[inline]
-    pub const fn move_lines_count() -> ::runtime::fields::NumField<
+    pub const fn move_lines_count() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         i64,
     > {
-        ::runtime::fields::NumField::new("move_lines_count")
+        ::runtime::odoo::fields::NumField::new("move_lines_count")
     }
     /// Original Move (`move_orig_ids`, `many2many`).
     #[inline]
-    pub const fn move_orig_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_orig_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_orig_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_orig_ids")
     }
     /// Description (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockMove> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Never attribute Values (`never_product_template_attribute_value_ids`, `many2many`).
     #[inline]
-    pub const fn never_product_template_attribute_value_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn never_product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::X2ManyField::new("never_product_template_attribute_value_ids")
+        ::runtime::odoo::fields::X2ManyField::new(
+            "never_product_template_attribute_value_ids",
+        )
     }
     /// First SN/Lot (`next_serial`, `char`).
     #[inline]
-    pub const fn next_serial() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("next_serial")
+    pub const fn next_serial() -> ::runtime::odoo::fields::CharField<super::StockMove> {
+        ::runtime::odoo::fields::CharField::new("next_serial")
     }
     /// Number of SN/Lots (`next_serial_count`, `integer`).
     #[inline]
-    pub const fn next_serial_count() -> ::runtime::fields::NumField<
+    pub const fn next_serial_count() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         i64,
     > {
-        ::runtime::fields::NumField::new("next_serial_count")
+        ::runtime::odoo::fields::NumField::new("next_serial_count")
     }
     /// Operation To Consume (`operation_id`, `many2one`).
     #[inline]
-    pub const fn operation_id() -> ::runtime::fields::Many2OneField<
+    pub const fn operation_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("operation_id")
+        ::runtime::odoo::fields::Many2OneField::new("operation_id")
     }
     /// Finished Lot/Serial Number (`order_finished_lot_id`, `many2one`).
     #[inline]
-    pub const fn order_finished_lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn order_finished_lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("order_finished_lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("order_finished_lot_id")
     }
     /// Original Reordering Rule (`orderpoint_id`, `many2one`).
     #[inline]
-    pub const fn orderpoint_id() -> ::runtime::fields::Many2OneField<
+    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockWarehouseOrderpoint,
     > {
-        ::runtime::fields::Many2OneField::new("orderpoint_id")
+        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
     }
     /// Source Document (`origin`, `char`).
     #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("origin")
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockMove> {
+        ::runtime::odoo::fields::CharField::new("origin")
     }
     /// Origin return move (`origin_returned_move_id`, `many2one`).
     #[inline]
-    pub const fn origin_returned_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn origin_returned_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::Many2OneField::new("origin_returned_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("origin_returned_move_id")
     }
     /// Package Level (`package_level_id`, `many2one`).
     #[inline]
-    pub const fn package_level_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_level_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockPackageLevel,
     > {
-        ::runtime::fields::Many2OneField::new("package_level_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_level_id")
     }
     /// Destination Address (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Picked (`picked`, `boolean`).
     #[inline]
-    pub const fn picked() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("picked")
+    pub const fn picked() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("picked")
     }
     /// Type of Operation (`picking_code`, `selection`).
     #[inline]
-    pub const fn picking_code() -> ::runtime::fields::SelectionField<
+    pub const fn picking_code() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::PickingCode,
     > {
-        ::runtime::fields::SelectionField::new("picking_code")
+        ::runtime::odoo::fields::SelectionField::new("picking_code")
     }
     /// Transfer (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
     #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::fields::BoolField<
+    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
         super::StockMove,
     > {
-        ::runtime::fields::BoolField::new("picking_type_entire_packs")
+        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
     }
     /// Operation Type (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Unit Price (`price_unit`, `float`).
     #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("price_unit")
+    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
+        super::StockMove,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("price_unit")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Supply Method (`procure_method`, `selection`).
     #[inline]
-    pub const fn procure_method() -> ::runtime::fields::SelectionField<
+    pub const fn procure_method() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::ProcureMethod,
     > {
-        ::runtime::fields::SelectionField::new("procure_method")
+        ::runtime::odoo::fields::SelectionField::new("procure_method")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Packaging (`product_packaging_id`, `many2one`).
     #[inline]
-    pub const fn product_packaging_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ProductPackaging,
     > {
-        ::runtime::fields::Many2OneField::new("product_packaging_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
     }
     /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
     #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::fields::NumField<
+    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_packaging_qty")
+        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
     }
     /// Done Packaging Quantity (`product_packaging_quantity`, `float`).
     #[inline]
-    pub const fn product_packaging_quantity() -> ::runtime::fields::NumField<
+    pub const fn product_packaging_quantity() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_packaging_quantity")
+        ::runtime::odoo::fields::NumField::new("product_packaging_quantity")
     }
     /// Real Quantity (`product_qty`, `float`).
     #[inline]
-    pub const fn product_qty() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("product_qty")
+    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
+        super::StockMove,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("product_qty")
     }
     /// Product On Hand Quantity (`product_qty_available`, `float`).
     #[inline]
-    pub const fn product_qty_available() -> ::runtime::fields::NumField<
+    pub const fn product_qty_available() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_qty_available")
+        ::runtime::odoo::fields::NumField::new("product_qty_available")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// UoM (`product_uom`, `many2one`).
     #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Demand (`product_uom_qty`, `float`).
     #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
+    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_uom_qty")
+        ::runtime::odoo::fields::NumField::new("product_uom_qty")
     }
     /// Product Forecasted Quantity (`product_virtual_available`, `float`).
     #[inline]
-    pub const fn product_virtual_available() -> ::runtime::fields::NumField<
+    pub const fn product_virtual_available() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_virtual_available")
+        ::runtime::odoo::fields::NumField::new("product_virtual_available")
     }
     /// Production Order for finished products (`production_id`, `many2one`).
     #[inline]
-    pub const fn production_id() -> ::runtime::fields::Many2OneField<
+    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("production_id")
+        ::runtime::odoo::fields::Many2OneField::new("production_id")
     }
     /// Propagate cancel and split (`propagate_cancel`, `boolean`).
     #[inline]
-    pub const fn propagate_cancel() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("propagate_cancel")
+    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
     }
     /// Purchase Order Line (`purchase_line_id`, `many2one`).
     #[inline]
-    pub const fn purchase_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::PurchaseOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_line_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("quantity")
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<super::StockMove, f64> {
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Production Order for components (`raw_material_production_id`, `many2one`).
     #[inline]
-    pub const fn raw_material_production_id() -> ::runtime::fields::Many2OneField<
+    pub const fn raw_material_production_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("raw_material_production_id")
+        ::runtime::odoo::fields::Many2OneField::new("raw_material_production_id")
     }
     /// Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("reference")
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<super::StockMove> {
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Date to Reserve (`reservation_date`, `date`).
     #[inline]
-    pub const fn reservation_date() -> ::runtime::fields::DateField<
+    pub const fn reservation_date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("reservation_date")
+        ::runtime::odoo::fields::DateField::new("reservation_date")
     }
     /// Owner (`restrict_partner_id`, `many2one`).
     #[inline]
-    pub const fn restrict_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn restrict_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("restrict_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("restrict_partner_id")
     }
     /// All returned moves (`returned_move_ids`, `one2many`).
     #[inline]
-    pub const fn returned_move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn returned_move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("returned_move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("returned_move_ids")
     }
     /// Destination route (`route_ids`, `many2many`).
     #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
     }
     /// Stock Rule (`rule_id`, `many2one`).
     #[inline]
-    pub const fn rule_id() -> ::runtime::fields::Many2OneField<
+    pub const fn rule_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("rule_id")
+        ::runtime::odoo::fields::Many2OneField::new("rule_id")
     }
     /// Sale Line (`sale_line_id`, `many2one`).
     #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::SaleOrderLine,
     > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
     }
     /// Scrap operation (`scrap_id`, `many2one`).
     #[inline]
-    pub const fn scrap_id() -> ::runtime::fields::Many2OneField<
+    pub const fn scrap_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockScrap,
     > {
-        ::runtime::fields::Many2OneField::new("scrap_id")
+        ::runtime::odoo::fields::Many2OneField::new("scrap_id")
     }
     /// Scrapped (`scrapped`, `boolean`).
     #[inline]
-    pub const fn scrapped() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("scrapped")
+    pub const fn scrapped() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("scrapped")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::StockMove, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::StockMove, i64> {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Quantity To Consume (`should_consume_qty`, `float`).
     #[inline]
-    pub const fn should_consume_qty() -> ::runtime::fields::NumField<
+    pub const fn should_consume_qty() -> ::runtime::odoo::fields::NumField<
         super::StockMove,
         f64,
     > {
-        ::runtime::fields::NumField::new("should_consume_qty")
+        ::runtime::odoo::fields::NumField::new("should_consume_qty")
     }
     /// Details Visible (`show_details_visible`, `boolean`).
     #[inline]
-    pub const fn show_details_visible() -> ::runtime::fields::BoolField<
+    pub const fn show_details_visible() -> ::runtime::odoo::fields::BoolField<
         super::StockMove,
     > {
-        ::runtime::fields::BoolField::new("show_details_visible")
+        ::runtime::odoo::fields::BoolField::new("show_details_visible")
     }
     /// Show lot_id (`show_lots_m2o`, `boolean`).
     #[inline]
-    pub const fn show_lots_m2o() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_lots_m2o")
+    pub const fn show_lots_m2o() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_lots_m2o")
     }
     /// Show lot_name (`show_lots_text`, `boolean`).
     #[inline]
-    pub const fn show_lots_text() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_lots_text")
+    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_lots_text")
     }
     /// Show Detailed Operations (`show_operations`, `boolean`).
     #[inline]
-    pub const fn show_operations() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_operations")
+    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
+        super::StockMove,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_operations")
     }
     /// Show Quant (`show_quant`, `boolean`).
     #[inline]
-    pub const fn show_quant() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_quant")
+    pub const fn show_quant() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("show_quant")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::StockMove,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
     #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMove,
         super::super::rel::StockValuationLayer,
     > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
     }
     /// Update quantities on SO/PO (`to_refund`, `boolean`).
     #[inline]
-    pub const fn to_refund() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("to_refund")
+    pub const fn to_refund() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
+        ::runtime::odoo::fields::BoolField::new("to_refund")
     }
     /// Disassembly Order (`unbuild_id`, `many2one`).
     #[inline]
-    pub const fn unbuild_id() -> ::runtime::fields::Many2OneField<
+    pub const fn unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("unbuild_id")
+        ::runtime::odoo::fields::Many2OneField::new("unbuild_id")
     }
     /// Unit Factor (`unit_factor`, `float`).
     #[inline]
-    pub const fn unit_factor() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("unit_factor")
+    pub const fn unit_factor() -> ::runtime::odoo::fields::NumField<
+        super::StockMove,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("unit_factor")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Work Order To Consume (`workorder_id`, `many2one`).
     #[inline]
-    pub const fn workorder_id() -> ::runtime::fields::Many2OneField<
+    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("workorder_id")
+        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMove,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `has_tracking` (Product with Tracking) on `stock.move`.
@@ -3093,7 +3163,7 @@ pub enum HasTracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for HasTracking {
+impl ::runtime::odoo::wire::Selection for HasTracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3114,12 +3184,12 @@ impl ::runtime::wire::Selection for HasTracking {
 }
 impl<'de> ::serde::Deserialize<'de> for HasTracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for HasTracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `location_dest_usage` (Destination Location Type) on `stock.move`.
@@ -3144,7 +3214,7 @@ pub enum LocationDestUsage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LocationDestUsage {
+impl ::runtime::odoo::wire::Selection for LocationDestUsage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -3181,12 +3251,12 @@ impl ::runtime::wire::Selection for LocationDestUsage {
 }
 impl<'de> ::serde::Deserialize<'de> for LocationDestUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LocationDestUsage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `location_usage` (Source Location Type) on `stock.move`.
@@ -3211,7 +3281,7 @@ pub enum LocationUsage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LocationUsage {
+impl ::runtime::odoo::wire::Selection for LocationUsage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -3248,12 +3318,12 @@ impl ::runtime::wire::Selection for LocationUsage {
 }
 impl<'de> ::serde::Deserialize<'de> for LocationUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LocationUsage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_code` (Type of Operation) on `stock.move`.
@@ -3272,7 +3342,7 @@ pub enum PickingCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingCode {
+impl ::runtime::odoo::wire::Selection for PickingCode {
     const VALUES: &'static [&'static str] = &[
         "incoming",
         "outgoing",
@@ -3300,12 +3370,12 @@ impl ::runtime::wire::Selection for PickingCode {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `priority` (Priority) on `stock.move`.
@@ -3320,7 +3390,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3339,12 +3409,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `procure_method` (Supply Method) on `stock.move`.
@@ -3359,7 +3429,7 @@ pub enum ProcureMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProcureMethod {
+impl ::runtime::odoo::wire::Selection for ProcureMethod {
     const VALUES: &'static [&'static str] = &["make_to_stock", "make_to_order"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3378,12 +3448,12 @@ impl ::runtime::wire::Selection for ProcureMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for ProcureMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProcureMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `stock.move`.
@@ -3408,7 +3478,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "waiting",
@@ -3445,11 +3515,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -15,11 +15,11 @@ pub struct StockMoveLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Consume Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub consume_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub consume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct StockMoveLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// Creation date of this move line until updated due to: quantity being increased, 'picked' status has updated, or move line is done.
@@ -37,7 +37,7 @@ pub struct StockMoveLine {
     /// Kit
     ///
     /// `char`, readonly, related `move_id.description_bom_line`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
-    pub description_bom_line: ::runtime::wire::Computed<Option<String>>,
+    pub description_bom_line: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Description picking
     ///
     /// `text`.
@@ -57,11 +57,13 @@ pub struct StockMoveLine {
     /// Is Locked
     ///
     /// `boolean`, readonly, related `move_id.is_locked`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
-    pub is_locked: ::runtime::wire::Computed<bool>,
+    pub is_locked: ::runtime::odoo::wire::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Destination Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -79,7 +81,7 @@ pub struct StockMoveLine {
     /// From
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Source Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -97,7 +99,7 @@ pub struct StockMoveLine {
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// Lot/Serial Number Name
     ///
     /// `char`.
@@ -105,11 +107,11 @@ pub struct StockMoveLine {
     /// Lots Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lots_visible())`.
-    pub lots_visible: ::runtime::wire::Computed<bool>,
+    pub lots_visible: ::runtime::odoo::wire::Computed<bool>,
     /// Stock Operation
     ///
     /// `many2one`, to `stock.move`.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::StockMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
     /// Source
     ///
     /// `char`, readonly, related `move_id.origin`, not stored.
@@ -119,16 +121,18 @@ pub struct StockMoveLine {
     /// When validating the transfer, the products will be taken from this owner.
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Source Package
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<::runtime::wire::Many2One<super::rel::StockQuantPackage>>,
+    pub package_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
+    >,
     /// Package Level
     ///
     /// `many2one`, to `stock.package_level`.
     pub package_level_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockPackageLevel>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockPackageLevel>,
     >,
     /// Picked
     ///
@@ -139,90 +143,94 @@ pub struct StockMoveLine {
     /// `selection`, readonly, related `picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: ::runtime::wire::Computed<Option<PickingCode>>,
+    pub picking_code: ::runtime::odoo::wire::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// The stock operation where the packing has been made
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, readonly, related `picking_id.location_dest_id`, not stored.
     pub picking_location_dest_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, readonly, related `picking_id.location_id`, not stored.
     pub picking_location_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Contact
     ///
     /// `many2one`, to `res.partner`, readonly, related `picking_id.partner_id`, not stored.
-    pub picking_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub picking_partner_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
     ///
     /// `boolean`, readonly, related `picking_id.picking_type_id.show_entire_packs`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_entire_packs())`.
-    pub picking_type_entire_packs: ::runtime::wire::Computed<bool>,
+    pub picking_type_entire_packs: ::runtime::odoo::wire::Computed<bool>,
     /// Operation type
     ///
     /// `many2one`, to `stock.picking.type`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_id())`.
-    pub picking_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockPickingType>>,
     >,
     /// Create New Lots/Serial Numbers
     ///
     /// If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field.
     ///
     /// `boolean`, readonly, related `picking_type_id.use_create_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_create_lots())`.
-    pub picking_type_use_create_lots: ::runtime::wire::Computed<bool>,
+    pub picking_type_use_create_lots: ::runtime::odoo::wire::Computed<bool>,
     /// Use Existing Lots/Serial Numbers
     ///
     /// If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type.  This means it will create stock with no lot or not put a restriction on the lot taken.
     ///
     /// `boolean`, readonly, related `picking_type_id.use_existing_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_existing_lots())`.
-    pub picking_type_use_existing_lots: ::runtime::wire::Computed<bool>,
+    pub picking_type_use_existing_lots: ::runtime::odoo::wire::Computed<bool>,
     /// Produce Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub produce_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub produce_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Product Category
     ///
     /// `char`, readonly, related `product_id.categ_id.complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_name())`.
-    pub product_category_name: ::runtime::wire::Computed<Option<String>>,
+    pub product_category_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Reserved Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
-    pub product_packaging_qty: ::runtime::wire::Computed<f64>,
+    pub product_packaging_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Production Order
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub production_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Pick From
     ///
     /// `many2one`, to `stock.quant`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_id())`.
-    pub quant_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockQuant>>,
+    pub quant_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockQuant>>,
     >,
     /// Quantity
     ///
@@ -242,7 +250,7 @@ pub struct StockMoveLine {
     ///
     /// `many2one`, to `stock.quant.package`.
     pub result_package_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockQuantPackage>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
     >,
     /// Scheduled Date
     ///
@@ -269,11 +277,13 @@ pub struct StockMoveLine {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
     /// Work Order
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub workorder_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -281,14 +291,14 @@ pub struct StockMoveLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockMoveLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockMoveLine {
+impl ::runtime::odoo::wire::FromRecord for StockMoveLine {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "consume_line_ids",
@@ -343,8 +353,8 @@ impl ::runtime::wire::FromRecord for StockMoveLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockMoveLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -462,26 +472,26 @@ impl ::runtime::Model for StockMoveLine {
         "quant_id",
         "tracking",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("consume_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("consume_line_ids", "many2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("description_bom_line", "char"),
-        ::runtime::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_inventory", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_inventory", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_dest_usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_usage", "selection")
             .selection(
                 &[
                     "supplier",
@@ -493,10 +503,10 @@ impl ::runtime::Model for StockMoveLine {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_usage", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("location_usage", "selection")
             .selection(
                 &[
                     "supplier",
@@ -508,55 +518,63 @@ impl ::runtime::Model for StockMoveLine {
                     "transit",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("lot_name", "char"),
-        ::runtime::verify::FieldSpec::new("lots_visible", "boolean"),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("lots_visible", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
             .relation("stock.quant.package"),
-        ::runtime::verify::FieldSpec::new("package_level_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_level_id", "many2one")
             .relation("stock.package_level"),
-        ::runtime::verify::FieldSpec::new("picked", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_code", "selection")
             .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("picking_location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_location_dest_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("picking_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("picking_partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("picking_type_use_create_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_type_use_existing_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("produce_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+            "picking_type_use_create_lots",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "picking_type_use_existing_lots",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("produce_line_ids", "many2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("product_category_name", "char"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_category_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("production_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("quant_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quant_id", "many2one")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("quantity_product_uom", "float"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("result_package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("quantity_product_uom", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("result_package_id", "many2one")
             .relation("stock.quant.package"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(
                 &[
                     "draft",
@@ -568,38 +586,39 @@ impl ::runtime::Model for StockMoveLine {
                     "cancel",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("workorder_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
             .relation("mrp.workorder"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockMoveLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("owner_id"),
-        ::runtime::nested::Relation::display_name("package_id"),
-        ::runtime::nested::Relation::display_name("package_level_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("picking_location_dest_id"),
-        ::runtime::nested::Relation::display_name("picking_location_id"),
-        ::runtime::nested::Relation::display_name("picking_partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("production_id"),
-        ::runtime::nested::Relation::display_name("result_package_id"),
-        ::runtime::nested::Relation::display_name("workorder_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockMoveLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("owner_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_level_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("production_id"),
+        ::runtime::odoo::projection::Relation::display_name("result_package_id"),
+        ::runtime::odoo::projection::Relation::display_name("workorder_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -702,7 +721,7 @@ impl super::mixins::BaseModel for StockMoveLine {
 /// Values for creating a `stock.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockMoveLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockMoveLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -713,20 +732,20 @@ impl StockMoveLineCreate {
     /// Takes the required fields: `date` (readonly, computed and x2many fields are left out).
     pub fn new(date: ::chrono::DateTime<::chrono::Utc>) -> Self {
         StockMoveLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .date(date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -740,7 +759,7 @@ impl StockMoveLineCreate {
     pub fn consume_line_ids(
         mut self,
         consume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -827,7 +846,7 @@ impl StockMoveLineCreate {
     pub fn produce_line_ids(
         mut self,
         produce_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -890,7 +909,7 @@ impl ::runtime::CreateValues for StockMoveLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockMoveLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockMoveLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -901,19 +920,19 @@ impl StockMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockMoveLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -927,7 +946,7 @@ impl StockMoveLineUpdate {
     pub fn consume_line_ids(
         mut self,
         consume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -1014,7 +1033,7 @@ impl StockMoveLineUpdate {
     pub fn produce_line_ids(
         mut self,
         produce_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -1077,375 +1096,388 @@ impl ::runtime::UpdateValues for StockMoveLineUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Consume Line (`consume_line_ids`, `many2many`).
     #[inline]
-    pub const fn consume_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn consume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMoveLine,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("consume_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("consume_line_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::StockMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Kit (`description_bom_line`, `char`).
     #[inline]
-    pub const fn description_bom_line() -> ::runtime::fields::CharField<
+    pub const fn description_bom_line() -> ::runtime::odoo::fields::CharField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::CharField::new("description_bom_line")
+        ::runtime::odoo::fields::CharField::new("description_bom_line")
     }
     /// Description picking (`description_picking`, `text`).
     #[inline]
-    pub const fn description_picking() -> ::runtime::fields::CharField<
+    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::CharField::new("description_picking")
+        ::runtime::odoo::fields::CharField::new("description_picking")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockMoveLine> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockMoveLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockMoveLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockMoveLine, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Inventory (`is_inventory`, `boolean`).
     #[inline]
-    pub const fn is_inventory() -> ::runtime::fields::BoolField<super::StockMoveLine> {
-        ::runtime::fields::BoolField::new("is_inventory")
+    pub const fn is_inventory() -> ::runtime::odoo::fields::BoolField<
+        super::StockMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_inventory")
     }
     /// Is Locked (`is_locked`, `boolean`).
     #[inline]
-    pub const fn is_locked() -> ::runtime::fields::BoolField<super::StockMoveLine> {
-        ::runtime::fields::BoolField::new("is_locked")
+    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<
+        super::StockMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_locked")
     }
     /// To (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// Destination Location Type (`location_dest_usage`, `selection`).
     #[inline]
-    pub const fn location_dest_usage() -> ::runtime::fields::SelectionField<
+    pub const fn location_dest_usage() -> ::runtime::odoo::fields::SelectionField<
         super::StockMoveLine,
         super::LocationDestUsage,
     > {
-        ::runtime::fields::SelectionField::new("location_dest_usage")
+        ::runtime::odoo::fields::SelectionField::new("location_dest_usage")
     }
     /// From (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Source Location Type (`location_usage`, `selection`).
     #[inline]
-    pub const fn location_usage() -> ::runtime::fields::SelectionField<
+    pub const fn location_usage() -> ::runtime::odoo::fields::SelectionField<
         super::StockMoveLine,
         super::LocationUsage,
     > {
-        ::runtime::fields::SelectionField::new("location_usage")
+        ::runtime::odoo::fields::SelectionField::new("location_usage")
     }
     /// Lot/Serial Number (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Lot/Serial Number Name (`lot_name`, `char`).
     #[inline]
-    pub const fn lot_name() -> ::runtime::fields::CharField<super::StockMoveLine> {
-        ::runtime::fields::CharField::new("lot_name")
+    pub const fn lot_name() -> ::runtime::odoo::fields::CharField<super::StockMoveLine> {
+        ::runtime::odoo::fields::CharField::new("lot_name")
     }
     /// Lots Visible (`lots_visible`, `boolean`).
     #[inline]
-    pub const fn lots_visible() -> ::runtime::fields::BoolField<super::StockMoveLine> {
-        ::runtime::fields::BoolField::new("lots_visible")
+    pub const fn lots_visible() -> ::runtime::odoo::fields::BoolField<
+        super::StockMoveLine,
+    > {
+        ::runtime::odoo::fields::BoolField::new("lots_visible")
     }
     /// Stock Operation (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Source (`origin`, `char`).
     #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockMoveLine> {
-        ::runtime::fields::CharField::new("origin")
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockMoveLine> {
+        ::runtime::odoo::fields::CharField::new("origin")
     }
     /// From Owner (`owner_id`, `many2one`).
     #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("owner_id")
+        ::runtime::odoo::fields::Many2OneField::new("owner_id")
     }
     /// Source Package (`package_id`, `many2one`).
     #[inline]
-    pub const fn package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("package_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_id")
     }
     /// Package Level (`package_level_id`, `many2one`).
     #[inline]
-    pub const fn package_level_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_level_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockPackageLevel,
     > {
-        ::runtime::fields::Many2OneField::new("package_level_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_level_id")
     }
     /// Picked (`picked`, `boolean`).
     #[inline]
-    pub const fn picked() -> ::runtime::fields::BoolField<super::StockMoveLine> {
-        ::runtime::fields::BoolField::new("picked")
+    pub const fn picked() -> ::runtime::odoo::fields::BoolField<super::StockMoveLine> {
+        ::runtime::odoo::fields::BoolField::new("picked")
     }
     /// Type of Operation (`picking_code`, `selection`).
     #[inline]
-    pub const fn picking_code() -> ::runtime::fields::SelectionField<
+    pub const fn picking_code() -> ::runtime::odoo::fields::SelectionField<
         super::StockMoveLine,
         super::PickingCode,
     > {
-        ::runtime::fields::SelectionField::new("picking_code")
+        ::runtime::odoo::fields::SelectionField::new("picking_code")
     }
     /// Transfer (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Destination Location (`picking_location_dest_id`, `many2one`).
     #[inline]
-    pub const fn picking_location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("picking_location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_location_dest_id")
     }
     /// Source Location (`picking_location_id`, `many2one`).
     #[inline]
-    pub const fn picking_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("picking_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_location_id")
     }
     /// Contact (`picking_partner_id`, `many2one`).
     #[inline]
-    pub const fn picking_partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("picking_partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_partner_id")
     }
     /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
     #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::fields::BoolField<
+    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::BoolField::new("picking_type_entire_packs")
+        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
     }
     /// Operation type (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Create New Lots/Serial Numbers (`picking_type_use_create_lots`, `boolean`).
     #[inline]
-    pub const fn picking_type_use_create_lots() -> ::runtime::fields::BoolField<
+    pub const fn picking_type_use_create_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::BoolField::new("picking_type_use_create_lots")
+        ::runtime::odoo::fields::BoolField::new("picking_type_use_create_lots")
     }
     /// Use Existing Lots/Serial Numbers (`picking_type_use_existing_lots`, `boolean`).
     #[inline]
-    pub const fn picking_type_use_existing_lots() -> ::runtime::fields::BoolField<
+    pub const fn picking_type_use_existing_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::BoolField::new("picking_type_use_existing_lots")
+        ::runtime::odoo::fields::BoolField::new("picking_type_use_existing_lots")
     }
     /// Produce Line (`produce_line_ids`, `many2many`).
     #[inline]
-    pub const fn produce_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn produce_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockMoveLine,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("produce_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("produce_line_ids")
     }
     /// Product Category (`product_category_name`, `char`).
     #[inline]
-    pub const fn product_category_name() -> ::runtime::fields::CharField<
+    pub const fn product_category_name() -> ::runtime::odoo::fields::CharField<
         super::StockMoveLine,
     > {
-        ::runtime::fields::CharField::new("product_category_name")
+        ::runtime::odoo::fields::CharField::new("product_category_name")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
     #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::fields::NumField<
+    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
         super::StockMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("product_packaging_qty")
+        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Production Order (`production_id`, `many2one`).
     #[inline]
-    pub const fn production_id() -> ::runtime::fields::Many2OneField<
+    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("production_id")
+        ::runtime::odoo::fields::Many2OneField::new("production_id")
     }
     /// Pick From (`quant_id`, `many2one`).
     #[inline]
-    pub const fn quant_id() -> ::runtime::fields::Many2OneField<
+    pub const fn quant_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::Many2OneField::new("quant_id")
+        ::runtime::odoo::fields::Many2OneField::new("quant_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockMoveLine, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Quantity in Product UoM (`quantity_product_uom`, `float`).
-    #[inline]
-    pub const fn quantity_product_uom() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockMoveLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity_product_uom")
+        ::runtime::odoo::fields::NumField::new("quantity")
+    }
+    /// Quantity in Product UoM (`quantity_product_uom`, `float`).
+    #[inline]
+    pub const fn quantity_product_uom() -> ::runtime::odoo::fields::NumField<
+        super::StockMoveLine,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("quantity_product_uom")
     }
     /// Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::StockMoveLine> {
-        ::runtime::fields::CharField::new("reference")
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
+        super::StockMoveLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Destination Package (`result_package_id`, `many2one`).
     #[inline]
-    pub const fn result_package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn result_package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("result_package_id")
+        ::runtime::odoo::fields::Many2OneField::new("result_package_id")
     }
     /// Scheduled Date (`scheduled_date`, `datetime`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::DateField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
         super::StockMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("scheduled_date")
+        ::runtime::odoo::fields::DateField::new("scheduled_date")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::StockMoveLine,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Tracking (`tracking`, `selection`).
     #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
         super::StockMoveLine,
         super::Tracking,
     > {
-        ::runtime::fields::SelectionField::new("tracking")
+        ::runtime::odoo::fields::SelectionField::new("tracking")
     }
     /// Work Order (`workorder_id`, `many2one`).
     #[inline]
-    pub const fn workorder_id() -> ::runtime::fields::Many2OneField<
+    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("workorder_id")
+        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockMoveLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockMoveLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `location_dest_usage` (Destination Location Type) on `stock.move.line`.
@@ -1470,7 +1502,7 @@ pub enum LocationDestUsage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LocationDestUsage {
+impl ::runtime::odoo::wire::Selection for LocationDestUsage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -1507,12 +1539,12 @@ impl ::runtime::wire::Selection for LocationDestUsage {
 }
 impl<'de> ::serde::Deserialize<'de> for LocationDestUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LocationDestUsage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `location_usage` (Source Location Type) on `stock.move.line`.
@@ -1537,7 +1569,7 @@ pub enum LocationUsage {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LocationUsage {
+impl ::runtime::odoo::wire::Selection for LocationUsage {
     const VALUES: &'static [&'static str] = &[
         "supplier",
         "view",
@@ -1574,12 +1606,12 @@ impl ::runtime::wire::Selection for LocationUsage {
 }
 impl<'de> ::serde::Deserialize<'de> for LocationUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LocationUsage {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_code` (Type of Operation) on `stock.move.line`.
@@ -1598,7 +1630,7 @@ pub enum PickingCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingCode {
+impl ::runtime::odoo::wire::Selection for PickingCode {
     const VALUES: &'static [&'static str] = &[
         "incoming",
         "outgoing",
@@ -1626,12 +1658,12 @@ impl ::runtime::wire::Selection for PickingCode {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `stock.move.line`.
@@ -1656,7 +1688,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "waiting",
@@ -1693,12 +1725,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tracking` (Tracking) on `stock.move.line`.
@@ -1715,7 +1747,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1736,11 +1768,11 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

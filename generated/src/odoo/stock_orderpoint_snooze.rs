@@ -21,7 +21,7 @@ pub struct StockOrderpointSnooze {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,9 @@ pub struct StockOrderpointSnooze {
     /// Orderpoint
     ///
     /// `many2many`, to `stock.warehouse.orderpoint`.
-    pub orderpoint_ids: ::runtime::wire::X2Many<super::rel::StockWarehouseOrderpoint>,
+    pub orderpoint_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::StockWarehouseOrderpoint,
+    >,
     /// Snooze for
     ///
     /// `selection`.
@@ -51,14 +53,14 @@ pub struct StockOrderpointSnooze {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockOrderpointSnooze {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockOrderpointSnooze {
+impl ::runtime::odoo::wire::FromRecord for StockOrderpointSnooze {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -71,8 +73,8 @@ impl ::runtime::wire::FromRecord for StockOrderpointSnooze {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockOrderpointSnooze::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,28 +106,29 @@ impl ::runtime::Model for StockOrderpointSnooze {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("orderpoint_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("orderpoint_ids", "many2many")
             .relation("stock.warehouse.orderpoint"),
-        ::runtime::verify::FieldSpec::new("predefined_date", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("predefined_date", "selection")
             .selection(&["day", "week", "month", "custom"]),
-        ::runtime::verify::FieldSpec::new("snoozed_until", "date"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("snoozed_until", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockOrderpointSnooze {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockOrderpointSnooze {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -155,7 +158,7 @@ impl super::mixins::BaseModel for StockOrderpointSnooze {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockOrderpointSnoozeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockOrderpointSnoozeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -166,19 +169,19 @@ impl StockOrderpointSnoozeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockOrderpointSnoozeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockOrderpointSnooze>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockOrderpointSnooze>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `orderpoint_ids` (Orderpoint).
@@ -186,7 +189,7 @@ impl StockOrderpointSnoozeCreate {
     pub fn orderpoint_ids(
         mut self,
         orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
         >,
     ) -> Self {
         self.values
@@ -213,7 +216,7 @@ impl ::runtime::CreateValues for StockOrderpointSnoozeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockOrderpointSnoozeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockOrderpointSnoozeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +227,19 @@ impl StockOrderpointSnoozeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockOrderpointSnoozeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockOrderpointSnooze>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockOrderpointSnooze>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `orderpoint_ids` (Orderpoint).
@@ -244,7 +247,7 @@ impl StockOrderpointSnoozeUpdate {
     pub fn orderpoint_ids(
         mut self,
         orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
         >,
     ) -> Self {
         self.values
@@ -271,71 +274,74 @@ impl ::runtime::UpdateValues for StockOrderpointSnoozeUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockOrderpointSnooze,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockOrderpointSnooze,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockOrderpointSnooze,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockOrderpointSnooze, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockOrderpointSnooze,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Orderpoint (`orderpoint_ids`, `many2many`).
     #[inline]
-    pub const fn orderpoint_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn orderpoint_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockOrderpointSnooze,
         super::super::rel::StockWarehouseOrderpoint,
     > {
-        ::runtime::fields::X2ManyField::new("orderpoint_ids")
+        ::runtime::odoo::fields::X2ManyField::new("orderpoint_ids")
     }
     /// Snooze for (`predefined_date`, `selection`).
     #[inline]
-    pub const fn predefined_date() -> ::runtime::fields::SelectionField<
+    pub const fn predefined_date() -> ::runtime::odoo::fields::SelectionField<
         super::StockOrderpointSnooze,
         super::PredefinedDate,
     > {
-        ::runtime::fields::SelectionField::new("predefined_date")
+        ::runtime::odoo::fields::SelectionField::new("predefined_date")
     }
     /// Snooze Date (`snoozed_until`, `date`).
     #[inline]
-    pub const fn snoozed_until() -> ::runtime::fields::DateField<
+    pub const fn snoozed_until() -> ::runtime::odoo::fields::DateField<
         super::StockOrderpointSnooze,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("snoozed_until")
+        ::runtime::odoo::fields::DateField::new("snoozed_until")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockOrderpointSnooze,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockOrderpointSnooze,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `predefined_date` (Snooze for) on `stock.orderpoint.snooze`.
@@ -354,7 +360,7 @@ pub enum PredefinedDate {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PredefinedDate {
+impl ::runtime::odoo::wire::Selection for PredefinedDate {
     const VALUES: &'static [&'static str] = &["day", "week", "month", "custom"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -377,11 +383,11 @@ impl ::runtime::wire::Selection for PredefinedDate {
 }
 impl<'de> ::serde::Deserialize<'de> for PredefinedDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PredefinedDate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct StockPackageDestination {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,8 +29,8 @@ pub struct StockPackageDestination {
     /// Filtered Location
     ///
     /// `one2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filtered_location())`.
-    pub filtered_location: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    pub filtered_location: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
     >,
     /// ID
     ///
@@ -39,17 +39,19 @@ pub struct StockPackageDestination {
     /// Destination location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Move Line
     ///
     /// `many2many`, to `stock.move.line`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_ids())`.
-    pub move_line_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     >,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, required.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,14 +59,14 @@ pub struct StockPackageDestination {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageDestination {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPackageDestination {
+impl ::runtime::odoo::wire::FromRecord for StockPackageDestination {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -78,8 +80,8 @@ impl ::runtime::wire::FromRecord for StockPackageDestination {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPackageDestination::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,36 +114,37 @@ impl ::runtime::Model for StockPackageDestination {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["filtered_location", "move_line_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("filtered_location", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("filtered_location", "one2many")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
             .relation("stock.move.line")
             .required(),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPackageDestination {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPackageDestination {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -170,7 +173,7 @@ impl super::mixins::BaseModel for StockPackageDestination {
 /// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPackageDestinationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageDestinationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -181,7 +184,7 @@ impl StockPackageDestinationCreate {
     /// Takes the required fields: `location_dest_id`, `picking_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_dest_id: i64, picking_id: i64) -> Self {
         StockPackageDestinationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .location_dest_id(location_dest_id)
             .picking_id(picking_id)
@@ -189,13 +192,13 @@ impl StockPackageDestinationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageDestination>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageDestination>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_dest_id` (Destination location).
@@ -218,7 +221,7 @@ impl ::runtime::CreateValues for StockPackageDestinationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPackageDestinationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageDestinationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -229,19 +232,19 @@ impl StockPackageDestinationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPackageDestinationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageDestination>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageDestination>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_dest_id` (Destination location).
@@ -264,81 +267,81 @@ impl ::runtime::UpdateValues for StockPackageDestinationUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageDestination,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageDestination,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockPackageDestination,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Filtered Location (`filtered_location`, `one2many`).
     #[inline]
-    pub const fn filtered_location() -> ::runtime::fields::X2ManyField<
+    pub const fn filtered_location() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPackageDestination,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::X2ManyField::new("filtered_location")
+        ::runtime::odoo::fields::X2ManyField::new("filtered_location")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockPackageDestination,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Destination location (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageDestination,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// Move Line (`move_line_ids`, `many2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPackageDestination,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Picking (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageDestination,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageDestination,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageDestination,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

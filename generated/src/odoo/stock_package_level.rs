@@ -13,7 +13,7 @@ pub struct StockPackageLevel {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct StockPackageLevel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,57 +33,61 @@ pub struct StockPackageLevel {
     /// Done
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_done())`.
-    pub is_done: ::runtime::wire::Computed<bool>,
+    pub is_done: ::runtime::odoo::wire::Computed<bool>,
     /// Is Fresh Package
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_fresh_package())`.
-    pub is_fresh_package: ::runtime::wire::Computed<bool>,
+    pub is_fresh_package: ::runtime::odoo::wire::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, computed.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// From
     ///
     /// `many2one`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `package_level_id`).
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `package_level_id`).
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Package
     ///
     /// `many2one`, to `stock.quant.package`, required.
-    pub package_id: Option<::runtime::wire::Many2One<super::rel::StockQuantPackage>>,
+    pub package_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
+    >,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Type of Operation
     ///
     /// `selection`, readonly, related `picking_id.picking_type_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_type_code: ::runtime::wire::Computed<Option<PickingTypeCode>>,
+    pub picking_type_code: ::runtime::odoo::wire::Computed<Option<PickingTypeCode>>,
     /// Show Lots M2O
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
-    pub show_lots_m2o: ::runtime::wire::Computed<bool>,
+    pub show_lots_m2o: ::runtime::odoo::wire::Computed<bool>,
     /// Show Lots Text
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
     /// State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `draft` (Draft), `confirmed` (Confirmed), `assigned` (Reserved), `new` (New), `done` (Done), `cancel` (Cancelled).
-    pub state: ::runtime::wire::Computed<Option<State>>,
+    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -91,14 +95,14 @@ pub struct StockPackageLevel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPackageLevel {
+impl ::runtime::odoo::wire::FromRecord for StockPackageLevel {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -121,8 +125,8 @@ impl ::runtime::wire::FromRecord for StockPackageLevel {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPackageLevel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,56 +180,58 @@ impl ::runtime::Model for StockPackageLevel {
         "show_lots_text",
         "state",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_done", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_fresh_package", "boolean"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_done", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_fresh_package", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
             .relation("stock.quant.package")
             .required(),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("picking_type_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_code", "selection")
             .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::verify::FieldSpec::new("show_lots_m2o", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "confirmed", "assigned", "new", "done", "cancel"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPackageLevel {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("package_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPackageLevel {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.package_level` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPackageLevelCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageLevelCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -236,20 +242,20 @@ impl StockPackageLevelCreate {
     /// Takes the required fields: `package_id` (readonly, computed and x2many fields are left out).
     pub fn new(package_id: i64) -> Self {
         StockPackageLevelCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .package_id(package_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageLevel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageLevel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -275,7 +281,7 @@ impl StockPackageLevelCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -286,7 +292,7 @@ impl StockPackageLevelCreate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -312,7 +318,7 @@ impl ::runtime::CreateValues for StockPackageLevelCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPackageLevelUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageLevelUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -323,19 +329,19 @@ impl StockPackageLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPackageLevelUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageLevel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageLevel>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `company_id` (Company).
@@ -361,7 +367,7 @@ impl StockPackageLevelUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -372,7 +378,7 @@ impl StockPackageLevelUpdate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -398,145 +404,150 @@ impl ::runtime::UpdateValues for StockPackageLevelUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageLevel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockPackageLevel,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPackageLevel, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageLevel,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Done (`is_done`, `boolean`).
     #[inline]
-    pub const fn is_done() -> ::runtime::fields::BoolField<super::StockPackageLevel> {
-        ::runtime::fields::BoolField::new("is_done")
+    pub const fn is_done() -> ::runtime::odoo::fields::BoolField<
+        super::StockPackageLevel,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_done")
     }
     /// Is Fresh Package (`is_fresh_package`, `boolean`).
     #[inline]
-    pub const fn is_fresh_package() -> ::runtime::fields::BoolField<
+    pub const fn is_fresh_package() -> ::runtime::odoo::fields::BoolField<
         super::StockPackageLevel,
     > {
-        ::runtime::fields::BoolField::new("is_fresh_package")
+        ::runtime::odoo::fields::BoolField::new("is_fresh_package")
     }
     /// To (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// From (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Move (`move_ids`, `one2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPackageLevel,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Move Line (`move_line_ids`, `one2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPackageLevel,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Package (`package_id`, `many2one`).
     #[inline]
-    pub const fn package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("package_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_id")
     }
     /// Picking (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Type of Operation (`picking_type_code`, `selection`).
     #[inline]
-    pub const fn picking_type_code() -> ::runtime::fields::SelectionField<
+    pub const fn picking_type_code() -> ::runtime::odoo::fields::SelectionField<
         super::StockPackageLevel,
         super::PickingTypeCode,
     > {
-        ::runtime::fields::SelectionField::new("picking_type_code")
+        ::runtime::odoo::fields::SelectionField::new("picking_type_code")
     }
     /// Show Lots M2O (`show_lots_m2o`, `boolean`).
     #[inline]
-    pub const fn show_lots_m2o() -> ::runtime::fields::BoolField<
+    pub const fn show_lots_m2o() -> ::runtime::odoo::fields::BoolField<
         super::StockPackageLevel,
     > {
-        ::runtime::fields::BoolField::new("show_lots_m2o")
+        ::runtime::odoo::fields::BoolField::new("show_lots_m2o")
     }
     /// Show Lots Text (`show_lots_text`, `boolean`).
     #[inline]
-    pub const fn show_lots_text() -> ::runtime::fields::BoolField<
+    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
         super::StockPackageLevel,
     > {
-        ::runtime::fields::BoolField::new("show_lots_text")
+        ::runtime::odoo::fields::BoolField::new("show_lots_text")
     }
     /// State (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::StockPackageLevel,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageLevel,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageLevel,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `picking_type_code` (Type of Operation) on `stock.package_level`.
@@ -555,7 +566,7 @@ pub enum PickingTypeCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingTypeCode {
+impl ::runtime::odoo::wire::Selection for PickingTypeCode {
     const VALUES: &'static [&'static str] = &[
         "incoming",
         "outgoing",
@@ -583,12 +594,12 @@ impl ::runtime::wire::Selection for PickingTypeCode {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingTypeCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingTypeCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (State) on `stock.package_level`.
@@ -611,7 +622,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "confirmed",
@@ -645,11 +656,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

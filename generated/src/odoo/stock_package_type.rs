@@ -25,7 +25,7 @@ pub struct StockPackageType {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct StockPackageType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct StockPackageType {
     /// Length unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::length_uom_name())`.
-    pub length_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub length_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Max Weight
     ///
     /// Maximum weight shippable in this packaging
@@ -77,13 +77,13 @@ pub struct StockPackageType {
     /// Storage Category Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity` (inverse `package_type_id`).
-    pub storage_category_capacity_ids: ::runtime::wire::X2Many<
+    pub storage_category_capacity_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockStorageCategoryCapacity,
     >,
     /// Weight unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Width
     ///
     /// Packaging Width
@@ -97,14 +97,14 @@ pub struct StockPackageType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPackageType {
+impl ::runtime::odoo::wire::FromRecord for StockPackageType {
     const FIELDS: &'static [&'static str] = &[
         "barcode",
         "base_weight",
@@ -126,8 +126,8 @@ impl ::runtime::wire::FromRecord for StockPackageType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPackageType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,38 +176,42 @@ impl ::runtime::Model for StockPackageType {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["length_uom_name", "weight_uom_name"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("base_weight", "float"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("base_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("height", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("length_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("max_weight", "float"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("packaging_length", "float"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("storage_category_capacity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("height", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("length_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("max_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("packaging_length", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "storage_category_capacity_ids",
+                "one2many",
+            )
             .relation("stock.storage.category.capacity"),
-        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("width", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("width", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPackageType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPackageType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockPackageType {
@@ -216,7 +220,7 @@ impl super::mixins::BaseModel for StockPackageType {
 /// Values for creating a `stock.package.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPackageTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -227,20 +231,20 @@ impl StockPackageTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         StockPackageTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `barcode` (Barcode).
@@ -296,7 +300,9 @@ impl StockPackageTypeCreate {
     pub fn storage_category_capacity_ids(
         mut self,
         storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -320,7 +326,7 @@ impl ::runtime::CreateValues for StockPackageTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPackageTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPackageTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -331,19 +337,19 @@ impl StockPackageTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPackageTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `barcode` (Barcode).
@@ -399,7 +405,9 @@ impl StockPackageTypeUpdate {
     pub fn storage_category_capacity_ids(
         mut self,
         storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -423,128 +431,139 @@ impl ::runtime::UpdateValues for StockPackageTypeUpdate {
 pub mod fields {
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::StockPackageType> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
+        super::StockPackageType,
+    > {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Weight (`base_weight`, `float`).
     #[inline]
-    pub const fn base_weight() -> ::runtime::fields::NumField<
+    pub const fn base_weight() -> ::runtime::odoo::fields::NumField<
         super::StockPackageType,
         f64,
     > {
-        ::runtime::fields::NumField::new("base_weight")
+        ::runtime::odoo::fields::NumField::new("base_weight")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageType,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockPackageType,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Height (`height`, `float`).
     #[inline]
-    pub const fn height() -> ::runtime::fields::NumField<super::StockPackageType, f64> {
-        ::runtime::fields::NumField::new("height")
+    pub const fn height() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageType,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("height")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPackageType, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Length unit of measure label (`length_uom_name`, `char`).
-    #[inline]
-    pub const fn length_uom_name() -> ::runtime::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::fields::CharField::new("length_uom_name")
-    }
-    /// Max Weight (`max_weight`, `float`).
-    #[inline]
-    pub const fn max_weight() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("max_weight")
-    }
-    /// Package Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockPackageType> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Length (`packaging_length`, `float`).
-    #[inline]
-    pub const fn packaging_length() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("packaging_length")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockPackageType,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// Length unit of measure label (`length_uom_name`, `char`).
+    #[inline]
+    pub const fn length_uom_name() -> ::runtime::odoo::fields::CharField<
+        super::StockPackageType,
+    > {
+        ::runtime::odoo::fields::CharField::new("length_uom_name")
+    }
+    /// Max Weight (`max_weight`, `float`).
+    #[inline]
+    pub const fn max_weight() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageType,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("max_weight")
+    }
+    /// Package Type (`name`, `char`).
+    #[inline]
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPackageType> {
+        ::runtime::odoo::fields::CharField::new("name")
+    }
+    /// Length (`packaging_length`, `float`).
+    #[inline]
+    pub const fn packaging_length() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageType,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("packaging_length")
+    }
+    /// Sequence (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
     #[inline]
-    pub const fn storage_category_capacity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn storage_category_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPackageType,
         super::super::rel::StockStorageCategoryCapacity,
     > {
-        ::runtime::fields::X2ManyField::new("storage_category_capacity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("storage_category_capacity_ids")
     }
     /// Weight unit of measure label (`weight_uom_name`, `char`).
     #[inline]
-    pub const fn weight_uom_name() -> ::runtime::fields::CharField<
+    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
         super::StockPackageType,
     > {
-        ::runtime::fields::CharField::new("weight_uom_name")
+        ::runtime::odoo::fields::CharField::new("weight_uom_name")
     }
     /// Width (`width`, `float`).
     #[inline]
-    pub const fn width() -> ::runtime::fields::NumField<super::StockPackageType, f64> {
-        ::runtime::fields::NumField::new("width")
+    pub const fn width() -> ::runtime::odoo::fields::NumField<
+        super::StockPackageType,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("width")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPackageType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPackageType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

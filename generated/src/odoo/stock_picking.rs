@@ -19,15 +19,17 @@ pub struct StockPicking {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -35,7 +37,7 @@ pub struct StockPicking {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::wire::Computed<
+    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -43,13 +45,13 @@ pub struct StockPicking {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -62,56 +64,56 @@ pub struct StockPicking {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Back Order of
     ///
     /// If this shipment was split, then this field links to the shipment which contains the already processed part.
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub backorder_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub backorder_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Back Orders
     ///
     /// `one2many`, to `stock.picking` (inverse `backorder_id`).
-    pub backorder_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub backorder_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `picking_type_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -119,7 +121,7 @@ pub struct StockPicking {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Creation Date
     ///
     /// Creation Date, usually the time of the order
@@ -142,19 +144,21 @@ pub struct StockPicking {
     /// Days To Arrive
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_to_arrive())`.
-    pub days_to_arrive: ::runtime::wire::Computed<
+    pub days_to_arrive: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Delay Alert Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_alert_date())`.
-    pub delay_alert_date: ::runtime::wire::Computed<
+    pub delay_alert_date: ::runtime::odoo::wire::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Delay Pass
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_pass())`.
-    pub delay_pass: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
+    pub delay_pass: ::runtime::odoo::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -162,7 +166,7 @@ pub struct StockPicking {
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`, readonly, related `move_ids.group_id`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
     /// Is late
     ///
     /// Is late or will be late depending on the deadline and scheduled date
@@ -172,25 +176,25 @@ pub struct StockPicking {
     /// Has Kits
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_kits())`.
-    pub has_kits: ::runtime::wire::Computed<bool>,
+    pub has_kits: ::runtime::odoo::wire::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// Has Packages
     ///
     /// Check the existence of destination packages on move lines
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_packages())`.
-    pub has_packages: ::runtime::wire::Computed<bool>,
+    pub has_packages: ::runtime::odoo::wire::Computed<bool>,
     /// Has Scrap Moves
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_scrap_move())`.
-    pub has_scrap_move: ::runtime::wire::Computed<bool>,
+    pub has_scrap_move: ::runtime::odoo::wire::Computed<bool>,
     /// Has Tracking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
-    pub has_tracking: ::runtime::wire::Computed<bool>,
+    pub has_tracking: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -204,105 +208,107 @@ pub struct StockPicking {
     /// Is Signed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_signed())`.
-    pub is_signed: ::runtime::wire::Computed<bool>,
+    pub is_signed: ::runtime::odoo::wire::Computed<bool>,
     /// JSON data for the popover widget
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
-    pub json_popover: ::runtime::wire::Computed<Option<String>>,
+    pub json_popover: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`, readonly, related `move_line_ids.lot_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_id())`.
-    pub lot_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     >,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `picking_id`).
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Stock move
     ///
     /// `one2many`, to `stock.move` (inverse `picking_id`), computed.
-    pub move_ids_without_package: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids_without_package: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Has Pack Operations
     ///
     /// Check the existence of pack operation on the picking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_exist())`.
-    pub move_line_exist: ::runtime::wire::Computed<bool>,
+    pub move_line_exist: ::runtime::odoo::wire::Computed<bool>,
     /// Operations
     ///
     /// `one2many`, to `stock.move.line` (inverse `picking_id`).
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
     /// Operations without package
     ///
     /// `one2many`, to `stock.move.line` (inverse `picking_id`), computed.
-    pub move_line_ids_without_package: ::runtime::wire::X2Many<
+    pub move_line_ids_without_package: ::runtime::odoo::wire::X2Many<
         super::rel::StockMoveLine,
     >,
     /// Shipping Policy
@@ -318,7 +324,7 @@ pub struct StockPicking {
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::wire::Computed<
+    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Reference
@@ -340,21 +346,21 @@ pub struct StockPicking {
     /// When validating the transfer, the products will be assigned to this owner.
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Package Level
     ///
     /// `one2many`, to `stock.package_level` (inverse `picking_id`).
-    pub package_level_ids: ::runtime::wire::X2Many<super::rel::StockPackageLevel>,
+    pub package_level_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPackageLevel>,
     /// Package Level Ids Details
     ///
     /// `one2many`, to `stock.package_level` (inverse `picking_id`).
-    pub package_level_ids_details: ::runtime::wire::X2Many<
+    pub package_level_ids_details: ::runtime::odoo::wire::X2Many<
         super::rel::StockPackageLevel,
     >,
     /// Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -374,7 +380,9 @@ pub struct StockPicking {
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Printed
     ///
     /// `boolean`.
@@ -390,71 +398,71 @@ pub struct StockPicking {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `move_ids.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
-    pub product_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Count of MO generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_count: ::runtime::wire::Computed<i64>,
+    pub production_count: ::runtime::odoo::wire::Computed<i64>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_ids())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    pub production_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
     >,
     /// Product Availability
     ///
     /// Latest product availability status of the picking
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability())`.
-    pub products_availability: ::runtime::wire::Computed<Option<String>>,
+    pub products_availability: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Products Availability State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability_state())`.
     ///
     /// Values: `available` (Available), `expected` (Expected), `late` (Late).
-    pub products_availability_state: ::runtime::wire::Computed<
+    pub products_availability_state: ::runtime::odoo::wire::Computed<
         Option<ProductsAvailabilityState>,
     >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
     /// Purchase Orders
     ///
     /// `many2one`, to `purchase.order`, readonly, related `move_ids.purchase_line_id.order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
-    pub purchase_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
     >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// \# Returns
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::return_count())`.
-    pub return_count: ::runtime::wire::Computed<i64>,
+    pub return_count: ::runtime::odoo::wire::Computed<i64>,
     /// Return of
     ///
     /// If this picking was created as a return of another picking, this field links to the original picking.
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub return_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub return_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Returns
     ///
     /// `one2many`, to `stock.picking` (inverse `return_id`).
-    pub return_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    pub return_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, computed.
-    pub sale_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
     /// Scheduled Date
     ///
     /// Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves.
@@ -466,37 +474,39 @@ pub struct StockPicking {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::search_date_category())`.
     ///
     /// Values: `before` (Before), `yesterday` (Yesterday), `today` (Today), `day_1` (Tomorrow), `day_2` (The day after tomorrow), `after` (After).
-    pub search_date_category: ::runtime::wire::Computed<Option<SearchDateCategory>>,
+    pub search_date_category: ::runtime::odoo::wire::Computed<
+        Option<SearchDateCategory>,
+    >,
     /// Volume for Shipping
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_volume())`.
-    pub shipping_volume: ::runtime::wire::Computed<f64>,
+    pub shipping_volume: ::runtime::odoo::wire::Computed<f64>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_weight())`.
-    pub shipping_weight: ::runtime::wire::Computed<f64>,
+    pub shipping_weight: ::runtime::odoo::wire::Computed<f64>,
     /// Show Allocation
     ///
     /// Technical Field used to decide whether the button "Allocation" should be displayed.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_allocation())`.
-    pub show_allocation: ::runtime::wire::Computed<bool>,
+    pub show_allocation: ::runtime::odoo::wire::Computed<bool>,
     /// Show Check Availability
     ///
     /// Technical field used to compute whether the button "Check Availability" should be displayed.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_check_availability())`.
-    pub show_check_availability: ::runtime::wire::Computed<bool>,
+    pub show_check_availability: ::runtime::odoo::wire::Computed<bool>,
     /// Show Lots Text
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
     /// Show Next Pickings
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_next_pickings())`.
-    pub show_next_pickings: ::runtime::wire::Computed<bool>,
+    pub show_next_pickings: ::runtime::odoo::wire::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
@@ -535,25 +545,25 @@ pub struct StockPicking {
     /// Responsible
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Address
     ///
     /// `many2one`, to `res.partner`, readonly, related `picking_type_id.warehouse_id.partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_address_id())`.
-    pub warehouse_address_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub warehouse_address_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Bulk Weight
     ///
     /// Total weight of products which are not in a package.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_bulk())`.
-    pub weight_bulk: ::runtime::wire::Computed<f64>,
+    pub weight_bulk: ::runtime::odoo::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -561,14 +571,14 @@ pub struct StockPicking {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPicking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPicking {
+impl ::runtime::odoo::wire::FromRecord for StockPicking {
     const FIELDS: &'static [&'static str] = &[
         "activity_calendar_event_id",
         "activity_date_deadline",
@@ -669,8 +679,8 @@ impl ::runtime::wire::FromRecord for StockPicking {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPicking::default();
         while let Some(i) = r.next()? {
             match i {
@@ -880,183 +890,197 @@ impl ::runtime::Model for StockPicking {
         "warehouse_address_id",
         "weight_bulk",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
             .relation("calendar.event")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "activity_exception_decoration",
+                "selection",
+            )
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
             .relation("mail.activity")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
             .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
             .relation("mail.activity.type")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
             .relation("res.users")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("backorder_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("backorder_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("backorder_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("backorder_ids", "one2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::verify::FieldSpec::new("date_done", "datetime"),
-        ::runtime::verify::FieldSpec::new("days_to_arrive", "datetime"),
-        ::runtime::verify::FieldSpec::new("delay_alert_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("delay_pass", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("date_done", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("days_to_arrive", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("delay_pass", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("has_deadline_issue", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_kits", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_packages", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_scrap_move", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_tracking", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_signed", "boolean"),
-        ::runtime::verify::FieldSpec::new("json_popover", "char"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("has_deadline_issue", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_kits", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_packages", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_scrap_move", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("has_tracking", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_signed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("json_popover", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_ids_without_package", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_line_exist", "boolean"),
-        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids_without_package", "one2many")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("move_line_exist", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("move_line_ids_without_package", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "move_line_ids_without_package",
+                "one2many",
+            )
             .relation("stock.move.line"),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .required()
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("name", "char"),
-        ::runtime::verify::FieldSpec::new("note", "html"),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("package_level_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("package_level_ids", "one2many")
             .relation("stock.package_level"),
-        ::runtime::verify::FieldSpec::new("package_level_ids_details", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("package_level_ids_details", "one2many")
             .relation("stock.package_level"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picking_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("picking_type_code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("picking_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_code", "selection")
             .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.picking.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("printed", "boolean"),
-        ::runtime::verify::FieldSpec::new("priority", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("printed", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
             .selection(&["0", "1"]),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("production_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
             .relation("mrp.production")
             .groups(&["mrp.group_mrp_user"]),
-        ::runtime::verify::FieldSpec::new("products_availability", "char"),
-        ::runtime::verify::FieldSpec::new("products_availability_state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("products_availability", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "products_availability_state",
+                "selection",
+            )
             .selection(&["available", "expected", "late"]),
-        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("purchase_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("purchase_id", "many2one")
             .relation("purchase.order"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("return_count", "integer"),
-        ::runtime::verify::FieldSpec::new("return_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("return_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("return_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("return_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("return_ids", "one2many")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("sale_id", "many2one").relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("search_date_category", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sale_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("search_date_category", "selection")
             .selection(&["before", "yesterday", "today", "day_1", "day_2", "after"]),
-        ::runtime::verify::FieldSpec::new("shipping_volume", "float"),
-        ::runtime::verify::FieldSpec::new("shipping_weight", "float"),
-        ::runtime::verify::FieldSpec::new("show_allocation", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_check_availability", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_next_pickings", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::verify::FieldSpec::new("signature", "binary"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("shipping_volume", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("shipping_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("show_allocation", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_check_availability", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_next_pickings", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("signature", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "waiting", "confirmed", "assigned", "done", "cancel"]),
-        ::runtime::verify::FieldSpec::new("use_create_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_existing_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("warehouse_address_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("use_create_lots", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_existing_lots", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("weight_bulk", "float"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("weight_bulk", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPicking {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("backorder_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("owner_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("return_id"),
-        ::runtime::nested::Relation::display_name("sale_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPicking {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("backorder_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("owner_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("project_id"),
+        ::runtime::odoo::projection::Relation::display_name("return_id"),
+        ::runtime::odoo::projection::Relation::display_name("sale_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -1592,7 +1616,7 @@ impl super::mixins::MailThread for StockPicking {}
 /// Values for creating a `stock.picking` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPickingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPickingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1603,20 +1627,20 @@ impl StockPickingCreate {
     /// Takes the required fields: `picking_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(picking_type_id: i64) -> Self {
         StockPickingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .picking_type_id(picking_type_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -1624,7 +1648,7 @@ impl StockPickingCreate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -1653,7 +1677,7 @@ impl StockPickingCreate {
     pub fn backorder_ids(
         mut self,
         backorder_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
@@ -1694,7 +1718,7 @@ impl StockPickingCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -1709,7 +1733,7 @@ impl StockPickingCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -1720,7 +1744,7 @@ impl StockPickingCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -1735,7 +1759,7 @@ impl StockPickingCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -1746,7 +1770,7 @@ impl StockPickingCreate {
     pub fn move_ids_without_package(
         mut self,
         move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -1761,7 +1785,7 @@ impl StockPickingCreate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -1772,7 +1796,7 @@ impl StockPickingCreate {
     pub fn move_line_ids_without_package(
         mut self,
         move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -1817,7 +1841,7 @@ impl StockPickingCreate {
     pub fn package_level_ids(
         mut self,
         package_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
         >,
     ) -> Self {
         self.values
@@ -1829,7 +1853,7 @@ impl StockPickingCreate {
     pub fn package_level_ids_details(
         mut self,
         package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
         >,
     ) -> Self {
         self.values
@@ -1883,7 +1907,7 @@ impl StockPickingCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1900,7 +1924,7 @@ impl StockPickingCreate {
     pub fn return_ids(
         mut self,
         return_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
@@ -1929,7 +1953,10 @@ impl StockPickingCreate {
     }
     /// Set `signature` (Signature).
     #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn signature(
+        mut self,
+        signature: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("signature", signature.into());
         self
     }
@@ -1944,7 +1971,7 @@ impl StockPickingCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1962,7 +1989,7 @@ impl ::runtime::CreateValues for StockPickingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPickingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPickingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1973,19 +2000,19 @@ impl StockPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPickingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `activity_ids` (Activities).
@@ -1993,7 +2020,7 @@ impl StockPickingUpdate {
     pub fn activity_ids(
         mut self,
         activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
         >,
     ) -> Self {
         self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
@@ -2022,7 +2049,7 @@ impl StockPickingUpdate {
     pub fn backorder_ids(
         mut self,
         backorder_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
@@ -2063,7 +2090,7 @@ impl StockPickingUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -2078,7 +2105,7 @@ impl StockPickingUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -2089,7 +2116,7 @@ impl StockPickingUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -2104,7 +2131,7 @@ impl StockPickingUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -2115,7 +2142,7 @@ impl StockPickingUpdate {
     pub fn move_ids_without_package(
         mut self,
         move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values
@@ -2130,7 +2157,7 @@ impl StockPickingUpdate {
     pub fn move_line_ids(
         mut self,
         move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
@@ -2141,7 +2168,7 @@ impl StockPickingUpdate {
     pub fn move_line_ids_without_package(
         mut self,
         move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
         >,
     ) -> Self {
         self.values
@@ -2186,7 +2213,7 @@ impl StockPickingUpdate {
     pub fn package_level_ids(
         mut self,
         package_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
         >,
     ) -> Self {
         self.values
@@ -2198,7 +2225,7 @@ impl StockPickingUpdate {
     pub fn package_level_ids_details(
         mut self,
         package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
         >,
     ) -> Self {
         self.values
@@ -2252,7 +2279,7 @@ impl StockPickingUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -2269,7 +2296,7 @@ impl StockPickingUpdate {
     pub fn return_ids(
         mut self,
         return_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
         >,
     ) -> Self {
         self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
@@ -2298,7 +2325,10 @@ impl StockPickingUpdate {
     }
     /// Set `signature` (Signature).
     #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn signature(
+        mut self,
+        signature: impl Into<::runtime::odoo::wire::Binary>,
+    ) -> Self {
         self.values.set("signature", signature.into());
         self
     }
@@ -2313,7 +2343,7 @@ impl StockPickingUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -2331,707 +2361,736 @@ impl ::runtime::UpdateValues for StockPickingUpdate {
 pub mod fields {
     /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
     #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::CalendarEvent,
     > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
     }
     /// Next Activity Deadline (`activity_date_deadline`, `date`).
     #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
     }
     /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
     #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
+    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::ActivityExceptionDecoration,
     > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
+        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
     }
     /// Icon (`activity_exception_icon`, `char`).
     #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
         super::StockPicking,
     > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
+        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
     }
     /// Activities (`activity_ids`, `one2many`).
     #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::MailActivity,
     > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
     }
     /// Activity State (`activity_state`, `selection`).
     #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
+    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::ActivityState,
     > {
-        ::runtime::fields::SelectionField::new("activity_state")
+        ::runtime::odoo::fields::SelectionField::new("activity_state")
     }
     /// Next Activity Summary (`activity_summary`, `char`).
     #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
+    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
         super::StockPicking,
     > {
-        ::runtime::fields::CharField::new("activity_summary")
+        ::runtime::odoo::fields::CharField::new("activity_summary")
     }
     /// Activity Type Icon (`activity_type_icon`, `char`).
     #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
+    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
         super::StockPicking,
     > {
-        ::runtime::fields::CharField::new("activity_type_icon")
+        ::runtime::odoo::fields::CharField::new("activity_type_icon")
     }
     /// Next Activity Type (`activity_type_id`, `many2one`).
     #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::MailActivityType,
     > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
     }
     /// Responsible User (`activity_user_id`, `many2one`).
     #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
+        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
     }
     /// Back Order of (`backorder_id`, `many2one`).
     #[inline]
-    pub const fn backorder_id() -> ::runtime::fields::Many2OneField<
+    pub const fn backorder_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("backorder_id")
+        ::runtime::odoo::fields::Many2OneField::new("backorder_id")
     }
     /// Back Orders (`backorder_ids`, `one2many`).
     #[inline]
-    pub const fn backorder_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn backorder_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("backorder_ids")
+        ::runtime::odoo::fields::X2ManyField::new("backorder_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Country Code (`country_code`, `char`).
     #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("country_code")
+    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::CharField::new("country_code")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Creation Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Deadline (`date_deadline`, `datetime`).
     #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
+    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_deadline")
+        ::runtime::odoo::fields::DateField::new("date_deadline")
     }
     /// Date of Transfer (`date_done`, `datetime`).
     #[inline]
-    pub const fn date_done() -> ::runtime::fields::DateField<
+    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_done")
+        ::runtime::odoo::fields::DateField::new("date_done")
     }
     /// Days To Arrive (`days_to_arrive`, `datetime`).
     #[inline]
-    pub const fn days_to_arrive() -> ::runtime::fields::DateField<
+    pub const fn days_to_arrive() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("days_to_arrive")
+        ::runtime::odoo::fields::DateField::new("days_to_arrive")
     }
     /// Delay Alert Date (`delay_alert_date`, `datetime`).
     #[inline]
-    pub const fn delay_alert_date() -> ::runtime::fields::DateField<
+    pub const fn delay_alert_date() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("delay_alert_date")
+        ::runtime::odoo::fields::DateField::new("delay_alert_date")
     }
     /// Delay Pass (`delay_pass`, `datetime`).
     #[inline]
-    pub const fn delay_pass() -> ::runtime::fields::DateField<
+    pub const fn delay_pass() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("delay_pass")
+        ::runtime::odoo::fields::DateField::new("delay_pass")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Procurement Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ProcurementGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// Is late (`has_deadline_issue`, `boolean`).
     #[inline]
-    pub const fn has_deadline_issue() -> ::runtime::fields::BoolField<
+    pub const fn has_deadline_issue() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("has_deadline_issue")
+        ::runtime::odoo::fields::BoolField::new("has_deadline_issue")
     }
     /// Has Kits (`has_kits`, `boolean`).
     #[inline]
-    pub const fn has_kits() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_kits")
+    pub const fn has_kits() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
+        ::runtime::odoo::fields::BoolField::new("has_kits")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// Has Packages (`has_packages`, `boolean`).
     #[inline]
-    pub const fn has_packages() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_packages")
+    pub const fn has_packages() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_packages")
     }
     /// Has Scrap Moves (`has_scrap_move`, `boolean`).
     #[inline]
-    pub const fn has_scrap_move() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_scrap_move")
+    pub const fn has_scrap_move() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_scrap_move")
     }
     /// Has Tracking (`has_tracking`, `boolean`).
     #[inline]
-    pub const fn has_tracking() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_tracking")
+    pub const fn has_tracking() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("has_tracking")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPicking, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockPicking, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Locked (`is_locked`, `boolean`).
     #[inline]
-    pub const fn is_locked() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("is_locked")
+    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
+        ::runtime::odoo::fields::BoolField::new("is_locked")
     }
     /// Is Signed (`is_signed`, `boolean`).
     #[inline]
-    pub const fn is_signed() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("is_signed")
+    pub const fn is_signed() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
+        ::runtime::odoo::fields::BoolField::new("is_signed")
     }
     /// JSON data for the popover widget (`json_popover`, `char`).
     #[inline]
-    pub const fn json_popover() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("json_popover")
+    pub const fn json_popover() -> ::runtime::odoo::fields::CharField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::CharField::new("json_popover")
     }
     /// Destination Location (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// Source Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Lot/Serial Number (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("message_has_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Stock Moves (`move_ids`, `one2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Stock move (`move_ids_without_package`, `one2many`).
     #[inline]
-    pub const fn move_ids_without_package() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids_without_package() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids_without_package")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids_without_package")
     }
     /// Has Pack Operations (`move_line_exist`, `boolean`).
     #[inline]
-    pub const fn move_line_exist() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("move_line_exist")
+    pub const fn move_line_exist() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("move_line_exist")
     }
     /// Operations (`move_line_ids`, `one2many`).
     #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
     }
     /// Operations without package (`move_line_ids_without_package`, `one2many`).
     #[inline]
-    pub const fn move_line_ids_without_package() -> ::runtime::fields::X2ManyField<
+    pub const fn move_line_ids_without_package() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockMoveLine,
     > {
-        ::runtime::fields::X2ManyField::new("move_line_ids_without_package")
+        ::runtime::odoo::fields::X2ManyField::new("move_line_ids_without_package")
     }
     /// Shipping Policy (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// My Activity Deadline (`my_activity_date_deadline`, `date`).
     #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
+    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
+        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
     }
     /// Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Notes (`note`, `html`).
     #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("note")
+    pub const fn note() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
+        ::runtime::odoo::fields::CharField::new("note")
     }
     /// Source Document (`origin`, `char`).
     #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("origin")
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
+        ::runtime::odoo::fields::CharField::new("origin")
     }
     /// Assign Owner (`owner_id`, `many2one`).
     #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("owner_id")
+        ::runtime::odoo::fields::Many2OneField::new("owner_id")
     }
     /// Package Level (`package_level_ids`, `one2many`).
     #[inline]
-    pub const fn package_level_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn package_level_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockPackageLevel,
     > {
-        ::runtime::fields::X2ManyField::new("package_level_ids")
+        ::runtime::odoo::fields::X2ManyField::new("package_level_ids")
     }
     /// Package Level Ids Details (`package_level_ids_details`, `one2many`).
     #[inline]
-    pub const fn package_level_ids_details() -> ::runtime::fields::X2ManyField<
+    pub const fn package_level_ids_details() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockPackageLevel,
     > {
-        ::runtime::fields::X2ManyField::new("package_level_ids_details")
+        ::runtime::odoo::fields::X2ManyField::new("package_level_ids_details")
     }
     /// Contact (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Properties (`picking_properties`, `properties`).
     #[inline]
-    pub const fn picking_properties() -> ::runtime::fields::AnyField<
+    pub const fn picking_properties() -> ::runtime::odoo::fields::AnyField<
         super::StockPicking,
     > {
-        ::runtime::fields::AnyField::new("picking_properties")
+        ::runtime::odoo::fields::AnyField::new("picking_properties")
     }
     /// Type of Operation (`picking_type_code`, `selection`).
     #[inline]
-    pub const fn picking_type_code() -> ::runtime::fields::SelectionField<
+    pub const fn picking_type_code() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::PickingTypeCode,
     > {
-        ::runtime::fields::SelectionField::new("picking_type_code")
+        ::runtime::odoo::fields::SelectionField::new("picking_type_code")
     }
     /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
     #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::fields::BoolField<
+    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("picking_type_entire_packs")
+        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
     }
     /// Operation Type (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Printed (`printed`, `boolean`).
     #[inline]
-    pub const fn printed() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("printed")
+    pub const fn printed() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
+        ::runtime::odoo::fields::BoolField::new("printed")
     }
     /// Priority (`priority`, `selection`).
     #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
+    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::Priority,
     > {
-        ::runtime::fields::SelectionField::new("priority")
+        ::runtime::odoo::fields::SelectionField::new("priority")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Count of MO generated (`production_count`, `integer`).
     #[inline]
-    pub const fn production_count() -> ::runtime::fields::NumField<
+    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         i64,
     > {
-        ::runtime::fields::NumField::new("production_count")
+        ::runtime::odoo::fields::NumField::new("production_count")
     }
     /// Production (`production_ids`, `many2many`).
     #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::X2ManyField::new("production_ids")
+        ::runtime::odoo::fields::X2ManyField::new("production_ids")
     }
     /// Product Availability (`products_availability`, `char`).
     #[inline]
-    pub const fn products_availability() -> ::runtime::fields::CharField<
+    pub const fn products_availability() -> ::runtime::odoo::fields::CharField<
         super::StockPicking,
     > {
-        ::runtime::fields::CharField::new("products_availability")
+        ::runtime::odoo::fields::CharField::new("products_availability")
     }
     /// Products Availability State (`products_availability_state`, `selection`).
     #[inline]
-    pub const fn products_availability_state() -> ::runtime::fields::SelectionField<
+    pub const fn products_availability_state() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::ProductsAvailabilityState,
     > {
-        ::runtime::fields::SelectionField::new("products_availability_state")
+        ::runtime::odoo::fields::SelectionField::new("products_availability_state")
     }
     /// Project (`project_id`, `many2one`).
     #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
+    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ProjectProject,
     > {
-        ::runtime::fields::Many2OneField::new("project_id")
+        ::runtime::odoo::fields::Many2OneField::new("project_id")
     }
     /// Purchase Orders (`purchase_id`, `many2one`).
     #[inline]
-    pub const fn purchase_id() -> ::runtime::fields::Many2OneField<
+    pub const fn purchase_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::PurchaseOrder,
     > {
-        ::runtime::fields::Many2OneField::new("purchase_id")
+        ::runtime::odoo::fields::Many2OneField::new("purchase_id")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// \# Returns (`return_count`, `integer`).
     #[inline]
-    pub const fn return_count() -> ::runtime::fields::NumField<
+    pub const fn return_count() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         i64,
     > {
-        ::runtime::fields::NumField::new("return_count")
+        ::runtime::odoo::fields::NumField::new("return_count")
     }
     /// Return of (`return_id`, `many2one`).
     #[inline]
-    pub const fn return_id() -> ::runtime::fields::Many2OneField<
+    pub const fn return_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("return_id")
+        ::runtime::odoo::fields::Many2OneField::new("return_id")
     }
     /// Returns (`return_ids`, `one2many`).
     #[inline]
-    pub const fn return_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn return_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::X2ManyField::new("return_ids")
+        ::runtime::odoo::fields::X2ManyField::new("return_ids")
     }
     /// Sales Order (`sale_id`, `many2one`).
     #[inline]
-    pub const fn sale_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sale_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::SaleOrder,
     > {
-        ::runtime::fields::Many2OneField::new("sale_id")
+        ::runtime::odoo::fields::Many2OneField::new("sale_id")
     }
     /// Scheduled Date (`scheduled_date`, `datetime`).
     #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::DateField<
+    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("scheduled_date")
+        ::runtime::odoo::fields::DateField::new("scheduled_date")
     }
     /// Date Category (`search_date_category`, `selection`).
     #[inline]
-    pub const fn search_date_category() -> ::runtime::fields::SelectionField<
+    pub const fn search_date_category() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::SearchDateCategory,
     > {
-        ::runtime::fields::SelectionField::new("search_date_category")
+        ::runtime::odoo::fields::SelectionField::new("search_date_category")
     }
     /// Volume for Shipping (`shipping_volume`, `float`).
     #[inline]
-    pub const fn shipping_volume() -> ::runtime::fields::NumField<
+    pub const fn shipping_volume() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         f64,
     > {
-        ::runtime::fields::NumField::new("shipping_volume")
+        ::runtime::odoo::fields::NumField::new("shipping_volume")
     }
     /// Weight for Shipping (`shipping_weight`, `float`).
     #[inline]
-    pub const fn shipping_weight() -> ::runtime::fields::NumField<
+    pub const fn shipping_weight() -> ::runtime::odoo::fields::NumField<
         super::StockPicking,
         f64,
     > {
-        ::runtime::fields::NumField::new("shipping_weight")
+        ::runtime::odoo::fields::NumField::new("shipping_weight")
     }
     /// Show Allocation (`show_allocation`, `boolean`).
     #[inline]
-    pub const fn show_allocation() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_allocation")
+    pub const fn show_allocation() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_allocation")
     }
     /// Show Check Availability (`show_check_availability`, `boolean`).
     #[inline]
-    pub const fn show_check_availability() -> ::runtime::fields::BoolField<
+    pub const fn show_check_availability() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("show_check_availability")
+        ::runtime::odoo::fields::BoolField::new("show_check_availability")
     }
     /// Show Lots Text (`show_lots_text`, `boolean`).
     #[inline]
-    pub const fn show_lots_text() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_lots_text")
+    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_lots_text")
     }
     /// Show Next Pickings (`show_next_pickings`, `boolean`).
     #[inline]
-    pub const fn show_next_pickings() -> ::runtime::fields::BoolField<
+    pub const fn show_next_pickings() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("show_next_pickings")
+        ::runtime::odoo::fields::BoolField::new("show_next_pickings")
     }
     /// Show Detailed Operations (`show_operations`, `boolean`).
     #[inline]
-    pub const fn show_operations() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_operations")
+    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_operations")
     }
     /// Signature (`signature`, `binary`).
     #[inline]
-    pub const fn signature() -> ::runtime::fields::BinaryField<super::StockPicking> {
-        ::runtime::fields::BinaryField::new("signature")
+    pub const fn signature() -> ::runtime::odoo::fields::BinaryField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BinaryField::new("signature")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::StockPicking,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
     #[inline]
-    pub const fn use_create_lots() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("use_create_lots")
+    pub const fn use_create_lots() -> ::runtime::odoo::fields::BoolField<
+        super::StockPicking,
+    > {
+        ::runtime::odoo::fields::BoolField::new("use_create_lots")
     }
     /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
     #[inline]
-    pub const fn use_existing_lots() -> ::runtime::fields::BoolField<
+    pub const fn use_existing_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockPicking,
     > {
-        ::runtime::fields::BoolField::new("use_existing_lots")
+        ::runtime::odoo::fields::BoolField::new("use_existing_lots")
     }
     /// Responsible (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Address (`warehouse_address_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_address_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_address_id")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPicking,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Bulk Weight (`weight_bulk`, `float`).
     #[inline]
-    pub const fn weight_bulk() -> ::runtime::fields::NumField<super::StockPicking, f64> {
-        ::runtime::fields::NumField::new("weight_bulk")
+    pub const fn weight_bulk() -> ::runtime::odoo::fields::NumField<
+        super::StockPicking,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("weight_bulk")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `stock.picking`.
@@ -3046,7 +3105,7 @@ pub enum ActivityExceptionDecoration {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
+impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
     const VALUES: &'static [&'static str] = &["warning", "danger"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3065,12 +3124,12 @@ impl ::runtime::wire::Selection for ActivityExceptionDecoration {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityExceptionDecoration {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `activity_state` (Activity State) on `stock.picking`.
@@ -3087,7 +3146,7 @@ pub enum ActivityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ActivityState {
+impl ::runtime::odoo::wire::Selection for ActivityState {
     const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3108,12 +3167,12 @@ impl ::runtime::wire::Selection for ActivityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ActivityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ActivityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `move_type` (Shipping Policy) on `stock.picking`.
@@ -3128,7 +3187,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &["direct", "one"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3147,12 +3206,12 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `picking_type_code` (Type of Operation) on `stock.picking`.
@@ -3171,7 +3230,7 @@ pub enum PickingTypeCode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PickingTypeCode {
+impl ::runtime::odoo::wire::Selection for PickingTypeCode {
     const VALUES: &'static [&'static str] = &[
         "incoming",
         "outgoing",
@@ -3199,12 +3258,12 @@ impl ::runtime::wire::Selection for PickingTypeCode {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingTypeCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PickingTypeCode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `priority` (Priority) on `stock.picking`.
@@ -3219,7 +3278,7 @@ pub enum Priority {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Priority {
+impl ::runtime::odoo::wire::Selection for Priority {
     const VALUES: &'static [&'static str] = &["0", "1"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3238,12 +3297,12 @@ impl ::runtime::wire::Selection for Priority {
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `products_availability_state` (Products Availability State) on `stock.picking`.
@@ -3260,7 +3319,7 @@ pub enum ProductsAvailabilityState {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductsAvailabilityState {
+impl ::runtime::odoo::wire::Selection for ProductsAvailabilityState {
     const VALUES: &'static [&'static str] = &["available", "expected", "late"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3281,12 +3340,12 @@ impl ::runtime::wire::Selection for ProductsAvailabilityState {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductsAvailabilityState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductsAvailabilityState {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `search_date_category` (Date Category) on `stock.picking`.
@@ -3309,7 +3368,7 @@ pub enum SearchDateCategory {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SearchDateCategory {
+impl ::runtime::odoo::wire::Selection for SearchDateCategory {
     const VALUES: &'static [&'static str] = &[
         "before",
         "yesterday",
@@ -3343,12 +3402,12 @@ impl ::runtime::wire::Selection for SearchDateCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for SearchDateCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SearchDateCategory {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `state` (Status) on `stock.picking`.
@@ -3371,7 +3430,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &[
         "draft",
         "waiting",
@@ -3405,11 +3464,11 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

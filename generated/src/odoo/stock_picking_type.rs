@@ -129,55 +129,55 @@ pub struct StockPickingType {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Number of Manufacturing Orders In Progress
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_in_progress())`.
-    pub count_mo_in_progress: ::runtime::wire::Computed<i64>,
+    pub count_mo_in_progress: ::runtime::odoo::wire::Computed<i64>,
     /// Number of Manufacturing Orders Late
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_late())`.
-    pub count_mo_late: ::runtime::wire::Computed<i64>,
+    pub count_mo_late: ::runtime::odoo::wire::Computed<i64>,
     /// Number of Manufacturing Orders To Close
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_to_close())`.
-    pub count_mo_to_close: ::runtime::wire::Computed<i64>,
+    pub count_mo_to_close: ::runtime::odoo::wire::Computed<i64>,
     /// Number of Manufacturing Orders to Process
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_todo())`.
-    pub count_mo_todo: ::runtime::wire::Computed<i64>,
+    pub count_mo_todo: ::runtime::odoo::wire::Computed<i64>,
     /// Number of Manufacturing Orders Waiting
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_waiting())`.
-    pub count_mo_waiting: ::runtime::wire::Computed<i64>,
+    pub count_mo_waiting: ::runtime::odoo::wire::Computed<i64>,
     /// Count Move Ready
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_move_ready())`.
-    pub count_move_ready: ::runtime::wire::Computed<i64>,
+    pub count_move_ready: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking())`.
-    pub count_picking: ::runtime::wire::Computed<i64>,
+    pub count_picking: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking Backorders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_backorders())`.
-    pub count_picking_backorders: ::runtime::wire::Computed<i64>,
+    pub count_picking_backorders: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking Draft
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_draft())`.
-    pub count_picking_draft: ::runtime::wire::Computed<i64>,
+    pub count_picking_draft: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking Late
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_late())`.
-    pub count_picking_late: ::runtime::wire::Computed<i64>,
+    pub count_picking_late: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking Ready
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_ready())`.
-    pub count_picking_ready: ::runtime::wire::Computed<i64>,
+    pub count_picking_ready: ::runtime::odoo::wire::Computed<i64>,
     /// Count Picking Waiting
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_waiting())`.
-    pub count_picking_waiting: ::runtime::wire::Computed<i64>,
+    pub count_picking_waiting: ::runtime::odoo::wire::Computed<i64>,
     /// Create Backorder
     ///
     /// When validating a transfer:
@@ -196,14 +196,14 @@ pub struct StockPickingType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Destination Location
     ///
     /// This is the default destination location when this operation is manually created. However, it is possible to change it afterwards or that the routes use another one by default.
     ///
     /// `many2one`, to `stock.location`, required, computed.
     pub default_location_dest_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Source Location
     ///
@@ -211,7 +211,7 @@ pub struct StockPickingType {
     ///
     /// `many2one`, to `stock.location`, required, computed.
     pub default_location_src_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Display Name
     ///
@@ -226,7 +226,7 @@ pub struct StockPickingType {
     /// Favorite User
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Generated Lot/SN Label to Print
     ///
     /// `selection`.
@@ -236,7 +236,7 @@ pub struct StockPickingType {
     /// Hide Reservation Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_reservation_method())`.
-    pub hide_reservation_method: ::runtime::wire::Computed<bool>,
+    pub hide_reservation_method: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -244,11 +244,11 @@ pub struct StockPickingType {
     /// Show Operation in Overview
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::wire::Computed<bool>,
+    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
     /// Kanban Dashboard Graph
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
-    pub kanban_dashboard_graph: ::runtime::wire::Computed<Option<String>>,
+    pub kanban_dashboard_graph: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Lot Label Format to auto-print
     ///
     /// `selection`.
@@ -319,7 +319,7 @@ pub struct StockPickingType {
     ///
     /// `many2one`, to `stock.picking.type`.
     pub return_picking_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockPickingType>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
     >,
     /// Sequence
     ///
@@ -334,7 +334,7 @@ pub struct StockPickingType {
     /// Reference Sequence
     ///
     /// `many2one`, to `ir.sequence`.
-    pub sequence_id: Option<::runtime::wire::Many2One<super::rel::IrSequence>>,
+    pub sequence_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrSequence>>,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
@@ -350,7 +350,7 @@ pub struct StockPickingType {
     /// Show Picking Type
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_picking_type())`.
-    pub show_picking_type: ::runtime::wire::Computed<bool>,
+    pub show_picking_type: ::runtime::odoo::wire::Computed<bool>,
     /// Create New Lots/Serial Numbers for Components
     ///
     /// Allow to create new lot/serial numbers for the components
@@ -372,7 +372,9 @@ pub struct StockPickingType {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -380,14 +382,14 @@ pub struct StockPickingType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPickingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPickingType {
+impl ::runtime::odoo::wire::FromRecord for StockPickingType {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "analytic_costs",
@@ -461,8 +463,8 @@ impl ::runtime::wire::FromRecord for StockPickingType {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPickingType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -618,95 +620,113 @@ impl ::runtime::Model for StockPickingType {
         "kanban_dashboard_graph",
         "show_picking_type",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("analytic_costs", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_delivery_slip", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_done_mrp_lot", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("analytic_costs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_delivery_slip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_done_mrp_lot", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
             "auto_print_done_mrp_product_labels",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("auto_print_done_production_order", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_generated_mrp_lot", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_lot_labels", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_mrp_reception_report", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
+            "auto_print_done_production_order",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "auto_print_generated_mrp_lot",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_lot_labels", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "auto_print_mrp_reception_report",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "auto_print_mrp_reception_report_labels",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("auto_print_package_label", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_packages", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_product_labels", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_print_reception_report", "boolean"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_package_label", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_packages", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_product_labels", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "auto_print_reception_report",
+            "boolean",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new(
             "auto_print_reception_report_labels",
             "boolean",
         ),
-        ::runtime::verify::FieldSpec::new("auto_print_return_slip", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto_show_reception_report", "boolean"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("code", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("auto_print_return_slip", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto_show_reception_report", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "selection")
             .required()
             .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("count_mo_in_progress", "integer"),
-        ::runtime::verify::FieldSpec::new("count_mo_late", "integer"),
-        ::runtime::verify::FieldSpec::new("count_mo_to_close", "integer"),
-        ::runtime::verify::FieldSpec::new("count_mo_todo", "integer"),
-        ::runtime::verify::FieldSpec::new("count_mo_waiting", "integer"),
-        ::runtime::verify::FieldSpec::new("count_move_ready", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking_backorders", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking_draft", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking_late", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking_ready", "integer"),
-        ::runtime::verify::FieldSpec::new("count_picking_waiting", "integer"),
-        ::runtime::verify::FieldSpec::new("create_backorder", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("count_mo_in_progress", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_mo_late", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_mo_to_close", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_mo_todo", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_mo_waiting", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_move_ready", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking_backorders", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking_draft", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking_late", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking_ready", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("count_picking_waiting", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_backorder", "selection")
             .required()
             .selection(&["ask", "always", "never"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("default_location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("default_location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("default_location_src_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("default_location_src_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_mrp_lot_label_to_print", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new(
+                "done_mrp_lot_label_to_print",
+                "selection",
+            )
             .selection(&["pdf", "zpl"]),
-        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
                 "generated_mrp_lot_label_to_print",
                 "selection",
             )
             .selection(&["pdf", "zpl"]),
-        ::runtime::verify::FieldSpec::new("hide_reservation_method", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
-        ::runtime::verify::FieldSpec::new("lot_label_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("hide_reservation_method", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_label_format", "selection")
             .selection(&["4x12_lots", "4x12_units", "zpl_lots", "zpl_units"]),
-        ::runtime::verify::FieldSpec::new("move_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
             .required()
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("mrp_product_label_to_print", "selection")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "mrp_product_label_to_print",
+                "selection",
+            )
             .selection(&["pdf", "zpl"]),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("package_label_to_print", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("package_label_to_print", "selection")
             .selection(&["pdf", "zpl"]),
-        ::runtime::verify::FieldSpec::new(
+        ::runtime::odoo::verify::FieldSpec::new(
             "picking_properties_definition",
             "properties_definition",
         ),
-        ::runtime::verify::FieldSpec::new("print_label", "boolean"),
-        ::runtime::verify::FieldSpec::new("product_label_format", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("print_label", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("product_label_format", "selection")
             .selection(
                 &[
                     "dymo",
@@ -718,42 +738,46 @@ impl ::runtime::Model for StockPickingType {
                     "zplxprice",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("reservation_days_before", "integer"),
-        ::runtime::verify::FieldSpec::new("reservation_days_before_priority", "integer"),
-        ::runtime::verify::FieldSpec::new("reservation_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("reservation_days_before", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new(
+            "reservation_days_before_priority",
+            "integer",
+        ),
+        ::runtime::odoo::verify::FieldSpec::new("reservation_method", "selection")
             .required()
             .selection(&["at_confirm", "manual", "by_date"]),
-        ::runtime::verify::FieldSpec::new("return_picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("return_picking_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sequence_code", "char").required(),
-        ::runtime::verify::FieldSpec::new("sequence_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sequence_id", "many2one")
             .relation("ir.sequence"),
-        ::runtime::verify::FieldSpec::new("show_entire_packs", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_picking_type", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_create_components_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_create_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("use_existing_lots", "boolean"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("show_entire_packs", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("show_picking_type", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_create_components_lots", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_create_lots", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("use_existing_lots", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPickingType {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("default_location_dest_id"),
-        ::runtime::nested::Relation::display_name("default_location_src_id"),
-        ::runtime::nested::Relation::display_name("return_picking_type_id"),
-        ::runtime::nested::Relation::display_name("sequence_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPickingType {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("default_location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("default_location_src_id"),
+        ::runtime::odoo::projection::Relation::display_name("return_picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("sequence_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -917,7 +941,7 @@ impl super::mixins::BaseModel for StockPickingType {
 /// Values for creating a `stock.picking.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPickingTypeCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPickingTypeCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -935,7 +959,7 @@ impl StockPickingTypeCreate {
         sequence_code: impl Into<String>,
     ) -> Self {
         StockPickingTypeCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .create_backorder(create_backorder)
@@ -947,13 +971,13 @@ impl StockPickingTypeCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPickingType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPickingType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1152,7 +1176,7 @@ impl StockPickingTypeCreate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -1328,7 +1352,7 @@ impl ::runtime::CreateValues for StockPickingTypeCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPickingTypeUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPickingTypeUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1339,19 +1363,19 @@ impl StockPickingTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPickingTypeUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPickingType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPickingType>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1550,7 +1574,7 @@ impl StockPickingTypeUpdate {
     pub fn favorite_user_ids(
         mut self,
         favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -1726,515 +1750,529 @@ impl ::runtime::UpdateValues for StockPickingTypeUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockPickingType> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::StockPickingType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Analytic Costs (`analytic_costs`, `boolean`).
     #[inline]
-    pub const fn analytic_costs() -> ::runtime::fields::BoolField<
+    pub const fn analytic_costs() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("analytic_costs")
+        ::runtime::odoo::fields::BoolField::new("analytic_costs")
     }
     /// Auto Print Delivery Slip (`auto_print_delivery_slip`, `boolean`).
     #[inline]
-    pub const fn auto_print_delivery_slip() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_delivery_slip() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_delivery_slip")
+        ::runtime::odoo::fields::BoolField::new("auto_print_delivery_slip")
     }
     /// Auto Print Produced Lot Label (`auto_print_done_mrp_lot`, `boolean`).
     #[inline]
-    pub const fn auto_print_done_mrp_lot() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_done_mrp_lot() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_done_mrp_lot")
+        ::runtime::odoo::fields::BoolField::new("auto_print_done_mrp_lot")
     }
     /// Auto Print Produced Product Labels (`auto_print_done_mrp_product_labels`, `boolean`).
     #[inline]
-    pub const fn auto_print_done_mrp_product_labels() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_done_mrp_product_labels() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_done_mrp_product_labels")
+        ::runtime::odoo::fields::BoolField::new("auto_print_done_mrp_product_labels")
     }
     /// Auto Print Done Production Order (`auto_print_done_production_order`, `boolean`).
     #[inline]
-    pub const fn auto_print_done_production_order() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_done_production_order() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_done_production_order")
+        ::runtime::odoo::fields::BoolField::new("auto_print_done_production_order")
     }
     /// Auto Print Generated Lot/SN Label (`auto_print_generated_mrp_lot`, `boolean`).
     #[inline]
-    pub const fn auto_print_generated_mrp_lot() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_generated_mrp_lot() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_generated_mrp_lot")
+        ::runtime::odoo::fields::BoolField::new("auto_print_generated_mrp_lot")
     }
     /// Auto Print Lot/SN Labels (`auto_print_lot_labels`, `boolean`).
     #[inline]
-    pub const fn auto_print_lot_labels() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_lot_labels() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_lot_labels")
+        ::runtime::odoo::fields::BoolField::new("auto_print_lot_labels")
     }
     /// Auto Print Allocation Report (`auto_print_mrp_reception_report`, `boolean`).
     #[inline]
-    pub const fn auto_print_mrp_reception_report() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_mrp_reception_report() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_mrp_reception_report")
+        ::runtime::odoo::fields::BoolField::new("auto_print_mrp_reception_report")
     }
     /// Auto Print Allocation Report Labels (`auto_print_mrp_reception_report_labels`, `boolean`).
     #[inline]
-    pub const fn auto_print_mrp_reception_report_labels() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_mrp_reception_report_labels() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_mrp_reception_report_labels")
+        ::runtime::odoo::fields::BoolField::new("auto_print_mrp_reception_report_labels")
     }
     /// Auto Print Package Label (`auto_print_package_label`, `boolean`).
     #[inline]
-    pub const fn auto_print_package_label() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_package_label() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_package_label")
+        ::runtime::odoo::fields::BoolField::new("auto_print_package_label")
     }
     /// Auto Print Packages (`auto_print_packages`, `boolean`).
     #[inline]
-    pub const fn auto_print_packages() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_packages() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_packages")
+        ::runtime::odoo::fields::BoolField::new("auto_print_packages")
     }
     /// Auto Print Product Labels (`auto_print_product_labels`, `boolean`).
     #[inline]
-    pub const fn auto_print_product_labels() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_product_labels() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_product_labels")
+        ::runtime::odoo::fields::BoolField::new("auto_print_product_labels")
     }
     /// Auto Print Reception Report (`auto_print_reception_report`, `boolean`).
     #[inline]
-    pub const fn auto_print_reception_report() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_reception_report() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_reception_report")
+        ::runtime::odoo::fields::BoolField::new("auto_print_reception_report")
     }
     /// Auto Print Reception Report Labels (`auto_print_reception_report_labels`, `boolean`).
     #[inline]
-    pub const fn auto_print_reception_report_labels() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_reception_report_labels() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_reception_report_labels")
+        ::runtime::odoo::fields::BoolField::new("auto_print_reception_report_labels")
     }
     /// Auto Print Return Slip (`auto_print_return_slip`, `boolean`).
     #[inline]
-    pub const fn auto_print_return_slip() -> ::runtime::fields::BoolField<
+    pub const fn auto_print_return_slip() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_print_return_slip")
+        ::runtime::odoo::fields::BoolField::new("auto_print_return_slip")
     }
     /// Show Reception Report at Validation (`auto_show_reception_report`, `boolean`).
     #[inline]
-    pub const fn auto_show_reception_report() -> ::runtime::fields::BoolField<
+    pub const fn auto_show_reception_report() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("auto_show_reception_report")
+        ::runtime::odoo::fields::BoolField::new("auto_show_reception_report")
     }
     /// Barcode (`barcode`, `char`).
     #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::StockPickingType> {
-        ::runtime::fields::CharField::new("barcode")
+    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
+        super::StockPickingType,
+    > {
+        ::runtime::odoo::fields::CharField::new("barcode")
     }
     /// Type of Operation (`code`, `selection`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::SelectionField<
+    pub const fn code() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::Code,
     > {
-        ::runtime::fields::SelectionField::new("code")
+        ::runtime::odoo::fields::SelectionField::new("code")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::StockPickingType, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<
+        super::StockPickingType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Number of Manufacturing Orders In Progress (`count_mo_in_progress`, `integer`).
     #[inline]
-    pub const fn count_mo_in_progress() -> ::runtime::fields::NumField<
+    pub const fn count_mo_in_progress() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_mo_in_progress")
+        ::runtime::odoo::fields::NumField::new("count_mo_in_progress")
     }
     /// Number of Manufacturing Orders Late (`count_mo_late`, `integer`).
     #[inline]
-    pub const fn count_mo_late() -> ::runtime::fields::NumField<
+    pub const fn count_mo_late() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_mo_late")
+        ::runtime::odoo::fields::NumField::new("count_mo_late")
     }
     /// Number of Manufacturing Orders To Close (`count_mo_to_close`, `integer`).
     #[inline]
-    pub const fn count_mo_to_close() -> ::runtime::fields::NumField<
+    pub const fn count_mo_to_close() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_mo_to_close")
+        ::runtime::odoo::fields::NumField::new("count_mo_to_close")
     }
     /// Number of Manufacturing Orders to Process (`count_mo_todo`, `integer`).
     #[inline]
-    pub const fn count_mo_todo() -> ::runtime::fields::NumField<
+    pub const fn count_mo_todo() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_mo_todo")
+        ::runtime::odoo::fields::NumField::new("count_mo_todo")
     }
     /// Number of Manufacturing Orders Waiting (`count_mo_waiting`, `integer`).
     #[inline]
-    pub const fn count_mo_waiting() -> ::runtime::fields::NumField<
+    pub const fn count_mo_waiting() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_mo_waiting")
+        ::runtime::odoo::fields::NumField::new("count_mo_waiting")
     }
     /// Count Move Ready (`count_move_ready`, `integer`).
     #[inline]
-    pub const fn count_move_ready() -> ::runtime::fields::NumField<
+    pub const fn count_move_ready() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_move_ready")
+        ::runtime::odoo::fields::NumField::new("count_move_ready")
     }
     /// Count Picking (`count_picking`, `integer`).
     #[inline]
-    pub const fn count_picking() -> ::runtime::fields::NumField<
+    pub const fn count_picking() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking")
+        ::runtime::odoo::fields::NumField::new("count_picking")
     }
     /// Count Picking Backorders (`count_picking_backorders`, `integer`).
     #[inline]
-    pub const fn count_picking_backorders() -> ::runtime::fields::NumField<
+    pub const fn count_picking_backorders() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking_backorders")
+        ::runtime::odoo::fields::NumField::new("count_picking_backorders")
     }
     /// Count Picking Draft (`count_picking_draft`, `integer`).
     #[inline]
-    pub const fn count_picking_draft() -> ::runtime::fields::NumField<
+    pub const fn count_picking_draft() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking_draft")
+        ::runtime::odoo::fields::NumField::new("count_picking_draft")
     }
     /// Count Picking Late (`count_picking_late`, `integer`).
     #[inline]
-    pub const fn count_picking_late() -> ::runtime::fields::NumField<
+    pub const fn count_picking_late() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking_late")
+        ::runtime::odoo::fields::NumField::new("count_picking_late")
     }
     /// Count Picking Ready (`count_picking_ready`, `integer`).
     #[inline]
-    pub const fn count_picking_ready() -> ::runtime::fields::NumField<
+    pub const fn count_picking_ready() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking_ready")
+        ::runtime::odoo::fields::NumField::new("count_picking_ready")
     }
     /// Count Picking Waiting (`count_picking_waiting`, `integer`).
     #[inline]
-    pub const fn count_picking_waiting() -> ::runtime::fields::NumField<
+    pub const fn count_picking_waiting() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("count_picking_waiting")
+        ::runtime::odoo::fields::NumField::new("count_picking_waiting")
     }
     /// Create Backorder (`create_backorder`, `selection`).
     #[inline]
-    pub const fn create_backorder() -> ::runtime::fields::SelectionField<
+    pub const fn create_backorder() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::CreateBackorder,
     > {
-        ::runtime::fields::SelectionField::new("create_backorder")
+        ::runtime::odoo::fields::SelectionField::new("create_backorder")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPickingType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Destination Location (`default_location_dest_id`, `many2one`).
     #[inline]
-    pub const fn default_location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("default_location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("default_location_dest_id")
     }
     /// Source Location (`default_location_src_id`, `many2one`).
     #[inline]
-    pub const fn default_location_src_id() -> ::runtime::fields::Many2OneField<
+    pub const fn default_location_src_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("default_location_src_id")
+        ::runtime::odoo::fields::Many2OneField::new("default_location_src_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockPickingType,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Lot/SN Label to Print (`done_mrp_lot_label_to_print`, `selection`).
     #[inline]
-    pub const fn done_mrp_lot_label_to_print() -> ::runtime::fields::SelectionField<
+    pub const fn done_mrp_lot_label_to_print() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::DoneMrpLotLabelToPrint,
     > {
-        ::runtime::fields::SelectionField::new("done_mrp_lot_label_to_print")
+        ::runtime::odoo::fields::SelectionField::new("done_mrp_lot_label_to_print")
     }
     /// Favorite User (`favorite_user_ids`, `many2many`).
     #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockPickingType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("favorite_user_ids")
+        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
     }
     /// Generated Lot/SN Label to Print (`generated_mrp_lot_label_to_print`, `selection`).
     #[inline]
-    pub const fn generated_mrp_lot_label_to_print() -> ::runtime::fields::SelectionField<
+    pub const fn generated_mrp_lot_label_to_print() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::GeneratedMrpLotLabelToPrint,
     > {
-        ::runtime::fields::SelectionField::new("generated_mrp_lot_label_to_print")
+        ::runtime::odoo::fields::SelectionField::new("generated_mrp_lot_label_to_print")
     }
     /// Hide Reservation Method (`hide_reservation_method`, `boolean`).
     #[inline]
-    pub const fn hide_reservation_method() -> ::runtime::fields::BoolField<
+    pub const fn hide_reservation_method() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("hide_reservation_method")
+        ::runtime::odoo::fields::BoolField::new("hide_reservation_method")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPickingType, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockPickingType,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Show Operation in Overview (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::StockPickingType> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
+        super::StockPickingType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
     #[inline]
-    pub const fn kanban_dashboard_graph() -> ::runtime::fields::CharField<
+    pub const fn kanban_dashboard_graph() -> ::runtime::odoo::fields::CharField<
         super::StockPickingType,
     > {
-        ::runtime::fields::CharField::new("kanban_dashboard_graph")
+        ::runtime::odoo::fields::CharField::new("kanban_dashboard_graph")
     }
     /// Lot Label Format to auto-print (`lot_label_format`, `selection`).
     #[inline]
-    pub const fn lot_label_format() -> ::runtime::fields::SelectionField<
+    pub const fn lot_label_format() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::LotLabelFormat,
     > {
-        ::runtime::fields::SelectionField::new("lot_label_format")
+        ::runtime::odoo::fields::SelectionField::new("lot_label_format")
     }
     /// Shipping Policy (`move_type`, `selection`).
     #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
+    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::MoveType,
     > {
-        ::runtime::fields::SelectionField::new("move_type")
+        ::runtime::odoo::fields::SelectionField::new("move_type")
     }
     /// Product Label to Print (`mrp_product_label_to_print`, `selection`).
     #[inline]
-    pub const fn mrp_product_label_to_print() -> ::runtime::fields::SelectionField<
+    pub const fn mrp_product_label_to_print() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::MrpProductLabelToPrint,
     > {
-        ::runtime::fields::SelectionField::new("mrp_product_label_to_print")
+        ::runtime::odoo::fields::SelectionField::new("mrp_product_label_to_print")
     }
     /// Operation Type (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockPickingType> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPickingType> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Package Label to Print (`package_label_to_print`, `selection`).
     #[inline]
-    pub const fn package_label_to_print() -> ::runtime::fields::SelectionField<
+    pub const fn package_label_to_print() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::PackageLabelToPrint,
     > {
-        ::runtime::fields::SelectionField::new("package_label_to_print")
+        ::runtime::odoo::fields::SelectionField::new("package_label_to_print")
     }
     /// Picking Properties (`picking_properties_definition`, `properties_definition`).
     #[inline]
-    pub const fn picking_properties_definition() -> ::runtime::fields::AnyField<
+    pub const fn picking_properties_definition() -> ::runtime::odoo::fields::AnyField<
         super::StockPickingType,
     > {
-        ::runtime::fields::AnyField::new("picking_properties_definition")
+        ::runtime::odoo::fields::AnyField::new("picking_properties_definition")
     }
     /// Generate Shipping Labels (`print_label`, `boolean`).
     #[inline]
-    pub const fn print_label() -> ::runtime::fields::BoolField<super::StockPickingType> {
-        ::runtime::fields::BoolField::new("print_label")
+    pub const fn print_label() -> ::runtime::odoo::fields::BoolField<
+        super::StockPickingType,
+    > {
+        ::runtime::odoo::fields::BoolField::new("print_label")
     }
     /// Product Label Format to auto-print (`product_label_format`, `selection`).
     #[inline]
-    pub const fn product_label_format() -> ::runtime::fields::SelectionField<
+    pub const fn product_label_format() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::ProductLabelFormat,
     > {
-        ::runtime::fields::SelectionField::new("product_label_format")
+        ::runtime::odoo::fields::SelectionField::new("product_label_format")
     }
     /// Days (`reservation_days_before`, `integer`).
     #[inline]
-    pub const fn reservation_days_before() -> ::runtime::fields::NumField<
+    pub const fn reservation_days_before() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("reservation_days_before")
+        ::runtime::odoo::fields::NumField::new("reservation_days_before")
     }
     /// Days when starred (`reservation_days_before_priority`, `integer`).
     #[inline]
-    pub const fn reservation_days_before_priority() -> ::runtime::fields::NumField<
+    pub const fn reservation_days_before_priority() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("reservation_days_before_priority")
+        ::runtime::odoo::fields::NumField::new("reservation_days_before_priority")
     }
     /// Reservation Method (`reservation_method`, `selection`).
     #[inline]
-    pub const fn reservation_method() -> ::runtime::fields::SelectionField<
+    pub const fn reservation_method() -> ::runtime::odoo::fields::SelectionField<
         super::StockPickingType,
         super::ReservationMethod,
     > {
-        ::runtime::fields::SelectionField::new("reservation_method")
+        ::runtime::odoo::fields::SelectionField::new("reservation_method")
     }
     /// Operation Type for Returns (`return_picking_type_id`, `many2one`).
     #[inline]
-    pub const fn return_picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn return_picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("return_picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("return_picking_type_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
         super::StockPickingType,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Sequence Prefix (`sequence_code`, `char`).
     #[inline]
-    pub const fn sequence_code() -> ::runtime::fields::CharField<
+    pub const fn sequence_code() -> ::runtime::odoo::fields::CharField<
         super::StockPickingType,
     > {
-        ::runtime::fields::CharField::new("sequence_code")
+        ::runtime::odoo::fields::CharField::new("sequence_code")
     }
     /// Reference Sequence (`sequence_id`, `many2one`).
     #[inline]
-    pub const fn sequence_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sequence_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::IrSequence,
     > {
-        ::runtime::fields::Many2OneField::new("sequence_id")
+        ::runtime::odoo::fields::Many2OneField::new("sequence_id")
     }
     /// Move Entire Packages (`show_entire_packs`, `boolean`).
     #[inline]
-    pub const fn show_entire_packs() -> ::runtime::fields::BoolField<
+    pub const fn show_entire_packs() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("show_entire_packs")
+        ::runtime::odoo::fields::BoolField::new("show_entire_packs")
     }
     /// Show Detailed Operations (`show_operations`, `boolean`).
     #[inline]
-    pub const fn show_operations() -> ::runtime::fields::BoolField<
+    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("show_operations")
+        ::runtime::odoo::fields::BoolField::new("show_operations")
     }
     /// Show Picking Type (`show_picking_type`, `boolean`).
     #[inline]
-    pub const fn show_picking_type() -> ::runtime::fields::BoolField<
+    pub const fn show_picking_type() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("show_picking_type")
+        ::runtime::odoo::fields::BoolField::new("show_picking_type")
     }
     /// Create New Lots/Serial Numbers for Components (`use_create_components_lots`, `boolean`).
     #[inline]
-    pub const fn use_create_components_lots() -> ::runtime::fields::BoolField<
+    pub const fn use_create_components_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("use_create_components_lots")
+        ::runtime::odoo::fields::BoolField::new("use_create_components_lots")
     }
     /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
     #[inline]
-    pub const fn use_create_lots() -> ::runtime::fields::BoolField<
+    pub const fn use_create_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("use_create_lots")
+        ::runtime::odoo::fields::BoolField::new("use_create_lots")
     }
     /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
     #[inline]
-    pub const fn use_existing_lots() -> ::runtime::fields::BoolField<
+    pub const fn use_existing_lots() -> ::runtime::odoo::fields::BoolField<
         super::StockPickingType,
     > {
-        ::runtime::fields::BoolField::new("use_existing_lots")
+        ::runtime::odoo::fields::BoolField::new("use_existing_lots")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPickingType,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPickingType,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `code` (Type of Operation) on `stock.picking.type`.
@@ -2253,7 +2291,7 @@ pub enum Code {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Code {
+impl ::runtime::odoo::wire::Selection for Code {
     const VALUES: &'static [&'static str] = &[
         "incoming",
         "outgoing",
@@ -2281,12 +2319,12 @@ impl ::runtime::wire::Selection for Code {
 }
 impl<'de> ::serde::Deserialize<'de> for Code {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Code {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `create_backorder` (Create Backorder) on `stock.picking.type`.
@@ -2303,7 +2341,7 @@ pub enum CreateBackorder {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CreateBackorder {
+impl ::runtime::odoo::wire::Selection for CreateBackorder {
     const VALUES: &'static [&'static str] = &["ask", "always", "never"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2324,12 +2362,12 @@ impl ::runtime::wire::Selection for CreateBackorder {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateBackorder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CreateBackorder {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `done_mrp_lot_label_to_print` (Lot/SN Label to Print) on `stock.picking.type`.
@@ -2344,7 +2382,7 @@ pub enum DoneMrpLotLabelToPrint {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DoneMrpLotLabelToPrint {
+impl ::runtime::odoo::wire::Selection for DoneMrpLotLabelToPrint {
     const VALUES: &'static [&'static str] = &["pdf", "zpl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2363,12 +2401,12 @@ impl ::runtime::wire::Selection for DoneMrpLotLabelToPrint {
 }
 impl<'de> ::serde::Deserialize<'de> for DoneMrpLotLabelToPrint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DoneMrpLotLabelToPrint {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print) on `stock.picking.type`.
@@ -2383,7 +2421,7 @@ pub enum GeneratedMrpLotLabelToPrint {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for GeneratedMrpLotLabelToPrint {
+impl ::runtime::odoo::wire::Selection for GeneratedMrpLotLabelToPrint {
     const VALUES: &'static [&'static str] = &["pdf", "zpl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2402,12 +2440,12 @@ impl ::runtime::wire::Selection for GeneratedMrpLotLabelToPrint {
 }
 impl<'de> ::serde::Deserialize<'de> for GeneratedMrpLotLabelToPrint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for GeneratedMrpLotLabelToPrint {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `lot_label_format` (Lot Label Format to auto-print) on `stock.picking.type`.
@@ -2426,7 +2464,7 @@ pub enum LotLabelFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for LotLabelFormat {
+impl ::runtime::odoo::wire::Selection for LotLabelFormat {
     const VALUES: &'static [&'static str] = &[
         "4x12_lots",
         "4x12_units",
@@ -2454,12 +2492,12 @@ impl ::runtime::wire::Selection for LotLabelFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for LotLabelFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for LotLabelFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `move_type` (Shipping Policy) on `stock.picking.type`.
@@ -2474,7 +2512,7 @@ pub enum MoveType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MoveType {
+impl ::runtime::odoo::wire::Selection for MoveType {
     const VALUES: &'static [&'static str] = &["direct", "one"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2493,12 +2531,12 @@ impl ::runtime::wire::Selection for MoveType {
 }
 impl<'de> ::serde::Deserialize<'de> for MoveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MoveType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `mrp_product_label_to_print` (Product Label to Print) on `stock.picking.type`.
@@ -2513,7 +2551,7 @@ pub enum MrpProductLabelToPrint {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for MrpProductLabelToPrint {
+impl ::runtime::odoo::wire::Selection for MrpProductLabelToPrint {
     const VALUES: &'static [&'static str] = &["pdf", "zpl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2532,12 +2570,12 @@ impl ::runtime::wire::Selection for MrpProductLabelToPrint {
 }
 impl<'de> ::serde::Deserialize<'de> for MrpProductLabelToPrint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for MrpProductLabelToPrint {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `package_label_to_print` (Package Label to Print) on `stock.picking.type`.
@@ -2552,7 +2590,7 @@ pub enum PackageLabelToPrint {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PackageLabelToPrint {
+impl ::runtime::odoo::wire::Selection for PackageLabelToPrint {
     const VALUES: &'static [&'static str] = &["pdf", "zpl"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2571,12 +2609,12 @@ impl ::runtime::wire::Selection for PackageLabelToPrint {
 }
 impl<'de> ::serde::Deserialize<'de> for PackageLabelToPrint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PackageLabelToPrint {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `product_label_format` (Product Label Format to auto-print) on `stock.picking.type`.
@@ -2601,7 +2639,7 @@ pub enum ProductLabelFormat {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProductLabelFormat {
+impl ::runtime::odoo::wire::Selection for ProductLabelFormat {
     const VALUES: &'static [&'static str] = &[
         "dymo",
         "2x7xprice",
@@ -2638,12 +2676,12 @@ impl ::runtime::wire::Selection for ProductLabelFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductLabelFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProductLabelFormat {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `reservation_method` (Reservation Method) on `stock.picking.type`.
@@ -2660,7 +2698,7 @@ pub enum ReservationMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReservationMethod {
+impl ::runtime::odoo::wire::Selection for ReservationMethod {
     const VALUES: &'static [&'static str] = &["at_confirm", "manual", "by_date"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2681,11 +2719,11 @@ impl ::runtime::wire::Selection for ReservationMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for ReservationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReservationMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,11 +19,13 @@ pub struct StockPutawayRule {
     /// Product Category
     ///
     /// `many2one`, to `product.category`.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub category_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +33,7 @@ pub struct StockPutawayRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,19 +45,23 @@ pub struct StockPutawayRule {
     /// When product arrives in
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_in_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_in_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Store to sublocation
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_out_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_out_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Package Type
     ///
     /// `many2many`, to `stock.package.type`.
-    pub package_type_ids: ::runtime::wire::X2Many<super::rel::StockPackageType>,
+    pub package_type_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPackageType>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Priority
     ///
     /// Give to the more specialized category, a higher priority to have them in top of the list.
@@ -66,7 +72,7 @@ pub struct StockPutawayRule {
     ///
     /// `many2one`, to `stock.storage.category`, computed.
     pub storage_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Sublocation
     ///
@@ -81,14 +87,14 @@ pub struct StockPutawayRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPutawayRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPutawayRule {
+impl ::runtime::odoo::wire::FromRecord for StockPutawayRule {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "category_id",
@@ -108,8 +114,8 @@ impl ::runtime::wire::FromRecord for StockPutawayRule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockPutawayRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,50 +161,51 @@ impl ::runtime::Model for StockPutawayRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_in_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_in_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_out_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_out_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("package_type_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("package_type_ids", "many2many")
             .relation("stock.package.type"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
             .relation("stock.storage.category"),
-        ::runtime::verify::FieldSpec::new("sublocation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("sublocation", "selection")
             .selection(&["no", "last_used", "closest_location"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockPutawayRule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_in_id"),
-        ::runtime::nested::Relation::display_name("location_out_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("storage_category_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockPutawayRule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_in_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_out_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("storage_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockPutawayRule {
@@ -207,7 +214,7 @@ impl super::mixins::BaseModel for StockPutawayRule {
 /// Values for creating a `stock.putaway.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPutawayRuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPutawayRuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -218,7 +225,7 @@ impl StockPutawayRuleCreate {
     /// Takes the required fields: `location_in_id`, `location_out_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_in_id: i64, location_out_id: i64) -> Self {
         StockPutawayRuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .location_in_id(location_in_id)
             .location_out_id(location_out_id)
@@ -226,13 +233,13 @@ impl StockPutawayRuleCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPutawayRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPutawayRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -270,7 +277,7 @@ impl StockPutawayRuleCreate {
     pub fn package_type_ids(
         mut self,
         package_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageType>,
         >,
     ) -> Self {
         self.values
@@ -309,7 +316,7 @@ impl ::runtime::CreateValues for StockPutawayRuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockPutawayRuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockPutawayRuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -320,19 +327,19 @@ impl StockPutawayRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockPutawayRuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPutawayRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPutawayRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -370,7 +377,7 @@ impl StockPutawayRuleUpdate {
     pub fn package_type_ids(
         mut self,
         package_type_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageType>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageType>,
         >,
     ) -> Self {
         self.values
@@ -409,124 +416,129 @@ impl ::runtime::UpdateValues for StockPutawayRuleUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockPutawayRule> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<
+        super::StockPutawayRule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Product Category (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPutawayRule,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPutawayRule,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockPutawayRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPutawayRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockPutawayRule,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPutawayRule, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// When product arrives in (`location_in_id`, `many2one`).
-    #[inline]
-    pub const fn location_in_id() -> ::runtime::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_in_id")
-    }
-    /// Store to sublocation (`location_out_id`, `many2one`).
-    #[inline]
-    pub const fn location_out_id() -> ::runtime::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_out_id")
-    }
-    /// Package Type (`package_type_ids`, `many2many`).
-    #[inline]
-    pub const fn package_type_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPutawayRule,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::fields::X2ManyField::new("package_type_ids")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Priority (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockPutawayRule,
         i64,
     > {
-        ::runtime::fields::NumField::new("sequence")
+        ::runtime::odoo::fields::NumField::new("id")
+    }
+    /// When product arrives in (`location_in_id`, `many2one`).
+    #[inline]
+    pub const fn location_in_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockPutawayRule,
+        super::super::rel::StockLocation,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("location_in_id")
+    }
+    /// Store to sublocation (`location_out_id`, `many2one`).
+    #[inline]
+    pub const fn location_out_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockPutawayRule,
+        super::super::rel::StockLocation,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("location_out_id")
+    }
+    /// Package Type (`package_type_ids`, `many2many`).
+    #[inline]
+    pub const fn package_type_ids() -> ::runtime::odoo::fields::X2ManyField<
+        super::StockPutawayRule,
+        super::super::rel::StockPackageType,
+    > {
+        ::runtime::odoo::fields::X2ManyField::new("package_type_ids")
+    }
+    /// Product (`product_id`, `many2one`).
+    #[inline]
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
+        super::StockPutawayRule,
+        super::super::rel::ProductProduct,
+    > {
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
+    }
+    /// Priority (`sequence`, `integer`).
+    #[inline]
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::StockPutawayRule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Storage Category (`storage_category_id`, `many2one`).
     #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPutawayRule,
         super::super::rel::StockStorageCategory,
     > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
     }
     /// Sublocation (`sublocation`, `selection`).
     #[inline]
-    pub const fn sublocation() -> ::runtime::fields::SelectionField<
+    pub const fn sublocation() -> ::runtime::odoo::fields::SelectionField<
         super::StockPutawayRule,
         super::Sublocation,
     > {
-        ::runtime::fields::SelectionField::new("sublocation")
+        ::runtime::odoo::fields::SelectionField::new("sublocation")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockPutawayRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockPutawayRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `sublocation` (Sublocation) on `stock.putaway.rule`.
@@ -543,7 +555,7 @@ pub enum Sublocation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Sublocation {
+impl ::runtime::odoo::wire::Selection for Sublocation {
     const VALUES: &'static [&'static str] = &["no", "last_used", "closest_location"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -564,11 +576,11 @@ impl ::runtime::wire::Selection for Sublocation {
 }
 impl<'de> ::serde::Deserialize<'de> for Sublocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Sublocation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,13 +23,13 @@ pub struct StockQuant {
     /// On hand quantity which hasn't been reserved on a transfer, in the default unit of measure of the product
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_quantity())`.
-    pub available_quantity: ::runtime::wire::Computed<f64>,
+    pub available_quantity: ::runtime::odoo::wire::Computed<f64>,
     /// Company
     ///
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`, readonly, related `location_id.company_id`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Costing Method
     ///
     /// Standard Price: The products are valued at their standard cost defined on the product.
@@ -39,7 +39,7 @@ pub struct StockQuant {
     /// `selection`, readonly, related `product_categ_id.property_cost_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_method())`.
     ///
     /// Values: `standard` (Standard Price), `fifo` (First In First Out (FIFO)), `average` (Average Cost (AVCO)).
-    pub cost_method: ::runtime::wire::Computed<Option<CostMethod>>,
+    pub cost_method: ::runtime::odoo::wire::Computed<Option<CostMethod>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct StockQuant {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub currency_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     >,
     /// Inventory Frequency
     ///
@@ -97,7 +97,7 @@ pub struct StockQuant {
     /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inventory_quantity_auto_apply())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub inventory_quantity_auto_apply: ::runtime::wire::Computed<f64>,
+    pub inventory_quantity_auto_apply: ::runtime::odoo::wire::Computed<f64>,
     /// Inventory Quantity Set
     ///
     /// `boolean`, computed.
@@ -105,25 +105,25 @@ pub struct StockQuant {
     /// Favorite
     ///
     /// `boolean`, readonly, related `product_tmpl_id.is_favorite`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::wire::Computed<bool>,
+    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
     /// Quantity has been moved since last count
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_outdated())`.
-    pub is_outdated: ::runtime::wire::Computed<bool>,
+    pub is_outdated: ::runtime::odoo::wire::Computed<bool>,
     /// Last Count Date
     ///
     /// Last time the Quantity was Updated
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_count_date())`.
-    pub last_count_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_count_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// Properties
     ///
     /// `properties`, readonly, related `lot_id.lot_properties`, not stored.
@@ -131,40 +131,44 @@ pub struct StockQuant {
     /// On Hand
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_hand())`.
-    pub on_hand: ::runtime::wire::Computed<bool>,
+    pub on_hand: ::runtime::odoo::wire::Computed<bool>,
     /// Owner
     ///
     /// This is the owner of the quant
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Package
     ///
     /// The package containing this quant
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<::runtime::wire::Many2One<super::rel::StockQuantPackage>>,
+    pub package_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
+    >,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_categ_id())`.
-    pub product_categ_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_categ_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Quantity
     ///
@@ -183,12 +187,12 @@ pub struct StockQuant {
     /// If the same SN is in another Quant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sn_duplicated())`.
-    pub sn_duplicated: ::runtime::wire::Computed<bool>,
+    pub sn_duplicated: ::runtime::odoo::wire::Computed<bool>,
     /// Storage Category
     ///
     /// `many2one`, to `stock.storage.category`, readonly, related `location_id.storage_category_id`.
     pub storage_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Tracking
     ///
@@ -197,23 +201,25 @@ pub struct StockQuant {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
     /// Assigned To
     ///
     /// User assigned to do product count.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub value: ::runtime::wire::Computed<f64>,
+    pub value: ::runtime::odoo::wire::Computed<f64>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `location_id.warehouse_id`, not stored.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -221,14 +227,14 @@ pub struct StockQuant {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuant {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuant {
+impl ::runtime::odoo::wire::FromRecord for StockQuant {
     const FIELDS: &'static [&'static str] = &[
         "accounting_date",
         "available_quantity",
@@ -271,8 +277,8 @@ impl ::runtime::wire::FromRecord for StockQuant {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockQuant::default();
         while let Some(i) = r.next()? {
             match i {
@@ -366,84 +372,87 @@ impl ::runtime::Model for StockQuant {
         "tracking",
         "value",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("accounting_date", "date"),
-        ::runtime::verify::FieldSpec::new("available_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("accounting_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("available_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("cost_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("cost_method", "selection")
             .selection(&["standard", "fifo", "average"]),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .groups(&["stock.group_stock_manager"]),
-        ::runtime::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("in_date", "datetime").required(),
-        ::runtime::verify::FieldSpec::new("inventory_date", "date"),
-        ::runtime::verify::FieldSpec::new("inventory_diff_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("inventory_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("inventory_quantity_auto_apply", "float")
+        ::runtime::odoo::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("in_date", "datetime").required(),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_diff_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity_auto_apply", "float")
             .groups(&["stock.group_stock_manager"]),
-        ::runtime::verify::FieldSpec::new("inventory_quantity_set", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_outdated", "boolean"),
-        ::runtime::verify::FieldSpec::new("last_count_date", "date"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity_set", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_outdated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("last_count_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("lot_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("on_hand", "boolean"),
-        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_properties", "properties"),
+        ::runtime::odoo::verify::FieldSpec::new("on_hand", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
             .relation("stock.quant.package"),
-        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("reserved_quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("sn_duplicated", "boolean"),
-        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reserved_quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("sn_duplicated", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
             .relation("stock.storage.category"),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("value", "monetary")
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("value", "monetary")
             .groups(&["stock.group_stock_manager"]),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockQuant {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("owner_id"),
-        ::runtime::nested::Relation::display_name("package_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("storage_category_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockQuant {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("owner_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("storage_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -782,7 +791,7 @@ impl super::mixins::BaseModel for StockQuant {
 /// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockQuantCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -793,7 +802,7 @@ impl StockQuantCreate {
     /// Takes the required fields: `location_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_id: i64, product_id: i64) -> Self {
         StockQuantCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .location_id(location_id)
             .product_id(product_id)
@@ -801,13 +810,13 @@ impl StockQuantCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuant>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuant>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `accounting_date` (Accounting Date).
@@ -911,7 +920,7 @@ impl ::runtime::CreateValues for StockQuantCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockQuantUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -922,19 +931,19 @@ impl StockQuantUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockQuantUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuant>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuant>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `accounting_date` (Accounting Date).
@@ -1038,287 +1047,296 @@ impl ::runtime::UpdateValues for StockQuantUpdate {
 pub mod fields {
     /// Accounting Date (`accounting_date`, `date`).
     #[inline]
-    pub const fn accounting_date() -> ::runtime::fields::DateField<
+    pub const fn accounting_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("accounting_date")
+        ::runtime::odoo::fields::DateField::new("accounting_date")
     }
     /// Available Quantity (`available_quantity`, `float`).
     #[inline]
-    pub const fn available_quantity() -> ::runtime::fields::NumField<
+    pub const fn available_quantity() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         f64,
     > {
-        ::runtime::fields::NumField::new("available_quantity")
+        ::runtime::odoo::fields::NumField::new("available_quantity")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Costing Method (`cost_method`, `selection`).
     #[inline]
-    pub const fn cost_method() -> ::runtime::fields::SelectionField<
+    pub const fn cost_method() -> ::runtime::odoo::fields::SelectionField<
         super::StockQuant,
         super::CostMethod,
     > {
-        ::runtime::fields::SelectionField::new("cost_method")
+        ::runtime::odoo::fields::SelectionField::new("cost_method")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
     #[inline]
-    pub const fn cyclic_inventory_frequency() -> ::runtime::fields::NumField<
+    pub const fn cyclic_inventory_frequency() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         i64,
     > {
-        ::runtime::fields::NumField::new("cyclic_inventory_frequency")
+        ::runtime::odoo::fields::NumField::new("cyclic_inventory_frequency")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockQuant> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockQuant,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuant, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockQuant, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Incoming Date (`in_date`, `datetime`).
     #[inline]
-    pub const fn in_date() -> ::runtime::fields::DateField<
+    pub const fn in_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("in_date")
+        ::runtime::odoo::fields::DateField::new("in_date")
     }
     /// Scheduled Date (`inventory_date`, `date`).
     #[inline]
-    pub const fn inventory_date() -> ::runtime::fields::DateField<
+    pub const fn inventory_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("inventory_date")
+        ::runtime::odoo::fields::DateField::new("inventory_date")
     }
     /// Difference (`inventory_diff_quantity`, `float`).
     #[inline]
-    pub const fn inventory_diff_quantity() -> ::runtime::fields::NumField<
+    pub const fn inventory_diff_quantity() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         f64,
     > {
-        ::runtime::fields::NumField::new("inventory_diff_quantity")
+        ::runtime::odoo::fields::NumField::new("inventory_diff_quantity")
     }
     /// Counted Quantity (`inventory_quantity`, `float`).
     #[inline]
-    pub const fn inventory_quantity() -> ::runtime::fields::NumField<
+    pub const fn inventory_quantity() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         f64,
     > {
-        ::runtime::fields::NumField::new("inventory_quantity")
+        ::runtime::odoo::fields::NumField::new("inventory_quantity")
     }
     /// Inventoried Quantity (`inventory_quantity_auto_apply`, `float`).
     #[inline]
-    pub const fn inventory_quantity_auto_apply() -> ::runtime::fields::NumField<
+    pub const fn inventory_quantity_auto_apply() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         f64,
     > {
-        ::runtime::fields::NumField::new("inventory_quantity_auto_apply")
+        ::runtime::odoo::fields::NumField::new("inventory_quantity_auto_apply")
     }
     /// Inventory Quantity Set (`inventory_quantity_set`, `boolean`).
     #[inline]
-    pub const fn inventory_quantity_set() -> ::runtime::fields::BoolField<
+    pub const fn inventory_quantity_set() -> ::runtime::odoo::fields::BoolField<
         super::StockQuant,
     > {
-        ::runtime::fields::BoolField::new("inventory_quantity_set")
+        ::runtime::odoo::fields::BoolField::new("inventory_quantity_set")
     }
     /// Favorite (`is_favorite`, `boolean`).
     #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("is_favorite")
+    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
+        ::runtime::odoo::fields::BoolField::new("is_favorite")
     }
     /// Quantity has been moved since last count (`is_outdated`, `boolean`).
     #[inline]
-    pub const fn is_outdated() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("is_outdated")
+    pub const fn is_outdated() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
+        ::runtime::odoo::fields::BoolField::new("is_outdated")
     }
     /// Last Count Date (`last_count_date`, `date`).
     #[inline]
-    pub const fn last_count_date() -> ::runtime::fields::DateField<
+    pub const fn last_count_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("last_count_date")
+        ::runtime::odoo::fields::DateField::new("last_count_date")
     }
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Lot/Serial Number (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Properties (`lot_properties`, `properties`).
     #[inline]
-    pub const fn lot_properties() -> ::runtime::fields::AnyField<super::StockQuant> {
-        ::runtime::fields::AnyField::new("lot_properties")
+    pub const fn lot_properties() -> ::runtime::odoo::fields::AnyField<
+        super::StockQuant,
+    > {
+        ::runtime::odoo::fields::AnyField::new("lot_properties")
     }
     /// On Hand (`on_hand`, `boolean`).
     #[inline]
-    pub const fn on_hand() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("on_hand")
+    pub const fn on_hand() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
+        ::runtime::odoo::fields::BoolField::new("on_hand")
     }
     /// Owner (`owner_id`, `many2one`).
     #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("owner_id")
+        ::runtime::odoo::fields::Many2OneField::new("owner_id")
     }
     /// Package (`package_id`, `many2one`).
     #[inline]
-    pub const fn package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("package_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_id")
     }
     /// Product Category (`product_categ_id`, `many2one`).
     #[inline]
-    pub const fn product_categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockQuant, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Reserved Quantity (`reserved_quantity`, `float`).
-    #[inline]
-    pub const fn reserved_quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockQuant,
         f64,
     > {
-        ::runtime::fields::NumField::new("reserved_quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
+    }
+    /// Reserved Quantity (`reserved_quantity`, `float`).
+    #[inline]
+    pub const fn reserved_quantity() -> ::runtime::odoo::fields::NumField<
+        super::StockQuant,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("reserved_quantity")
     }
     /// Duplicated Serial Number (`sn_duplicated`, `boolean`).
     #[inline]
-    pub const fn sn_duplicated() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("sn_duplicated")
+    pub const fn sn_duplicated() -> ::runtime::odoo::fields::BoolField<
+        super::StockQuant,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sn_duplicated")
     }
     /// Storage Category (`storage_category_id`, `many2one`).
     #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::StockStorageCategory,
     > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
     }
     /// Tracking (`tracking`, `selection`).
     #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
         super::StockQuant,
         super::Tracking,
     > {
-        ::runtime::fields::SelectionField::new("tracking")
+        ::runtime::odoo::fields::SelectionField::new("tracking")
     }
     /// Assigned To (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Value (`value`, `monetary`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<super::StockQuant, f64> {
-        ::runtime::fields::NumField::new("value")
+    pub const fn value() -> ::runtime::odoo::fields::NumField<super::StockQuant, f64> {
+        ::runtime::odoo::fields::NumField::new("value")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuant,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuant,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `cost_method` (Costing Method) on `stock.quant`.
@@ -1335,7 +1353,7 @@ pub enum CostMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for CostMethod {
+impl ::runtime::odoo::wire::Selection for CostMethod {
     const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1356,12 +1374,12 @@ impl ::runtime::wire::Selection for CostMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for CostMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for CostMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tracking` (Tracking) on `stock.quant`.
@@ -1378,7 +1396,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1399,11 +1417,11 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -13,7 +13,7 @@ pub struct StockQuantPackage {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct StockQuantPackage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct StockQuantPackage {
     /// Location
     ///
     /// `many2one`, to `stock.location`, computed.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Package Reference
     ///
     /// `char`, required.
@@ -41,8 +41,8 @@ pub struct StockQuantPackage {
     /// Owner
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::owner_id())`.
-    pub owner_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Pack Date
     ///
@@ -51,7 +51,9 @@ pub struct StockQuantPackage {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<::runtime::wire::Many2One<super::rel::StockPackageType>>,
+    pub package_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
+    >,
     /// Package Use
     ///
     /// Reusable boxes are used for batch picking and emptied afterwards to be reused. In the barcode application, scanning a reusable box will add the products in this box.
@@ -64,7 +66,7 @@ pub struct StockQuantPackage {
     /// Bulk Content
     ///
     /// `one2many`, to `stock.quant` (inverse `package_id`), readonly, computed.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Shipping Weight
     ///
     /// Total weight of the package.
@@ -74,7 +76,7 @@ pub struct StockQuantPackage {
     /// Package name is valid SSCC
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_sscc())`.
-    pub valid_sscc: ::runtime::wire::Computed<bool>,
+    pub valid_sscc: ::runtime::odoo::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -82,14 +84,14 @@ pub struct StockQuantPackage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantPackage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuantPackage {
+impl ::runtime::odoo::wire::FromRecord for StockQuantPackage {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -109,8 +111,8 @@ impl ::runtime::wire::FromRecord for StockQuantPackage {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockQuantPackage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,49 +157,50 @@ impl ::runtime::Model for StockQuantPackage {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["owner_id", "valid_sscc"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("pack_date", "date"),
-        ::runtime::verify::FieldSpec::new("package_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pack_date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
             .relation("stock.package.type"),
-        ::runtime::verify::FieldSpec::new("package_use", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("package_use", "selection")
             .required()
             .selection(&["disposable", "reusable"]),
-        ::runtime::verify::FieldSpec::new("quant_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "one2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("shipping_weight", "float"),
-        ::runtime::verify::FieldSpec::new("valid_sscc", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("shipping_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("valid_sscc", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockQuantPackage {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("package_type_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockQuantPackage {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockQuantPackageCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantPackageCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -208,7 +211,7 @@ impl StockQuantPackageCreate {
     /// Takes the required fields: `name`, `package_use` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, package_use: PackageUse) -> Self {
         StockQuantPackageCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
             .package_use(package_use)
@@ -216,13 +219,13 @@ impl StockQuantPackageCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantPackage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantPackage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -269,7 +272,7 @@ impl ::runtime::CreateValues for StockQuantPackageCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockQuantPackageUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantPackageUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -280,19 +283,19 @@ impl StockQuantPackageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockQuantPackageUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantPackage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantPackage>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -339,121 +342,126 @@ impl ::runtime::UpdateValues for StockQuantPackageUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuantPackage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockQuantPackage,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuantPackage, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockQuantPackage,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Package Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockQuantPackage> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockQuantPackage> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Owner (`owner_id`, `many2one`).
     #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("owner_id")
+        ::runtime::odoo::fields::Many2OneField::new("owner_id")
     }
     /// Pack Date (`pack_date`, `date`).
     #[inline]
-    pub const fn pack_date() -> ::runtime::fields::DateField<
+    pub const fn pack_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuantPackage,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("pack_date")
+        ::runtime::odoo::fields::DateField::new("pack_date")
     }
     /// Package Type (`package_type_id`, `many2one`).
     #[inline]
-    pub const fn package_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::StockPackageType,
     > {
-        ::runtime::fields::Many2OneField::new("package_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
     }
     /// Package Use (`package_use`, `selection`).
     #[inline]
-    pub const fn package_use() -> ::runtime::fields::SelectionField<
+    pub const fn package_use() -> ::runtime::odoo::fields::SelectionField<
         super::StockQuantPackage,
         super::PackageUse,
     > {
-        ::runtime::fields::SelectionField::new("package_use")
+        ::runtime::odoo::fields::SelectionField::new("package_use")
     }
     /// Bulk Content (`quant_ids`, `one2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockQuantPackage,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Shipping Weight (`shipping_weight`, `float`).
     #[inline]
-    pub const fn shipping_weight() -> ::runtime::fields::NumField<
+    pub const fn shipping_weight() -> ::runtime::odoo::fields::NumField<
         super::StockQuantPackage,
         f64,
     > {
-        ::runtime::fields::NumField::new("shipping_weight")
+        ::runtime::odoo::fields::NumField::new("shipping_weight")
     }
     /// Package name is valid SSCC (`valid_sscc`, `boolean`).
     #[inline]
-    pub const fn valid_sscc() -> ::runtime::fields::BoolField<super::StockQuantPackage> {
-        ::runtime::fields::BoolField::new("valid_sscc")
+    pub const fn valid_sscc() -> ::runtime::odoo::fields::BoolField<
+        super::StockQuantPackage,
+    > {
+        ::runtime::odoo::fields::BoolField::new("valid_sscc")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuantPackage,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantPackage,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `package_use` (Package Use) on `stock.quant.package`.
@@ -468,7 +476,7 @@ pub enum PackageUse {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PackageUse {
+impl ::runtime::odoo::wire::Selection for PackageUse {
     const VALUES: &'static [&'static str] = &["disposable", "reusable"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -487,11 +495,11 @@ impl ::runtime::wire::Selection for PackageUse {
 }
 impl<'de> ::serde::Deserialize<'de> for PackageUse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PackageUse {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,8 +19,8 @@ pub struct StockQuantRelocate {
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`, readonly, related `quant_ids.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -29,21 +29,23 @@ pub struct StockQuantRelocate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Dest Location
     ///
     /// `many2one`, to `stock.location`.
-    pub dest_location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub dest_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Dest Package
     ///
     /// `many2one`, to `stock.quant.package`, readonly, computed.
     pub dest_package_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockQuantPackage>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
     >,
     /// Dest Package Id Domain
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dest_package_id_domain())`.
-    pub dest_package_id_domain: ::runtime::wire::Computed<Option<String>>,
+    pub dest_package_id_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -55,11 +57,11 @@ pub struct StockQuantRelocate {
     /// Is Multi Location
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_multi_location())`.
-    pub is_multi_location: ::runtime::wire::Computed<bool>,
+    pub is_multi_location: ::runtime::odoo::wire::Computed<bool>,
     /// Is Partial Package
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partial_package())`.
-    pub is_partial_package: ::runtime::wire::Computed<bool>,
+    pub is_partial_package: ::runtime::odoo::wire::Computed<bool>,
     /// Reason for relocation
     ///
     /// `text`.
@@ -67,11 +69,11 @@ pub struct StockQuantRelocate {
     /// Partial Package Names
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partial_package_names())`.
-    pub partial_package_names: ::runtime::wire::Computed<Option<String>>,
+    pub partial_package_names: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,14 +81,14 @@ pub struct StockQuantRelocate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantRelocate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuantRelocate {
+impl ::runtime::odoo::wire::FromRecord for StockQuantRelocate {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -105,8 +107,8 @@ impl ::runtime::wire::FromRecord for StockQuantRelocate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockQuantRelocate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,38 +154,39 @@ impl ::runtime::Model for StockQuantRelocate {
         "is_partial_package",
         "partial_package_names",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("dest_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dest_location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("dest_package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("dest_package_id", "many2one")
             .relation("stock.quant.package"),
-        ::runtime::verify::FieldSpec::new("dest_package_id_domain", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("is_multi_location", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_partial_package", "boolean"),
-        ::runtime::verify::FieldSpec::new("message", "text"),
-        ::runtime::verify::FieldSpec::new("partial_package_names", "char"),
-        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("dest_package_id_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("is_multi_location", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_partial_package", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("partial_package_names", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockQuantRelocate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("dest_location_id"),
-        ::runtime::nested::Relation::display_name("dest_package_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockQuantRelocate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("dest_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("dest_package_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -213,7 +216,7 @@ impl super::mixins::BaseModel for StockQuantRelocate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockQuantRelocateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantRelocateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -224,19 +227,19 @@ impl StockQuantRelocateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockQuantRelocateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantRelocate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantRelocate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dest_location_id` (Dest Location).
@@ -256,7 +259,7 @@ impl StockQuantRelocateCreate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -270,7 +273,7 @@ impl ::runtime::CreateValues for StockQuantRelocateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockQuantRelocateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockQuantRelocateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -281,19 +284,19 @@ impl StockQuantRelocateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockQuantRelocateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantRelocate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantRelocate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `dest_location_id` (Dest Location).
@@ -313,7 +316,7 @@ impl StockQuantRelocateUpdate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -327,111 +330,116 @@ impl ::runtime::UpdateValues for StockQuantRelocateUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantRelocate,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuantRelocate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantRelocate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Dest Location (`dest_location_id`, `many2one`).
     #[inline]
-    pub const fn dest_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dest_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantRelocate,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("dest_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("dest_location_id")
     }
     /// Dest Package (`dest_package_id`, `many2one`).
     #[inline]
-    pub const fn dest_package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn dest_package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantRelocate,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("dest_package_id")
+        ::runtime::odoo::fields::Many2OneField::new("dest_package_id")
     }
     /// Dest Package Id Domain (`dest_package_id_domain`, `char`).
     #[inline]
-    pub const fn dest_package_id_domain() -> ::runtime::fields::CharField<
+    pub const fn dest_package_id_domain() -> ::runtime::odoo::fields::CharField<
         super::StockQuantRelocate,
     > {
-        ::runtime::fields::CharField::new("dest_package_id_domain")
+        ::runtime::odoo::fields::CharField::new("dest_package_id_domain")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockQuantRelocate,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuantRelocate, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockQuantRelocate,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Is Multi Location (`is_multi_location`, `boolean`).
     #[inline]
-    pub const fn is_multi_location() -> ::runtime::fields::BoolField<
+    pub const fn is_multi_location() -> ::runtime::odoo::fields::BoolField<
         super::StockQuantRelocate,
     > {
-        ::runtime::fields::BoolField::new("is_multi_location")
+        ::runtime::odoo::fields::BoolField::new("is_multi_location")
     }
     /// Is Partial Package (`is_partial_package`, `boolean`).
     #[inline]
-    pub const fn is_partial_package() -> ::runtime::fields::BoolField<
+    pub const fn is_partial_package() -> ::runtime::odoo::fields::BoolField<
         super::StockQuantRelocate,
     > {
-        ::runtime::fields::BoolField::new("is_partial_package")
+        ::runtime::odoo::fields::BoolField::new("is_partial_package")
     }
     /// Reason for relocation (`message`, `text`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::StockQuantRelocate> {
-        ::runtime::fields::CharField::new("message")
+    pub const fn message() -> ::runtime::odoo::fields::CharField<
+        super::StockQuantRelocate,
+    > {
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Partial Package Names (`partial_package_names`, `char`).
     #[inline]
-    pub const fn partial_package_names() -> ::runtime::fields::CharField<
+    pub const fn partial_package_names() -> ::runtime::odoo::fields::CharField<
         super::StockQuantRelocate,
     > {
-        ::runtime::fields::CharField::new("partial_package_names")
+        ::runtime::odoo::fields::CharField::new("partial_package_names")
     }
     /// Quant (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockQuantRelocate,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockQuantRelocate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockQuantRelocate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -13,38 +13,40 @@ pub struct StockReplenishMixin {
     /// Allowed Route
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
-    pub allowed_route_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub allowed_route_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
     /// Preferred Route
     ///
     /// Apply specific route for the replenishment instead of product's default routes.
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
-    pub show_bom: ::runtime::wire::Computed<bool>,
+    pub show_bom: ::runtime::odoo::wire::Computed<bool>,
     /// Show Vendor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
-    pub show_vendor: ::runtime::wire::Computed<bool>,
+    pub show_vendor: ::runtime::odoo::wire::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
-    pub supplier_id: Option<::runtime::wire::Many2One<super::rel::ProductSupplierinfo>>,
+    pub supplier_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
+    >,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReplenishMixin {
+impl ::runtime::odoo::wire::FromRecord for StockReplenishMixin {
     const FIELDS: &'static [&'static str] = &[
         "allowed_route_ids",
         "bom_id",
@@ -54,8 +56,8 @@ impl ::runtime::wire::FromRecord for StockReplenishMixin {
         "supplier_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockReplenishMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -75,7 +77,7 @@ impl ::runtime::wire::FromRecord for StockReplenishMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -86,19 +88,19 @@ impl StockReplenishMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockReplenishMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Bill of Material).
@@ -124,7 +126,7 @@ impl StockReplenishMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -135,19 +137,19 @@ impl StockReplenishMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockReplenishMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Bill of Material).
@@ -173,46 +175,48 @@ impl StockReplenishMixinUpdate {
 pub mod fields {
     /// Allowed Route (`allowed_route_ids`, `many2many`).
     #[inline]
-    pub const fn allowed_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn allowed_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockReplenishMixin,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("allowed_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("allowed_route_ids")
     }
     /// Bill of Material (`bom_id`, `many2one`).
     #[inline]
-    pub const fn bom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishMixin,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("bom_id")
+        ::runtime::odoo::fields::Many2OneField::new("bom_id")
     }
     /// Preferred Route (`route_id`, `many2one`).
     #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishMixin,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("route_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_id")
     }
     /// Show Bom (`show_bom`, `boolean`).
     #[inline]
-    pub const fn show_bom() -> ::runtime::fields::BoolField<super::StockReplenishMixin> {
-        ::runtime::fields::BoolField::new("show_bom")
+    pub const fn show_bom() -> ::runtime::odoo::fields::BoolField<
+        super::StockReplenishMixin,
+    > {
+        ::runtime::odoo::fields::BoolField::new("show_bom")
     }
     /// Show Vendor (`show_vendor`, `boolean`).
     #[inline]
-    pub const fn show_vendor() -> ::runtime::fields::BoolField<
+    pub const fn show_vendor() -> ::runtime::odoo::fields::BoolField<
         super::StockReplenishMixin,
     > {
-        ::runtime::fields::BoolField::new("show_vendor")
+        ::runtime::odoo::fields::BoolField::new("show_vendor")
     }
     /// Vendor (`supplier_id`, `many2one`).
     #[inline]
-    pub const fn supplier_id() -> ::runtime::fields::Many2OneField<
+    pub const fn supplier_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishMixin,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::Many2OneField::new("supplier_id")
+        ::runtime::odoo::fields::Many2OneField::new("supplier_id")
     }
 }

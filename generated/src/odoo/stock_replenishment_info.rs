@@ -21,7 +21,7 @@ pub struct StockReplenishmentInfo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,48 +33,48 @@ pub struct StockReplenishmentInfo {
     /// Json Lead Days
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_lead_days())`.
-    pub json_lead_days: ::runtime::wire::Computed<Option<String>>,
+    pub json_lead_days: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Json Replenishment History
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_replenishment_history())`.
-    pub json_replenishment_history: ::runtime::wire::Computed<Option<String>>,
+    pub json_replenishment_history: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Orderpoint
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
     pub orderpoint_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `orderpoint_id.product_id`, not stored.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
     /// `float`, readonly, related `orderpoint_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
-    pub qty_to_order: ::runtime::wire::Computed<f64>,
+    pub qty_to_order: ::runtime::odoo::wire::Computed<f64>,
     /// Supplier
     ///
     /// `many2one`, to `product.supplierinfo`, readonly, related `orderpoint_id.supplier_id`, not stored.
     pub supplierinfo_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductSupplierinfo>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
     >,
     /// Supplierinfo
     ///
     /// `many2many`, to `product.supplierinfo`, readonly, computed.
-    pub supplierinfo_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub supplierinfo_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductSupplierinfo>,
     /// Resupply Routes
     ///
     /// Routes will be created for these resupply warehouses and you can select them on products and product categories
     ///
     /// `one2many`, to `stock.route`, readonly, related `orderpoint_id.warehouse_id.resupply_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouseinfo_ids())`.
-    pub warehouseinfo_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub warehouseinfo_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     >,
     /// Wh Replenishment Option
     ///
     /// `one2many`, to `stock.replenishment.option` (inverse `replenishment_info_id`), readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wh_replenishment_option_ids())`.
-    pub wh_replenishment_option_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockReplenishmentOption>,
+    pub wh_replenishment_option_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockReplenishmentOption>,
     >,
     /// Last Updated on
     ///
@@ -83,14 +83,14 @@ pub struct StockReplenishmentInfo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReplenishmentInfo {
+impl ::runtime::odoo::wire::FromRecord for StockReplenishmentInfo {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -109,8 +109,8 @@ impl ::runtime::wire::FromRecord for StockReplenishmentInfo {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockReplenishmentInfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,41 +156,45 @@ impl ::runtime::Model for StockReplenishmentInfo {
         "warehouseinfo_ids",
         "wh_replenishment_option_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("json_lead_days", "char"),
-        ::runtime::verify::FieldSpec::new("json_replenishment_history", "char"),
-        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("json_lead_days", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("json_replenishment_history", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
             .relation("stock.warehouse.orderpoint"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("qty_to_order", "float"),
-        ::runtime::verify::FieldSpec::new("supplierinfo_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("supplierinfo_id", "many2one")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("supplierinfo_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("supplierinfo_ids", "many2many")
             .relation("product.supplierinfo"),
-        ::runtime::verify::FieldSpec::new("warehouseinfo_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("warehouseinfo_ids", "one2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("wh_replenishment_option_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new(
+                "wh_replenishment_option_ids",
+                "one2many",
+            )
             .relation("stock.replenishment.option"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockReplenishmentInfo {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("orderpoint_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("supplierinfo_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockReplenishmentInfo {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("orderpoint_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("supplierinfo_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockReplenishmentInfo {
@@ -200,7 +204,7 @@ impl super::mixins::BaseModel for StockReplenishmentInfo {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishmentInfoCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishmentInfoCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,19 +215,19 @@ impl StockReplenishmentInfoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockReplenishmentInfoCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentInfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishmentInfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `orderpoint_id` (Orderpoint).
@@ -240,7 +244,7 @@ impl ::runtime::CreateValues for StockReplenishmentInfoCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishmentInfoUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishmentInfoUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -251,19 +255,19 @@ impl StockReplenishmentInfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockReplenishmentInfoUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentInfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishmentInfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `orderpoint_id` (Orderpoint).
@@ -280,119 +284,119 @@ impl ::runtime::UpdateValues for StockReplenishmentInfoUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockReplenishmentInfo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentInfo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentInfo,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockReplenishmentInfo,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Json Lead Days (`json_lead_days`, `char`).
     #[inline]
-    pub const fn json_lead_days() -> ::runtime::fields::CharField<
+    pub const fn json_lead_days() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentInfo,
     > {
-        ::runtime::fields::CharField::new("json_lead_days")
+        ::runtime::odoo::fields::CharField::new("json_lead_days")
     }
     /// Json Replenishment History (`json_replenishment_history`, `char`).
     #[inline]
-    pub const fn json_replenishment_history() -> ::runtime::fields::CharField<
+    pub const fn json_replenishment_history() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentInfo,
     > {
-        ::runtime::fields::CharField::new("json_replenishment_history")
+        ::runtime::odoo::fields::CharField::new("json_replenishment_history")
     }
     /// Orderpoint (`orderpoint_id`, `many2one`).
     #[inline]
-    pub const fn orderpoint_id() -> ::runtime::fields::Many2OneField<
+    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentInfo,
         super::super::rel::StockWarehouseOrderpoint,
     > {
-        ::runtime::fields::Many2OneField::new("orderpoint_id")
+        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentInfo,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// To Order (`qty_to_order`, `float`).
     #[inline]
-    pub const fn qty_to_order() -> ::runtime::fields::NumField<
+    pub const fn qty_to_order() -> ::runtime::odoo::fields::NumField<
         super::StockReplenishmentInfo,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_order")
+        ::runtime::odoo::fields::NumField::new("qty_to_order")
     }
     /// Supplier (`supplierinfo_id`, `many2one`).
     #[inline]
-    pub const fn supplierinfo_id() -> ::runtime::fields::Many2OneField<
+    pub const fn supplierinfo_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentInfo,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::Many2OneField::new("supplierinfo_id")
+        ::runtime::odoo::fields::Many2OneField::new("supplierinfo_id")
     }
     /// Supplierinfo (`supplierinfo_ids`, `many2many`).
     #[inline]
-    pub const fn supplierinfo_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn supplierinfo_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockReplenishmentInfo,
         super::super::rel::ProductSupplierinfo,
     > {
-        ::runtime::fields::X2ManyField::new("supplierinfo_ids")
+        ::runtime::odoo::fields::X2ManyField::new("supplierinfo_ids")
     }
     /// Resupply Routes (`warehouseinfo_ids`, `one2many`).
     #[inline]
-    pub const fn warehouseinfo_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn warehouseinfo_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockReplenishmentInfo,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("warehouseinfo_ids")
+        ::runtime::odoo::fields::X2ManyField::new("warehouseinfo_ids")
     }
     /// Wh Replenishment Option (`wh_replenishment_option_ids`, `one2many`).
     #[inline]
-    pub const fn wh_replenishment_option_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn wh_replenishment_option_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockReplenishmentInfo,
         super::super::rel::StockReplenishmentOption,
     > {
-        ::runtime::fields::X2ManyField::new("wh_replenishment_option_ids")
+        ::runtime::odoo::fields::X2ManyField::new("wh_replenishment_option_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockReplenishmentInfo,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentInfo,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,7 +21,7 @@ pub struct StockReplenishmentOption {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct StockReplenishmentOption {
     /// Free Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty())`.
-    pub free_qty: ::runtime::wire::Computed<f64>,
+    pub free_qty: ::runtime::odoo::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -37,43 +37,45 @@ pub struct StockReplenishmentOption {
     /// Lead Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_time())`.
-    pub lead_time: ::runtime::wire::Computed<Option<String>>,
+    pub lead_time: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Location Stock
     ///
     /// `many2one`, to `stock.location`, readonly, related `warehouse_id.lot_stock_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
     /// `float`, readonly, related `replenishment_info_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
-    pub qty_to_order: ::runtime::wire::Computed<f64>,
+    pub qty_to_order: ::runtime::odoo::wire::Computed<f64>,
     /// Replenishment Info
     ///
     /// `many2one`, to `stock.replenishment.info`.
     pub replenishment_info_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockReplenishmentInfo>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockReplenishmentInfo>,
     >,
     /// Route
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `product_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom())`.
-    pub uom: ::runtime::wire::Computed<Option<String>>,
+    pub uom: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Supplying Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `route_id.supplier_wh_id`, not stored.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Warning Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
-    pub warning_message: ::runtime::wire::Computed<Option<String>>,
+    pub warning_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -81,14 +83,14 @@ pub struct StockReplenishmentOption {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReplenishmentOption {
+impl ::runtime::odoo::wire::FromRecord for StockReplenishmentOption {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -108,8 +110,8 @@ impl ::runtime::wire::FromRecord for StockReplenishmentOption {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockReplenishmentOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,42 +159,43 @@ impl ::runtime::Model for StockReplenishmentOption {
         "uom",
         "warning_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("free_qty", "float"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lead_time", "char"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("free_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lead_time", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("qty_to_order", "float"),
-        ::runtime::verify::FieldSpec::new("replenishment_info_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("replenishment_info_id", "many2one")
             .relation("stock.replenishment.info"),
-        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("uom", "char"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("uom", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("warning_message", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("warning_message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockReplenishmentOption {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("replenishment_info_id"),
-        ::runtime::nested::Relation::display_name("route_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockReplenishmentOption {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("replenishment_info_id"),
+        ::runtime::odoo::projection::Relation::display_name("route_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -256,7 +259,7 @@ impl super::mixins::BaseModel for StockReplenishmentOption {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishmentOptionCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishmentOptionCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -267,19 +270,21 @@ impl StockReplenishmentOptionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockReplenishmentOptionCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockReplenishmentOption,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_id` (Product).
@@ -308,7 +313,7 @@ impl ::runtime::CreateValues for StockReplenishmentOptionCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReplenishmentOptionUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReplenishmentOptionUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -319,19 +324,21 @@ impl StockReplenishmentOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockReplenishmentOptionUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockReplenishmentOption,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_id` (Product).
@@ -360,124 +367,126 @@ impl ::runtime::UpdateValues for StockReplenishmentOptionUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockReplenishmentOption,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentOption,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Free Qty (`free_qty`, `float`).
     #[inline]
-    pub const fn free_qty() -> ::runtime::fields::NumField<
+    pub const fn free_qty() -> ::runtime::odoo::fields::NumField<
         super::StockReplenishmentOption,
         f64,
     > {
-        ::runtime::fields::NumField::new("free_qty")
+        ::runtime::odoo::fields::NumField::new("free_qty")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockReplenishmentOption,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Lead Time (`lead_time`, `char`).
     #[inline]
-    pub const fn lead_time() -> ::runtime::fields::CharField<
+    pub const fn lead_time() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentOption,
     > {
-        ::runtime::fields::CharField::new("lead_time")
+        ::runtime::odoo::fields::CharField::new("lead_time")
     }
     /// Location Stock (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// To Order (`qty_to_order`, `float`).
     #[inline]
-    pub const fn qty_to_order() -> ::runtime::fields::NumField<
+    pub const fn qty_to_order() -> ::runtime::odoo::fields::NumField<
         super::StockReplenishmentOption,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_to_order")
+        ::runtime::odoo::fields::NumField::new("qty_to_order")
     }
     /// Replenishment Info (`replenishment_info_id`, `many2one`).
     #[inline]
-    pub const fn replenishment_info_id() -> ::runtime::fields::Many2OneField<
+    pub const fn replenishment_info_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::StockReplenishmentInfo,
     > {
-        ::runtime::fields::Many2OneField::new("replenishment_info_id")
+        ::runtime::odoo::fields::Many2OneField::new("replenishment_info_id")
     }
     /// Route (`route_id`, `many2one`).
     #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("route_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_id")
     }
     /// Unit of Measure Name (`uom`, `char`).
     #[inline]
-    pub const fn uom() -> ::runtime::fields::CharField<super::StockReplenishmentOption> {
-        ::runtime::fields::CharField::new("uom")
+    pub const fn uom() -> ::runtime::odoo::fields::CharField<
+        super::StockReplenishmentOption,
+    > {
+        ::runtime::odoo::fields::CharField::new("uom")
     }
     /// Supplying Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Warning Message (`warning_message`, `char`).
     #[inline]
-    pub const fn warning_message() -> ::runtime::fields::CharField<
+    pub const fn warning_message() -> ::runtime::odoo::fields::CharField<
         super::StockReplenishmentOption,
     > {
-        ::runtime::fields::CharField::new("warning_message")
+        ::runtime::odoo::fields::CharField::new("warning_message")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockReplenishmentOption,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReplenishmentOption,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -17,7 +17,7 @@ pub struct StockReturnPicking {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `picking_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct StockReturnPicking {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,11 +37,11 @@ pub struct StockReturnPicking {
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Moves
     ///
     /// `one2many`, to `stock.return.picking.line` (inverse `wizard_id`), computed.
-    pub product_return_moves: ::runtime::wire::X2Many<
+    pub product_return_moves: ::runtime::odoo::wire::X2Many<
         super::rel::StockReturnPickingLine,
     >,
     /// Last Updated on
@@ -51,14 +51,14 @@ pub struct StockReturnPicking {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReturnPicking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReturnPicking {
+impl ::runtime::odoo::wire::FromRecord for StockReturnPicking {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -71,8 +71,8 @@ impl ::runtime::wire::FromRecord for StockReturnPicking {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockReturnPicking::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,31 +104,32 @@ impl ::runtime::Model for StockReturnPicking {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("product_return_moves", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_return_moves", "one2many")
             .relation("stock.return.picking.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockReturnPicking {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockReturnPicking {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -192,7 +193,7 @@ impl super::mixins::BaseModel for StockReturnPicking {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReturnPickingCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReturnPickingCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,19 +204,19 @@ impl StockReturnPickingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockReturnPickingCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReturnPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `picking_id` (Picking).
@@ -229,7 +230,7 @@ impl StockReturnPickingCreate {
     pub fn product_return_moves(
         mut self,
         product_return_moves: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockReturnPickingLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockReturnPickingLine>,
         >,
     ) -> Self {
         self.values
@@ -247,7 +248,7 @@ impl ::runtime::CreateValues for StockReturnPickingCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReturnPickingUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReturnPickingUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -258,19 +259,19 @@ impl StockReturnPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockReturnPickingUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReturnPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `picking_id` (Picking).
@@ -284,7 +285,7 @@ impl StockReturnPickingUpdate {
     pub fn product_return_moves(
         mut self,
         product_return_moves: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockReturnPickingLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockReturnPickingLine>,
         >,
     ) -> Self {
         self.values
@@ -302,70 +303,73 @@ impl ::runtime::UpdateValues for StockReturnPickingUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPicking,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockReturnPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockReturnPicking,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockReturnPicking, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockReturnPicking,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Picking (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPicking,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Moves (`product_return_moves`, `one2many`).
     #[inline]
-    pub const fn product_return_moves() -> ::runtime::fields::X2ManyField<
+    pub const fn product_return_moves() -> ::runtime::odoo::fields::X2ManyField<
         super::StockReturnPicking,
         super::super::rel::StockReturnPickingLine,
     > {
-        ::runtime::fields::X2ManyField::new("product_return_moves")
+        ::runtime::odoo::fields::X2ManyField::new("product_return_moves")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockReturnPicking,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPicking,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

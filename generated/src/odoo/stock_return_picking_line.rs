@@ -21,7 +21,7 @@ pub struct StockReturnPickingLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct StockReturnPickingLine {
     /// Move
     ///
     /// `many2one`, to `stock.move`.
-    pub move_id: Option<::runtime::wire::Many2One<super::rel::StockMove>>,
+    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
     /// Move Quantity
     ///
     /// `float`, readonly, related `move_id.quantity`, not stored, digits (16, 2).
@@ -41,7 +41,7 @@ pub struct StockReturnPickingLine {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, required, digits (16, 2).
@@ -57,13 +57,15 @@ pub struct StockReturnPickingLine {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
-    pub uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Wizard
     ///
     /// `many2one`, to `stock.return.picking`.
-    pub wizard_id: Option<::runtime::wire::Many2One<super::rel::StockReturnPicking>>,
+    pub wizard_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockReturnPicking>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -71,14 +73,14 @@ pub struct StockReturnPickingLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReturnPickingLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReturnPickingLine {
+impl ::runtime::odoo::wire::FromRecord for StockReturnPickingLine {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -95,8 +97,8 @@ impl ::runtime::wire::FromRecord for StockReturnPickingLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockReturnPickingLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,36 +138,39 @@ impl ::runtime::Model for StockReturnPickingLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["uom_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("move_id", "many2one").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("move_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("move_quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("to_refund", "boolean"),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("to_refund", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("stock.return.picking"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockReturnPickingLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("move_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockReturnPickingLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("move_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockReturnPickingLine {
@@ -174,7 +179,7 @@ impl super::mixins::BaseModel for StockReturnPickingLine {
 /// Values for creating a `stock.return.picking.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockReturnPickingLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReturnPickingLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -185,7 +190,7 @@ impl StockReturnPickingLineCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
         StockReturnPickingLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_id(product_id)
             .quantity(quantity)
@@ -193,13 +198,13 @@ impl StockReturnPickingLineCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReturnPickingLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPickingLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_id` (Move).
@@ -240,7 +245,7 @@ impl ::runtime::CreateValues for StockReturnPickingLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockReturnPickingLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockReturnPickingLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -251,19 +256,19 @@ impl StockReturnPickingLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockReturnPickingLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReturnPickingLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPickingLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `move_id` (Move).
@@ -304,104 +309,104 @@ impl ::runtime::UpdateValues for StockReturnPickingLineUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockReturnPickingLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockReturnPickingLine,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockReturnPickingLine,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Move (`move_id`, `many2one`).
     #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::Many2OneField::new("move_id")
+        ::runtime::odoo::fields::Many2OneField::new("move_id")
     }
     /// Move Quantity (`move_quantity`, `float`).
     #[inline]
-    pub const fn move_quantity() -> ::runtime::fields::NumField<
+    pub const fn move_quantity() -> ::runtime::odoo::fields::NumField<
         super::StockReturnPickingLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("move_quantity")
+        ::runtime::odoo::fields::NumField::new("move_quantity")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockReturnPickingLine,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Update quantities on SO/PO (`to_refund`, `boolean`).
     #[inline]
-    pub const fn to_refund() -> ::runtime::fields::BoolField<
+    pub const fn to_refund() -> ::runtime::odoo::fields::BoolField<
         super::StockReturnPickingLine,
     > {
-        ::runtime::fields::BoolField::new("to_refund")
+        ::runtime::odoo::fields::BoolField::new("to_refund")
     }
     /// Unit of Measure (`uom_id`, `many2one`).
     #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::StockReturnPicking,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockReturnPickingLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockReturnPickingLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -21,13 +21,13 @@ pub struct StockRoute {
     /// Product Categories
     ///
     /// `many2many`, to `product.category`.
-    pub categ_ids: ::runtime::wire::X2Many<super::rel::ProductCategory>,
+    pub categ_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductCategory>,
     /// Company
     ///
     /// Leave this field empty if this route is shared between all companies
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct StockRoute {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct StockRoute {
     /// Packagings
     ///
     /// `many2many`, to `product.packaging`.
-    pub packaging_ids: ::runtime::wire::X2Many<super::rel::ProductPackaging>,
+    pub packaging_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductPackaging>,
     /// Applicable on Packaging
     ///
     /// When checked, the route will be selectable on the Product Packaging.
@@ -67,7 +67,7 @@ pub struct StockRoute {
     /// Products
     ///
     /// `many2many`, to `product.template`.
-    pub product_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
     /// Applicable on Product
     ///
     /// When checked, the route will be selectable in the Inventory tab of the Product form.
@@ -77,7 +77,7 @@ pub struct StockRoute {
     /// Rules
     ///
     /// `one2many`, to `stock.rule` (inverse `route_id`).
-    pub rule_ids: ::runtime::wire::X2Many<super::rel::StockRule>,
+    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRule>,
     /// Selectable on Sales Order Line
     ///
     /// `boolean`.
@@ -89,21 +89,25 @@ pub struct StockRoute {
     /// Supplied Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub supplied_wh_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub supplied_wh_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Supplying Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub supplier_wh_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub supplier_wh_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Warehouse Domain
     ///
     /// `one2many`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_domain_ids())`.
-    pub warehouse_domain_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_domain_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
     >,
     /// Warehouses
     ///
     /// `many2many`, to `stock.warehouse`.
-    pub warehouse_ids: ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
     /// Applicable on Warehouse
     ///
     /// When a warehouse is selected for this route, this route should be seen as the default route when products pass through this warehouse.
@@ -117,14 +121,14 @@ pub struct StockRoute {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRoute {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockRoute {
+impl ::runtime::odoo::wire::FromRecord for StockRoute {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "categ_ids",
@@ -151,8 +155,8 @@ impl ::runtime::wire::FromRecord for StockRoute {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockRoute::default();
         while let Some(i) = r.next()? {
             match i {
@@ -212,51 +216,53 @@ impl ::runtime::Model for StockRoute {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["warehouse_domain_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("categ_ids", "many2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("categ_ids", "many2many")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("packaging_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("packaging_ids", "many2many")
             .relation("product.packaging"),
-        ::runtime::verify::FieldSpec::new("packaging_selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("product_categ_selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("packaging_selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("product_categ_selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("rule_ids", "one2many").relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("sale_selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("supplied_wh_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
+            .relation("stock.rule"),
+        ::runtime::odoo::verify::FieldSpec::new("sale_selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("supplied_wh_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("supplier_wh_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("supplier_wh_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("warehouse_domain_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_domain_ids", "one2many")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("warehouse_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_ids", "many2many")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("warehouse_selectable", "boolean"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_selectable", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockRoute {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("supplied_wh_id"),
-        ::runtime::nested::Relation::display_name("supplier_wh_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockRoute {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("supplied_wh_id"),
+        ::runtime::odoo::projection::Relation::display_name("supplier_wh_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockRoute {
@@ -265,7 +271,7 @@ impl super::mixins::BaseModel for StockRoute {
 /// Values for creating a `stock.route` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRouteCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRouteCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -276,20 +282,20 @@ impl StockRouteCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         StockRouteCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRoute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRoute>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -303,7 +309,7 @@ impl StockRouteCreate {
     pub fn categ_ids(
         mut self,
         categ_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
         >,
     ) -> Self {
         self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
@@ -326,7 +332,7 @@ impl StockRouteCreate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -349,7 +355,7 @@ impl StockRouteCreate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -366,7 +372,7 @@ impl StockRouteCreate {
     pub fn rule_ids(
         mut self,
         rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRule>,
         >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
@@ -401,7 +407,7 @@ impl StockRouteCreate {
     pub fn warehouse_ids(
         mut self,
         warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
@@ -421,7 +427,7 @@ impl ::runtime::CreateValues for StockRouteCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockRouteUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRouteUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -432,19 +438,19 @@ impl StockRouteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockRouteUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRoute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRoute>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -458,7 +464,7 @@ impl StockRouteUpdate {
     pub fn categ_ids(
         mut self,
         categ_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
         >,
     ) -> Self {
         self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
@@ -481,7 +487,7 @@ impl StockRouteUpdate {
     pub fn packaging_ids(
         mut self,
         packaging_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPackaging>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
         >,
     ) -> Self {
         self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
@@ -504,7 +510,7 @@ impl StockRouteUpdate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -521,7 +527,7 @@ impl StockRouteUpdate {
     pub fn rule_ids(
         mut self,
         rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRule>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRule>,
         >,
     ) -> Self {
         self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
@@ -556,7 +562,7 @@ impl StockRouteUpdate {
     pub fn warehouse_ids(
         mut self,
         warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
@@ -576,164 +582,171 @@ impl ::runtime::UpdateValues for StockRouteUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockRoute> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockRoute> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Product Categories (`categ_ids`, `many2many`).
     #[inline]
-    pub const fn categ_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn categ_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::X2ManyField::new("categ_ids")
+        ::runtime::odoo::fields::X2ManyField::new("categ_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRoute,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockRoute,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRoute,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockRoute> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockRoute,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockRoute, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockRoute, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Route (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockRoute> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockRoute> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Packagings (`packaging_ids`, `many2many`).
     #[inline]
-    pub const fn packaging_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn packaging_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::ProductPackaging,
     > {
-        ::runtime::fields::X2ManyField::new("packaging_ids")
+        ::runtime::odoo::fields::X2ManyField::new("packaging_ids")
     }
     /// Applicable on Packaging (`packaging_selectable`, `boolean`).
     #[inline]
-    pub const fn packaging_selectable() -> ::runtime::fields::BoolField<
+    pub const fn packaging_selectable() -> ::runtime::odoo::fields::BoolField<
         super::StockRoute,
     > {
-        ::runtime::fields::BoolField::new("packaging_selectable")
+        ::runtime::odoo::fields::BoolField::new("packaging_selectable")
     }
     /// Applicable on Product Category (`product_categ_selectable`, `boolean`).
     #[inline]
-    pub const fn product_categ_selectable() -> ::runtime::fields::BoolField<
+    pub const fn product_categ_selectable() -> ::runtime::odoo::fields::BoolField<
         super::StockRoute,
     > {
-        ::runtime::fields::BoolField::new("product_categ_selectable")
+        ::runtime::odoo::fields::BoolField::new("product_categ_selectable")
     }
     /// Products (`product_ids`, `many2many`).
     #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::X2ManyField::new("product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_ids")
     }
     /// Applicable on Product (`product_selectable`, `boolean`).
     #[inline]
-    pub const fn product_selectable() -> ::runtime::fields::BoolField<
+    pub const fn product_selectable() -> ::runtime::odoo::fields::BoolField<
         super::StockRoute,
     > {
-        ::runtime::fields::BoolField::new("product_selectable")
+        ::runtime::odoo::fields::BoolField::new("product_selectable")
     }
     /// Rules (`rule_ids`, `one2many`).
     #[inline]
-    pub const fn rule_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::X2ManyField::new("rule_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
     }
     /// Selectable on Sales Order Line (`sale_selectable`, `boolean`).
     #[inline]
-    pub const fn sale_selectable() -> ::runtime::fields::BoolField<super::StockRoute> {
-        ::runtime::fields::BoolField::new("sale_selectable")
+    pub const fn sale_selectable() -> ::runtime::odoo::fields::BoolField<
+        super::StockRoute,
+    > {
+        ::runtime::odoo::fields::BoolField::new("sale_selectable")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::StockRoute, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::StockRoute,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Supplied Warehouse (`supplied_wh_id`, `many2one`).
     #[inline]
-    pub const fn supplied_wh_id() -> ::runtime::fields::Many2OneField<
+    pub const fn supplied_wh_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRoute,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("supplied_wh_id")
+        ::runtime::odoo::fields::Many2OneField::new("supplied_wh_id")
     }
     /// Supplying Warehouse (`supplier_wh_id`, `many2one`).
     #[inline]
-    pub const fn supplier_wh_id() -> ::runtime::fields::Many2OneField<
+    pub const fn supplier_wh_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRoute,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("supplier_wh_id")
+        ::runtime::odoo::fields::Many2OneField::new("supplier_wh_id")
     }
     /// Warehouse Domain (`warehouse_domain_ids`, `one2many`).
     #[inline]
-    pub const fn warehouse_domain_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn warehouse_domain_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::X2ManyField::new("warehouse_domain_ids")
+        ::runtime::odoo::fields::X2ManyField::new("warehouse_domain_ids")
     }
     /// Warehouses (`warehouse_ids`, `many2many`).
     #[inline]
-    pub const fn warehouse_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn warehouse_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRoute,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::X2ManyField::new("warehouse_ids")
+        ::runtime::odoo::fields::X2ManyField::new("warehouse_ids")
     }
     /// Applicable on Warehouse (`warehouse_selectable`, `boolean`).
     #[inline]
-    pub const fn warehouse_selectable() -> ::runtime::fields::BoolField<
+    pub const fn warehouse_selectable() -> ::runtime::odoo::fields::BoolField<
         super::StockRoute,
     > {
-        ::runtime::fields::BoolField::new("warehouse_selectable")
+        ::runtime::odoo::fields::BoolField::new("warehouse_selectable")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockRoute,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRoute,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -35,7 +35,7 @@ pub struct StockRule {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,7 +43,7 @@ pub struct StockRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Lead Time
     ///
     /// The expected date of the created transfer will be computed based on this lead time.
@@ -57,7 +57,7 @@ pub struct StockRule {
     /// Fixed Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
     /// Propagation of Procurement Group
     ///
     /// `selection`.
@@ -77,11 +77,15 @@ pub struct StockRule {
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_dest_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`.
-    pub location_src_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_src_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Name
     ///
     /// This field will fill the packing origin and the name of its moves
@@ -93,15 +97,19 @@ pub struct StockRule {
     /// Address where goods should be delivered. Optional.
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_address_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
+    >,
     /// Picking Type Code Domain
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code_domain())`.
-    pub picking_type_code_domain: ::runtime::wire::Computed<Option<String>>,
+    pub picking_type_code_domain: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Supply Method
     ///
     /// Take From Stock: the products will be taken from the available stock of the source location.
@@ -130,7 +138,7 @@ pub struct StockRule {
     ///
     /// `many2one`, to `stock.warehouse`.
     pub propagate_warehouse_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockWarehouse>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
     >,
     /// Push Applicability
     ///
@@ -141,11 +149,13 @@ pub struct StockRule {
     /// Leave this field empty if this route is shared between all companies
     ///
     /// `many2one`, to `res.company`, readonly, related `route_id.company_id`, not stored.
-    pub route_company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub route_company_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
+    >,
     /// Route
     ///
     /// `many2one`, to `stock.route`, required.
-    pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Route Sequence
     ///
     /// `integer`, readonly, related `route_id.sequence`.
@@ -153,7 +163,7 @@ pub struct StockRule {
     /// Rule Message
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_message())`.
-    pub rule_message: ::runtime::wire::Computed<Option<String>>,
+    pub rule_message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -161,7 +171,9 @@ pub struct StockRule {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -169,14 +181,14 @@ pub struct StockRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockRule {
+impl ::runtime::odoo::wire::FromRecord for StockRule {
     const FIELDS: &'static [&'static str] = &[
         "action",
         "active",
@@ -211,8 +223,8 @@ impl ::runtime::wire::FromRecord for StockRule {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -290,78 +302,79 @@ impl ::runtime::Model for StockRule {
         "picking_type_code_domain",
         "rule_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("action", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
             .required()
             .selection(&["pull", "push", "pull_push", "manufacture", "buy"]),
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("auto", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("auto", "selection")
             .required()
             .selection(&["manual", "transparent"]),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("delay", "integer"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("delay", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
             .relation("procurement.group"),
-        ::runtime::verify::FieldSpec::new("group_propagation_option", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("group_propagation_option", "selection")
             .selection(&["none", "propagate", "fixed"]),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_dest_from_rule", "boolean"),
-        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_from_rule", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("location_src_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("location_src_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("partner_address_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("partner_address_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("picking_type_code_domain", "char"),
-        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_code_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
             .relation("stock.picking.type")
             .required(),
-        ::runtime::verify::FieldSpec::new("procure_method", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("procure_method", "selection")
             .required()
             .selection(&["make_to_stock", "make_to_order", "mts_else_mto"]),
-        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::verify::FieldSpec::new("propagate_carrier", "boolean"),
-        ::runtime::verify::FieldSpec::new("propagate_warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("propagate_carrier", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("propagate_warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("push_domain", "char"),
-        ::runtime::verify::FieldSpec::new("route_company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("push_domain", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("route_company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
             .relation("stock.route")
             .required(),
-        ::runtime::verify::FieldSpec::new("route_sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("rule_message", "html"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("route_sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("rule_message", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockRule {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("location_src_id"),
-        ::runtime::nested::Relation::display_name("partner_address_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("propagate_warehouse_id"),
-        ::runtime::nested::Relation::display_name("route_company_id"),
-        ::runtime::nested::Relation::display_name("route_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockRule {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("group_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_dest_id"),
+        ::runtime::odoo::projection::Relation::display_name("location_src_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_address_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("propagate_warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("route_company_id"),
+        ::runtime::odoo::projection::Relation::display_name("route_id"),
+        ::runtime::odoo::projection::Relation::display_name("warehouse_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -464,7 +477,7 @@ impl super::mixins::BaseModel for StockRule {
 /// Values for creating a `stock.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRuleCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRuleCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -483,7 +496,7 @@ impl StockRuleCreate {
         route_id: i64,
     ) -> Self {
         StockRuleCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .action(action)
             .auto(auto)
@@ -496,13 +509,13 @@ impl StockRuleCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
@@ -642,7 +655,7 @@ impl ::runtime::CreateValues for StockRuleCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockRuleUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRuleUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -653,19 +666,19 @@ impl StockRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockRuleUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `action` (Action).
@@ -805,216 +818,223 @@ impl ::runtime::UpdateValues for StockRuleUpdate {
 pub mod fields {
     /// Action (`action`, `selection`).
     #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
+    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
         super::StockRule,
         super::Action,
     > {
-        ::runtime::fields::SelectionField::new("action")
+        ::runtime::odoo::fields::SelectionField::new("action")
     }
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockRule> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockRule> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Automatic Move (`auto`, `selection`).
     #[inline]
-    pub const fn auto() -> ::runtime::fields::SelectionField<
+    pub const fn auto() -> ::runtime::odoo::fields::SelectionField<
         super::StockRule,
         super::Auto,
     > {
-        ::runtime::fields::SelectionField::new("auto")
+        ::runtime::odoo::fields::SelectionField::new("auto")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Lead Time (`delay`, `integer`).
     #[inline]
-    pub const fn delay() -> ::runtime::fields::NumField<super::StockRule, i64> {
-        ::runtime::fields::NumField::new("delay")
+    pub const fn delay() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
+        ::runtime::odoo::fields::NumField::new("delay")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockRule> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::StockRule> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Fixed Procurement Group (`group_id`, `many2one`).
     #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
+    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ProcurementGroup,
     > {
-        ::runtime::fields::Many2OneField::new("group_id")
+        ::runtime::odoo::fields::Many2OneField::new("group_id")
     }
     /// Propagation of Procurement Group (`group_propagation_option`, `selection`).
     #[inline]
-    pub const fn group_propagation_option() -> ::runtime::fields::SelectionField<
+    pub const fn group_propagation_option() -> ::runtime::odoo::fields::SelectionField<
         super::StockRule,
         super::GroupPropagationOption,
     > {
-        ::runtime::fields::SelectionField::new("group_propagation_option")
+        ::runtime::odoo::fields::SelectionField::new("group_propagation_option")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockRule, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Destination location origin from rule (`location_dest_from_rule`, `boolean`).
     #[inline]
-    pub const fn location_dest_from_rule() -> ::runtime::fields::BoolField<
+    pub const fn location_dest_from_rule() -> ::runtime::odoo::fields::BoolField<
         super::StockRule,
     > {
-        ::runtime::fields::BoolField::new("location_dest_from_rule")
+        ::runtime::odoo::fields::BoolField::new("location_dest_from_rule")
     }
     /// Destination Location (`location_dest_id`, `many2one`).
     #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
     }
     /// Source Location (`location_src_id`, `many2one`).
     #[inline]
-    pub const fn location_src_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_src_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_src_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_src_id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockRule> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockRule> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Partner Address (`partner_address_id`, `many2one`).
     #[inline]
-    pub const fn partner_address_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_address_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_address_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_address_id")
     }
     /// Picking Type Code Domain (`picking_type_code_domain`, `char`).
     #[inline]
-    pub const fn picking_type_code_domain() -> ::runtime::fields::CharField<
+    pub const fn picking_type_code_domain() -> ::runtime::odoo::fields::CharField<
         super::StockRule,
     > {
-        ::runtime::fields::CharField::new("picking_type_code_domain")
+        ::runtime::odoo::fields::CharField::new("picking_type_code_domain")
     }
     /// Operation Type (`picking_type_id`, `many2one`).
     #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
     }
     /// Supply Method (`procure_method`, `selection`).
     #[inline]
-    pub const fn procure_method() -> ::runtime::fields::SelectionField<
+    pub const fn procure_method() -> ::runtime::odoo::fields::SelectionField<
         super::StockRule,
         super::ProcureMethod,
     > {
-        ::runtime::fields::SelectionField::new("procure_method")
+        ::runtime::odoo::fields::SelectionField::new("procure_method")
     }
     /// Cancel Next Move (`propagate_cancel`, `boolean`).
     #[inline]
-    pub const fn propagate_cancel() -> ::runtime::fields::BoolField<super::StockRule> {
-        ::runtime::fields::BoolField::new("propagate_cancel")
+    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
+        super::StockRule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
     }
     /// Propagation of carrier (`propagate_carrier`, `boolean`).
     #[inline]
-    pub const fn propagate_carrier() -> ::runtime::fields::BoolField<super::StockRule> {
-        ::runtime::fields::BoolField::new("propagate_carrier")
+    pub const fn propagate_carrier() -> ::runtime::odoo::fields::BoolField<
+        super::StockRule,
+    > {
+        ::runtime::odoo::fields::BoolField::new("propagate_carrier")
     }
     /// Warehouse to Propagate (`propagate_warehouse_id`, `many2one`).
     #[inline]
-    pub const fn propagate_warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn propagate_warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("propagate_warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("propagate_warehouse_id")
     }
     /// Push Applicability (`push_domain`, `char`).
     #[inline]
-    pub const fn push_domain() -> ::runtime::fields::CharField<super::StockRule> {
-        ::runtime::fields::CharField::new("push_domain")
+    pub const fn push_domain() -> ::runtime::odoo::fields::CharField<super::StockRule> {
+        ::runtime::odoo::fields::CharField::new("push_domain")
     }
     /// Route Company (`route_company_id`, `many2one`).
     #[inline]
-    pub const fn route_company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("route_company_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_company_id")
     }
     /// Route (`route_id`, `many2one`).
     #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("route_id")
+        ::runtime::odoo::fields::Many2OneField::new("route_id")
     }
     /// Route Sequence (`route_sequence`, `integer`).
     #[inline]
-    pub const fn route_sequence() -> ::runtime::fields::NumField<super::StockRule, i64> {
-        ::runtime::fields::NumField::new("route_sequence")
+    pub const fn route_sequence() -> ::runtime::odoo::fields::NumField<
+        super::StockRule,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("route_sequence")
     }
     /// Rule Message (`rule_message`, `html`).
     #[inline]
-    pub const fn rule_message() -> ::runtime::fields::CharField<super::StockRule> {
-        ::runtime::fields::CharField::new("rule_message")
+    pub const fn rule_message() -> ::runtime::odoo::fields::CharField<super::StockRule> {
+        ::runtime::odoo::fields::CharField::new("rule_message")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::StockRule, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Warehouse (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockRule,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRule,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `action` (Action) on `stock.rule`.
@@ -1035,7 +1055,7 @@ pub enum Action {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Action {
+impl ::runtime::odoo::wire::Selection for Action {
     const VALUES: &'static [&'static str] = &[
         "pull",
         "push",
@@ -1066,12 +1086,12 @@ impl ::runtime::wire::Selection for Action {
 }
 impl<'de> ::serde::Deserialize<'de> for Action {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `auto` (Automatic Move) on `stock.rule`.
@@ -1086,7 +1106,7 @@ pub enum Auto {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Auto {
+impl ::runtime::odoo::wire::Selection for Auto {
     const VALUES: &'static [&'static str] = &["manual", "transparent"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1105,12 +1125,12 @@ impl ::runtime::wire::Selection for Auto {
 }
 impl<'de> ::serde::Deserialize<'de> for Auto {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Auto {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `group_propagation_option` (Propagation of Procurement Group) on `stock.rule`.
@@ -1127,7 +1147,7 @@ pub enum GroupPropagationOption {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for GroupPropagationOption {
+impl ::runtime::odoo::wire::Selection for GroupPropagationOption {
     const VALUES: &'static [&'static str] = &["none", "propagate", "fixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1148,12 +1168,12 @@ impl ::runtime::wire::Selection for GroupPropagationOption {
 }
 impl<'de> ::serde::Deserialize<'de> for GroupPropagationOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for GroupPropagationOption {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `procure_method` (Supply Method) on `stock.rule`.
@@ -1170,7 +1190,7 @@ pub enum ProcureMethod {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ProcureMethod {
+impl ::runtime::odoo::wire::Selection for ProcureMethod {
     const VALUES: &'static [&'static str] = &[
         "make_to_stock",
         "make_to_order",
@@ -1195,11 +1215,11 @@ impl ::runtime::wire::Selection for ProcureMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for ProcureMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ProcureMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -21,7 +21,7 @@ pub struct StockRulesReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,23 +37,25 @@ pub struct StockRulesReport {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Apply specific routes
     ///
     /// Choose to apply SO lines specific routes.
     ///
     /// `many2many`, to `stock.route`.
-    pub so_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub so_route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Warehouses
     ///
     /// Show the routes that apply on selected warehouses.
     ///
     /// `many2many`, to `stock.warehouse`, required.
-    pub warehouse_ids: ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,14 +63,14 @@ pub struct StockRulesReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRulesReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockRulesReport {
+impl ::runtime::odoo::wire::FromRecord for StockRulesReport {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -83,8 +85,8 @@ impl ::runtime::wire::FromRecord for StockRulesReport {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockRulesReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -120,37 +122,39 @@ impl ::runtime::Model for StockRulesReport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_has_variants", "boolean").required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_has_variants", "boolean")
+            .required(),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template")
             .required(),
-        ::runtime::verify::FieldSpec::new("so_route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("so_route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("warehouse_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_ids", "many2many")
             .relation("stock.warehouse")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockRulesReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockRulesReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -179,7 +183,7 @@ impl super::mixins::BaseModel for StockRulesReport {
 /// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRulesReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRulesReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -194,7 +198,7 @@ impl StockRulesReportCreate {
         product_tmpl_id: i64,
     ) -> Self {
         StockRulesReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
@@ -203,13 +207,13 @@ impl StockRulesReportCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRulesReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRulesReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_has_variants` (Has variants).
@@ -235,7 +239,7 @@ impl StockRulesReportCreate {
     pub fn so_route_ids(
         mut self,
         so_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
@@ -246,7 +250,7 @@ impl StockRulesReportCreate {
     pub fn warehouse_ids(
         mut self,
         warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
@@ -260,7 +264,7 @@ impl ::runtime::CreateValues for StockRulesReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockRulesReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockRulesReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -271,19 +275,19 @@ impl StockRulesReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockRulesReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRulesReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRulesReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_has_variants` (Has variants).
@@ -309,7 +313,7 @@ impl StockRulesReportUpdate {
     pub fn so_route_ids(
         mut self,
         so_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
@@ -320,7 +324,7 @@ impl StockRulesReportUpdate {
     pub fn warehouse_ids(
         mut self,
         warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
@@ -334,85 +338,88 @@ impl ::runtime::UpdateValues for StockRulesReportUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockRulesReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRulesReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockRulesReport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockRulesReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockRulesReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Has variants (`product_has_variants`, `boolean`).
     #[inline]
-    pub const fn product_has_variants() -> ::runtime::fields::BoolField<
+    pub const fn product_has_variants() -> ::runtime::odoo::fields::BoolField<
         super::StockRulesReport,
     > {
-        ::runtime::fields::BoolField::new("product_has_variants")
+        ::runtime::odoo::fields::BoolField::new("product_has_variants")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRulesReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRulesReport,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Apply specific routes (`so_route_ids`, `many2many`).
     #[inline]
-    pub const fn so_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn so_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRulesReport,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("so_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("so_route_ids")
     }
     /// Warehouses (`warehouse_ids`, `many2many`).
     #[inline]
-    pub const fn warehouse_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn warehouse_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockRulesReport,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::X2ManyField::new("warehouse_ids")
+        ::runtime::odoo::fields::X2ManyField::new("warehouse_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockRulesReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockRulesReport,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,11 +15,11 @@ pub struct StockScrap {
     /// Kit
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct StockScrap {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct StockScrap {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::wire::Computed<bool>,
+    pub has_message: ::runtime::odoo::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,73 +47,73 @@ pub struct StockScrap {
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::wire::Computed<bool>,
+    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::wire::Computed<bool>,
+    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `scrap_id`).
-    pub move_ids: ::runtime::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
     /// Reference
     ///
     /// `char`, required, readonly.
@@ -125,53 +125,61 @@ pub struct StockScrap {
     /// Owner
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Package
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<::runtime::wire::Many2One<super::rel::StockQuantPackage>>,
+    pub package_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
+    >,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Is Kits
     ///
     /// `boolean`, readonly, related `product_id.is_kits`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_is_kit())`.
-    pub product_is_kit: ::runtime::wire::Computed<bool>,
+    pub product_is_kit: ::runtime::odoo::wire::Computed<bool>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_template: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_template: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     /// Manufacturing Order
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub production_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
     /// Scrap Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub scrap_location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub scrap_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Quantity
     ///
     /// `float`, required, computed, digits (16, 2).
@@ -179,7 +187,9 @@ pub struct StockScrap {
     /// Scrap Reason
     ///
     /// `many2many`, to `stock.scrap.reason.tag`.
-    pub scrap_reason_tag_ids: ::runtime::wire::X2Many<super::rel::StockScrapReasonTag>,
+    pub scrap_reason_tag_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::StockScrapReasonTag,
+    >,
     /// Replenish Quantities
     ///
     /// Trigger replenishment for scrapped products
@@ -199,17 +209,19 @@ pub struct StockScrap {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
     /// Work Order
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub workorder_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -217,14 +229,14 @@ pub struct StockScrap {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockScrap {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockScrap {
+impl ::runtime::odoo::wire::FromRecord for StockScrap {
     const FIELDS: &'static [&'static str] = &[
         "bom_id",
         "company_id",
@@ -271,8 +283,8 @@ impl ::runtime::wire::FromRecord for StockScrap {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockScrap::default();
         while let Some(i) = r.next()? {
             match i {
@@ -374,102 +386,106 @@ impl ::runtime::Model for StockScrap {
         "product_uom_category_id",
         "tracking",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("bom_id", "many2one").relation("mrp.bom"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("bom_id", "many2one")
+            .relation("mrp.bom"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date_done", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date_done", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
             .relation("mail.followers")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
             .relation("res.partner")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("origin", "char"),
-        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
             .relation("stock.quant.package"),
-        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
             .relation("stock.picking"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_is_kit", "boolean"),
-        ::runtime::verify::FieldSpec::new("product_template", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_is_kit", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("product_template", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
             .relation("uom.category"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("production_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
             .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
             .relation("rating.rating")
             .groups(&["base.group_user"]),
-        ::runtime::verify::FieldSpec::new("scrap_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("scrap_location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("scrap_qty", "float").required(),
-        ::runtime::verify::FieldSpec::new("scrap_reason_tag_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("scrap_qty", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("scrap_reason_tag_ids", "many2many")
             .relation("stock.scrap.reason.tag"),
-        ::runtime::verify::FieldSpec::new("should_replenish", "boolean"),
-        ::runtime::verify::FieldSpec::new("state", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("should_replenish", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "done"]),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("workorder_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
             .relation("mrp.workorder"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockScrap {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("bom_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("owner_id"),
-        ::runtime::nested::Relation::display_name("package_id"),
-        ::runtime::nested::Relation::display_name("picking_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_template"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
-        ::runtime::nested::Relation::display_name("production_id"),
-        ::runtime::nested::Relation::display_name("scrap_location_id"),
-        ::runtime::nested::Relation::display_name("workorder_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockScrap {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("bom_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("owner_id"),
+        ::runtime::odoo::projection::Relation::display_name("package_id"),
+        ::runtime::odoo::projection::Relation::display_name("picking_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_template"),
+        ::runtime::odoo::projection::Relation::display_name("product_uom_id"),
+        ::runtime::odoo::projection::Relation::display_name("production_id"),
+        ::runtime::odoo::projection::Relation::display_name("scrap_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("workorder_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -587,7 +603,7 @@ impl super::mixins::MailThread for StockScrap {}
 /// Values for creating a `stock.scrap` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockScrapCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockScrapCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -598,20 +614,20 @@ impl StockScrapCreate {
     /// Takes the required fields: `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64) -> Self {
         StockScrapCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockScrap>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockScrap>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Kit).
@@ -649,7 +665,7 @@ impl StockScrapCreate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -664,7 +680,7 @@ impl StockScrapCreate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -675,7 +691,7 @@ impl StockScrapCreate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -690,7 +706,7 @@ impl StockScrapCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -749,7 +765,7 @@ impl StockScrapCreate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -772,7 +788,7 @@ impl StockScrapCreate {
     pub fn scrap_reason_tag_ids(
         mut self,
         scrap_reason_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockScrapReasonTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockScrapReasonTag>,
         >,
     ) -> Self {
         self.values
@@ -799,7 +815,7 @@ impl StockScrapCreate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -823,7 +839,7 @@ impl ::runtime::CreateValues for StockScrapCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockScrapUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockScrapUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -834,19 +850,19 @@ impl StockScrapUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockScrapUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockScrap>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockScrap>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `bom_id` (Kit).
@@ -884,7 +900,7 @@ impl StockScrapUpdate {
     pub fn message_follower_ids(
         mut self,
         message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
         >,
     ) -> Self {
         self.values
@@ -899,7 +915,7 @@ impl StockScrapUpdate {
     pub fn message_ids(
         mut self,
         message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
@@ -910,7 +926,7 @@ impl StockScrapUpdate {
     pub fn message_partner_ids(
         mut self,
         message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
         >,
     ) -> Self {
         self.values
@@ -925,7 +941,7 @@ impl StockScrapUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -984,7 +1000,7 @@ impl StockScrapUpdate {
     pub fn rating_ids(
         mut self,
         rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
+            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
         >,
     ) -> Self {
         self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
@@ -1007,7 +1023,7 @@ impl StockScrapUpdate {
     pub fn scrap_reason_tag_ids(
         mut self,
         scrap_reason_tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockScrapReasonTag>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockScrapReasonTag>,
         >,
     ) -> Self {
         self.values
@@ -1034,7 +1050,7 @@ impl StockScrapUpdate {
     pub fn website_message_ids(
         mut self,
         website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
+            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
         >,
     ) -> Self {
         self.values
@@ -1058,317 +1074,328 @@ impl ::runtime::UpdateValues for StockScrapUpdate {
 pub mod fields {
     /// Kit (`bom_id`, `many2one`).
     #[inline]
-    pub const fn bom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("bom_id")
+        ::runtime::odoo::fields::Many2OneField::new("bom_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockScrap,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date_done`, `datetime`).
     #[inline]
-    pub const fn date_done() -> ::runtime::fields::DateField<
+    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
         super::StockScrap,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date_done")
+        ::runtime::odoo::fields::DateField::new("date_done")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockScrap> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockScrap,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Has Message (`has_message`, `boolean`).
     #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::StockScrap> {
-        ::runtime::fields::BoolField::new("has_message")
+    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::StockScrap> {
+        ::runtime::odoo::fields::BoolField::new("has_message")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockScrap, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockScrap, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Source Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Lot/Serial (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Attachment Count (`message_attachment_count`, `integer`).
     #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
+    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
         super::StockScrap,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_attachment_count")
+        ::runtime::odoo::fields::NumField::new("message_attachment_count")
     }
     /// Followers (`message_follower_ids`, `one2many`).
     #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::MailFollowers,
     > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
     }
     /// Message Delivery error (`message_has_error`, `boolean`).
     #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::StockScrap> {
-        ::runtime::fields::BoolField::new("message_has_error")
+    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
+        super::StockScrap,
+    > {
+        ::runtime::odoo::fields::BoolField::new("message_has_error")
     }
     /// Number of errors (`message_has_error_counter`, `integer`).
     #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
+    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
         super::StockScrap,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
+        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
     }
     /// SMS Delivery error (`message_has_sms_error`, `boolean`).
     #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
+    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
         super::StockScrap,
     > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
+        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
     }
     /// Messages (`message_ids`, `one2many`).
     #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_ids")
     }
     /// Is Follower (`message_is_follower`, `boolean`).
     #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
+    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
         super::StockScrap,
     > {
-        ::runtime::fields::BoolField::new("message_is_follower")
+        ::runtime::odoo::fields::BoolField::new("message_is_follower")
     }
     /// Action Needed (`message_needaction`, `boolean`).
     #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
+    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
         super::StockScrap,
     > {
-        ::runtime::fields::BoolField::new("message_needaction")
+        ::runtime::odoo::fields::BoolField::new("message_needaction")
     }
     /// Number of Actions (`message_needaction_counter`, `integer`).
     #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
+    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
         super::StockScrap,
         i64,
     > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
+        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
     }
     /// Followers (Partners) (`message_partner_ids`, `many2many`).
     #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
     }
     /// Move (`move_ids`, `one2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Reference (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockScrap> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockScrap> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Source Document (`origin`, `char`).
     #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockScrap> {
-        ::runtime::fields::CharField::new("origin")
+    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockScrap> {
+        ::runtime::odoo::fields::CharField::new("origin")
     }
     /// Owner (`owner_id`, `many2one`).
     #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("owner_id")
+        ::runtime::odoo::fields::Many2OneField::new("owner_id")
     }
     /// Package (`package_id`, `many2one`).
     #[inline]
-    pub const fn package_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::StockQuantPackage,
     > {
-        ::runtime::fields::Many2OneField::new("package_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_id")
     }
     /// Picking (`picking_id`, `many2one`).
     #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
+    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::StockPicking,
     > {
-        ::runtime::fields::Many2OneField::new("picking_id")
+        ::runtime::odoo::fields::Many2OneField::new("picking_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Is Kits (`product_is_kit`, `boolean`).
     #[inline]
-    pub const fn product_is_kit() -> ::runtime::fields::BoolField<super::StockScrap> {
-        ::runtime::fields::BoolField::new("product_is_kit")
+    pub const fn product_is_kit() -> ::runtime::odoo::fields::BoolField<
+        super::StockScrap,
+    > {
+        ::runtime::odoo::fields::BoolField::new("product_is_kit")
     }
     /// Product Template (`product_template`, `many2one`).
     #[inline]
-    pub const fn product_template() -> ::runtime::fields::Many2OneField<
+    pub const fn product_template() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_template")
+        ::runtime::odoo::fields::Many2OneField::new("product_template")
     }
     /// Category (`product_uom_category_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Manufacturing Order (`production_id`, `many2one`).
     #[inline]
-    pub const fn production_id() -> ::runtime::fields::Many2OneField<
+    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("production_id")
+        ::runtime::odoo::fields::Many2OneField::new("production_id")
     }
     /// Ratings (`rating_ids`, `one2many`).
     #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::RatingRating,
     > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
+        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
     }
     /// Scrap Location (`scrap_location_id`, `many2one`).
     #[inline]
-    pub const fn scrap_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn scrap_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("scrap_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("scrap_location_id")
     }
     /// Quantity (`scrap_qty`, `float`).
     #[inline]
-    pub const fn scrap_qty() -> ::runtime::fields::NumField<super::StockScrap, f64> {
-        ::runtime::fields::NumField::new("scrap_qty")
+    pub const fn scrap_qty() -> ::runtime::odoo::fields::NumField<
+        super::StockScrap,
+        f64,
+    > {
+        ::runtime::odoo::fields::NumField::new("scrap_qty")
     }
     /// Scrap Reason (`scrap_reason_tag_ids`, `many2many`).
     #[inline]
-    pub const fn scrap_reason_tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn scrap_reason_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::StockScrapReasonTag,
     > {
-        ::runtime::fields::X2ManyField::new("scrap_reason_tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("scrap_reason_tag_ids")
     }
     /// Replenish Quantities (`should_replenish`, `boolean`).
     #[inline]
-    pub const fn should_replenish() -> ::runtime::fields::BoolField<super::StockScrap> {
-        ::runtime::fields::BoolField::new("should_replenish")
+    pub const fn should_replenish() -> ::runtime::odoo::fields::BoolField<
+        super::StockScrap,
+    > {
+        ::runtime::odoo::fields::BoolField::new("should_replenish")
     }
     /// Status (`state`, `selection`).
     #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
+    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
         super::StockScrap,
         super::State,
     > {
-        ::runtime::fields::SelectionField::new("state")
+        ::runtime::odoo::fields::SelectionField::new("state")
     }
     /// Product Tracking (`tracking`, `selection`).
     #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
         super::StockScrap,
         super::Tracking,
     > {
-        ::runtime::fields::SelectionField::new("tracking")
+        ::runtime::odoo::fields::SelectionField::new("tracking")
     }
     /// Website Messages (`website_message_ids`, `one2many`).
     #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockScrap,
         super::super::rel::MailMessage,
     > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
+        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
     }
     /// Work Order (`workorder_id`, `many2one`).
     #[inline]
-    pub const fn workorder_id() -> ::runtime::fields::Many2OneField<
+    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("workorder_id")
+        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockScrap,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockScrap,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `state` (Status) on `stock.scrap`.
@@ -1383,7 +1410,7 @@ pub enum State {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for State {
+impl ::runtime::odoo::wire::Selection for State {
     const VALUES: &'static [&'static str] = &["draft", "done"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1402,12 +1429,12 @@ impl ::runtime::wire::Selection for State {
 }
 impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `tracking` (Product Tracking) on `stock.scrap`.
@@ -1424,7 +1451,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1445,11 +1472,11 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

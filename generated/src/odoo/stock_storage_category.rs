@@ -21,11 +21,13 @@ pub struct StockStorageCategory {
     /// Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity` (inverse `storage_category_id`).
-    pub capacity_ids: ::runtime::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
+    pub capacity_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::StockStorageCategoryCapacity,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +35,7 @@ pub struct StockStorageCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,7 +47,7 @@ pub struct StockStorageCategory {
     /// Location
     ///
     /// `one2many`, to `stock.location` (inverse `storage_category_id`).
-    pub location_ids: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    pub location_ids: ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
     /// Max Weight
     ///
     /// `float`, digits (16, 2).
@@ -57,19 +59,19 @@ pub struct StockStorageCategory {
     /// Package Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::package_capacity_ids())`.
-    pub package_capacity_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
+    pub package_capacity_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Product Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_capacity_ids())`.
-    pub product_capacity_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
+    pub product_capacity_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Weight unit
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -77,14 +79,14 @@ pub struct StockStorageCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockStorageCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockStorageCategory {
+impl ::runtime::odoo::wire::FromRecord for StockStorageCategory {
     const FIELDS: &'static [&'static str] = &[
         "allow_new_product",
         "capacity_ids",
@@ -103,8 +105,8 @@ impl ::runtime::wire::FromRecord for StockStorageCategory {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockStorageCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -150,40 +152,41 @@ impl ::runtime::Model for StockStorageCategory {
         "product_capacity_ids",
         "weight_uom_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("allow_new_product", "selection")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("allow_new_product", "selection")
             .required()
             .selection(&["empty", "same", "mixed"]),
-        ::runtime::verify::FieldSpec::new("capacity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("capacity_ids", "one2many")
             .relation("stock.storage.category.capacity"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_ids", "one2many")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("max_weight", "float"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("package_capacity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("max_weight", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("package_capacity_ids", "one2many")
             .relation("stock.storage.category.capacity"),
-        ::runtime::verify::FieldSpec::new("product_capacity_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_capacity_ids", "one2many")
             .relation("stock.storage.category.capacity"),
-        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockStorageCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockStorageCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockStorageCategory {
@@ -192,7 +195,7 @@ impl super::mixins::BaseModel for StockStorageCategory {
 /// Values for creating a `stock.storage.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockStorageCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockStorageCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -203,7 +206,7 @@ impl StockStorageCategoryCreate {
     /// Takes the required fields: `allow_new_product`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(allow_new_product: AllowNewProduct, name: impl Into<String>) -> Self {
         StockStorageCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .allow_new_product(allow_new_product)
             .name(name)
@@ -211,13 +214,13 @@ impl StockStorageCategoryCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockStorageCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allow_new_product` (Allow New Product).
@@ -231,7 +234,9 @@ impl StockStorageCategoryCreate {
     pub fn capacity_ids(
         mut self,
         capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values.set("capacity_ids", capacity_ids.into_iter().collect::<Vec<_>>());
@@ -248,7 +253,7 @@ impl StockStorageCategoryCreate {
     pub fn location_ids(
         mut self,
         location_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockLocation>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
         >,
     ) -> Self {
         self.values.set("location_ids", location_ids.into_iter().collect::<Vec<_>>());
@@ -271,7 +276,9 @@ impl StockStorageCategoryCreate {
     pub fn package_capacity_ids(
         mut self,
         package_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -286,7 +293,9 @@ impl StockStorageCategoryCreate {
     pub fn product_capacity_ids(
         mut self,
         product_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -304,7 +313,7 @@ impl ::runtime::CreateValues for StockStorageCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockStorageCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockStorageCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -315,19 +324,19 @@ impl StockStorageCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockStorageCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockStorageCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `allow_new_product` (Allow New Product).
@@ -341,7 +350,9 @@ impl StockStorageCategoryUpdate {
     pub fn capacity_ids(
         mut self,
         capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values.set("capacity_ids", capacity_ids.into_iter().collect::<Vec<_>>());
@@ -358,7 +369,7 @@ impl StockStorageCategoryUpdate {
     pub fn location_ids(
         mut self,
         location_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockLocation>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
         >,
     ) -> Self {
         self.values.set("location_ids", location_ids.into_iter().collect::<Vec<_>>());
@@ -381,7 +392,9 @@ impl StockStorageCategoryUpdate {
     pub fn package_capacity_ids(
         mut self,
         package_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -396,7 +409,9 @@ impl StockStorageCategoryUpdate {
     pub fn product_capacity_ids(
         mut self,
         product_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
+            Item = ::runtime::odoo::wire::Command<
+                super::rel::StockStorageCategoryCapacity,
+            >,
         >,
     ) -> Self {
         self.values
@@ -414,115 +429,120 @@ impl ::runtime::UpdateValues for StockStorageCategoryUpdate {
 pub mod fields {
     /// Allow New Product (`allow_new_product`, `selection`).
     #[inline]
-    pub const fn allow_new_product() -> ::runtime::fields::SelectionField<
+    pub const fn allow_new_product() -> ::runtime::odoo::fields::SelectionField<
         super::StockStorageCategory,
         super::AllowNewProduct,
     > {
-        ::runtime::fields::SelectionField::new("allow_new_product")
+        ::runtime::odoo::fields::SelectionField::new("allow_new_product")
     }
     /// Capacity (`capacity_ids`, `one2many`).
     #[inline]
-    pub const fn capacity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockStorageCategory,
         super::super::rel::StockStorageCategoryCapacity,
     > {
-        ::runtime::fields::X2ManyField::new("capacity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("capacity_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategory,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockStorageCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockStorageCategory,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockStorageCategory, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockStorageCategory,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Location (`location_ids`, `one2many`).
     #[inline]
-    pub const fn location_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn location_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockStorageCategory,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::X2ManyField::new("location_ids")
+        ::runtime::odoo::fields::X2ManyField::new("location_ids")
     }
     /// Max Weight (`max_weight`, `float`).
     #[inline]
-    pub const fn max_weight() -> ::runtime::fields::NumField<
+    pub const fn max_weight() -> ::runtime::odoo::fields::NumField<
         super::StockStorageCategory,
         f64,
     > {
-        ::runtime::fields::NumField::new("max_weight")
+        ::runtime::odoo::fields::NumField::new("max_weight")
     }
     /// Storage Category (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockStorageCategory> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::StockStorageCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Package Capacity (`package_capacity_ids`, `one2many`).
     #[inline]
-    pub const fn package_capacity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn package_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockStorageCategory,
         super::super::rel::StockStorageCategoryCapacity,
     > {
-        ::runtime::fields::X2ManyField::new("package_capacity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("package_capacity_ids")
     }
     /// Product Capacity (`product_capacity_ids`, `one2many`).
     #[inline]
-    pub const fn product_capacity_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockStorageCategory,
         super::super::rel::StockStorageCategoryCapacity,
     > {
-        ::runtime::fields::X2ManyField::new("product_capacity_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_capacity_ids")
     }
     /// Weight unit (`weight_uom_name`, `char`).
     #[inline]
-    pub const fn weight_uom_name() -> ::runtime::fields::CharField<
+    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
         super::StockStorageCategory,
     > {
-        ::runtime::fields::CharField::new("weight_uom_name")
+        ::runtime::odoo::fields::CharField::new("weight_uom_name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockStorageCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `allow_new_product` (Allow New Product) on `stock.storage.category`.
@@ -539,7 +559,7 @@ pub enum AllowNewProduct {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for AllowNewProduct {
+impl ::runtime::odoo::wire::Selection for AllowNewProduct {
     const VALUES: &'static [&'static str] = &["empty", "same", "mixed"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -560,11 +580,11 @@ impl ::runtime::wire::Selection for AllowNewProduct {
 }
 impl<'de> ::serde::Deserialize<'de> for AllowNewProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for AllowNewProduct {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

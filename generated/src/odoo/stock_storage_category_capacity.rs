@@ -15,7 +15,7 @@ pub struct StockStorageCategoryCapacity {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `storage_category_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct StockStorageCategoryCapacity {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,18 +35,20 @@ pub struct StockStorageCategoryCapacity {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<::runtime::wire::Many2One<super::rel::StockPackageType>>,
+    pub package_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
+    >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Quantity
     ///
@@ -56,7 +58,7 @@ pub struct StockStorageCategoryCapacity {
     ///
     /// `many2one`, to `stock.storage.category`, required.
     pub storage_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Last Updated on
     ///
@@ -65,14 +67,14 @@ pub struct StockStorageCategoryCapacity {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockStorageCategoryCapacity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockStorageCategoryCapacity {
+impl ::runtime::odoo::wire::FromRecord for StockStorageCategoryCapacity {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "create_date",
@@ -88,8 +90,8 @@ impl ::runtime::wire::FromRecord for StockStorageCategoryCapacity {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockStorageCategoryCapacity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -127,39 +129,40 @@ impl ::runtime::Model for StockStorageCategoryCapacity {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("package_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
             .relation("stock.package.type"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
             .relation("stock.storage.category")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockStorageCategoryCapacity {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("package_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("storage_category_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockStorageCategoryCapacity {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("package_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("storage_category_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockStorageCategoryCapacity {
@@ -168,7 +171,7 @@ impl super::mixins::BaseModel for StockStorageCategoryCapacity {
 /// Values for creating a `stock.storage.category.capacity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockStorageCategoryCapacityCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -179,7 +182,7 @@ impl StockStorageCategoryCapacityCreate {
     /// Takes the required fields: `quantity`, `storage_category_id` (readonly, computed and x2many fields are left out).
     pub fn new(quantity: f64, storage_category_id: i64) -> Self {
         StockStorageCategoryCapacityCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .quantity(quantity)
             .storage_category_id(storage_category_id)
@@ -187,13 +190,15 @@ impl StockStorageCategoryCapacityCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategoryCapacity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockStorageCategoryCapacity,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `package_type_id` (Package Type).
@@ -228,7 +233,7 @@ impl ::runtime::CreateValues for StockStorageCategoryCapacityCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockStorageCategoryCapacityUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockStorageCategoryCapacityUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -239,19 +244,21 @@ impl StockStorageCategoryCapacityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockStorageCategoryCapacityUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategoryCapacity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockStorageCategoryCapacity,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `package_type_id` (Package Type).
@@ -286,97 +293,97 @@ impl ::runtime::UpdateValues for StockStorageCategoryCapacityUpdate {
 pub mod fields {
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockStorageCategoryCapacity,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockStorageCategoryCapacity,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockStorageCategoryCapacity,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Package Type (`package_type_id`, `many2one`).
     #[inline]
-    pub const fn package_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::StockPackageType,
     > {
-        ::runtime::fields::Many2OneField::new("package_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_id`, `many2one`).
     #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockStorageCategoryCapacity,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Storage Category (`storage_category_id`, `many2one`).
     #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::StockStorageCategory,
     > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
+        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockStorageCategoryCapacity,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockStorageCategoryCapacity,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

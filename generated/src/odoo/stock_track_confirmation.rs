@@ -19,7 +19,7 @@ pub struct StockTrackConfirmation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,15 +31,15 @@ pub struct StockTrackConfirmation {
     /// Products
     ///
     /// `many2many`, to `product.product`.
-    pub product_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
     /// Quants
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     /// Tracking Line
     ///
     /// `one2many`, to `stock.track.line` (inverse `wizard_id`).
-    pub tracking_line_ids: ::runtime::wire::X2Many<super::rel::StockTrackLine>,
+    pub tracking_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockTrackLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct StockTrackConfirmation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockTrackConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockTrackConfirmation {
+impl ::runtime::odoo::wire::FromRecord for StockTrackConfirmation {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for StockTrackConfirmation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockTrackConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,36 +100,37 @@ impl ::runtime::Model for StockTrackConfirmation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("tracking_line_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("tracking_line_ids", "one2many")
             .relation("stock.track.line"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockTrackConfirmation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockTrackConfirmation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockTrackConfirmationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockTrackConfirmationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -140,19 +141,19 @@ impl StockTrackConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockTrackConfirmationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackConfirmation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackConfirmation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_ids` (Products).
@@ -160,7 +161,7 @@ impl StockTrackConfirmationCreate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -171,7 +172,7 @@ impl StockTrackConfirmationCreate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -182,7 +183,7 @@ impl StockTrackConfirmationCreate {
     pub fn tracking_line_ids(
         mut self,
         tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockTrackLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockTrackLine>,
         >,
     ) -> Self {
         self.values
@@ -197,7 +198,7 @@ impl ::runtime::CreateValues for StockTrackConfirmationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockTrackConfirmationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockTrackConfirmationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -208,19 +209,19 @@ impl StockTrackConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockTrackConfirmationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackConfirmation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackConfirmation>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_ids` (Products).
@@ -228,7 +229,7 @@ impl StockTrackConfirmationUpdate {
     pub fn product_ids(
         mut self,
         product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
         >,
     ) -> Self {
         self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
@@ -239,7 +240,7 @@ impl StockTrackConfirmationUpdate {
     pub fn quant_ids(
         mut self,
         quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
         >,
     ) -> Self {
         self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
@@ -250,7 +251,7 @@ impl StockTrackConfirmationUpdate {
     pub fn tracking_line_ids(
         mut self,
         tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockTrackLine>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockTrackLine>,
         >,
     ) -> Self {
         self.values
@@ -265,73 +266,73 @@ impl ::runtime::UpdateValues for StockTrackConfirmationUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockTrackConfirmation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackConfirmation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockTrackConfirmation,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockTrackConfirmation,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Products (`product_ids`, `many2many`).
     #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockTrackConfirmation,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::X2ManyField::new("product_ids")
+        ::runtime::odoo::fields::X2ManyField::new("product_ids")
     }
     /// Quants (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockTrackConfirmation,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Tracking Line (`tracking_line_ids`, `one2many`).
     #[inline]
-    pub const fn tracking_line_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tracking_line_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockTrackConfirmation,
         super::super::rel::StockTrackLine,
     > {
-        ::runtime::fields::X2ManyField::new("tracking_line_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tracking_line_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockTrackConfirmation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackConfirmation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

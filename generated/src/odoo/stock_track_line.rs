@@ -19,7 +19,7 @@ pub struct StockTrackLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,11 +31,11 @@ pub struct StockTrackLine {
     /// Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_display_name())`.
-    pub product_display_name: ::runtime::wire::Computed<Option<String>>,
+    pub product_display_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -43,11 +43,13 @@ pub struct StockTrackLine {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
     /// Wizard
     ///
     /// `many2one`, to `stock.track.confirmation`, readonly.
-    pub wizard_id: Option<::runtime::wire::Many2One<super::rel::StockTrackConfirmation>>,
+    pub wizard_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockTrackConfirmation>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,14 +57,14 @@ pub struct StockTrackLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockTrackLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockTrackLine {
+impl ::runtime::odoo::wire::FromRecord for StockTrackLine {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -76,8 +78,8 @@ impl ::runtime::wire::FromRecord for StockTrackLine {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockTrackLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -110,39 +112,40 @@ impl ::runtime::Model for StockTrackLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_display_name", "tracking"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("product_display_name", "char"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("product_display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("tracking", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
             .selection(&["serial", "lot", "none"]),
-        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
             .relation("stock.track.confirmation"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockTrackLine {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("wizard_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockTrackLine {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("wizard_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.track.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockTrackLineCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockTrackLineCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -153,19 +156,19 @@ impl StockTrackLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockTrackLineCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_id` (Product).
@@ -188,7 +191,7 @@ impl ::runtime::CreateValues for StockTrackLineCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockTrackLineUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockTrackLineUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -199,19 +202,19 @@ impl StockTrackLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockTrackLineUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `product_id` (Product).
@@ -234,76 +237,78 @@ impl ::runtime::UpdateValues for StockTrackLineUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockTrackLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockTrackLine> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockTrackLine,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockTrackLine, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockTrackLine, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`product_display_name`, `char`).
     #[inline]
-    pub const fn product_display_name() -> ::runtime::fields::CharField<
+    pub const fn product_display_name() -> ::runtime::odoo::fields::CharField<
         super::StockTrackLine,
     > {
-        ::runtime::fields::CharField::new("product_display_name")
+        ::runtime::odoo::fields::CharField::new("product_display_name")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackLine,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Tracking (`tracking`, `selection`).
     #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
+    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
         super::StockTrackLine,
         super::Tracking,
     > {
-        ::runtime::fields::SelectionField::new("tracking")
+        ::runtime::odoo::fields::SelectionField::new("tracking")
     }
     /// Wizard (`wizard_id`, `many2one`).
     #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackLine,
         super::super::rel::StockTrackConfirmation,
     > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
+        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockTrackLine,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockTrackLine,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `tracking` (Tracking) on `stock.track.line`.
@@ -320,7 +325,7 @@ pub enum Tracking {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Tracking {
+impl ::runtime::odoo::wire::Selection for Tracking {
     const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -341,11 +346,11 @@ impl ::runtime::wire::Selection for Tracking {
 }
 impl<'de> ::serde::Deserialize<'de> for Tracking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Tracking {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

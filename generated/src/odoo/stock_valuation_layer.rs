@@ -13,21 +13,23 @@ pub struct StockValuationLayer {
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub account_move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
+    pub account_move_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+    >,
     /// Invoice Line
     ///
     /// `many2one`, to `account.move.line`, readonly.
     pub account_move_line_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMoveLine>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
     >,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_id.categ_id`.
-    pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,11 +37,11 @@ pub struct StockValuationLayer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Description
     ///
     /// `char`, readonly.
@@ -55,7 +57,7 @@ pub struct StockValuationLayer {
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// Invoice value correction with invoice currency
     ///
     /// `float`.
@@ -63,11 +65,13 @@ pub struct StockValuationLayer {
     /// Product
     ///
     /// `many2one`, to `product.product`, required, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_tmpl_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
+    >,
     /// Quantity
     ///
     /// `float`, readonly, digits (16, 2).
@@ -87,17 +91,17 @@ pub struct StockValuationLayer {
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`, readonly.
-    pub stock_move_id: Option<::runtime::wire::Many2One<super::rel::StockMove>>,
+    pub stock_move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
     /// Linked To
     ///
     /// `many2one`, to `stock.valuation.layer`, readonly.
     pub stock_valuation_layer_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockValuationLayer>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockValuationLayer>,
     >,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `stock_valuation_layer_id`).
-    pub stock_valuation_layer_ids: ::runtime::wire::X2Many<
+    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
         super::rel::StockValuationLayer,
     >,
     /// Unit Value
@@ -109,8 +113,8 @@ pub struct StockValuationLayer {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, required, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
-    pub uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Total Value
     ///
@@ -119,8 +123,8 @@ pub struct StockValuationLayer {
     /// Receipt WH
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
-    pub warehouse_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>>,
     >,
     /// Last Updated on
     ///
@@ -129,14 +133,14 @@ pub struct StockValuationLayer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockValuationLayer {
+impl ::runtime::odoo::wire::FromRecord for StockValuationLayer {
     const FIELDS: &'static [&'static str] = &[
         "account_move_id",
         "account_move_line_id",
@@ -167,8 +171,8 @@ impl ::runtime::wire::FromRecord for StockValuationLayer {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockValuationLayer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -235,77 +239,79 @@ impl ::runtime::Model for StockValuationLayer {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["uom_id", "warehouse_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_move_id", "many2one")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("account_move_line_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_move_line_id", "many2one")
             .relation("account.move.line"),
-        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("description", "char"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("price_diff_value", "float"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("price_diff_value", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
             .relation("product.template"),
-        ::runtime::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::verify::FieldSpec::new("reference", "char"),
-        ::runtime::verify::FieldSpec::new("remaining_qty", "float"),
-        ::runtime::verify::FieldSpec::new("remaining_value", "monetary"),
-        ::runtime::verify::FieldSpec::new("stock_move_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("remaining_qty", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("remaining_value", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("stock_move_id", "many2one")
             .relation("stock.move"),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_id", "many2one")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("unit_cost", "float"),
-        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("unit_cost", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
             .relation("uom.uom")
             .required(),
-        ::runtime::verify::FieldSpec::new("value", "monetary"),
-        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("value", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockValuationLayer {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_move_id"),
-        ::runtime::nested::Relation::display_name("account_move_line_id"),
-        ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("stock_move_id"),
-        ::runtime::nested::Relation::display_name("stock_valuation_layer_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockValuationLayer {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("account_move_line_id"),
+        ::runtime::odoo::projection::Relation::display_name("categ_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_tmpl_id"),
+        ::runtime::odoo::projection::Relation::display_name("stock_move_id"),
+        ::runtime::odoo::projection::Relation::display_name("stock_valuation_layer_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockValuationLayerCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockValuationLayerCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -316,19 +322,19 @@ impl StockValuationLayerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         StockValuationLayerCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockValuationLayer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockValuationLayer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_id` (Journal Entry).
@@ -408,7 +414,7 @@ impl StockValuationLayerCreate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -438,7 +444,7 @@ impl ::runtime::CreateValues for StockValuationLayerCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockValuationLayerUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockValuationLayerUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -449,19 +455,19 @@ impl StockValuationLayerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockValuationLayerUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockValuationLayer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockValuationLayer>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_move_id` (Journal Entry).
@@ -541,7 +547,7 @@ impl StockValuationLayerUpdate {
     pub fn stock_valuation_layer_ids(
         mut self,
         stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -571,212 +577,215 @@ impl ::runtime::UpdateValues for StockValuationLayerUpdate {
 pub mod fields {
     /// Journal Entry (`account_move_id`, `many2one`).
     #[inline]
-    pub const fn account_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::Many2OneField::new("account_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_move_id")
     }
     /// Invoice Line (`account_move_line_id`, `many2one`).
     #[inline]
-    pub const fn account_move_line_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_move_line_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::AccountMoveLine,
     > {
-        ::runtime::fields::Many2OneField::new("account_move_line_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_move_line_id")
     }
     /// Product Category (`categ_id`, `many2one`).
     #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
+    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("categ_id")
+        ::runtime::odoo::fields::Many2OneField::new("categ_id")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockValuationLayer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Description (`description`, `char`).
     #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
+    pub const fn description() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayer,
     > {
-        ::runtime::fields::CharField::new("description")
+        ::runtime::odoo::fields::CharField::new("description")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayer,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockValuationLayer, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::StockValuationLayer,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Lot/Serial Number (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// Invoice value correction with invoice currency (`price_diff_value`, `float`).
     #[inline]
-    pub const fn price_diff_value() -> ::runtime::fields::NumField<
+    pub const fn price_diff_value() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("price_diff_value")
+        ::runtime::odoo::fields::NumField::new("price_diff_value")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Product Template (`product_tmpl_id`, `many2one`).
     #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ProductTemplate,
     > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Reference (`reference`, `char`).
     #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<
+    pub const fn reference() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayer,
     > {
-        ::runtime::fields::CharField::new("reference")
+        ::runtime::odoo::fields::CharField::new("reference")
     }
     /// Remaining Qty (`remaining_qty`, `float`).
     #[inline]
-    pub const fn remaining_qty() -> ::runtime::fields::NumField<
+    pub const fn remaining_qty() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("remaining_qty")
+        ::runtime::odoo::fields::NumField::new("remaining_qty")
     }
     /// Remaining Value (`remaining_value`, `monetary`).
     #[inline]
-    pub const fn remaining_value() -> ::runtime::fields::NumField<
+    pub const fn remaining_value() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("remaining_value")
+        ::runtime::odoo::fields::NumField::new("remaining_value")
     }
     /// Stock Move (`stock_move_id`, `many2one`).
     #[inline]
-    pub const fn stock_move_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_move_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::StockMove,
     > {
-        ::runtime::fields::Many2OneField::new("stock_move_id")
+        ::runtime::odoo::fields::Many2OneField::new("stock_move_id")
     }
     /// Linked To (`stock_valuation_layer_id`, `many2one`).
     #[inline]
-    pub const fn stock_valuation_layer_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stock_valuation_layer_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::StockValuationLayer,
     > {
-        ::runtime::fields::Many2OneField::new("stock_valuation_layer_id")
+        ::runtime::odoo::fields::Many2OneField::new("stock_valuation_layer_id")
     }
     /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
     #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockValuationLayer,
         super::super::rel::StockValuationLayer,
     > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
+        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
     }
     /// Unit Value (`unit_cost`, `float`).
     #[inline]
-    pub const fn unit_cost() -> ::runtime::fields::NumField<
+    pub const fn unit_cost() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("unit_cost")
+        ::runtime::odoo::fields::NumField::new("unit_cost")
     }
     /// Unit of Measure (`uom_id`, `many2one`).
     #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("uom_id")
     }
     /// Total Value (`value`, `monetary`).
     #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<
+    pub const fn value() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayer,
         f64,
     > {
-        ::runtime::fields::NumField::new("value")
+        ::runtime::odoo::fields::NumField::new("value")
     }
     /// Receipt WH (`warehouse_id`, `many2one`).
     #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
+    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
+        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockValuationLayer,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayer,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

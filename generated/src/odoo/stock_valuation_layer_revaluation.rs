@@ -15,12 +15,12 @@ pub struct StockValuationLayerRevaluation {
     /// Counterpart Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`.
     pub account_journal_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
     >,
     /// Added value
     ///
@@ -31,11 +31,13 @@ pub struct StockValuationLayerRevaluation {
     /// Valuations layers being adjusted
     ///
     /// `many2many`, to `stock.valuation.layer`.
-    pub adjusted_layer_ids: ::runtime::wire::X2Many<super::rel::StockValuationLayer>,
+    pub adjusted_layer_ids: ::runtime::odoo::wire::X2Many<
+        super::rel::StockValuationLayer,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,19 +45,19 @@ pub struct StockValuationLayerRevaluation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_quantity_svl())`.
-    pub current_quantity_svl: ::runtime::wire::Computed<f64>,
+    pub current_quantity_svl: ::runtime::odoo::wire::Computed<f64>,
     /// Current Value
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_value_svl())`.
-    pub current_value_svl: ::runtime::wire::Computed<f64>,
+    pub current_value_svl: ::runtime::odoo::wire::Computed<f64>,
     /// Accounting Date
     ///
     /// `date`.
@@ -71,23 +73,23 @@ pub struct StockValuationLayerRevaluation {
     /// Related lot/serial number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
     /// New value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value())`.
-    pub new_value: ::runtime::wire::Computed<f64>,
+    pub new_value: ::runtime::odoo::wire::Computed<f64>,
     /// New value by quantity
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value_by_qty())`.
-    pub new_value_by_qty: ::runtime::wire::Computed<f64>,
+    pub new_value_by_qty: ::runtime::odoo::wire::Computed<f64>,
     /// Related product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, readonly, related `product_id.uom_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_name())`.
-    pub product_uom_name: ::runtime::wire::Computed<Option<String>>,
+    pub product_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Inventory Valuation
     ///
     /// Manual: The accounting entries to value the inventory are not posted automatically.
@@ -96,7 +98,7 @@ pub struct StockValuationLayerRevaluation {
     /// `selection`, readonly, related `product_id.categ_id.property_valuation`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_valuation())`.
     ///
     /// Values: `manual_periodic` (Manual), `real_time` (Automated).
-    pub property_valuation: ::runtime::wire::Computed<Option<PropertyValuation>>,
+    pub property_valuation: ::runtime::odoo::wire::Computed<Option<PropertyValuation>>,
     /// Reason
     ///
     /// Reason of the revaluation
@@ -110,14 +112,14 @@ pub struct StockValuationLayerRevaluation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayerRevaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockValuationLayerRevaluation {
+impl ::runtime::odoo::wire::FromRecord for StockValuationLayerRevaluation {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "account_journal_id",
@@ -143,8 +145,8 @@ impl ::runtime::wire::FromRecord for StockValuationLayerRevaluation {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockValuationLayerRevaluation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -204,61 +206,63 @@ impl ::runtime::Model for StockValuationLayerRevaluation {
         "product_uom_name",
         "property_valuation",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
-        ::runtime::verify::FieldSpec::new("account_journal_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("account_journal_id", "many2one")
             .relation("account.journal"),
-        ::runtime::verify::FieldSpec::new("added_value", "monetary").required(),
-        ::runtime::verify::FieldSpec::new("adjusted_layer_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("added_value", "monetary").required(),
+        ::runtime::odoo::verify::FieldSpec::new("adjusted_layer_ids", "many2many")
             .relation("stock.valuation.layer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency")
             .required(),
-        ::runtime::verify::FieldSpec::new("current_quantity_svl", "float"),
-        ::runtime::verify::FieldSpec::new("current_value_svl", "float"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("new_value", "monetary"),
-        ::runtime::verify::FieldSpec::new("new_value_by_qty", "monetary"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("current_quantity_svl", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("current_value_svl", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("new_value_by_qty", "monetary"),
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_name", "char"),
-        ::runtime::verify::FieldSpec::new("property_valuation", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("property_valuation", "selection")
             .selection(&["manual_periodic", "real_time"]),
-        ::runtime::verify::FieldSpec::new("reason", "char"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockValuationLayerRevaluation {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("account_journal_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockValuationLayerRevaluation {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("account_id"),
+        ::runtime::odoo::projection::Relation::display_name("account_journal_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `stock.valuation.layer.revaluation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockValuationLayerRevaluationCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -269,7 +273,7 @@ impl StockValuationLayerRevaluationCreate {
     /// Takes the required fields: `added_value`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(added_value: f64, product_id: i64) -> Self {
         StockValuationLayerRevaluationCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .added_value(added_value)
             .product_id(product_id)
@@ -277,7 +281,7 @@ impl StockValuationLayerRevaluationCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockValuationLayerRevaluation,
         >,
     ) -> Self {
@@ -285,7 +289,7 @@ impl StockValuationLayerRevaluationCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Counterpart Account).
@@ -311,7 +315,7 @@ impl StockValuationLayerRevaluationCreate {
     pub fn adjusted_layer_ids(
         mut self,
         adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -359,7 +363,7 @@ impl ::runtime::CreateValues for StockValuationLayerRevaluationCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockValuationLayerRevaluationUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockValuationLayerRevaluationUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -370,13 +374,13 @@ impl StockValuationLayerRevaluationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockValuationLayerRevaluationUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockValuationLayerRevaluation,
         >,
     ) -> Self {
@@ -384,7 +388,7 @@ impl StockValuationLayerRevaluationUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `account_id` (Counterpart Account).
@@ -410,7 +414,7 @@ impl StockValuationLayerRevaluationUpdate {
     pub fn adjusted_layer_ids(
         mut self,
         adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
         >,
     ) -> Self {
         self.values
@@ -458,176 +462,176 @@ impl ::runtime::UpdateValues for StockValuationLayerRevaluationUpdate {
 pub mod fields {
     /// Counterpart Account (`account_id`, `many2one`).
     #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::AccountAccount,
     > {
-        ::runtime::fields::Many2OneField::new("account_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_id")
     }
     /// Journal (`account_journal_id`, `many2one`).
     #[inline]
-    pub const fn account_journal_id() -> ::runtime::fields::Many2OneField<
+    pub const fn account_journal_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::AccountJournal,
     > {
-        ::runtime::fields::Many2OneField::new("account_journal_id")
+        ::runtime::odoo::fields::Many2OneField::new("account_journal_id")
     }
     /// Added value (`added_value`, `monetary`).
     #[inline]
-    pub const fn added_value() -> ::runtime::fields::NumField<
+    pub const fn added_value() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         f64,
     > {
-        ::runtime::fields::NumField::new("added_value")
+        ::runtime::odoo::fields::NumField::new("added_value")
     }
     /// Valuation Layers (`adjusted_layer_ids`, `many2many`).
     #[inline]
-    pub const fn adjusted_layer_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn adjusted_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockValuationLayerRevaluation,
         super::super::rel::StockValuationLayer,
     > {
-        ::runtime::fields::X2ManyField::new("adjusted_layer_ids")
+        ::runtime::odoo::fields::X2ManyField::new("adjusted_layer_ids")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockValuationLayerRevaluation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Current Quantity (`current_quantity_svl`, `float`).
     #[inline]
-    pub const fn current_quantity_svl() -> ::runtime::fields::NumField<
+    pub const fn current_quantity_svl() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         f64,
     > {
-        ::runtime::fields::NumField::new("current_quantity_svl")
+        ::runtime::odoo::fields::NumField::new("current_quantity_svl")
     }
     /// Current Value (`current_value_svl`, `float`).
     #[inline]
-    pub const fn current_value_svl() -> ::runtime::fields::NumField<
+    pub const fn current_value_svl() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         f64,
     > {
-        ::runtime::fields::NumField::new("current_value_svl")
+        ::runtime::odoo::fields::NumField::new("current_value_svl")
     }
     /// Accounting Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::StockValuationLayerRevaluation,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayerRevaluation,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Related lot/serial number (`lot_id`, `many2one`).
     #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::StockLot,
     > {
-        ::runtime::fields::Many2OneField::new("lot_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_id")
     }
     /// New value (`new_value`, `monetary`).
     #[inline]
-    pub const fn new_value() -> ::runtime::fields::NumField<
+    pub const fn new_value() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         f64,
     > {
-        ::runtime::fields::NumField::new("new_value")
+        ::runtime::odoo::fields::NumField::new("new_value")
     }
     /// New value by quantity (`new_value_by_qty`, `monetary`).
     #[inline]
-    pub const fn new_value_by_qty() -> ::runtime::fields::NumField<
+    pub const fn new_value_by_qty() -> ::runtime::odoo::fields::NumField<
         super::StockValuationLayerRevaluation,
         f64,
     > {
-        ::runtime::fields::NumField::new("new_value_by_qty")
+        ::runtime::odoo::fields::NumField::new("new_value_by_qty")
     }
     /// Related product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_name`, `char`).
     #[inline]
-    pub const fn product_uom_name() -> ::runtime::fields::CharField<
+    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayerRevaluation,
     > {
-        ::runtime::fields::CharField::new("product_uom_name")
+        ::runtime::odoo::fields::CharField::new("product_uom_name")
     }
     /// Inventory Valuation (`property_valuation`, `selection`).
     #[inline]
-    pub const fn property_valuation() -> ::runtime::fields::SelectionField<
+    pub const fn property_valuation() -> ::runtime::odoo::fields::SelectionField<
         super::StockValuationLayerRevaluation,
         super::PropertyValuation,
     > {
-        ::runtime::fields::SelectionField::new("property_valuation")
+        ::runtime::odoo::fields::SelectionField::new("property_valuation")
     }
     /// Reason (`reason`, `char`).
     #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<
+    pub const fn reason() -> ::runtime::odoo::fields::CharField<
         super::StockValuationLayerRevaluation,
     > {
-        ::runtime::fields::CharField::new("reason")
+        ::runtime::odoo::fields::CharField::new("reason")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockValuationLayerRevaluation,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockValuationLayerRevaluation,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `property_valuation` (Inventory Valuation) on `stock.valuation.layer.revaluation`.
@@ -642,7 +646,7 @@ pub enum PropertyValuation {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for PropertyValuation {
+impl ::runtime::odoo::wire::Selection for PropertyValuation {
     const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -661,11 +665,11 @@ impl ::runtime::wire::Selection for PropertyValuation {
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for PropertyValuation {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

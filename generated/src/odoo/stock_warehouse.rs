@@ -19,7 +19,7 @@ pub struct StockWarehouse {
     /// Buy rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub buy_pull_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub buy_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
     /// Buy to Resupply
     ///
     /// When products are bought, they can be delivered to this warehouse
@@ -37,7 +37,7 @@ pub struct StockWarehouse {
     /// The company is automatically set from your user preferences.
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,15 +45,19 @@ pub struct StockWarehouse {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Crossdock Route
     ///
     /// `many2one`, to `stock.route`.
-    pub crossdock_route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub crossdock_route_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
+    >,
     /// Delivery Route
     ///
     /// `many2one`, to `stock.route`.
-    pub delivery_route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub delivery_route_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
+    >,
     /// Outgoing Shipments
     ///
     /// Default outgoing route to follow
@@ -73,29 +77,37 @@ pub struct StockWarehouse {
     /// In Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub in_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub in_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Internal Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub int_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub int_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Location Stock
     ///
     /// `many2one`, to `stock.location`, required.
-    pub lot_stock_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub lot_stock_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub manu_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub manu_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Manufacture MTO Rule
     ///
     /// `many2one`, to `stock.rule`.
     pub manufacture_mto_pull_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockRule>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockRule>,
     >,
     /// Manufacture Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub manufacture_pull_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub manufacture_pull_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockRule>,
+    >,
     /// Manufacture
     ///
     /// 1 Step: Consume components from stock and produce.
@@ -115,7 +127,7 @@ pub struct StockWarehouse {
     /// MTO rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub mto_pull_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub mto_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
     /// Warehouse
     ///
     /// `char`, required.
@@ -123,43 +135,55 @@ pub struct StockWarehouse {
     /// Out Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub out_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub out_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Pack Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pack_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub pack_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Address
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Picking before Manufacturing Location
     ///
     /// `many2one`, to `stock.location`.
-    pub pbm_loc_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub pbm_loc_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Picking Before Manufacturing MTO Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub pbm_mto_pull_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub pbm_mto_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
     /// Picking Before Manufacturing Route
     ///
     /// `many2one`, to `stock.route`.
-    pub pbm_route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub pbm_route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
     /// Picking Before Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pbm_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub pbm_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Pick Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pick_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub pick_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Quality Control Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub qc_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub qc_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Receipt Route
     ///
     /// `many2one`, to `stock.route`.
-    pub reception_route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
+    pub reception_route_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
+    >,
     /// Incoming Shipments
     ///
     /// Default incoming route to follow
@@ -173,31 +197,33 @@ pub struct StockWarehouse {
     /// Routes will be created for these resupply warehouses and you can select them on products and product categories
     ///
     /// `one2many`, to `stock.route` (inverse `supplied_wh_id`).
-    pub resupply_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub resupply_route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Resupply From
     ///
     /// Routes will be created automatically to resupply this warehouse from the warehouses ticked
     ///
     /// `many2many`, to `stock.warehouse`.
-    pub resupply_wh_ids: ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    pub resupply_wh_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
     /// Routes
     ///
     /// Defaults routes through the warehouse
     ///
     /// `many2many`, to `stock.route`.
-    pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
     /// Stock after Manufacturing Location
     ///
     /// `many2one`, to `stock.location`.
-    pub sam_loc_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub sam_loc_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Stock After Manufacturing Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub sam_rule_id: Option<::runtime::wire::Many2One<super::rel::StockRule>>,
+    pub sam_rule_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
     /// Stock After Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub sam_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub sam_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence of this line when displaying the warehouses.
@@ -207,33 +233,39 @@ pub struct StockWarehouse {
     /// Storage Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub store_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub store_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
     /// View Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub view_location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub view_location_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Input Location
     ///
     /// `many2one`, to `stock.location`.
     pub wh_input_stock_loc_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Output Location
     ///
     /// `many2one`, to `stock.location`.
     pub wh_output_stock_loc_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Packing Location
     ///
     /// `many2one`, to `stock.location`.
     pub wh_pack_stock_loc_id: Option<
-        ::runtime::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
     >,
     /// Quality Control Location
     ///
     /// `many2one`, to `stock.location`.
-    pub wh_qc_stock_loc_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub wh_qc_stock_loc_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -241,18 +273,20 @@ pub struct StockWarehouse {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Cross Dock Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub xdock_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    pub xdock_type_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+    >,
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarehouse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockWarehouse {
+impl ::runtime::odoo::wire::FromRecord for StockWarehouse {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "buy_pull_id",
@@ -305,8 +339,8 @@ impl ::runtime::wire::FromRecord for StockWarehouse {
         "xdock_type_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockWarehouse::default();
         while let Some(i) = r.next()? {
             match i {
@@ -418,140 +452,141 @@ impl ::runtime::Model for StockWarehouse {
         "write_uid",
         "xdock_type_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("buy_pull_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("buy_pull_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("buy_to_resupply", "boolean"),
-        ::runtime::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("buy_to_resupply", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crossdock_route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("crossdock_route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("delivery_route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("delivery_route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("delivery_steps", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("delivery_steps", "selection")
             .required()
             .selection(&["ship_only", "pick_ship", "pick_pack_ship"]),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("in_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("in_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("int_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("int_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("lot_stock_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("lot_stock_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("manu_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("manu_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("manufacture_mto_pull_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("manufacture_mto_pull_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("manufacture_pull_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("manufacture_pull_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("manufacture_steps", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("manufacture_steps", "selection")
             .required()
             .selection(&["mrp_one_step", "pbm", "pbm_sam"]),
-        ::runtime::verify::FieldSpec::new("manufacture_to_resupply", "boolean"),
-        ::runtime::verify::FieldSpec::new("mto_pull_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("manufacture_to_resupply", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("mto_pull_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("out_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("out_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("pack_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pack_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("pbm_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pbm_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("pbm_mto_pull_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pbm_mto_pull_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("pbm_route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pbm_route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("pbm_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pbm_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("pick_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("pick_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("qc_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("qc_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("reception_route_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("reception_route_id", "many2one")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("reception_steps", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("reception_steps", "selection")
             .required()
             .selection(&["one_step", "two_steps", "three_steps"]),
-        ::runtime::verify::FieldSpec::new("resupply_route_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("resupply_route_ids", "one2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("resupply_wh_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("resupply_wh_ids", "many2many")
             .relation("stock.warehouse"),
-        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
             .relation("stock.route"),
-        ::runtime::verify::FieldSpec::new("sam_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sam_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("sam_rule_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sam_rule_id", "many2one")
             .relation("stock.rule"),
-        ::runtime::verify::FieldSpec::new("sam_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sam_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("store_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("store_type_id", "many2one")
             .relation("stock.picking.type"),
-        ::runtime::verify::FieldSpec::new("view_location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("view_location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("wh_input_stock_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wh_input_stock_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("wh_output_stock_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wh_output_stock_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("wh_pack_stock_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wh_pack_stock_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("wh_qc_stock_loc_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("wh_qc_stock_loc_id", "many2one")
             .relation("stock.location"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("xdock_type_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("xdock_type_id", "many2one")
             .relation("stock.picking.type"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockWarehouse {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("buy_pull_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("crossdock_route_id"),
-        ::runtime::nested::Relation::display_name("delivery_route_id"),
-        ::runtime::nested::Relation::display_name("in_type_id"),
-        ::runtime::nested::Relation::display_name("int_type_id"),
-        ::runtime::nested::Relation::display_name("lot_stock_id"),
-        ::runtime::nested::Relation::display_name("manu_type_id"),
-        ::runtime::nested::Relation::display_name("manufacture_mto_pull_id"),
-        ::runtime::nested::Relation::display_name("manufacture_pull_id"),
-        ::runtime::nested::Relation::display_name("mto_pull_id"),
-        ::runtime::nested::Relation::display_name("out_type_id"),
-        ::runtime::nested::Relation::display_name("pack_type_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("pbm_loc_id"),
-        ::runtime::nested::Relation::display_name("pbm_mto_pull_id"),
-        ::runtime::nested::Relation::display_name("pbm_route_id"),
-        ::runtime::nested::Relation::display_name("pbm_type_id"),
-        ::runtime::nested::Relation::display_name("pick_type_id"),
-        ::runtime::nested::Relation::display_name("qc_type_id"),
-        ::runtime::nested::Relation::display_name("reception_route_id"),
-        ::runtime::nested::Relation::display_name("sam_loc_id"),
-        ::runtime::nested::Relation::display_name("sam_rule_id"),
-        ::runtime::nested::Relation::display_name("sam_type_id"),
-        ::runtime::nested::Relation::display_name("store_type_id"),
-        ::runtime::nested::Relation::display_name("view_location_id"),
-        ::runtime::nested::Relation::display_name("wh_input_stock_loc_id"),
-        ::runtime::nested::Relation::display_name("wh_output_stock_loc_id"),
-        ::runtime::nested::Relation::display_name("wh_pack_stock_loc_id"),
-        ::runtime::nested::Relation::display_name("wh_qc_stock_loc_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
-        ::runtime::nested::Relation::display_name("xdock_type_id"),
+impl ::runtime::odoo::projection::Projection for StockWarehouse {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("buy_pull_id"),
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("crossdock_route_id"),
+        ::runtime::odoo::projection::Relation::display_name("delivery_route_id"),
+        ::runtime::odoo::projection::Relation::display_name("in_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("int_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("lot_stock_id"),
+        ::runtime::odoo::projection::Relation::display_name("manu_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("manufacture_mto_pull_id"),
+        ::runtime::odoo::projection::Relation::display_name("manufacture_pull_id"),
+        ::runtime::odoo::projection::Relation::display_name("mto_pull_id"),
+        ::runtime::odoo::projection::Relation::display_name("out_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("pack_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("pbm_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("pbm_mto_pull_id"),
+        ::runtime::odoo::projection::Relation::display_name("pbm_route_id"),
+        ::runtime::odoo::projection::Relation::display_name("pbm_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("pick_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("qc_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("reception_route_id"),
+        ::runtime::odoo::projection::Relation::display_name("sam_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("sam_rule_id"),
+        ::runtime::odoo::projection::Relation::display_name("sam_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("store_type_id"),
+        ::runtime::odoo::projection::Relation::display_name("view_location_id"),
+        ::runtime::odoo::projection::Relation::display_name("wh_input_stock_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("wh_output_stock_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("wh_pack_stock_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("wh_qc_stock_loc_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
+        ::runtime::odoo::projection::Relation::display_name("xdock_type_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -665,7 +700,7 @@ impl super::mixins::BaseModel for StockWarehouse {
 /// Values for creating a `stock.warehouse` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarehouseCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarehouseCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -684,7 +719,7 @@ impl StockWarehouseCreate {
         view_location_id: i64,
     ) -> Self {
         StockWarehouseCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .code(code)
             .delivery_steps(delivery_steps)
@@ -697,13 +732,13 @@ impl StockWarehouseCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarehouse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockWarehouse>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -885,7 +920,7 @@ impl StockWarehouseCreate {
     pub fn resupply_route_ids(
         mut self,
         resupply_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values
@@ -900,7 +935,7 @@ impl StockWarehouseCreate {
     pub fn resupply_wh_ids(
         mut self,
         resupply_wh_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values
@@ -912,7 +947,7 @@ impl StockWarehouseCreate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -992,7 +1027,7 @@ impl ::runtime::CreateValues for StockWarehouseCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockWarehouseUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarehouseUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1003,19 +1038,19 @@ impl StockWarehouseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockWarehouseUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarehouse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockWarehouse>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -1197,7 +1232,7 @@ impl StockWarehouseUpdate {
     pub fn resupply_route_ids(
         mut self,
         resupply_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values
@@ -1212,7 +1247,7 @@ impl StockWarehouseUpdate {
     pub fn resupply_wh_ids(
         mut self,
         resupply_wh_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
         >,
     ) -> Self {
         self.values
@@ -1224,7 +1259,7 @@ impl StockWarehouseUpdate {
     pub fn route_ids(
         mut self,
         route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
+            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
         >,
     ) -> Self {
         self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
@@ -1304,375 +1339,380 @@ impl ::runtime::UpdateValues for StockWarehouseUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::StockWarehouse> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockWarehouse> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Buy rule (`buy_pull_id`, `many2one`).
     #[inline]
-    pub const fn buy_pull_id() -> ::runtime::fields::Many2OneField<
+    pub const fn buy_pull_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("buy_pull_id")
+        ::runtime::odoo::fields::Many2OneField::new("buy_pull_id")
     }
     /// Buy to Resupply (`buy_to_resupply`, `boolean`).
     #[inline]
-    pub const fn buy_to_resupply() -> ::runtime::fields::BoolField<
+    pub const fn buy_to_resupply() -> ::runtime::odoo::fields::BoolField<
         super::StockWarehouse,
     > {
-        ::runtime::fields::BoolField::new("buy_to_resupply")
+        ::runtime::odoo::fields::BoolField::new("buy_to_resupply")
     }
     /// Short Name (`code`, `char`).
     #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::StockWarehouse> {
-        ::runtime::fields::CharField::new("code")
+    pub const fn code() -> ::runtime::odoo::fields::CharField<super::StockWarehouse> {
+        ::runtime::odoo::fields::CharField::new("code")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockWarehouse,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Crossdock Route (`crossdock_route_id`, `many2one`).
     #[inline]
-    pub const fn crossdock_route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn crossdock_route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("crossdock_route_id")
+        ::runtime::odoo::fields::Many2OneField::new("crossdock_route_id")
     }
     /// Delivery Route (`delivery_route_id`, `many2one`).
     #[inline]
-    pub const fn delivery_route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn delivery_route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("delivery_route_id")
+        ::runtime::odoo::fields::Many2OneField::new("delivery_route_id")
     }
     /// Outgoing Shipments (`delivery_steps`, `selection`).
     #[inline]
-    pub const fn delivery_steps() -> ::runtime::fields::SelectionField<
+    pub const fn delivery_steps() -> ::runtime::odoo::fields::SelectionField<
         super::StockWarehouse,
         super::DeliverySteps,
     > {
-        ::runtime::fields::SelectionField::new("delivery_steps")
+        ::runtime::odoo::fields::SelectionField::new("delivery_steps")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockWarehouse> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::StockWarehouse,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockWarehouse, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockWarehouse, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// In Type (`in_type_id`, `many2one`).
     #[inline]
-    pub const fn in_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn in_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("in_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("in_type_id")
     }
     /// Internal Type (`int_type_id`, `many2one`).
     #[inline]
-    pub const fn int_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn int_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("int_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("int_type_id")
     }
     /// Location Stock (`lot_stock_id`, `many2one`).
     #[inline]
-    pub const fn lot_stock_id() -> ::runtime::fields::Many2OneField<
+    pub const fn lot_stock_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("lot_stock_id")
+        ::runtime::odoo::fields::Many2OneField::new("lot_stock_id")
     }
     /// Manufacturing Operation Type (`manu_type_id`, `many2one`).
     #[inline]
-    pub const fn manu_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn manu_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("manu_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("manu_type_id")
     }
     /// Manufacture MTO Rule (`manufacture_mto_pull_id`, `many2one`).
     #[inline]
-    pub const fn manufacture_mto_pull_id() -> ::runtime::fields::Many2OneField<
+    pub const fn manufacture_mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("manufacture_mto_pull_id")
+        ::runtime::odoo::fields::Many2OneField::new("manufacture_mto_pull_id")
     }
     /// Manufacture Rule (`manufacture_pull_id`, `many2one`).
     #[inline]
-    pub const fn manufacture_pull_id() -> ::runtime::fields::Many2OneField<
+    pub const fn manufacture_pull_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("manufacture_pull_id")
+        ::runtime::odoo::fields::Many2OneField::new("manufacture_pull_id")
     }
     /// Manufacture (`manufacture_steps`, `selection`).
     #[inline]
-    pub const fn manufacture_steps() -> ::runtime::fields::SelectionField<
+    pub const fn manufacture_steps() -> ::runtime::odoo::fields::SelectionField<
         super::StockWarehouse,
         super::ManufactureSteps,
     > {
-        ::runtime::fields::SelectionField::new("manufacture_steps")
+        ::runtime::odoo::fields::SelectionField::new("manufacture_steps")
     }
     /// Manufacture to Resupply (`manufacture_to_resupply`, `boolean`).
     #[inline]
-    pub const fn manufacture_to_resupply() -> ::runtime::fields::BoolField<
+    pub const fn manufacture_to_resupply() -> ::runtime::odoo::fields::BoolField<
         super::StockWarehouse,
     > {
-        ::runtime::fields::BoolField::new("manufacture_to_resupply")
+        ::runtime::odoo::fields::BoolField::new("manufacture_to_resupply")
     }
     /// MTO rule (`mto_pull_id`, `many2one`).
     #[inline]
-    pub const fn mto_pull_id() -> ::runtime::fields::Many2OneField<
+    pub const fn mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("mto_pull_id")
+        ::runtime::odoo::fields::Many2OneField::new("mto_pull_id")
     }
     /// Warehouse (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockWarehouse> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockWarehouse> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Out Type (`out_type_id`, `many2one`).
     #[inline]
-    pub const fn out_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn out_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("out_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("out_type_id")
     }
     /// Pack Type (`pack_type_id`, `many2one`).
     #[inline]
-    pub const fn pack_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pack_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("pack_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("pack_type_id")
     }
     /// Address (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Picking before Manufacturing Location (`pbm_loc_id`, `many2one`).
     #[inline]
-    pub const fn pbm_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pbm_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("pbm_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("pbm_loc_id")
     }
     /// Picking Before Manufacturing MTO Rule (`pbm_mto_pull_id`, `many2one`).
     #[inline]
-    pub const fn pbm_mto_pull_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pbm_mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("pbm_mto_pull_id")
+        ::runtime::odoo::fields::Many2OneField::new("pbm_mto_pull_id")
     }
     /// Picking Before Manufacturing Route (`pbm_route_id`, `many2one`).
     #[inline]
-    pub const fn pbm_route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pbm_route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("pbm_route_id")
+        ::runtime::odoo::fields::Many2OneField::new("pbm_route_id")
     }
     /// Picking Before Manufacturing Operation Type (`pbm_type_id`, `many2one`).
     #[inline]
-    pub const fn pbm_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pbm_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("pbm_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("pbm_type_id")
     }
     /// Pick Type (`pick_type_id`, `many2one`).
     #[inline]
-    pub const fn pick_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn pick_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("pick_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("pick_type_id")
     }
     /// Quality Control Type (`qc_type_id`, `many2one`).
     #[inline]
-    pub const fn qc_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn qc_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("qc_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("qc_type_id")
     }
     /// Receipt Route (`reception_route_id`, `many2one`).
     #[inline]
-    pub const fn reception_route_id() -> ::runtime::fields::Many2OneField<
+    pub const fn reception_route_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::Many2OneField::new("reception_route_id")
+        ::runtime::odoo::fields::Many2OneField::new("reception_route_id")
     }
     /// Incoming Shipments (`reception_steps`, `selection`).
     #[inline]
-    pub const fn reception_steps() -> ::runtime::fields::SelectionField<
+    pub const fn reception_steps() -> ::runtime::odoo::fields::SelectionField<
         super::StockWarehouse,
         super::ReceptionSteps,
     > {
-        ::runtime::fields::SelectionField::new("reception_steps")
+        ::runtime::odoo::fields::SelectionField::new("reception_steps")
     }
     /// Resupply Routes (`resupply_route_ids`, `one2many`).
     #[inline]
-    pub const fn resupply_route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resupply_route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("resupply_route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resupply_route_ids")
     }
     /// Resupply From (`resupply_wh_ids`, `many2many`).
     #[inline]
-    pub const fn resupply_wh_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn resupply_wh_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockWarehouse,
         super::super::rel::StockWarehouse,
     > {
-        ::runtime::fields::X2ManyField::new("resupply_wh_ids")
+        ::runtime::odoo::fields::X2ManyField::new("resupply_wh_ids")
     }
     /// Routes (`route_ids`, `many2many`).
     #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockWarehouse,
         super::super::rel::StockRoute,
     > {
-        ::runtime::fields::X2ManyField::new("route_ids")
+        ::runtime::odoo::fields::X2ManyField::new("route_ids")
     }
     /// Stock after Manufacturing Location (`sam_loc_id`, `many2one`).
     #[inline]
-    pub const fn sam_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sam_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("sam_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("sam_loc_id")
     }
     /// Stock After Manufacturing Rule (`sam_rule_id`, `many2one`).
     #[inline]
-    pub const fn sam_rule_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sam_rule_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockRule,
     > {
-        ::runtime::fields::Many2OneField::new("sam_rule_id")
+        ::runtime::odoo::fields::Many2OneField::new("sam_rule_id")
     }
     /// Stock After Manufacturing Operation Type (`sam_type_id`, `many2one`).
     #[inline]
-    pub const fn sam_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn sam_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("sam_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("sam_type_id")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::StockWarehouse, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::StockWarehouse,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Storage Type (`store_type_id`, `many2one`).
     #[inline]
-    pub const fn store_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn store_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("store_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("store_type_id")
     }
     /// View Location (`view_location_id`, `many2one`).
     #[inline]
-    pub const fn view_location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn view_location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("view_location_id")
+        ::runtime::odoo::fields::Many2OneField::new("view_location_id")
     }
     /// Input Location (`wh_input_stock_loc_id`, `many2one`).
     #[inline]
-    pub const fn wh_input_stock_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wh_input_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("wh_input_stock_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("wh_input_stock_loc_id")
     }
     /// Output Location (`wh_output_stock_loc_id`, `many2one`).
     #[inline]
-    pub const fn wh_output_stock_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wh_output_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("wh_output_stock_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("wh_output_stock_loc_id")
     }
     /// Packing Location (`wh_pack_stock_loc_id`, `many2one`).
     #[inline]
-    pub const fn wh_pack_stock_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wh_pack_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("wh_pack_stock_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("wh_pack_stock_loc_id")
     }
     /// Quality Control Location (`wh_qc_stock_loc_id`, `many2one`).
     #[inline]
-    pub const fn wh_qc_stock_loc_id() -> ::runtime::fields::Many2OneField<
+    pub const fn wh_qc_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("wh_qc_stock_loc_id")
+        ::runtime::odoo::fields::Many2OneField::new("wh_qc_stock_loc_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockWarehouse,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
     /// Cross Dock Type (`xdock_type_id`, `many2one`).
     #[inline]
-    pub const fn xdock_type_id() -> ::runtime::fields::Many2OneField<
+    pub const fn xdock_type_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarehouse,
         super::super::rel::StockPickingType,
     > {
-        ::runtime::fields::Many2OneField::new("xdock_type_id")
+        ::runtime::odoo::fields::Many2OneField::new("xdock_type_id")
     }
 }
 /// Values of `delivery_steps` (Outgoing Shipments) on `stock.warehouse`.
@@ -1689,7 +1729,7 @@ pub enum DeliverySteps {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for DeliverySteps {
+impl ::runtime::odoo::wire::Selection for DeliverySteps {
     const VALUES: &'static [&'static str] = &[
         "ship_only",
         "pick_ship",
@@ -1714,12 +1754,12 @@ impl ::runtime::wire::Selection for DeliverySteps {
 }
 impl<'de> ::serde::Deserialize<'de> for DeliverySteps {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for DeliverySteps {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `manufacture_steps` (Manufacture) on `stock.warehouse`.
@@ -1736,7 +1776,7 @@ pub enum ManufactureSteps {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ManufactureSteps {
+impl ::runtime::odoo::wire::Selection for ManufactureSteps {
     const VALUES: &'static [&'static str] = &["mrp_one_step", "pbm", "pbm_sam"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1757,12 +1797,12 @@ impl ::runtime::wire::Selection for ManufactureSteps {
 }
 impl<'de> ::serde::Deserialize<'de> for ManufactureSteps {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ManufactureSteps {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }
 /// Values of `reception_steps` (Incoming Shipments) on `stock.warehouse`.
@@ -1779,7 +1819,7 @@ pub enum ReceptionSteps {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for ReceptionSteps {
+impl ::runtime::odoo::wire::Selection for ReceptionSteps {
     const VALUES: &'static [&'static str] = &["one_step", "two_steps", "three_steps"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1800,11 +1840,11 @@ impl ::runtime::wire::Selection for ReceptionSteps {
 }
 impl<'de> ::serde::Deserialize<'de> for ReceptionSteps {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for ReceptionSteps {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -13,11 +13,11 @@ pub struct StockWarnInsufficientQty {
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, required.
@@ -25,8 +25,8 @@ pub struct StockWarnInsufficientQty {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
-    pub quant_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     >,
     /// Quantity
     ///
@@ -35,10 +35,10 @@ pub struct StockWarnInsufficientQty {
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQty {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockWarnInsufficientQty {
+impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQty {
     const FIELDS: &'static [&'static str] = &[
         "location_id",
         "product_id",
@@ -47,8 +47,8 @@ impl ::runtime::wire::FromRecord for StockWarnInsufficientQty {
         "quantity",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockWarnInsufficientQty::default();
         while let Some(i) = r.next()? {
             match i {
@@ -66,7 +66,7 @@ impl ::runtime::wire::FromRecord for StockWarnInsufficientQty {
 /// Values for creating a `stock.warn.insufficient.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarnInsufficientQtyCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarnInsufficientQtyCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -82,7 +82,7 @@ impl StockWarnInsufficientQtyCreate {
         quantity: f64,
     ) -> Self {
         StockWarnInsufficientQtyCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .location_id(location_id)
             .product_id(product_id)
@@ -92,13 +92,15 @@ impl StockWarnInsufficientQtyCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarnInsufficientQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockWarnInsufficientQty,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -130,7 +132,7 @@ impl StockWarnInsufficientQtyCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockWarnInsufficientQtyUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarnInsufficientQtyUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -141,19 +143,21 @@ impl StockWarnInsufficientQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockWarnInsufficientQtyUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarnInsufficientQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = StockWarnInsufficientQty,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -185,41 +189,41 @@ impl StockWarnInsufficientQtyUpdate {
 pub mod fields {
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQty,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQty,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_name`, `char`).
     #[inline]
-    pub const fn product_uom_name() -> ::runtime::fields::CharField<
+    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
         super::StockWarnInsufficientQty,
     > {
-        ::runtime::fields::CharField::new("product_uom_name")
+        ::runtime::odoo::fields::CharField::new("product_uom_name")
     }
     /// Quant (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockWarnInsufficientQty,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockWarnInsufficientQty,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
 }

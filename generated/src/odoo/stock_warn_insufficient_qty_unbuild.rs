@@ -21,7 +21,7 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, required.
@@ -45,8 +45,8 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
-    pub quant_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
     >,
     /// Quantity
     ///
@@ -55,7 +55,9 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Unbuild
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub unbuild_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
+    pub unbuild_id: Option<
+        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,14 +65,14 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQtyUnbuild {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockWarnInsufficientQtyUnbuild {
+impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQtyUnbuild {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -86,8 +88,8 @@ impl ::runtime::wire::FromRecord for StockWarnInsufficientQtyUnbuild {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = StockWarnInsufficientQtyUnbuild::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,38 +127,39 @@ impl ::runtime::Model for StockWarnInsufficientQtyUnbuild {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["quant_ids"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
             .relation("stock.location")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product")
             .required(),
-        ::runtime::verify::FieldSpec::new("product_uom_name", "char").required(),
-        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("product_uom_name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
             .relation("stock.quant"),
-        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::verify::FieldSpec::new("unbuild_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("unbuild_id", "many2one")
             .relation("mrp.unbuild"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for StockWarnInsufficientQtyUnbuild {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("unbuild_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for StockWarnInsufficientQtyUnbuild {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("location_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
+        ::runtime::odoo::projection::Relation::display_name("unbuild_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 impl super::mixins::BaseModel for StockWarnInsufficientQtyUnbuild {
@@ -166,7 +169,7 @@ impl super::mixins::StockWarnInsufficientQty for StockWarnInsufficientQtyUnbuild
 /// Values for creating a `stock.warn.insufficient.qty.unbuild` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarnInsufficientQtyUnbuildCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarnInsufficientQtyUnbuildCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -182,7 +185,7 @@ impl StockWarnInsufficientQtyUnbuildCreate {
         quantity: f64,
     ) -> Self {
         StockWarnInsufficientQtyUnbuildCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .location_id(location_id)
             .product_id(product_id)
@@ -192,7 +195,7 @@ impl StockWarnInsufficientQtyUnbuildCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockWarnInsufficientQtyUnbuild,
         >,
     ) -> Self {
@@ -200,7 +203,7 @@ impl StockWarnInsufficientQtyUnbuildCreate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -241,7 +244,7 @@ impl ::runtime::CreateValues for StockWarnInsufficientQtyUnbuildCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct StockWarnInsufficientQtyUnbuildUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for StockWarnInsufficientQtyUnbuildUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -252,13 +255,13 @@ impl StockWarnInsufficientQtyUnbuildUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         StockWarnInsufficientQtyUnbuildUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<
+        field: impl ::runtime::odoo::fields::FieldHandle<
             Model = StockWarnInsufficientQtyUnbuild,
         >,
     ) -> Self {
@@ -266,7 +269,7 @@ impl StockWarnInsufficientQtyUnbuildUpdate {
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `location_id` (Location).
@@ -307,96 +310,96 @@ impl ::runtime::UpdateValues for StockWarnInsufficientQtyUnbuildUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::StockWarnInsufficientQtyUnbuild,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQtyUnbuild,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::StockWarnInsufficientQtyUnbuild,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::StockWarnInsufficientQtyUnbuild,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Location (`location_id`, `many2one`).
     #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
+    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQtyUnbuild,
         super::super::rel::StockLocation,
     > {
-        ::runtime::fields::Many2OneField::new("location_id")
+        ::runtime::odoo::fields::Many2OneField::new("location_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQtyUnbuild,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// Unit of Measure (`product_uom_name`, `char`).
     #[inline]
-    pub const fn product_uom_name() -> ::runtime::fields::CharField<
+    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
         super::StockWarnInsufficientQtyUnbuild,
     > {
-        ::runtime::fields::CharField::new("product_uom_name")
+        ::runtime::odoo::fields::CharField::new("product_uom_name")
     }
     /// Quant (`quant_ids`, `many2many`).
     #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::StockWarnInsufficientQtyUnbuild,
         super::super::rel::StockQuant,
     > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
+        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
     }
     /// Quantity (`quantity`, `float`).
     #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
+    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
         super::StockWarnInsufficientQtyUnbuild,
         f64,
     > {
-        ::runtime::fields::NumField::new("quantity")
+        ::runtime::odoo::fields::NumField::new("quantity")
     }
     /// Unbuild (`unbuild_id`, `many2one`).
     #[inline]
-    pub const fn unbuild_id() -> ::runtime::fields::Many2OneField<
+    pub const fn unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQtyUnbuild,
-        ::runtime::wire::AnyModel,
+        ::runtime::odoo::wire::AnyModel,
     > {
-        ::runtime::fields::Many2OneField::new("unbuild_id")
+        ::runtime::odoo::fields::Many2OneField::new("unbuild_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::StockWarnInsufficientQtyUnbuild,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::StockWarnInsufficientQtyUnbuild,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

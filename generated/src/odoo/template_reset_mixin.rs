@@ -19,14 +19,14 @@ pub struct TemplateResetMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for TemplateResetMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for TemplateResetMixin {
+impl ::runtime::odoo::wire::FromRecord for TemplateResetMixin {
     const FIELDS: &'static [&'static str] = &["template_fs"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = TemplateResetMixin::default();
         while r.next()?.is_some() {
             record.template_fs = r.nullable()?;
@@ -38,7 +38,7 @@ impl ::runtime::wire::FromRecord for TemplateResetMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct TemplateResetMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for TemplateResetMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -49,19 +49,19 @@ impl TemplateResetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         TemplateResetMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = TemplateResetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = TemplateResetMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `template_fs` (Template Filename).
@@ -75,7 +75,7 @@ impl TemplateResetMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct TemplateResetMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for TemplateResetMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -86,19 +86,19 @@ impl TemplateResetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         TemplateResetMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = TemplateResetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = TemplateResetMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `template_fs` (Template Filename).
@@ -112,9 +112,9 @@ impl TemplateResetMixinUpdate {
 pub mod fields {
     /// Template Filename (`template_fs`, `char`).
     #[inline]
-    pub const fn template_fs() -> ::runtime::fields::CharField<
+    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
         super::TemplateResetMixin,
     > {
-        ::runtime::fields::CharField::new("template_fs")
+        ::runtime::odoo::fields::CharField::new("template_fs")
     }
 }

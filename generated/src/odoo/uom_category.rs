@@ -17,7 +17,7 @@ pub struct UomCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,13 +33,13 @@ pub struct UomCategory {
     /// Reference UoM
     ///
     /// `many2one`, to `uom.uom`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference_uom_id())`.
-    pub reference_uom_id: ::runtime::wire::Computed<
-        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    pub reference_uom_id: ::runtime::odoo::wire::Computed<
+        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
     >,
     /// Uom
     ///
     /// `one2many`, to `uom.uom` (inverse `category_id`).
-    pub uom_ids: ::runtime::wire::X2Many<super::rel::UomUom>,
+    pub uom_ids: ::runtime::odoo::wire::X2Many<super::rel::UomUom>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct UomCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UomCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UomCategory {
+impl ::runtime::odoo::wire::FromRecord for UomCategory {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -67,8 +67,8 @@ impl ::runtime::wire::FromRecord for UomCategory {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UomCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,33 +100,35 @@ impl ::runtime::Model for UomCategory {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["reference_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("reference_uom_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("reference_uom_id", "many2one")
             .relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("uom_ids", "one2many").relation("uom.uom"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("uom_ids", "one2many")
+            .relation("uom.uom"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for UomCategory {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for UomCategory {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `uom.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UomCategoryCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UomCategoryCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -137,20 +139,20 @@ impl UomCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         UomCategoryCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Unit of Measure Category).
@@ -169,7 +171,9 @@ impl UomCategoryCreate {
     #[inline]
     pub fn uom_ids(
         mut self,
-        uom_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UomUom>>,
+        uom_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::UomUom>,
+        >,
     ) -> Self {
         self.values.set("uom_ids", uom_ids.into_iter().collect::<Vec<_>>());
         self
@@ -182,7 +186,7 @@ impl ::runtime::CreateValues for UomCategoryCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UomCategoryUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UomCategoryUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -193,19 +197,19 @@ impl UomCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UomCategoryUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Unit of Measure Category).
@@ -224,7 +228,9 @@ impl UomCategoryUpdate {
     #[inline]
     pub fn uom_ids(
         mut self,
-        uom_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UomUom>>,
+        uom_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::UomUom>,
+        >,
     ) -> Self {
         self.values.set("uom_ids", uom_ids.into_iter().collect::<Vec<_>>());
         self
@@ -237,65 +243,67 @@ impl ::runtime::UpdateValues for UomCategoryUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::UomCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UomCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::UomCategory> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::UomCategory,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::UomCategory, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UomCategory, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Unit of Measure Category (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UomCategory> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UomCategory> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Reference UoM (`reference_uom_id`, `many2one`).
     #[inline]
-    pub const fn reference_uom_id() -> ::runtime::fields::Many2OneField<
+    pub const fn reference_uom_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UomCategory,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::Many2OneField::new("reference_uom_id")
+        ::runtime::odoo::fields::Many2OneField::new("reference_uom_id")
     }
     /// Uom (`uom_ids`, `one2many`).
     #[inline]
-    pub const fn uom_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn uom_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::UomCategory,
         super::super::rel::UomUom,
     > {
-        ::runtime::fields::X2ManyField::new("uom_ids")
+        ::runtime::odoo::fields::X2ManyField::new("uom_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::UomCategory,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UomCategory,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -23,11 +23,11 @@ pub struct UomUom {
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, required.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
+    pub category_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
     /// Color
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
-    pub color: ::runtime::wire::Computed<i64>,
+    pub color: ::runtime::odoo::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct UomUom {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,11 +51,11 @@ pub struct UomUom {
     /// How many times this Unit of Measure is bigger than the reference Unit of Measure in this category: 1 * (this unit) = ratio * (reference unit)
     ///
     /// `float`, required, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor_inv())`.
-    pub factor_inv: ::runtime::wire::Computed<f64>,
+    pub factor_inv: ::runtime::odoo::wire::Computed<f64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -67,7 +67,7 @@ pub struct UomUom {
     /// Combined Ratio
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ratio())`.
-    pub ratio: ::runtime::wire::Computed<f64>,
+    pub ratio: ::runtime::odoo::wire::Computed<f64>,
     /// Rounding Precision
     ///
     /// The computed quantity will be a multiple of this value. Use 1.0 for a Unit of Measure that cannot be further split, such as a piece.
@@ -87,14 +87,14 @@ pub struct UomUom {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UomUom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UomUom {
+impl ::runtime::odoo::wire::FromRecord for UomUom {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "category_id",
@@ -114,8 +114,8 @@ impl ::runtime::wire::FromRecord for UomUom {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UomUom::default();
         while let Some(i) = r.next()? {
             match i {
@@ -163,38 +163,39 @@ impl ::runtime::Model for UomUom {
         "fiscal_country_codes",
         "ratio",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("uom.category")
             .required(),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("factor", "float").required(),
-        ::runtime::verify::FieldSpec::new("factor_inv", "float").required(),
-        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("ratio", "float"),
-        ::runtime::verify::FieldSpec::new("rounding", "float").required(),
-        ::runtime::verify::FieldSpec::new("uom_type", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("factor", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("factor_inv", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("ratio", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("rounding", "float").required(),
+        ::runtime::odoo::verify::FieldSpec::new("uom_type", "selection")
             .required()
             .selection(&["bigger", "reference", "smaller"]),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for UomUom {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for UomUom {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -297,7 +298,7 @@ impl super::mixins::BaseModel for UomUom {
 /// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UomUomCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UomUomCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -314,7 +315,7 @@ impl UomUomCreate {
         uom_type: UomType,
     ) -> Self {
         UomUomCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .category_id(category_id)
             .factor(factor)
@@ -325,13 +326,13 @@ impl UomUomCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomUom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomUom>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -384,7 +385,7 @@ impl ::runtime::CreateValues for UomUomCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UomUomUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UomUomUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -395,19 +396,19 @@ impl UomUomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UomUomUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomUom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomUom>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -460,101 +461,103 @@ impl ::runtime::UpdateValues for UomUomUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::UomUom> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::UomUom> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Category (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UomUom,
         super::super::rel::UomCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Color (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::UomUom, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::UomUom, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::UomUom,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UomUom,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::UomUom> {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Ratio (`factor`, `float`).
     #[inline]
-    pub const fn factor() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("factor")
+    pub const fn factor() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
+        ::runtime::odoo::fields::NumField::new("factor")
     }
     /// Bigger Ratio (`factor_inv`, `float`).
     #[inline]
-    pub const fn factor_inv() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("factor_inv")
+    pub const fn factor_inv() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
+        ::runtime::odoo::fields::NumField::new("factor_inv")
     }
     /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
     #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
+    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
+        super::UomUom,
+    > {
+        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::UomUom, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UomUom, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Unit of Measure (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UomUom> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Combined Ratio (`ratio`, `float`).
     #[inline]
-    pub const fn ratio() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("ratio")
+    pub const fn ratio() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
+        ::runtime::odoo::fields::NumField::new("ratio")
     }
     /// Rounding Precision (`rounding`, `float`).
     #[inline]
-    pub const fn rounding() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("rounding")
+    pub const fn rounding() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
+        ::runtime::odoo::fields::NumField::new("rounding")
     }
     /// Type (`uom_type`, `selection`).
     #[inline]
-    pub const fn uom_type() -> ::runtime::fields::SelectionField<
+    pub const fn uom_type() -> ::runtime::odoo::fields::SelectionField<
         super::UomUom,
         super::UomType,
     > {
-        ::runtime::fields::SelectionField::new("uom_type")
+        ::runtime::odoo::fields::SelectionField::new("uom_type")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::UomUom,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UomUom,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `uom_type` (Type) on `uom.uom`.
@@ -571,7 +574,7 @@ pub enum UomType {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for UomType {
+impl ::runtime::odoo::wire::Selection for UomType {
     const VALUES: &'static [&'static str] = &["bigger", "reference", "smaller"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -592,11 +595,11 @@ impl ::runtime::wire::Selection for UomType {
 }
 impl<'de> ::serde::Deserialize<'de> for UomType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for UomType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

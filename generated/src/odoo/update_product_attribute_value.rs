@@ -18,7 +18,7 @@ pub struct UpdateProductAttributeValue {
     ///
     /// `many2one`, to `product.attribute.value`, required.
     pub attribute_value_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductAttributeValue>,
+        ::runtime::odoo::wire::Many2One<super::rel::ProductAttributeValue>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct UpdateProductAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct UpdateProductAttributeValue {
     /// Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message())`.
-    pub message: ::runtime::wire::Computed<Option<String>>,
+    pub message: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Mode
     ///
     /// `selection`.
@@ -49,7 +49,7 @@ pub struct UpdateProductAttributeValue {
     /// Product Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
-    pub product_count: ::runtime::wire::Computed<i64>,
+    pub product_count: ::runtime::odoo::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,14 +57,14 @@ pub struct UpdateProductAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
+impl ::runtime::odoo::wire::FromRecord for UpdateProductAttributeValue {
     const FIELDS: &'static [&'static str] = &[
         "attribute_value_id",
         "create_date",
@@ -78,8 +78,8 @@ impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UpdateProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,31 +112,32 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["message", "product_count"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("attribute_value_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("attribute_value_id", "many2one")
             .relation("product.attribute.value")
             .required(),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message", "char"),
-        ::runtime::verify::FieldSpec::new("mode", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("mode", "selection")
             .selection(&["add", "update_extra_price"]),
-        ::runtime::verify::FieldSpec::new("product_count", "integer"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("product_count", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for UpdateProductAttributeValue {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("attribute_value_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for UpdateProductAttributeValue {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("attribute_value_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -165,7 +166,7 @@ impl super::mixins::BaseModel for UpdateProductAttributeValue {
 /// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UpdateProductAttributeValueCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UpdateProductAttributeValueCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -176,20 +177,22 @@ impl UpdateProductAttributeValueCreate {
     /// Takes the required fields: `attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_value_id: i64) -> Self {
         UpdateProductAttributeValueCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .attribute_value_id(attribute_value_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UpdateProductAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = UpdateProductAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attribute_value_id` (Attribute Value).
@@ -212,7 +215,7 @@ impl ::runtime::CreateValues for UpdateProductAttributeValueCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UpdateProductAttributeValueUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UpdateProductAttributeValueUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -223,19 +226,21 @@ impl UpdateProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UpdateProductAttributeValueUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UpdateProductAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = UpdateProductAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `attribute_value_id` (Attribute Value).
@@ -258,81 +263,81 @@ impl ::runtime::UpdateValues for UpdateProductAttributeValueUpdate {
 pub mod fields {
     /// Attribute Value (`attribute_value_id`, `many2one`).
     #[inline]
-    pub const fn attribute_value_id() -> ::runtime::fields::Many2OneField<
+    pub const fn attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UpdateProductAttributeValue,
         super::super::rel::ProductAttributeValue,
     > {
-        ::runtime::fields::Many2OneField::new("attribute_value_id")
+        ::runtime::odoo::fields::Many2OneField::new("attribute_value_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::UpdateProductAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UpdateProductAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::UpdateProductAttributeValue,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::UpdateProductAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Message (`message`, `char`).
     #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<
+    pub const fn message() -> ::runtime::odoo::fields::CharField<
         super::UpdateProductAttributeValue,
     > {
-        ::runtime::fields::CharField::new("message")
+        ::runtime::odoo::fields::CharField::new("message")
     }
     /// Mode (`mode`, `selection`).
     #[inline]
-    pub const fn mode() -> ::runtime::fields::SelectionField<
+    pub const fn mode() -> ::runtime::odoo::fields::SelectionField<
         super::UpdateProductAttributeValue,
         super::Mode,
     > {
-        ::runtime::fields::SelectionField::new("mode")
+        ::runtime::odoo::fields::SelectionField::new("mode")
     }
     /// Product Count (`product_count`, `integer`).
     #[inline]
-    pub const fn product_count() -> ::runtime::fields::NumField<
+    pub const fn product_count() -> ::runtime::odoo::fields::NumField<
         super::UpdateProductAttributeValue,
         i64,
     > {
-        ::runtime::fields::NumField::new("product_count")
+        ::runtime::odoo::fields::NumField::new("product_count")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::UpdateProductAttributeValue,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UpdateProductAttributeValue,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `mode` (Mode) on `update.product.attribute.value`.
@@ -347,7 +352,7 @@ pub enum Mode {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for Mode {
+impl ::runtime::odoo::wire::Selection for Mode {
     const VALUES: &'static [&'static str] = &["add", "update_extra_price"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -366,11 +371,11 @@ impl ::runtime::wire::Selection for Mode {
 }
 impl<'de> ::serde::Deserialize<'de> for Mode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for Mode {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -23,7 +23,7 @@ pub struct UtmCampaign {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,17 +31,17 @@ pub struct UtmCampaign {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Leads/Opportunities count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crm_lead_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub crm_lead_count: ::runtime::wire::Computed<i64>,
+    pub crm_lead_count: ::runtime::odoo::wire::Computed<i64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -55,7 +55,7 @@ pub struct UtmCampaign {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoiced_amount())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub invoiced_amount: ::runtime::wire::Computed<i64>,
+    pub invoiced_amount: ::runtime::odoo::wire::Computed<i64>,
     /// Automatically Generated Campaign
     ///
     /// Allows us to filter relevant Campaigns
@@ -71,15 +71,15 @@ pub struct UtmCampaign {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotation_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub quotation_count: ::runtime::wire::Computed<i64>,
+    pub quotation_count: ::runtime::odoo::wire::Computed<i64>,
     /// Stage
     ///
     /// `many2one`, to `utm.stage`, required.
-    pub stage_id: Option<::runtime::wire::Many2One<super::rel::UtmStage>>,
+    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmStage>>,
     /// Tags
     ///
     /// `many2many`, to `utm.tag`.
-    pub tag_ids: ::runtime::wire::X2Many<super::rel::UtmTag>,
+    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::UtmTag>,
     /// Campaign Name
     ///
     /// `char`, required.
@@ -87,11 +87,11 @@ pub struct UtmCampaign {
     /// Use Leads
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_leads())`.
-    pub use_leads: ::runtime::wire::Computed<bool>,
+    pub use_leads: ::runtime::odoo::wire::Computed<bool>,
     /// Responsible
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -99,14 +99,14 @@ pub struct UtmCampaign {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmCampaign {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UtmCampaign {
+impl ::runtime::odoo::wire::FromRecord for UtmCampaign {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "color",
@@ -130,8 +130,8 @@ impl ::runtime::wire::FromRecord for UtmCampaign {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UtmCampaign::default();
         while let Some(i) = r.next()? {
             match i {
@@ -187,50 +187,52 @@ impl ::runtime::Model for UtmCampaign {
         "quotation_count",
         "use_leads",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("crm_lead_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("crm_lead_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("invoiced_amount", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("invoiced_amount", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("is_auto_campaign", "boolean"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("quotation_count", "integer")
+        ::runtime::odoo::verify::FieldSpec::new("is_auto_campaign", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("quotation_count", "integer")
             .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
             .relation("utm.stage")
             .required(),
-        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("utm.tag"),
-        ::runtime::verify::FieldSpec::new("title", "char").required(),
-        ::runtime::verify::FieldSpec::new("use_leads", "boolean"),
-        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("utm.tag"),
+        ::runtime::odoo::verify::FieldSpec::new("title", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("use_leads", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
             .relation("res.users")
             .required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for UtmCampaign {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("stage_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for UtmCampaign {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("company_id"),
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("currency_id"),
+        ::runtime::odoo::projection::Relation::display_name("stage_id"),
+        ::runtime::odoo::projection::Relation::display_name("user_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -293,7 +295,7 @@ impl super::mixins::BaseModel for UtmCampaign {
 /// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UtmCampaignCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmCampaignCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -304,7 +306,7 @@ impl UtmCampaignCreate {
     /// Takes the required fields: `stage_id`, `title`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(stage_id: i64, title: impl Into<String>, user_id: i64) -> Self {
         UtmCampaignCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .stage_id(stage_id)
             .title(title)
@@ -313,13 +315,13 @@ impl UtmCampaignCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmCampaign>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmCampaign>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -362,7 +364,9 @@ impl UtmCampaignCreate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UtmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::UtmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -387,7 +391,7 @@ impl ::runtime::CreateValues for UtmCampaignCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UtmCampaignUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmCampaignUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -398,19 +402,19 @@ impl UtmCampaignUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UtmCampaignUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmCampaign>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmCampaign>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `active` (Active).
@@ -453,7 +457,9 @@ impl UtmCampaignUpdate {
     #[inline]
     pub fn tag_ids(
         mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UtmTag>>,
+        tag_ids: impl IntoIterator<
+            Item = ::runtime::odoo::wire::Command<super::rel::UtmTag>,
+        >,
     ) -> Self {
         self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
         self
@@ -478,138 +484,142 @@ impl ::runtime::UpdateValues for UtmCampaignUpdate {
 pub mod fields {
     /// Active (`active`, `boolean`).
     #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("active")
+    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::UtmCampaign> {
+        ::runtime::odoo::fields::BoolField::new("active")
     }
     /// Color Index (`color`, `integer`).
     #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::fields::NumField::new("color")
+    pub const fn color() -> ::runtime::odoo::fields::NumField<super::UtmCampaign, i64> {
+        ::runtime::odoo::fields::NumField::new("color")
     }
     /// Company (`company_id`, `many2one`).
     #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
+    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::ResCompany,
     > {
-        ::runtime::fields::Many2OneField::new("company_id")
+        ::runtime::odoo::fields::Many2OneField::new("company_id")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::UtmCampaign,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Leads/Opportunities count (`crm_lead_count`, `integer`).
     #[inline]
-    pub const fn crm_lead_count() -> ::runtime::fields::NumField<
+    pub const fn crm_lead_count() -> ::runtime::odoo::fields::NumField<
         super::UtmCampaign,
         i64,
     > {
-        ::runtime::fields::NumField::new("crm_lead_count")
+        ::runtime::odoo::fields::NumField::new("crm_lead_count")
     }
     /// Currency (`currency_id`, `many2one`).
     #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
+    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::ResCurrency,
     > {
-        ::runtime::fields::Many2OneField::new("currency_id")
+        ::runtime::odoo::fields::Many2OneField::new("currency_id")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::UtmCampaign,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UtmCampaign, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Revenues generated by the campaign (`invoiced_amount`, `integer`).
     #[inline]
-    pub const fn invoiced_amount() -> ::runtime::fields::NumField<
+    pub const fn invoiced_amount() -> ::runtime::odoo::fields::NumField<
         super::UtmCampaign,
         i64,
     > {
-        ::runtime::fields::NumField::new("invoiced_amount")
+        ::runtime::odoo::fields::NumField::new("invoiced_amount")
     }
     /// Automatically Generated Campaign (`is_auto_campaign`, `boolean`).
     #[inline]
-    pub const fn is_auto_campaign() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("is_auto_campaign")
+    pub const fn is_auto_campaign() -> ::runtime::odoo::fields::BoolField<
+        super::UtmCampaign,
+    > {
+        ::runtime::odoo::fields::BoolField::new("is_auto_campaign")
     }
     /// Campaign Identifier (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UtmCampaign> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Quotation Count (`quotation_count`, `integer`).
     #[inline]
-    pub const fn quotation_count() -> ::runtime::fields::NumField<
+    pub const fn quotation_count() -> ::runtime::odoo::fields::NumField<
         super::UtmCampaign,
         i64,
     > {
-        ::runtime::fields::NumField::new("quotation_count")
+        ::runtime::odoo::fields::NumField::new("quotation_count")
     }
     /// Stage (`stage_id`, `many2one`).
     #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
+    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::UtmStage,
     > {
-        ::runtime::fields::Many2OneField::new("stage_id")
+        ::runtime::odoo::fields::Many2OneField::new("stage_id")
     }
     /// Tags (`tag_ids`, `many2many`).
     #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::UtmCampaign,
         super::super::rel::UtmTag,
     > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
+        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
     }
     /// Campaign Name (`title`, `char`).
     #[inline]
-    pub const fn title() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("title")
+    pub const fn title() -> ::runtime::odoo::fields::CharField<super::UtmCampaign> {
+        ::runtime::odoo::fields::CharField::new("title")
     }
     /// Use Leads (`use_leads`, `boolean`).
     #[inline]
-    pub const fn use_leads() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("use_leads")
+    pub const fn use_leads() -> ::runtime::odoo::fields::BoolField<super::UtmCampaign> {
+        ::runtime::odoo::fields::BoolField::new("use_leads")
     }
     /// Responsible (`user_id`, `many2one`).
     #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
+    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("user_id")
+        ::runtime::odoo::fields::Many2OneField::new("user_id")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::UtmCampaign,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmCampaign,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,30 +15,30 @@ pub struct UtmMixin {
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UtmMixin {
+impl ::runtime::odoo::wire::FromRecord for UtmMixin {
     const FIELDS: &'static [&'static str] = &["campaign_id", "medium_id", "source_id"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UtmMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -55,7 +55,7 @@ impl ::runtime::wire::FromRecord for UtmMixin {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UtmMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -66,19 +66,19 @@ impl UtmMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         UtmMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `campaign_id` (Campaign).
@@ -104,7 +104,7 @@ impl UtmMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UtmMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -115,19 +115,19 @@ impl UtmMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UtmMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `campaign_id` (Campaign).
@@ -153,26 +153,26 @@ impl UtmMixinUpdate {
 pub mod fields {
     /// Campaign (`campaign_id`, `many2one`).
     #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
+    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmMixin,
         super::super::rel::UtmCampaign,
     > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
+        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
     }
     /// Medium (`medium_id`, `many2one`).
     #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
+    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmMixin,
         super::super::rel::UtmMedium,
     > {
-        ::runtime::fields::Many2OneField::new("medium_id")
+        ::runtime::odoo::fields::Many2OneField::new("medium_id")
     }
     /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmMixin,
         super::super::rel::UtmSource,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
     }
 }

@@ -17,18 +17,18 @@ pub struct UtmSourceMixin {
     /// Source
     ///
     /// `many2one`, to `utm.source`, required.
-    pub source_id: Option<::runtime::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmSourceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UtmSourceMixin {
+impl ::runtime::odoo::wire::FromRecord for UtmSourceMixin {
     const FIELDS: &'static [&'static str] = &["name", "source_id"];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = UtmSourceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -43,7 +43,7 @@ impl ::runtime::wire::FromRecord for UtmSourceMixin {
 /// Values for creating a `utm.source.mixin` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UtmSourceMixinCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmSourceMixinCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -54,20 +54,20 @@ impl UtmSourceMixinCreate {
     /// Takes the required fields: `source_id` (readonly, computed and x2many fields are left out).
     pub fn new(source_id: i64) -> Self {
         UtmSourceMixinCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .source_id(source_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmSourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmSourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Name).
@@ -87,7 +87,7 @@ impl UtmSourceMixinCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct UtmSourceMixinUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for UtmSourceMixinUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -98,19 +98,19 @@ impl UtmSourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         UtmSourceMixinUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmSourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmSourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `name` (Name).
@@ -130,15 +130,15 @@ impl UtmSourceMixinUpdate {
 pub mod fields {
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UtmSourceMixin> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UtmSourceMixin> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Source (`source_id`, `many2one`).
     #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
+    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
         super::UtmSourceMixin,
         super::super::rel::UtmSource,
     > {
-        ::runtime::fields::Many2OneField::new("source_id")
+        ::runtime::odoo::fields::Many2OneField::new("source_id")
     }
 }

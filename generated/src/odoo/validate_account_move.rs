@@ -17,14 +17,14 @@ pub struct ValidateAccountMove {
     /// Abnormal Amount Partner
     ///
     /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_partner_ids())`.
-    pub abnormal_amount_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub abnormal_amount_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Abnormal Date Partner
     ///
     /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_partner_ids())`.
-    pub abnormal_date_partner_ids: ::runtime::wire::Computed<
-        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    pub abnormal_date_partner_ids: ::runtime::odoo::wire::Computed<
+        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Created on
     ///
@@ -33,11 +33,11 @@ pub struct ValidateAccountMove {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Force Post
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_force_post())`.
-    pub display_force_post: ::runtime::wire::Computed<bool>,
+    pub display_force_post: ::runtime::odoo::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,11 +63,11 @@ pub struct ValidateAccountMove {
     /// Is Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_entries())`.
-    pub is_entries: ::runtime::wire::Computed<bool>,
+    pub is_entries: ::runtime::odoo::wire::Computed<bool>,
     /// Move
     ///
     /// `many2many`, to `account.move`.
-    pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,14 +75,14 @@ pub struct ValidateAccountMove {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ValidateAccountMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ValidateAccountMove {
+impl ::runtime::odoo::wire::FromRecord for ValidateAccountMove {
     const FIELDS: &'static [&'static str] = &[
         "abnormal_amount_partner_ids",
         "abnormal_date_partner_ids",
@@ -100,8 +100,8 @@ impl ::runtime::wire::FromRecord for ValidateAccountMove {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = ValidateAccountMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,34 +145,38 @@ impl ::runtime::Model for ValidateAccountMove {
         "display_force_post",
         "is_entries",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("abnormal_amount_partner_ids", "one2many")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new(
+                "abnormal_amount_partner_ids",
+                "one2many",
+            )
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("abnormal_date_partner_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("abnormal_date_partner_ids", "one2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_force_post", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("force_post", "boolean"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_amount", "boolean"),
-        ::runtime::verify::FieldSpec::new("ignore_abnormal_date", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_entries", "boolean"),
-        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("display_force_post", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("force_post", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("ignore_abnormal_amount", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("ignore_abnormal_date", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("is_entries", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
             .relation("account.move"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for ValidateAccountMove {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for ValidateAccountMove {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -202,7 +206,7 @@ impl super::mixins::BaseModel for ValidateAccountMove {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ValidateAccountMoveCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ValidateAccountMoveCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -213,19 +217,19 @@ impl ValidateAccountMoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         ValidateAccountMoveCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ValidateAccountMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ValidateAccountMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `force_post` (Force).
@@ -251,7 +255,7 @@ impl ValidateAccountMoveCreate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -265,7 +269,7 @@ impl ::runtime::CreateValues for ValidateAccountMoveCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct ValidateAccountMoveUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for ValidateAccountMoveUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -276,19 +280,19 @@ impl ValidateAccountMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         ValidateAccountMoveUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ValidateAccountMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = ValidateAccountMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `force_post` (Force).
@@ -314,7 +318,7 @@ impl ValidateAccountMoveUpdate {
     pub fn move_ids(
         mut self,
         move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
+            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
         >,
     ) -> Self {
         self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
@@ -328,105 +332,108 @@ impl ::runtime::UpdateValues for ValidateAccountMoveUpdate {
 pub mod fields {
     /// Abnormal Amount Partner (`abnormal_amount_partner_ids`, `one2many`).
     #[inline]
-    pub const fn abnormal_amount_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn abnormal_amount_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ValidateAccountMove,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("abnormal_amount_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("abnormal_amount_partner_ids")
     }
     /// Abnormal Date Partner (`abnormal_date_partner_ids`, `one2many`).
     #[inline]
-    pub const fn abnormal_date_partner_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn abnormal_date_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ValidateAccountMove,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::X2ManyField::new("abnormal_date_partner_ids")
+        ::runtime::odoo::fields::X2ManyField::new("abnormal_date_partner_ids")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::ValidateAccountMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ValidateAccountMove,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Force Post (`display_force_post`, `boolean`).
     #[inline]
-    pub const fn display_force_post() -> ::runtime::fields::BoolField<
+    pub const fn display_force_post() -> ::runtime::odoo::fields::BoolField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::BoolField::new("display_force_post")
+        ::runtime::odoo::fields::BoolField::new("display_force_post")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Force (`force_post`, `boolean`).
     #[inline]
-    pub const fn force_post() -> ::runtime::fields::BoolField<
+    pub const fn force_post() -> ::runtime::odoo::fields::BoolField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::BoolField::new("force_post")
+        ::runtime::odoo::fields::BoolField::new("force_post")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ValidateAccountMove, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::ValidateAccountMove,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Ignore Abnormal Amount (`ignore_abnormal_amount`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_amount() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_amount() -> ::runtime::odoo::fields::BoolField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_amount")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_amount")
     }
     /// Ignore Abnormal Date (`ignore_abnormal_date`, `boolean`).
     #[inline]
-    pub const fn ignore_abnormal_date() -> ::runtime::fields::BoolField<
+    pub const fn ignore_abnormal_date() -> ::runtime::odoo::fields::BoolField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_date")
+        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_date")
     }
     /// Is Entries (`is_entries`, `boolean`).
     #[inline]
-    pub const fn is_entries() -> ::runtime::fields::BoolField<
+    pub const fn is_entries() -> ::runtime::odoo::fields::BoolField<
         super::ValidateAccountMove,
     > {
-        ::runtime::fields::BoolField::new("is_entries")
+        ::runtime::odoo::fields::BoolField::new("is_entries")
     }
     /// Move (`move_ids`, `many2many`).
     #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::ValidateAccountMove,
         super::super::rel::AccountMove,
     > {
-        ::runtime::fields::X2ManyField::new("move_ids")
+        ::runtime::odoo::fields::X2ManyField::new("move_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::ValidateAccountMove,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::ValidateAccountMove,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

@@ -15,7 +15,9 @@ pub struct VendorDelayReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub category_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    pub category_id: Option<
+        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
+    >,
     /// Effective Date
     ///
     /// `datetime`, readonly.
@@ -35,11 +37,11 @@ pub struct VendorDelayReport {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
     /// On-Time Quantity
     ///
     /// `float`, readonly.
@@ -51,10 +53,10 @@ pub struct VendorDelayReport {
 }
 impl<'de> ::serde::Deserialize<'de> for VendorDelayReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for VendorDelayReport {
+impl ::runtime::odoo::wire::FromRecord for VendorDelayReport {
     const FIELDS: &'static [&'static str] = &[
         "category_id",
         "date",
@@ -67,8 +69,8 @@ impl ::runtime::wire::FromRecord for VendorDelayReport {
         "qty_total",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = VendorDelayReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,29 +102,29 @@ impl ::runtime::Model for VendorDelayReport {
         "qty_on_time",
         "qty_total",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
             .relation("product.category"),
-        ::runtime::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("qty_on_time", "float"),
-        ::runtime::verify::FieldSpec::new("qty_total", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_on_time", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("qty_total", "float"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for VendorDelayReport {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("category_id"),
-        ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
+impl ::runtime::odoo::projection::Projection for VendorDelayReport {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("category_id"),
+        ::runtime::odoo::projection::Relation::display_name("partner_id"),
+        ::runtime::odoo::projection::Relation::display_name("product_id"),
     ];
 }
 impl super::mixins::BaseModel for VendorDelayReport {
@@ -132,7 +134,7 @@ impl super::mixins::BaseModel for VendorDelayReport {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct VendorDelayReportCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for VendorDelayReportCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -143,19 +145,19 @@ impl VendorDelayReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         VendorDelayReportCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = VendorDelayReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = VendorDelayReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `category_id` (Product Category).
@@ -208,7 +210,7 @@ impl ::runtime::CreateValues for VendorDelayReportCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct VendorDelayReportUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for VendorDelayReportUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -219,19 +221,19 @@ impl VendorDelayReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         VendorDelayReportUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = VendorDelayReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = VendorDelayReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `category_id` (Product Category).
@@ -284,70 +286,73 @@ impl ::runtime::UpdateValues for VendorDelayReportUpdate {
 pub mod fields {
     /// Product Category (`category_id`, `many2one`).
     #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
+    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
         super::VendorDelayReport,
         super::super::rel::ProductCategory,
     > {
-        ::runtime::fields::Many2OneField::new("category_id")
+        ::runtime::odoo::fields::Many2OneField::new("category_id")
     }
     /// Effective Date (`date`, `datetime`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::VendorDelayReport,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::VendorDelayReport,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::VendorDelayReport, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
+        super::VendorDelayReport,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// On-Time Delivery Rate (`on_time_rate`, `float`).
     #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<
+    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
         super::VendorDelayReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("on_time_rate")
+        ::runtime::odoo::fields::NumField::new("on_time_rate")
     }
     /// Vendor (`partner_id`, `many2one`).
     #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
+    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
         super::VendorDelayReport,
         super::super::rel::ResPartner,
     > {
-        ::runtime::fields::Many2OneField::new("partner_id")
+        ::runtime::odoo::fields::Many2OneField::new("partner_id")
     }
     /// Product (`product_id`, `many2one`).
     #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
+    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
         super::VendorDelayReport,
         super::super::rel::ProductProduct,
     > {
-        ::runtime::fields::Many2OneField::new("product_id")
+        ::runtime::odoo::fields::Many2OneField::new("product_id")
     }
     /// On-Time Quantity (`qty_on_time`, `float`).
     #[inline]
-    pub const fn qty_on_time() -> ::runtime::fields::NumField<
+    pub const fn qty_on_time() -> ::runtime::odoo::fields::NumField<
         super::VendorDelayReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_on_time")
+        ::runtime::odoo::fields::NumField::new("qty_on_time")
     }
     /// Total Quantity (`qty_total`, `float`).
     #[inline]
-    pub const fn qty_total() -> ::runtime::fields::NumField<
+    pub const fn qty_total() -> ::runtime::odoo::fields::NumField<
         super::VendorDelayReport,
         f64,
     > {
-        ::runtime::fields::NumField::new("qty_total")
+        ::runtime::odoo::fields::NumField::new("qty_total")
     }
 }

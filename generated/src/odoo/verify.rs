@@ -4,1371 +4,1489 @@
 //! the trait `VerifyAll` in scope; the prelude brings it).
 /// Every model compiled in (with its cargo feature on, when models have features),
 /// with the fields it was generated from and a typed read of it (`sample`).
-pub const MODELS: &[::runtime::verify::ModelSpec] = &[
+pub const MODELS: &[::runtime::odoo::verify::ModelSpec] = &[
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_account::AccountAccount>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::account_account::AccountAccount,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_account_tag::AccountAccountTag,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_accrued_orders_wizard::AccountAccruedOrdersWizard,
     >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_analytic_account::AccountAnalyticAccount,
     >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_analytic_applicability::AccountAnalyticApplicability,
     >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_analytic_distribution_model::AccountAnalyticDistributionModel,
     >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_analytic_line::AccountAnalyticLine,
     >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_analytic_plan::AccountAnalyticPlan,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_automatic_entry_wizard::AccountAutomaticEntryWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_autopost_bills_wizard::AccountAutopostBillsWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_bank_statement::AccountBankStatement,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_bank_statement_line::AccountBankStatementLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_cash_rounding::AccountCashRounding,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_code_mapping::AccountCodeMapping,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_financial_year_op::AccountFinancialYearOp,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_fiscal_position::AccountFiscalPosition,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_fiscal_position_account::AccountFiscalPositionAccount,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_fiscal_position_tax::AccountFiscalPositionTax,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_full_reconcile::AccountFullReconcile,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_group::AccountGroup>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::account_group::AccountGroup,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_incoterms::AccountIncoterms,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_invoice_report::AccountInvoiceReport,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_journal::AccountJournal>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::account_journal::AccountJournal,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_journal_group::AccountJournalGroup,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_lock_exception::AccountLockException,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_merge_wizard::AccountMergeWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_merge_wizard_line::AccountMergeWizardLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_move::AccountMove>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::account_move::AccountMove>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_move_line::AccountMoveLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_move_reversal::AccountMoveReversal,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_move_send_batch_wizard::AccountMoveSendBatchWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_move_send_wizard::AccountMoveSendWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_partial_reconcile::AccountPartialReconcile,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_payment::AccountPayment>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::account_payment::AccountPayment,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_payment_method::AccountPaymentMethod,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_payment_method_line::AccountPaymentMethodLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_payment_register::AccountPaymentRegister,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_payment_term::AccountPaymentTerm,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_payment_term_line::AccountPaymentTermLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_reconcile_model::AccountReconcileModel,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_reconcile_model_line::AccountReconcileModelLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_reconcile_model_partner_mapping::AccountReconcileModelPartnerMapping,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_report::AccountReport>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::account_report::AccountReport,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_report_column::AccountReportColumn,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_report_expression::AccountReportExpression,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_report_external_value::AccountReportExternalValue,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_report_line::AccountReportLine,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_resequence_wizard::AccountResequenceWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_root::AccountRoot>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::account_root::AccountRoot>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_secure_entries_wizard::AccountSecureEntriesWizard,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_setup_bank_manual_config::AccountSetupBankManualConfig,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<super::account_tax::AccountTax>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::account_tax::AccountTax>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_tax_group::AccountTaxGroup,
     >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::account_tax_repartition_line::AccountTaxRepartitionLine,
     >(),
     #[cfg(feature = "auth_totp")]
-    ::runtime::verify::ModelSpec::generated::<super::auth_totp_device::AuthTotpDevice>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::auth_totp_device::AuthTotpDevice,
+    >(),
     #[cfg(feature = "auth_totp")]
-    ::runtime::verify::ModelSpec::generated::<super::auth_totp_wizard::AuthTotpWizard>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::auth_totp_wizard::AuthTotpWizard,
+    >(),
     #[cfg(feature = "barcodes")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::barcode_nomenclature::BarcodeNomenclature,
     >(),
     #[cfg(feature = "barcodes")]
-    ::runtime::verify::ModelSpec::generated::<super::barcode_rule::BarcodeRule>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::barcode_rule::BarcodeRule>(),
     #[cfg(feature = "web")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_document_layout::BaseDocumentLayout,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_enable_profiling_wizard::BaseEnableProfilingWizard,
     >(),
     #[cfg(feature = "base_import_module")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_import_module::BaseImportModule,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_language_export::BaseLanguageExport,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_language_import::BaseLanguageImport,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_language_install::BaseLanguageInstall,
     >(),
     #[cfg(feature = "base_install_request")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_module_install_request::BaseModuleInstallRequest,
     >(),
     #[cfg(feature = "base_install_request")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_module_install_review::BaseModuleInstallReview,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_module_uninstall::BaseModuleUninstall,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_module_update::BaseModuleUpdate,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_module_upgrade::BaseModuleUpgrade,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_partner_merge_automatic_wizard::BasePartnerMergeAutomaticWizard,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_partner_merge_line::BasePartnerMergeLine,
     >(),
     #[cfg(feature = "base_import")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_import_import::BaseImportImport,
     >(),
     #[cfg(feature = "base_import")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::base_import_mapping::BaseImportMapping,
     >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::bill_to_po_wizard::BillToPoWizard,
     >(),
     #[cfg(feature = "bus")]
-    ::runtime::verify::ModelSpec::generated::<super::bus_bus::BusBus>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::bus_bus::BusBus>(),
     #[cfg(feature = "bus")]
-    ::runtime::verify::ModelSpec::generated::<super::bus_presence::BusPresence>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::bus_presence::BusPresence>(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<super::calendar_alarm::CalendarAlarm>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::calendar_alarm::CalendarAlarm,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_attendee::CalendarAttendee,
     >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<super::calendar_event::CalendarEvent>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::calendar_event::CalendarEvent,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_event_type::CalendarEventType,
     >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_filters::CalendarFilters,
     >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_popover_delete_wizard::CalendarPopoverDeleteWizard,
     >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_provider_config::CalendarProviderConfig,
     >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::calendar_recurrence::CalendarRecurrence,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::change_password_own::ChangePasswordOwn,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::change_password_user::ChangePasswordUser,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::change_password_wizard::ChangePasswordWizard,
     >(),
     #[cfg(feature = "mrp")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::change_production_qty::ChangeProductionQty,
     >(),
     #[cfg(feature = "stock_sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::confirm_stock_sms::ConfirmStockSms,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_activity_report::CrmActivityReport,
     >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_iap_lead_helpers::CrmIapLeadHelpers,
     >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_iap_lead_industry::CrmIapLeadIndustry,
     >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_iap_lead_mining_request::CrmIapLeadMiningRequest,
     >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_iap_lead_role::CrmIapLeadRole,
     >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_iap_lead_seniority::CrmIapLeadSeniority,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_lead::CrmLead>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::crm_lead::CrmLead>(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_lead_lost::CrmLeadLost>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::crm_lead_lost::CrmLeadLost>(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_lead_pls_update::CrmLeadPlsUpdate,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_lead_scoring_frequency::CrmLeadScoringFrequency,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_lead_scoring_frequency_field::CrmLeadScoringFrequencyField,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_lead2opportunity_partner::CrmLead2opportunityPartner,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_lead2opportunity_partner_mass::CrmLead2opportunityPartnerMass,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_lost_reason::CrmLostReason>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::crm_lost_reason::CrmLostReason,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_merge_opportunity::CrmMergeOpportunity,
     >(),
     #[cfg(feature = "sale_crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_quotation_partner::CrmQuotationPartner,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::crm_recurring_plan::CrmRecurringPlan,
     >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_stage::CrmStage>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::crm_stage::CrmStage>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_tag::CrmTag>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::crm_tag::CrmTag>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_team::CrmTeam>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::crm_team::CrmTeam>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::generated::<super::crm_team_member::CrmTeamMember>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::crm_team_member::CrmTeamMember,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::decimal_precision::DecimalPrecision,
     >(),
     #[cfg(feature = "digest")]
-    ::runtime::verify::ModelSpec::generated::<super::digest_digest::DigestDigest>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::digest_digest::DigestDigest,
+    >(),
     #[cfg(feature = "digest")]
-    ::runtime::verify::ModelSpec::generated::<super::digest_tip::DigestTip>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::digest_tip::DigestTip>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::discuss_channel::DiscussChannel>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::discuss_channel::DiscussChannel,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::discuss_channel_member::DiscussChannelMember,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::discuss_channel_rtc_session::DiscussChannelRtcSession,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::discuss_gif_favorite::DiscussGifFavorite,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::discuss_voice_metadata::DiscussVoiceMetadata,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::fetchmail_server::FetchmailServer,
     >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_contract_type::HrContractType>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::hr_contract_type::HrContractType,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_department::HrDepartment>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::hr_department::HrDepartment,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_departure_reason::HrDepartureReason,
     >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_departure_wizard::HrDepartureWizard,
     >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_employee::HrEmployee>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::hr_employee::HrEmployee>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_category::HrEmployeeCategory,
     >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_cv_wizard::HrEmployeeCvWizard,
     >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_public::HrEmployeePublic,
     >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_skill::HrEmployeeSkill,
     >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_skill_log::HrEmployeeSkillLog,
     >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_employee_skill_report::HrEmployeeSkillReport,
     >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_job::HrJob>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::hr_job::HrJob>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_resume_line::HrResumeLine>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::hr_resume_line::HrResumeLine,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::hr_resume_line_type::HrResumeLineType,
     >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_skill::HrSkill>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::hr_skill::HrSkill>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_skill_level::HrSkillLevel>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::hr_skill_level::HrSkillLevel,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_skill_type::HrSkillType>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::hr_skill_type::HrSkillType>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::generated::<super::hr_work_location::HrWorkLocation>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::hr_work_location::HrWorkLocation,
+    >(),
     #[cfg(feature = "iap")]
-    ::runtime::verify::ModelSpec::generated::<super::iap_account::IapAccount>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::iap_account::IapAccount>(),
     #[cfg(feature = "iap")]
-    ::runtime::verify::ModelSpec::generated::<super::iap_service::IapService>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::iap_service::IapService>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_act_url::IrActionsActUrl,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_act_window::IrActionsActWindow,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_act_window_view::IrActionsActWindowView,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_act_window_close::IrActionsActWindowClose,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_actions::IrActionsActions,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_client::IrActionsClient,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_report::IrActionsReport,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_actions_server::IrActionsServer,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_actions_todo::IrActionsTodo>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_actions_todo::IrActionsTodo,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_asset::IrAsset>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_asset::IrAsset>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_attachment::IrAttachment>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_attachment::IrAttachment,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_config_parameter::IrConfigParameter,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_cron::IrCron>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_cron::IrCron>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_cron_progress::IrCronProgress>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_cron_progress::IrCronProgress,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_cron_trigger::IrCronTrigger>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_cron_trigger::IrCronTrigger,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_default::IrDefault>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_default::IrDefault>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_demo::IrDemo>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_demo::IrDemo>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_demo_failure::IrDemoFailure>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_demo_failure::IrDemoFailure,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_demo_failure_wizard::IrDemoFailureWizard,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_embedded_actions::IrEmbeddedActions,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_exports::IrExports>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_exports::IrExports>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_exports_line::IrExportsLine>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_exports_line::IrExportsLine,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_filters::IrFilters>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_filters::IrFilters>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_logging::IrLogging>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_logging::IrLogging>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_mail_server::IrMailServer>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_mail_server::IrMailServer,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_model::IrModel>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_model::IrModel>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_model_access::IrModelAccess>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_model_access::IrModelAccess,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_model_constraint::IrModelConstraint,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_model_data::IrModelData>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_model_data::IrModelData>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_model_fields::IrModelFields>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_model_fields::IrModelFields,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_model_fields_selection::IrModelFieldsSelection,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_model_inherit::IrModelInherit>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_model_inherit::IrModelInherit,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_model_relation::IrModelRelation,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_module_category::IrModuleCategory,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_module_module::IrModuleModule>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::ir_module_module::IrModuleModule,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_module_module_dependency::IrModuleModuleDependency,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_module_module_exclusion::IrModuleModuleExclusion,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_profile::IrProfile>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_profile::IrProfile>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_rule::IrRule>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_rule::IrRule>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_sequence::IrSequence>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_sequence::IrSequence>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_sequence_date_range::IrSequenceDateRange,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_ui_menu::IrUiMenu>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_ui_menu::IrUiMenu>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::ir_ui_view::IrUiView>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::ir_ui_view::IrUiView>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::ir_ui_view_custom::IrUiViewCustom,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::lot_label_layout::LotLabelLayout>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::lot_label_layout::LotLabelLayout,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_activity::MailActivity>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_activity::MailActivity,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_activity_plan::MailActivityPlan,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_activity_plan_template::MailActivityPlanTemplate,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_activity_schedule::MailActivitySchedule,
     >(),
     #[cfg(feature = "project_todo")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_activity_todo_create::MailActivityTodoCreate,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_activity_type::MailActivityType,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_alias::MailAlias>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::mail_alias::MailAlias>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_alias_domain::MailAliasDomain,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_blacklist::MailBlacklist>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_blacklist::MailBlacklist,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_blacklist_remove::MailBlacklistRemove,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_canned_response::MailCannedResponse,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_compose_message::MailComposeMessage,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_followers::MailFollowers>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_followers::MailFollowers,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_gateway_allowed::MailGatewayAllowed,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_guest::MailGuest>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::mail_guest::MailGuest>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_ice_server::MailIceServer>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_ice_server::MailIceServer,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_link_preview::MailLinkPreview,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_mail::MailMail>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::mail_mail::MailMail>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_message::MailMessage>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::mail_message::MailMessage>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_message_reaction::MailMessageReaction,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_message_schedule::MailMessageSchedule,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_message_subtype::MailMessageSubtype,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_message_translation::MailMessageTranslation,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_notification::MailNotification,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_push::MailPush>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::mail_push::MailPush>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_push_device::MailPushDevice>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_push_device::MailPushDevice,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_resend_message::MailResendMessage,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_resend_partner::MailResendPartner,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_scheduled_message::MailScheduledMessage,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<super::mail_template::MailTemplate>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::mail_template::MailTemplate,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_template_preview::MailTemplatePreview,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_template_reset::MailTemplateReset,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_tracking_value::MailTrackingValue,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::mail_wizard_invite::MailWizardInvite,
     >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::onboarding_onboarding::OnboardingOnboarding,
     >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::onboarding_onboarding_step::OnboardingOnboardingStep,
     >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::onboarding_progress::OnboardingProgress,
     >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::onboarding_progress_step::OnboardingProgressStep,
     >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_capture_wizard::PaymentCaptureWizard,
     >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_link_wizard::PaymentLinkWizard,
     >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<super::payment_method::PaymentMethod>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::payment_method::PaymentMethod,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_provider::PaymentProvider,
     >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_provider_onboarding_wizard::PaymentProviderOnboardingWizard,
     >(),
     #[cfg(feature = "account_payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_refund_wizard::PaymentRefundWizard,
     >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<super::payment_token::PaymentToken>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::payment_token::PaymentToken,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::payment_transaction::PaymentTransaction,
     >(),
     #[cfg(feature = "phone_validation")]
-    ::runtime::verify::ModelSpec::generated::<super::phone_blacklist::PhoneBlacklist>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::phone_blacklist::PhoneBlacklist,
+    >(),
     #[cfg(feature = "phone_validation")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::phone_blacklist_remove::PhoneBlacklistRemove,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::picking_label_type::PickingLabelType,
     >(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::generated::<super::portal_share::PortalShare>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::portal_share::PortalShare>(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::generated::<super::portal_wizard::PortalWizard>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::portal_wizard::PortalWizard,
+    >(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::portal_wizard_user::PortalWizardUser,
     >(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::generated::<super::privacy_log::PrivacyLog>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::privacy_log::PrivacyLog>(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::privacy_lookup_wizard::PrivacyLookupWizard,
     >(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::privacy_lookup_wizard_line::PrivacyLookupWizardLine,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::procurement_group::ProcurementGroup,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_attribute::ProductAttribute,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_attribute_custom_value::ProductAttributeCustomValue,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_attribute_value::ProductAttributeValue,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_category::ProductCategory,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<super::product_combo::ProductCombo>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::product_combo::ProductCombo,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_combo_item::ProductComboItem,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_document::ProductDocument,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_label_layout::ProductLabelLayout,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_packaging::ProductPackaging,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_pricelist::ProductPricelist,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_pricelist_item::ProductPricelistItem,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<super::product_product::ProductProduct>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::product_product::ProductProduct,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::product_removal::ProductRemoval>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::product_removal::ProductRemoval,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_replenish::ProductReplenish,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_supplierinfo::ProductSupplierinfo,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<super::product_tag::ProductTag>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::product_tag::ProductTag>(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_template::ProductTemplate,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_template_attribute_exclusion::ProductTemplateAttributeExclusion,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_template_attribute_line::ProductTemplateAttributeLine,
     >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::product_template_attribute_value::ProductTemplateAttributeValue,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_collaborator::ProjectCollaborator,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_milestone::ProjectMilestone,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<super::project_project::ProjectProject>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::project_project::ProjectProject,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_project_stage::ProjectProjectStage,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_project_stage_delete_wizard::ProjectProjectStageDeleteWizard,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_share_collaborator_wizard::ProjectShareCollaboratorWizard,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_share_wizard::ProjectShareWizard,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<super::project_tags::ProjectTags>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::project_tags::ProjectTags>(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<super::project_task::ProjectTask>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::project_task::ProjectTask>(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_task_recurrence::ProjectTaskRecurrence,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_task_stage_personal::ProjectTaskStagePersonal,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_task_type::ProjectTaskType,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::project_task_type_delete_wizard::ProjectTaskTypeDeleteWizard,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<super::project_update::ProjectUpdate>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::project_update::ProjectUpdate,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::purchase_bill_line_match::PurchaseBillLineMatch,
     >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::purchase_bill_union::PurchaseBillUnion,
     >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<super::purchase_order::PurchaseOrder>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::purchase_order::PurchaseOrder,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::purchase_order_line::PurchaseOrderLine,
     >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::generated::<super::purchase_report::PurchaseReport>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::purchase_report::PurchaseReport,
+    >(),
     #[cfg(feature = "sale_pdf_quote_builder")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::quotation_document::QuotationDocument,
     >(),
     #[cfg(feature = "rating")]
-    ::runtime::verify::ModelSpec::generated::<super::rating_rating::RatingRating>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::rating_rating::RatingRating,
+    >(),
     #[cfg(feature = "event_sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::registration_editor::RegistrationEditor,
     >(),
     #[cfg(feature = "event_sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::registration_editor_line::RegistrationEditorLine,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::report_layout::ReportLayout>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::report_layout::ReportLayout,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::report_paperformat::ReportPaperformat,
     >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::report_project_task_user::ReportProjectTaskUser,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::report_stock_quantity::ReportStockQuantity,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_bank::ResBank>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_bank::ResBank>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_company::ResCompany>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_company::ResCompany>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_config::ResConfig>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_config::ResConfig>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_config_settings::ResConfigSettings,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_country::ResCountry>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_country::ResCountry>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_country_group::ResCountryGroup,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_country_state::ResCountryState,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_currency::ResCurrency>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_currency::ResCurrency>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_currency_rate::ResCurrencyRate,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_device::ResDevice>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_device::ResDevice>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_device_log::ResDeviceLog>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::res_device_log::ResDeviceLog,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_groups::ResGroups>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_groups::ResGroups>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_lang::ResLang>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_lang::ResLang>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_partner::ResPartner>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_partner::ResPartner>(),
     #[cfg(feature = "partner_autocomplete")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_partner_autocomplete_sync::ResPartnerAutocompleteSync,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_partner_bank::ResPartnerBank>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::res_partner_bank::ResPartnerBank,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_partner_category::ResPartnerCategory,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_partner_industry::ResPartnerIndustry,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_partner_title::ResPartnerTitle,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_users::ResUsers>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_users::ResUsers>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_apikeys::ResUsersApikeys,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_apikeys_description::ResUsersApikeysDescription,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_apikeys_show::ResUsersApikeysShow,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_deletion::ResUsersDeletion,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_identitycheck::ResUsersIdentitycheck,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<super::res_users_log::ResUsersLog>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::res_users_log::ResUsersLog>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_settings::ResUsersSettings,
     >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::res_users_settings_volumes::ResUsersSettingsVolumes,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::reset_view_arch_wizard::ResetViewArchWizard,
     >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::resource_calendar::ResourceCalendar,
     >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::resource_calendar_attendance::ResourceCalendarAttendance,
     >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::resource_calendar_leaves::ResourceCalendarLeaves,
     >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::resource_resource::ResourceResource,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_advance_payment_inv::SaleAdvancePaymentInv,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_mass_cancel_orders::SaleMassCancelOrders,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<super::sale_order::SaleOrder>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sale_order::SaleOrder>(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_cancel::SaleOrderCancel,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_discount::SaleOrderDiscount,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<super::sale_order_line::SaleOrderLine>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::sale_order_line::SaleOrderLine,
+    >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_option::SaleOrderOption,
     >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_template::SaleOrderTemplate,
     >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_template_line::SaleOrderTemplateLine,
     >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_order_template_option::SaleOrderTemplateOption,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_payment_provider_onboarding_wizard::SalePaymentProviderOnboardingWizard,
     >(),
     #[cfg(feature = "sale_pdf_quote_builder")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sale_pdf_form_field::SalePdfFormField,
     >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::generated::<super::sale_report::SaleReport>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sale_report::SaleReport>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_account_code::SmsAccountCode>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::sms_account_code::SmsAccountCode,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sms_account_phone::SmsAccountPhone,
     >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sms_account_sender::SmsAccountSender,
     >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_composer::SmsComposer>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sms_composer::SmsComposer>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_resend::SmsResend>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sms_resend::SmsResend>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sms_resend_recipient::SmsResendRecipient,
     >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_sms::SmsSms>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sms_sms::SmsSms>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_template::SmsTemplate>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sms_template::SmsTemplate>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sms_template_preview::SmsTemplatePreview,
     >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::sms_template_reset::SmsTemplateReset,
     >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::generated::<super::sms_tracker::SmsTracker>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::sms_tracker::SmsTracker>(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::snailmail_letter::SnailmailLetter,
     >(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::snailmail_letter_format_error::SnailmailLetterFormatError,
     >(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::snailmail_letter_missing_required_fields::SnailmailLetterMissingRequiredFields,
     >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::spreadsheet_dashboard::SpreadsheetDashboard,
     >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::spreadsheet_dashboard_group::SpreadsheetDashboardGroup,
     >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::spreadsheet_dashboard_share::SpreadsheetDashboardShare,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_backorder_confirmation::StockBackorderConfirmation,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_backorder_confirmation_line::StockBackorderConfirmationLine,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_change_product_qty::StockChangeProductQty,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_inventory_adjustment_name::StockInventoryAdjustmentName,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_inventory_conflict::StockInventoryConflict,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_inventory_warning::StockInventoryWarning,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_location::StockLocation>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_location::StockLocation,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_lot::StockLot>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_lot::StockLot>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_lot_report::StockLotReport>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_lot_report::StockLotReport,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_move::StockMove>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_move::StockMove>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_move_line::StockMoveLine>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_move_line::StockMoveLine,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_orderpoint_snooze::StockOrderpointSnooze,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_package_destination::StockPackageDestination,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_package_type::StockPackageType,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_package_level::StockPackageLevel,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_picking::StockPicking>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_picking::StockPicking,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_picking_type::StockPickingType,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_putaway_rule::StockPutawayRule,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_quant::StockQuant>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_quant::StockQuant>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_quant_package::StockQuantPackage,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_quant_relocate::StockQuantRelocate,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_quantity_history::StockQuantityHistory,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_replenishment_info::StockReplenishmentInfo,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_replenishment_option::StockReplenishmentOption,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_request_count::StockRequestCount,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_return_picking::StockReturnPicking,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_return_picking_line::StockReturnPickingLine,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_route::StockRoute>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_route::StockRoute>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_rule::StockRule>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_rule::StockRule>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_rules_report::StockRulesReport,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_scrap::StockScrap>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::stock_scrap::StockScrap>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_scrap_reason_tag::StockScrapReasonTag,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_storage_category::StockStorageCategory,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_storage_category_capacity::StockStorageCategoryCapacity,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_traceability_report::StockTraceabilityReport,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_track_confirmation::StockTrackConfirmation,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_track_line::StockTrackLine>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_track_line::StockTrackLine,
+    >(),
     #[cfg(feature = "stock_account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_valuation_layer::StockValuationLayer,
     >(),
     #[cfg(feature = "stock_account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_valuation_layer_revaluation::StockValuationLayerRevaluation,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<super::stock_warehouse::StockWarehouse>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<
+        super::stock_warehouse::StockWarehouse,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_warehouse_orderpoint::StockWarehouseOrderpoint,
     >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_warn_insufficient_qty_scrap::StockWarnInsufficientQtyScrap,
     >(),
     #[cfg(feature = "mrp")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::stock_warn_insufficient_qty_unbuild::StockWarnInsufficientQtyUnbuild,
     >(),
     #[cfg(feature = "uom")]
-    ::runtime::verify::ModelSpec::generated::<super::uom_category::UomCategory>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::uom_category::UomCategory>(),
     #[cfg(feature = "uom")]
-    ::runtime::verify::ModelSpec::generated::<super::uom_uom::UomUom>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::uom_uom::UomUom>(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::update_product_attribute_value::UpdateProductAttributeValue,
     >(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::generated::<super::utm_campaign::UtmCampaign>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::utm_campaign::UtmCampaign>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::generated::<super::utm_medium::UtmMedium>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::utm_medium::UtmMedium>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::generated::<super::utm_source::UtmSource>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::utm_source::UtmSource>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::generated::<super::utm_stage::UtmStage>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::utm_stage::UtmStage>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::generated::<super::utm_tag::UtmTag>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::utm_tag::UtmTag>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::validate_account_move::ValidateAccountMove,
     >(),
     #[cfg(feature = "purchase_stock")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::vendor_delay_report::VendorDelayReport,
     >(),
     #[cfg(feature = "web_editor")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::web_editor_converter_test::WebEditorConverterTest,
     >(),
     #[cfg(feature = "web_editor")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::web_editor_converter_test_sub::WebEditorConverterTestSub,
     >(),
     #[cfg(feature = "web_tour")]
-    ::runtime::verify::ModelSpec::generated::<super::web_tour_tour::WebTourTour>(),
+    ::runtime::odoo::verify::ModelSpec::generated::<super::web_tour_tour::WebTourTour>(),
     #[cfg(feature = "web_tour")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::web_tour_tour_step::WebTourTourStep,
     >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::generated::<
+    ::runtime::odoo::verify::ModelSpec::generated::<
         super::wizard_ir_model_menu_create::WizardIrModelMenuCreate,
     >(),
 ];
@@ -2893,20 +3011,20 @@ pub const KEYS_CFBBA068: &[&str] = &[
     "sn_error",
 ];
 /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
-/// `fields_get` (see `runtime::verify`).
+/// `fields_get` (see `runtime::odoo::verify`).
 pub trait VerifyAll {
     /// The mismatches between these bindings and the server, by model and field.
     fn verify_all(
         &self,
     ) -> impl ::core::future::Future<
-        Output = ::runtime::Result<::runtime::verify::DriftReport>,
+        Output = ::runtime::Result<::runtime::odoo::verify::DriftReport>,
     > + Send;
 }
 impl VerifyAll for ::runtime::OdooClient {
     fn verify_all(
         &self,
     ) -> impl ::core::future::Future<
-        Output = ::runtime::Result<::runtime::verify::DriftReport>,
+        Output = ::runtime::Result<::runtime::odoo::verify::DriftReport>,
     > + Send {
         self.verify_models(MODELS)
     }

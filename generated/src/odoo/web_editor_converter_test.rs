@@ -23,7 +23,7 @@ pub struct WebEditorConverterTest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`.
@@ -56,7 +56,7 @@ pub struct WebEditorConverterTest {
     ///
     /// `many2one`, to `web_editor.converter.test.sub`.
     pub many2one: Option<
-        ::runtime::wire::Many2One<super::rel::WebEditorConverterTestSub>,
+        ::runtime::odoo::wire::Many2One<super::rel::WebEditorConverterTestSub>,
     >,
     /// Numeric
     ///
@@ -79,14 +79,14 @@ pub struct WebEditorConverterTest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebEditorConverterTest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for WebEditorConverterTest {
+impl ::runtime::odoo::wire::FromRecord for WebEditorConverterTest {
     const FIELDS: &'static [&'static str] = &[
         "char",
         "create_date",
@@ -106,8 +106,8 @@ impl ::runtime::wire::FromRecord for WebEditorConverterTest {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = WebEditorConverterTest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,44 +153,45 @@ impl ::runtime::Model for WebEditorConverterTest {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("binary", "binary"),
-        ::runtime::verify::FieldSpec::new("char", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("binary", "binary"),
+        ::runtime::odoo::verify::FieldSpec::new("char", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("date", "date"),
-        ::runtime::verify::FieldSpec::new("datetime", "datetime"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("float", "float"),
-        ::runtime::verify::FieldSpec::new("html", "html"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("integer", "integer"),
-        ::runtime::verify::FieldSpec::new("many2one", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
+        ::runtime::odoo::verify::FieldSpec::new("datetime", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("float", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("html", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("integer", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("many2one", "many2one")
             .relation("web_editor.converter.test.sub"),
-        ::runtime::verify::FieldSpec::new("numeric", "float"),
-        ::runtime::verify::FieldSpec::new("selection_str", "selection")
+        ::runtime::odoo::verify::FieldSpec::new("numeric", "float"),
+        ::runtime::odoo::verify::FieldSpec::new("selection_str", "selection")
             .selection(&["A", "B", "C", "D"]),
-        ::runtime::verify::FieldSpec::new("text", "text"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("text", "text"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for WebEditorConverterTest {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("many2one"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for WebEditorConverterTest {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("many2one"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Values for creating a `web_editor.converter.test` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct WebEditorConverterTestCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebEditorConverterTestCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -201,24 +202,24 @@ impl WebEditorConverterTestCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
         WebEditorConverterTestCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebEditorConverterTest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebEditorConverterTest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binary` (Binary).
     #[inline]
-    pub fn binary(mut self, binary: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn binary(mut self, binary: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("binary", binary.into());
         self
     }
@@ -290,7 +291,7 @@ impl ::runtime::CreateValues for WebEditorConverterTestCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct WebEditorConverterTestUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebEditorConverterTestUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -301,24 +302,24 @@ impl WebEditorConverterTestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         WebEditorConverterTestUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebEditorConverterTest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebEditorConverterTest>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `binary` (Binary).
     #[inline]
-    pub fn binary(mut self, binary: impl Into<::runtime::wire::Binary>) -> Self {
+    pub fn binary(mut self, binary: impl Into<::runtime::odoo::wire::Binary>) -> Self {
         self.values.set("binary", binary.into());
         self
     }
@@ -390,128 +391,134 @@ impl ::runtime::UpdateValues for WebEditorConverterTestUpdate {
 pub mod fields {
     /// Binary (`binary`, `binary`).
     #[inline]
-    pub const fn binary() -> ::runtime::fields::BinaryField<
+    pub const fn binary() -> ::runtime::odoo::fields::BinaryField<
         super::WebEditorConverterTest,
     > {
-        ::runtime::fields::BinaryField::new("binary")
+        ::runtime::odoo::fields::BinaryField::new("binary")
     }
     /// Char (`char`, `char`).
     #[inline]
-    pub const fn char() -> ::runtime::fields::CharField<super::WebEditorConverterTest> {
-        ::runtime::fields::CharField::new("char")
+    pub const fn char() -> ::runtime::odoo::fields::CharField<
+        super::WebEditorConverterTest,
+    > {
+        ::runtime::odoo::fields::CharField::new("char")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::WebEditorConverterTest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebEditorConverterTest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Date (`date`, `date`).
     #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
+    pub const fn date() -> ::runtime::odoo::fields::DateField<
         super::WebEditorConverterTest,
         ::chrono::NaiveDate,
     > {
-        ::runtime::fields::DateField::new("date")
+        ::runtime::odoo::fields::DateField::new("date")
     }
     /// Datetime (`datetime`, `datetime`).
     #[inline]
-    pub const fn datetime() -> ::runtime::fields::DateField<
+    pub const fn datetime() -> ::runtime::odoo::fields::DateField<
         super::WebEditorConverterTest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("datetime")
+        ::runtime::odoo::fields::DateField::new("datetime")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::WebEditorConverterTest,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// Float (`float`, `float`).
     #[inline]
-    pub const fn float() -> ::runtime::fields::NumField<
+    pub const fn float() -> ::runtime::odoo::fields::NumField<
         super::WebEditorConverterTest,
         f64,
     > {
-        ::runtime::fields::NumField::new("float")
+        ::runtime::odoo::fields::NumField::new("float")
     }
     /// Html (`html`, `html`).
     #[inline]
-    pub const fn html() -> ::runtime::fields::CharField<super::WebEditorConverterTest> {
-        ::runtime::fields::CharField::new("html")
+    pub const fn html() -> ::runtime::odoo::fields::CharField<
+        super::WebEditorConverterTest,
+    > {
+        ::runtime::odoo::fields::CharField::new("html")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::WebEditorConverterTest,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Integer (`integer`, `integer`).
     #[inline]
-    pub const fn integer() -> ::runtime::fields::NumField<
+    pub const fn integer() -> ::runtime::odoo::fields::NumField<
         super::WebEditorConverterTest,
         i64,
     > {
-        ::runtime::fields::NumField::new("integer")
+        ::runtime::odoo::fields::NumField::new("integer")
     }
     /// Many2One (`many2one`, `many2one`).
     #[inline]
-    pub const fn many2one() -> ::runtime::fields::Many2OneField<
+    pub const fn many2one() -> ::runtime::odoo::fields::Many2OneField<
         super::WebEditorConverterTest,
         super::super::rel::WebEditorConverterTestSub,
     > {
-        ::runtime::fields::Many2OneField::new("many2one")
+        ::runtime::odoo::fields::Many2OneField::new("many2one")
     }
     /// Numeric (`numeric`, `float`).
     #[inline]
-    pub const fn numeric() -> ::runtime::fields::NumField<
+    pub const fn numeric() -> ::runtime::odoo::fields::NumField<
         super::WebEditorConverterTest,
         f64,
     > {
-        ::runtime::fields::NumField::new("numeric")
+        ::runtime::odoo::fields::NumField::new("numeric")
     }
     /// Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit: (`selection_str`, `selection`).
     #[inline]
-    pub const fn selection_str() -> ::runtime::fields::SelectionField<
+    pub const fn selection_str() -> ::runtime::odoo::fields::SelectionField<
         super::WebEditorConverterTest,
         super::SelectionStr,
     > {
-        ::runtime::fields::SelectionField::new("selection_str")
+        ::runtime::odoo::fields::SelectionField::new("selection_str")
     }
     /// Text (`text`, `text`).
     #[inline]
-    pub const fn text() -> ::runtime::fields::CharField<super::WebEditorConverterTest> {
-        ::runtime::fields::CharField::new("text")
+    pub const fn text() -> ::runtime::odoo::fields::CharField<
+        super::WebEditorConverterTest,
+    > {
+        ::runtime::odoo::fields::CharField::new("text")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::WebEditorConverterTest,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebEditorConverterTest,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
 /// Values of `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:) on `web_editor.converter.test`.
@@ -530,7 +537,7 @@ pub enum SelectionStr {
     /// A value not known when this binding was generated.
     Unknown(String),
 }
-impl ::runtime::wire::Selection for SelectionStr {
+impl ::runtime::odoo::wire::Selection for SelectionStr {
     const VALUES: &'static [&'static str] = &["A", "B", "C", "D"];
     fn from_wire(value: &str) -> Self {
         match value {
@@ -553,11 +560,11 @@ impl ::runtime::wire::Selection for SelectionStr {
 }
 impl<'de> ::serde::Deserialize<'de> for SelectionStr {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+        ::runtime::odoo::wire::deserialize_selection(d)
     }
 }
 impl ::serde::Serialize for SelectionStr {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+        ::runtime::odoo::wire::serialize_selection(self, s)
     }
 }

@@ -19,7 +19,7 @@ pub struct WebTourTour {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Custom
     ///
     /// `boolean`.
@@ -47,11 +47,11 @@ pub struct WebTourTour {
     /// Sharing URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sharing_url())`.
-    pub sharing_url: ::runtime::wire::Computed<Option<String>>,
+    pub sharing_url: ::runtime::odoo::wire::Computed<Option<String>>,
     /// Step
     ///
     /// `one2many`, to `web_tour.tour.step` (inverse `tour_id`).
-    pub step_ids: ::runtime::wire::X2Many<super::rel::WebTourTourStep>,
+    pub step_ids: ::runtime::odoo::wire::X2Many<super::rel::WebTourTourStep>,
     /// Starting URL
     ///
     /// `char`.
@@ -59,7 +59,7 @@ pub struct WebTourTour {
     /// User Consumed
     ///
     /// `many2many`, to `res.users`.
-    pub user_consumed_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    pub user_consumed_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,14 +67,14 @@ pub struct WebTourTour {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebTourTour {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for WebTourTour {
+impl ::runtime::odoo::wire::FromRecord for WebTourTour {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -92,8 +92,8 @@ impl ::runtime::wire::FromRecord for WebTourTour {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = WebTourTour::default();
         while let Some(i) = r.next()? {
             match i {
@@ -135,33 +135,34 @@ impl ::runtime::Model for WebTourTour {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["sharing_url"];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("custom", "boolean"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("rainbow_man_message", "html"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("sharing_url", "char"),
-        ::runtime::verify::FieldSpec::new("step_ids", "one2many")
+        ::runtime::odoo::verify::FieldSpec::new("custom", "boolean"),
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("rainbow_man_message", "html"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("sharing_url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("step_ids", "one2many")
             .relation("web_tour.tour.step"),
-        ::runtime::verify::FieldSpec::new("url", "char"),
-        ::runtime::verify::FieldSpec::new("user_consumed_ids", "many2many")
+        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("user_consumed_ids", "many2many")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for WebTourTour {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for WebTourTour {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -240,7 +241,7 @@ impl super::mixins::BaseModel for WebTourTour {
 /// Values for creating a `web_tour.tour` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WebTourTourCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebTourTourCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -251,20 +252,20 @@ impl WebTourTourCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
         WebTourTourCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebTourTour>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTour>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom` (Custom).
@@ -299,7 +300,7 @@ impl WebTourTourCreate {
     pub fn step_ids(
         mut self,
         step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::WebTourTourStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::WebTourTourStep>,
         >,
     ) -> Self {
         self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
@@ -316,7 +317,7 @@ impl WebTourTourCreate {
     pub fn user_consumed_ids(
         mut self,
         user_consumed_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -331,7 +332,7 @@ impl ::runtime::CreateValues for WebTourTourCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct WebTourTourUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebTourTourUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -342,19 +343,19 @@ impl WebTourTourUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         WebTourTourUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebTourTour>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTour>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `custom` (Custom).
@@ -389,7 +390,7 @@ impl WebTourTourUpdate {
     pub fn step_ids(
         mut self,
         step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::WebTourTourStep>,
+            Item = ::runtime::odoo::wire::Command<super::rel::WebTourTourStep>,
         >,
     ) -> Self {
         self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
@@ -406,7 +407,7 @@ impl WebTourTourUpdate {
     pub fn user_consumed_ids(
         mut self,
         user_consumed_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
+            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
         >,
     ) -> Self {
         self.values
@@ -421,92 +422,99 @@ impl ::runtime::UpdateValues for WebTourTourUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::WebTourTour,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebTourTour,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Custom (`custom`, `boolean`).
     #[inline]
-    pub const fn custom() -> ::runtime::fields::BoolField<super::WebTourTour> {
-        ::runtime::fields::BoolField::new("custom")
+    pub const fn custom() -> ::runtime::odoo::fields::BoolField<super::WebTourTour> {
+        ::runtime::odoo::fields::BoolField::new("custom")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::WebTourTour> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::WebTourTour,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::WebTourTour, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::WebTourTour, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::WebTourTour> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<super::WebTourTour> {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Rainbow Man Message (`rainbow_man_message`, `html`).
     #[inline]
-    pub const fn rainbow_man_message() -> ::runtime::fields::CharField<
+    pub const fn rainbow_man_message() -> ::runtime::odoo::fields::CharField<
         super::WebTourTour,
     > {
-        ::runtime::fields::CharField::new("rainbow_man_message")
+        ::runtime::odoo::fields::CharField::new("rainbow_man_message")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::WebTourTour, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::WebTourTour,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Sharing URL (`sharing_url`, `char`).
     #[inline]
-    pub const fn sharing_url() -> ::runtime::fields::CharField<super::WebTourTour> {
-        ::runtime::fields::CharField::new("sharing_url")
+    pub const fn sharing_url() -> ::runtime::odoo::fields::CharField<
+        super::WebTourTour,
+    > {
+        ::runtime::odoo::fields::CharField::new("sharing_url")
     }
     /// Step (`step_ids`, `one2many`).
     #[inline]
-    pub const fn step_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn step_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::WebTourTour,
         super::super::rel::WebTourTourStep,
     > {
-        ::runtime::fields::X2ManyField::new("step_ids")
+        ::runtime::odoo::fields::X2ManyField::new("step_ids")
     }
     /// Starting URL (`url`, `char`).
     #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::WebTourTour> {
-        ::runtime::fields::CharField::new("url")
+    pub const fn url() -> ::runtime::odoo::fields::CharField<super::WebTourTour> {
+        ::runtime::odoo::fields::CharField::new("url")
     }
     /// User Consumed (`user_consumed_ids`, `many2many`).
     #[inline]
-    pub const fn user_consumed_ids() -> ::runtime::fields::X2ManyField<
+    pub const fn user_consumed_ids() -> ::runtime::odoo::fields::X2ManyField<
         super::WebTourTour,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::X2ManyField::new("user_consumed_ids")
+        ::runtime::odoo::fields::X2ManyField::new("user_consumed_ids")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::WebTourTour,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebTourTour,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

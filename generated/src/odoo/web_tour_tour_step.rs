@@ -23,7 +23,7 @@ pub struct WebTourTourStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,7 +43,7 @@ pub struct WebTourTourStep {
     /// Tour
     ///
     /// `many2one`, to `web_tour.tour`, required.
-    pub tour_id: Option<::runtime::wire::Many2One<super::rel::WebTourTour>>,
+    pub tour_id: Option<::runtime::odoo::wire::Many2One<super::rel::WebTourTour>>,
     /// Trigger
     ///
     /// `char`, required.
@@ -55,14 +55,14 @@ pub struct WebTourTourStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebTourTourStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for WebTourTourStep {
+impl ::runtime::odoo::wire::FromRecord for WebTourTourStep {
     const FIELDS: &'static [&'static str] = &[
         "content",
         "create_date",
@@ -77,8 +77,8 @@ impl ::runtime::wire::FromRecord for WebTourTourStep {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = WebTourTourStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,31 +114,32 @@ impl ::runtime::Model for WebTourTourStep {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("content", "char"),
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("content", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("run", "char"),
-        ::runtime::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::verify::FieldSpec::new("tour_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("run", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("tour_id", "many2one")
             .relation("web_tour.tour")
             .required(),
-        ::runtime::verify::FieldSpec::new("trigger", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("trigger", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for WebTourTourStep {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("tour_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for WebTourTourStep {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("tour_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -167,7 +168,7 @@ impl super::mixins::BaseModel for WebTourTourStep {
 /// Values for creating a `web_tour.tour.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WebTourTourStepCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebTourTourStepCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -178,7 +179,7 @@ impl WebTourTourStepCreate {
     /// Takes the required fields: `tour_id`, `trigger` (readonly, computed and x2many fields are left out).
     pub fn new(tour_id: i64, trigger: impl Into<String>) -> Self {
         WebTourTourStepCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .tour_id(tour_id)
             .trigger(trigger)
@@ -186,13 +187,13 @@ impl WebTourTourStepCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebTourTourStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTourStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `content` (Content).
@@ -233,7 +234,7 @@ impl ::runtime::CreateValues for WebTourTourStepCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct WebTourTourStepUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WebTourTourStepUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -244,19 +245,19 @@ impl WebTourTourStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         WebTourTourStepUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebTourTourStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTourStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `content` (Content).
@@ -297,72 +298,81 @@ impl ::runtime::UpdateValues for WebTourTourStepUpdate {
 pub mod fields {
     /// Content (`content`, `char`).
     #[inline]
-    pub const fn content() -> ::runtime::fields::CharField<super::WebTourTourStep> {
-        ::runtime::fields::CharField::new("content")
+    pub const fn content() -> ::runtime::odoo::fields::CharField<
+        super::WebTourTourStep,
+    > {
+        ::runtime::odoo::fields::CharField::new("content")
     }
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::WebTourTourStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebTourTourStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::WebTourTourStep> {
-        ::runtime::fields::CharField::new("display_name")
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
+        super::WebTourTourStep,
+    > {
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::WebTourTourStep, i64> {
-        ::runtime::fields::NumField::new("id")
+    pub const fn id() -> ::runtime::odoo::fields::NumField<super::WebTourTourStep, i64> {
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Run (`run`, `char`).
     #[inline]
-    pub const fn run() -> ::runtime::fields::CharField<super::WebTourTourStep> {
-        ::runtime::fields::CharField::new("run")
+    pub const fn run() -> ::runtime::odoo::fields::CharField<super::WebTourTourStep> {
+        ::runtime::odoo::fields::CharField::new("run")
     }
     /// Sequence (`sequence`, `integer`).
     #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::WebTourTourStep, i64> {
-        ::runtime::fields::NumField::new("sequence")
+    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
+        super::WebTourTourStep,
+        i64,
+    > {
+        ::runtime::odoo::fields::NumField::new("sequence")
     }
     /// Tour (`tour_id`, `many2one`).
     #[inline]
-    pub const fn tour_id() -> ::runtime::fields::Many2OneField<
+    pub const fn tour_id() -> ::runtime::odoo::fields::Many2OneField<
         super::WebTourTourStep,
         super::super::rel::WebTourTour,
     > {
-        ::runtime::fields::Many2OneField::new("tour_id")
+        ::runtime::odoo::fields::Many2OneField::new("tour_id")
     }
     /// Trigger (`trigger`, `char`).
     #[inline]
-    pub const fn trigger() -> ::runtime::fields::CharField<super::WebTourTourStep> {
-        ::runtime::fields::CharField::new("trigger")
+    pub const fn trigger() -> ::runtime::odoo::fields::CharField<
+        super::WebTourTourStep,
+    > {
+        ::runtime::odoo::fields::CharField::new("trigger")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::WebTourTourStep,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WebTourTourStep,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }

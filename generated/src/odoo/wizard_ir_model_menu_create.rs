@@ -21,7 +21,7 @@ pub struct WizardIrModelMenuCreate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct WizardIrModelMenuCreate {
     /// Parent Menu
     ///
     /// `many2one`, to `ir.ui.menu`, required.
-    pub menu_id: Option<::runtime::wire::Many2One<super::rel::IrUiMenu>>,
+    pub menu_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiMenu>>,
     /// Menu Name
     ///
     /// `char`, required.
@@ -45,14 +45,14 @@ pub struct WizardIrModelMenuCreate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WizardIrModelMenuCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::odoo::wire::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for WizardIrModelMenuCreate {
+impl ::runtime::odoo::wire::FromRecord for WizardIrModelMenuCreate {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
@@ -64,8 +64,8 @@ impl ::runtime::wire::FromRecord for WizardIrModelMenuCreate {
         "write_uid",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::odoo::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
         let mut record = WizardIrModelMenuCreate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,28 +95,29 @@ impl ::runtime::Model for WizardIrModelMenuCreate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
+        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("menu_id", "many2one")
+        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+        ::runtime::odoo::verify::FieldSpec::new("menu_id", "many2one")
             .relation("ir.ui.menu")
             .required(),
-        ::runtime::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
+            .relation("res.users"),
     ];
     fn id(&self) -> i64 {
         self.id
     }
 }
-impl ::runtime::nested::Projection for WizardIrModelMenuCreate {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("menu_id"),
-        ::runtime::nested::Relation::display_name("write_uid"),
+impl ::runtime::odoo::projection::Projection for WizardIrModelMenuCreate {
+    const RELATIONS: &'static [::runtime::odoo::projection::Relation] = &[
+        ::runtime::odoo::projection::Relation::display_name("create_uid"),
+        ::runtime::odoo::projection::Relation::display_name("menu_id"),
+        ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).
@@ -145,7 +146,7 @@ impl super::mixins::BaseModel for WizardIrModelMenuCreate {
 /// Values for creating a `wizard.ir.model.menu.create` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WizardIrModelMenuCreateCreate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WizardIrModelMenuCreateCreate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -156,7 +157,7 @@ impl WizardIrModelMenuCreateCreate {
     /// Takes the required fields: `menu_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(menu_id: i64, name: impl Into<String>) -> Self {
         WizardIrModelMenuCreateCreate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
             .menu_id(menu_id)
             .name(name)
@@ -164,13 +165,13 @@ impl WizardIrModelMenuCreateCreate {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `menu_id` (Parent Menu).
@@ -193,7 +194,7 @@ impl ::runtime::CreateValues for WizardIrModelMenuCreateCreate {
 #[derive(Debug, Clone)]
 #[derive(Default)]
 pub struct WizardIrModelMenuCreateUpdate {
-    values: ::runtime::wire::Values,
+    values: ::runtime::odoo::wire::Values,
 }
 impl ::serde::Serialize for WizardIrModelMenuCreateUpdate {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -204,19 +205,19 @@ impl WizardIrModelMenuCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
         WizardIrModelMenuCreateUpdate {
-            values: ::runtime::wire::Values::new(),
+            values: ::runtime::odoo::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
     ) -> Self {
         self.values.clear(field.name());
         self
     }
     /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
+    pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
     /// Set `menu_id` (Parent Menu).
@@ -239,62 +240,64 @@ impl ::runtime::UpdateValues for WizardIrModelMenuCreateUpdate {
 pub mod fields {
     /// Created on (`create_date`, `datetime`).
     #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
+    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
         super::WizardIrModelMenuCreate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("create_date")
+        ::runtime::odoo::fields::DateField::new("create_date")
     }
     /// Created by (`create_uid`, `many2one`).
     #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WizardIrModelMenuCreate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("create_uid")
+        ::runtime::odoo::fields::Many2OneField::new("create_uid")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
+    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
         super::WizardIrModelMenuCreate,
     > {
-        ::runtime::fields::CharField::new("display_name")
+        ::runtime::odoo::fields::CharField::new("display_name")
     }
     /// ID (`id`, `integer`).
     #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
+    pub const fn id() -> ::runtime::odoo::fields::NumField<
         super::WizardIrModelMenuCreate,
         i64,
     > {
-        ::runtime::fields::NumField::new("id")
+        ::runtime::odoo::fields::NumField::new("id")
     }
     /// Parent Menu (`menu_id`, `many2one`).
     #[inline]
-    pub const fn menu_id() -> ::runtime::fields::Many2OneField<
+    pub const fn menu_id() -> ::runtime::odoo::fields::Many2OneField<
         super::WizardIrModelMenuCreate,
         super::super::rel::IrUiMenu,
     > {
-        ::runtime::fields::Many2OneField::new("menu_id")
+        ::runtime::odoo::fields::Many2OneField::new("menu_id")
     }
     /// Menu Name (`name`, `char`).
     #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::WizardIrModelMenuCreate> {
-        ::runtime::fields::CharField::new("name")
+    pub const fn name() -> ::runtime::odoo::fields::CharField<
+        super::WizardIrModelMenuCreate,
+    > {
+        ::runtime::odoo::fields::CharField::new("name")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
+    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
         super::WizardIrModelMenuCreate,
         ::chrono::DateTime<::chrono::Utc>,
     > {
-        ::runtime::fields::DateField::new("write_date")
+        ::runtime::odoo::fields::DateField::new("write_date")
     }
     /// Last Updated by (`write_uid`, `many2one`).
     #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
+    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
         super::WizardIrModelMenuCreate,
         super::super::rel::ResUsers,
     > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+        ::runtime::odoo::fields::Many2OneField::new("write_uid")
     }
 }
