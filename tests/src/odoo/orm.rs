@@ -1065,7 +1065,7 @@ impl Orm<'_> {
 
     /// `read`: existing records only (missing ids are skipped, as Odoo does), `id` first.
     fn read(&self, model: &str, ids: &[i64], fields: &[FieldInfo], classic: bool) -> Vec<Value> {
-        if let Some(cost) = &self.store.cost {
+        if let Some(cost) = self.store.cost.as_ref().and_then(|c| c.reads.as_ref()) {
             super::cost::charge(cost.read(model, fields, ids.len()));
         }
         let mut out = Vec::with_capacity(ids.len());

@@ -1,27 +1,21 @@
-//! The HTTP side: a hyper server on its own thread and tokio runtime (so `start()` works from
-//! plain and async tests alike), routing, sessions, authentication and fault injection.
+//! The HTTP side: starting the server (served by `crate::fake`), routing, sessions,
+//! authentication, and what each fault looks like on Odoo's wire.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
-use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper::body::Incoming;
 use serde_json::{Value, json};
-use tokio::sync::{Notify, watch};
+
+use crate::fake::{Cut, FakeBody, Fault, Hangup, HttpServer};
 
 use super::access::{Access, Rights};
 use super::errors::{Errors, OdooError, Via, werkzeug};
@@ -30,7 +24,7 @@ use super::orm::{Env, Orm};
 use super::store::Store;
 use super::{
     ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, ADMIN_UID, Config, DEMO_API_KEY, DEMO_LOGIN,
-    DEMO_PASSWORD, Fault, Faults, OdooVersion, PORTAL_API_KEY, PORTAL_LOGIN, PORTAL_PASSWORD,
+    DEMO_PASSWORD, Faults, OdooVersion, PORTAL_API_KEY, PORTAL_LOGIN, PORTAL_PASSWORD,
     RecordedRequest, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD, User,
 };
 
@@ -58,10 +52,11 @@ pub(crate) struct Shared {
     users: Vec<User>,
     store: Mutex<Store>,
     sessions: Mutex<HashMap<String, Session>>,
-    session_epoch: Arc<AtomicU64>,
+    session_epoch: AtomicU64,
     faults: Faults,
+    /// The server's cores, when a [`CostModel`](super::CostModel) charges requests.
+    cpu: super::cost::CpuGate,
     requests: Mutex<Vec<RecordedRequest>>,
-    connections: AtomicUsize,
     counter: AtomicU64,
     /// `/doc-bearer/*` is served (Odoo 19 with `api_doc` installed).
     api_doc: bool,
@@ -76,9 +71,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A running fake Odoo server; it stops (and its thread is joined) on drop.
 pub struct FakeOdoo {
     shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: Option<watch::Sender<bool>>,
-    thread: Option<JoinHandle<()>>,
+    server: HttpServer,
 }
 
 /// Configures a [`FakeOdoo`] before starting it.
@@ -394,7 +387,6 @@ impl FakeOdoo {
                 .method_results
                 .insert((model.clone(), method.clone()), value.clone());
         }
-        let session_epoch = Arc::new(AtomicU64::new(0));
         let shared = Arc::new(Shared {
             fx,
             version: cfg.version,
@@ -402,10 +394,10 @@ impl FakeOdoo {
             users,
             store: Mutex::new(store),
             sessions: Mutex::new(HashMap::new()),
-            faults: Faults::new(session_epoch.clone()),
-            session_epoch,
+            faults: Faults::default(),
+            cpu: super::cost::CpuGate::default(),
+            session_epoch: AtomicU64::new(0),
             requests: Mutex::new(Vec::new()),
-            connections: AtomicUsize::new(0),
             counter: AtomicU64::new(0),
             api_doc: cfg.api_doc,
             rights,
@@ -417,28 +409,11 @@ impl FakeOdoo {
                 format!("fake Odoo: cannot bind {}: {e}", cfg.listen),
             )
         })?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let (tx, rx) = watch::channel(false);
         let thread_shared = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-odoo-{}", addr.port()))
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .thread_name("fake-odoo-worker")
-                    .enable_all()
-                    .build()
-                    .expect("fake Odoo: cannot build a tokio runtime");
-                rt.block_on(accept_loop(listener, thread_shared, rx));
-                rt.shutdown_timeout(Duration::from_millis(500));
-            })?;
-        Ok(FakeOdoo {
-            shared,
-            addr,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+        let server = HttpServer::start("fake-odoo", listener, move |req| {
+            handle(thread_shared.clone(), req)
+        })?;
+        Ok(FakeOdoo { shared, server })
     }
 
     /// The state the server thread shares (for the typed helpers in `typed.rs`).
@@ -448,12 +423,12 @@ impl FakeOdoo {
 
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// The socket address the server listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// The default database (`erp16` ... `erp19`, as recorded, unless configured).
@@ -532,7 +507,7 @@ impl FakeOdoo {
 
     /// TCP connections accepted so far (to prove that a client reuses connections).
     pub fn connections_accepted(&self) -> usize {
-        self.shared.connections.load(Ordering::SeqCst)
+        self.server.connections_accepted()
     }
 
     /// The stored records of `model`, by id, as stored: many2one values as plain ids, x2many as
@@ -631,26 +606,18 @@ impl FakeOdoo {
         }
     }
 
-    /// Charge reads what a real server charges (per record, per field asked for; see
-    /// [`CostModel::odoo18`](super::CostModel::odoo18)), or nothing (`None`, the default).
+    /// Charge requests and reads what a real server charges ([`CostModel::odoo18`], or one of
+    /// its parts; see `cost.rs` for the recorded timings), or nothing (`None`, the default).
+    ///
+    /// [`CostModel::odoo18`]: super::CostModel::odoo18
     pub fn set_cost_model(&self, model: Option<super::CostModel>) {
         lock(&self.shared.store).cost = model;
     }
 
-    /// Invalidate every web session cookie (same as `faults().expire_sessions()`).
+    /// Invalidate every web session: the next call with an old cookie gets
+    /// `odoo.http.SessionExpiredException` (code 100).
     pub fn expire_sessions(&self) {
-        self.shared.faults.expire_sessions();
-    }
-}
-
-impl Drop for FakeOdoo {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(true);
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.shared.session_epoch.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -776,91 +743,6 @@ fn build_users(cfg: &Config, rights: Option<&Rights>) -> Vec<User> {
 
 // ------------------------------------------------------------------------------------ serving
 
-async fn accept_loop(
-    listener: std::net::TcpListener,
-    shared: Arc<Shared>,
-    mut rx: watch::Receiver<bool>,
-) {
-    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-        return;
-    };
-    loop {
-        tokio::select! {
-            _ = rx.changed() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    shared.connections.fetch_add(1, Ordering::SeqCst);
-                    let _ = stream.set_nodelay(true);
-                    tokio::spawn(serve_connection(stream, shared.clone(), rx.clone()));
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
-            },
-        }
-    }
-}
-
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
-    shared: Arc<Shared>,
-    mut rx: watch::Receiver<bool>,
-) {
-    let abort = Arc::new(Notify::new());
-    let svc = {
-        let abort = abort.clone();
-        service_fn(move |req| handle(shared.clone(), abort.clone(), req))
-    };
-    let conn = http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), svc);
-    tokio::select! {
-        _ = conn => {}
-        // dropping the connection closes the socket: the client gets no answer at all
-        _ = abort.notified() => {}
-        _ = rx.changed() => {}
-    }
-}
-
-/// A response body that can also break off mid-way (the truncate fault).
-pub(crate) struct FakeBody {
-    data: Option<Bytes>,
-    fail: bool,
-}
-
-impl Body for FakeBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let this = self.get_mut();
-        if let Some(data) = this.data.take() {
-            return Poll::Ready(Some(Ok(Frame::data(data))));
-        }
-        if this.fail {
-            this.fail = false;
-            return Poll::Ready(Some(Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "fake Odoo: response cut mid-body",
-            ))));
-        }
-        Poll::Ready(None)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.data.is_none() && !self.fail
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match (&self.data, self.fail) {
-            (Some(d), false) => SizeHint::with_exact(d.len() as u64),
-            (None, false) => SizeHint::with_exact(0),
-            _ => SizeHint::default(),
-        }
-    }
-}
-
 /// An answer before it becomes an HTTP response.
 struct Reply {
     status: u16,
@@ -889,41 +771,25 @@ impl Reply {
     }
 
     fn into_response(self, cut: Cut) -> Response<FakeBody> {
-        let len = self.body.len();
-        let mut body = Bytes::from(self.body);
-        let truncate = cut == Cut::MidBody;
-        if cut != Cut::None {
-            body.truncate(len / 2);
-        }
+        let (body, announced_len) = FakeBody::cut(Bytes::from(self.body), cut);
         let mut builder = Response::builder()
             .status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
             .header(header::CONTENT_TYPE, self.content_type)
             .header(header::SERVER, "Werkzeug/3.0.1 Python/3.12.3");
-        if truncate {
+        if let Some(len) = announced_len {
             builder = builder.header(header::CONTENT_LENGTH, len.to_string());
         }
         for (k, v) in self.headers {
             builder = builder.header(k, v);
         }
         builder
-            .body(FakeBody {
-                data: Some(body),
-                fail: truncate,
-            })
-            .unwrap_or_else(|_| {
-                Response::new(FakeBody {
-                    data: None,
-                    fail: false,
-                })
-            })
+            .body(body)
+            .unwrap_or_else(|_| Response::new(FakeBody::empty()))
     }
 }
 
-async fn handle(
-    shared: Arc<Shared>,
-    abort: Arc<Notify>,
-    req: Request<Incoming>,
-) -> Result<Response<FakeBody>, Infallible> {
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<FakeBody> {
+    let hangup = req.extensions().get::<Hangup>().cloned();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or_default().to_string();
@@ -939,14 +805,16 @@ async fn handle(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let costed =
-        (shared.faults.server_cost()).map(|cost| (cost, describe(&method, &path, parsed.as_ref())));
+    let request_cost = lock(&shared.store).cost.as_ref().and_then(|c| c.requests);
+    let costed = request_cost.map(|cost| (cost, describe(&method, &path, parsed.as_ref())));
     let fault = shared.faults.take();
     let answering = std::time::Instant::now();
     let (reply, cut) = match &fault {
         Some(Fault::Drop) => {
-            shared.finish(index, 0, Some("drop".into()));
-            abort.notify_one();
+            shared.finish(index, 0, Some(Fault::Drop.label()));
+            if let Some(hangup) = hangup {
+                hangup.now();
+            }
             std::future::pending::<()>().await;
             unreachable!("the connection is dropped before this resolves");
         }
@@ -984,35 +852,13 @@ async fn handle(
     match &costed {
         Some((cost, req)) => {
             let fields_read = (!owed.is_zero()).then_some(owed);
-            shared
-                .faults
-                .cpu
-                .charge(cost, req, &reply.body, fields_read)
-                .await;
+            shared.cpu.charge(cost, req, &reply.body, fields_read).await;
         }
         None if !owed.is_zero() => tokio::time::sleep(owed).await,
         None => {}
     }
-    let fault_name = fault.map(|f| match f {
-        Fault::Drop => "drop".to_string(),
-        Fault::Truncate => "truncate".to_string(),
-        Fault::MalformedJson => "malformed_json".to_string(),
-        Fault::Html502 => "html_502".to_string(),
-        Fault::Status(code, _) => format!("status {code}"),
-    });
-    shared.finish(index, reply.status, fault_name);
-    Ok(reply.into_response(cut))
-}
-
-/// How much of an answer's body goes out.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Cut {
-    /// All of it.
-    None,
-    /// Half, under a `Content-Length` announcing all of it, then the connection closes.
-    MidBody,
-    /// Half, under a `Content-Length` of that half: a complete HTTP answer holding cut JSON.
-    WellFramed,
+    shared.finish(index, reply.status, fault.as_ref().map(Fault::label));
+    reply.into_response(cut)
 }
 
 /// What a request is, for [`RecordedRequest`] (secrets redacted).
