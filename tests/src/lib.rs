@@ -13,3 +13,4 @@
 pub mod aim18;
 pub mod fake;
 pub mod odoo;
+pub mod support;

@@ -519,6 +519,14 @@ impl FakeOdoo {
             .unwrap_or_default()
     }
 
+    /// The ids of the records of `model` held now.
+    pub fn record_ids(&self, model: &str) -> std::collections::HashSet<i64> {
+        self.records(model)
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect()
+    }
+
     /// Answer the business method `model.method` with `value` from now on (see
     /// [`FakeOdooBuilder::method_result`]).
     pub fn set_method_result(&self, model: &str, method: &str, value: Value) {
