@@ -3,17 +3,14 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::{Orm, strings};
-use crate::odoo::dates;
-use crate::odoo::domain;
 use crate::odoo::errors::OdooError;
 use crate::odoo::fixtures::Obj;
-use crate::odoo::pyrepr;
-use crate::odoo::schema::FType;
-use crate::odoo::schema::FieldInfo;
+use crate::odoo::schema::{FType, FieldInfo};
+use crate::odoo::{dates, domain, pyrepr};
+
+use super::{Orm, strings};
 
 impl Orm<'_> {
     pub(super) fn group_rows(

@@ -1,16 +1,14 @@
 //! `read`, `fields_get` and `name_search`: what a read answers for each field asked.
 
-use serde_json::Value;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::Orm;
-use crate::odoo::domain;
 use crate::odoo::errors::OdooError;
 use crate::odoo::fixtures::Obj;
-use crate::odoo::pyrepr;
-use crate::odoo::schema::FType;
-use crate::odoo::schema::FieldInfo;
+use crate::odoo::schema::{FType, FieldInfo};
 use crate::odoo::store::record_display_name;
+use crate::odoo::{domain, pyrepr};
+
+use super::Orm;
 
 impl Orm<'_> {
     /// The `fields` argument: `None` (or empty) means all fields.

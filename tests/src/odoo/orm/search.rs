@@ -6,17 +6,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::Orm;
-use crate::odoo::domain;
-use crate::odoo::domain::Eval;
-use crate::odoo::domain::Node;
+use crate::odoo::domain::{Eval, Node};
 use crate::odoo::errors::OdooError;
-use crate::odoo::pyrepr;
-use crate::odoo::schema::FType;
-use crate::odoo::schema::FieldInfo;
-use crate::odoo::schema::ModelSchema;
-use crate::odoo::store::Db;
-use crate::odoo::store::record_display_name;
+use crate::odoo::schema::{FType, FieldInfo, ModelSchema};
+use crate::odoo::store::{Db, record_display_name};
+use crate::odoo::{domain, pyrepr};
+
+use super::Orm;
 
 impl Orm<'_> {
     /// The ids matching `domain`, ordered, paged.

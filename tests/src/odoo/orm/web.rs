@@ -2,20 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::odoo::access::Mode;
+use crate::odoo::errors::OdooError;
+use crate::odoo::fixtures::Obj;
+use crate::odoo::schema::{FType, FieldInfo};
+use crate::odoo::store::Db;
+use crate::odoo::{OdooVersion, domain, pyrepr};
 
 use super::search::sort_ids;
 use super::{Orm, obj};
-use crate::odoo::OdooVersion;
-use crate::odoo::access::Mode;
-use crate::odoo::domain;
-use crate::odoo::errors::OdooError;
-use crate::odoo::fixtures::Obj;
-use crate::odoo::pyrepr;
-use crate::odoo::schema::FType;
-use crate::odoo::schema::FieldInfo;
-use crate::odoo::store::Db;
 
 impl Orm<'_> {
     pub(super) fn web_search_read(

@@ -1,19 +1,14 @@
 //! `create`, `write` and `unlink`: values converted and checked as a real server does, x2many
 //! commands applied.
 
-use serde_json::Value;
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::odoo::errors::{Errors, OdooError};
+use crate::odoo::fixtures::Obj;
+use crate::odoo::schema::{FType, FieldInfo, ModelSchema};
+use crate::odoo::{dates, domain, pyrepr};
 
 use super::{Orm, SERVER_DEFAULTED, SERVER_DEFAULTED_IN, ids_arg, obj, py_type};
-use crate::odoo::dates;
-use crate::odoo::domain;
-use crate::odoo::errors::Errors;
-use crate::odoo::errors::OdooError;
-use crate::odoo::fixtures::Obj;
-use crate::odoo::pyrepr;
-use crate::odoo::schema::FType;
-use crate::odoo::schema::FieldInfo;
-use crate::odoo::schema::ModelSchema;
 
 impl Orm<'_> {
     /// Whether `create` must be given a value for `f` (the rule is documented in the README):
