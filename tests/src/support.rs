@@ -87,3 +87,25 @@ pub fn unredact(recorded: &serde_json::Value, password: &str, api_key: &str) -> 
         other => other.clone(),
     }
 }
+
+/// Every recording in `dir` (one JSON document a file), by file stem, in stem order.
+///
+/// # Panics
+/// If `dir` cannot be listed, or a file cannot be read or is not JSON (a test's fixtures).
+pub fn read_recordings(dir: &std::path::Path) -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| {
+            let stem = e
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".json")
+                .to_owned();
+            let text = std::fs::read_to_string(e.path()).expect("read");
+            (stem, serde_json::from_str(&text).expect("json"))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}

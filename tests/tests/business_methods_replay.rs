@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
-use tests::support::unredact;
+use tests::support::{read_recordings, unredact};
 
 fn methods_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,21 +25,7 @@ fn methods_dir(v: OdooVersion) -> PathBuf {
 
 /// Every recording of `v`, by file stem.
 fn recordings(v: OdooVersion) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(methods_dir(v))
-        .expect("methods dir")
-        .flatten()
-        .map(|e| {
-            let stem = e
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".json")
-                .to_owned();
-            let text = std::fs::read_to_string(e.path()).expect("read");
-            (stem, serde_json::from_str(&text).expect("json"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    read_recordings(&methods_dir(v))
 }
 
 fn recording(v: OdooVersion, stem: &str) -> Value {

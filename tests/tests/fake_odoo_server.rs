@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
-use tests::support::unredact;
+use tests::support::{read_recordings, unredact};
 
 fn fixtures_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,22 +23,7 @@ fn fixtures_dir(v: OdooVersion) -> PathBuf {
 }
 
 fn recordings(v: OdooVersion) -> Vec<(String, Value)> {
-    let dir = fixtures_dir(v).join("rpc");
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .expect("rpc dir")
-        .flatten()
-        .map(|e| {
-            let name = e
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".json")
-                .to_string();
-            let text = std::fs::read_to_string(e.path()).expect("read");
-            (name, serde_json::from_str(&text).expect("json"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    read_recordings(&fixtures_dir(v).join("rpc"))
 }
 
 fn client() -> Client {
