@@ -357,4 +357,38 @@ mod tests {
             secs(&stored) / 2.0
         );
     }
+
+    /// One cost model, both parts on: a read is charged by its fields, not also by its rows.
+    #[test]
+    fn with_both_parts_a_read_is_charged_once() {
+        let cost = RequestCost::odoo18();
+        let req = RecordedRequest {
+            http_method: "POST".into(),
+            path: "/jsonrpc".into(),
+            service: Some("object".into()),
+            service_method: Some("execute_kw".into()),
+            model: Some("res.partner".into()),
+            method: Some("search_read".into()),
+            params: Value::Null,
+            context: None,
+            status: 200,
+            fault: None,
+        };
+        let rows = json!([{"id": 1}, {"id": 2}, {"id": 3}]);
+        let fields = Duration::from_millis(7);
+        assert_eq!(
+            cost.of(&req, Some(&rows), 0, None),
+            cost.request + cost.row * 3
+        );
+        assert_eq!(
+            cost.of(&req, Some(&rows), 2, Some(fields)),
+            cost.request + fields + cost.contention * 2
+        );
+        let both = CostModel::odoo18().scaled(0.5);
+        assert_eq!(both.requests.map(|r| r.row), Some(cost.row.mul_f64(0.5)));
+        assert_eq!(
+            both.reads.map(|r| r.stored),
+            Some(ReadCost::odoo18().stored.mul_f64(0.5))
+        );
+    }
 }
