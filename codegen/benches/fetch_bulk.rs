@@ -1,7 +1,8 @@
 //! `codegen fetch odoo`'s two field sources against the fake Odoo 18 serving its 512 recorded
 //! models, with the server spending CPU per request like the real Odoo 18 of issue 18
-//! (`tests::odoo::ServerCost::odoo18`: one core, 3 ms a request, 0.59 ms a field described,
-//! 0.12 ms a row, contention between requests in flight; derivation in tests/src/odoo/cost.rs).
+//! (`tests::odoo::RequestCost::odoo18` as the fake's cost model: one core, 3 ms a request,
+//! 0.59 ms a field described, 0.12 ms a row, contention between requests in flight; derivation
+//! in tests/src/odoo/cost.rs).
 //!
 //! `cargo bench -p codegen --bench fetch_bulk` (`BENCH_SWEEP=1` adds the concurrency sweep to a
 //! single round). In-run baseline: today's path (one full `fields_get` per model, 16 in flight). Targets: the bulk path at least 3x faster, and under
@@ -16,7 +17,7 @@ use codegen::fetch_odoo::{self, DEFAULT_CONCURRENCY};
 use codegen::select::Selection;
 use runtime::Secret;
 use runtime::odoo::OdooClient;
-use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion, ServerCost};
+use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion, RequestCost};
 
 /// The per-model path as it ran before the bulk source (16 in flight).
 const TODAY_CONCURRENCY: usize = 16;
@@ -29,7 +30,7 @@ enum Source {
 
 fn fake() -> FakeOdoo {
     let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
-    fake.faults().set_server_cost(Some(ServerCost::odoo18()));
+    fake.set_cost_model(Some(RequestCost::odoo18().into()));
     fake
 }
 
@@ -78,9 +79,9 @@ fn main() {
     let fake = fake();
     // Untimed: the fake derives its ir.model.fields tables from every fields_get recording on
     // first use (once per process), which no real server does per fetch.
-    fake.faults().set_server_cost(None);
+    fake.set_cost_model(None);
     fetch(&fake, Source::Bulk, DEFAULT_CONCURRENCY);
-    fake.faults().set_server_cost(Some(ServerCost::odoo18()));
+    fake.set_cost_model(Some(RequestCost::odoo18().into()));
     let rounds = ratio::rounds(3);
     let mut bulk_out = (0, 0, 0.0);
     let mut today_out = (0, 0, 0.0);
@@ -119,7 +120,7 @@ fn main() {
     );
     assert_eq!(bulk_out.0, today_out.0, "the same models");
     // What the client and the fake spend alone (no server cost): the floor under both.
-    fake.faults().set_server_cost(None);
+    fake.set_cost_model(None);
     let (_, _, bulk_free) = fetch(&fake, Source::Bulk, DEFAULT_CONCURRENCY);
     let (_, _, today_free) = fetch(&fake, Source::PerModel, TODAY_CONCURRENCY);
     println!(
@@ -127,7 +128,7 @@ fn main() {
         ratio::fmt_time(bulk_free),
         ratio::fmt_time(today_free)
     );
-    fake.faults().set_server_cost(Some(ServerCost::odoo18()));
+    fake.set_cost_model(Some(RequestCost::odoo18().into()));
     if rounds > 1 || std::env::var_os("BENCH_SWEEP").is_some() {
         for concurrency in [1, 2, 4, 8, 16] {
             let (_, _, secs) = fetch(&fake, Source::Bulk, concurrency);

@@ -18,7 +18,7 @@ use generated::odoo::res_partner::ResPartner;
 use runtime::odoo::wire::{AnyModel, Many2One, X2Many};
 use runtime::{Model, OdooClient, Secret};
 use serde_json::{Value, json};
-use tests::odoo::{ADMIN_PASSWORD, CostModel, FakeOdoo, OdooVersion};
+use tests::odoo::{ADMIN_PASSWORD, CostModel, FakeOdoo, OdooVersion, ReadCost};
 
 const RECORDS: u64 = 10_000;
 /// The measured per-field costs times this (62.96 s for all fields becomes about 16 s): enough
@@ -79,7 +79,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             "comment": "<p>Bulk</p>", "ref": format!("P{i:06}"), "active": true,
         })
     });
-    fake.set_cost_model(Some(CostModel::odoo18().scaled(SCALE)));
+    fake.set_cost_model(Some(CostModel::from(ReadCost::odoo18()).scaled(SCALE)));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -4,63 +4,13 @@
 
 mod aim18_support;
 
-use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aim18_support::*;
 use runtime::aim18::{
     Aim18Client, AuthorizationRequest, ClientSecret, PathFamily, SearchQuery, sha1_hex,
 };
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
-
-/// A minimal subscriber that writes every event and span field to a string.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
-
-struct Collect<'a>(&'a mut String);
-
-impl Visit for Collect<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={value:?}", field.name());
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        let _ = write!(self.0, " {}={value}", field.name());
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::TRACE)
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut s = self.0.lock().unwrap();
-        let _ = write!(s, "\nspan {}", span.metadata().name());
-        span.record(&mut Collect(&mut s));
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        values.record(&mut Collect(&mut self.0.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut s = self.0.lock().unwrap();
-        let _ = write!(
-            s,
-            "\n{} {}",
-            event.metadata().level(),
-            event.metadata().target()
-        );
-        event.record(&mut Collect(&mut s));
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
+use tests::support::LogCapture;
 
 /// Drives every flow that handles a secret; returns the secrets seen on the way.
 async fn exercise() -> Vec<String> {
@@ -114,7 +64,7 @@ async fn exercise() -> Vec<String> {
 // so another test running without the subscriber could make events skip it.
 #[test]
 fn secrets_never_appear_in_log_events() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let secrets = tracing::subscriber::with_default(capture.clone(), || {
         // Current-thread runtime: every client task stays under this subscriber.
         tokio::runtime::Builder::new_current_thread()
@@ -123,7 +73,7 @@ fn secrets_never_appear_in_log_events() {
             .unwrap()
             .block_on(exercise())
     });
-    let logs = capture.0.lock().unwrap().clone();
+    let logs = capture.text();
     assert!(logs.contains("retrying a read"), "the retry was logged");
     assert!(logs.contains("refreshing the aiM18 access token"));
     assert!(logs.len() > 1000, "the HTTP stack logged too: {logs}");

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
+use tests::support::{read_recordings, unredact};
 
 fn methods_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,21 +25,7 @@ fn methods_dir(v: OdooVersion) -> PathBuf {
 
 /// Every recording of `v`, by file stem.
 fn recordings(v: OdooVersion) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(methods_dir(v))
-        .expect("methods dir")
-        .flatten()
-        .map(|e| {
-            let stem = e
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".json")
-                .to_owned();
-            let text = std::fs::read_to_string(e.path()).expect("read");
-            (stem, serde_json::from_str(&text).expect("json"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    read_recordings(&methods_dir(v))
 }
 
 fn recording(v: OdooVersion, stem: &str) -> Value {
@@ -47,27 +34,11 @@ fn recording(v: OdooVersion, stem: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// Put the secrets back where the recordings redacted them.
-fn unredact(v: &Value) -> Value {
-    match v {
-        Value::String(s) if s == "<password>" => Value::String(ADMIN_PASSWORD.into()),
-        Value::String(s) if s == "<api key>" => Value::String(ADMIN_API_KEY.into()),
-        Value::String(s) if s.starts_with("bearer <api key>") => {
-            Value::String(format!("bearer {ADMIN_API_KEY}"))
-        }
-        Value::Array(a) => Value::Array(a.iter().map(unredact).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), unredact(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
-
 /// Send the recorded request as recorded (secrets restored): `(status, body)`.
 fn send(odoo: &FakeOdoo, rec: &Value) -> (u16, Value) {
     let path = rec["path"].as_str().expect("path");
     let url = format!("{}{path}", odoo.url());
-    let request = unredact(&rec["request"]);
+    let request = unredact(&rec["request"], ADMIN_PASSWORD, ADMIN_API_KEY);
     let client = Client::new();
     let builder = if path.starts_with("/json/2/") {
         let mut b = client.post(&url).json(&request["body"]);

@@ -8,7 +8,7 @@
 //! place. Then the same refusals and probes over every transport (JSON-RPC with the password and
 //! with the API key, the web session's `call_kw`, JSON-2 on 19), and the other recorded users.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use reqwest::blocking::Client;
@@ -17,6 +17,7 @@ use tests::odoo::{
     ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion, PORTAL_LOGIN,
     PORTAL_PASSWORD, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD,
 };
+use tests::support::unredact;
 
 fn access_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,29 +46,10 @@ fn recordings(v: OdooVersion) -> Vec<(String, Value)> {
     out
 }
 
-/// Put the salesman's password back where the recordings redacted it.
-fn unredact(v: &Value) -> Value {
-    match v {
-        Value::String(s) if s == "<password>" => Value::String(SALESMAN_PASSWORD.into()),
-        Value::Array(a) => Value::Array(a.iter().map(unredact).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), unredact(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
-
 fn post(client: &Client, url: &str, body: &Value) -> (u16, Value) {
     let resp = client.post(url).json(body).send().expect("send");
     let status = resp.status().as_u16();
     (status, resp.json().unwrap_or(Value::Null))
-}
-
-fn store_ids(odoo: &FakeOdoo, model: &str) -> HashSet<i64> {
-    odoo.records(model)
-        .iter()
-        .filter_map(|r| r["id"].as_i64())
-        .collect()
 }
 
 fn ids(v: &Value) -> Vec<i64> {
@@ -94,14 +76,14 @@ fn replay_one(v: OdooVersion, odoo: &FakeOdoo, client: &Client, name: &str, rec:
         "search_read" => ids(&args[5][0][0][2]),
         _ => Vec::new(),
     };
-    let held = store_ids(odoo, model);
+    let held = odoo.record_ids(model);
     for id in wanted.into_iter().filter(|id| !held.contains(id)) {
         odoo.insert(model, json!({"id": id, "name": format!("Recorded {id}")}));
     }
     let (status, ours) = post(
         client,
         &format!("{}{}", odoo.url(), rec["path"].as_str().unwrap()),
-        &unredact(&rec["request"]),
+        &unredact(&rec["request"], SALESMAN_PASSWORD, SALESMAN_API_KEY),
     );
     // strict: status, envelope, id
     assert_eq!(status as u64, rec["http_status"].as_u64().unwrap(), "{ctx}");
@@ -154,7 +136,7 @@ fn replay_one(v: OdooVersion, odoo: &FakeOdoo, client: &Client, name: &str, rec:
         // state); strict on which fields come back: exactly those asked for, as recorded
         "read" | "search_read" => {
             let asked = ids(&args[5][0]);
-            let held = store_ids(odoo, model);
+            let held = odoo.record_ids(model);
             let expected: Vec<&Value> = rr
                 .as_array()
                 .unwrap()

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
+use tests::support::{read_recordings, unredact};
 
 fn fixtures_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,35 +23,7 @@ fn fixtures_dir(v: OdooVersion) -> PathBuf {
 }
 
 fn recordings(v: OdooVersion) -> Vec<(String, Value)> {
-    let dir = fixtures_dir(v).join("rpc");
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .expect("rpc dir")
-        .flatten()
-        .map(|e| {
-            let name = e
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".json")
-                .to_string();
-            let text = std::fs::read_to_string(e.path()).expect("read");
-            (name, serde_json::from_str(&text).expect("json"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-/// Put the secrets back where the recordings redacted them.
-fn unredact(v: &Value) -> Value {
-    match v {
-        Value::String(s) if s == "<password>" => Value::String(ADMIN_PASSWORD.into()),
-        Value::String(s) if s == "<api key>" => Value::String(ADMIN_API_KEY.into()),
-        Value::Array(a) => Value::Array(a.iter().map(unredact).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), unredact(v))).collect())
-        }
-        other => other.clone(),
-    }
+    read_recordings(&fixtures_dir(v).join("rpc"))
 }
 
 fn client() -> Client {
@@ -85,7 +58,10 @@ fn send(client: &Client, base: &str, rec: &Value) -> Answer {
             .header("Content-Type", "application/json")
             .body(raw.to_string())
     } else if path.starts_with("/json/2/") {
-        let mut b = client.post(&url).json(&unredact(&request["body"]));
+        let mut b =
+            client
+                .post(&url)
+                .json(&unredact(&request["body"], ADMIN_PASSWORD, ADMIN_API_KEY));
         for (k, v) in request["headers"].as_object().into_iter().flatten() {
             let v = v.as_str().unwrap_or_default();
             if v == "<none>" {
@@ -104,7 +80,9 @@ fn send(client: &Client, base: &str, rec: &Value) -> Answer {
             json!({"jsonrpc": "2.0", "method": "call", "id": rec["response"]["id"], "params": {}});
         client.post(&url).json(&envelope)
     } else {
-        client.post(&url).json(&unredact(request))
+        client
+            .post(&url)
+            .json(&unredact(request, ADMIN_PASSWORD, ADMIN_API_KEY))
     };
     let resp = builder.send().expect("send");
     let status = resp.status().as_u16();
@@ -192,13 +170,6 @@ fn check_shape(ctx: &str, recorded: &Value, ours: &Value) {
             "{ctx}: type differs: recorded {a} ours {b}"
         ),
     }
-}
-
-fn store_ids(odoo: &FakeOdoo, model: &str) -> HashSet<i64> {
-    odoo.records(model)
-        .iter()
-        .filter_map(|r| r["id"].as_i64())
-        .collect()
 }
 
 /// The model and method of a recorded ORM call (any transport).
@@ -331,7 +302,7 @@ fn replay_one(v: OdooVersion, name: &str, rec: &Value) {
         let call = call_of(rec);
         let store_before = call
             .as_ref()
-            .map(|(m, _)| store_ids(&odoo, m))
+            .map(|(m, _)| odoo.record_ids(m))
             .unwrap_or_default();
         let ans = send(&client, &odoo.url(), rec);
 

@@ -16,7 +16,7 @@ use runtime::odoo::{OdooClient, TransportKind};
 use runtime::{ErrorKind, Model, Secret};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion, RecordedRequest};
+use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, Faults, OdooVersion, RecordedRequest};
 
 const MAX_ATTEMPTS: u32 = 4;
 
@@ -310,7 +310,7 @@ async fn an_answer_slower_than_the_timeout_is_a_typed_timeout_after_bounded_atte
 
 #[tokio::test]
 async fn a_create_hit_by_any_fault_reaches_the_server_at_most_once() {
-    type Inject = fn(&FakeOdoo);
+    type Inject = fn(&FakeOdoo) -> &Faults;
     let faults: [(&str, Inject, ErrorKind, usize); 8] = [
         (
             "drop",

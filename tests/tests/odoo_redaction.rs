@@ -3,7 +3,6 @@
 //! a small tracing subscriber, so no extra dependency).
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use runtime::http::RetryPolicy;
@@ -11,9 +10,7 @@ use runtime::odoo::{OdooClient, TransportKind};
 use runtime::{Domain, Secret};
 use serde_json::{Value, json};
 use tests::odoo::{FakeOdoo, OdooVersion};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
+use tests::support::LogCapture;
 
 const PASSWORD: &str = "Alice-Pa55word-XYZ";
 const API_KEY: &str = "ALICE-API-KEY-0123456789abcdef";
@@ -165,58 +162,12 @@ async fn exercise(v: OdooVersion, out: &mut String) {
     }
 }
 
-/// Collects every event and span field as text.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
-
-struct Collect<'a>(&'a mut String);
-
-impl Visit for Collect<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={:?}", field.name(), value);
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        let _ = write!(self.0, " {}={}", field.name(), value);
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::TRACE)
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut s = self.0.lock().unwrap();
-        let _ = write!(s, "\nspan {}", span.metadata().name());
-        span.record(&mut Collect(&mut s));
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        values.record(&mut Collect(&mut self.0.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut s = self.0.lock().unwrap();
-        let _ = write!(
-            s,
-            "\n{} {}",
-            event.metadata().level(),
-            event.metadata().target()
-        );
-        event.record(&mut Collect(&mut s));
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
 // One test only in this binary: tracing caches per-callsite interest
 // process-wide, so a test running concurrently without the subscriber could
 // make log events skip it.
 #[test]
 fn secrets_never_appear_in_debug_display_errors_or_logs() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     tracing::subscriber::with_default(capture.clone(), || {
         // A current-thread runtime keeps every client task on this thread, under this subscriber.
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -245,7 +196,7 @@ fn secrets_never_appear_in_debug_display_errors_or_logs() {
             assert_clean(&out);
         }
     });
-    let logs = capture.0.lock().unwrap().clone();
+    let logs = capture.text();
     for expected in [
         "odoo call",
         "retrying a read",

@@ -27,7 +27,7 @@ mod replay;
 mod routes;
 mod state;
 
-pub use faults::{Faults, RecordedRequest};
+pub use faults::{Faults, RecordedRequest, RefusedTokens};
 pub use modules::Record;
 pub use readings::{
     CheckMsgForm, ExpiredToken, ImplicitTokenIn, Readings, RedirectState, RefreshRedirectUri,
@@ -38,7 +38,6 @@ pub use state::{Op, TokenRequestCounts};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -46,12 +45,11 @@ use axum::extract::{Request, State as AxState};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::sync::{Notify, oneshot};
 use tower_service::Service as _;
 
-use faults::Fault;
+use crate::fake::{Cut, FakeBody, Fault, Hangup, HttpServer};
+use faults::Aim18Fault;
 use state::{ClientReg, State, UserReg, sha1_hex};
 
 /// Client id of the application `FakeAim18::start()` registers (aiM18 style: `C-` + base64).
@@ -252,15 +250,9 @@ impl FakeAim18Builder {
 
 /// A running fake aiM18 server. Dropping it shuts the server down.
 pub struct FakeAim18 {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    server: HttpServer,
 }
-
-/// Lets the fault layer close the connection a request came in on.
-#[derive(Clone)]
-struct ConnKill(Arc<Notify>);
 
 impl FakeAim18 {
     pub fn builder() -> FakeAim18Builder {
@@ -286,48 +278,34 @@ impl FakeAim18 {
     fn spawn(state: State, replay: Option<replay::Replay>) -> FakeAim18 {
         let listener =
             std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0 for fake aiM18");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
-        let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             faults: Faults::default(),
             log: Mutex::new(Vec::new()),
             replay,
         });
-        let (tx, rx) = oneshot::channel();
         let app = routes::router(shared.clone()).layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             fault_layer,
         ));
-        let thread = std::thread::Builder::new()
-            .name("fake-aim18".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("tokio runtime for fake aiM18");
-                rt.block_on(serve(listener, app, rx));
-                // Connections still open are cut here: the test is over.
-                rt.shutdown_background();
-            })
-            .expect("spawn fake aiM18 thread");
-        FakeAim18 {
-            addr,
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        }
+        let server = HttpServer::start("fake-aim18", listener, move |req| {
+            let mut app = app.clone();
+            async move {
+                let answer = app.call(req.map(Body::new)).await;
+                answer.unwrap_or_else(|never| match never {})
+            }
+        })
+        .expect("start the fake aiM18 server thread");
+        FakeAim18 { shared, server }
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     pub fn faults(&self) -> &Faults {
@@ -401,53 +379,6 @@ impl FakeAim18 {
     }
 }
 
-impl Drop for FakeAim18 {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-async fn serve(
-    listener: std::net::TcpListener,
-    app: axum::Router,
-    mut stop: oneshot::Receiver<()>,
-) {
-    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-        return;
-    };
-    loop {
-        let stream = tokio::select! {
-            _ = &mut stop => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
-        };
-        let kill = Arc::new(Notify::new());
-        let app = app.clone();
-        let conn_kill = ConnKill(kill.clone());
-        let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(conn_kill.clone());
-            let mut app = app.clone();
-            async move { app.call(req.map(Body::new)).await }
-        });
-        tokio::spawn(async move {
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc);
-            // Dropping the connection future closes the socket with no answer.
-            tokio::select! {
-                _ = conn => {}
-                _ = kill.notified() => {}
-            }
-        });
-    }
-}
-
 /// Records each request, then applies the fault switches.
 async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
@@ -494,7 +425,7 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
                 .collect(),
             body: bytes.to_vec(),
             status: 0,
-            fault: fault.as_ref().map(Fault::label),
+            fault: fault.as_ref().map(Aim18Fault::label),
         });
         log.len() - 1
     };
@@ -502,14 +433,17 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let cut_mid_body = fault == Some(Aim18Fault::Shared(Fault::Truncate));
+    // Without a fault, or with one that cuts the real answer, the request is answered.
+    let answered = fault.is_none() || cut_mid_body;
     let response = match fault {
-        None | Some(Fault::Truncate) if sh.replay.is_some() => {
+        _ if answered && sh.replay.is_some() => {
             let query = faults::url_decode_pairs(parts.uri.query().unwrap_or(""));
             let replay = sh.replay.as_ref().expect("checked above");
             replay.answer(parts.method.as_str(), parts.uri.path(), &query)
         }
-        None | Some(Fault::Truncate) if moved_away => StatusCode::NOT_FOUND.into_response(),
-        None | Some(Fault::Truncate) => {
+        _ if answered && moved_away => StatusCode::NOT_FOUND.into_response(),
+        None | Some(Aim18Fault::Shared(Fault::Truncate)) => {
             let r = next
                 .run(Request::from_parts(parts.clone(), Body::from(bytes)))
                 .await;
@@ -519,15 +453,15 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
                 r
             }
         }
-        Some(Fault::Drop) => {
-            if let Some(kill) = parts.extensions.get::<ConnKill>() {
-                kill.0.notify_one();
+        Some(Aim18Fault::Shared(Fault::Drop)) => {
+            if let Some(hangup) = parts.extensions.get::<Hangup>() {
+                hangup.now();
             }
             // The connection task drops this future together with the socket.
             return std::future::pending::<Response>().await;
         }
-        Some(Fault::Html502) => routes::proxy_502(),
-        Some(Fault::Status(code, retry_after)) => {
+        Some(Aim18Fault::Shared(Fault::Html502)) => routes::proxy_502(),
+        Some(Aim18Fault::Shared(Fault::Status(code, retry_after))) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = status.into_response();
             if let Some(secs) = retry_after {
@@ -536,15 +470,15 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
             }
             r
         }
-        Some(Fault::MalformedJson) => routes::truncated_json(),
-        Some(Fault::Unauthorized) => {
+        Some(Aim18Fault::Shared(Fault::MalformedJson)) => routes::truncated_json(),
+        Some(Aim18Fault::Unauthorized) => {
             routes::token_refused(&readings, "The access token was refused")
         }
     };
     if let Some(entry) = sh.log().get_mut(index) {
         entry.status = response.status().as_u16();
     }
-    if fault == Some(Fault::Truncate) {
+    if cut_mid_body {
         return truncate(response).await;
     }
     response
@@ -570,55 +504,18 @@ fn terse_check_msgs(mut r: Response) -> Response {
     r
 }
 
-/// Keep the status and headers, announce the full length, send half the body,
-/// then fail the body so hyper closes the connection mid-body.
+/// Keep the status and headers, announce the full length, send half the body, then close the
+/// connection mid-body.
 async fn truncate(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let full = axum::body::to_bytes(body, 64 << 20)
         .await
         .unwrap_or_default();
-    parts.headers.insert(
-        axum::http::header::CONTENT_LENGTH,
-        HeaderValue::from(full.len()),
-    );
-    let half = full.slice(..full.len() / 2);
-    Response::from_parts(
-        parts,
-        Body::new(CutBody {
-            data: Some(half),
-            paused: false,
-        }),
-    )
-}
-
-/// A body of unknown length that yields its bytes, pauses once so hyper
-/// flushes them, then fails. (A known-length body shorter than its
-/// Content-Length would trip hyper's checks.)
-struct CutBody {
-    data: Option<bytes::Bytes>,
-    paused: bool,
-}
-
-impl hyper::body::Body for CutBody {
-    type Data = bytes::Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
-        use std::task::Poll;
-        if let Some(d) = self.data.take() {
-            return Poll::Ready(Some(Ok(hyper::body::Frame::data(d))));
-        }
-        if !self.paused {
-            self.paused = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        Poll::Ready(Some(Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "truncate fault",
-        ))))
+    let (body, announced_len) = FakeBody::cut(full, Cut::MidBody);
+    if let Some(len) = announced_len {
+        parts
+            .headers
+            .insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
+    Response::from_parts(parts, Body::new(body))
 }

@@ -1,14 +1,15 @@
 //! What answering costs on a real server, so that benchmarks against the fake measure what a
-//! real Odoo does. Two parts, both off by default: the request-level cost of schema reads and
-//! concurrency (issue 18, [`ServerCost`], switched by `Faults::set_server_cost`) and the
-//! per-record, per-field cost of reads (issue 20, [`CostModel`], switched by
-//! `FakeOdoo::set_cost_model`). With both on, a read is charged once: what the per-field model
-//! charges replaces the flat per-row rate and is spent on the one-core gate.
+//! real Odoo does. One model, [`CostModel`], switched by [`FakeOdoo::set_cost_model`] (off by
+//! default), with two parts: the request-level cost of schema reads and concurrency (issue 18,
+//! [`RequestCost`]) and the per-record, per-field cost of reads (issue 20, [`ReadCost`]). With
+//! both on, a read is charged once: what the per-field part charges replaces the flat per-row
+//! rate and is spent on the one-core gate.
+//!
+//! [`FakeOdoo::set_cost_model`]: super::FakeOdoo::set_cost_model
 //!
 //! ## Requests and schema reads (issue 18)
 //!
-//! A server that spends CPU per request like a real Odoo (one switch:
-//! [`Faults::set_server_cost`](super::Faults::set_server_cost)), so that benchmarks of schema
+//! A server that spends CPU per request like a real Odoo, so that benchmarks of schema
 //! readers measure what a real server does with them, not only network latency.
 //!
 //! Modelled on the timings issue 18 recorded against a real Odoo 18 on a 2-core machine
@@ -20,7 +21,7 @@
 //! | the same, 16 in flight | 9.8 s |
 //! | `ir.model.fields` + `ir.model.fields.selection` `search_read` (11,289 + 2,417 rows) | 1.7 s |
 //!
-//! Three unknowns, two equations: with [`ServerCost::request`] = 3 ms (an assumption: RPC
+//! Three unknowns, two equations: with [`RequestCost::request`] = 3 ms (an assumption: RPC
 //! dispatch, environment, JSON; not recorded alone), a field description costs
 //! (8.4 s − 566 × 3 ms) / 11,289 = 0.59 ms and a row (1.7 s − 2 × 3 ms) / 13,706 = 0.12 ms.
 //! A `fields_get` asking for a few `attributes` is charged for those only, as a share of the
@@ -28,18 +29,16 @@
 //! only the asked attributes; that each attribute costs the same is an assumption, no narrow
 //! fields_get was timed). Concurrency: Odoo's threaded server computes one request at a time
 //! (the GIL), and 16 in flight made it 1.17× slower: each request waits for the server's one
-//! core ([`ServerCost::workers`]) and pays 0.165 ms per other request in flight (2.5 ms at 16,
+//! core ([`RequestCost::workers`]) and pays 0.165 ms per other request in flight (2.5 ms at 16,
 //! the recorded 1.4 s over 566 requests).
 //!
 //! ## Reading fields (issue 20)
 //!
 //! What reading fields costs on a real server, so that a benchmark against the fake shows what
-//! a real Odoo shows (issue 20). Off unless set ([`FakeOdoo::set_cost_model`]); when on, a
-//! `read`/`search_read` answer is held back until the time the model charges, per record and
-//! per field asked for, has passed since the request came in (the fake's own work counts in
-//! it, as a real server's does). The time is waited, not burnt.
-//!
-//! [`FakeOdoo::set_cost_model`]: super::FakeOdoo::set_cost_model
+//! a real Odoo shows (issue 20). When on, a `read`/`search_read` answer is held back until the
+//! time the model charges, per record and per field asked for, has passed since the request
+//! came in (the fake's own work counts in it, as a real server's does). The time is waited, not
+//! burnt.
 
 use super::RecordedRequest;
 use super::schema::FieldInfo;
@@ -49,9 +48,58 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+/// What answering costs: per request (and how requests share the server's cores), per field
+/// read, or both. Build it from either part (`RequestCost::odoo18().into()`) or take both
+/// ([`CostModel::odoo18`]).
+#[derive(Clone, Debug, Default)]
+pub struct CostModel {
+    /// Per-request CPU on the server's cores; `None`: requests are free and never wait.
+    pub requests: Option<RequestCost>,
+    /// Per-record cost of each field a read asks for; `None`: reads cost the flat
+    /// [`RequestCost::row`] rate (nothing without `requests`).
+    pub reads: Option<ReadCost>,
+}
+
+impl CostModel {
+    /// The real Odoo 18 of issues 18 and 20: both parts as measured.
+    pub fn odoo18() -> CostModel {
+        CostModel {
+            requests: Some(RequestCost::odoo18()),
+            reads: Some(ReadCost::odoo18()),
+        }
+    }
+
+    /// Every cost times `factor` (benchmarks scale the measured costs down to run quickly; the
+    /// ratios between requests and reads stay those of the real server).
+    pub fn scaled(self, factor: f64) -> CostModel {
+        CostModel {
+            requests: self.requests.map(|r| r.scaled(factor)),
+            reads: self.reads.map(|r| r.scaled(factor)),
+        }
+    }
+}
+
+impl From<RequestCost> for CostModel {
+    fn from(requests: RequestCost) -> CostModel {
+        CostModel {
+            requests: Some(requests),
+            reads: None,
+        }
+    }
+}
+
+impl From<ReadCost> for CostModel {
+    fn from(reads: ReadCost) -> CostModel {
+        CostModel {
+            requests: None,
+            reads: Some(reads),
+        }
+    }
+}
+
 /// Per-request CPU cost of the fake server.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ServerCost {
+pub struct RequestCost {
     /// Any request.
     pub request: Duration,
     /// One field described by `fields_get` with every attribute.
@@ -66,10 +114,10 @@ pub struct ServerCost {
     pub workers: usize,
 }
 
-impl ServerCost {
+impl RequestCost {
     /// The real Odoo 18 of issue 18's timings (module docs).
-    pub fn odoo18() -> ServerCost {
-        ServerCost {
+    pub fn odoo18() -> RequestCost {
+        RequestCost {
             request: Duration::from_micros(3_000),
             field_description: Duration::from_micros(590),
             attributes_per_description: 16.9,
@@ -79,8 +127,19 @@ impl ServerCost {
         }
     }
 
+    /// Every duration times `factor`.
+    pub fn scaled(self, factor: f64) -> RequestCost {
+        RequestCost {
+            request: self.request.mul_f64(factor),
+            field_description: self.field_description.mul_f64(factor),
+            row: self.row.mul_f64(factor),
+            contention: self.contention.mul_f64(factor),
+            ..self
+        }
+    }
+
     /// The CPU a request costs, from what it asked and what it was answered. `fields_read`: what
-    /// the per-field [`CostModel`] charged this read, which then stands for the flat `row` rate
+    /// the per-field [`ReadCost`] charged this read, which then stands for the flat `row` rate
     /// (a read is charged once, by the finer of the two models).
     fn of(
         &self,
@@ -146,10 +205,10 @@ impl Default for CpuGate {
 
 impl CpuGate {
     /// Spend the cost of `req` (answered `body`) on one of `cost.workers` cores (the first
-    /// charged request sets how many there are); `fields_read` as in [`ServerCost::of`].
+    /// charged request sets how many there are); `fields_read` as in [`RequestCost::of`].
     pub(crate) async fn charge(
         &self,
-        cost: &ServerCost,
+        cost: &RequestCost,
         req: &RecordedRequest,
         body: &[u8],
         fields_read: Option<Duration>,
@@ -172,7 +231,7 @@ impl CpuGate {
 
 /// Per-record cost of each field a read asks for.
 #[derive(Clone, Debug)]
-pub struct CostModel {
+pub struct ReadCost {
     /// A stored field (read with the row, formatted for the answer).
     pub stored: Duration,
     /// A non-stored computed field without a cost of its own in `fields`.
@@ -181,7 +240,7 @@ pub struct CostModel {
     pub fields: HashMap<(String, String), Duration>,
 }
 
-impl CostModel {
+impl ReadCost {
     /// Measured on a real Odoo 18 (Community, the recordings' apps, 10,000 partners; issue 20):
     /// 107 stored fields read in 8.72 s (8.1 µs a field and record; a 28-field read, 1.99 s, fits
     /// the same rate with no fixed cost per record); all 176 fields of the generated struct in
@@ -190,7 +249,7 @@ impl CostModel {
     /// `display_invoice_template_pdf_report_id` 0.40 ms (measured on 1,000 partners), the other
     /// 65 about 26 µs each. `display_name` was not measured on its own: it is built from stored
     /// fields the same read fetched, and is charged as one.
-    pub fn odoo18() -> CostModel {
+    pub fn odoo18() -> ReadCost {
         let us = Duration::from_micros;
         let partner = |f: &str, d| (("res.partner".to_owned(), f.to_owned()), d);
         let fields = [
@@ -201,7 +260,7 @@ impl CostModel {
         ]
         .into_iter()
         .collect();
-        let mut model = CostModel {
+        let mut model = ReadCost {
             stored: Duration::from_nanos(8_150),
             computed: us(26),
             fields,
@@ -215,9 +274,8 @@ impl CostModel {
             .insert(("*".into(), "display_name".into()), self.stored);
     }
 
-    /// Every cost times `factor` (benchmarks scale the measured costs down to run quickly; the
-    /// ratios between reads stay those of the real server).
-    pub fn scaled(mut self, factor: f64) -> CostModel {
+    /// Every cost times `factor`.
+    pub fn scaled(mut self, factor: f64) -> ReadCost {
         self.stored = self.stored.mul_f64(factor);
         self.computed = self.computed.mul_f64(factor);
         for d in self.fields.values_mut() {
@@ -270,7 +328,7 @@ mod tests {
     /// The default model gives back the issue's measurements, 10,000 partners on Odoo 18.
     #[test]
     fn the_measured_model_gives_the_measured_times() {
-        let m = CostModel::odoo18();
+        let m = ReadCost::odoo18();
         let stored = fields((0..107).map(|i| format!("stored_{i}")), true);
         let named = [
             "event_count",
@@ -297,6 +355,40 @@ mod tests {
                 .read("res.partner", &stored, 10_000)
                 .as_secs_f64(),
             secs(&stored) / 2.0
+        );
+    }
+
+    /// One cost model, both parts on: a read is charged by its fields, not also by its rows.
+    #[test]
+    fn with_both_parts_a_read_is_charged_once() {
+        let cost = RequestCost::odoo18();
+        let req = RecordedRequest {
+            http_method: "POST".into(),
+            path: "/jsonrpc".into(),
+            service: Some("object".into()),
+            service_method: Some("execute_kw".into()),
+            model: Some("res.partner".into()),
+            method: Some("search_read".into()),
+            params: Value::Null,
+            context: None,
+            status: 200,
+            fault: None,
+        };
+        let rows = json!([{"id": 1}, {"id": 2}, {"id": 3}]);
+        let fields = Duration::from_millis(7);
+        assert_eq!(
+            cost.of(&req, Some(&rows), 0, None),
+            cost.request + cost.row * 3
+        );
+        assert_eq!(
+            cost.of(&req, Some(&rows), 2, Some(fields)),
+            cost.request + fields + cost.contention * 2
+        );
+        let both = CostModel::odoo18().scaled(0.5);
+        assert_eq!(both.requests.map(|r| r.row), Some(cost.row.mul_f64(0.5)));
+        assert_eq!(
+            both.reads.map(|r| r.stored),
+            Some(ReadCost::odoo18().stored.mul_f64(0.5))
         );
     }
 }

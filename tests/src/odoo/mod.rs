@@ -180,11 +180,9 @@ mod web_routes;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-pub use cost::{CostModel, ServerCost};
+pub use cost::{CostModel, ReadCost, RequestCost};
 pub use fixtures::FIXTURES_ENV;
 pub use grow::LARGE_DEMO;
 pub use server::{FakeOdoo, FakeOdooBuilder};
@@ -358,134 +356,8 @@ impl RecordedRequest {
     }
 }
 
-/// A fault queued for the next requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Fault {
-    Drop,
-    Truncate,
-    MalformedJson,
-    Html502,
-    Status(u16, Option<u64>),
-}
-
-#[derive(Default)]
-struct FaultState {
-    latency: Duration,
-    cost: Option<ServerCost>,
-    queue: std::collections::VecDeque<Fault>,
-}
-
-/// Fault switches of a running [`FakeOdoo`]. Thread-safe; faults queue up in the order they are
-/// set (`html_502(1)` then `drop_connections(1)`: the next request gets a 502, the one after is
-/// dropped) and apply to every route.
-pub struct Faults {
-    state: Mutex<FaultState>,
-    session_epoch: Arc<AtomicU64>,
-    pub(crate) cpu: cost::CpuGate,
-}
-
-impl fmt::Debug for Faults {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.lock();
-        f.debug_struct("Faults")
-            .field("latency", &s.latency)
-            .field("queued", &s.queue)
-            .finish()
-    }
-}
-
-impl Faults {
-    fn new(session_epoch: Arc<AtomicU64>) -> Self {
-        Faults {
-            state: Mutex::new(FaultState::default()),
-            session_epoch,
-            cpu: cost::CpuGate::default(),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, FaultState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Delay every request by `latency` before answering (`Duration::ZERO` to stop).
-    pub fn set_latency(&self, latency: Duration) {
-        self.lock().latency = latency;
-    }
-
-    /// Spend CPU on every request like a real Odoo ([`ServerCost::odoo18`]: one core, a cost
-    /// per request, per field described and per row answered, contention between requests
-    /// in flight), or not (`None`, the default). See `cost.rs` for the recorded timings.
-    pub fn set_server_cost(&self, cost: Option<ServerCost>) {
-        self.lock().cost = cost;
-    }
-
-    pub(crate) fn server_cost(&self) -> Option<ServerCost> {
-        self.lock().cost
-    }
-
-    /// The next `n` requests get their TCP connection closed without any answer.
-    pub fn drop_connections(&self, n: usize) {
-        self.push(Fault::Drop, n);
-    }
-
-    /// The next `n` requests get the status line, headers and half the body, then the connection
-    /// is closed (a reset mid-body, as a crashing proxy does).
-    pub fn truncate_responses(&self, n: usize) {
-        self.push(Fault::Truncate, n);
-    }
-
-    /// The next `n` requests are carried out, then answered with HTTP 200 and only the first
-    /// half of their JSON under a matching `Content-Length`: a well-framed answer whose JSON is
-    /// cut short (as a buggy proxy or a full disk on the server side produces).
-    pub fn malformed_json(&self, n: usize) {
-        self.push(Fault::MalformedJson, n);
-    }
-
-    /// The next `n` requests get a proxy's `502 Bad Gateway` HTML page (`text/html`).
-    pub fn html_502(&self, n: usize) {
-        self.push(Fault::Html502, n);
-    }
-
-    /// The next `n` requests get HTTP `code` with a short HTML body, and a `Retry-After: <s>`
-    /// header when `retry_after` is given (e.g. 429 or 503).
-    pub fn status(&self, n: usize, code: u16, retry_after: Option<u64>) {
-        self.push(Fault::Status(code, retry_after), n);
-    }
-
-    /// Invalidate every web session: the next call with an old cookie gets
-    /// `odoo.http.SessionExpiredException` (code 100).
-    pub fn expire_sessions(&self) {
-        self.session_epoch.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// Remove queued faults, latency and server cost.
-    pub fn clear(&self) {
-        let mut s = self.lock();
-        s.latency = Duration::ZERO;
-        s.cost = None;
-        s.queue.clear();
-    }
-
-    /// How many queued faults are left.
-    pub fn pending(&self) -> usize {
-        self.lock().queue.len()
-    }
-
-    fn push(&self, fault: Fault, n: usize) {
-        let mut s = self.lock();
-        for _ in 0..n {
-            s.queue.push_back(fault.clone());
-        }
-    }
-
-    pub(crate) fn latency(&self) -> Duration {
-        self.lock().latency
-    }
-
-    pub(crate) fn take(&self) -> Option<Fault> {
-        self.lock().queue.pop_front()
-    }
-}
+/// Fault switches of a running [`FakeOdoo`] (the switches both fakes share).
+pub type Faults = crate::fake::Faults;
 
 /// A user of the fake database.
 #[derive(Clone)]
