@@ -1,8 +1,9 @@
 //! `codegen fetch odoo`: a snapshot straight from an Odoo 16–19 server.
 //!
 //! One `ir.model` `search_read` lists the models (names, modules, order), then the fields are
-//! described in bulk ([`crate::fetch_bulk`], the default) or, with `--fields-source
-//! fields-get`, by one `fields_get` per model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
+//! described in bulk ([`crate::fetch_bulk`], the default; `--fields-source tables` for the
+//! tables alone, fewer facts) or, with `--fields-source fields-get`, by one `fields_get` per
+//! model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
 //! requests in flight through the runtime's client (one authenticated client, its connections
 //! pooled). The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with
 //! saved ones.
@@ -109,8 +110,11 @@ pub struct FetchOdoo {
     pub no_methods: bool,
     /// Where field descriptions come from: `bulk` (a few reads of `ir.model.fields` and
     /// `ir.model.fields.selection`, plus one fields_get per model asking only what those
-    /// tables lack) or `fields-get` (one full fields_get per model, or its api_doc document
-    /// on Odoo 19 with an API key: the baseline).
+    /// tables lack: the bindings are those of `fields-get`), `tables` (those two tables alone,
+    /// a few requests for any number of models, leaving out what they cannot say: computed-ness,
+    /// groups, digits, currency fields, dynamic selections; see `fetch_bulk::TABLES_ONLY_RULES`)
+    /// or `fields-get` (one full fields_get per model, or its api_doc document on Odoo 19 with
+    /// an API key: the baseline).
     #[arg(long, value_enum, default_value_t = FieldsSource::Bulk)]
     pub fields_source: FieldsSource,
 }
@@ -121,6 +125,9 @@ pub enum FieldsSource {
     /// [`crate::fetch_bulk`]: the bulk tables, and fields_get for what they cannot say.
     #[default]
     Bulk,
+    /// [`crate::fetch_bulk::tables_only`]: the bulk tables alone (fewer facts, no per-model
+    /// request).
+    Tables,
     /// [`odoo`]: one full description per model.
     FieldsGet,
 }
@@ -652,6 +659,10 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         let (mut schema, mut stats) = match args.fields_source {
             FieldsSource::Bulk => {
                 crate::fetch_bulk::odoo(&client, &selection, args.concurrency, &progress).await?
+            }
+            FieldsSource::Tables => {
+                crate::fetch_bulk::tables_only(&client, &selection, args.concurrency, &progress)
+                    .await?
             }
             FieldsSource::FieldsGet => {
                 odoo(&client, &selection, args.concurrency, &progress).await?
