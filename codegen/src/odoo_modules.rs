@@ -309,7 +309,7 @@ pub fn defining_module(model: &str, modules: &[String]) -> String {
     let deps = closure();
     let minimal: Vec<&String> = modules
         .iter()
-        .filter(|m| !modules.iter().any(|o| o != *m && depends_on(&deps, m, o)))
+        .filter(|m| !modules.iter().any(|o| o != *m && depends_on(deps, m, o)))
         .collect();
     if let [only] = minimal.as_slice() {
         return (*only).clone();
