@@ -58,6 +58,9 @@ pub struct ServerCost {
     pub field_description: Duration,
     /// Attributes of an average full description (what a narrow fields_get is a share of).
     pub attributes_per_description: f64,
+    /// What fields_get spends on a field whatever it is asked, in attributes' worth: its loop
+    /// over the field's ~35 description attributes and the field's groups check.
+    pub description_overhead: f64,
     /// One record answered by `search_read` / `read`.
     pub row: Duration,
     /// Added to a request for each other request in flight (lock and GIL contention).
@@ -73,6 +76,7 @@ impl ServerCost {
             request: Duration::from_micros(3_000),
             field_description: Duration::from_micros(590),
             attributes_per_description: 16.9,
+            description_overhead: 1.0,
             row: Duration::from_micros(124),
             contention: Duration::from_micros(165),
             workers: 1,
@@ -97,7 +101,9 @@ impl ServerCost {
         let work = match req.method.as_deref() {
             Some("fields_get") => {
                 let share = match attributes(&req.params) {
-                    Some(n) => (n as f64 / self.attributes_per_description).min(1.0),
+                    Some(n) => ((n as f64 + self.description_overhead)
+                        / (self.attributes_per_description + self.description_overhead))
+                        .min(1.0),
                     None => 1.0,
                 };
                 self.field_description.mul_f64(items as f64 * share)
@@ -146,13 +152,15 @@ impl Default for CpuGate {
 
 impl CpuGate {
     /// Spend the cost of `req` (answered `body`) on one of `cost.workers` cores (the first
-    /// charged request sets how many there are); `fields_read` as in [`ServerCost::of`].
+    /// charged request sets how many there are), less `own` (what the fake already spent
+    /// answering it); `fields_read` as in [`ServerCost::of`].
     pub(crate) async fn charge(
         &self,
         cost: &ServerCost,
         req: &RecordedRequest,
         body: &[u8],
         fields_read: Option<Duration>,
+        own: std::time::Instant,
     ) {
         if self.sized.set(cost.workers.max(1)).is_ok() {
             self.cores.add_permits(cost.workers.max(1));
@@ -161,7 +169,9 @@ impl CpuGate {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         // JSON-RPC wraps the answer in `result`; JSON-2 answers it bare.
         let answer = parsed.as_ref().map(|v| v.get("result").unwrap_or(v));
-        let spend = cost.of(req, answer, others, fields_read);
+        let spend = cost
+            .of(req, answer, others, fields_read)
+            .saturating_sub(own.elapsed());
         if let Ok(core) = self.cores.acquire().await {
             tokio::time::sleep(spend).await;
             drop(core);

@@ -980,14 +980,15 @@ async fn handle(
     // (the model stands for the server's whole time).
     // With the request-level model on too, that cost is spent on the server's one core in
     // place of its flat per-row rate, so no read is charged twice.
-    let owed = super::cost::take().saturating_sub(answering.elapsed());
+    let charged = super::cost::take();
+    let owed = charged.saturating_sub(answering.elapsed());
     match &costed {
         Some((cost, req)) => {
-            let fields_read = (!owed.is_zero()).then_some(owed);
+            let fields_read = (!charged.is_zero()).then_some(charged);
             shared
                 .faults
                 .cpu
-                .charge(cost, req, &reply.body, fields_read)
+                .charge(cost, req, &reply.body, fields_read, answering)
                 .await;
         }
         None if !owed.is_zero() => tokio::time::sleep(owed).await,
