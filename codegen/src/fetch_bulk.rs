@@ -491,7 +491,7 @@ pub async fn odoo(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Schema, FetchStats)> {
     let started = std::time::Instant::now();
-    let ir_models = list_models(client, selection).await?;
+    let (ir_models, ir_model_refused) = list_models(client, selection).await?;
     let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
     let mut bulk = BulkStats::default();
     let Tables { rows, values } = match read_tables(client, &names, &mut bulk).await {
@@ -525,6 +525,7 @@ pub async fn odoo(
     .buffer_unordered(concurrency.max(1));
     let mut stats = FetchStats {
         listed: total,
+        ir_model_refused,
         ..FetchStats::default()
     };
     let mut answers = BTreeMap::new();
@@ -577,7 +578,7 @@ pub async fn tables_only(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Schema, FetchStats)> {
     let started = std::time::Instant::now();
-    let ir_models = list_models(client, selection).await?;
+    let (ir_models, ir_model_refused) = list_models(client, selection).await?;
     let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
     let major = client.server_version().major;
     let mut bulk = BulkStats {
@@ -604,6 +605,7 @@ pub async fn tables_only(
     progress(names.len(), names.len());
     let stats = FetchStats {
         listed: names.len(),
+        ir_model_refused,
         calls: 1 + bulk.table_requests,
         bulk: Some(bulk),
         elapsed: started.elapsed(),

@@ -421,6 +421,9 @@ pub struct FetchStats {
     /// Why the bulk tables could not be read (access refused), so fields_get described
     /// every model.
     pub bulk_refused: Option<String>,
+    /// Why `ir.model` could not be read (access refused): the models are the names of
+    /// `--models`, without what only `ir.model` says (see [`list_models`]).
+    pub ir_model_refused: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -481,17 +484,50 @@ type Described = std::result::Result<(Map<String, Value>, Option<Value>), String
 
 /// The `ir.model` rows of the models `selection` selects (a pattern or app selecting nothing
 /// is an error), in name order.
+///
+/// `ir.model` is readable by Administration / Access Rights only (`ir.model.access` on 16–19),
+/// so a least-privileged bot is refused it. When `selection` names its models exactly (no
+/// glob, no app), nothing needs listing: the rows are those names alone, without what only
+/// `ir.model` says (description, modules, order, state, transient; the defining module is then
+/// guessed from the name, as for a snapshot imported without `ir.model`), and the refusal is
+/// kept in [`FetchStats::ir_model_refused`] for the summary. A name the server does not have
+/// then fails at its fields_get and is listed as failed.
 pub(crate) async fn list_models(
     client: &OdooClient,
     selection: &Selection,
-) -> Result<Vec<IrModelRow>> {
-    let rows: Vec<Value> = client
+) -> Result<(Vec<IrModelRow>, Option<String>)> {
+    let read: std::result::Result<Vec<Value>, runtime::Error> = client
         .model("ir.model")
         .search_read(())
         .fields(["model", "name", "modules", "transient", "state", "order"])
         .order("model")
-        .await
-        .map_err(|e| fetch_error("ir.model", &e))?;
+        .await;
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(e) if e.is_access() => match exact_names(selection) {
+            Some(names) => {
+                let rows = names
+                    .into_iter()
+                    .map(|model| IrModelRow {
+                        model,
+                        ..IrModelRow::default()
+                    })
+                    .collect();
+                return Ok((rows, Some(e.to_string())));
+            }
+            None => {
+                return Err(Error::Input {
+                    what: "codegen fetch odoo: ir.model".into(),
+                    message: format!(
+                        "{e} (this user may not list the models: name them exactly with \
+                         --models, without globs or --apps, or fetch as a user of \
+                         Administration / Access Rights)"
+                    ),
+                });
+            }
+        },
+        Err(e) => return Err(fetch_error("ir.model", &e)),
+    };
     let mut all = Vec::with_capacity(rows.len());
     for row in rows {
         let row: IrModelRow = serde_json::from_value(row).map_err(|e| Error::Input {
@@ -505,11 +541,25 @@ pub(crate) async fn list_models(
         "codegen fetch odoo",
         all.iter().map(|(r, m)| (r.model.as_str(), m.as_slice())),
     )?;
-    Ok(all
-        .into_iter()
-        .filter(|(r, m)| selection.selects(&r.model, m))
-        .map(|(r, _)| r)
-        .collect())
+    Ok((
+        all.into_iter()
+            .filter(|(r, m)| selection.selects(&r.model, m))
+            .map(|(r, _)| r)
+            .collect(),
+        None,
+    ))
+}
+
+/// The model names of a selection that names them exactly (no glob, no app), sorted; `None`
+/// when it selects by pattern or app (or selects everything).
+fn exact_names(selection: &Selection) -> Option<Vec<String>> {
+    let exact = !selection.patterns.is_empty()
+        && selection.apps.is_empty()
+        && selection.patterns.iter().all(|p| !p.contains(['*', '?']));
+    exact.then(|| {
+        let names: BTreeSet<String> = selection.patterns.iter().cloned().collect();
+        names.into_iter().collect()
+    })
 }
 
 /// Read the schema of every model (or those `selection` selects) one model at a time: one
@@ -524,7 +574,7 @@ pub async fn odoo(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Schema, FetchStats)> {
     let started = Instant::now();
-    let selected = list_models(client, selection).await?;
+    let (selected, ir_model_refused) = list_models(client, selection).await?;
     let probe = probe_api_doc(client).await;
     let asked = client.secret_kind() == SecretKind::ApiKey && probe.is_some();
     let (index, api_doc_unused) = match probe {
@@ -535,6 +585,7 @@ pub async fn odoo(
     let mut stats = FetchStats {
         calls: 1 + usize::from(asked),
         api_doc_unused,
+        ir_model_refused,
         ..FetchStats::default()
     };
     let readable: Option<BTreeSet<&str>> = index
@@ -588,6 +639,11 @@ pub(crate) fn fetch_error(what: &str, e: &runtime::Error) -> Error {
         what: format!("codegen fetch odoo: {what}"),
         message: e.to_string(),
     }
+}
+
+/// The first line of an error (Odoo's access errors go on with the groups that may).
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
 }
 
 /// The secret: `ODOO_API_KEY`, `ODOO_PASSWORD`, or a prompt on the terminal.
@@ -735,9 +791,17 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         summary.push_str("; ");
         summary.push_str(&bulk.summary(schema.models.len()));
     }
+    if let Some(why) = &stats.ir_model_refused {
+        summary.push_str(&format!(
+            "; the models named by --models without their ir.model descriptions, modules, order \
+             or transient flags (module guessed from the name), as ir.model was refused: {}",
+            first_line(why)
+        ));
+    }
     if let Some(why) = &stats.bulk_refused {
         summary.push_str(&format!(
-            "; one fields_get per model, as the bulk tables were refused: {why}"
+            "; one fields_get per model, as the bulk tables were refused: {}",
+            first_line(why)
         ));
     }
     // Business methods (when any were asked for or found) before the schema source.
