@@ -277,6 +277,54 @@ mod tests {
             .collect()
     }
 
+    fn call(method: &str, kwargs: serde_json::Value) -> RecordedRequest {
+        RecordedRequest {
+            http_method: "POST".into(),
+            path: "/jsonrpc".into(),
+            service: Some("object".into()),
+            service_method: Some("execute_kw".into()),
+            model: Some("res.partner".into()),
+            method: Some(method.into()),
+            params: json!({"args": ["db", 2, "pw", "res.partner", method, [], kwargs]}),
+            context: None,
+            status: 200,
+            fault: None,
+        }
+    }
+
+    /// The request model gives back issue 18's real Odoo 18 timings (one request at a time):
+    /// 566 full fields_get of 11,289 fields in 8.4 s, the two table reads of 13,706 rows in
+    /// 1.7 s; a narrow fields_get of 2 attributes costs its share plus the per-field overhead.
+    #[test]
+    fn the_request_model_gives_the_recorded_times() {
+        let m = ServerCost::odoo18();
+        let fields = |n: usize| {
+            json!(
+                (0..n)
+                    .map(|i| (format!("f{i}"), json!({})))
+                    .collect::<serde_json::Map<_, _>>()
+            )
+        };
+        let full = call("fields_get", json!({}));
+        // 11,289 fields over 566 models: 535 of 20 fields and 31 of 19.
+        let loop_of_566: Duration = (0..566)
+            .map(|i| m.of(&full, Some(&fields(if i < 535 { 20 } else { 19 })), 0, None))
+            .sum();
+        assert!(
+            (loop_of_566.as_secs_f64() - 8.4).abs() < 0.05,
+            "{loop_of_566:?}"
+        );
+        let rows = |n: usize| json!(vec![json!({}); n]);
+        let read = call("search_read", json!({}));
+        let tables =
+            m.of(&read, Some(&rows(11_289)), 0, None) + m.of(&read, Some(&rows(2_417)), 0, None);
+        assert!((tables.as_secs_f64() - 1.7).abs() < 0.05, "{tables:?}");
+        let narrow = call("fields_get", json!({"attributes": ["depends", "groups"]}));
+        let share = (m.of(&narrow, Some(&fields(100)), 0, None) - m.request).as_secs_f64()
+            / (m.of(&full, Some(&fields(100)), 0, None) - m.request).as_secs_f64();
+        assert!((share - 3.0 / 17.9).abs() < 1e-3, "{share}");
+    }
+
     /// The default model gives back the issue's measurements, 10,000 partners on Odoo 18.
     #[test]
     fn the_measured_model_gives_the_measured_times() {
