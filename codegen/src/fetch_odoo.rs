@@ -132,6 +132,29 @@ pub enum FieldsSource {
     FieldsGet,
 }
 
+impl FieldsSource {
+    /// Describe the fields of the models `selection` selects from this source: the library's
+    /// `--fields-source` ([`crate::fetch_bulk::odoo`], [`crate::fetch_bulk::tables_only`] or
+    /// [`odoo`]). `progress` is called with (done, total) models.
+    pub async fn fetch(
+        self,
+        client: &OdooClient,
+        selection: &Selection,
+        concurrency: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(Schema, FetchStats)> {
+        match self {
+            FieldsSource::Bulk => {
+                crate::fetch_bulk::odoo(client, selection, concurrency, progress).await
+            }
+            FieldsSource::Tables => {
+                crate::fetch_bulk::tables_only(client, selection, concurrency, progress).await
+            }
+            FieldsSource::FieldsGet => odoo(client, selection, concurrency, progress).await,
+        }
+    }
+}
+
 /// The keyword the existence probe sends: no Odoo method declares it.
 pub const PROBE_KWARG: &str = "erpbind_probe_not_a_parameter";
 
@@ -712,18 +735,10 @@ pub fn run(args: FetchOdoo) -> Result<String> {
                 bar.set_position(done as u64);
             }
         };
-        let (mut schema, mut stats) = match args.fields_source {
-            FieldsSource::Bulk => {
-                crate::fetch_bulk::odoo(&client, &selection, args.concurrency, &progress).await?
-            }
-            FieldsSource::Tables => {
-                crate::fetch_bulk::tables_only(&client, &selection, args.concurrency, &progress)
-                    .await?
-            }
-            FieldsSource::FieldsGet => {
-                odoo(&client, &selection, args.concurrency, &progress).await?
-            }
-        };
+        let (mut schema, mut stats) = args
+            .fields_source
+            .fetch(&client, &selection, args.concurrency, &progress)
+            .await?;
         let method_stats = if args.no_methods {
             MethodStats::default()
         } else if client.server_version().major < 19 {
