@@ -445,7 +445,8 @@ pub struct FetchStats {
     /// every model.
     pub bulk_refused: Option<String>,
     /// Why `ir.model` could not be read (access refused): the models are the names of
-    /// `--models`, without what only `ir.model` says (see [`list_models`]).
+    /// `--models`, without what only `ir.model` says (description, modules, order, state,
+    /// transient; the module is guessed from the name).
     pub ir_model_refused: Option<String>,
     pub elapsed: Duration,
 }
