@@ -100,6 +100,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .out_dir(&out)
             .generate()?;
     }
+    // 3b. The tables-only snapshot (`codegen fetch odoo --fields-source tables` of the fake
+    //     18, this subset; `codegen/tests/fetch_tables.rs` keeps it equal to the fetch): the
+    //     facts it lacks must still give code that compiles.
+    let tables = root.join("codegen/tests/fixtures/odoo-18-tables.json");
+    println!("cargo:rerun-if-changed={}", tables.display());
+    codegen::Builder::new()
+        .schema(&tables)
+        .layout(codegen::Layout::SingleFile("odoo18_tables.rs".into()))
+        .out_dir(&out)
+        .generate()?;
     // 4. A seeded sample of the property tests' arbitrary schemas: they must
     //    not only parse (the proptest) but compile.
     sampled_schemas(&out)?;

@@ -35,8 +35,10 @@ pub enum FetchErp {
     /// through a listener on 127.0.0.1. The client secret is read from
     /// M18_CLIENT_SECRET in both cases.
     Aim18(FetchAim18),
-    /// From Odoo 16-19: `ir.model`, then every model's `fields_get` (16 at a time);
-    /// on Odoo 19 with an API key, the api_doc documents when that module is installed.
+    /// From Odoo 16-19: `ir.model`, then the fields of every model in bulk
+    /// (`ir.model.fields`, `ir.model.fields.selection`, a narrow fields_get per model), from
+    /// the tables alone with `--fields-source tables`, or one fields_get per model with
+    /// `--fields-source fields-get` (on Odoo 19 with an API key, the api_doc documents).
     ///
     /// The API key is read from ODOO_API_KEY, or the password from ODOO_PASSWORD, or
     /// asked for on the terminal.

@@ -31,6 +31,11 @@
 //!   row is described by a full `fields_get` of just those fields (one more request, for
 //!   `res.users` on ≤18).
 //!
+//! `--fields-source tables` ([`tables_only`]) stops after step 2: a few requests for any number
+//! of models, and what only step 3 could say is decided by [`TABLES_ONLY_RULES`] (left out,
+//! never guessed). Its snapshot differs from this path's only there
+//! (`codegen/tests/fetch_tables.rs`).
+//!
 //! Labels (`field_description`, selection `name`) and help are translated columns: the server
 //! answers them in the context's language, the language fields_get's `string` uses, so the two
 //! sources agree for one user. What the tables are not asked for (`searchable`, `sortable`,
@@ -47,7 +52,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fetch_odoo::{FetchStats, fetch_error, list_models};
 use crate::schema::Schema;
 use crate::select::Selection;
@@ -65,6 +70,58 @@ pub const GAP_ATTRIBUTES: [&str; 6] = [
     "groups",
     "model_field",
 ];
+
+/// What a tables-only snapshot (`--fields-source tables`, [`tables_only`]) cannot know, and the
+/// rule that stands in for it: the one place these are decided. Each is a fact the bindings
+/// then do not have, never a guess written into the snapshot:
+pub const TABLES_ONLY_RULES: [(&str, &str); 8] = [
+    (
+        "depends",
+        "left out: a field counts as computed only when it is `related`, so a stored computed \
+         field is treated as a plain stored one (writable through its setter, where Odoo \
+         recomputes it; a create argument when required and not readonly) and docs do not \
+         say \"computed\"",
+    ),
+    (
+        "groups",
+        "left out: no \"Readable by\" docs and no groups in the field specs; typed reads \
+         still ask the server which fields the user may read",
+    ),
+    ("digits", "left out: no precision in the docs of floats"),
+    (
+        "currency_field",
+        "left out: monetary fields do not name their currency field",
+    ),
+    (
+        "model_field",
+        "left out: many2one_reference fields do not name their model field",
+    ),
+    (
+        "company_dependent",
+        "before Odoo 18 left out (not a column): such fields count as plain non-stored \
+         fields, not read by default; from 18 read from the table",
+    ),
+    (
+        "selection",
+        "values Odoo did not reflect (dynamic selections such as `lang`, reference fields' \
+         models, related selections) left out: the field is a plain string",
+    ),
+    (
+        "fields",
+        "every row is a field: fields of groups the user lacks are listed (fields_get hides \
+         them), Odoo <=18's reified res.users group fields (no row) are not",
+    ),
+];
+
+/// The attributes [`TABLES_ONLY_RULES`] leaves out on Odoo `major`.
+pub fn tables_only_unknown(major: u32) -> Vec<&'static str> {
+    TABLES_ONLY_RULES
+        .iter()
+        .map(|(a, _)| *a)
+        .filter(|a| !["selection", "fields"].contains(a))
+        .filter(|a| *a != "company_dependent" || major < 18)
+        .collect()
+}
 
 /// The gap attributes a model's fields need: `depends` and `groups` always, the others only
 /// where a field of its type carries them (`digits` on floats, `currency_field` on monetary
@@ -124,11 +181,27 @@ pub struct BulkStats {
     pub fields_get_requests: usize,
     /// Models with fields that have no `ir.model.fields` row (described by a full fields_get).
     pub described_in_full: Vec<String>,
+    /// The tables alone described the fields ([`tables_only`]): the attributes of
+    /// [`TABLES_ONLY_RULES`] are left out (the server's major version, which decides
+    /// whether `company_dependent` is among them).
+    pub tables_only: Option<u32>,
 }
 
 impl BulkStats {
     /// One clause for the fetch summary: what came from where.
     pub fn summary(&self, models: usize) -> String {
+        if let Some(major) = self.tables_only {
+            return format!(
+                "fields of {models} models from ir.model.fields ({} rows) and \
+                 ir.model.fields.selection ({} values) alone in {} requests (--fields-source \
+                 tables): left out {}, unreflected selections as plain strings, and fields \
+                 without a row",
+                self.field_rows,
+                self.selection_rows,
+                self.table_requests,
+                tables_only_unknown(major).join("/"),
+            );
+        }
         let mut s = format!(
             "fields of {models} models from ir.model.fields ({} rows) and \
              ir.model.fields.selection ({} values) in {} requests, plus {} fields_get \
@@ -325,37 +398,45 @@ fn is_selection(ttype: &str) -> bool {
     matches!(ttype, "selection" | "reference")
 }
 
-/// Read the schema of every model (or those `selection` selects) through the bulk tables.
-/// `progress` is called after each model's fields_get with (done, total).
-pub async fn odoo(
-    client: &OdooClient,
-    selection: &Selection,
-    concurrency: usize,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Schema, FetchStats)> {
-    let started = std::time::Instant::now();
-    let ir_models = list_models(client, selection).await?;
-    let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
-    let mut bulk = BulkStats::default();
+/// Both tables' rows for the selected models.
+struct Tables {
+    rows: Vec<FieldRow>,
+    /// Reflected selection values by `ir.model.fields` id, in Odoo's order (`sequence, id`).
+    values: BTreeMap<i64, Vec<Value>>,
+}
 
+/// Why the tables could not be read.
+enum TablesError {
+    /// The user may not read them (falls back to the per-model path).
+    Refused(runtime::Error),
+    Failed(Error),
+}
+
+/// Read `ir.model.fields` and `ir.model.fields.selection` for the models `names`, paged.
+async fn read_tables(
+    client: &OdooClient,
+    names: &[&str],
+    bulk: &mut BulkStats,
+) -> std::result::Result<Tables, TablesError> {
+    let failed = |table: &str, e: runtime::Error| {
+        if e.is_access() {
+            TablesError::Refused(e)
+        } else {
+            TablesError::Failed(fetch_error(table, &e))
+        }
+    };
     let mut columns = FIELD_COLUMNS.to_vec();
     if client.server_version().major >= 18 {
         columns.push("company_dependent");
     }
-    let fields = all_pages::<FieldRow>(
+    let (rows, requests) = all_pages::<FieldRow>(
         client,
         "ir.model.fields",
         Domain::leaf("model", "in", json!(names)),
         &columns,
     )
-    .await;
-    let (rows, requests) = match fields {
-        Ok(read) => read,
-        Err(e) if e.is_access() => {
-            return refused(client, selection, concurrency, progress, e).await;
-        }
-        Err(e) => return Err(fetch_error("ir.model.fields", &e)),
-    };
+    .await
+    .map_err(|e| failed("ir.model.fields", e))?;
     bulk.table_requests += requests;
     bulk.field_rows = rows.len();
 
@@ -366,20 +447,14 @@ pub async fn odoo(
         .collect();
     let mut values: BTreeMap<i64, Vec<(i64, i64, Value)>> = BTreeMap::new();
     if !selection_ids.is_empty() {
-        let read = all_pages::<SelectionRow>(
+        let (sel_rows, requests) = all_pages::<SelectionRow>(
             client,
             "ir.model.fields.selection",
             Domain::leaf("field_id", "in", json!(selection_ids)),
             &SELECTION_COLUMNS,
         )
-        .await;
-        let (sel_rows, requests) = match read {
-            Ok(read) => read,
-            Err(e) if e.is_access() => {
-                return refused(client, selection, concurrency, progress, e).await;
-            }
-            Err(e) => return Err(fetch_error("ir.model.fields.selection", &e)),
-        };
+        .await
+        .map_err(|e| failed("ir.model.fields.selection", e))?;
         bulk.table_requests += requests;
         bulk.selection_rows = sel_rows.len();
         for s in sel_rows {
@@ -397,13 +472,35 @@ pub async fn odoo(
         }
     }
     // Odoo's order for a field's values: `sequence, id`.
-    let values: BTreeMap<i64, Vec<Value>> = values
+    let values = values
         .into_iter()
         .map(|(field, mut v)| {
             v.sort_by_key(|(seq, id, _)| (*seq, *id));
             (field, v.into_iter().map(|(_, _, pair)| pair).collect())
         })
         .collect();
+    Ok(Tables { rows, values })
+}
+
+/// Read the schema of every model (or those `selection` selects) through the bulk tables.
+/// `progress` is called after each model's fields_get with (done, total).
+pub async fn odoo(
+    client: &OdooClient,
+    selection: &Selection,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Schema, FetchStats)> {
+    let started = std::time::Instant::now();
+    let (ir_models, ir_model_refused) = list_models(client, selection).await?;
+    let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
+    let mut bulk = BulkStats::default();
+    let Tables { rows, values } = match read_tables(client, &names, &mut bulk).await {
+        Ok(t) => t,
+        Err(TablesError::Refused(e)) => {
+            return refused(client, selection, concurrency, progress, e).await;
+        }
+        Err(TablesError::Failed(e)) => return Err(e),
+    };
 
     let mut by_model: BTreeMap<&str, BTreeMap<&str, &FieldRow>> = BTreeMap::new();
     for row in &rows {
@@ -428,6 +525,7 @@ pub async fn odoo(
     .buffer_unordered(concurrency.max(1));
     let mut stats = FetchStats {
         listed: total,
+        ir_model_refused,
         ..FetchStats::default()
     };
     let mut answers = BTreeMap::new();
@@ -466,5 +564,58 @@ pub async fn odoo(
     let schema = Schema::from_odoo(&version, &ir_models, answers)?;
     stats.bulk = Some(bulk);
     stats.elapsed = started.elapsed();
+    Ok((schema, stats))
+}
+
+/// Read the schema of every model (or those `selection` selects) from the two tables alone
+/// (`--fields-source tables`): a few requests whatever the number of models, no per-model
+/// request at all, and what the tables cannot say decided by [`TABLES_ONLY_RULES`]. When the
+/// tables are refused, every model is described by fields_get (as [`odoo`] does).
+pub async fn tables_only(
+    client: &OdooClient,
+    selection: &Selection,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Schema, FetchStats)> {
+    let started = std::time::Instant::now();
+    let (ir_models, ir_model_refused) = list_models(client, selection).await?;
+    let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
+    let major = client.server_version().major;
+    let mut bulk = BulkStats {
+        tables_only: Some(major),
+        ..BulkStats::default()
+    };
+    let Tables { rows, values } = match read_tables(client, &names, &mut bulk).await {
+        Ok(t) => t,
+        Err(TablesError::Refused(e)) => {
+            return refused(client, selection, concurrency, progress, e).await;
+        }
+        Err(TablesError::Failed(e)) => return Err(e),
+    };
+    let mut answers: BTreeMap<String, Map<String, Value>> =
+        names.iter().map(|m| (m.to_string(), Map::new())).collect();
+    for row in &rows {
+        if let Some(fields) = answers.get_mut(&row.model) {
+            fields.insert(
+                row.name.clone(),
+                description(row, values.get(&row.id), None),
+            );
+        }
+    }
+    progress(names.len(), names.len());
+    let stats = FetchStats {
+        listed: names.len(),
+        ir_model_refused,
+        calls: 1 + bulk.table_requests,
+        bulk: Some(bulk),
+        elapsed: started.elapsed(),
+        ..FetchStats::default()
+    };
+    let version = client.server_version().serie.clone();
+    let answers = answers
+        .into_iter()
+        .map(|(m, f)| (m, Value::Object(f)))
+        .collect();
+    let schema = Schema::from_odoo(&version, &ir_models, answers)?;
     Ok((schema, stats))
 }

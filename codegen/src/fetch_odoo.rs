@@ -1,8 +1,9 @@
 //! `codegen fetch odoo`: a snapshot straight from an Odoo 16–19 server.
 //!
 //! One `ir.model` `search_read` lists the models (names, modules, order), then the fields are
-//! described in bulk ([`crate::fetch_bulk`], the default) or, with `--fields-source
-//! fields-get`, by one `fields_get` per model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
+//! described in bulk ([`crate::fetch_bulk`], the default; `--fields-source tables` for the
+//! tables alone, fewer facts) or, with `--fields-source fields-get`, by one `fields_get` per
+//! model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
 //! requests in flight through the runtime's client (one authenticated client, its connections
 //! pooled). The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with
 //! saved ones.
@@ -109,8 +110,11 @@ pub struct FetchOdoo {
     pub no_methods: bool,
     /// Where field descriptions come from: `bulk` (a few reads of `ir.model.fields` and
     /// `ir.model.fields.selection`, plus one fields_get per model asking only what those
-    /// tables lack) or `fields-get` (one full fields_get per model, or its api_doc document
-    /// on Odoo 19 with an API key: the baseline).
+    /// tables lack: the bindings are those of `fields-get`), `tables` (those two tables alone,
+    /// a few requests for any number of models, leaving out what they cannot say: computed-ness,
+    /// groups, digits, currency fields, dynamic selections; see `fetch_bulk::TABLES_ONLY_RULES`)
+    /// or `fields-get` (one full fields_get per model, or its api_doc document on Odoo 19 with
+    /// an API key: the baseline).
     #[arg(long, value_enum, default_value_t = FieldsSource::Bulk)]
     pub fields_source: FieldsSource,
 }
@@ -121,8 +125,34 @@ pub enum FieldsSource {
     /// [`crate::fetch_bulk`]: the bulk tables, and fields_get for what they cannot say.
     #[default]
     Bulk,
+    /// [`crate::fetch_bulk::tables_only`]: the bulk tables alone (fewer facts, no per-model
+    /// request).
+    Tables,
     /// [`odoo`]: one full description per model.
     FieldsGet,
+}
+
+impl FieldsSource {
+    /// Describe the fields of the models `selection` selects from this source: the library's
+    /// `--fields-source` ([`crate::fetch_bulk::odoo`], [`crate::fetch_bulk::tables_only`] or
+    /// [`odoo`]). `progress` is called with (done, total) models.
+    pub async fn fetch(
+        self,
+        client: &OdooClient,
+        selection: &Selection,
+        concurrency: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(Schema, FetchStats)> {
+        match self {
+            FieldsSource::Bulk => {
+                crate::fetch_bulk::odoo(client, selection, concurrency, progress).await
+            }
+            FieldsSource::Tables => {
+                crate::fetch_bulk::tables_only(client, selection, concurrency, progress).await
+            }
+            FieldsSource::FieldsGet => odoo(client, selection, concurrency, progress).await,
+        }
+    }
 }
 
 /// The keyword the existence probe sends: no Odoo method declares it.
@@ -414,6 +444,10 @@ pub struct FetchStats {
     /// Why the bulk tables could not be read (access refused), so fields_get described
     /// every model.
     pub bulk_refused: Option<String>,
+    /// Why `ir.model` could not be read (access refused): the models are the names of
+    /// `--models`, without what only `ir.model` says (description, modules, order, state,
+    /// transient; the module is guessed from the name).
+    pub ir_model_refused: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -474,17 +508,50 @@ type Described = std::result::Result<(Map<String, Value>, Option<Value>), String
 
 /// The `ir.model` rows of the models `selection` selects (a pattern or app selecting nothing
 /// is an error), in name order.
+///
+/// `ir.model` is readable by Administration / Access Rights only (`ir.model.access` on 16–19),
+/// so a least-privileged bot is refused it. When `selection` names its models exactly (no
+/// glob, no app), nothing needs listing: the rows are those names alone, without what only
+/// `ir.model` says (description, modules, order, state, transient; the defining module is then
+/// guessed from the name, as for a snapshot imported without `ir.model`), and the refusal is
+/// kept in [`FetchStats::ir_model_refused`] for the summary. A name the server does not have
+/// then fails at its fields_get and is listed as failed.
 pub(crate) async fn list_models(
     client: &OdooClient,
     selection: &Selection,
-) -> Result<Vec<IrModelRow>> {
-    let rows: Vec<Value> = client
+) -> Result<(Vec<IrModelRow>, Option<String>)> {
+    let read: std::result::Result<Vec<Value>, runtime::Error> = client
         .model("ir.model")
         .search_read(())
         .fields(["model", "name", "modules", "transient", "state", "order"])
         .order("model")
-        .await
-        .map_err(|e| fetch_error("ir.model", &e))?;
+        .await;
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(e) if e.is_access() => match exact_names(selection) {
+            Some(names) => {
+                let rows = names
+                    .into_iter()
+                    .map(|model| IrModelRow {
+                        model,
+                        ..IrModelRow::default()
+                    })
+                    .collect();
+                return Ok((rows, Some(e.to_string())));
+            }
+            None => {
+                return Err(Error::Input {
+                    what: "codegen fetch odoo: ir.model".into(),
+                    message: format!(
+                        "{e} (this user may not list the models: name them exactly with \
+                         --models, without globs or --apps, or fetch as a user of \
+                         Administration / Access Rights)"
+                    ),
+                });
+            }
+        },
+        Err(e) => return Err(fetch_error("ir.model", &e)),
+    };
     let mut all = Vec::with_capacity(rows.len());
     for row in rows {
         let row: IrModelRow = serde_json::from_value(row).map_err(|e| Error::Input {
@@ -498,11 +565,25 @@ pub(crate) async fn list_models(
         "codegen fetch odoo",
         all.iter().map(|(r, m)| (r.model.as_str(), m.as_slice())),
     )?;
-    Ok(all
-        .into_iter()
-        .filter(|(r, m)| selection.selects(&r.model, m))
-        .map(|(r, _)| r)
-        .collect())
+    Ok((
+        all.into_iter()
+            .filter(|(r, m)| selection.selects(&r.model, m))
+            .map(|(r, _)| r)
+            .collect(),
+        None,
+    ))
+}
+
+/// The model names of a selection that names them exactly (no glob, no app), sorted; `None`
+/// when it selects by pattern or app (or selects everything).
+fn exact_names(selection: &Selection) -> Option<Vec<String>> {
+    let exact = !selection.patterns.is_empty()
+        && selection.apps.is_empty()
+        && selection.patterns.iter().all(|p| !p.contains(['*', '?']));
+    exact.then(|| {
+        let names: BTreeSet<String> = selection.patterns.iter().cloned().collect();
+        names.into_iter().collect()
+    })
 }
 
 /// Read the schema of every model (or those `selection` selects) one model at a time: one
@@ -517,7 +598,7 @@ pub async fn odoo(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Schema, FetchStats)> {
     let started = Instant::now();
-    let selected = list_models(client, selection).await?;
+    let (selected, ir_model_refused) = list_models(client, selection).await?;
     let probe = probe_api_doc(client).await;
     let asked = client.secret_kind() == SecretKind::ApiKey && probe.is_some();
     let (index, api_doc_unused) = match probe {
@@ -528,6 +609,7 @@ pub async fn odoo(
     let mut stats = FetchStats {
         calls: 1 + usize::from(asked),
         api_doc_unused,
+        ir_model_refused,
         ..FetchStats::default()
     };
     let readable: Option<BTreeSet<&str>> = index
@@ -581,6 +663,11 @@ pub(crate) fn fetch_error(what: &str, e: &runtime::Error) -> Error {
         what: format!("codegen fetch odoo: {what}"),
         message: e.to_string(),
     }
+}
+
+/// The first line of an error (Odoo's access errors go on with the groups that may).
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
 }
 
 /// The secret: `ODOO_API_KEY`, `ODOO_PASSWORD`, or a prompt on the terminal.
@@ -649,14 +736,10 @@ pub fn run(args: FetchOdoo) -> Result<String> {
                 bar.set_position(done as u64);
             }
         };
-        let (mut schema, mut stats) = match args.fields_source {
-            FieldsSource::Bulk => {
-                crate::fetch_bulk::odoo(&client, &selection, args.concurrency, &progress).await?
-            }
-            FieldsSource::FieldsGet => {
-                odoo(&client, &selection, args.concurrency, &progress).await?
-            }
-        };
+        let (mut schema, mut stats) = args
+            .fields_source
+            .fetch(&client, &selection, args.concurrency, &progress)
+            .await?;
         let method_stats = if args.no_methods {
             MethodStats::default()
         } else if client.server_version().major < 19 {
@@ -724,9 +807,17 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         summary.push_str("; ");
         summary.push_str(&bulk.summary(schema.models.len()));
     }
+    if let Some(why) = &stats.ir_model_refused {
+        summary.push_str(&format!(
+            "; the models named by --models without their ir.model descriptions, modules, order \
+             or transient flags (module guessed from the name), as ir.model was refused: {}",
+            first_line(why)
+        ));
+    }
     if let Some(why) = &stats.bulk_refused {
         summary.push_str(&format!(
-            "; one fields_get per model, as the bulk tables were refused: {why}"
+            "; one fields_get per model, as the bulk tables were refused: {}",
+            first_line(why)
         ));
     }
     // Business methods (when any were asked for or found) before the schema source.

@@ -261,8 +261,15 @@ pub const DEPENDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Transitive dependencies of each module in [`DEPENDS`].
-fn closure() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+/// Transitive dependencies of each module in [`DEPENDS`], computed once per process (per model
+/// it was 70% of a whole `codegen fetch odoo`'s CPU in the dev profile).
+fn closure() -> &'static BTreeMap<&'static str, BTreeSet<&'static str>> {
+    static CLOSURE: std::sync::OnceLock<BTreeMap<&str, BTreeSet<&str>>> =
+        std::sync::OnceLock::new();
+    CLOSURE.get_or_init(compute_closure)
+}
+
+fn compute_closure() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     let direct: BTreeMap<&str, &[&str]> = DEPENDS.iter().copied().collect();
     let mut out = BTreeMap::new();
     for &(module, _) in DEPENDS {
@@ -302,7 +309,7 @@ pub fn defining_module(model: &str, modules: &[String]) -> String {
     let deps = closure();
     let minimal: Vec<&String> = modules
         .iter()
-        .filter(|m| !modules.iter().any(|o| o != *m && depends_on(&deps, m, o)))
+        .filter(|m| !modules.iter().any(|o| o != *m && depends_on(deps, m, o)))
         .collect();
     if let [only] = minimal.as_slice() {
         return (*only).clone();

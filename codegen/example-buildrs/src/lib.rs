@@ -62,4 +62,8 @@ pub mod matrix {
     pub mod odoo19 {
         include!(concat!(env!("OUT_DIR"), "/odoo19.rs"));
     }
+    /// From the bulk tables alone (`--fields-source tables`), fewer facts.
+    pub mod odoo18_tables {
+        include!(concat!(env!("OUT_DIR"), "/odoo18_tables.rs"));
+    }
 }

@@ -1028,8 +1028,17 @@ impl<'a, X: Exec> FieldsGet<'a, X> {
         let client = self.base.client;
         Box::pin(async move {
             let model = spec.model.clone();
-            let v = client.run(spec).await?;
-            decode(v, &model, "fields_get", "an object of field descriptions")
+            // The answer's object as it is: decoding it again would rebuild the whole tree
+            // (12% of a 512-model `codegen fetch odoo`'s CPU in the dev profile).
+            match client.run(spec).await? {
+                Value::Object(fields) => Ok(fields),
+                other => decode(
+                    other,
+                    &model,
+                    "fields_get",
+                    "an object of field descriptions",
+                ),
+            }
         })
     }
 }

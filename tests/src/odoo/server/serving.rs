@@ -123,11 +123,15 @@ pub(super) async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Respo
     // (the model stands for the server's whole time).
     // With the request-level model on too, that cost is spent on the server's one core in
     // place of its flat per-row rate, so no read is charged twice.
-    let owed = crate::odoo::cost::take().saturating_sub(answering.elapsed());
+    let charged = crate::odoo::cost::take();
+    let owed = charged.saturating_sub(answering.elapsed());
     match &costed {
         Some((cost, req)) => {
-            let fields_read = (!owed.is_zero()).then_some(owed);
-            shared.cpu.charge(cost, req, &reply.body, fields_read).await;
+            let fields_read = (!charged.is_zero()).then_some(charged);
+            shared
+                .cpu
+                .charge(cost, req, &reply.body, fields_read, answering)
+                .await;
         }
         None if !owed.is_zero() => tokio::time::sleep(owed).await,
         None => {}
