@@ -59,6 +59,12 @@ impl FieldFacts {
         !readonly || (store == Some(true) && !computed)
     }
 
+    /// Computed (it depends on other fields) or related: the server fills it, so creating a
+    /// record never needs it.
+    pub fn computed_when(related: bool, depends_on: usize) -> bool {
+        related || depends_on > 0
+    }
+
     /// Newly required in a way that breaks creates made without it: required, and neither
     /// readonly nor filled by the server.
     pub fn required_on_create(&self) -> bool {
@@ -127,8 +133,8 @@ struct RawField {
 
 impl From<RawField> for FieldFacts {
     fn from(raw: RawField) -> FieldFacts {
-        let computed =
-            raw.related.0.is_some() || raw.depends.0.as_ref().is_some_and(|d| !d.is_empty());
+        let depends_on = raw.depends.0.as_ref().map_or(0, Vec::len);
+        let computed = FieldFacts::computed_when(raw.related.0.is_some(), depends_on);
         let readonly = raw.readonly.0;
         FieldFacts {
             ttype: raw.ttype.0.unwrap_or_else(|| UNKNOWN_TYPE.to_owned()),
@@ -171,9 +177,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
     }
 }
 
-/// Python truthiness: `true`, a non-zero number, a non-empty string.
-#[derive(Default)]
-struct Truthy(bool);
+/// A flag as `fields_get` sends it, read with Python truthiness: `true`, a non-zero number
+/// (Odoo 16 sends `1`), a non-empty string (`readonly="True"` written by a module), a
+/// non-empty list or object; `null` is false.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Truthy(pub bool);
 
 impl<'de> Deserialize<'de> for Truthy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -21,6 +21,6 @@ pub mod format;
 pub mod types;
 
 pub use drift::{Change, Drift, Scope, compare_model};
-pub use facts::{FieldFacts, ModelFacts, OdooFacts, UNKNOWN_TYPE};
+pub use facts::{FieldFacts, ModelFacts, OdooFacts, Truthy, UNKNOWN_TYPE};
 pub use format::{FORMAT, FORMAT_WITHOUT_METHODS, Header};
 pub use types::{RustKind, rust_kind, same_rust_type};

@@ -234,7 +234,8 @@ impl SelectionKey {
 impl Field {
     /// Computed or related: the server fills it, so creating a record never needs it.
     pub fn is_computed(&self) -> bool {
-        self.related.is_some() || self.depends.as_ref().is_some_and(|d| !d.is_empty())
+        let depends_on = self.depends.as_ref().map_or(0, Vec::len);
+        FieldFacts::computed_when(self.related.is_some(), depends_on)
     }
 
     /// What the drift comparison reads of this field.
@@ -423,16 +424,15 @@ fn set_str(slot: &mut Option<String>, value: &Value) -> bool {
     }
 }
 
-/// Python truthiness for the flags Odoo 16 sometimes sends as `1`, or as the text a module
-/// wrote (`readonly="True"` on 16's `sms.resend.recipient.partner_name`): Odoo itself keeps
-/// `bool(field.readonly)` in `ir.model.fields`, so both schema sources agree.
+/// Python truthiness ([`snapshot::Truthy`]) for the flags Odoo 16 sometimes sends as `1`, or
+/// as the text a module wrote (`readonly="True"` on 16's
+/// `sms.resend.recipient.partner_name`): Odoo itself keeps `bool(field.readonly)` in
+/// `ir.model.fields`, so both schema sources agree. A list or an object is no flag: `None`
+/// keeps it in `extra`.
 fn truthy(value: &Value) -> Option<bool> {
     match value {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => Some(n.as_f64() != Some(0.0)),
-        Value::String(s) => Some(!s.is_empty()),
-        Value::Null => Some(false),
-        _ => None,
+        Value::Array(_) | Value::Object(_) => None,
+        flag => snapshot::Truthy::deserialize(flag).ok().map(|t| t.0),
     }
 }
 
