@@ -6,7 +6,7 @@
 //! answer with this crate, so a drift rule, its wording, the breaking rules and the question
 //! "is this still the same Rust type?" exist once:
 //!
-//! - [`format`]: the header every snapshot starts with and the format numbers;
+//! - [`format`](mod@format): the header every snapshot starts with and the format numbers;
 //! - [`FieldFacts`]: what a comparison knows of one field, read from a snapshot or from a raw
 //!   `fields_get` entry (the snapshot keeps fields_get's own keys);
 //! - [`types`]: Odoo field types to the kinds of Rust type they decode into, the rule
