@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::{self, Layout, OutputFile, Settings};
 use crate::error::{Error, Result};
-use crate::schema::{Header, Schema};
-use crate::schema_aim18::{self, Aim18Schema};
+use crate::schema::aim18::{self, Aim18Schema};
+use crate::schema::{Header, ReadHeader as _, Schema};
 use crate::write::{self, Changes};
 
 #[derive(Debug, Clone, Default)]
@@ -241,7 +241,7 @@ impl Builder {
         emit::generate(&schema, &settings)
     }
 
-    /// aiM18 snapshots (`"erp": "aim18"`, see [`crate::schema_aim18`]) go
+    /// aiM18 snapshots (`"erp": "aim18"`, see [`crate::schema::aim18`]) go
     /// through the aiM18 emitter; the model matchers then select modules and
     /// [`Builder::features`] names features `aim18-<module>`. `None` for Odoo.
     fn render_aim18(&self) -> Result<Option<Vec<OutputFile>>> {
@@ -249,7 +249,7 @@ impl Builder {
             return Ok(None);
         };
         let text = std::fs::read_to_string(first).map_err(|e| Error::io(first, e))?;
-        if Header::read(&text, first)?.erp() != schema_aim18::ERP {
+        if Header::read(&text, first)?.erp() != aim18::ERP {
             return Ok(None);
         }
         let schemas = self

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::emit::{self, Layout, SchemaPlan, Settings};
 use crate::error::Result;
 use crate::schema::Schema;
-use crate::schema_aim18::Aim18Schema;
+use crate::schema::aim18::Aim18Schema;
 use crate::write::{self, Changes};
 
 /// The snapshot the crate is generated from, relative to the workspace root.
@@ -28,7 +28,7 @@ pub const AIM18_MODULES: &[&str] = &[
 ];
 /// The `version` recorded in the bundled aiM18 snapshot: it is not from a
 /// real server, and the generated docs say so.
-pub const AIM18_VERSION: &str = crate::schema_aim18::FAKE_VERSION;
+pub const AIM18_VERSION: &str = crate::schema::aim18::FAKE_VERSION;
 /// The crate directory, relative to the workspace root.
 pub const CRATE: &str = "generated";
 /// Features on by default: enough for contacts, products, sales and purchases

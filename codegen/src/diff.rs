@@ -1,23 +1,19 @@
 //! `codegen diff OLD NEW`: what changed between two snapshots, and which
 //! changes break code generated from OLD when it talks to a NEW server.
 //!
-//! Breaking: a model or a read field removed (reads ask for it by name), a
-//! field whose Rust type changes (decoding fails), a relation retargeted, a
-//! field made required (creates built from OLD may omit it), a writable field
-//! made readonly-and-computed (writes are ignored), a business method removed
-//! (its wrapper's call fails), or its parameters or return annotation changed
-//! (the wrapper's signature changes). Not breaking: additions, selection
-//! values added (they decode as `Unknown`), labels, help and method docs.
-//!
-//! `client.verify::<M>()` in the runtime reports drift between compiled bindings and a live
-//! server in the same categories and words (`codegen/tests/verify_parity.rs` holds the two
-//! together; business methods are not part of that check).
+//! Models and fields are compared by the `snapshot` crate's drift comparison
+//! ([`snapshot::compare_model`], whose docs list the categories and breaking rules), the same
+//! one `client.verify::<M>()` runs against a live server, so both print the same lines. This
+//! module adds what only two snapshots know: the server version, and business methods. A
+//! business method removed breaks (its wrapper's call fails), and so do changed parameters or
+//! return annotation (the wrapper's signature changes); an added method or a new doc does not.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::schema::{Field, Schema, SelectionKey};
-use crate::typemap::odoo::{self as typemap, RustType};
+use snapshot::Scope;
+
+use crate::schema::Schema;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
@@ -35,6 +31,16 @@ impl fmt::Display for Change {
             "        "
         };
         write!(f, "{mark} {}: {}", self.path, self.what)
+    }
+}
+
+impl From<snapshot::Change> for Change {
+    fn from(c: snapshot::Change) -> Change {
+        Change {
+            breaking: c.breaking,
+            path: c.path(),
+            what: c.kind.to_string(),
+        }
     }
 }
 
@@ -56,67 +62,43 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     }
     let names: BTreeSet<&String> = old.models.keys().chain(new.models.keys()).collect();
     for name in names {
-        match (old.models.get(name), new.models.get(name)) {
-            (Some(_), None) => push(true, name.clone(), "model removed".into()),
-            (None, Some(m)) => push(
-                false,
-                name.clone(),
-                format!("model added ({} fields)", m.fields.len()),
-            ),
-            (Some(a), Some(b)) => {
-                if a.module != b.module {
-                    // The feature that gates the model moves: a build that
-                    // enabled only the old feature loses the model.
-                    push(
-                        true,
-                        name.clone(),
-                        format!("defining module {} -> {}", a.module, b.module),
-                    );
-                }
-                let methods: BTreeSet<&String> = a.methods.keys().chain(b.methods.keys()).collect();
-                for m in methods {
-                    let path = format!("{name}.{m}()");
-                    match (a.methods.get(m), b.methods.get(m)) {
-                        (Some(_), None) => push(true, path, "business method removed".into()),
-                        (None, Some(_)) => push(false, path, "business method added".into()),
-                        (Some(x), Some(y)) => {
-                            let sig = method_shape;
-                            if sig(x) != sig(y) {
-                                let what = match (&x.signature, &y.signature) {
-                                    (Some(a), Some(b)) if a != b => format!("signature {a} -> {b}"),
-                                    _ => "parameters or return annotation changed".into(),
-                                };
-                                push(true, path, what);
-                            }
-                        }
-                        (None, None) => {}
-                    }
-                }
-                let fields: BTreeSet<&String> = a.fields.keys().chain(b.fields.keys()).collect();
-                for f in fields {
-                    let path = format!("{name}.{f}");
-                    match (a.fields.get(f), b.fields.get(f)) {
-                        (Some(x), None) => {
-                            push(!x.reified, path, format!("field removed (was {})", x.ttype))
-                        }
-                        (None, Some(y)) => {
-                            let req = if y.required && !y.is_computed() && !y.readonly {
-                                " and required"
-                            } else {
-                                ""
+        let (a, b) = (old.models.get(name), new.models.get(name));
+        let drift = snapshot::compare_model(
+            name,
+            a.map(|m| m.facts()).as_ref(),
+            b.map(|m| m.facts()).as_ref(),
+            Scope::Complete,
+        );
+        // The model's own changes, then its methods', then its fields'.
+        let (model_level, fields): (Vec<_>, Vec<_>) =
+            drift.into_iter().partition(|c| c.field.is_none());
+        for c in model_level {
+            let c = Change::from(c);
+            push(c.breaking, c.path, c.what);
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            let methods: BTreeSet<&String> = a.methods.keys().chain(b.methods.keys()).collect();
+            for m in methods {
+                let path = format!("{name}.{m}()");
+                match (a.methods.get(m), b.methods.get(m)) {
+                    (Some(_), None) => push(true, path, "business method removed".into()),
+                    (None, Some(_)) => push(false, path, "business method added".into()),
+                    (Some(x), Some(y)) => {
+                        if method_shape(x) != method_shape(y) {
+                            let what = match (&x.signature, &y.signature) {
+                                (Some(a), Some(b)) if a != b => format!("signature {a} -> {b}"),
+                                _ => "parameters or return annotation changed".into(),
                             };
-                            push(
-                                !req.is_empty(),
-                                path,
-                                format!("field added ({}){req}", y.ttype),
-                            )
+                            push(true, path, what);
                         }
-                        (Some(x), Some(y)) => field_changes(name, f, x, y, &path, &mut push),
-                        (None, None) => {}
                     }
+                    (None, None) => {}
                 }
             }
-            (None, None) => {}
+        }
+        for c in fields {
+            let c = Change::from(c);
+            push(c.breaking, c.path, c.what);
         }
     }
     out
@@ -145,71 +127,6 @@ fn method_shape(m: &crate::methods::Method) -> Shape {
         .collect();
     let ret = m.returns.as_ref().and_then(|r| r.annotation.clone());
     (params, ret, m.is_model_method())
-}
-
-fn field_changes(
-    model: &str,
-    name: &str,
-    x: &Field,
-    y: &Field,
-    path: &str,
-    push: &mut impl FnMut(bool, String, String),
-) {
-    let tx = typemap::map(model, name, x).ok();
-    let ty = typemap::map(model, name, y).ok();
-    let shape = |t: &Option<RustType>| match t {
-        // Selections compare by kind: value changes are reported below.
-        Some(RustType::Selection(_)) => "selection".to_owned(),
-        Some(other) => format!("{other:?}"),
-        None => "unknown".to_owned(),
-    };
-    if x.ttype != y.ttype || x.relation != y.relation {
-        let rust_changed = shape(&tx) != shape(&ty);
-        let what = match (&x.relation, &y.relation) {
-            (Some(a), Some(b)) if a != b => format!("relation {a} -> {b}"),
-            _ => format!("type {} -> {}", x.ttype, y.ttype),
-        };
-        push(rust_changed, path.to_owned(), what);
-    }
-    if !x.required && y.required && !y.readonly && !y.is_computed() {
-        push(true, path.to_owned(), "made required".into());
-    } else if x.required && !y.required {
-        push(false, path.to_owned(), "no longer required".into());
-    }
-    let writable = |f: &Field| !f.readonly || (f.store == Some(true) && !f.is_computed());
-    if writable(x) && !writable(y) {
-        push(true, path.to_owned(), "no longer writable".into());
-    }
-    if let (Some(a), Some(b)) = (&x.selection, &y.selection) {
-        let ka: BTreeSet<_> = a.iter().map(|(k, _)| k).collect();
-        let kb: BTreeSet<_> = b.iter().map(|(k, _)| k).collect();
-        let added: Vec<String> = kb.difference(&ka).map(|k| show_key(k)).collect();
-        let removed: Vec<String> = ka.difference(&kb).map(|k| show_key(k)).collect();
-        if !added.is_empty() {
-            push(
-                false,
-                path.to_owned(),
-                format!("selection values added: {}", added.join(", ")),
-            );
-        }
-        if !removed.is_empty() {
-            // Code that sends a removed value gets a server error.
-            push(
-                true,
-                path.to_owned(),
-                format!("selection values removed: {}", removed.join(", ")),
-            );
-        }
-    }
-}
-
-/// A selection key as `client.verify` prints it too: `"draft"`, `3`, `false`.
-fn show_key(k: &SelectionKey) -> String {
-    match k {
-        SelectionKey::Str(s) => format!("{s:?}"),
-        SelectionKey::Int(i) => i.to_string(),
-        SelectionKey::Bool(b) => b.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use runtime::aim18::{
 
 use crate::emit::OutputFile;
 use crate::error::{Error, Result};
-use crate::schema_aim18::{Aim18Model, Aim18Schema, Column, ModuleSpec, Table};
+use crate::schema::aim18::{Aim18Model, Aim18Schema, Column, ModuleSpec, Table};
 
 /// Environment variable holding the aiM18 client secret.
 pub const CLIENT_SECRET_ENV: &str = "M18_CLIENT_SECRET";

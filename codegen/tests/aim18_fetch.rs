@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use codegen::bundled;
 use codegen::fetch::{self, Aim18Login};
-use codegen::schema_aim18::{Aim18Schema, ModuleSpec};
+use codegen::schema::aim18::{Aim18Schema, ModuleSpec};
 use tests::aim18::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_USER, FakeAim18,
 };
@@ -194,7 +194,7 @@ fn the_binary_fetches_with_the_password_grant_and_secrets_from_the_environment()
 
 #[test]
 fn the_bundled_bindings_say_they_are_not_from_a_real_server() {
-    assert_eq!(bundled::AIM18_VERSION, codegen::schema_aim18::FAKE_VERSION);
+    assert_eq!(bundled::AIM18_VERSION, codegen::schema::aim18::FAKE_VERSION);
     let index = std::fs::read_to_string(root().join("generated/src/aim18/mod.rs")).unwrap();
     assert!(
         index.contains("**Not from a real aiM18 server.**"),

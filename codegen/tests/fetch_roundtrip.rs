@@ -109,7 +109,7 @@ fn assert_generates_the_bundled_crate(snapshot: &Path) {
     // The crate files (lib.rs with the feature table, Cargo.toml's features) too; the
     // aiM18 part comes from its own bundled snapshot.
     let aim18 =
-        codegen::schema_aim18::Aim18Schema::load(&root().join(bundled::AIM18_SCHEMA)).unwrap();
+        codegen::schema::aim18::Aim18Schema::load(&root().join(bundled::AIM18_SCHEMA)).unwrap();
     let aim18_settings = bundled::aim18_settings();
     let aim18_plan = emit::aim18::Aim18Plan::new(&aim18, &aim18_settings).unwrap();
     let part = emit::aim18::crate_part(&aim18_plan, &aim18_settings);

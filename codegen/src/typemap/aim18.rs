@@ -23,7 +23,7 @@
 //! sent. classType 99 ("Other") leaves the decoding to the Rust type, so the
 //! Java class decides there.
 
-use crate::schema_aim18::Column;
+use crate::schema::aim18::Column;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Aim18Type {

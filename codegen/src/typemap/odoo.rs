@@ -1,5 +1,8 @@
-//! The one table from Odoo field types to Rust types. Everything after this
-//! module matches on [`RustType`] only; nothing else looks at `ttype` strings.
+//! The one table from Odoo field types to Rust types. Which kind of Rust type a `ttype`
+//! is comes from [`snapshot::rust_kind`] (the rule the drift comparison and the derive's
+//! schema check read too); this module adds what the kind leaves open: the target model,
+//! and whether a selection becomes an enum. Everything after this module matches on
+//! [`RustType`] only; nothing else looks at `ttype` strings.
 //!
 //! | Odoo `type`                                   | record field type                  |
 //! |-----------------------------------------------|------------------------------------|
@@ -21,6 +24,8 @@
 //! `Option` means Odoo's `false` for "empty" decodes to `None`. Integers,
 //! floats and booleans read as `0`, `0.0` and `false` when empty, so they
 //! are not wrapped.
+
+use snapshot::{RustKind, rust_kind};
 
 use crate::error::{Error, Result};
 use crate::schema::Field;
@@ -56,12 +61,28 @@ pub enum RustType {
 }
 
 impl RustType {
-    /// Wrapped in `Option`, with `false` decoding to `None`.
+    /// Its kind: the type without the target model or the selection's values.
+    pub fn kind(&self) -> RustKind {
+        match self {
+            RustType::String => RustKind::String,
+            RustType::Integer => RustKind::Integer,
+            RustType::Float => RustKind::Float,
+            RustType::Bool => RustKind::Bool,
+            RustType::Date => RustKind::Date,
+            RustType::DateTime => RustKind::DateTime,
+            RustType::Selection(_) | RustType::SelectionString => RustKind::Selection,
+            RustType::Many2One { .. } => RustKind::Many2One,
+            RustType::X2Many { .. } => RustKind::X2Many,
+            RustType::Binary => RustKind::Binary,
+            RustType::Reference => RustKind::Reference,
+            RustType::Many2OneReference => RustKind::Many2OneReference,
+            RustType::Json => RustKind::Json,
+        }
+    }
+
+    /// Wrapped in `Option`, with `false` decoding to `None` ([`RustKind::nullable`]).
     pub fn nullable(&self) -> bool {
-        !matches!(
-            self,
-            RustType::Integer | RustType::Float | RustType::Bool | RustType::X2Many { .. }
-        )
+        self.kind().nullable()
     }
 
     pub fn target(&self) -> Option<&str> {
@@ -81,14 +102,21 @@ pub fn map(model: &str, name: &str, field: &Field) -> Result<RustType> {
             message: format!("{} field without `relation`", field.ttype),
         })
     };
-    Ok(match field.ttype.as_str() {
-        "char" | "text" | "html" => RustType::String,
-        "integer" => RustType::Integer,
-        "float" | "monetary" => RustType::Float,
-        "boolean" => RustType::Bool,
-        "date" => RustType::Date,
-        "datetime" => RustType::DateTime,
-        "selection" => {
+    let Some(kind) = rust_kind(&field.ttype) else {
+        return Err(Error::UnknownFieldType {
+            model: model.to_owned(),
+            field: name.to_owned(),
+            ttype: field.ttype.clone(),
+        });
+    };
+    Ok(match kind {
+        RustKind::String => RustType::String,
+        RustKind::Integer => RustType::Integer,
+        RustKind::Float => RustType::Float,
+        RustKind::Bool => RustType::Bool,
+        RustKind::Date => RustType::Date,
+        RustKind::DateTime => RustType::DateTime,
+        RustKind::Selection => {
             let options = field.selection.as_deref().unwrap_or_default();
             let mut strings: Option<Vec<(String, String)>> = options
                 .iter()
@@ -112,23 +140,16 @@ pub fn map(model: &str, name: &str, field: &Field) -> Result<RustType> {
                 Some(v) => RustType::Selection(v),
             }
         }
-        "many2one" => RustType::Many2One {
+        RustKind::Many2One => RustType::Many2One {
             target: relation()?,
         },
-        "one2many" | "many2many" => RustType::X2Many {
+        RustKind::X2Many => RustType::X2Many {
             target: relation()?,
         },
-        "binary" => RustType::Binary,
-        "reference" => RustType::Reference,
-        "many2one_reference" => RustType::Many2OneReference,
-        "json" | "properties" | "properties_definition" => RustType::Json,
-        other => {
-            return Err(Error::UnknownFieldType {
-                model: model.to_owned(),
-                field: name.to_owned(),
-                ttype: other.to_owned(),
-            });
-        }
+        RustKind::Binary => RustType::Binary,
+        RustKind::Reference => RustType::Reference,
+        RustKind::Many2OneReference => RustType::Many2OneReference,
+        RustKind::Json => RustType::Json,
     })
 }
 

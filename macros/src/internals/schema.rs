@@ -1,6 +1,7 @@
-//! `#[model(schema = "...")]`: check fields against a schema snapshot (codegen's
-//! formats 1 and 2; methods are not read) at compile time, in the spirit of sqlx's
-//! offline mode.
+//! `#[model(schema = "...")]`: check fields against a schema snapshot (formats 1 and 2;
+//! methods are not read) at compile time, in the spirit of sqlx's offline mode. The
+//! snapshot's header, format number and field facts, and the kind of Rust type each Odoo
+//! type maps to, are the `snapshot` crate's: the same ones codegen and `client.verify` use.
 //!
 //! The path is relative to `CARGO_MANIFEST_DIR` (the crate being compiled).
 //! Parsed snapshots are cached per path for the whole compiler process, so
@@ -12,42 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
-use serde::Deserialize;
+use snapshot::{FORMAT, FieldFacts, ModelFacts, OdooFacts as Snapshot, RustKind, rust_kind};
 use syn::LitStr;
 
 use super::Ctxt;
 use super::ast::{Container, Field};
 use super::suggest;
 use super::ty::{Shape, display};
-
-/// Only what the check needs; serde skips every other key.
-#[derive(Debug, Deserialize)]
-pub struct Snapshot {
-    pub format: u32,
-    pub erp: String,
-    #[serde(default)]
-    pub version: String,
-    pub models: BTreeMap<String, SnapshotModel>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SnapshotModel {
-    pub fields: BTreeMap<String, SnapshotField>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SnapshotField {
-    #[serde(rename = "type")]
-    pub ttype: String,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub relation: Option<String>,
-}
-
-/// The snapshot format this macro reads (codegen's `schema::FORMAT`; format 2
-/// adds models' `methods`, which the macro does not need).
-const FORMAT: u32 = 2;
 
 type Key = (PathBuf, Option<SystemTime>, u64);
 type Loaded = Arc<Result<Snapshot, String>>;
@@ -89,10 +61,9 @@ fn read(path: &Path) -> Result<Snapshot, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let snapshot: Snapshot = serde_json::from_str(&text)
         .map_err(|e| format!("not a schema snapshot (format {FORMAT}): {e}"))?;
-    if snapshot.format > FORMAT {
+    if let Some(found) = snapshot.header().too_new() {
         return Err(format!(
-            "snapshot format {} is newer than this erpbind understands (format {FORMAT}); update erpbind",
-            snapshot.format
+            "snapshot format {found} is newer than this erpbind understands (format {FORMAT}); update erpbind"
         ));
     }
     Ok(snapshot)
@@ -141,13 +112,14 @@ fn check_columns(
         // Only called for Odoo models: `check` reports `schema` on aiM18 structs.
         return Some(path);
     };
-    if snapshot.erp != "odoo" {
+    let header = snapshot.header();
+    if header.erp() != "odoo" {
         cx.error_spanned_by(
             schema,
             format!(
                 "`{}` is an {} snapshot, but this struct is an Odoo model",
                 path.display(),
-                snapshot.erp
+                header.erp()
             ),
         );
         return Some(path);
@@ -172,7 +144,7 @@ fn check_columns(
             field.shape.inner(),
             Shape::Ref | Shape::VecOther | Shape::VecRef
         ) && let Some(spec) = model.fields.get(&wire)
-            && is_relational(&spec.ttype)
+            && rust_kind(&spec.ttype).is_some_and(RustKind::is_relational)
             && let Some(rel) = &spec.relation
         {
             relations.insert(wire, rel.clone());
@@ -181,7 +153,7 @@ fn check_columns(
     Some(path)
 }
 
-fn check_field(cx: &Ctxt, model_name: &str, model: &SnapshotModel, field: &Field) {
+fn check_field(cx: &Ctxt, model_name: &str, model: &ModelFacts, field: &Field) {
     let wire = field.wire_name();
     let Some(spec) = model.fields.get(&wire) else {
         if wire == "id" {
@@ -204,15 +176,18 @@ fn check_field(cx: &Ctxt, model_name: &str, model: &SnapshotModel, field: &Field
     };
     let shape = &field.shape;
     let inner = shape.inner();
-    if matches!(inner, Shape::Unsupported(_) | Shape::Other) || !known_type(&spec.ttype) {
-        // Already reported, or an alias/enum only the trait bound can judge,
-        // or a field type newer than this table.
+    let Some(kind) = rust_kind(&spec.ttype) else {
+        // A field type newer than the type map.
+        return;
+    };
+    if matches!(inner, Shape::Unsupported(_) | Shape::Other) {
+        // Already reported, or an alias/enum only the trait bound can judge.
         return;
     }
-    let expected = expected(spec);
-    if !holds(&spec.ttype, inner) {
+    let expected = expected(kind, spec);
+    if !holds(kind, inner) {
         let what = match &spec.relation {
-            Some(rel) if is_relational(&spec.ttype) => format!("{} `{wire}` ({rel})", spec.ttype),
+            Some(rel) if kind.is_relational() => format!("{} `{wire}` ({rel})", spec.ttype),
             _ => format!("{} `{wire}`", spec.ttype),
         };
         cx.error_spanned_by(
@@ -225,7 +200,7 @@ fn check_field(cx: &Ctxt, model_name: &str, model: &SnapshotModel, field: &Field
         return;
     }
     // `serde_json::Value` holds `false` itself.
-    if nullable(&spec.ttype) && !spec.required && !shape.is_option() && *inner != Shape::Json {
+    if kind.nullable() && !spec.required && !shape.is_option() && *inner != Shape::Json {
         cx.error_spanned_by(
             field.ty,
             format!(
@@ -249,93 +224,52 @@ fn inner_ty(ty: &syn::Type) -> &syn::Type {
     ty
 }
 
-fn known_type(ttype: &str) -> bool {
-    matches!(
-        ttype,
-        "char"
-            | "text"
-            | "html"
-            | "selection"
-            | "integer"
-            | "float"
-            | "monetary"
-            | "boolean"
-            | "date"
-            | "datetime"
-            | "many2one"
-            | "one2many"
-            | "many2many"
-            | "binary"
-            | "reference"
-            | "many2one_reference"
-            | "json"
-            | "properties"
-            | "properties_definition"
-    )
-}
-
-fn is_relational(ttype: &str) -> bool {
-    matches!(ttype, "many2one" | "one2many" | "many2many")
-}
-
-/// Odoo reads an empty value as `false` (codegen's `RustType::nullable`).
-fn nullable(ttype: &str) -> bool {
-    !matches!(
-        ttype,
-        "integer" | "float" | "monetary" | "boolean" | "one2many" | "many2many"
-    )
-}
-
-/// Mirrors codegen's `typemap/odoo.rs`, widened where a Rust type holds
-/// the value losslessly: `i32` for `integer` (PostgreSQL `int4`),
-/// `NaiveDateTime` for `datetime` (UTC), `String` for `reference`, and
-/// `serde_json::Value` for anything.
-fn holds(ttype: &str, shape: &Shape) -> bool {
+/// Which Rust types hold a value of `kind`: the type map's, widened where a Rust type holds
+/// the value losslessly: `i32` for `integer` (PostgreSQL `int4`), `NaiveDateTime` for
+/// `datetime` (UTC), `String` for `reference`, and `serde_json::Value` for anything.
+fn holds(kind: RustKind, shape: &Shape) -> bool {
     if *shape == Shape::Json {
         return true;
     }
-    match ttype {
-        "char" | "text" | "html" => *shape == Shape::String,
-        "selection" => *shape == Shape::String,
-        "integer" => *shape == Shape::Int,
+    match kind {
+        RustKind::String | RustKind::Selection => *shape == Shape::String,
+        RustKind::Integer => *shape == Shape::Int,
         // a many2one_reference or reference read as a record of the model it points to
-        "many2one_reference" => matches!(shape, Shape::Int | Shape::Ref),
-        "float" | "monetary" => *shape == Shape::Float,
-        "boolean" => *shape == Shape::Bool,
-        "date" => *shape == Shape::Date,
-        "datetime" => matches!(shape, Shape::DateTime | Shape::NaiveDateTime),
-        "many2one" => matches!(shape, Shape::Many2One | Shape::Ref),
-        "one2many" | "many2many" => matches!(
+        RustKind::Many2OneReference => matches!(shape, Shape::Int | Shape::Ref),
+        RustKind::Float => *shape == Shape::Float,
+        RustKind::Bool => *shape == Shape::Bool,
+        RustKind::Date => *shape == Shape::Date,
+        RustKind::DateTime => matches!(shape, Shape::DateTime | Shape::NaiveDateTime),
+        RustKind::Many2One => matches!(shape, Shape::Many2One | Shape::Ref),
+        RustKind::X2Many => matches!(
             shape,
             Shape::X2Many | Shape::VecI64 | Shape::VecOther | Shape::VecRef
         ),
-        "binary" => *shape == Shape::Binary,
-        "reference" => matches!(shape, Shape::Reference | Shape::String | Shape::Ref),
-        "json" | "properties" | "properties_definition" => false,
-        _ => true,
+        RustKind::Binary => *shape == Shape::Binary,
+        RustKind::Reference => matches!(shape, Shape::Reference | Shape::String | Shape::Ref),
+        RustKind::Json => false,
     }
 }
 
 /// The type to suggest.
-fn expected(spec: &SnapshotField) -> String {
-    let base = match spec.ttype.as_str() {
-        "char" | "text" | "html" => "String",
-        "selection" => "String",
-        "integer" | "many2one_reference" => "i64",
-        "float" | "monetary" => "f64",
-        "boolean" => "bool",
-        "date" => "NaiveDate",
-        "datetime" => "DateTime<Utc>",
-        "many2one" => "Many2One<..>",
-        "one2many" | "many2many" => {
+fn expected(kind: RustKind, spec: &FieldFacts) -> String {
+    let base = match kind {
+        RustKind::String | RustKind::Selection => "String",
+        RustKind::Integer | RustKind::Many2OneReference => "i64",
+        RustKind::Float => "f64",
+        RustKind::Bool => "bool",
+        RustKind::Date => "NaiveDate",
+        RustKind::DateTime => "DateTime<Utc>",
+        RustKind::Many2One => "Many2One<..>",
+        RustKind::X2Many => {
             return "Vec<i64>` or `X2Many<..>` (the ids), or `Vec<T>` (the records) of a projection `T"
                 .into();
         }
-        "binary" => "Binary",
-        "reference" => "Reference",
-        _ => "serde_json::Value",
+        RustKind::Binary => "Binary",
+        RustKind::Reference => "Reference",
+        RustKind::Json => "serde_json::Value",
     };
-    if nullable(&spec.ttype) && !spec.required {
+    if kind.nullable() && !spec.required {
         format!("Option<{base}>")
     } else {
         base.to_owned()

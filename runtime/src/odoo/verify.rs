@@ -5,8 +5,8 @@
 //! the generated crate lists every model compiled in ([`ModelSpec`]s, one `MODELS` slice).
 //! [`OdooClient::verify`] and [`OdooClient::verify_models`] ask the live server for each
 //! model's `fields_get` (only the attributes compared) and report every difference, by model
-//! and field, in the categories and words of `codegen diff OLD NEW` (OLD being the bindings,
-//! NEW the server):
+//! and field, with the comparison `codegen diff OLD NEW` makes ([`snapshot::compare_model`]:
+//! the same categories, words and breaking rules), OLD being the bindings, NEW the server:
 //!
 //! ```text
 //! BREAKING sale.order.line.product_uom: field removed (was many2one)
@@ -31,7 +31,9 @@ use std::fmt;
 
 use futures_util::future::{BoxFuture, FutureExt as _};
 use futures_util::stream::{self, StreamExt as _};
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
+use snapshot::{FieldFacts, ModelFacts, Scope};
 
 use crate::error::{ErrorKind, Result};
 use crate::odoo::OdooClient;
@@ -42,7 +44,7 @@ pub const CONCURRENCY: usize = 8;
 
 /// The attributes a drift check asks `fields_get` for (`name` tells real fields from Odoo
 /// ≤18's reified group fields, which have none; `readonly`, `related` and `depends` decide
-/// whether a newly required field breaks creates).
+/// whether a newly required field breaks creates, and with `store` whether writes are kept).
 pub const ATTRIBUTES: &[&str] = &[
     "name",
     "type",
@@ -51,6 +53,7 @@ pub const ATTRIBUTES: &[&str] = &[
     "readonly",
     "related",
     "depends",
+    "store",
     "selection",
 ];
 
@@ -70,6 +73,9 @@ pub struct FieldSpec {
     /// The groups (xml ids) the field is restricted to, if the schema knew them: a user
     /// outside them does not see the field at all.
     pub groups: &'static [&'static str],
+    /// Whether the bindings write it (Odoo keeps the write), when they say: with `None`
+    /// a field made read-only on the server is not reported.
+    pub writable: Option<bool>,
 }
 
 impl FieldSpec {
@@ -82,6 +88,7 @@ impl FieldSpec {
             required: false,
             selection: &[],
             groups: &[],
+            writable: None,
         }
     }
 
@@ -106,6 +113,12 @@ impl FieldSpec {
     /// Restricted to these groups (xml ids).
     pub const fn groups(mut self, groups: &'static [&'static str]) -> FieldSpec {
         self.groups = groups;
+        self
+    }
+
+    /// Whether a write to it is kept (see [`FieldFacts::writable_when`]).
+    pub const fn writable(mut self, writable: bool) -> FieldSpec {
+        self.writable = Some(writable);
         self
     }
 }
@@ -187,96 +200,14 @@ impl ModelSpec {
     }
 }
 
-/// What differs, in `codegen diff`'s categories.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MismatchKind {
-    /// The server has no such model.
-    ModelMissing,
-    /// The server's model has no such field; `ttype` is the bindings' type.
-    FieldMissing { ttype: String },
-    /// The server has a field the (complete) bindings do not.
-    FieldAdded { ttype: String, required: bool },
-    /// The Odoo type changed; `breaking` when the Rust type changes with it.
-    TypeChanged { from: String, to: String },
-    /// A relational field points at another model.
-    RelationChanged { from: String, to: String },
-    /// Required on the server, not in the bindings.
-    MadeRequired,
-    /// Required in the bindings, not on the server.
-    NoLongerRequired,
-    /// Selection keys the server has and the bindings do not (they decode as `Unknown`).
-    SelectionValuesAdded(Vec<String>),
-    /// Selection keys the bindings have and the server does not (sending one fails).
-    SelectionValuesRemoved(Vec<String>),
-}
-
-/// One difference between the bindings and the server.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Mismatch {
-    /// Breaks code using the bindings (same rules as `codegen diff`).
-    pub breaking: bool,
-    pub model: String,
-    /// `None` for a model-level difference.
-    pub field: Option<String>,
-    pub kind: MismatchKind,
-}
-
-impl Mismatch {
-    /// `res.partner` or `res.partner.vat`.
-    pub fn path(&self) -> String {
-        match &self.field {
-            Some(f) => format!("{}.{f}", self.model),
-            None => self.model.clone(),
-        }
-    }
-}
-
-impl fmt::Display for MismatchKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MismatchKind::ModelMissing => f.write_str("model removed"),
-            MismatchKind::FieldMissing { ttype } => write!(f, "field removed (was {ttype})"),
-            MismatchKind::FieldAdded { ttype, required } => {
-                write!(f, "field added ({ttype})")?;
-                if *required {
-                    f.write_str(" and required")?;
-                }
-                Ok(())
-            }
-            MismatchKind::TypeChanged { from, to } => write!(f, "type {from} -> {to}"),
-            MismatchKind::RelationChanged { from, to } => write!(f, "relation {from} -> {to}"),
-            MismatchKind::MadeRequired => f.write_str("made required"),
-            MismatchKind::NoLongerRequired => f.write_str("no longer required"),
-            MismatchKind::SelectionValuesAdded(v) => {
-                write!(f, "selection values added: {}", quoted(v))
-            }
-            MismatchKind::SelectionValuesRemoved(v) => {
-                write!(f, "selection values removed: {}", quoted(v))
-            }
-        }
-    }
-}
-
-fn quoted(values: &[String]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `BREAKING res.partner.vat: type char -> integer`, as `codegen diff` prints a change.
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mark = if self.breaking {
-            "BREAKING"
-        } else {
-            "        "
-        };
-        write!(f, "{mark} {}: {}", self.path(), self.kind)
-    }
-}
+/// One difference between the bindings and the server: the drift comparison's own type
+/// ([`snapshot::Change`]), in `codegen diff`'s categories and words.
+pub use snapshot::Change as Mismatch;
+/// What differs ([`snapshot::Drift`]).
+pub use snapshot::Drift as MismatchKind;
+/// Whether two Odoo types decode into the same Rust type: the rule codegen's type map is
+/// built on ([`snapshot::same_rust_type`]).
+pub use snapshot::same_rust_type;
 
 /// The outcome of a drift check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -357,158 +288,67 @@ impl fmt::Display for DriftReport {
     }
 }
 
-/// Whether two Odoo types decode into the same Rust type (mirrors codegen's typemap; a codegen
-/// test checks every pair against it). Selections compare as selections: their values are
-/// compared separately.
-pub fn same_rust_type(a: &str, b: &str) -> bool {
-    fn class(t: &str) -> &str {
-        match t {
-            "char" | "text" | "html" => "string",
-            "float" | "monetary" => "float",
-            "one2many" | "many2many" => "x2many",
-            "json" | "properties" | "properties_definition" => "json",
-            other => other,
+impl FieldSpec {
+    /// The facts the drift comparison reads from the bindings' side.
+    pub fn facts(&self) -> FieldFacts {
+        FieldFacts {
+            ttype: self.ttype.to_owned(),
+            relation: self.relation.map(str::to_owned),
+            required: self.required,
+            writable: self.writable,
+            // Only string keys are listed; none listed means none known.
+            selection: Some(self.selection.iter().map(|k| k.to_string()).collect()),
+            restricted: !self.groups.is_empty(),
+            ..FieldFacts::default()
         }
-    }
-    class(a) == class(b)
-}
-
-fn is_computed(server: &Map<String, Value>) -> bool {
-    server.get("related").is_some_and(|r| r.is_string())
-        || server
-            .get("depends")
-            .and_then(Value::as_array)
-            .is_some_and(|d| !d.is_empty())
-}
-
-fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_i64().is_some_and(|n| n != 0),
-        _ => false,
     }
 }
 
-/// Compare one model's specs with its `fields_get` answer (`None`: the model is missing).
-/// Pure, for tests and for callers that got the answer some other way.
-pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    let model = spec.model;
-    let mut push = |breaking: bool, field: Option<&str>, kind: MismatchKind| {
-        out.push(Mismatch {
-            breaking,
-            model: model.to_owned(),
-            field: field.map(str::to_owned),
-            kind,
-        })
-    };
-    let Some(server) = server else {
-        push(true, None, MismatchKind::ModelMissing);
-        return out;
-    };
-    // Odoo ≤18's reified group fields have no `name`: not real fields.
-    let fields: BTreeMap<&str, &Map<String, Value>> = server
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str(), v.as_object()?)))
-        .filter(|(_, v)| v.get("name").is_some_and(Value::is_string))
-        .collect();
-    if spec.fields.is_empty() {
-        for name in spec.names {
-            if !fields.contains_key(name) {
-                push(
-                    true,
-                    Some(name),
-                    MismatchKind::FieldMissing {
-                        ttype: "unknown".into(),
-                    },
-                );
-            }
-        }
-    }
-    let ours: BTreeMap<&str, &FieldSpec> = spec.fields.iter().map(|f| (f.name, f)).collect();
-    let names: BTreeSet<&str> = if spec.complete {
-        ours.keys().chain(fields.keys()).copied().collect()
-    } else {
-        ours.keys().copied().collect()
-    };
-    for name in names {
-        match (ours.get(name), fields.get(name)) {
-            // Hidden from a user outside its groups: absent is what the bindings expect.
-            (Some(x), None) if !x.groups.is_empty() => {}
-            (Some(x), None) => push(
-                true,
-                Some(name),
-                MismatchKind::FieldMissing {
-                    ttype: x.ttype.to_owned(),
-                },
-            ),
-            (None, Some(y)) => {
-                let ttype = y.get("type").and_then(Value::as_str).unwrap_or("unknown");
-                let required =
-                    truthy(y.get("required")) && !is_computed(y) && !truthy(y.get("readonly"));
-                push(
-                    required,
-                    Some(name),
-                    MismatchKind::FieldAdded {
-                        ttype: ttype.to_owned(),
-                        required,
-                    },
-                )
-            }
-            (Some(x), Some(y)) => field(x, y, &mut |b, k| push(b, Some(name), k)),
-            (None, None) => {}
-        }
-    }
-    out
-}
-
-fn field(x: &FieldSpec, y: &Map<String, Value>, push: &mut impl FnMut(bool, MismatchKind)) {
-    let ttype = y.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    let relation = y.get("relation").and_then(Value::as_str);
-    if x.ttype != ttype || x.relation != relation {
-        match (x.relation, relation) {
-            (Some(a), Some(b)) if a != b => push(
-                true,
-                MismatchKind::RelationChanged {
-                    from: a.into(),
-                    to: b.into(),
-                },
-            ),
-            _ => push(
-                !same_rust_type(x.ttype, ttype),
-                MismatchKind::TypeChanged {
-                    from: x.ttype.into(),
-                    to: ttype.into(),
-                },
-            ),
-        }
-    }
-    let required = truthy(y.get("required"));
-    if !x.required && required && !truthy(y.get("readonly")) && !is_computed(y) {
-        push(true, MismatchKind::MadeRequired);
-    } else if x.required && !required {
-        push(false, MismatchKind::NoLongerRequired);
-    }
-    // Selection keys (of selections, and of references to a fixed list of models).
-    if let Some(pairs) = y.get("selection").and_then(Value::as_array) {
-        let theirs: BTreeSet<&str> = pairs
+impl ModelSpec {
+    /// The facts the drift comparison reads from the bindings' side: every field with its
+    /// specs, or (a projection without specs) the fields it names, known to exist.
+    pub fn facts(&self) -> ModelFacts {
+        let mut fields: BTreeMap<String, FieldFacts> = self
+            .names
             .iter()
-            .filter_map(|p| p.get(0).and_then(Value::as_str))
+            .map(|n| (n.to_string(), FieldFacts::exists()))
             .collect();
-        // Nothing known on our side (a selection computed at runtime, or non-string keys).
-        if x.selection.is_empty() {
-            return;
-        }
-        let ours: BTreeSet<&str> = x.selection.iter().copied().collect();
-        let added: Vec<String> = theirs.difference(&ours).map(|s| s.to_string()).collect();
-        let removed: Vec<String> = ours.difference(&theirs).map(|s| s.to_string()).collect();
-        if !added.is_empty() {
-            push(false, MismatchKind::SelectionValuesAdded(added));
-        }
-        if !removed.is_empty() {
-            push(true, MismatchKind::SelectionValuesRemoved(removed));
+        fields.extend(self.fields.iter().map(|f| (f.name.to_owned(), f.facts())));
+        ModelFacts {
+            module: None,
+            fields,
         }
     }
+}
+
+/// A `fields_get` answer as facts. Odoo ≤18's reified group fields have no `name`: not real
+/// fields.
+pub fn server_facts(server: &Map<String, Value>) -> ModelFacts {
+    let fields = server
+        .iter()
+        .filter(|(_, v)| v.get("name").is_some_and(Value::is_string))
+        .map(|(k, v)| {
+            let facts = FieldFacts::deserialize(v).unwrap_or_else(|_| FieldFacts::exists());
+            (k.clone(), facts)
+        })
+        .collect();
+    ModelFacts {
+        module: None,
+        fields,
+    }
+}
+
+/// Compare one model's specs with its `fields_get` answer (`None`: the model is missing),
+/// with the drift comparison `codegen diff` uses ([`snapshot::compare_model`]). Pure, for
+/// tests and for callers that got the answer some other way.
+pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mismatch> {
+    let scope = if spec.complete {
+        Scope::Complete
+    } else {
+        Scope::Listed
+    };
+    let theirs = server.map(server_facts);
+    snapshot::compare_model(spec.model, Some(&spec.facts()), theirs.as_ref(), scope)
 }
 
 impl OdooClient {

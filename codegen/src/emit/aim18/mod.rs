@@ -15,7 +15,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::Result;
-use crate::schema_aim18::Aim18Schema;
+use crate::schema::aim18::Aim18Schema;
 
 use super::docs::code;
 use super::layout::{self, Support, Unit};
@@ -79,7 +79,7 @@ fn index_docs(plan: &Aim18Plan<'_>) -> Vec<String> {
         ),
         "`prelude` for the entities, their rows and the typed calls on `Aim18Client`.".into(),
     ];
-    if plan.schema.version == crate::schema_aim18::FAKE_VERSION {
+    if plan.schema.version == crate::schema::aim18::FAKE_VERSION {
         docs.extend([
             String::new(),
             "**Not from a real aiM18 server.** This snapshot was fetched from the fake".into(),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::emit::Settings;
 use crate::error::{Error, Result};
 use crate::naming::{self, Case, Name};
-use crate::schema_aim18::{Aim18Model, Aim18Schema, Column, Table};
+use crate::schema::aim18::{Aim18Model, Aim18Schema, Column, Table};
 use crate::typemap::aim18::{self as typemap, Aim18Type};
 
 pub struct Aim18Plan<'a> {
@@ -414,7 +414,7 @@ fn plan_search<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema_aim18::Aim18Model;
+    use crate::schema::aim18::Aim18Model;
 
     fn col(name: &str, class: &str, ct: i64) -> Column {
         Column {

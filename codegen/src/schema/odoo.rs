@@ -1,6 +1,6 @@
 //! The Odoo schema snapshot: a versioned JSON description of models, fields and
 //! business methods, sorted so that a diff between two snapshots reads like a changelog.
-//! (aiM18's sibling is [`crate::schema_aim18`]; both share the header.)
+//! (aiM18's sibling is [`super::aim18`]; both share the [header](super::Header).)
 //!
 //! Generating from a snapshot needs no server. [`Schema::from_odoo`] builds one
 //! from raw `fields_get` and `ir.model` answers; `codegen import` and `codegen fetch`
@@ -40,64 +40,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use snapshot::{FieldFacts, ModelFacts};
+
+use super::{FORMAT, FORMAT_WITHOUT_METHODS, ReadHeader as _};
 use crate::error::{Error, Result};
 use crate::methods::{Method, MethodsFile};
 use crate::odoo_modules;
-
-/// The newest snapshot format this codegen reads. Format 2 adds the optional
-/// `methods` of each model (and the schema's `methods_source`); a snapshot
-/// without methods is still written as format 1, so older codegens read it.
-pub const FORMAT: u32 = 2;
-/// The format written for a snapshot without methods (and for aiM18's).
-pub const FORMAT_WITHOUT_METHODS: u32 = 1;
-
-/// The header every snapshot starts with, whatever the ERP: `format` and
-/// `erp` (then `version` and `models`, whose shape depends on the ERP; see
-/// [`crate::schema_aim18`] for aiM18's).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Header {
-    pub format: Option<u32>,
-    pub erp: Option<String>,
-}
-
-impl Header {
-    /// Read the header of a snapshot. The format number is checked first: a
-    /// newer snapshot should say so, not fail on some field it trips over.
-    pub fn read(text: &str, origin: &Path) -> Result<Header> {
-        let header: Header = serde_json::from_str(text).map_err(|source| Error::Json {
-            path: origin.to_owned(),
-            source,
-        })?;
-        match header.format {
-            Some(found) if found > FORMAT => Err(Error::FormatVersion {
-                path: origin.to_owned(),
-                found,
-                supported: FORMAT,
-            }),
-            _ => Ok(header),
-        }
-    }
-
-    /// The ERP, `"odoo"` when absent (snapshots written before aiM18 existed).
-    pub fn erp(&self) -> &str {
-        self.erp.as_deref().unwrap_or("odoo")
-    }
-
-    /// Fail unless the snapshot describes `erp`.
-    pub fn expect_erp(&self, erp: &str, origin: &Path) -> Result<()> {
-        if self.erp() == erp {
-            Ok(())
-        } else {
-            Err(Error::Input {
-                what: origin.display().to_string(),
-                message: format!(
-                    "a snapshot of `erp: {:?}`, where one of `erp: {erp:?}` was expected",
-                    self.erp()
-                ),
-            })
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
@@ -139,6 +87,20 @@ pub struct Model {
     /// Public business methods by name (format 2; see [`crate::methods`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub methods: BTreeMap<String, Method>,
+}
+
+impl Model {
+    /// What the drift comparison reads of this model: its defining module and fields.
+    pub fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            module: Some(self.module.clone()),
+            fields: self
+                .fields
+                .iter()
+                .map(|(name, f)| (name.clone(), f.facts()))
+                .collect(),
+        }
+    }
 }
 
 /// One `fields_get` entry. Keys are alphabetical, as Odoo sends them.
@@ -272,7 +234,33 @@ impl SelectionKey {
 impl Field {
     /// Computed or related: the server fills it, so creating a record never needs it.
     pub fn is_computed(&self) -> bool {
-        self.related.is_some() || self.depends.as_ref().is_some_and(|d| !d.is_empty())
+        let depends_on = self.depends.as_ref().map_or(0, Vec::len);
+        FieldFacts::computed_when(self.related.is_some(), depends_on)
+    }
+
+    /// What the drift comparison reads of this field.
+    pub fn facts(&self) -> FieldFacts {
+        let computed = self.is_computed();
+        FieldFacts {
+            ttype: self.ttype.clone(),
+            relation: self.relation.clone(),
+            required: self.required,
+            readonly: self.readonly,
+            computed,
+            writable: Some(FieldFacts::writable_when(
+                self.readonly,
+                self.store,
+                computed,
+            )),
+            selection: self.selection.as_ref().map(|pairs| {
+                pairs
+                    .iter()
+                    .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+                    .collect()
+            }),
+            restricted: self.groups.as_deref().is_some_and(|g| !g.trim().is_empty()),
+            reified: self.reified,
+        }
     }
 
     /// Normalize one raw `fields_get` entry (any Odoo version).
@@ -436,16 +424,15 @@ fn set_str(slot: &mut Option<String>, value: &Value) -> bool {
     }
 }
 
-/// Python truthiness for the flags Odoo 16 sometimes sends as `1`, or as the text a module
-/// wrote (`readonly="True"` on 16's `sms.resend.recipient.partner_name`): Odoo itself keeps
-/// `bool(field.readonly)` in `ir.model.fields`, so both schema sources agree.
+/// Python truthiness ([`snapshot::Truthy`]) for the flags Odoo 16 sometimes sends as `1`, or
+/// as the text a module wrote (`readonly="True"` on 16's
+/// `sms.resend.recipient.partner_name`): Odoo itself keeps `bool(field.readonly)` in
+/// `ir.model.fields`, so both schema sources agree. A list or an object is no flag: `None`
+/// keeps it in `extra`.
 fn truthy(value: &Value) -> Option<bool> {
     match value {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => Some(n.as_f64() != Some(0.0)),
-        Value::String(s) => Some(!s.is_empty()),
-        Value::Null => Some(false),
-        _ => None,
+        Value::Array(_) | Value::Object(_) => None,
+        flag => snapshot::Truthy::deserialize(flag).ok().map(|t| t.0),
     }
 }
 
@@ -562,7 +549,7 @@ impl Schema {
 
     /// Parse a snapshot; `origin` only names it in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Schema> {
-        Header::read(text, origin)?.expect_erp("odoo", origin)?;
+        super::Header::read(text, origin)?.expect_erp("odoo", origin)?;
         serde_json::from_str(text).map_err(|source| Error::Snapshot {
             path: origin.to_owned(),
             source,

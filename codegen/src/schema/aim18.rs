@@ -1,4 +1,4 @@
-//! The aiM18 schema snapshot: a sibling of the Odoo [`Schema`](crate::schema::Schema)
+//! The aiM18 schema snapshot: a sibling of the Odoo [`Schema`](super::Schema)
 //! with the same header (`format`, `erp`, `version`; see
 //! [`Header`]) and aiM18's model shape.
 //!
@@ -47,8 +47,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::{FORMAT_WITHOUT_METHODS, Header, ReadHeader as _};
 use crate::error::{Error, Result};
-use crate::schema::{FORMAT_WITHOUT_METHODS, Header};
 
 /// The `erp` value of an aiM18 snapshot.
 pub const ERP: &str = "aim18";
