@@ -11,7 +11,7 @@ mod ratio;
 
 use std::time::{Duration, Instant};
 
-use codegen::fetch_odoo::{self, DEFAULT_CONCURRENCY};
+use codegen::fetch::{self, odoo::DEFAULT_CONCURRENCY};
 use runtime::Secret;
 use runtime::odoo::OdooClient;
 use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion};
@@ -58,7 +58,7 @@ fn fetch(fake: &FakeOdoo, concurrency: usize, only: Option<usize>) -> (usize, us
             .connect()
             .await
             .expect("connect");
-        let (schema, stats) = fetch_odoo::odoo(
+        let (schema, stats) = fetch::odoo::odoo(
             &client,
             &codegen::select::Selection::models(&filters),
             concurrency,

@@ -15,8 +15,8 @@
 #[path = "../../bench/ratio.rs"]
 mod ratio;
 
-use codegen::fetch_bulk;
-use codegen::fetch_odoo::{self, DEFAULT_CONCURRENCY};
+use codegen::fetch::odoo::bulk as fetch_bulk;
+use codegen::fetch::odoo::{self as fetch_odoo, DEFAULT_CONCURRENCY};
 use codegen::select::Selection;
 use runtime::Secret;
 use runtime::odoo::OdooClient;

@@ -22,10 +22,6 @@ pub mod emit;
 pub mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
-#[cfg(feature = "fetch")]
-pub mod fetch_bulk;
-#[cfg(feature = "fetch")]
-pub mod fetch_odoo;
 pub mod groups;
 pub mod import;
 pub mod methods;

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use codegen::bundled;
-use codegen::fetch::{self, Aim18Login};
+use codegen::fetch::{self, aim18::Aim18Login};
 use codegen::schema::aim18::{Aim18Schema, ModuleSpec};
 use tests::aim18::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_USER, FakeAim18,
@@ -30,7 +30,7 @@ fn bundled_specs() -> Vec<ModuleSpec> {
 }
 
 async fn fetch_from(fake: &FakeAim18) -> Aim18Schema {
-    let client = fetch::connect_aim18(
+    let client = fetch::aim18::connect_aim18(
         &fake.url(),
         DEFAULT_CLIENT_ID,
         DEFAULT_CLIENT_SECRET,
@@ -43,7 +43,7 @@ async fn fetch_from(fake: &FakeAim18) -> Aim18Schema {
     )
     .await
     .unwrap();
-    fetch::aim18(&client, &bundled_specs(), bundled::AIM18_VERSION)
+    fetch::aim18::describe(&client, &bundled_specs(), bundled::AIM18_VERSION)
         .await
         .unwrap()
 }
@@ -90,7 +90,7 @@ async fn refresh_the_bundled_snapshot() {
 #[tokio::test]
 async fn errors_name_the_module() {
     let fake = FakeAim18::start();
-    let client = fetch::connect_aim18(
+    let client = fetch::aim18::connect_aim18(
         &fake.url(),
         DEFAULT_CLIENT_ID,
         DEFAULT_CLIENT_SECRET,
@@ -104,17 +104,21 @@ async fn errors_name_the_module() {
     .await
     .unwrap();
     let spec: ModuleSpec = "nosuch:nosuch".parse().unwrap();
-    let e = fetch::aim18(&client, &[spec], "x").await.unwrap_err();
+    let e = fetch::aim18::describe(&client, &[spec], "x")
+        .await
+        .unwrap_err();
     assert!(
         e.to_string()
             .starts_with("the template of aiM18 module nosuch (menu nosuch): "),
         "{e}"
     );
     let twice: Vec<ModuleSpec> = vec!["cus".parse().unwrap(), "cus".parse().unwrap()];
-    let e = fetch::aim18(&client, &twice, "x").await.unwrap_err();
+    let e = fetch::aim18::describe(&client, &twice, "x")
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("named twice"), "{e}");
 
-    let e = fetch::connect_aim18(
+    let e = fetch::aim18::connect_aim18(
         &fake.url(),
         DEFAULT_CLIENT_ID,
         DEFAULT_CLIENT_SECRET,
@@ -132,8 +136,8 @@ async fn errors_name_the_module() {
 
 fn codegen() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_codegen"));
-    c.env_remove(fetch::CLIENT_SECRET_ENV)
-        .env_remove(fetch::PASSWORD_ENV)
+    c.env_remove(fetch::aim18::CLIENT_SECRET_ENV)
+        .env_remove(fetch::aim18::PASSWORD_ENV)
         .env_remove("M18_USERNAME");
     c
 }
@@ -168,13 +172,13 @@ fn the_binary_fetches_with_the_password_grant_and_secrets_from_the_environment()
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("set M18_CLIENT_SECRET"), "{err}");
     let o = cmd
-        .env(fetch::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
+        .env(fetch::aim18::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("set M18_PASSWORD"));
 
     let o = cmd
-        .env(fetch::PASSWORD_ENV, DEFAULT_PASSWORD)
+        .env(fetch::aim18::PASSWORD_ENV, DEFAULT_PASSWORD)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -221,8 +225,8 @@ fn a_session_recorded_with_record_replays_as_the_fake_and_fetches_the_same() {
         .arg(&out)
         .arg("--record")
         .arg(&rec)
-        .env(fetch::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
-        .env(fetch::PASSWORD_ENV, DEFAULT_PASSWORD);
+        .env(fetch::aim18::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
+        .env(fetch::aim18::PASSWORD_ENV, DEFAULT_PASSWORD);
     module_args(&mut cmd);
     let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -264,8 +268,8 @@ fn the_binary_takes_modules_from_a_config_file() {
         .arg(&config)
         .arg("--out")
         .arg(&out)
-        .env(fetch::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
-        .env(fetch::PASSWORD_ENV, DEFAULT_PASSWORD)
+        .env(fetch::aim18::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
+        .env(fetch::aim18::PASSWORD_ENV, DEFAULT_PASSWORD)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -301,7 +305,7 @@ fn the_binary_signs_in_through_the_browser() {
         .args(["--url", &fake.url(), "--client-id", DEFAULT_CLIENT_ID])
         .args(["--wait", "30", "--module", "po:po:po", "--out"])
         .arg(&out)
-        .env(fetch::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
+        .env(fetch::aim18::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

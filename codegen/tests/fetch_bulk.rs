@@ -6,7 +6,7 @@
 
 use codegen::emit::{self, SchemaPlan};
 use codegen::select::Selection;
-use codegen::{Schema, Settings, fetch_bulk, fetch_odoo};
+use codegen::{Schema, Settings, fetch};
 use runtime::{OdooClient, Secret};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
 
@@ -34,7 +34,7 @@ async fn same_bindings(version: OdooVersion) {
     let fake = FakeOdoo::builder(version).seed_demo(false).start();
     let all = Selection::default();
     let baseline = client(&fake, Secret::password(ADMIN_PASSWORD)).await;
-    let (per_model, _) = fetch_odoo::odoo(&baseline, &all, 8, &|_, _| {})
+    let (per_model, _) = fetch::odoo::odoo(&baseline, &all, 8, &|_, _| {})
         .await
         .unwrap();
     let bulk_secret = if version == OdooVersion::V19 {
@@ -44,7 +44,7 @@ async fn same_bindings(version: OdooVersion) {
     };
     let bulk_client = client(&fake, bulk_secret).await;
     fake.clear_requests();
-    let (bulk, stats) = fetch_bulk::odoo(&bulk_client, &all, 8, &|_, _| {})
+    let (bulk, stats) = fetch::odoo::bulk::odoo(&bulk_client, &all, 8, &|_, _| {})
         .await
         .unwrap();
     assert!(stats.failed.is_empty(), "{:?}", stats.failed);

@@ -5,9 +5,9 @@
 //! to one fields_get per model, which any user may call, and the snapshot is the salesman's
 //! view (the fields of groups it lacks left out). With a glob, the refusal is a clear error.
 
-use codegen::fetch_odoo::FetchStats;
+use codegen::fetch::odoo::FetchStats;
 use codegen::select::Selection;
-use codegen::{Schema, fetch_bulk, fetch_odoo};
+use codegen::{Schema, fetch};
 use runtime::{OdooClient, Secret};
 use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion, SALESMAN_LOGIN, SALESMAN_PASSWORD};
 
@@ -35,15 +35,15 @@ async fn fetch(
     selection: &Selection,
 ) -> codegen::Result<(Schema, FetchStats)> {
     match source {
-        Source::Bulk => fetch_bulk::odoo(c, selection, 4, &|_, _| {}).await,
-        Source::Tables => fetch_bulk::tables_only(c, selection, 4, &|_, _| {}).await,
+        Source::Bulk => fetch::odoo::bulk::odoo(c, selection, 4, &|_, _| {}).await,
+        Source::Tables => fetch::odoo::bulk::tables_only(c, selection, 4, &|_, _| {}).await,
     }
 }
 
 async fn falls_back_to_fields_get(source: Source) {
     let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
     let admin = client(&fake, "admin", ADMIN_PASSWORD).await;
-    let (admins, _) = fetch_odoo::odoo(&admin, &Selection::models(MODELS), 4, &|_, _| {})
+    let (admins, _) = fetch::odoo::odoo(&admin, &Selection::models(MODELS), 4, &|_, _| {})
         .await
         .unwrap();
 

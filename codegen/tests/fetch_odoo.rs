@@ -1,7 +1,7 @@
 //! `codegen fetch odoo` against the fake Odoo server: the snapshot is what importing the same
 //! recorded answers gives, for every version, and the CLI never takes a secret from argv.
 
-use codegen::fetch_odoo;
+use codegen::fetch;
 use codegen::select::Selection;
 use runtime::{OdooClient, Secret};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
@@ -18,7 +18,7 @@ async fn fetch_matches_import_of_the_recorded_answers() {
             .await
             .unwrap();
         let filters = Selection::models(["res.partner,sale.order*"]);
-        let (schema, stats) = fetch_odoo::odoo(&client, &filters, 4, &|_, _| {})
+        let (schema, stats) = fetch::odoo::odoo(&client, &filters, 4, &|_, _| {})
             .await
             .unwrap();
         assert!(stats.failed.is_empty(), "{:?}", stats.failed);
@@ -54,7 +54,7 @@ async fn synthetic_models_are_fetched_too() {
         .await
         .unwrap();
     let filters = Selection::models(["x_synthetic.*"]);
-    let (schema, stats) = fetch_odoo::odoo(&client, &filters, 16, &|_, _| {})
+    let (schema, stats) = fetch::odoo::odoo(&client, &filters, 16, &|_, _| {})
         .await
         .unwrap();
     assert_eq!((schema.models.len(), stats.calls), (20, 21));
@@ -79,13 +79,13 @@ async fn models_by_glob_and_by_app() {
     let names = |s: &codegen::Schema| s.models.keys().cloned().collect::<Vec<_>>();
 
     let (schema, stats) =
-        fetch_odoo::odoo(&client, &Selection::models(["*.order.line"]), 8, &|_, _| {})
+        fetch::odoo::odoo(&client, &Selection::models(["*.order.line"]), 8, &|_, _| {})
             .await
             .unwrap();
     assert_eq!(names(&schema), ["purchase.order.line", "sale.order.line"]);
     assert_eq!(stats.calls, 3);
 
-    let (schema, _) = fetch_odoo::odoo(
+    let (schema, _) = fetch::odoo::odoo(
         &client,
         &Selection::models(["res.partner?*,uom.uom"]),
         8,
@@ -102,7 +102,7 @@ async fn models_by_glob_and_by_app() {
 
     // An app: every model whose ir.model `modules` lists it (defined or extended there).
     let app = Selection::new(std::iter::empty::<&str>(), ["purchase"]);
-    let (schema, _) = fetch_odoo::odoo(&client, &app, 8, &|_, _| {})
+    let (schema, _) = fetch::odoo::odoo(&client, &app, 8, &|_, _| {})
         .await
         .unwrap();
     for m in [
@@ -124,7 +124,7 @@ async fn models_by_glob_and_by_app() {
     // A typo is an error naming it, before any fields_get.
     fake.clear_requests();
     let typo = Selection::new(["sale.order", "purchse.*"], ["stok"]);
-    let e = fetch_odoo::odoo(&client, &typo, 8, &|_, _| {})
+    let e = fetch::odoo::odoo(&client, &typo, 8, &|_, _| {})
         .await
         .unwrap_err();
     assert!(
@@ -168,7 +168,7 @@ async fn odoo_19_reads_api_doc_when_installed() {
     let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
     let client = with_key(&fake).await;
     let selection = Selection::models(["res.partner,sale.order*,account.accrued.orders.wizard"]);
-    let (schema, stats) = fetch_odoo::odoo(&client, &selection, 4, &|_, _| {})
+    let (schema, stats) = fetch::odoo::odoo(&client, &selection, 4, &|_, _| {})
         .await
         .unwrap();
     assert!(stats.failed.is_empty(), "{:?}", stats.failed);
@@ -215,7 +215,7 @@ async fn odoo_19_falls_back_to_fields_get() {
         .seed_demo(false)
         .api_doc(false)
         .start();
-    let (schema, stats) = fetch_odoo::odoo(&with_key(&fake).await, &selection, 4, &|_, _| {})
+    let (schema, stats) = fetch::odoo::odoo(&with_key(&fake).await, &selection, 4, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(
@@ -227,7 +227,7 @@ async fn odoo_19_falls_back_to_fields_get() {
     assert_eq!(schema, imported_19(&names));
 
     let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
-    let (schema, stats) = fetch_odoo::odoo(&admin(&fake).await, &selection, 4, &|_, _| {})
+    let (schema, stats) = fetch::odoo::odoo(&admin(&fake).await, &selection, 4, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(
@@ -282,12 +282,12 @@ async fn listed_methods_are_checked_on_16_to_18_without_running_them() {
             .await
             .unwrap();
         let filters = Selection::models(["res.partner", "sale.order"]);
-        let (mut schema, _) = fetch_odoo::odoo(&client, &filters, 4, &|_, _| {})
+        let (mut schema, _) = fetch::odoo::odoo(&client, &filters, 4, &|_, _| {})
             .await
             .unwrap();
         let before = fake.records("sale.order");
         fake.clear_requests();
-        let stats = fetch_odoo::methods(&client, &mut schema, Some(listed_methods()), 4)
+        let stats = fetch::odoo::methods(&client, &mut schema, Some(listed_methods()), 4)
             .await
             .unwrap();
         assert_eq!(
@@ -346,7 +346,7 @@ async fn listed_methods_are_checked_on_16_to_18_without_running_them() {
         for r in requests {
             let args = &r.params["args"];
             assert_eq!(args[5], serde_json::json!([]), "{version:?}: {}", r.params);
-            assert_eq!(args[6][fetch_odoo::PROBE_KWARG], serde_json::json!(true));
+            assert_eq!(args[6][fetch::odoo::PROBE_KWARG], serde_json::json!(true));
         }
     }
 }
@@ -363,10 +363,10 @@ async fn methods_come_from_api_doc_on_19() {
         .await
         .unwrap();
     let filters = Selection::models(["sale.order", "sale.order.template"]);
-    let (mut schema, _) = fetch_odoo::odoo(&client, &filters, 4, &|_, _| {})
+    let (mut schema, _) = fetch::odoo::odoo(&client, &filters, 4, &|_, _| {})
         .await
         .unwrap();
-    let stats = fetch_odoo::methods(&client, &mut schema, None, 4)
+    let stats = fetch::odoo::methods(&client, &mut schema, None, 4)
         .await
         .unwrap();
     assert_eq!(stats.source, "odoo 19.0 api_doc");

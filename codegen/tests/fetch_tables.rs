@@ -1,6 +1,6 @@
 //! `--fields-source tables` (the bulk tables alone) against the exact bulk path on the fake
 //! Odoo 18 serving its 512 recorded models: a handful of requests instead of one per model,
-//! and a snapshot that differs from the exact one only in what `fetch_bulk::TABLES_ONLY_RULES`
+//! and a snapshot that differs from the exact one only in what `bulk::TABLES_ONLY_RULES`
 //! documents, field by field. That it compiles: the committed `fixtures/odoo-18-tables.json`
 //! is the fetched snapshot's slice of the models `codegen-example` compiles (its `build.rs`
 //! generates and builds it through the same emitter); this test keeps the fixture equal to
@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use codegen::emit::{self, SchemaPlan};
-use codegen::fetch_bulk::{self, TABLES_ONLY_RULES};
+use codegen::fetch::{self, odoo::bulk::TABLES_ONLY_RULES};
 use codegen::schema::Field;
 use codegen::select::Selection;
 use codegen::{Schema, Settings};
@@ -67,9 +67,11 @@ async fn tables_only_differs_from_the_exact_snapshot_only_where_documented() {
     let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
     let c = client(&fake).await;
     let all = Selection::default();
-    let (exact, _) = fetch_bulk::odoo(&c, &all, 4, &|_, _| {}).await.unwrap();
+    let (exact, _) = fetch::odoo::bulk::odoo(&c, &all, 4, &|_, _| {})
+        .await
+        .unwrap();
     fake.clear_requests();
-    let (tables, stats) = fetch_bulk::tables_only(&c, &all, 4, &|_, _| {})
+    let (tables, stats) = fetch::odoo::bulk::tables_only(&c, &all, 4, &|_, _| {})
         .await
         .unwrap();
     // ir.model, then 2 pages of ir.model.fields and 2 of ir.model.fields.selection.
@@ -202,7 +204,7 @@ async fn tables_only_on_every_version() {
             .unwrap();
         let all = Selection::default();
         fake.clear_requests();
-        let (tables, stats) = fetch_bulk::tables_only(&c, &all, 4, &|_, _| {})
+        let (tables, stats) = fetch::odoo::bulk::tables_only(&c, &all, 4, &|_, _| {})
             .await
             .unwrap();
         assert!(stats.calls < 10, "{version:?}: {}", stats.calls);

@@ -53,7 +53,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
-use crate::fetch_odoo::{FetchStats, fetch_error, list_models};
+use crate::fetch::odoo::{FetchStats, fetch_error, list_models};
 use crate::schema::Schema;
 use crate::select::Selection;
 
@@ -387,7 +387,7 @@ async fn refused(
     e: runtime::Error,
 ) -> Result<(Schema, FetchStats)> {
     let (schema, mut stats) =
-        crate::fetch_odoo::odoo(client, selection, concurrency, progress).await?;
+        crate::fetch::odoo::odoo(client, selection, concurrency, progress).await?;
     // The first ir.model read and the refused table read.
     stats.calls += 2;
     stats.bulk_refused = Some(e.to_string());

@@ -1,9 +1,8 @@
-//! `codegen fetch`: a snapshot straight from a server (cargo feature `fetch`,
-//! on by default for the binary; build scripts do without it).
+//! `codegen fetch aim18`.
 //!
 //! aiM18 documents no service that lists modules or describes columns, so
 //! the user names the modules (`MODULE:MENUCODE`, and the lookups that list
-//! them); for each one [`aim18`] asks the create service for the empty
+//! them); for each one [`describe`] asks the create service for the empty
 //! template and keeps each table's `fields` (name, fieldClass, classType).
 //!
 //! Secrets never come from the command line, where other users can read
@@ -17,7 +16,6 @@ use runtime::aim18::{
     Aim18Client, AuthorizationRequest, ClientSecret, LoopbackListener, SqlEntity, SqlTable,
 };
 
-use crate::emit::OutputFile;
 use crate::error::{Error, Result};
 use crate::schema::aim18::{Aim18Model, Aim18Schema, Column, ModuleSpec, Table};
 
@@ -25,25 +23,6 @@ use crate::schema::aim18::{Aim18Model, Aim18Schema, Column, ModuleSpec, Table};
 pub const CLIENT_SECRET_ENV: &str = "M18_CLIENT_SECRET";
 /// Environment variable holding the password for the password grant.
 pub const PASSWORD_ENV: &str = "M18_PASSWORD";
-
-#[derive(clap::Subcommand, Debug)]
-pub enum FetchErp {
-    /// From aiM18: each module's empty entity template (the create service).
-    ///
-    /// Signs in with the password grant (`--username`, password in
-    /// M18_PASSWORD) or, with `--browser`, the authorization-code grant
-    /// through a listener on 127.0.0.1. The client secret is read from
-    /// M18_CLIENT_SECRET in both cases.
-    Aim18(FetchAim18),
-    /// From Odoo 16-19: `ir.model`, then the fields of every model in bulk
-    /// (`ir.model.fields`, `ir.model.fields.selection`, a narrow fields_get per model), from
-    /// the tables alone with `--fields-source tables`, or one fields_get per model with
-    /// `--fields-source fields-get` (on Odoo 19 with an API key, the api_doc documents).
-    ///
-    /// The API key is read from ODOO_API_KEY, or the password from ODOO_PASSWORD, or
-    /// asked for on the terminal.
-    Odoo(crate::fetch_odoo::FetchOdoo),
-}
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct FetchAim18 {
@@ -162,7 +141,7 @@ pub async fn connect_aim18(
 }
 
 /// A snapshot of `modules`: one create-service template each.
-pub async fn aim18(
+pub async fn describe(
     client: &Aim18Client,
     modules: &[ModuleSpec],
     version: &str,
@@ -264,16 +243,7 @@ fn env_secret(name: &str, why: &str) -> Result<String> {
     }
 }
 
-/// `codegen fetch ...`: sign in, fetch, write the snapshot. Returns a
-/// one-line summary.
-pub fn run(erp: FetchErp) -> Result<String> {
-    match erp {
-        FetchErp::Aim18(args) => run_aim18(args),
-        FetchErp::Odoo(args) => crate::fetch_odoo::run(args),
-    }
-}
-
-fn run_aim18(args: FetchAim18) -> Result<String> {
+pub(super) fn run(args: FetchAim18) -> Result<String> {
     let mut modules = args.modules.clone();
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -324,26 +294,12 @@ fn run_aim18(args: FetchAim18) -> Result<String> {
             args.record.as_deref(),
         )
         .await?;
-        aim18(&client, &modules, &args.version).await
+        describe(&client, &modules, &args.version).await
     })?;
-    write_snapshot(&args.out, &schema.to_json())?;
+    super::write_snapshot(&args.out, &schema.to_json())?;
     Ok(format!(
         "{}: {} aiM18 modules",
         args.out.display(),
         schema.models.len()
     ))
-}
-
-/// Write a snapshot file atomically, only when it changed.
-pub fn write_snapshot(out: &Path, json: &str) -> Result<()> {
-    let file = OutputFile {
-        path: out
-            .file_name()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "schema.json".into()),
-        contents: json.to_owned(),
-    };
-    let dir = out.parent().map(PathBuf::from).unwrap_or_default();
-    crate::write::write_files(&dir, &[file])?;
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! `codegen fetch odoo`: a snapshot straight from an Odoo 16–19 server.
 //!
 //! One `ir.model` `search_read` lists the models (names, modules, order), then the fields are
-//! described in bulk ([`crate::fetch_bulk`], the default; `--fields-source tables` for the
+//! described in bulk ([`crate::fetch::odoo::bulk`], the default; `--fields-source tables` for the
 //! tables alone, fewer facts) or, with `--fields-source fields-get`, by one `fields_get` per
 //! model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
 //! requests in flight through the runtime's client (one authenticated client, its connections
@@ -37,6 +37,8 @@
 //! not side-effect free in general. The one case the probe cannot make safe is an
 //! `@api.model` method that accepts `**kwargs` (it would run): those are kept unchecked and
 //! reported as such.
+
+pub mod bulk;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal as _;
@@ -112,7 +114,7 @@ pub struct FetchOdoo {
     /// `ir.model.fields.selection`, plus one fields_get per model asking only what those
     /// tables lack: the bindings are those of `fields-get`), `tables` (those two tables alone,
     /// a few requests for any number of models, leaving out what they cannot say: computed-ness,
-    /// groups, digits, currency fields, dynamic selections; see `fetch_bulk::TABLES_ONLY_RULES`)
+    /// groups, digits, currency fields, dynamic selections; see `bulk::TABLES_ONLY_RULES`)
     /// or `fields-get` (one full fields_get per model, or its api_doc document on Odoo 19 with
     /// an API key: the baseline).
     #[arg(long, value_enum, default_value_t = FieldsSource::Bulk)]
@@ -122,10 +124,10 @@ pub struct FetchOdoo {
 /// Where `codegen fetch odoo` reads field descriptions (`--fields-source`).
 #[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FieldsSource {
-    /// [`crate::fetch_bulk`]: the bulk tables, and fields_get for what they cannot say.
+    /// [`crate::fetch::odoo::bulk`]: the bulk tables, and fields_get for what they cannot say.
     #[default]
     Bulk,
-    /// [`crate::fetch_bulk::tables_only`]: the bulk tables alone (fewer facts, no per-model
+    /// [`bulk::tables_only`]: the bulk tables alone (fewer facts, no per-model
     /// request).
     Tables,
     /// [`odoo`]: one full description per model.
@@ -134,7 +136,7 @@ pub enum FieldsSource {
 
 impl FieldsSource {
     /// Describe the fields of the models `selection` selects from this source: the library's
-    /// `--fields-source` ([`crate::fetch_bulk::odoo`], [`crate::fetch_bulk::tables_only`] or
+    /// `--fields-source` ([`bulk::odoo`], [`bulk::tables_only`] or
     /// [`odoo`]). `progress` is called with (done, total) models.
     pub async fn fetch(
         self,
@@ -144,11 +146,9 @@ impl FieldsSource {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<(Schema, FetchStats)> {
         match self {
-            FieldsSource::Bulk => {
-                crate::fetch_bulk::odoo(client, selection, concurrency, progress).await
-            }
+            FieldsSource::Bulk => bulk::odoo(client, selection, concurrency, progress).await,
             FieldsSource::Tables => {
-                crate::fetch_bulk::tables_only(client, selection, concurrency, progress).await
+                bulk::tables_only(client, selection, concurrency, progress).await
             }
             FieldsSource::FieldsGet => odoo(client, selection, concurrency, progress).await,
         }
@@ -439,8 +439,8 @@ pub struct FetchStats {
     /// The api_doc documents read for the fields, by model: [`methods_with`] takes its
     /// business methods from them instead of reading them again.
     pub api_docs: BTreeMap<String, Value>,
-    /// What the bulk tables gave ([`crate::fetch_bulk`]; `None` on the per-model path).
-    pub bulk: Option<crate::fetch_bulk::BulkStats>,
+    /// What the bulk tables gave ([`crate::fetch::odoo::bulk`]; `None` on the per-model path).
+    pub bulk: Option<bulk::BulkStats>,
     /// Why the bulk tables could not be read (access refused), so fields_get described
     /// every model.
     pub bulk_refused: Option<String>,
@@ -589,7 +589,7 @@ fn exact_names(selection: &Selection) -> Option<Vec<String>> {
 /// Read the schema of every model (or those `selection` selects) one model at a time: one
 /// `fields_get` per model, or on Odoo 19 with an API key its api_doc document
 /// (`--fields-source fields-get`, the baseline the bulk path is measured against; see
-/// [`crate::fetch_bulk::odoo`] for the default). `progress` is called after each model with
+/// [`bulk::odoo`] for the default). `progress` is called after each model with
 /// (done, total).
 pub async fn odoo(
     client: &OdooClient,
