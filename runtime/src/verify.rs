@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{ErrorKind, Result};
 use crate::model::Model;
-use crate::odoo::OdooClient;
+use crate::odoo::{Client, Exec, OdooClient};
 
 /// `fields_get` calls in flight at once in [`OdooClient::verify_models`].
 pub const CONCURRENCY: usize = 8;
@@ -511,7 +511,7 @@ fn field(x: &FieldSpec, y: &Map<String, Value>, push: &mut impl FnMut(bool, Mism
     }
 }
 
-impl OdooClient {
+impl<X: Exec> Client<X> {
     /// Compare the bindings of `M` with the server's `fields_get`: one `fields_get` call and
     /// one model-level read probe, as any user. For a generated model every field is compared (type, relation,
     /// required, selection keys, fields the server has beyond the bindings); for a
@@ -526,8 +526,10 @@ impl OdooClient {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn verify<M: Model>(&self) -> Result<DriftReport> {
-        self.verify_models(&[ModelSpec::of::<M>()]).await
+    pub fn verify<M: Model>(&self) -> X::Output<'_, DriftReport> {
+        self.mode.finish(Box::pin(async move {
+            self.verify_models_async(&[ModelSpec::of::<M>()]).await
+        }))
     }
 
     /// Compare many models (a generated crate's `MODELS`: every model compiled in), with
@@ -536,7 +538,11 @@ impl OdooClient {
     /// have (`fields_get` answers Odoo's unknown-model error: a `UserError` over JSON-RPC, 404
     /// over JSON-2) is a mismatch; one the user may not read is listed in
     /// [`DriftReport::unreadable_models`]; any other failure ends the check with its error.
-    pub async fn verify_models(&self, models: &[ModelSpec]) -> Result<DriftReport> {
+    pub fn verify_models<'a>(&'a self, models: &'a [ModelSpec]) -> X::Output<'a, DriftReport> {
+        self.mode.finish(Box::pin(self.verify_models_async(models)))
+    }
+
+    async fn verify_models_async(&self, models: &[ModelSpec]) -> Result<DriftReport> {
         // Boxed: a `Send` future that the generated `verify_all` can return as is.
         let checks: Vec<BoxFuture<'_, Result<Checked>>> = models
             .iter()
@@ -570,6 +576,7 @@ impl OdooClient {
             .model(spec.model)
             .fields_get()
             .attributes(ATTRIBUTES.iter().copied())
+            .run()
             .await;
         let fields = match fields {
             Ok(fields) => fields,

@@ -136,18 +136,20 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         #( #shared )*
 
         /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
-        /// `fields_get` (see `runtime::verify`).
+        /// `fields_get` (see `runtime::verify`); awaited on the async client, the report
+        /// itself on the blocking one.
         pub trait VerifyAll {
+            /// The client's mode.
+            type Mode: #rt::odoo::Exec;
             /// The mismatches between these bindings and the server, by model and field.
             fn verify_all(
                 &self,
-            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send;
+            ) -> <Self::Mode as #rt::odoo::Exec>::Output<'_, #rt::verify::DriftReport>;
         }
 
-        impl VerifyAll for #rt::OdooClient {
-            fn verify_all(
-                &self,
-            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send {
+        impl<X: #rt::odoo::Exec> VerifyAll for #rt::odoo::Client<X> {
+            type Mode = X;
+            fn verify_all(&self) -> X::Output<'_, #rt::verify::DriftReport> {
                 self.verify_models(MODELS)
             }
         }
