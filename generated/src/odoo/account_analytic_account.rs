@@ -435,10 +435,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_invoice` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -452,10 +452,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_mrp_bom` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -469,10 +469,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_mrp_production` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -486,10 +486,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_projects` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_projects<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_projects<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -503,10 +503,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_purchase_orders` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -520,10 +520,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_vendor_bill` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_view_vendor_bill<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_vendor_bill<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -537,10 +537,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_workorder` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_workorder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_workorder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",

@@ -1790,10 +1790,10 @@ impl AccountMove {
     /// Calls `action_activate_currency` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_activate_currency<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_activate_currency<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1807,10 +1807,10 @@ impl AccountMove {
     /// Calls `action_delete_duplicates` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_delete_duplicates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_delete_duplicates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1824,10 +1824,10 @@ impl AccountMove {
     /// Calls `action_duplicate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_duplicate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_duplicate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1841,10 +1841,10 @@ impl AccountMove {
     /// Calls `action_force_register_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_force_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_force_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1864,11 +1864,11 @@ impl AccountMove {
     /// Calls `action_invoice_download_pdf` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(target='download')`
-    pub fn action_invoice_download_pdf<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_download_pdf<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         target: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("target", target);
         client
@@ -1884,10 +1884,10 @@ impl AccountMove {
     /// Calls `action_invoice_download_ubl` on `account.move` records (`ids`); defined by `account.move` in module `account_edi_ubl_cii`.
     ///
     /// Signature: `()`
-    pub fn action_invoice_download_ubl<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_download_ubl<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1901,10 +1901,10 @@ impl AccountMove {
     /// Calls `action_invoice_sent` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_invoice_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1918,10 +1918,10 @@ impl AccountMove {
     /// Calls `action_move_download_all` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_move_download_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_move_download_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1935,10 +1935,10 @@ impl AccountMove {
     /// Calls `action_open_business_doc` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1952,10 +1952,10 @@ impl AccountMove {
     /// Calls `action_post` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_post<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_post<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1969,10 +1969,10 @@ impl AccountMove {
     /// Calls `action_print_pdf` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_print_pdf<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_print_pdf<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1986,10 +1986,10 @@ impl AccountMove {
     /// Calls `action_purchase_matching` on `account.move` records (`ids`); defined by `account.move` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_matching<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_matching<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2003,10 +2003,10 @@ impl AccountMove {
     /// Calls `action_register_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2020,10 +2020,10 @@ impl AccountMove {
     /// Calls `action_reverse` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_reverse<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reverse<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2037,10 +2037,10 @@ impl AccountMove {
     /// Calls `action_send_and_print` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_send_and_print<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_and_print<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2054,10 +2054,10 @@ impl AccountMove {
     /// Calls `action_switch_move_type` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_switch_move_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_switch_move_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2071,10 +2071,10 @@ impl AccountMove {
     /// Calls `action_toggle_block_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_block_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_block_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2088,10 +2088,10 @@ impl AccountMove {
     /// Calls `action_update_fpos_values` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_update_fpos_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_fpos_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2105,10 +2105,10 @@ impl AccountMove {
     /// Calls `action_validate_moves_with_confirmation` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_validate_moves_with_confirmation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate_moves_with_confirmation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2122,10 +2122,10 @@ impl AccountMove {
     /// Calls `action_view_payment_transactions` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_view_payment_transactions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_payment_transactions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2139,10 +2139,10 @@ impl AccountMove {
     /// Calls `action_view_source_purchase_orders` on `account.move` records (`ids`); defined by `account.move` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_source_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_source_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2156,10 +2156,10 @@ impl AccountMove {
     /// Calls `action_view_source_sale_orders` on `account.move` records (`ids`); defined by `account.move` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_source_sale_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_source_sale_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2173,10 +2173,10 @@ impl AccountMove {
     /// Calls `action_view_wip_production` on `account.move` records (`ids`); defined by `account.move` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_wip_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_wip_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2190,10 +2190,10 @@ impl AccountMove {
     /// Calls `button_cancel` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2207,10 +2207,10 @@ impl AccountMove {
     /// Calls `button_draft` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2224,10 +2224,10 @@ impl AccountMove {
     /// Calls `button_hash` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_hash<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_hash<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2241,10 +2241,10 @@ impl AccountMove {
     /// Calls `button_request_cancel` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_request_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_request_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2258,10 +2258,10 @@ impl AccountMove {
     /// Calls `button_set_checked` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_set_checked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_set_checked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2275,10 +2275,10 @@ impl AccountMove {
     /// Calls `check_move_sequence_chain` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn check_move_sequence_chain<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_move_sequence_chain<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2292,10 +2292,10 @@ impl AccountMove {
     /// Calls `check_selected_moves` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn check_selected_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_selected_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2309,10 +2309,10 @@ impl AccountMove {
     /// Calls `compute_move_sent_values` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn compute_move_sent_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_move_sent_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2332,13 +2332,13 @@ impl AccountMove {
     /// Calls `get_currency_rate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(company_id, to_currency_id, date)`
-    pub fn get_currency_rate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_currency_rate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         company_id: ::serde_json::Value,
         to_currency_id: ::serde_json::Value,
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("company_id", &company_id);
         method_args.arg("to_currency_id", &to_currency_id);
@@ -2350,10 +2350,10 @@ impl AccountMove {
     /// Calls `get_extra_print_items` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_extra_print_items<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_extra_print_items<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2373,10 +2373,10 @@ impl AccountMove {
     /// Calls `get_inbound_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn get_inbound_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_inbound_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_inbound_types", None, method_args)
@@ -2394,10 +2394,13 @@ impl AccountMove {
     /// Calls `get_invoice_localisation_fields_required_to_invoice` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(country_id)`
-    pub fn get_invoice_localisation_fields_required_to_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_invoice_localisation_fields_required_to_invoice<
+        'c,
+        X: ::runtime::odoo::Exec,
+    >(
+        client: &'c ::runtime::odoo::Client<X>,
         country_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("country_id", &country_id);
         client
@@ -2419,10 +2422,10 @@ impl AccountMove {
     /// Calls `get_invoice_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_invoice_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_invoice_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_invoice_types", None, method_args)
@@ -2438,10 +2441,10 @@ impl AccountMove {
     /// Calls `get_outbound_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn get_outbound_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_outbound_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_outbound_types", None, method_args)
@@ -2457,10 +2460,10 @@ impl AccountMove {
     /// Calls `get_purchase_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_purchase_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_purchase_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_purchase_types", None, method_args)
@@ -2476,10 +2479,10 @@ impl AccountMove {
     /// Calls `get_sale_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_sale_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_sale_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_sale_types", None, method_args)
@@ -2489,10 +2492,10 @@ impl AccountMove {
     /// Calls `is_entry` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn is_entry<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_entry<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2512,11 +2515,11 @@ impl AccountMove {
     /// Calls `is_inbound` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn is_inbound<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_inbound<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_inbound", Some(ids), method_args)
@@ -2532,11 +2535,11 @@ impl AccountMove {
     /// Calls `is_invoice` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn is_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_invoice", Some(ids), method_args)
@@ -2552,11 +2555,11 @@ impl AccountMove {
     /// Calls `is_outbound` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn is_outbound<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_outbound<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_outbound", Some(ids), method_args)
@@ -2573,12 +2576,12 @@ impl AccountMove {
     /// Calls `is_purchase_document` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False, move_type=False)`
-    pub fn is_purchase_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_purchase_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
         move_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         method_args.opt("move_type", move_type);
@@ -2590,10 +2593,10 @@ impl AccountMove {
     /// Calls `is_receipt` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn is_receipt<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_receipt<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2614,12 +2617,12 @@ impl AccountMove {
     /// Calls `is_sale_document` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False, move_type=False)`
-    pub fn is_sale_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_sale_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
         move_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         method_args.opt("move_type", move_type);
@@ -2634,11 +2637,11 @@ impl AccountMove {
     /// Calls `js_assign_outstanding_line` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(line_id)`
-    pub fn js_assign_outstanding_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn js_assign_outstanding_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         line_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("line_id", &line_id);
         client
@@ -2658,11 +2661,11 @@ impl AccountMove {
     /// Calls `js_remove_outstanding_partial` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(partial_id)`
-    pub fn js_remove_outstanding_partial<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn js_remove_outstanding_partial<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partial_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partial_id", &partial_id);
         client
@@ -2678,10 +2681,10 @@ impl AccountMove {
     /// Calls `open_adjusting_entries` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_adjusting_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_adjusting_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2695,10 +2698,10 @@ impl AccountMove {
     /// Calls `open_adjusting_entry_origin_moves` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_adjusting_entry_origin_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_adjusting_entry_origin_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2712,10 +2715,10 @@ impl AccountMove {
     /// Calls `open_created_caba_entries` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_created_caba_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_created_caba_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2729,10 +2732,10 @@ impl AccountMove {
     /// Calls `open_payments` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_payments<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_payments<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2746,10 +2749,10 @@ impl AccountMove {
     /// Calls `open_reconcile_view` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_reconcile_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_reconcile_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2763,10 +2766,10 @@ impl AccountMove {
     /// Calls `payment_action_capture` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn payment_action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2780,10 +2783,10 @@ impl AccountMove {
     /// Calls `payment_action_void` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn payment_action_void<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_void<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2797,10 +2800,10 @@ impl AccountMove {
     /// Calls `preview_invoice` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn preview_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn preview_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2814,10 +2817,10 @@ impl AccountMove {
     /// Calls `refresh_invoice_currency_rate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn refresh_invoice_currency_rate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn refresh_invoice_currency_rate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2837,11 +2840,11 @@ impl AccountMove {
     /// Calls `set_moves_checked` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(is_checked=True)`
-    pub fn set_moves_checked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_moves_checked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         is_checked: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("is_checked", is_checked);
         client.call_method("account.move", "set_moves_checked", Some(ids), method_args)
@@ -2851,10 +2854,10 @@ impl AccountMove {
     /// Calls `unlink_snailmail_letters` on `account.move` records (`ids`); defined by `account.move` in module `snailmail_account`.
     ///
     /// Signature: `()`
-    pub fn unlink_snailmail_letters<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_snailmail_letters<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",

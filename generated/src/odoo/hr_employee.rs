@@ -1546,10 +1546,10 @@ impl HrEmployee {
     /// Calls `action_create_user` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_user<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_user<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1563,10 +1563,10 @@ impl HrEmployee {
     /// Calls `action_create_users` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_users<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_users<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1580,10 +1580,10 @@ impl HrEmployee {
     /// Calls `action_create_users_confirmation` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_users_confirmation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_users_confirmation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1597,10 +1597,10 @@ impl HrEmployee {
     /// Calls `action_open_allocation_wizard` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_allocation_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_allocation_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1614,10 +1614,10 @@ impl HrEmployee {
     /// Calls `action_open_employee_cars` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr_fleet`.
     ///
     /// Signature: `()`
-    pub fn action_open_employee_cars<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_employee_cars<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1631,10 +1631,10 @@ impl HrEmployee {
     /// Calls `action_open_versions` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_versions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_versions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1648,10 +1648,10 @@ impl HrEmployee {
     /// Calls `action_related_contacts` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_related_contacts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_related_contacts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1665,10 +1665,10 @@ impl HrEmployee {
     /// Calls `action_toggle_primary_bank_account_trust` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_primary_bank_account_trust<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_primary_bank_account_trust<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1686,11 +1686,11 @@ impl HrEmployee {
     /// Calls `check_no_existing_contract` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(date)`
-    pub fn check_no_existing_contract<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_no_existing_contract<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date", &date);
         client
@@ -1710,11 +1710,11 @@ impl HrEmployee {
     /// Calls `create_contract` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(date)`
-    pub fn create_contract<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_contract<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date", &date);
         client.call_method("hr.employee", "create_contract", Some(ids), method_args)
@@ -1728,11 +1728,11 @@ impl HrEmployee {
     /// Calls `create_version` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(values)`
-    pub fn create_version<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_version<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         values: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("values", &values);
         client.call_method("hr.employee", "create_version", Some(ids), method_args)
@@ -1742,10 +1742,10 @@ impl HrEmployee {
     /// Calls `generate_random_barcode` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn generate_random_barcode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn generate_random_barcode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1759,10 +1759,10 @@ impl HrEmployee {
     /// Calls `get_accounts_with_fixed_allocations` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_accounts_with_fixed_allocations<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_accounts_with_fixed_allocations<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1780,11 +1780,11 @@ impl HrEmployee {
     /// Calls `get_avatar_card_data` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(fields)`
-    pub fn get_avatar_card_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_avatar_card_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fields: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("fields", &fields);
         client.call_method("hr.employee", "get_avatar_card_data", Some(ids), method_args)
@@ -1798,11 +1798,11 @@ impl HrEmployee {
     /// Calls `get_bank_account_salary_allocation` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(account_id)`
-    pub fn get_bank_account_salary_allocation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_bank_account_salary_allocation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         account_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("account_id", &account_id);
         client
@@ -1823,11 +1823,11 @@ impl HrEmployee {
     /// Calls `get_internal_resume_lines` on `hr.employee` (an `@api.model` method: no ids); defined by `hr.employee` in module `hr_skills`.
     ///
     /// Signature: `(res_id, res_model)`
-    pub fn get_internal_resume_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_internal_resume_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         res_id: ::serde_json::Value,
         res_model: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("res_id", &res_id);
         method_args.arg("res_model", &res_model);
@@ -1838,10 +1838,10 @@ impl HrEmployee {
     /// Calls `get_remaining_percentage` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_remaining_percentage<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_remaining_percentage<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1868,14 +1868,14 @@ impl HrEmployee {
     /// Calls `list_leaves` on `hr.employee` records (`ids`); defined by `resource.mixin` in module `resource`.
     ///
     /// Signature: `(from_datetime, to_datetime, calendar=None, domain=None)`
-    pub fn list_leaves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn list_leaves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         from_datetime: ::serde_json::Value,
         to_datetime: ::serde_json::Value,
         calendar: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("from_datetime", &from_datetime);
         method_args.arg("to_datetime", &to_datetime);
@@ -1888,9 +1888,9 @@ impl HrEmployee {
     /// Calls `notify_expiring_contract_work_permit` on `hr.employee` (an `@api.model` method: no ids); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn notify_expiring_contract_work_permit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn notify_expiring_contract_work_permit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",

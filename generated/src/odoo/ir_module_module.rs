@@ -405,10 +405,10 @@ impl IrModuleModule {
     /// Calls `action_open_install_request` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_install_request`.
     ///
     /// Signature: `()`
-    pub fn action_open_install_request<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_install_request<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -426,10 +426,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `() -> dict[str, object]`
-    pub fn button_immediate_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -443,10 +443,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_install_app` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_install_app<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_install_app<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -460,10 +460,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -477,10 +477,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_upgrade<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_upgrade<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -494,10 +494,10 @@ impl IrModuleModule {
     /// Calls `button_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -511,9 +511,9 @@ impl IrModuleModule {
     /// Calls `button_reset_state` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_reset_state<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn button_reset_state<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -527,10 +527,10 @@ impl IrModuleModule {
     /// Calls `button_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -544,10 +544,10 @@ impl IrModuleModule {
     /// Calls `button_uninstall_wizard` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_uninstall_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_uninstall_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -561,10 +561,10 @@ impl IrModuleModule {
     /// Calls `button_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_upgrade<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_upgrade<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -585,12 +585,12 @@ impl IrModuleModule {
     /// Calls `check_external_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(module_name, newstate='to install')`
-    pub fn check_external_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_external_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         module_name: ::serde_json::Value,
         newstate: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("module_name", &module_name);
         method_args.opt("newstate", newstate);
@@ -607,9 +607,9 @@ impl IrModuleModule {
     /// Calls `check_module_update` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn check_module_update<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn check_module_update<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -630,12 +630,12 @@ impl IrModuleModule {
     /// Calls `downstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(known_deps=None, exclude_states=('uninstalled', 'uninstallable', 'to remove'))`
-    pub fn downstream_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn downstream_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         known_deps: Option<::serde_json::Value>,
         exclude_states: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("known_deps", known_deps);
         method_args.opt("exclude_states", exclude_states);
@@ -656,11 +656,11 @@ impl IrModuleModule {
     /// Calls `get_module_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(name)`
-    pub fn get_module_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_module_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client.call_method("ir.module.module", "get_module_info", Some(ids), method_args)
@@ -674,11 +674,11 @@ impl IrModuleModule {
     /// Calls `get_values_from_terp` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(terp)`
-    pub fn get_values_from_terp<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_values_from_terp<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         terp: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("terp", &terp);
         client
@@ -694,10 +694,10 @@ impl IrModuleModule {
     /// Calls `module_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn module_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn module_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -711,10 +711,10 @@ impl IrModuleModule {
     /// Calls `more_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn more_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn more_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -728,10 +728,10 @@ impl IrModuleModule {
     /// Calls `next` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -745,9 +745,9 @@ impl IrModuleModule {
     /// Calls `update_list` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn update_list<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn update_list<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -768,12 +768,12 @@ impl IrModuleModule {
     /// Calls `upstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(known_deps=None, exclude_states=('installed', 'uninstallable', 'to remove'))`
-    pub fn upstream_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn upstream_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         known_deps: Option<::serde_json::Value>,
         exclude_states: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("known_deps", known_deps);
         method_args.opt("exclude_states", exclude_states);

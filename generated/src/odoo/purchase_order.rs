@@ -948,10 +948,10 @@ impl PurchaseOrder {
     /// Calls `action_acknowledge` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_acknowledge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_acknowledge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -965,10 +965,10 @@ impl PurchaseOrder {
     /// Calls `action_bill_matching` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_bill_matching<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_bill_matching<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -988,11 +988,11 @@ impl PurchaseOrder {
     /// Calls `action_create_invoice` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(attachment_ids=False)`
-    pub fn action_create_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("attachment_ids", attachment_ids);
         client
@@ -1008,10 +1008,10 @@ impl PurchaseOrder {
     /// Calls `action_merge` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_merge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_merge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1025,10 +1025,10 @@ impl PurchaseOrder {
     /// Calls `action_open_business_doc` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1042,10 +1042,10 @@ impl PurchaseOrder {
     /// Calls `action_purchase_comparison` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_comparison<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_comparison<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1059,10 +1059,10 @@ impl PurchaseOrder {
     /// Calls `action_purchase_order_suggest` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_order_suggest<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_order_suggest<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1076,10 +1076,10 @@ impl PurchaseOrder {
     /// Calls `action_rfq_send` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_rfq_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_rfq_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1099,11 +1099,11 @@ impl PurchaseOrder {
     /// Calls `action_view_invoice` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(invoices=False)`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         invoices: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("invoices", invoices);
         client
@@ -1114,10 +1114,10 @@ impl PurchaseOrder {
     /// Calls `action_view_mrp_productions` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_productions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_productions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1131,10 +1131,10 @@ impl PurchaseOrder {
     /// Calls `action_view_picking` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_picking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_picking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1148,10 +1148,10 @@ impl PurchaseOrder {
     /// Calls `action_view_sale_orders` on `purchase.order` records (`ids`); defined by `purchase.order` in module `sale_purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_sale_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sale_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1171,11 +1171,11 @@ impl PurchaseOrder {
     /// Calls `button_approve` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(force=False)`
-    pub fn button_approve<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_approve<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         force: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("force", force);
         client.call_method("purchase.order", "button_approve", Some(ids), method_args)
@@ -1185,10 +1185,10 @@ impl PurchaseOrder {
     /// Calls `button_cancel` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1202,10 +1202,10 @@ impl PurchaseOrder {
     /// Calls `button_confirm` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1219,10 +1219,10 @@ impl PurchaseOrder {
     /// Calls `button_draft` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1236,10 +1236,10 @@ impl PurchaseOrder {
     /// Calls `button_lock` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_lock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_lock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1253,10 +1253,10 @@ impl PurchaseOrder {
     /// Calls `button_unlock` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_unlock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_unlock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1278,11 +1278,11 @@ impl PurchaseOrder {
     /// Calls `create_document_from_attachment` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(attachment_ids) -> dict`
-    pub fn create_document_from_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_document_from_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attachment_ids", &attachment_ids);
         client
@@ -1298,10 +1298,10 @@ impl PurchaseOrder {
     /// Calls `get_acknowledge_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_acknowledge_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_acknowledge_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1321,11 +1321,11 @@ impl PurchaseOrder {
     /// Calls `get_confirm_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(confirm_type=None)`
-    pub fn get_confirm_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_confirm_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         confirm_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("confirm_type", confirm_type);
         client.call_method("purchase.order", "get_confirm_url", Some(ids), method_args)
@@ -1341,11 +1341,11 @@ impl PurchaseOrder {
     /// Calls `get_localized_date_planned` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(date_planned=False)`
-    pub fn get_localized_date_planned<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_localized_date_planned<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date_planned: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("date_planned", date_planned);
         client
@@ -1361,10 +1361,10 @@ impl PurchaseOrder {
     /// Calls `get_order_timezone` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_order_timezone<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_order_timezone<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1378,10 +1378,10 @@ impl PurchaseOrder {
     /// Calls `get_update_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_update_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_update_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1395,10 +1395,10 @@ impl PurchaseOrder {
     /// Calls `onchange_date_planned` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn onchange_date_planned<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_date_planned<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1412,10 +1412,10 @@ impl PurchaseOrder {
     /// Calls `onchange_partner_id` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn onchange_partner_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_partner_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1429,10 +1429,10 @@ impl PurchaseOrder {
     /// Calls `print_quotation` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn print_quotation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn print_quotation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1446,9 +1446,9 @@ impl PurchaseOrder {
     /// Calls `retrieve_dashboard` on `purchase.order` (an `@api.model` method: no ids); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn retrieve_dashboard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn retrieve_dashboard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1462,10 +1462,10 @@ impl PurchaseOrder {
     /// Calls `send_reminder_preview` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn send_reminder_preview<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_reminder_preview<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",

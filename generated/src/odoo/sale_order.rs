@@ -1367,10 +1367,10 @@ impl SaleOrder {
     /// Calls `action_cancel` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1394,10 +1394,10 @@ impl SaleOrder {
     /// Calls `action_confirm` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `() -> bool`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         client
             .call_method(
                 "sale.order",
@@ -1411,10 +1411,10 @@ impl SaleOrder {
     /// Calls `action_create_project` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_create_project<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_project<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1428,10 +1428,10 @@ impl SaleOrder {
     /// Calls `action_draft` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1445,10 +1445,10 @@ impl SaleOrder {
     /// Calls `action_lock` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_lock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1462,10 +1462,10 @@ impl SaleOrder {
     /// Calls `action_open_business_doc` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1479,10 +1479,10 @@ impl SaleOrder {
     /// Calls `action_open_discount_wizard` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_open_discount_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_discount_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1496,10 +1496,10 @@ impl SaleOrder {
     /// Calls `action_preview_sale_order` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_preview_sale_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_preview_sale_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1513,10 +1513,10 @@ impl SaleOrder {
     /// Calls `action_quotation_send` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_quotation_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_quotation_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1534,10 +1534,10 @@ impl SaleOrder {
     /// Calls `action_quotation_sent` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_quotation_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_quotation_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1551,10 +1551,10 @@ impl SaleOrder {
     /// Calls `action_unlock` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_unlock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1568,10 +1568,10 @@ impl SaleOrder {
     /// Calls `action_update_prices` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_update_prices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_prices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1585,10 +1585,10 @@ impl SaleOrder {
     /// Calls `action_update_taxes` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_update_taxes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_taxes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1602,10 +1602,10 @@ impl SaleOrder {
     /// Calls `action_view_attendee_list` on `sale.order` records (`ids`); defined by `sale.order` in module `event_sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_attendee_list<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_attendee_list<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1619,10 +1619,10 @@ impl SaleOrder {
     /// Calls `action_view_delivery` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_delivery<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_delivery<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1642,11 +1642,11 @@ impl SaleOrder {
     /// Calls `action_view_invoice` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `(invoices=False)`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         invoices: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("invoices", invoices);
         client.call_method("sale.order", "action_view_invoice", Some(ids), method_args)
@@ -1656,10 +1656,10 @@ impl SaleOrder {
     /// Calls `action_view_milestone` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_milestone<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_milestone<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1673,10 +1673,10 @@ impl SaleOrder {
     /// Calls `action_view_mrp_production` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1690,10 +1690,10 @@ impl SaleOrder {
     /// Calls `action_view_project_ids` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_project_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_project_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1707,10 +1707,10 @@ impl SaleOrder {
     /// Calls `action_view_purchase_orders` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1732,11 +1732,11 @@ impl SaleOrder {
     /// Calls `create_document_from_attachment` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `(attachment_ids) -> dict`
-    pub fn create_document_from_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_document_from_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attachment_ids", &attachment_ids);
         client
@@ -1752,10 +1752,10 @@ impl SaleOrder {
     /// Calls `get_first_service_line` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn get_first_service_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_first_service_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1769,10 +1769,10 @@ impl SaleOrder {
     /// Calls `get_portal_last_transaction` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn get_portal_last_transaction<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_portal_last_transaction<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1786,10 +1786,10 @@ impl SaleOrder {
     /// Calls `get_update_included_pdf_params` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_pdf_quote_builder`.
     ///
     /// Signature: `()`
-    pub fn get_update_included_pdf_params<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_update_included_pdf_params<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1803,10 +1803,10 @@ impl SaleOrder {
     /// Calls `payment_action_capture` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn payment_action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1820,10 +1820,10 @@ impl SaleOrder {
     /// Calls `payment_action_void` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn payment_action_void<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_void<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",

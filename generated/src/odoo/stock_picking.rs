@@ -1070,11 +1070,11 @@ impl StockPicking {
     /// Calls `action_add_entire_packs` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(package_ids)`
-    pub fn action_add_entire_packs<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_entire_packs<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         package_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("package_ids", &package_ids);
         client
@@ -1090,10 +1090,10 @@ impl StockPicking {
     /// Calls `action_assign` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_assign<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_assign<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1107,10 +1107,10 @@ impl StockPicking {
     /// Calls `action_cancel` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1124,10 +1124,10 @@ impl StockPicking {
     /// Calls `action_confirm` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1141,10 +1141,10 @@ impl StockPicking {
     /// Calls `action_detailed_operations` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_detailed_operations<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_detailed_operations<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1158,10 +1158,10 @@ impl StockPicking {
     /// Calls `action_next_transfer` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_next_transfer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_next_transfer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1175,10 +1175,10 @@ impl StockPicking {
     /// Calls `action_open_label_layout` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1192,10 +1192,10 @@ impl StockPicking {
     /// Calls `action_open_label_type` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1209,10 +1209,10 @@ impl StockPicking {
     /// Calls `action_picking_move_tree` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_picking_move_tree<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_picking_move_tree<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1234,13 +1234,13 @@ impl StockPicking {
     /// Calls `action_put_in_pack` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(package_id=False, package_type_id=False, package_name=False)`
-    pub fn action_put_in_pack<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_put_in_pack<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         package_id: Option<::serde_json::Value>,
         package_type_id: Option<::serde_json::Value>,
         package_name: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("package_id", package_id);
         method_args.opt("package_type_id", package_type_id);
@@ -1252,10 +1252,10 @@ impl StockPicking {
     /// Calls `action_see_move_scrap` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_move_scrap<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_move_scrap<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1269,10 +1269,10 @@ impl StockPicking {
     /// Calls `action_see_package_histories` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_package_histories<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_package_histories<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1286,10 +1286,10 @@ impl StockPicking {
     /// Calls `action_see_packages` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_packages<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_packages<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1303,10 +1303,10 @@ impl StockPicking {
     /// Calls `action_see_returns` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_returns<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_returns<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1320,10 +1320,10 @@ impl StockPicking {
     /// Calls `action_split_transfer` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_split_transfer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_split_transfer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1337,10 +1337,10 @@ impl StockPicking {
     /// Calls `action_toggle_is_locked` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_is_locked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_is_locked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1354,10 +1354,10 @@ impl StockPicking {
     /// Calls `action_view_mrp_production` on `stock.picking` records (`ids`); defined by `stock.picking` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1371,10 +1371,10 @@ impl StockPicking {
     /// Calls `action_view_reception_report` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_reception_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_reception_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1388,10 +1388,10 @@ impl StockPicking {
     /// Calls `button_scrap` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn button_scrap<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_scrap<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1405,10 +1405,10 @@ impl StockPicking {
     /// Calls `button_validate` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn button_validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1428,10 +1428,10 @@ impl StockPicking {
     /// Calls `calculate_date_category` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(datetime)`
-    pub fn calculate_date_category<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn calculate_date_category<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         datetime: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("datetime", &datetime);
         client.call_method("stock.picking", "calculate_date_category", None, method_args)
@@ -1458,11 +1458,11 @@ impl StockPicking {
     /// Calls `date_category_to_domain` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(field_name, date_category)`
-    pub fn date_category_to_domain<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn date_category_to_domain<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         field_name: ::serde_json::Value,
         date_category: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("field_name", &field_name);
         method_args.arg("date_category", &date_category);
@@ -1473,10 +1473,10 @@ impl StockPicking {
     /// Calls `do_print_picking` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn do_print_picking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_print_picking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1490,10 +1490,10 @@ impl StockPicking {
     /// Calls `do_unreserve` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn do_unreserve<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_unreserve<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1507,9 +1507,9 @@ impl StockPicking {
     /// Calls `get_action_click_graph` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_click_graph<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_click_graph<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1523,9 +1523,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_incoming` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_incoming<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_incoming<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1539,9 +1539,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_internal` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_internal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_internal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1555,9 +1555,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_outgoing` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_outgoing<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_outgoing<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1571,10 +1571,10 @@ impl StockPicking {
     /// Calls `should_print_delivery_address` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn should_print_delivery_address<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn should_print_delivery_address<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
