@@ -221,6 +221,14 @@ fn blocking_client_reads_api_doc_and_left_out_fields() {
         "{doc}"
     );
     assert!(c.left_out_fields::<Partner>().unwrap().is_empty());
+    // The async client on the same connection, for async code: no second login.
+    let logins = fake.requests().len();
+    let async_side = c.to_async();
+    assert_eq!(
+        (async_side.uid(), async_side.database()),
+        (c.uid(), c.database())
+    );
+    assert_eq!(fake.requests().len(), logins);
     let with_password = OdooClient::connect(
         fake.url(),
         fake.db(),

@@ -412,9 +412,8 @@ impl<X: Exec> Client<X> {
         }
     }
 
-    /// The same connection and context in the other mode (e.g. the async client under a
-    /// blocking one, for async code): no new login.
-    pub fn to_mode<Y: Exec>(&self, mode: Y) -> Client<Y> {
+    /// The same connection and context in another mode: no new login.
+    pub(crate) fn to_mode<Y: Exec>(&self, mode: Y) -> Client<Y> {
         Client {
             shared: self.shared.clone(),
             context: self.context.clone(),
